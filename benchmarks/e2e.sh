@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of `perfbudget evaluate` on synthetic county data.
+#
+#   benchmarks/e2e.sh BUILD_DIR [N=1000000] [RULES]
+#
+# BUILD_DIR  a CMake build tree of this project (holds perfbudget and benchmarks/gen_data)
+# N          number of projects to generate (≈ 8.5 indicator rows each)
+# RULES      optional rule profile passed as --rules (default: built-in national rules)
+#
+# Environment:
+#   SEED=1        generator seed
+#   RUNS=1        how many timed runs (the report gives each and the fastest)
+#   KEEP_OUT=0    1 keeps the result CSV next to the data
+#   PERFBUDGET=   path of the CLI (default BUILD_DIR/perfbudget)
+#   GEN_DATA=     path of the generator (default BUILD_DIR/benchmarks/gen_data)
+#
+# Data go to ${TMPDIR:-/tmp}/perfbudget-bench-N and are reused when a previous run
+# generated them completely with the same N, seed and generator binary.
+# Exit status: 0 on success, the CLI's status if it fails, 2 on bad usage or setup.
+set -euo pipefail
+
+die() { echo "e2e: $*" >&2; exit 2; }
+
+[[ $# -ge 1 && $# -le 3 ]] || die "usage: $0 BUILD_DIR [N=1000000] [RULES]"
+build_dir=$1
+n=${2:-1000000}
+rules=${3:-}
+seed=${SEED:-1}
+runs=${RUNS:-1}
+[[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "N must be a positive whole number, got '$n'"
+[[ $seed =~ ^[0-9]+$ ]] || die "SEED must be a whole number, got '$seed'"
+[[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || die "RUNS must be a positive whole number, got '$runs'"
+[[ -d $build_dir ]] || die "no build directory '$build_dir'"
+build_dir=$(cd "$build_dir" && pwd)
+cli=${PERFBUDGET:-$build_dir/perfbudget}
+gen=${GEN_DATA:-$build_dir/benchmarks/gen_data}
+[[ -x $cli ]] || die "no perfbudget executable at '$cli' (build the perfbudget_cli target)"
+[[ -x $gen ]] || die "no gen_data executable at '$gen' (build the perfbudget_gen_data target)"
+if [[ -n $rules ]]; then
+    [[ -f $rules ]] || die "no rules file '$rules'"
+    rules=$(cd "$(dirname "$rules")" && pwd)/$(basename "$rules")
+fi
+
+# --- /usr/bin/time -v for peak RSS -------------------------------------------
+timer=/usr/bin/time
+if [[ ! -x $timer ]]; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "e2e: /usr/bin/time missing; installing Debian package 'time'" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 || true
+    fi
+    if [[ ! -x $timer ]]; then
+        echo "e2e: /usr/bin/time unavailable; timing with bash, peak RSS unknown" >&2
+        timer=
+    fi
+fi
+
+# --- data ----------------------------------------------------------------------
+data=${TMPDIR:-/tmp}/perfbudget-bench-$n
+projects=$data/projects.csv
+indicators=$data/indicators.csv
+stamp=$data/.complete
+gen_id="n=$n seed=$seed gen=$(cksum <"$gen" | cut -d' ' -f1,2)"
+if [[ -f $stamp && -f $projects && -f $indicators && $(head -n1 "$stamp") == "$gen_id" ]]; then
+    echo "e2e: reusing data in $data"
+else
+    echo "e2e: generating $n projects (seed $seed) into $data"
+    rm -f "$stamp"
+    mkdir -p "$data"
+    gen_start=$(date +%s%N)
+    gen_line=$("$gen" --projects "$n" --out "$data" --seed "$seed") || die "gen_data failed"
+    gen_end=$(date +%s%N)
+    echo "$gen_line"
+    echo "e2e: generated in $(( (gen_end - gen_start) / 1000000 )) ms"
+    # Remember the row counts so reuse does not have to count 8.5 M lines again.
+    indicator_rows=$(sed -n 's/.*), \([0-9]*\) indicators (.*/\1/p' <<<"$gen_line")
+    [[ -n $indicator_rows ]] || indicator_rows=$(( $(wc -l <"$indicators") - 1 ))
+    printf '%s\n%s\n' "$gen_id" "$indicator_rows" >"$stamp"
+fi
+indicator_rows=$(sed -n 2p "$stamp")
+input_bytes=$(( $(stat -c %s "$projects") + $(stat -c %s "$indicators") ))
+
+# --- timed runs ------------------------------------------------------------------
+out=$data/out-$$.csv
+timelog=$data/time-$$.log
+errlog=$data/stderr-$$.log
+cleanup() { rm -f "$timelog" "$errlog"; [[ ${KEEP_OUT:-0} == 1 ]] || rm -f "$out"; }
+trap cleanup EXIT
+
+cmd=("$cli" evaluate --projects "$projects" --indicators "$indicators" --out "$out")
+[[ -n $rules ]] && cmd+=(--rules "$rules")
+echo "e2e: ${cmd[*]}"
+
+best_ns=
+best_rss=
+for (( run = 1; run <= runs; run++ )); do
+    rm -f "$out"
+    status=0
+    start=$(date +%s%N)
+    if [[ -n $timer ]]; then
+        "$timer" -v -o "$timelog" "${cmd[@]}" 2>"$errlog" || status=$?
+    else
+        "${cmd[@]}" 2>"$errlog" || status=$?
+    fi
+    end=$(date +%s%N)
+    if [[ $status -ne 0 ]]; then
+        echo "e2e: perfbudget failed with exit status $status; last lines of its stderr:" >&2
+        tail -n 20 "$errlog" >&2
+        exit "$status"
+    fi
+    ns=$(( end - start ))
+    rss_mb=unknown
+    if [[ -n $timer ]]; then
+        rss_kb=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): *//p' "$timelog")
+        [[ -n $rss_kb ]] && rss_mb="$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB"
+    fi
+    printf 'e2e: run %d: wall %s s, peak RSS %s\n' "$run" "$(awk -v n="$ns" 'BEGIN { printf "%.3f", n / 1e9 }')" "$rss_mb"
+    if [[ -z $best_ns || $ns -lt $best_ns ]]; then best_ns=$ns; best_rss=$rss_mb; fi
+done
+
+[[ -f $out ]] || { echo "e2e: perfbudget exited 0 but wrote no $out" >&2; exit 1; }
+out_rows=$(( $(wc -l <"$out") - 1 ))
+[[ $out_rows -eq $n ]] || echo "e2e: warning: $out_rows result rows for $n projects" >&2
+notices=$(wc -l <"$errlog")
+
+# --- report ----------------------------------------------------------------------------
+awk -v ns="$best_ns" -v rss="$best_rss" -v bytes="$input_bytes" -v n="$n" \
+    -v irows="$indicator_rows" -v orows="$out_rows" -v runs="$runs" -v notices="$notices" \
+    -v rules="${rules:-national (built in)}" -v outbytes="$(stat -c %s "$out")" 'BEGIN {
+    printf "perfbudget evaluate, end to end%s\n", (runs > 1 ? " (fastest of " runs " runs)" : "")
+    printf "  rules              %s\n", rules
+    printf "  projects           %d\n", n
+    printf "  indicator rows     %d (%.2f per project)\n", irows, irows / n
+    printf "  input size         %.1f MB\n", bytes / 1048576
+    printf "  output rows        %d (%.1f MB)\n", orows, outbytes / 1048576
+    printf "  wall time          %.3f s\n", ns / 1e9
+    printf "  peak RSS           %s\n", rss
+    printf "  ns per project     %d\n", ns / n
+    printf "  ns per indicator   %d\n", ns / irows
+    printf "  throughput         %.1f MB/s\n", (bytes / 1048576) / (ns / 1e9)
+    if (notices > 0) printf "  stderr lines       %d\n", notices
+}'

@@ -1,0 +1,46 @@
+// perfbudget/batch.hpp — scoring whole CSV exports, as `perfbudget evaluate` does.
+//
+// evaluate_files() is the CLI's evaluate command as a library call: read
+// projects.csv, stream indicators.csv, score, write CSV or JSON. For plain CSV
+// output it streams: projects are kept compactly (ids, funds and 64 bytes of
+// score sums each) while indicator rows are scored as they are read, in any
+// order, so memory grows with the number of projects, not indicator rows.
+// JSON, --explain and the total_only rounding mode need every indicator's
+// result and use the in-memory path (read_projects + evaluate). Both paths use
+// the same score_indicator / finish_project code.
+#pragma once
+
+#include "perfbudget/error.hpp"
+#include "perfbudget/input.hpp"
+#include "perfbudget/output.hpp"
+#include "perfbudget/rules.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace perfbudget {
+
+struct EvaluateOptions {
+    std::string projects;   ///< projects.csv
+    std::string indicators; ///< indicators.csv
+    std::string out;        ///< output file; empty or "-" for standard output
+    Encoding encoding = Encoding::utf8;
+    OutputFormat format = OutputFormat::csv;
+    Lang lang = Lang::zh;
+    bool explain = false;
+    std::size_t max_problems = 1000; ///< problems listed before "and N more"
+};
+
+struct BatchSummary {
+    std::size_t projects = 0;
+    std::size_t indicators = 0;
+    std::vector<Diagnostic> notices; ///< unknown columns, level-1 splits that differ…
+    std::size_t notices_dropped = 0;
+};
+
+/// Scores the files with `rules` and writes the results. Throws Error listing
+/// every problem (with file and line); on failure no output is written.
+BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules);
+
+} // namespace perfbudget

@@ -1,0 +1,352 @@
+// perfbudget/decimal.hpp — exact numbers: Decimal, Money, Fraction and rounding.
+//
+// Every computed result in perfbudget is one of these three types; there is no
+// binary floating point anywhere. Why three:
+//   * Money    — yuan with exactly 2 decimals (fen), int64 mantissa, |x| <= 10^15 yuan.
+//   * Decimal  — scores, weights, rates and indicator values, 6 decimals, int64 mantissa.
+//   * Fraction — an exact ratio (spent/budget, actual/target, weight x ratio) kept
+//                unrounded until the one place a rule says to round it.
+// Intermediate products use Boost.Multiprecision's checked 128-bit integer, so an
+// overflow throws instead of wrapping. Rounding happens once, from the exact value:
+// 9 x 92/96 = 8.625 exactly, so it rounds half-up to 8.63.
+#pragma once
+
+#include <boost/multiprecision/cpp_int.hpp>
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace perfbudget {
+
+/// Thrown when an exact computation leaves the representable range (never wraps).
+class ArithmeticError : public std::overflow_error {
+public:
+    using std::overflow_error::overflow_error;
+};
+
+/// How a value is rounded to a number of decimals. 四舍五入 is `half_up`
+/// (ties away from zero), the national default; `half_even` is GB/T 8170's
+/// 四舍六入五成双; `down` truncates toward zero.
+enum class RoundingMode : std::uint8_t { half_up, half_even, down };
+
+namespace detail {
+
+using wide = boost::multiprecision::checked_int128_t;
+
+inline constexpr std::int64_t pow10[] = {1,
+                                         10,
+                                         100,
+                                         1000,
+                                         10000,
+                                         100000,
+                                         1000000,
+                                         10000000,
+                                         100000000,
+                                         1000000000,
+                                         10000000000,
+                                         100000000000,
+                                         1000000000000,
+                                         10000000000000,
+                                         100000000000000,
+                                         1000000000000000,
+                                         10000000000000000,
+                                         100000000000000000,
+                                         1000000000000000000};
+
+/// num/den rounded to an integer with `mode`; den must be non-zero. `I` is the
+/// checked 128-bit type, or cpp_int for the rare sums that need more.
+template <class I = wide>
+I round_div(I num, I den, RoundingMode mode) {
+    if (den == 0) throw ArithmeticError("division by zero");
+    if (den < 0) {
+        num = -num;
+        den = -den;
+    }
+    const bool negative = num < 0;
+    const I a = negative ? I(-num) : num;
+    I q = a / den;
+    const I r = a - q * den;
+    switch (mode) {
+    case RoundingMode::half_up:
+        if (r * 2 >= den) ++q;
+        break;
+    case RoundingMode::half_even:
+        if (r * 2 > den || (r * 2 == den && (q & 1) != 0)) ++q;
+        break;
+    case RoundingMode::down:
+        break;
+    }
+    return negative ? I(-q) : q;
+}
+
+/// Rounding to Decimal keeps at most Decimal's 6 places.
+inline void check_digits(int digits) {
+    if (digits < 0 || digits > 6) throw std::invalid_argument("digits must be 0 to 6");
+}
+
+inline std::int64_t narrow(const wide& v) {
+    if (v > wide(INT64_MAX) || v < wide(INT64_MIN)) throw ArithmeticError("value out of range");
+    return static_cast<std::int64_t>(v);
+}
+
+inline std::int64_t checked_add(std::int64_t a, std::int64_t b) {
+    std::int64_t r;
+    if (__builtin_add_overflow(a, b, &r)) throw ArithmeticError("overflow in addition");
+    return r;
+}
+inline std::int64_t checked_sub(std::int64_t a, std::int64_t b) {
+    std::int64_t r;
+    if (__builtin_sub_overflow(a, b, &r)) throw ArithmeticError("overflow in subtraction");
+    return r;
+}
+
+/// Writes `units / 10^scale` with exactly `digits` decimals (digits <= scale,
+/// value already rounded to that many decimals by the caller).
+inline std::string format_scaled(std::int64_t units, int scale, int digits) {
+    const bool negative = units < 0;
+    // Work in unsigned to print INT64_MIN safely.
+    std::uint64_t a = negative ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
+    a /= static_cast<std::uint64_t>(pow10[scale - digits]);
+    const auto p = static_cast<std::uint64_t>(pow10[digits]);
+    std::string out = negative ? "-" : "";
+    out += std::to_string(a / p);
+    if (digits > 0) {
+        std::string frac = std::to_string(a % p);
+        out += '.';
+        out.append(static_cast<std::size_t>(digits) - frac.size(), '0');
+        out += frac;
+    }
+    return out;
+}
+
+} // namespace detail
+
+class Fraction;
+
+/// An exact decimal with 6 fractional digits: scores, weights, rates, indicator values.
+class Decimal {
+public:
+    static constexpr int scale = 6;
+    static constexpr std::int64_t one_units = 1'000'000;
+
+    constexpr Decimal() = default;
+    /// From raw units of 10^-6: Decimal::from_units(1'500'000) is 1.5.
+    static constexpr Decimal from_units(std::int64_t units) {
+        Decimal d;
+        d.units_ = units;
+        return d;
+    }
+    /// A whole number: Decimal::whole(90) is 90.
+    static Decimal whole(std::int64_t n) {
+        std::int64_t u;
+        if (__builtin_mul_overflow(n, one_units, &u)) throw ArithmeticError("overflow in decimal");
+        return from_units(u);
+    }
+    constexpr std::int64_t units() const { return units_; }
+
+    friend constexpr auto operator<=>(Decimal, Decimal) = default;
+    friend Decimal operator+(Decimal a, Decimal b) { return from_units(detail::checked_add(a.units_, b.units_)); }
+    friend Decimal operator-(Decimal a, Decimal b) { return from_units(detail::checked_sub(a.units_, b.units_)); }
+    Decimal& operator+=(Decimal b) { return *this = *this + b; }
+    Decimal& operator-=(Decimal b) { return *this = *this - b; }
+
+    /// This value rounded to `digits` decimals (0..6).
+    Decimal rounded(int digits, RoundingMode mode) const {
+        detail::check_digits(digits);
+        const std::int64_t step = detail::pow10[scale - digits];
+        return from_units(detail::narrow(detail::round_div<detail::wide>(units_, step, mode) * step));
+    }
+    /// Text with exactly `digits` decimals, rounded with `mode` first.
+    std::string to_string(int digits, RoundingMode mode = RoundingMode::half_up) const {
+        return detail::format_scaled(rounded(digits, mode).units_, scale, digits);
+    }
+    /// Shortest exact text: 1.5, 20, 0.812346.
+    std::string to_string() const {
+        std::string s = detail::format_scaled(units_, scale, scale);
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+        return s;
+    }
+
+private:
+    std::int64_t units_ = 0;
+};
+
+/// Yuan with exactly two decimals (分), range ±10^15 yuan. Distinct from Decimal
+/// on purpose: a score cannot be added to an amount of money.
+class Money {
+public:
+    static constexpr int scale = 2;
+    static constexpr std::int64_t max_fen = 100'000'000'000'000'000; // 10^15 yuan
+
+    constexpr Money() = default;
+    static Money from_fen(std::int64_t fen) {
+        if (fen > max_fen || fen < -max_fen) throw ArithmeticError("amount beyond ±10^15 yuan");
+        Money m;
+        m.fen_ = fen;
+        return m;
+    }
+    constexpr std::int64_t fen() const { return fen_; }
+
+    friend constexpr auto operator<=>(Money, Money) = default;
+    friend Money operator+(Money a, Money b) { return from_fen(detail::checked_add(a.fen_, b.fen_)); }
+    friend Money operator-(Money a, Money b) { return from_fen(detail::checked_sub(a.fen_, b.fen_)); }
+    Money& operator+=(Money b) { return *this = *this + b; }
+
+    /// Amount x rate, rounded to the fen once, from the exact product.
+    Money times(Decimal rate, RoundingMode mode = RoundingMode::half_up) const {
+        return from_fen(detail::narrow(detail::round_div<detail::wide>(detail::wide(fen_) * rate.units(), Decimal::one_units, mode)));
+    }
+    std::string to_string() const { return detail::format_scaled(fen_, scale, scale); }
+
+private:
+    std::int64_t fen_ = 0;
+};
+
+/// An exact non-normalised ratio num/den with den > 0. Kept unrounded until a rule rounds it.
+class Fraction {
+public:
+    using wide = detail::wide;
+
+    Fraction() = default;
+    Fraction(wide num, wide den) : num_(std::move(num)), den_(std::move(den)) {
+        if (den_ == 0) throw ArithmeticError("division by zero");
+        if (den_ < 0) {
+            num_ = -num_;
+            den_ = -den_;
+        }
+    }
+    static Fraction of(Decimal a, Decimal b) { return {a.units(), b.units()}; }
+    static Fraction of(Money a, Money b) { return {a.fen(), b.fen()}; }
+    static Fraction of(Decimal d) { return {d.units(), Decimal::one_units}; }
+    static Fraction integer(std::int64_t n) { return {n, 1}; }
+    static Fraction zero() { return integer(0); }
+    static Fraction one() { return integer(1); }
+
+    const wide& num() const { return num_; }
+    const wide& den() const { return den_; }
+
+    friend std::strong_ordering operator<=>(const Fraction& a, const Fraction& b) {
+        const wide l = a.num_ * b.den_, r = b.num_ * a.den_;
+        return l < r ? std::strong_ordering::less : l > r ? std::strong_ordering::greater : std::strong_ordering::equal;
+    }
+    friend bool operator==(const Fraction& a, const Fraction& b) { return (a <=> b) == 0; }
+
+    friend Fraction operator*(const Fraction& a, const Fraction& b) { return {a.num_ * b.num_, a.den_ * b.den_}; }
+    friend Fraction operator*(Decimal d, const Fraction& f) { return {f.num_ * d.units(), f.den_ * Decimal::one_units}; }
+    friend Fraction operator-(const Fraction& a, const Fraction& b) {
+        if (a.den_ == b.den_) return {a.num_ - b.num_, a.den_};
+        return {a.num_ * b.den_ - b.num_ * a.den_, a.den_ * b.den_};
+    }
+    friend Fraction operator+(const Fraction& a, const Fraction& b) {
+        if (a.den_ == b.den_) return {a.num_ + b.num_, a.den_};
+        return {a.num_ * b.den_ + b.num_ * a.den_, a.den_ * b.den_};
+    }
+
+    /// The value rounded to `digits` decimals (0..6) as a Decimal.
+    Decimal rounded(int digits, RoundingMode mode) const {
+        detail::check_digits(digits);
+        const wide q = detail::round_div<wide>(num_ * detail::pow10[digits], den_, mode);
+        return Decimal::from_units(detail::narrow(q * detail::pow10[Decimal::scale - digits]));
+    }
+    /// Text with `digits` decimals, for explanations: "0.8333".
+    std::string to_string(int digits, RoundingMode mode = RoundingMode::half_up) const {
+        return rounded(digits, mode).to_string(digits, mode);
+    }
+    /// True when the decimal expansion is longer than `digits` (explanations add "…").
+    bool inexact_at(int digits) const { return (num_ * detail::pow10[digits]) % den_ != 0; }
+
+private:
+    wide num_ = 0;
+    wide den_ = 1;
+};
+
+inline Fraction min(const Fraction& a, const Fraction& b) { return b < a ? b : a; }
+inline Fraction max(const Fraction& a, const Fraction& b) { return b > a ? b : a; }
+
+// ---------------------------------------------------------------------------
+// Parsing. Plain decimals only: "1234567.89", "-3", "98%", "0.5". No exponent,
+// no thousands separators, no hex, no leading '+'. Surrounding spaces are ignored.
+
+/// Why a number did not parse; `ok()` when it did.
+struct NumberError {
+    const char* en = nullptr; // e.g. "a plain decimal number such as 1234.56"
+    const char* zh = nullptr;
+    bool ok() const { return en == nullptr; }
+};
+
+namespace detail {
+
+/// Parses into units of 10^-scale. `allow_percent` accepts a trailing '%' (value / 100).
+inline NumberError parse_scaled(std::string_view s, int scale, int max_decimals, bool allow_percent,
+                                std::int64_t& out) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    if (s.empty()) return {"a number, not an empty field", "应为数字，不能为空"};
+    int shift = 0; // extra decimal places from '%'
+    if (s.back() == '%') {
+        if (!allow_percent) return {"a plain amount without '%'", "应为金额，不能带 %"};
+        s.remove_suffix(1);
+        shift = 2;
+    }
+    bool negative = false;
+    if (!s.empty() && s.front() == '-') {
+        negative = true;
+        s.remove_prefix(1);
+    }
+    std::uint64_t mant = 0;
+    int decimals = -1, digits = 0;
+    for (char c : s) {
+        if (c >= '0' && c <= '9') {
+            if (mant > (UINT64_MAX - 9) / 10) return {"a number within range", "数值超出范围"};
+            mant = mant * 10 + static_cast<unsigned>(c - '0');
+            ++digits;
+            if (decimals >= 0) ++decimals;
+        } else if (c == '.' && decimals < 0) {
+            decimals = 0;
+        } else if (c == ',') {
+            return {"a number without thousands separators (1234567.89, not 1,234,567.89)",
+                    "数字不能含千位分隔符（应写 1234567.89）"};
+        } else {
+            return {"a plain decimal number such as 1234.56 or 95%", "应为普通小数，如 1234.56 或 95%"};
+        }
+    }
+    if (digits == 0) return {"a plain decimal number such as 1234.56 or 95%", "应为普通小数，如 1234.56 或 95%"};
+    if (decimals < 0) decimals = 0;
+    if (decimals + shift > max_decimals) {
+        return max_decimals == 2 ? NumberError{"at most 2 decimal places (yuan and fen)", "金额最多两位小数（元、角、分）"}
+                                 : NumberError{"at most 6 decimal places", "最多六位小数"};
+    }
+    const int up = scale - decimals - shift;
+    if (mant > static_cast<std::uint64_t>(INT64_MAX) / static_cast<std::uint64_t>(pow10[up]))
+        return {"a number within range", "数值超出范围"};
+    const auto v = static_cast<std::int64_t>(mant) * pow10[up];
+    out = negative ? -v : v;
+    return {};
+}
+
+} // namespace detail
+
+/// Parses an indicator value, weight, rate or score ("98.5", "95%", "-2").
+inline NumberError parse_decimal(std::string_view s, Decimal& out, bool allow_percent = true) {
+    std::int64_t u = 0;
+    NumberError e = detail::parse_scaled(s, Decimal::scale, Decimal::scale, allow_percent, u);
+    if (e.ok()) out = Decimal::from_units(u);
+    return e;
+}
+
+/// Parses an amount in yuan with at most two decimals ("812345.67").
+inline NumberError parse_money(std::string_view s, Money& out) {
+    std::int64_t fen = 0;
+    NumberError e = detail::parse_scaled(s, Money::scale, Money::scale, false, fen);
+    if (!e.ok()) return e;
+    if (fen > Money::max_fen || fen < -Money::max_fen) return {"an amount within ±10^15 yuan", "金额超出 ±10^15 元"};
+    out = Money::from_fen(fen);
+    return e;
+}
+
+} // namespace perfbudget

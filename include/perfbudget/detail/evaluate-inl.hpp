@@ -1,0 +1,48 @@
+// Implementation of evaluate() (evaluate.hpp). Kept apart so the header reads as an interface.
+#pragma once
+
+namespace perfbudget {
+
+namespace detail {
+
+inline Diagnostic issue_diagnostic(Issue issue, std::string_view file, std::uint32_t line, const Project& project,
+                                   const Indicator* ind) {
+    auto [en, zh] = describe(issue);
+    std::string subject_en = "project " + project.id;
+    std::string subject_zh = "项目 " + project.id;
+    if (ind) {
+        subject_en += ", indicator \"" + ind->name + "\"";
+        subject_zh += "，指标“" + ind->name + "”";
+    }
+    return Diagnostic{SourceLocation{std::string(file), line, 0}, subject_en + ": " + en, subject_zh + "：" + zh};
+}
+
+} // namespace detail
+
+inline void evaluate(const Project& project, const RuleSet& rules, ProjectResult& out, const InputNames& files) {
+    std::vector<Diagnostic> problems;
+    out.indicators.resize(project.indicators.size());
+    ScoreAccumulator acc;
+    const bool exact_total = rules.evaluation.rounding.apply == RoundApply::total_only;
+    detail::ExactSum exact_sum;
+    for (std::size_t i = 0; i < project.indicators.size(); ++i) {
+        const Indicator& ind = project.indicators[i];
+        IndicatorResult& r = out.indicators[i];
+        const Issue issue = score_indicator(ind, rules, r);
+        if (issue != Issue::none) {
+            problems.push_back(detail::issue_diagnostic(issue, files.indicators, ind.source_line, project, &ind));
+            continue;
+        }
+        acc.add(ind, r);
+        if (exact_total) exact_sum += detail::to_exact(r.exact_score);
+    }
+    if (problems.empty()) {
+        const Issue issue = finish_project({project.budget, project.spent, project.fund_source}, acc, rules, out,
+                                           exact_total ? &exact_sum : nullptr);
+        if (issue != Issue::none)
+            problems.push_back(detail::issue_diagnostic(issue, files.projects, project.source_line, project, nullptr));
+    }
+    if (!problems.empty()) throw Error(std::move(problems));
+}
+
+} // namespace perfbudget

@@ -1,0 +1,382 @@
+// perfbudget/evaluate.hpp — the evaluate stage: year-end self-evaluation (绩效自评).
+//
+// Model + compiled rules in, result out (SPEC §4, grading, and §8 result
+// application). The stage is three steps so that a caller can stream indicator
+// rows without holding a project's indicators in memory:
+//
+//   score_indicator()   one indicator → ratio r, capped rc, score      (pure)
+//   ScoreAccumulator    adds indicator scores per level-1 kind          (64 bytes)
+//   finish_project()    execution score, total, grade, cut, recovery
+//
+// evaluate() runs all three for a Project held in memory. Nothing here allocates
+// except the caller's ProjectResult::indicators vector (reused across calls) and
+// the error path. Each result records which case of which rule fired, so
+// explain.hpp can say why in Chinese or English.
+#pragma once
+
+#include "perfbudget/decimal.hpp"
+#include "perfbudget/error.hpp"
+#include "perfbudget/model.hpp"
+#include "perfbudget/rules.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace perfbudget {
+
+/// Which formula produced an indicator's completion ratio r.
+enum class RatioCase : std::uint8_t {
+    ratio,            // ge/eq: actual / target
+    target_zero,      // ge: target 0 → 1
+    le_met,           // le: actual ≤ target → 1
+    le_ratio,         // le: target / actual
+    le_linear,        // le (linear): 2 − actual / target, clipped to [0, 1]
+    le_target_zero,   // le: target 0 and actual > 0 → 0
+    eq_zero_met,      // eq: target 0 and actual 0 → 1
+    eq_zero_missed,   // eq: target 0 and actual ≠ 0 → 0
+    tier_default,     // qual: the tier's default share
+    tier_percent,     // qual: the evaluator's percentage within the tier
+    on_time,          // date: on or before the target date → 1
+    late,             // date: 1 − penalty × ceil(days late / period), at least 0
+};
+
+/// Why an indicator (or project) cannot be scored with these rules.
+enum class Issue : std::uint8_t {
+    none,
+    missing_weight,         // no 分值
+    negative_weight,
+    missing_actual,         // no 实际完成值
+    missing_target,         // no 年度指标值
+    wrong_measure,          // e.g. a date where a number is expected
+    negative_value,         // numeric targets and actuals are ≥ 0
+    tier_percent_out_of_range,
+    zero_budget,            // execution rate undefined and the rules say error
+    missing_level1,         // no indicator of some level-1 kind and the rules say error
+    weights_not_100,        // indicator weights + execution points ≠ 100
+    weights_over_100,       // rescaling: weights + execution points > 100
+    no_indicators,
+    spent_negative,
+};
+
+/// The result for one indicator.
+struct IndicatorResult {
+    RatioCase ratio_case = RatioCase::ratio;
+    Fraction ratio;       // r, exact
+    Fraction capped;      // rc = min(max(r, 0), cap), after any over-completion deduction
+    Fraction exact_score; // weight × rc, exact
+    Decimal score;        // rounded per the rounding rule (exact to 6 places in total_only mode)
+    Decimal deduction;    // over-completion deduction as a share of the weight (0 when none)
+    std::int32_t days_late = 0;
+    std::int32_t periods = 0;
+    Decimal weight;
+};
+
+/// The result for one project.
+struct ProjectResult {
+    bool exec_applicable = true; // false: zero budget treated as not applicable
+    Fraction exec_rate;          // spent / budget, exact
+    Fraction exec_exact;         // points × min(exec_rate, 1), exact
+    Decimal exec_score;
+    std::array<Decimal, level1_count> level1_weight{};
+    std::array<Decimal, level1_count> level1_score{};
+    std::array<std::uint32_t, level1_count> level1_count_{};
+    Decimal weight_total;        // Σ indicator weights
+    Decimal indicator_score;     // Σ indicator scores
+    Decimal applicable_points;   // 100, or less when rescaled
+    bool rescaled = false;       // total = parts × 100 / applicable_points
+    bool split_differs = false;  // level-1 weights differ from the rules' split (a notice)
+    Decimal total;
+    std::size_t grade = 0;       // index into RuleSet::grades
+    bool rectify = false;
+    bool priority = false;
+    Money cut;
+    Money recover;
+    std::vector<IndicatorResult> indicators; // evaluate() only; empty when streamed
+};
+
+/// Money and source of a project, all finish_project() needs besides the scores.
+struct ProjectFunds {
+    Money budget;
+    Money spent;
+    FundSource fund_source = FundSource::local;
+};
+
+namespace detail {
+
+/// An exact rational of any size, for the total_only rounding mode.
+using ExactSum = boost::multiprecision::cpp_rational;
+
+inline ExactSum to_exact(const Fraction& f) {
+    return ExactSum(boost::multiprecision::cpp_int(f.num()), boost::multiprecision::cpp_int(f.den()));
+}
+
+/// Rounds an ExactSum to the rules' digits and mode, as a Decimal.
+inline Decimal round_exact(const ExactSum& v, const EvaluationRules::Rounding& r) {
+    using boost::multiprecision::cpp_int;
+    const cpp_int q = round_div<cpp_int>(numerator(v) * pow10[r.digits], denominator(v), r.mode);
+    return Decimal::from_units(narrow(wide(q * pow10[Decimal::scale - r.digits])));
+}
+
+/// Rounds a Fraction with the rules' rounding (digits, mode).
+inline Decimal round_part(const Fraction& f, const EvaluationRules::Rounding& r) { return f.rounded(r.digits, r.mode); }
+
+inline const Decimal* number(const Measure& m) { return std::get_if<Decimal>(&m); }
+
+inline Issue ratio_of_numbers(const Indicator& ind, const EvaluationRules& rules, IndicatorResult& out) {
+    const Decimal* t = number(ind.target);
+    const Decimal* a = number(ind.actual);
+    if (!a) return std::holds_alternative<std::monostate>(ind.actual) ? Issue::missing_actual : Issue::wrong_measure;
+    if (!t) return std::holds_alternative<std::monostate>(ind.target) ? Issue::missing_target : Issue::wrong_measure;
+    if (t->units() < 0 || a->units() < 0) return Issue::negative_value;
+    const std::int64_t tu = t->units(), au = a->units();
+    switch (ind.direction) {
+    case Direction::ge:
+        if (tu == 0) {
+            out.ratio_case = RatioCase::target_zero;
+            out.ratio = Fraction::one();
+        } else {
+            out.ratio_case = RatioCase::ratio;
+            out.ratio = Fraction(au, tu);
+        }
+        break;
+    case Direction::eq:
+        if (tu == 0) {
+            out.ratio_case = au == 0 ? RatioCase::eq_zero_met : RatioCase::eq_zero_missed;
+            out.ratio = au == 0 ? Fraction::one() : Fraction::zero();
+        } else {
+            out.ratio_case = RatioCase::ratio;
+            out.ratio = Fraction(au, tu);
+        }
+        break;
+    default: // le
+        if (rules.le.formula == LeFormula::linear) {
+            if (tu == 0) {
+                out.ratio_case = au == 0 ? RatioCase::le_met : RatioCase::le_target_zero;
+                out.ratio = au == 0 ? Fraction::one() : Fraction::zero();
+            } else {
+                out.ratio_case = RatioCase::le_linear;
+                const std::int64_t n = 2 * tu - au; // 2 − a/t = (2t − a)/t; no overflow: both < 2^62
+                out.ratio = n <= 0 ? Fraction::zero() : n >= tu ? Fraction::one() : Fraction(n, tu);
+            }
+        } else if (au <= tu) {
+            out.ratio_case = RatioCase::le_met;
+            out.ratio = Fraction::one();
+        } else if (tu == 0) {
+            out.ratio_case = RatioCase::le_target_zero;
+            out.ratio = Fraction::zero();
+        } else {
+            out.ratio_case = RatioCase::le_ratio;
+            out.ratio = Fraction(tu, au);
+        }
+        break;
+    }
+    return Issue::none;
+}
+
+inline Issue ratio_of_tier(const Indicator& ind, const EvaluationRules& rules, IndicatorResult& out) {
+    const auto* q = std::get_if<QualRating>(&ind.actual);
+    if (!q) return std::holds_alternative<std::monostate>(ind.actual) ? Issue::missing_actual : Issue::wrong_measure;
+    const auto& tier = rules.qual.tiers[static_cast<std::size_t>(q->tier)];
+    if (!q->percent) {
+        out.ratio_case = RatioCase::tier_default;
+        out.ratio = Fraction::of(tier.fraction);
+        return Issue::none;
+    }
+    const Decimal p = *q->percent;
+    if (p < tier.min || p > tier.max || (p == tier.max && !tier.max_inclusive)) return Issue::tier_percent_out_of_range;
+    out.ratio_case = RatioCase::tier_percent;
+    out.ratio = Fraction::of(p);
+    return Issue::none;
+}
+
+inline Issue ratio_of_dates(const Indicator& ind, const EvaluationRules& rules, IndicatorResult& out) {
+    const auto* t = std::get_if<Date>(&ind.target);
+    const auto* a = std::get_if<Date>(&ind.actual);
+    if (!a) return std::holds_alternative<std::monostate>(ind.actual) ? Issue::missing_actual : Issue::wrong_measure;
+    if (!t) return std::holds_alternative<std::monostate>(ind.target) ? Issue::missing_target : Issue::wrong_measure;
+    if (*a <= *t) {
+        out.ratio_case = RatioCase::on_time;
+        out.ratio = Fraction::one();
+        return Issue::none;
+    }
+    out.ratio_case = RatioCase::late;
+    out.days_late = static_cast<std::int32_t>((*a - *t).days());
+    out.periods = (out.days_late + rules.date.period_days - 1) / rules.date.period_days;
+    const std::int64_t lost = rules.date.penalty.units() * out.periods; // penalty ≤ 1, periods < 2^31
+    out.ratio = lost >= Decimal::one_units ? Fraction::zero() : Fraction(Decimal::one_units - lost, Decimal::one_units);
+    return Issue::none;
+}
+
+} // namespace detail
+
+/// Scores one indicator. Returns Issue::none, or why it cannot be scored (out is then unspecified).
+inline Issue score_indicator(const Indicator& ind, const RuleSet& rules, IndicatorResult& out) {
+    const EvaluationRules& ev = rules.evaluation;
+    if (!ind.weight) return Issue::missing_weight;
+    if (ind.weight->units() < 0) return Issue::negative_weight;
+    out.weight = *ind.weight;
+    out.days_late = out.periods = 0;
+    out.deduction = Decimal{};
+    Issue issue;
+    switch (ind.direction) {
+    case Direction::qual: issue = detail::ratio_of_tier(ind, ev, out); break;
+    case Direction::date: issue = detail::ratio_of_dates(ind, ev, out); break;
+    default: issue = detail::ratio_of_numbers(ind, ev, out); break;
+    }
+    if (issue != Issue::none) return issue;
+
+    // Capped: rc = min(r, cap); over-completion earns nothing extra.
+    const Fraction cap = Fraction::of(ev.cap.max_ratio);
+    out.capped = min(out.ratio, cap);
+    // Optional over-completion deduction (ge/eq only): r ≥ threshold means the target was set too low.
+    const auto& oc = ev.over_completion;
+    if (oc.enabled && (ind.direction == Direction::ge || ind.direction == Direction::eq) &&
+        out.ratio >= Fraction::of(oc.threshold)) {
+        Fraction share = oc.mode == OverCompletionMode::fixed ? Fraction::of(oc.deduction)
+                                                              : oc.deduction * (out.ratio - Fraction::one());
+        share = min(share, Fraction::one());
+        out.deduction = share.rounded(Decimal::scale, RoundingMode::half_up);
+        out.capped = out.capped - out.capped * share;
+    }
+    out.exact_score = out.weight * out.capped;
+    out.score = ev.rounding.apply == RoundApply::per_part ? detail::round_part(out.exact_score, ev.rounding)
+                                                          : out.exact_score.rounded(Decimal::scale, ev.rounding.mode);
+    return Issue::none;
+}
+
+/// Per-project sums of indicator weights and (rounded) scores, by level-1 kind.
+struct ScoreAccumulator {
+    std::array<Decimal, level1_count> weight{};
+    std::array<Decimal, level1_count> score{};
+    std::array<std::uint32_t, level1_count> count{};
+
+    void add(const Indicator& ind, const IndicatorResult& r) {
+        const auto k = static_cast<std::size_t>(ind.level1);
+        weight[k] += r.weight;
+        score[k] += r.score;
+        ++count[k];
+    }
+};
+
+/// Completes a project's evaluation from its funds and accumulated indicator scores:
+/// execution score, total (rescaled where the rules allow), grade and result
+/// application. `exact_indicator_sum` is used only in total_only rounding mode
+/// (the exact sum of the indicators' exact scores; an arbitrary-precision rational
+/// because a dozen unrelated denominators overflow 128 bits). Returns why it cannot.
+inline Issue finish_project(const ProjectFunds& funds, const ScoreAccumulator& acc, const RuleSet& rules,
+                            ProjectResult& out, const detail::ExactSum* exact_indicator_sum = nullptr) {
+    const EvaluationRules& ev = rules.evaluation;
+    if (funds.spent.fen() < 0) return Issue::spent_negative;
+    out.level1_weight = acc.weight;
+    out.level1_score = acc.score;
+    out.level1_count_ = acc.count;
+    out.weight_total = acc.weight[0] + acc.weight[1] + acc.weight[2];
+    out.indicator_score = acc.score[0] + acc.score[1] + acc.score[2];
+    if (acc.count[0] + acc.count[1] + acc.count[2] == 0) return Issue::no_indicators;
+
+    // 1. Budget execution: exec_score = points × min(spent / budget, 1).
+    out.exec_applicable = funds.budget.fen() != 0;
+    if (!out.exec_applicable) {
+        if (ev.execution.zero_budget == ZeroBudget::error) return Issue::zero_budget;
+        out.exec_rate = Fraction::zero();
+        out.exec_exact = Fraction::zero();
+        out.exec_score = Decimal{};
+    } else {
+        out.exec_rate = Fraction::of(funds.spent, funds.budget);
+        out.exec_exact = ev.execution.points * min(out.exec_rate, Fraction::one());
+        out.exec_score = ev.rounding.apply == RoundApply::per_part ? detail::round_part(out.exec_exact, ev.rounding)
+                                                                   : out.exec_exact.rounded(Decimal::scale, ev.rounding.mode);
+    }
+
+    // 2. Weights: indicator weights + execution points total 100, unless a level-1
+    //    kind is missing and the rules allow rescaling to 100.
+    const bool all_kinds = acc.count[0] && acc.count[1] && acc.count[2];
+    const Decimal hundred = Decimal::whole(100);
+    const Decimal declared = out.weight_total + ev.execution.points;
+    if (!all_kinds && ev.weights.missing == MissingLevel1::error) return Issue::missing_level1;
+    if (all_kinds && declared != hundred) return Issue::weights_not_100;
+    if (!all_kinds && declared > hundred) return Issue::weights_over_100;
+    out.split_differs = all_kinds && acc.weight != ev.weights.level1;
+    out.applicable_points = out.weight_total + (out.exec_applicable ? ev.execution.points : Decimal{});
+    out.rescaled = out.applicable_points != hundred;
+    if (out.applicable_points.units() <= 0) return Issue::weights_not_100;
+
+    // 3. Total: the exact sum of the rounded parts (or the exact parts, total_only),
+    //    scaled to 100 when rescaled, rounded once.
+    if (ev.rounding.apply == RoundApply::per_part) {
+        const Decimal parts = out.exec_score + out.indicator_score;
+        out.total = out.rescaled ? detail::round_part(hundred * Fraction::of(parts, out.applicable_points), ev.rounding)
+                                 : parts;
+    } else {
+        detail::ExactSum exact = detail::to_exact(out.exec_exact);
+        exact += exact_indicator_sum ? *exact_indicator_sum : detail::to_exact(Fraction::of(out.indicator_score));
+        if (out.rescaled) exact = exact * 100 * Decimal::one_units / out.applicable_points.units();
+        out.total = detail::round_exact(exact, ev.rounding);
+    }
+
+    // 4. Grade, then result application (结果应用).
+    out.grade = rules.grades.grade_of(out.total);
+    const ApplicationRules& app = rules.application;
+    out.rectify = app.rectify.grades.contains(out.grade);
+    out.priority = app.priority.grades.contains(out.grade);
+    const Decimal cut_rate = out.grade < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[out.grade] : Decimal{};
+    out.cut = funds.budget.times(cut_rate);
+    const bool recovers = app.recover.grades.contains(out.grade) &&
+                          app.recover.fund_sources[static_cast<std::size_t>(funds.fund_source)];
+    out.recover = recovers && funds.budget > funds.spent ? funds.budget - funds.spent : Money{};
+    return Issue::none;
+}
+
+/// English and Chinese text for an issue, e.g. "indicator has no weight (分值)".
+inline std::pair<std::string, std::string> describe(Issue issue) {
+    switch (issue) {
+    case Issue::none: return {"no problem", "无问题"};
+    case Issue::missing_weight: return {"the indicator has no weight (column weight)", "指标缺少分值（weight 列）"};
+    case Issue::negative_weight: return {"the weight must be 0 or more", "分值不能为负数"};
+    case Issue::missing_actual: return {"the indicator has no actual value (column actual)", "指标缺少实际完成值（actual 列）"};
+    case Issue::missing_target: return {"the indicator has no target value (column target)", "指标缺少年度指标值（target 列）"};
+    case Issue::wrong_measure:
+        return {"the target or actual value does not fit the direction (a number for ge/le/eq, YYYY-MM-DD for date, a tier A/B/C for qual)",
+                "指标值与指标方向不符（正向/反向/等于应为数字，时效应为 YYYY-MM-DD，定性应为 A/B/C 档）"};
+    case Issue::negative_value: return {"numeric targets and actual values must be 0 or more", "数值型指标值和完成值不能为负数"};
+    case Issue::tier_percent_out_of_range:
+        return {"the percentage lies outside its tier's range (A [80%,100%], B [60%,80%), C [0%,60%) by default)",
+                "定性指标的百分比超出所在档次的区间（默认 A [80%,100%]、B [60%,80%)、C [0%,60%)）"};
+    case Issue::zero_budget:
+        return {"the budget is 0, so the execution rate is undefined (rule evaluation.execution.zero_budget: error)",
+                "预算数为 0，无法计算预算执行率（规则 evaluation.execution.zero_budget: error）"};
+    case Issue::missing_level1:
+        return {"the project lacks an output, benefit or satisfaction indicator (rule evaluation.weights.missing_level1: error)",
+                "项目缺少产出、效益或满意度一级指标（规则 evaluation.weights.missing_level1: error）"};
+    case Issue::weights_not_100:
+        return {"indicator weights plus execution points must total exactly 100", "指标分值与预算执行率分值合计应为 100 分"};
+    case Issue::weights_over_100:
+        return {"indicator weights plus execution points exceed 100", "指标分值与预算执行率分值合计超过 100 分"};
+    case Issue::no_indicators: return {"the project has no indicators", "项目没有绩效指标"};
+    case Issue::spent_negative: return {"the executed amount must be 0 or more", "执行数不能为负数"};
+    }
+    return {"unknown problem", "未知问题"};
+}
+
+/// The files a project and its indicators were read from, for messages.
+struct InputNames {
+    std::string_view projects;
+    std::string_view indicators;
+};
+
+/// Evaluates a project held in memory. Reuses out.indicators' capacity. Throws
+/// Error listing every problem (each naming the project and, where known, its line).
+void evaluate(const Project& project, const RuleSet& rules, ProjectResult& out, const InputNames& files = {});
+
+/// Convenience form returning a fresh result.
+inline ProjectResult evaluate(const Project& project, const RuleSet& rules) {
+    ProjectResult r;
+    evaluate(project, rules, r);
+    return r;
+}
+
+} // namespace perfbudget
+
+#include "perfbudget/detail/evaluate-inl.hpp"

@@ -1,0 +1,250 @@
+// perfbudget/explain.hpp — why a result is what it is, in Chinese or English.
+//
+// Results (evaluate.hpp) store numbers and which case of which rule fired; this
+// header turns them into text on demand, so scoring itself builds no strings.
+// Each line names the rule (its key in the rule file), where that rule was
+// written (file:line), the inputs and the arithmetic:
+//
+//   evaluation.execution (rules/national.yaml:19): exec_rate = spent / budget =
+//   812345.67 / 1000000.00 = 0.81234567; exec_score = 10 × min(0.81234567, 1)
+//   = 8.1234567 → 8.12 (half-up, 2 decimals)
+#pragma once
+
+#include "perfbudget/evaluate.hpp"
+
+#include <string>
+#include <vector>
+
+namespace perfbudget {
+
+/// One step of an explanation.
+struct ExplanationLine {
+    std::string rule;   // "evaluation.execution", "grades", "results.cut", an indicator's name…
+    std::string source; // "rules/national.yaml:19"
+    std::string text;   // the inputs and arithmetic, in the chosen language
+};
+
+namespace detail {
+
+/// Exact value with up to 8 decimals, or truncated with "…" when longer: 0.83333333…
+inline std::string show(const Fraction& f) {
+    constexpr int digits = 8;
+    const wide scaled = f.num() * pow10[digits];
+    const wide q = scaled / f.den(); // truncates toward zero
+    const bool inexact = scaled % f.den() != 0;
+    const bool negative = scaled < 0;
+    std::string s = (negative ? wide(-q) : q).str();
+    if (s.size() <= static_cast<std::size_t>(digits)) s.insert(0, static_cast<std::size_t>(digits) + 1 - s.size(), '0');
+    s.insert(s.size() - digits, 1, '.');
+    if (negative) s.insert(0, 1, '-');
+    if (inexact) return s + "…";
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
+}
+
+inline std::string rounding_note(const EvaluationRules::Rounding& r, Lang lang) {
+    const char* mode_en[] = {"half-up", "half-even", "truncated"};
+    const char* mode_zh[] = {"四舍五入", "四舍六入五成双", "截尾"};
+    const auto m = static_cast<std::size_t>(r.mode);
+    return lang == Lang::zh ? std::string("（") + mode_zh[m] + "，保留" + std::to_string(r.digits) + "位小数）"
+                            : " (" + std::string(mode_en[m]) + ", " + std::to_string(r.digits) + " decimals)";
+}
+
+inline std::string show_measure(const Measure& m) {
+    if (const auto* d = std::get_if<Decimal>(&m)) return d->to_string();
+    if (const auto* t = std::get_if<Date>(&m)) return to_string(*t);
+    if (const auto* q = std::get_if<QualRating>(&m))
+        return std::string(to_string(q->tier)) + (q->percent ? ":" + Decimal::from_units(q->percent->units() * 100).to_string() + "%" : "");
+    return "—";
+}
+
+inline std::string grade_label(const RuleSet& rules, std::size_t g, Lang lang) {
+    const GradeBand& b = rules.grades.bands[g];
+    return lang == Lang::zh ? b.zh + "（" + b.id + "）" : b.id + " (" + b.zh + ")";
+}
+
+inline const char* yes_no(bool b, Lang lang) { return lang == Lang::zh ? (b ? "是" : "否") : (b ? "yes" : "no"); }
+
+} // namespace detail
+
+/// Explains how one indicator's ratio and score were computed.
+inline std::string explain_indicator(const Indicator& ind, const IndicatorResult& r, const RuleSet& rules, Lang lang) {
+    using detail::show;
+    const bool zh = lang == Lang::zh;
+    const std::string t = detail::show_measure(ind.target), a = detail::show_measure(ind.actual);
+    std::string s;
+    switch (r.ratio_case) {
+    case RatioCase::ratio:
+        s = zh ? "完成率 r = 实际完成值 / 年度指标值 = " + a + " / " + t + " = " + show(r.ratio)
+               : "r = actual / target = " + a + " / " + t + " = " + show(r.ratio);
+        break;
+    case RatioCase::target_zero:
+        s = zh ? "年度指标值为 0，完成率 r = 1" : "target is 0, so r = 1";
+        break;
+    case RatioCase::le_met:
+        s = zh ? "反向指标，实际完成值 " + a + " ≤ 年度指标值 " + t + "，r = 1"
+               : "less is better, actual " + a + " ≤ target " + t + ", so r = 1";
+        break;
+    case RatioCase::le_ratio:
+        s = zh ? "反向指标，r = 年度指标值 / 实际完成值 = " + t + " / " + a + " = " + show(r.ratio)
+               : "less is better, r = target / actual = " + t + " / " + a + " = " + show(r.ratio);
+        break;
+    case RatioCase::le_linear:
+        s = zh ? "反向指标（线性），r = 2 − 实际完成值 / 年度指标值 = 2 − " + a + " / " + t + "，限定在 [0, 1] 内 = " + show(r.ratio)
+               : "less is better (linear), r = 2 − actual / target = 2 − " + a + " / " + t + ", clipped to [0, 1] = " + show(r.ratio);
+        break;
+    case RatioCase::le_target_zero:
+        s = zh ? "反向指标，年度指标值为 0 而实际完成值 " + a + " 大于 0，r = 0"
+               : "less is better, target is 0 and actual " + a + " is above it, so r = 0";
+        break;
+    case RatioCase::eq_zero_met:
+        s = zh ? "等于型指标，年度指标值与实际完成值均为 0，r = 1" : "equal-to target 0 met exactly, r = 1";
+        break;
+    case RatioCase::eq_zero_missed:
+        s = zh ? "等于型指标，年度指标值为 0 而实际完成值为 " + a + "，r = 0" : "equal-to target 0 but actual is " + a + ", so r = 0";
+        break;
+    case RatioCase::tier_default:
+        s = zh ? "定性指标，档次 " + a + "（" + std::string(names::tier_zh[static_cast<std::size_t>(std::get<QualRating>(ind.actual).tier)]) +
+                     "）未给出百分比，按该档默认 " + show(r.ratio)
+               : "qualitative, tier " + a + " without a percentage: the tier's default " + show(r.ratio);
+        break;
+    case RatioCase::tier_percent:
+        s = zh ? "定性指标，评价人给出 " + a + "，在该档区间内，r = " + show(r.ratio)
+               : "qualitative, the evaluator gave " + a + ", within the tier's range: r = " + show(r.ratio);
+        break;
+    case RatioCase::on_time:
+        s = zh ? "时效指标，完成日期 " + a + " 不晚于 " + t + "，r = 1" : "date " + a + " is on or before " + t + ", so r = 1";
+        break;
+    case RatioCase::late: {
+        const auto& d = rules.evaluation.date;
+        const std::string pen = d.penalty.to_string();
+        s = zh ? "时效指标，完成日期 " + a + " 晚于 " + t + " " + std::to_string(r.days_late) + " 天，按每 " +
+                     std::to_string(d.period_days) + " 天扣 " + pen + " 计 " + std::to_string(r.periods) + " 期，r = max(0, 1 − " +
+                     pen + " × " + std::to_string(r.periods) + ") = " + show(r.ratio)
+               : "date " + a + " is " + std::to_string(r.days_late) + " days after " + t + ": ceil(" +
+                     std::to_string(r.days_late) + " / " + std::to_string(d.period_days) + ") = " + std::to_string(r.periods) +
+                     " periods, r = max(0, 1 − " + pen + " × " + std::to_string(r.periods) + ") = " + show(r.ratio);
+        break;
+    }
+    }
+    const std::string cap = rules.evaluation.cap.max_ratio.to_string();
+    if (r.ratio > Fraction::of(rules.evaluation.cap.max_ratio))
+        s += zh ? "；超额完成不加分，封顶 rc = min(r, " + cap + ") = " + show(min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio)))
+                : "; capped, rc = min(r, " + cap + ") = " + show(min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio)));
+    if (r.deduction.units() != 0)
+        s += zh ? "；完成值高于指标值较多（r ≥ " + rules.evaluation.over_completion.threshold.to_string() + "），按偏离度调减 " +
+                      r.deduction.to_string() + "，rc = " + show(r.capped)
+                : "; over-completion (r ≥ " + rules.evaluation.over_completion.threshold.to_string() + ") deducts " +
+                      r.deduction.to_string() + " of the weight, rc = " + show(r.capped);
+    s += zh ? "；得分 = 分值 × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score) + " → " +
+                  r.score.to_string(rules.evaluation.rounding.digits) + detail::rounding_note(rules.evaluation.rounding, lang)
+            : "; score = weight × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score) + " → " +
+                  r.score.to_string(rules.evaluation.rounding.digits) + detail::rounding_note(rules.evaluation.rounding, lang);
+    return s;
+}
+
+/// The rule (key and source line) behind an indicator's ratio.
+inline RuleRef rule_of(const Indicator& ind, const RuleSet& rules) {
+    switch (ind.direction) {
+    case Direction::ge: return rules.evaluation.ge_where;
+    case Direction::eq: return rules.evaluation.eq_where;
+    case Direction::le: return rules.evaluation.le.where;
+    case Direction::qual: return rules.evaluation.qual.where;
+    case Direction::date: return rules.evaluation.date.where;
+    }
+    return {};
+}
+
+/// Explains a whole project result, step by step. Indicator lines are included
+/// when `r.indicators` holds one result per indicator of `p` (in-memory evaluation).
+inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleSet& rules, Lang lang) {
+    using detail::show;
+    const bool zh = lang == Lang::zh;
+    const auto& ev = rules.evaluation;
+    const int digits = ev.rounding.digits;
+    std::vector<ExplanationLine> out;
+    auto add = [&](std::string rule, const RuleRef& ref, std::string text) {
+        out.push_back({std::move(rule), rules.cite(ref), std::move(text)});
+    };
+
+    // 1. Budget execution.
+    if (r.exec_applicable) {
+        add("evaluation.execution", ev.execution.where,
+            zh ? "预算执行率 = 执行数 / 预算数 = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + show(r.exec_rate) +
+                     "；执行率得分 = " + ev.execution.points.to_string() + " × min(" + show(r.exec_rate) + ", 1) = " + show(r.exec_exact) +
+                     " → " + r.exec_score.to_string(digits) + detail::rounding_note(ev.rounding, lang)
+               : "exec_rate = spent / budget = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + show(r.exec_rate) +
+                     "; exec_score = " + ev.execution.points.to_string() + " × min(" + show(r.exec_rate) + ", 1) = " +
+                     show(r.exec_exact) + " → " + r.exec_score.to_string(digits) + detail::rounding_note(ev.rounding, lang));
+    } else {
+        add("evaluation.execution", ev.execution.where,
+            zh ? "预算数为 0，预算执行率不适用，其余得分按百分制折算" : "budget is 0: execution not applicable, the rest is rescaled to 100");
+    }
+
+    // 2. Indicators.
+    if (r.indicators.size() == p.indicators.size()) {
+        for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+            const Indicator& ind = p.indicators[i];
+            add(ind.name, rule_of(ind, rules),
+                (zh ? std::string(names::level1_zh[static_cast<std::size_t>(ind.level1)]) + "/" +
+                          std::string(names::level2_zh[static_cast<std::size_t>(ind.level2)]) + "，" +
+                          std::string(names::direction_zh[static_cast<std::size_t>(ind.direction)]) + "："
+                    : std::string(to_string(ind.level1)) + "/" + std::string(to_string(ind.level2)) + ", " +
+                          std::string(to_string(ind.direction)) + ": ") +
+                    explain_indicator(ind, r.indicators[i], rules, lang));
+        }
+    }
+    std::string sum = zh ? "指标得分 = 产出 " : "indicator_score = output ";
+    sum += r.level1_score[0].to_string(digits) + (zh ? " + 效益 " : " + benefit ") + r.level1_score[1].to_string(digits) +
+           (zh ? " + 满意度 " : " + satisfaction ") + r.level1_score[2].to_string(digits) + " = " + r.indicator_score.to_string(digits);
+    if (r.split_differs)
+        sum += zh ? "（提示：一级指标分值 " + r.level1_weight[0].to_string() + "/" + r.level1_weight[1].to_string() + "/" +
+                        r.level1_weight[2].to_string() + " 与原则性权重不同）"
+                  : " (notice: level-1 weights " + r.level1_weight[0].to_string() + "/" + r.level1_weight[1].to_string() + "/" +
+                        r.level1_weight[2].to_string() + " differ from the split in principle)";
+    add("evaluation.weights", ev.weights.where, sum);
+
+    // 3. Total.
+    std::string total = zh ? "总分 = 执行率得分 + 指标得分 = " : "total = exec_score + indicator_score = ";
+    total += r.exec_score.to_string(digits) + " + " + r.indicator_score.to_string(digits);
+    if (r.rescaled)
+        total += zh ? "，按百分制折算 × 100 / " + r.applicable_points.to_string() : ", rescaled × 100 / " + r.applicable_points.to_string();
+    total += " = " + r.total.to_string(digits);
+    add("evaluation.rounding", ev.rounding.where, total);
+
+    // 4. Grade and result application.
+    const GradeBand& band = rules.grades.bands[r.grade];
+    add("grades", band.where,
+        zh ? "总分 " + r.total.to_string(digits) + " 在 [" + band.from.to_string() + ", " + band.to.to_string() + (r.grade == 0 ? "]" : ")") +
+                 " 内，等级 " + detail::grade_label(rules, r.grade, lang)
+           : "total " + r.total.to_string(digits) + " lies in [" + band.from.to_string() + ", " + band.to.to_string() +
+                 (r.grade == 0 ? "]" : ")") + ": grade " + detail::grade_label(rules, r.grade, lang));
+    const auto& app = rules.application;
+    add("results.rectify", app.rectify.where,
+        (zh ? "限期整改：" : "rectify: ") + std::string(detail::yes_no(r.rectify, lang)));
+    add("results.priority", app.priority.where,
+        (zh ? "下年优先安排：" : "priority next year: ") + std::string(detail::yes_no(r.priority, lang)));
+    const Decimal rate = r.grade < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[r.grade] : Decimal{};
+    add("results.cut", app.cut.where,
+        zh ? "下年同类项目核减 = 预算数 × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
+                 r.cut.to_string() + " 元"
+           : "next-year cut = budget × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
+                 r.cut.to_string() + " yuan");
+    const bool exempt = !app.recover.fund_sources[static_cast<std::size_t>(p.fund_source)];
+    std::string rec;
+    if (!app.recover.grades.contains(r.grade))
+        rec = zh ? "等级不在收回范围内，收回 0.00 元" : "grade not subject to recovery: 0.00 yuan";
+    else if (exempt)
+        rec = zh ? "资金来源为" + std::string(names::fund_source_zh[static_cast<std::size_t>(p.fund_source)]) + "，不收回"
+                 : std::string(to_string(p.fund_source)) + " funds are exempt: 0.00 yuan";
+    else
+        rec = zh ? "收回结余 = max(预算数 − 执行数, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
+                       r.recover.to_string() + " 元"
+                 : "recover = max(budget − spent, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
+                       r.recover.to_string() + " yuan";
+    add("results.recover", app.recover.where, rec);
+    return out;
+}
+
+} // namespace perfbudget

@@ -1,0 +1,96 @@
+// perfbudget/input.hpp — reading projects.csv and indicators.csv (SPEC §3).
+//
+// Streaming readers: each next() fills a caller-owned object, reusing its string
+// capacity, so reading millions of rows allocates nothing per row. Files are
+// UTF-8 (a BOM is accepted) or GBK (`Encoding::gbk`, converted while reading);
+// RFC 4180 quoting; columns in any order, named by identifier or Chinese term;
+// unknown columns are ignored with a notice. Every problem is a Diagnostic with
+// file and line; a reader keeps going after a bad row so one run lists them all.
+#pragma once
+
+#include "perfbudget/error.hpp"
+#include "perfbudget/model.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perfbudget {
+
+enum class Encoding : std::uint8_t { utf8, gbk };
+
+/// A streaming RFC 4180 CSV reader over a file.
+class CsvReader {
+public:
+    /// Opens `path`; throws Error when it cannot be opened.
+    CsvReader(const std::string& path, Encoding encoding = Encoding::utf8);
+    ~CsvReader();
+    CsvReader(CsvReader&&) noexcept;
+    CsvReader& operator=(CsvReader&&) noexcept;
+
+    /// Reads the next record into `fields` (views valid until the next call).
+    /// Returns false at end of file. Throws Error on malformed input (bad UTF-8 or
+    /// GBK, an unterminated quote), naming the line.
+    bool next(std::vector<std::string_view>& fields);
+    /// Line (1-based) where the last record returned by next() starts.
+    std::uint32_t line() const;
+    const std::string& file() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Reads projects.csv rows into Project values (indicators left empty).
+class ProjectReader {
+public:
+    /// Opens the file and maps its header; throws Error on a missing required column.
+    ProjectReader(const std::string& path, Encoding encoding = Encoding::utf8);
+    ~ProjectReader();
+    ProjectReader(ProjectReader&&) noexcept;
+    ProjectReader& operator=(ProjectReader&&) noexcept;
+
+    /// Fills `out` with the next row. Returns false at end of file. A row with bad
+    /// values adds Diagnostics to `problems` and returns true with `ok == false`.
+    bool next(Project& out, bool& ok, std::vector<Diagnostic>& problems);
+    /// Notices about the header (unknown columns ignored).
+    const std::vector<Diagnostic>& notices() const;
+    const std::string& file() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Reads indicators.csv rows; each row names its project by id.
+class IndicatorReader {
+public:
+    IndicatorReader(const std::string& path, Encoding encoding = Encoding::utf8);
+    ~IndicatorReader();
+    IndicatorReader(IndicatorReader&&) noexcept;
+    IndicatorReader& operator=(IndicatorReader&&) noexcept;
+
+    /// Fills `project_id` and `out` with the next row (out.source_line set).
+    /// Returns false at end of file; a bad row adds Diagnostics and sets ok = false.
+    bool next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems);
+    const std::vector<Diagnostic>& notices() const;
+    const std::string& file() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Reads both files and joins them: every project with its indicators, in file
+/// order. Throws Error listing every problem (unknown project ids, duplicates,
+/// bad values). Holds everything in memory: for batch work use the streaming
+/// readers or evaluate_files() (batch.hpp).
+std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
+                                   Encoding encoding = Encoding::utf8);
+
+/// Parses a date in strict YYYY-MM-DD form; nullopt otherwise.
+std::optional<Date> parse_date(std::string_view s);
+
+} // namespace perfbudget

@@ -1,0 +1,39 @@
+// perfbudget/load.hpp — loading and checking rule files (YAML).
+//
+// Loading is strict: an unknown key (with a "did you mean"), a wrong type, grade
+// bands that overlap or leave gaps, or weights that do not add up are errors with
+// file:line:column. Rule files are untrusted input: size, nesting depth, node count
+// and aliases are limited (LoadLimits) so no file can crash or exhaust the process.
+// yaml-cpp stays inside the compiled library; this header does not include it.
+#pragma once
+
+#include "perfbudget/error.hpp"
+#include "perfbudget/rules.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace perfbudget {
+
+/// Limits applied to every rule file before and while it is parsed.
+struct LoadLimits {
+    std::size_t max_bytes = 1 << 20; ///< a larger file is refused (1 MiB)
+    int max_depth = 32;              ///< deepest nesting of maps/lists
+    std::size_t max_nodes = 100000;  ///< scalars + maps + lists in the whole file
+    bool allow_aliases = false;      ///< YAML anchors/aliases (&a / *a) are refused by default
+};
+
+/// Loads and checks a rule file. Throws perfbudget::Error listing every problem.
+RuleSet load_rules_file(const std::string& path, const LoadLimits& limits = {});
+
+/// Loads and checks rules from text; `file_name` is used in messages and citations.
+RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, const LoadLimits& limits = {});
+
+/// The national rules built into the library (a copy of rules/national.yaml), loaded once.
+const RuleSet& national_rules();
+
+/// The text of the built-in national rules.
+std::string_view national_rules_text();
+
+} // namespace perfbudget

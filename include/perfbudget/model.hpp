@@ -1,0 +1,205 @@
+// perfbudget/model.hpp — the domain model: projects (项目) and their third-level
+// indicators (三级指标), as a budget system holds them. Plain values, no behaviour
+// beyond naming: the stages in evaluate.hpp (and later monitor/review) read them.
+#pragma once
+
+#include "perfbudget/decimal.hpp"
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace perfbudget {
+
+using Date = boost::gregorian::date;
+
+/// 四本预算: which of the four budgets the money comes from.
+enum class BudgetKind : std::uint8_t { general, gov_fund, state_capital, social_insurance };
+/// 本级 or 上级转移支付. Transfers are exempt from local recovery rules.
+enum class FundSource : std::uint8_t { local, transfer };
+/// 一级指标.
+enum class Level1 : std::uint8_t { output, benefit, satisfaction };
+inline constexpr std::size_t level1_count = 3;
+/// 二级指标. The first four sit under output, the next four under benefit.
+enum class Level2 : std::uint8_t {
+    quantity, quality, timeliness, cost,          // 产出: 数量 质量 时效 成本
+    economic, social, ecological, sustainable,    // 效益: 经济 社会 生态 可持续影响
+    satisfaction                                  // 满意度: 服务对象满意度
+};
+/// 指标方向 (计算符号): how actual is compared with target.
+enum class Direction : std::uint8_t { ge, le, eq, qual, date };
+inline constexpr std::size_t direction_count = 5;
+/// 定性指标档次: A 达成年度指标, B 部分达成年度指标并具有一定效果, C 未达成年度指标且效果较差.
+enum class Tier : std::uint8_t { A, B, C };
+inline constexpr std::size_t tier_count = 3;
+
+/// The level-1 indicator a level-2 indicator belongs to.
+constexpr Level1 parent_of(Level2 l2) {
+    return l2 <= Level2::cost ? Level1::output : l2 <= Level2::sustainable ? Level1::benefit : Level1::satisfaction;
+}
+
+/// A qualitative rating: the tier and, optionally, the evaluator's percentage in it ("B:75%").
+struct QualRating {
+    Tier tier = Tier::A;
+    std::optional<Decimal> percent; // a fraction: 75% is 0.75
+    friend bool operator==(const QualRating&, const QualRating&) = default;
+};
+
+/// A target or actual value: numeric, a date, or a qualitative rating; empty when not given.
+using Measure = std::variant<std::monostate, Decimal, Date, QualRating>;
+
+/// One third-level indicator (三级指标) of a project.
+struct Indicator {
+    Level1 level1 = Level1::output;
+    Level2 level2 = Level2::quantity;
+    std::string name;
+    Direction direction = Direction::ge;
+    Measure target;               // 年度指标值 (empty for qual)
+    Measure actual;               // 实际完成值
+    std::string unit;             // 计量单位
+    std::optional<Decimal> weight; // 分值 (points)
+    // Monitoring and review inputs (not used by the evaluate stage).
+    Measure expected;                  // 全年预计完成值
+    std::optional<std::uint8_t> likelihood; // 0 certain, 1 possible, 2 impossible
+    Measure last_year_actual;
+    std::uint32_t source_line = 0; // line in the input file, for messages; 0 when built in code
+};
+
+/// A project (项目) with its indicators.
+struct Project {
+    std::string id;
+    std::string name;
+    std::string department; // 预算单位
+    Money budget;           // 全年预算数
+    Money spent;            // 执行数
+    BudgetKind budget_kind = BudgetKind::general;
+    FundSource fund_source = FundSource::local;
+    std::string category;
+    std::optional<int> year; // 预算年度
+    std::string goal;        // 总体目标
+    std::vector<Indicator> indicators;
+    std::uint32_t source_line = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Names. Identifiers are what files and results use; the Chinese term (with or
+// without its 指标 suffix) and symbols are accepted on input.
+
+namespace names {
+
+inline constexpr std::array<std::string_view, 4> budget_kind = {"general", "gov_fund", "state_capital", "social_insurance"};
+inline constexpr std::array<std::string_view, 4> budget_kind_zh = {"一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算"};
+inline constexpr std::array<std::string_view, 2> fund_source = {"local", "transfer"};
+inline constexpr std::array<std::string_view, 2> fund_source_zh = {"本级", "上级转移支付"};
+inline constexpr std::array<std::string_view, 3> level1 = {"output", "benefit", "satisfaction"};
+inline constexpr std::array<std::string_view, 3> level1_zh = {"产出指标", "效益指标", "满意度指标"};
+inline constexpr std::array<std::string_view, 9> level2 = {"quantity", "quality",    "timeliness",  "cost",        "economic",
+                                                           "social",   "ecological", "sustainable", "satisfaction"};
+inline constexpr std::array<std::string_view, 9> level2_zh = {"数量指标",     "质量指标",     "时效指标",
+                                                              "成本指标",     "经济效益指标", "社会效益指标",
+                                                              "生态效益指标", "可持续影响指标", "服务对象满意度指标"};
+inline constexpr std::array<std::string_view, 5> direction = {"ge", "le", "eq", "qual", "date"};
+inline constexpr std::array<std::string_view, 5> direction_zh = {"正向", "反向", "等于", "定性", "时效（日期）"};
+inline constexpr std::array<std::string_view, 3> tier = {"A", "B", "C"};
+inline constexpr std::array<std::string_view, 3> tier_zh = {"达成年度指标", "部分达成年度指标并具有一定效果",
+                                                            "未达成年度指标且效果较差"};
+inline constexpr std::array<std::string_view, 3> likelihood = {"certain", "possible", "impossible"};
+inline constexpr std::array<std::string_view, 3> likelihood_zh = {"确定能", "有可能", "完全不可能"};
+
+} // namespace names
+
+constexpr std::string_view to_string(BudgetKind v) { return names::budget_kind[static_cast<std::size_t>(v)]; }
+constexpr std::string_view to_string(FundSource v) { return names::fund_source[static_cast<std::size_t>(v)]; }
+constexpr std::string_view to_string(Level1 v) { return names::level1[static_cast<std::size_t>(v)]; }
+constexpr std::string_view to_string(Level2 v) { return names::level2[static_cast<std::size_t>(v)]; }
+constexpr std::string_view to_string(Direction v) { return names::direction[static_cast<std::size_t>(v)]; }
+constexpr std::string_view to_string(Tier v) { return names::tier[static_cast<std::size_t>(v)]; }
+
+/// A date as YYYY-MM-DD.
+inline std::string to_string(const Date& d) {
+    const auto ymd = d.year_month_day();
+    char buf[16];
+    const int y = ymd.year, m = ymd.month, day = ymd.day;
+    buf[0] = static_cast<char>('0' + y / 1000 % 10);
+    buf[1] = static_cast<char>('0' + y / 100 % 10);
+    buf[2] = static_cast<char>('0' + y / 10 % 10);
+    buf[3] = static_cast<char>('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = static_cast<char>('0' + m / 10);
+    buf[6] = static_cast<char>('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = static_cast<char>('0' + day / 10);
+    buf[9] = static_cast<char>('0' + day % 10);
+    return std::string(buf, 10);
+}
+
+namespace detail {
+
+constexpr std::string_view strip_suffix(std::string_view s, std::string_view suffix) {
+    return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix ? s.substr(0, s.size() - suffix.size())
+                                                                                    : s;
+}
+
+/// Index of `s` among identifiers or Chinese terms (compared without a 指标 suffix).
+template <std::size_t N>
+constexpr std::optional<std::size_t> lookup(std::string_view s, const std::array<std::string_view, N>& ids,
+                                            const std::array<std::string_view, N>& zh) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (s == ids[i]) return i;
+    const std::string_view bare = strip_suffix(s, "指标");
+    for (std::size_t i = 0; i < N; ++i)
+        if (bare == strip_suffix(zh[i], "指标")) return i;
+    return std::nullopt;
+}
+
+} // namespace detail
+
+constexpr std::optional<BudgetKind> parse_budget_kind(std::string_view s) {
+    auto i = detail::lookup(s, names::budget_kind, names::budget_kind_zh);
+    return i ? std::optional(static_cast<BudgetKind>(*i)) : std::nullopt;
+}
+constexpr std::optional<FundSource> parse_fund_source(std::string_view s) {
+    if (s == "上级专项转移支付" || s == "转移支付") return FundSource::transfer;
+    auto i = detail::lookup(s, names::fund_source, names::fund_source_zh);
+    return i ? std::optional(static_cast<FundSource>(*i)) : std::nullopt;
+}
+constexpr std::optional<Level1> parse_level1(std::string_view s) {
+    if (s == "服务对象满意度指标" || s == "服务对象满意度") return Level1::satisfaction;
+    auto i = detail::lookup(s, names::level1, names::level1_zh);
+    return i ? std::optional(static_cast<Level1>(*i)) : std::nullopt;
+}
+constexpr std::optional<Level2> parse_level2(std::string_view s) {
+    if (s == "满意度" || s == "满意度指标") return Level2::satisfaction;
+    auto i = detail::lookup(s, names::level2, names::level2_zh);
+    if (i) return static_cast<Level2>(*i);
+    // 经济/社会/生态 without 效益, 可持续 without 影响.
+    if (s == "经济") return Level2::economic;
+    if (s == "社会") return Level2::social;
+    if (s == "生态") return Level2::ecological;
+    if (s == "可持续") return Level2::sustainable;
+    return std::nullopt;
+}
+constexpr std::optional<Direction> parse_direction(std::string_view s) {
+    if (s == "≥" || s == ">=") return Direction::ge;
+    if (s == "≤" || s == "<=") return Direction::le;
+    if (s == "=") return Direction::eq;
+    if (s == "时效" || s == "日期") return Direction::date;
+    auto i = detail::lookup(s, names::direction, names::direction_zh);
+    return i ? std::optional(static_cast<Direction>(*i)) : std::nullopt;
+}
+constexpr std::optional<Tier> parse_tier(std::string_view s) {
+    auto i = detail::lookup(s, names::tier, names::tier_zh);
+    return i ? std::optional(static_cast<Tier>(*i)) : std::nullopt;
+}
+constexpr std::optional<std::uint8_t> parse_likelihood(std::string_view s) {
+    auto i = detail::lookup(s, names::likelihood, names::likelihood_zh);
+    return i ? std::optional(static_cast<std::uint8_t>(*i)) : std::nullopt;
+}
+
+} // namespace perfbudget

@@ -1,0 +1,65 @@
+// perfbudget/output.hpp — writing evaluate results as CSV or JSON (SPEC §11).
+//
+// CSV columns (header names exact): project_id, department, budget, spent,
+// exec_rate, exec_score, indicator_score, total, grade, grade_label, rectify,
+// priority, cut, recover, and `explanation` with --explain. Rates have 4
+// decimals, money and scores 2, every rounding half-up; flags are 0/1.
+// JSON writes exact numbers as strings ("85.32") so no consumer reads them as
+// binary floating point; each project carries its indicators and explanation.
+//
+// OutputFile makes a failed run leave no output: it writes to a temporary file
+// beside the target and renames it only on commit().
+#pragma once
+
+#include "perfbudget/error.hpp"
+#include "perfbudget/evaluate.hpp"
+#include "perfbudget/explain.hpp"
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace perfbudget {
+
+enum class OutputFormat : std::uint8_t { csv, json };
+
+/// Appends the CSV header line.
+void write_csv_header(std::string& out, bool with_explanation);
+
+/// Appends one CSV row for a project result. `explanation` may be null.
+void write_csv_row(std::string& out, std::string_view project_id, std::string_view department, const ProjectFunds& funds,
+                   const ProjectResult& result, const RuleSet& rules, Lang lang,
+                   const std::vector<ExplanationLine>* explanation = nullptr);
+
+/// Appends one project as a JSON object (no trailing comma or newline).
+void write_json_project(std::string& out, const Project& project, const ProjectResult& result, const RuleSet& rules,
+                        Lang lang);
+
+/// An output that appears only when the run succeeds: a temporary file renamed
+/// into place on commit(), or standard output (buffered until commit) when the
+/// path is empty or "-". Destroying it uncommitted removes the temporary file.
+class OutputFile {
+public:
+    explicit OutputFile(std::string path);
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    /// Appends text; flushes to the temporary file in large blocks.
+    void write(std::string_view text);
+    /// The append buffer, for writers that format in place; call flush_if_full() after.
+    std::string& buffer() { return buffer_; }
+    void flush_if_full();
+    /// Makes the output visible (rename, or write to stdout). Throws Error on I/O failure.
+    void commit();
+
+private:
+    void flush();
+    std::string path_;
+    std::string temp_;
+    std::FILE* file_ = nullptr;
+    std::string buffer_;
+    bool committed_ = false;
+};
+
+} // namespace perfbudget

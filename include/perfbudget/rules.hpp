@@ -1,0 +1,169 @@
+// perfbudget/rules.hpp — a compiled, checked rule set.
+//
+// A RuleSet is what a rule file (rules/national.yaml or a county profile) turns
+// into after loading and checking (load.hpp). It is plain data: the stages read
+// it and never change it, so one RuleSet serves any number of evaluations and
+// threads. Every rule remembers where it was written (RuleRef), so each result
+// can cite "national.yaml:41" in its explanation.
+#pragma once
+
+#include "perfbudget/decimal.hpp"
+#include "perfbudget/model.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace perfbudget {
+
+/// Where a rule was written: an index into RuleSet::files, and the line/column.
+struct RuleRef {
+    std::uint16_t file = 0;
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+};
+
+/// A set of grades, as a bit mask over the grade scale's indices.
+struct GradeSet {
+    std::uint64_t bits = 0;
+    constexpr bool contains(std::size_t grade) const { return grade < 64 && ((bits >> grade) & 1U) != 0; }
+    constexpr void add(std::size_t grade) { bits |= std::uint64_t{1} << grade; }
+};
+
+/// One band of a grade scale: `from` inclusive, `to` exclusive (the top band's `to` is inclusive).
+struct GradeBand {
+    std::string id;   // "excellent"
+    std::string zh;   // "优"
+    std::string en;   // "excellent"
+    Decimal from;
+    Decimal to;
+    RuleRef where;
+};
+
+/// An ordered grade scale, best first (优 良 中 差, or 优 良 中 低 差). Checked at load:
+/// bands are contiguous, do not overlap, and cover [0, 100].
+struct GradeScale {
+    std::vector<GradeBand> bands;
+
+    /// The band index for a score; scores outside [bottom, top] clamp to the nearest band.
+    std::size_t grade_of(Decimal score) const {
+        for (std::size_t i = 0; i < bands.size(); ++i)
+            if (score >= bands[i].from) return i;
+        return bands.size() - 1;
+    }
+    /// Index of the grade with this id, or size() when there is none.
+    std::size_t find(std::string_view id) const {
+        for (std::size_t i = 0; i < bands.size(); ++i)
+            if (bands[i].id == id || bands[i].zh == id) return i;
+        return bands.size();
+    }
+    std::size_t size() const { return bands.size(); }
+};
+
+/// What to do with a project whose budget is 0 (execution rate undefined).
+enum class ZeroBudget : std::uint8_t { error, not_applicable };
+/// The `le` (反向) formula: `ratio` = target/actual; `linear` = 2 − actual/target clipped to [0, 1].
+enum class LeFormula : std::uint8_t { ratio, linear };
+/// A project lacking a level-1 kind: an error, or rescale the applicable points to 100.
+enum class MissingLevel1 : std::uint8_t { error, rescale };
+/// Round each part (execution score, each indicator score) or only the total.
+enum class RoundApply : std::uint8_t { per_part, total_only };
+/// Over-completion deduction: a fixed share of the weight, or in proportion to the excess.
+enum class OverCompletionMode : std::uint8_t { fixed, proportional };
+
+/// The self-evaluation (绩效自评) rules: SPEC §4.
+struct EvaluationRules {
+    struct Execution { // 预算执行率
+        Decimal points = Decimal::whole(10);
+        ZeroBudget zero_budget = ZeroBudget::error;
+        RuleRef where;
+    } execution;
+
+    struct Weights { // 一级指标权重 (in principle)
+        std::array<Decimal, level1_count> level1{Decimal::whole(50), Decimal::whole(30), Decimal::whole(10)};
+        MissingLevel1 missing = MissingLevel1::error;
+        RuleRef where;
+        RuleRef missing_where;
+    } weights;
+
+    struct Le {
+        LeFormula formula = LeFormula::ratio;
+        RuleRef where;
+    } le;
+    RuleRef ge_where, eq_where;
+
+    struct QualTier {
+        Decimal fraction; // score share when only the tier is given
+        Decimal min;      // inclusive
+        Decimal max;      // exclusive unless max_inclusive
+        bool max_inclusive = false;
+    };
+    struct Qual {
+        std::array<QualTier, tier_count> tiers{};
+        RuleRef where;
+    } qual;
+
+    struct DateRule { // 时效: late by ceil(days/period) periods, each costs `penalty`
+        Decimal penalty = Decimal::from_units(100'000); // 10%
+        int period_days = 30;
+        RuleRef where;
+    } date;
+
+    struct Cap {
+        Decimal max_ratio = Decimal::whole(1);
+        RuleRef where;
+    } cap;
+
+    struct OverCompletion { // 完成值高于指标值较多…按照偏离度适度调减分值
+        bool enabled = false;
+        Decimal threshold = Decimal::from_units(1'200'000); // 120%
+        OverCompletionMode mode = OverCompletionMode::fixed;
+        Decimal deduction = Decimal::from_units(100'000); // share of the weight (fixed) or per unit of excess
+        RuleRef where;
+    } over_completion;
+
+    struct Rounding {
+        int digits = 2;
+        RoundingMode mode = RoundingMode::half_up;
+        RoundApply apply = RoundApply::per_part;
+        RuleRef where;
+    } rounding;
+};
+
+/// Result application (结果应用): SPEC §8.
+struct ApplicationRules {
+    struct Flag {
+        GradeSet grades;
+        RuleRef where;
+    };
+    Flag rectify;  // 限期整改
+    Flag priority; // 优先安排
+    struct Cut {   // next-year cut of the same kind, as a share of this year's budget
+        std::vector<Decimal> rate_by_grade; // one per grade band; 0 = no cut
+        RuleRef where;
+    } cut;
+    struct Recover { // unspent balance recovered
+        GradeSet grades;
+        std::array<bool, 2> fund_sources{true, false}; // by FundSource: local yes, transfer exempt
+        RuleRef where;
+    } recover;
+};
+
+/// A checked rule set: the national defaults, or a county profile.
+struct RuleSet {
+    std::string name;               // "national", "urumqi-county"
+    std::vector<std::string> files; // RuleRef::file indexes this; files[0] is the profile itself
+    EvaluationRules evaluation;
+    GradeScale grades;
+    ApplicationRules application;
+
+    /// "rules/national.yaml:41" for a rule reference.
+    std::string cite(const RuleRef& r) const {
+        std::string s = r.file < files.size() ? files[r.file] : std::string("<rules>");
+        if (r.line) s += ':' + std::to_string(r.line);
+        return s;
+    }
+};
+
+} // namespace perfbudget

@@ -1,0 +1,296 @@
+// evaluate_files(): the evaluate command as a library call (batch.hpp).
+#include "perfbudget/batch.hpp"
+
+#include "perfbudget/evaluate.hpp"
+#include "perfbudget/explain.hpp"
+
+#include <functional>
+#include <string_view>
+
+namespace perfbudget {
+
+namespace {
+
+constexpr std::size_t max_notices = 20;
+
+/// Collects problems up to a limit, counting the rest.
+class Problems {
+public:
+    explicit Problems(std::size_t max) : max_(max) {}
+    void add(Diagnostic d) {
+        if (list_.size() < max_) list_.push_back(std::move(d));
+        else ++dropped_;
+    }
+    void add(std::vector<Diagnostic>& ds) {
+        for (auto& d : ds) add(std::move(d));
+        ds.clear();
+    }
+    bool any() const { return !list_.empty(); }
+    [[noreturn]] void raise() {
+        if (dropped_)
+            list_.push_back({{}, "… and " + std::to_string(dropped_) + " more problems", "……另有 " + std::to_string(dropped_) + " 个问题"});
+        throw Error(std::move(list_));
+    }
+
+private:
+    std::size_t max_;
+    std::vector<Diagnostic> list_;
+    std::size_t dropped_ = 0;
+};
+
+void add_notice(BatchSummary& s, Diagnostic d) {
+    d.severity = Diagnostic::Severity::notice;
+    if (s.notices.size() < max_notices) s.notices.push_back(std::move(d));
+    else ++s.notices_dropped;
+}
+
+Diagnostic split_notice(std::string_view file, const Project& p, const ProjectResult& r, const RuleSet& rules) {
+    const auto& w = rules.evaluation.weights.level1;
+    std::string got = r.level1_weight[0].to_string() + "/" + r.level1_weight[1].to_string() + "/" + r.level1_weight[2].to_string();
+    std::string want = w[0].to_string() + "/" + w[1].to_string() + "/" + w[2].to_string();
+    return {{std::string(file), p.source_line, 0},
+            "project " + p.id + ": level-1 weights output/benefit/satisfaction are " + got + ", not " + want + " as in principle",
+            "项目 " + p.id + "：产出/效益/满意度一级指标分值为 " + got + "，与原则性权重 " + want + " 不同",
+            Diagnostic::Severity::notice};
+}
+
+Diagnostic project_issue(std::string_view file, std::uint32_t line, std::string_view id, Issue issue) {
+    auto [en, zh] = describe(issue);
+    return {{std::string(file), line, 0}, "project " + std::string(id) + ": " + en, "项目 " + std::string(id) + "：" + zh};
+}
+
+// --- streaming path ---------------------------------------------------------
+
+/// A project as the streaming path keeps it: strings in one arena, funds, score sums.
+struct Slot {
+    std::uint32_t id_offset = 0, id_size = 0, dept_offset = 0, dept_size = 0;
+    std::uint32_t line = 0;
+    bool bad = false;
+    ProjectFunds funds;
+    ScoreAccumulator acc;
+};
+
+/// Open-addressing index from project id to slot number (ids live in the arena).
+class IdIndex {
+public:
+    void reserve(std::size_t n) {
+        std::size_t cap = 16;
+        while (cap < n * 2) cap <<= 1;
+        table_.assign(cap, empty);
+    }
+    /// Returns the slot of `id`, or inserts `slot` and returns it.
+    template <class IdOf>
+    std::uint32_t find_or_insert(std::string_view id, std::uint32_t slot, const IdOf& id_of) {
+        if (count_ * 2 >= table_.size()) grow(id_of);
+        for (std::size_t i = std::hash<std::string_view>{}(id) & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
+            if (table_[i] == empty) {
+                table_[i] = slot;
+                ++count_;
+                return slot;
+            }
+            if (id_of(table_[i]) == id) return table_[i];
+        }
+    }
+    template <class IdOf>
+    std::uint32_t find(std::string_view id, const IdOf& id_of) const {
+        if (table_.empty()) return empty;
+        for (std::size_t i = std::hash<std::string_view>{}(id) & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
+            if (table_[i] == empty || id_of(table_[i]) == id) return table_[i];
+        }
+    }
+    static constexpr std::uint32_t empty = UINT32_MAX;
+
+private:
+    template <class IdOf>
+    void grow(const IdOf& id_of) {
+        std::vector<std::uint32_t> old = std::move(table_);
+        table_.assign(std::max<std::size_t>(16, old.size() * 2), empty);
+        for (std::uint32_t s : old) {
+            if (s == empty) continue;
+            std::size_t i = std::hash<std::string_view>{}(id_of(s)) & (table_.size() - 1);
+            while (table_[i] != empty) i = (i + 1) & (table_.size() - 1);
+            table_[i] = s;
+        }
+    }
+    std::vector<std::uint32_t> table_;
+    std::size_t count_ = 0;
+};
+
+BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules) {
+    BatchSummary summary;
+    Problems problems(opt.max_problems);
+    std::vector<Diagnostic> row_problems;
+
+    // 1. Projects, kept compactly.
+    std::string arena;
+    std::vector<Slot> slots;
+    IdIndex index;
+    auto id_of = [&](std::uint32_t s) { return std::string_view(arena).substr(slots[s].id_offset, slots[s].id_size); };
+    {
+        ProjectReader reader(opt.projects, opt.encoding);
+        for (const auto& n : reader.notices()) add_notice(summary, n);
+        Project p;
+        bool ok = true;
+        while (reader.next(p, ok, row_problems)) {
+            problems.add(row_problems);
+            if (!ok) continue;
+            if (arena.size() + p.id.size() + p.department.size() > UINT32_MAX)
+                throw Error({opt.projects, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
+            Slot s;
+            s.id_offset = static_cast<std::uint32_t>(arena.size());
+            s.id_size = static_cast<std::uint32_t>(p.id.size());
+            arena += p.id;
+            s.dept_offset = static_cast<std::uint32_t>(arena.size());
+            s.dept_size = static_cast<std::uint32_t>(p.department.size());
+            arena += p.department;
+            s.line = p.source_line;
+            s.funds = {p.budget, p.spent, p.fund_source};
+            const auto n = static_cast<std::uint32_t>(slots.size());
+            slots.push_back(s);
+            const std::uint32_t found = index.find_or_insert(p.id, n, id_of);
+            if (found != n) {
+                problems.add({{opt.projects, p.source_line, 0},
+                              "duplicate project_id \"" + p.id + "\" (first on line " + std::to_string(slots[found].line) + ")",
+                              "项目编号“" + p.id + "”重复（首次出现在第 " + std::to_string(slots[found].line) + " 行）"});
+                slots.pop_back();
+                arena.resize(s.id_offset);
+            }
+        }
+    }
+    summary.projects = slots.size();
+
+    // 2. Indicators, streamed: each row is scored and added to its project's sums.
+    {
+        IndicatorReader reader(opt.indicators, opt.encoding);
+        for (const auto& n : reader.notices()) add_notice(summary, n);
+        std::string pid;
+        Indicator ind;
+        IndicatorResult r;
+        bool ok = true;
+        std::uint32_t last = IdIndex::empty;
+        while (reader.next(pid, ind, ok, row_problems)) {
+            problems.add(row_problems);
+            ++summary.indicators;
+            if (last == IdIndex::empty || id_of(last) != pid) last = index.find(pid, id_of);
+            if (last == IdIndex::empty) {
+                problems.add({{opt.indicators, ind.source_line, 0},
+                              "project_id \"" + pid + "\" is not in " + opt.projects,
+                              "项目编号“" + pid + "”不在 " + opt.projects + " 中"});
+                continue;
+            }
+            Slot& slot = slots[last];
+            if (!ok) {
+                slot.bad = true;
+                continue;
+            }
+            Issue issue;
+            try {
+                issue = score_indicator(ind, rules, r);
+                if (issue == Issue::none) slot.acc.add(ind, r);
+            } catch (const ArithmeticError& e) {
+                problems.add({{opt.indicators, ind.source_line, 0}, "project " + pid + ": " + e.what(),
+                              "项目 " + pid + "：数值超出可精确计算的范围"});
+                slot.bad = true;
+                continue;
+            }
+            if (issue != Issue::none) {
+                auto [en, zh] = describe(issue);
+                problems.add({{opt.indicators, ind.source_line, 0},
+                              "project " + pid + ", indicator \"" + ind.name + "\": " + en,
+                              "项目 " + pid + "，指标“" + ind.name + "”：" + zh});
+                slot.bad = true;
+            }
+        }
+    }
+
+    // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
+    OutputFile out(opt.out);
+    write_csv_header(out.buffer(), false);
+    ProjectResult result;
+    for (const Slot& s : slots) {
+        if (s.bad) continue;
+        const std::string_view id = id_of(static_cast<std::uint32_t>(&s - slots.data()));
+        Issue issue;
+        try {
+            issue = finish_project(s.funds, s.acc, rules, result);
+        } catch (const ArithmeticError& e) {
+            problems.add({{opt.projects, s.line, 0}, "project " + std::string(id) + ": " + e.what(),
+                          "项目 " + std::string(id) + "：数值超出可精确计算的范围"});
+            continue;
+        }
+        if (issue != Issue::none) {
+            problems.add(project_issue(opt.projects, s.line, id, issue));
+            continue;
+        }
+        if (result.split_differs) {
+            Project p;
+            p.id = std::string(id);
+            p.source_line = s.line;
+            add_notice(summary, split_notice(opt.projects, p, result, rules));
+        }
+        if (problems.any()) continue; // keep checking, but stop writing
+        write_csv_row(out.buffer(), id, std::string_view(arena).substr(s.dept_offset, s.dept_size), s.funds, result, rules,
+                      opt.lang);
+        out.flush_if_full();
+    }
+    if (problems.any()) problems.raise();
+    out.commit();
+    return summary;
+}
+
+// --- in-memory path -----------------------------------------------------------
+
+BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules) {
+    BatchSummary summary;
+    Problems problems(opt.max_problems);
+    const std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    summary.projects = projects.size();
+    std::vector<ProjectResult> results(projects.size());
+    const InputNames files{opt.projects, opt.indicators};
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        summary.indicators += projects[i].indicators.size();
+        try {
+            evaluate(projects[i], rules, results[i], files);
+            if (results[i].split_differs) add_notice(summary, split_notice(opt.projects, projects[i], results[i], rules));
+        } catch (Error& e) {
+            auto ds = e.diagnostics();
+            problems.add(ds);
+        } catch (const ArithmeticError& e) {
+            problems.add({{opt.projects, projects[i].source_line, 0}, "project " + projects[i].id + ": " + e.what(),
+                          "项目 " + projects[i].id + "：数值超出可精确计算的范围"});
+        }
+    }
+    if (problems.any()) problems.raise();
+
+    OutputFile out(opt.out);
+    if (opt.format == OutputFormat::json) {
+        out.write("[\n");
+        for (std::size_t i = 0; i < projects.size(); ++i) {
+            write_json_project(out.buffer(), projects[i], results[i], rules, opt.lang);
+            out.write(i + 1 < projects.size() ? ",\n" : "\n");
+        }
+        out.write("]\n");
+    } else {
+        write_csv_header(out.buffer(), opt.explain);
+        for (std::size_t i = 0; i < projects.size(); ++i) {
+            const Project& p = projects[i];
+            std::vector<ExplanationLine> lines;
+            if (opt.explain) lines = explain(p, results[i], rules, opt.lang);
+            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, results[i], rules, opt.lang,
+                          opt.explain ? &lines : nullptr);
+            out.flush_if_full();
+        }
+    }
+    out.commit();
+    return summary;
+}
+
+} // namespace
+
+BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules) {
+    const bool needs_everything = options.format == OutputFormat::json || options.explain ||
+                                  rules.evaluation.rounding.apply == RoundApply::total_only;
+    return needs_everything ? evaluate_in_memory(options, rules) : evaluate_streaming(options, rules);
+}
+
+} // namespace perfbudget

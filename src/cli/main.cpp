@@ -1,0 +1,189 @@
+// perfbudget — command-line shell over the library (SPEC §11).
+//
+// Every command is a thin layer: parse arguments, call the library, print
+// problems. Exit codes: 0 success, 1 bad data or rules (every problem listed on
+// stderr with file:line[:column]), 2 bad usage.
+#include "perfbudget/batch.hpp"
+#include "perfbudget/load.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace perfbudget;
+
+constexpr int exit_ok = 0, exit_data = 1, exit_usage = 2;
+
+const char* const usage_text =
+    "usage:\n"
+    "  perfbudget evaluate --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
+    "                      [--format csv|json] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
+    "  perfbudget check R.yaml...        validate rule files\n"
+    "  perfbudget rules                  print the built-in national rules\n"
+    "  perfbudget --help | --version\n"
+    "Without --rules the national rules built into the program apply.\n"
+    "Exit status: 0 success, 1 bad data or rules, 2 bad usage.\n";
+
+struct UsageError {
+    std::string message;
+};
+
+/// --key value options and --flags after the command name.
+struct Args {
+    std::map<std::string, std::string> values;
+    std::vector<std::string> flags;
+    std::vector<std::string> positional;
+
+    std::optional<std::string> get(const std::string& key) const {
+        auto it = values.find(key);
+        return it == values.end() ? std::nullopt : std::optional(it->second);
+    }
+    bool has(const std::string& flag) const {
+        for (const auto& f : flags)
+            if (f == flag) return true;
+        return false;
+    }
+};
+
+Args parse(int argc, char** argv, int first, const std::vector<std::string>& valued, const std::vector<std::string>& flags) {
+    Args a;
+    for (int i = first; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) != 0) {
+            a.positional.push_back(s);
+            continue;
+        }
+        std::string value;
+        bool inline_value = false;
+        if (auto eq = s.find('='); eq != std::string::npos) {
+            value = s.substr(eq + 1);
+            s = s.substr(0, eq);
+            inline_value = true;
+        }
+        const std::string key = s.substr(2);
+        if (std::find(valued.begin(), valued.end(), key) != valued.end()) {
+            if (!inline_value) {
+                if (i + 1 >= argc) throw UsageError{"option " + s + " needs a value"};
+                value = argv[++i];
+            }
+            if (a.values.count(key)) throw UsageError{"option " + s + " given twice"};
+            a.values[key] = value;
+        } else if (std::find(flags.begin(), flags.end(), key) != flags.end() && !inline_value) {
+            a.flags.push_back(key);
+        } else {
+            throw UsageError{"unknown option " + s};
+        }
+    }
+    return a;
+}
+
+Lang lang_of(const Args& a) {
+    const std::string l = a.get("lang").value_or("zh");
+    if (l == "zh") return Lang::zh;
+    if (l == "en") return Lang::en;
+    throw UsageError{"--lang must be zh or en, not " + l};
+}
+
+void print(const std::vector<Diagnostic>& ds, Lang lang) {
+    for (const auto& d : ds) std::cerr << d.to_string(lang) << '\n';
+}
+
+int cmd_evaluate(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding"}, {"explain"});
+    if (!a.positional.empty()) throw UsageError{"unexpected argument " + a.positional.front()};
+    EvaluateOptions opt;
+    opt.lang = lang_of(a);
+    if (!a.get("projects") || !a.get("indicators")) throw UsageError{"evaluate needs --projects and --indicators"};
+    opt.projects = *a.get("projects");
+    opt.indicators = *a.get("indicators");
+    opt.out = a.get("out").value_or("");
+    const std::string format = a.get("format").value_or("csv");
+    if (format == "csv") opt.format = OutputFormat::csv;
+    else if (format == "json") opt.format = OutputFormat::json;
+    else throw UsageError{"--format must be csv or json, not " + format};
+    const std::string enc = a.get("encoding").value_or("utf8");
+    if (enc == "utf8" || enc == "utf-8") opt.encoding = Encoding::utf8;
+    else if (enc == "gbk" || enc == "gb18030") opt.encoding = Encoding::gbk;
+    else throw UsageError{"--encoding must be utf8 or gbk, not " + enc};
+    opt.explain = a.has("explain");
+
+    try {
+        const RuleSet loaded = a.get("rules") ? load_rules_file(*a.get("rules")) : RuleSet{};
+        const RuleSet& rules = a.get("rules") ? loaded : national_rules();
+        const BatchSummary s = evaluate_files(opt, rules);
+        print(s.notices, opt.lang);
+        if (s.notices_dropped)
+            std::cerr << (opt.lang == Lang::zh ? "……另有 " + std::to_string(s.notices_dropped) + " 条提示\n"
+                                               : "… and " + std::to_string(s.notices_dropped) + " more notices\n");
+        std::cerr << (opt.lang == Lang::zh ? "已评价 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标（规则：" + rules.name + "）\n"
+                                           : "evaluated " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) + " indicators (rules: " + rules.name + ")\n");
+        return exit_ok;
+    } catch (const Error& e) {
+        print(e.diagnostics(), opt.lang);
+        return exit_data;
+    }
+}
+
+int cmd_check(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2, {"lang"}, {});
+    const Lang lang = lang_of(a);
+    if (a.positional.empty()) throw UsageError{"check needs one or more rule files"};
+    int status = exit_ok;
+    for (const auto& file : a.positional) {
+        try {
+            const RuleSet r = load_rules_file(file);
+            std::cerr << file << ": " << (lang == Lang::zh ? "规则有效（" : "rules are valid (") << r.name
+                      << (lang == Lang::zh ? "）\n" : ")\n");
+        } catch (const Error& e) {
+            print(e.diagnostics(), lang);
+            status = exit_data;
+        }
+    }
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    if (argc < 2) {
+        std::cerr << usage_text;
+        return exit_usage;
+    }
+    const std::string cmd = argv[1];
+    try {
+        if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+            std::cout << usage_text;
+            return exit_ok;
+        }
+        if (cmd == "--version") {
+            std::cout << "perfbudget 0.1.0\n";
+            return exit_ok;
+        }
+        if (cmd == "evaluate") return cmd_evaluate(argc, argv);
+        if (cmd == "check") return cmd_check(argc, argv);
+        if (cmd == "rules") {
+            std::cout << national_rules_text();
+            return exit_ok;
+        }
+        if (cmd == "monitor" || cmd == "review" || cmd == "report" || cmd == "test")
+            throw UsageError{"command " + cmd + " is not available yet in this version"};
+        throw UsageError{"unknown command " + cmd};
+    } catch (const UsageError& e) {
+        std::cerr << "perfbudget: " << e.message << "\n" << usage_text;
+        return exit_usage;
+    } catch (const Error& e) {
+        print(e.diagnostics(), Lang::en);
+        return exit_data;
+    } catch (const std::exception& e) {
+        std::cerr << "perfbudget: internal error: " << e.what() << '\n';
+        return exit_data;
+    }
+}

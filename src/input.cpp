@@ -1,0 +1,633 @@
+// input.cpp — projects.csv and indicators.csv into Project and Indicator values.
+//
+// The header is mapped once to a column index per known field, so a row costs a
+// few string_view compares and number parses and no allocation (the caller's
+// objects are refilled in place). Each bad value becomes a Diagnostic naming the
+// file, line, column (as written in the header), the value and what was expected;
+// the row is marked bad and reading goes on, so one run lists every problem.
+#include "perfbudget/input.hpp"
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace perfbudget {
+
+namespace {
+
+// --- Columns ------------------------------------------------------------------
+
+/// A known column: its identifier, the Chinese names accepted for it, and whether
+/// a file without it is refused.
+struct ColumnSpec {
+    std::string_view id;
+    std::array<std::string_view, 3> zh;
+    bool required;
+};
+
+enum ProjectColumn : std::size_t { p_id, p_name, p_department, p_budget, p_spent, p_budget_kind, p_fund_source,
+                                   p_category, p_year, p_goal, p_count };
+constexpr std::array<ColumnSpec, p_count> project_columns{{
+    {"project_id", {"项目编号", "项目代码", "项目ID"}, true},
+    {"name", {"项目名称"}, true},
+    {"department", {"预算单位", "部门", "单位名称"}, true},
+    {"budget", {"全年预算数", "预算数"}, true},
+    {"spent", {"执行数", "全年执行数"}, true},
+    {"budget_kind", {"预算类型"}, false},
+    {"fund_source", {"资金来源"}, false},
+    {"category", {"项目类别", "项目类型"}, false},
+    {"year", {"预算年度", "年度"}, false},
+    {"goal", {"总体目标", "年度总体目标"}, false},
+}};
+
+enum IndicatorColumn : std::size_t { i_project, i_level1, i_level2, i_name, i_direction, i_target, i_actual, i_unit,
+                                     i_weight, i_expected, i_likelihood, i_last_year, i_count };
+constexpr std::array<ColumnSpec, i_count> indicator_columns{{
+    {"project_id", {"项目编号", "项目代码", "项目ID"}, true},
+    {"level1", {"一级指标"}, true},
+    {"level2", {"二级指标"}, true},
+    {"name", {"三级指标", "指标名称"}, true},
+    {"direction", {"指标方向", "指标性质", "计算符号"}, true},
+    {"target", {"年度指标值", "指标值"}, true},
+    // actual and weight are optional here: the review stage reads the same file
+    // before there are actuals; the stages that need them say so.
+    {"actual", {"实际完成值", "完成值"}, false},
+    {"unit", {"计量单位", "度量单位"}, false},
+    {"weight", {"分值", "权重"}, false},
+    {"expected", {"全年预计完成值"}, false},
+    {"likelihood", {"完成目标可能性"}, false},
+    {"last_year_actual", {"上年实际完成值"}, false},
+}};
+
+inline std::string_view trim(std::string_view s) {
+    if (s.empty() || (s.front() != ' ' && s.front() != '\t' && s.back() != ' ' && s.back() != '\t')) return s;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+template <std::size_t N>
+std::optional<std::size_t> find_column(std::string_view name, const std::array<ColumnSpec, N>& specs) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name == specs[i].id) return i;
+        for (std::string_view z : specs[i].zh)
+            if (!z.empty() && name == z) return i;
+    }
+    return std::nullopt;
+}
+
+/// Chinese names of a column for messages: "全年预算数, 预算数".
+std::string zh_names(const ColumnSpec& spec) {
+    std::string s;
+    for (std::string_view z : spec.zh) {
+        if (z.empty()) continue;
+        if (!s.empty()) s += "、";
+        s += z;
+    }
+    return s;
+}
+
+/// A value as shown in a message: quoted, cut at 60 bytes on a character boundary.
+std::string shown(std::string_view v) {
+    constexpr std::size_t limit = 60;
+    if (v.size() <= limit) return '"' + std::string(v) + '"';
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0U) == 0x80U) --cut;
+    return '"' + std::string(v.substr(0, cut)) + "…\"";
+}
+
+std::string shown_zh(std::string_view v) {
+    std::string s = shown(v);
+    return "“" + s.substr(1, s.size() - 2) + "”";
+}
+
+/// A Diagnostic built member by member (brace-initialising it trips GCC 12's
+/// -Wmaybe-uninitialized).
+Diagnostic make_diagnostic(const std::string& file, std::uint32_t line, std::string en, std::string zh,
+                           Diagnostic::Severity severity = Diagnostic::Severity::error) {
+    Diagnostic d;
+    d.where.file = file;
+    d.where.line = line;
+    d.en = std::move(en);
+    d.zh = std::move(zh);
+    d.severity = severity;
+    return d;
+}
+
+// --- The header -----------------------------------------------------------------
+
+/// The header of a file mapped to known columns.
+struct Header {
+    std::vector<int> column_of;      // per known column: index in the row, or -1
+    std::vector<std::string> label;  // per known column: its name as written in the file
+    std::size_t width = 0;           // cells in the header row
+    std::vector<Diagnostic> notices; // unknown columns
+};
+
+inline bool is_blank(const std::vector<std::string_view>& fields) {
+    if (!fields.empty() && !fields[0].empty() && fields[0].front() != ' ' && fields[0].front() != '\t') return false;
+    for (std::string_view f : fields)
+        if (!trim(f).empty()) return false;
+    return true;
+}
+
+/// Reads the header row and maps it; throws Error listing every missing or
+/// repeated column.
+template <std::size_t N>
+Header read_header(CsvReader& csv, std::vector<std::string_view>& fields, const std::array<ColumnSpec, N>& specs) {
+    const std::string& file = csv.file();
+    do {
+        if (!csv.next(fields))
+            throw Error({make_diagnostic(file, 0, "the file is empty: expected a header row with column names",
+                                         "文件为空：第一行应为列名")});
+    } while (is_blank(fields));
+    const std::uint32_t line = csv.line();
+
+    Header h;
+    h.column_of.assign(N, -1);
+    h.label.resize(N);
+    h.width = fields.size();
+    std::vector<Diagnostic> errors;
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+        const std::string_view name = trim(fields[c]);
+        const auto known = find_column(name, specs);
+        if (!known) {
+            const std::string col = std::to_string(c + 1);
+            const auto notice = Diagnostic::Severity::notice;
+            h.notices.push_back(name.empty() ? make_diagnostic(file, line, "column " + col + " has no name and is ignored",
+                                                               "第 " + col + " 列没有列名，已忽略", notice)
+                                             : make_diagnostic(file, line,
+                                                               "column " + shown(name) + " is not used and is ignored",
+                                                               "列" + shown_zh(name) + "未使用，已忽略", notice));
+            continue;
+        }
+        if (h.column_of[*known] >= 0) {
+            const std::string& first = h.label[*known];
+            errors.push_back(make_diagnostic(file, line,
+                                             "column " + shown(name) + " repeats column " + shown(first) +
+                                                 " (both are " + std::string(specs[*known].id) + ")",
+                                             "列" + shown_zh(name) + "与列" + shown_zh(first) + "重复（都表示 " +
+                                                 std::string(specs[*known].id) + "）"));
+            continue;
+        }
+        h.column_of[*known] = static_cast<int>(c);
+        h.label[*known] = std::string(name);
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+        if (!specs[i].required || h.column_of[i] >= 0) continue;
+        const std::string id(specs[i].id);
+        const std::string zh = zh_names(specs[i]);
+        errors.push_back(make_diagnostic(file, line, "missing required column \"" + id + "\" (" + zh + ")",
+                                         "缺少必需的列“" + zh + "”（" + id + "）"));
+    }
+    if (!errors.empty()) throw Error(std::move(errors));
+    return h;
+}
+
+// --- Rows -------------------------------------------------------------------------
+
+/// One row being read: its trimmed cells by known column, and where its problems go.
+class Row {
+public:
+    Row(const std::string& file, std::uint32_t line, const Header& header, const std::vector<std::string_view>& fields,
+        const std::string_view* cells, std::vector<Diagnostic>& problems)
+        : file_(file), line_(line), header_(header), fields_(fields), cells_(cells), problems_(problems) {}
+
+    bool ok() const { return ok_; }
+    /// The trimmed cell of a known column ("" when the column is absent or the row short).
+    std::string_view cell(std::size_t column) const { return cells_[column]; }
+
+    /// Records a bad value: `column "target": "1,200" — expected …`.
+    void bad(std::size_t column, std::string_view value, std::string_view expected_en, std::string_view expected_zh) {
+        const std::string& label = header_.label[column];
+        problems_.push_back(
+            make_diagnostic(file_, line_,
+                            "column " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
+                            "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh)));
+        ok_ = false;
+    }
+    void bad(std::size_t column, std::string_view value, const NumberError& e) { bad(column, value, e.en, e.zh); }
+
+    /// A row with more cells than the header is refused unless the extra cells are empty.
+    void check_width() {
+        for (std::size_t c = header_.width; c < fields_.size(); ++c) {
+            if (trim(fields_[c]).empty()) continue;
+            const std::string n = std::to_string(fields_.size()), w = std::to_string(header_.width);
+            problems_.push_back(make_diagnostic(file_, line_, "the row has " + n + " cells but the header has " + w,
+                                                "该行有 " + n + " 个单元格，但表头只有 " + w + " 列"));
+            ok_ = false;
+            return;
+        }
+    }
+
+private:
+    const std::string& file_;
+    std::uint32_t line_;
+    const Header& header_;
+    const std::vector<std::string_view>& fields_;
+    const std::string_view* cells_;
+    std::vector<Diagnostic>& problems_;
+    bool ok_ = true;
+};
+
+/// "one of general, gov_fund, … (一般公共预算、…)" for enum columns.
+template <std::size_t N>
+std::pair<std::string, std::string> choices(const std::array<std::string_view, N>& ids,
+                                            const std::array<std::string_view, N>& zh) {
+    std::string en = "one of ", cn = "应为 ";
+    for (std::size_t i = 0; i < N; ++i) {
+        if (i) {
+            en += ", ";
+            cn += "、";
+        }
+        en += ids[i];
+        cn += zh[i];
+    }
+    en += " (or ";
+    for (std::size_t i = 0; i < N; ++i) {
+        if (i) en += ", ";
+        en += zh[i];
+    }
+    en += ")";
+    cn += " 之一（或 ";
+    for (std::size_t i = 0; i < N; ++i) {
+        if (i) cn += ", ";
+        cn += ids[i];
+    }
+    cn += "）";
+    return {en, cn};
+}
+
+/// Parses an enum cell with `parse`; an empty cell keeps `fallback` when given,
+/// else it is an error. Returns nullopt after reporting a bad value.
+template <class T, class Parse, std::size_t N>
+std::optional<T> enum_cell(Row& row, std::size_t column, Parse parse, const std::array<std::string_view, N>& ids,
+                           const std::array<std::string_view, N>& zh, std::optional<T> fallback) {
+    const std::string_view v = row.cell(column);
+    if (v.empty() && fallback) return fallback;
+    if (auto r = parse(v)) return r;
+    const auto [en, cn] = choices(ids, zh);
+    row.bad(column, v, en, cn);
+    return std::nullopt;
+}
+
+void money_cell(Row& row, std::size_t column, Money& out) {
+    const std::string_view v = row.cell(column);
+    Money m;
+    if (const NumberError e = parse_money(v, m); !e.ok()) {
+        row.bad(column, v, e);
+    } else if (m < Money{}) {
+        row.bad(column, v, "an amount of 0 or more", "金额不能为负数");
+    } else {
+        out = m;
+    }
+}
+
+void text_cell(const Row& row, std::size_t column, std::string& out) { out.assign(row.cell(column)); }
+
+/// `A`, `B:75%`, `部分达成年度指标并具有一定效果：75%` into a QualRating.
+std::optional<QualRating> parse_rating(std::string_view v) {
+    std::string_view tier_text = v, percent_text;
+    bool has_percent = false;
+    if (const auto colon = v.find(':'); colon != std::string_view::npos) {
+        tier_text = v.substr(0, colon);
+        percent_text = v.substr(colon + 1);
+        has_percent = true;
+    } else if (const auto wide = v.find("："); wide != std::string_view::npos) {
+        tier_text = v.substr(0, wide);
+        percent_text = v.substr(wide + std::string_view("：").size());
+        has_percent = true;
+    }
+    const auto tier = parse_tier(trim(tier_text));
+    if (!tier) return std::nullopt;
+    QualRating r{*tier, std::nullopt};
+    if (has_percent) {
+        Decimal p;
+        if (!parse_decimal(percent_text, p).ok() || p < Decimal{} || p > Decimal::whole(1)) return std::nullopt;
+        r.percent = p;
+    }
+    return r;
+}
+
+/// A target, actual, expected or last-year value, read by the indicator's direction.
+/// An empty cell, and any qual target (free text), stay empty.
+void measure_cell(Row& row, std::size_t column, Direction direction, bool is_target, Measure& out) {
+    out = std::monostate{};
+    const std::string_view v = row.cell(column);
+    if (v.empty()) return;
+    switch (direction) {
+    case Direction::ge:
+    case Direction::le:
+    case Direction::eq: {
+        Decimal d;
+        if (const NumberError e = parse_decimal(v, d); !e.ok()) row.bad(column, v, e);
+        else out = d;
+        return;
+    }
+    case Direction::date:
+        if (const auto d = parse_date(v)) out = *d;
+        else
+            row.bad(column, v, "a date written YYYY-MM-DD that exists in the calendar, e.g. 2023-10-31",
+                    "应为日历上存在的日期，格式 YYYY-MM-DD，如 2023-10-31");
+        return;
+    case Direction::qual:
+        if (is_target) return; // a qualitative target is free text
+        if (const auto r = parse_rating(v)) out = *r;
+        else
+            row.bad(column, v,
+                    "a tier A, B or C (or 达成年度指标, 部分达成年度指标并具有一定效果, 未达成年度指标且效果较差), "
+                    "optionally with a percentage from 0% to 100%, e.g. B:75%",
+                    "应为档次 A、B、C（或 达成年度指标、部分达成年度指标并具有一定效果、未达成年度指标且效果较差），"
+                    "可附 0%～100% 的百分比，如 B:75%");
+        return;
+    }
+}
+
+void reset(Indicator& ind) {
+    ind.level1 = Level1::output;
+    ind.level2 = Level2::quantity;
+    ind.name.clear();
+    ind.direction = Direction::ge;
+    ind.target = std::monostate{};
+    ind.actual = std::monostate{};
+    ind.unit.clear();
+    ind.weight.reset();
+    ind.expected = std::monostate{};
+    ind.likelihood.reset();
+    ind.last_year_actual = std::monostate{};
+    ind.source_line = 0;
+}
+
+/// What both readers share: the CSV stream, its mapped header and the row buffers.
+template <std::size_t N>
+struct TableReader {
+    CsvReader csv;
+    std::vector<std::string_view> fields;
+    Header header;
+    std::array<std::string_view, N> cells; // trimmed, by known column
+
+    TableReader(const std::string& path, Encoding encoding, const std::array<ColumnSpec, N>& specs)
+        : csv(path, encoding) {
+        fields.reserve(32);
+        header = read_header(csv, fields, specs);
+    }
+    /// Reads the next row that is not blank and picks its cells; false at end of file.
+    bool next_row() {
+        do {
+            if (!csv.next(fields)) return false;
+        } while (is_blank(fields));
+        for (std::size_t i = 0; i < N; ++i) {
+            const int c = header.column_of[i];
+            cells[i] = c >= 0 && static_cast<std::size_t>(c) < fields.size() ? trim(fields[static_cast<std::size_t>(c)])
+                                                                               : std::string_view{};
+        }
+        return true;
+    }
+    Row row(std::vector<Diagnostic>& problems) const {
+        return Row(csv.file(), csv.line(), header, fields, cells.data(), problems);
+    }
+};
+
+/// Number of diagnostics kept by read_projects before it only counts.
+constexpr std::size_t max_diagnostics = 1000;
+
+/// Collects diagnostics for read_projects, keeping the first max_diagnostics.
+class Collector {
+public:
+    void add(const Diagnostic& d) {
+        if (d.severity == Diagnostic::Severity::error) ++errors_;
+        if (kept_.size() < max_diagnostics) kept_.push_back(d);
+        else ++dropped_;
+    }
+    void add(const std::vector<Diagnostic>& ds) {
+        for (const Diagnostic& d : ds) add(d);
+    }
+    bool has_errors() const { return errors_ > 0; }
+    std::vector<Diagnostic> finish() {
+        if (dropped_ > 0) {
+            const std::string n = std::to_string(dropped_);
+            kept_.push_back(make_diagnostic({}, 0, "... and " + n + " more problems", "……另有 " + n + " 个问题"));
+        }
+        return std::move(kept_);
+    }
+
+private:
+    std::vector<Diagnostic> kept_;
+    std::size_t errors_ = 0, dropped_ = 0;
+};
+
+} // namespace
+
+// --- parse_date -----------------------------------------------------------------
+
+std::optional<Date> parse_date(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+    int parts[3] = {0, 0, 0};
+    const std::size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+    for (int k = 0; k < 3; ++k) {
+        for (std::size_t i = starts[k]; i < starts[k] + lengths[k]; ++i) {
+            if (s[i] < '0' || s[i] > '9') return std::nullopt;
+            parts[k] = parts[k] * 10 + (s[i] - '0');
+        }
+    }
+    const int y = parts[0], m = parts[1], d = parts[2];
+    // boost::gregorian covers 1400..9999; checking first means it never throws.
+    if (y < 1400 || m < 1 || m > 12 || d < 1) return std::nullopt;
+    using cal = boost::gregorian::gregorian_calendar;
+    if (d > cal::end_of_month_day(static_cast<unsigned short>(y), static_cast<unsigned short>(m))) return std::nullopt;
+    return Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
+}
+
+// --- ProjectReader ----------------------------------------------------------------
+
+struct ProjectReader::Impl : TableReader<p_count> {
+    Impl(const std::string& path, Encoding encoding) : TableReader(path, encoding, project_columns) {}
+};
+
+ProjectReader::ProjectReader(const std::string& path, Encoding encoding)
+    : impl_(std::make_unique<Impl>(path, encoding)) {}
+ProjectReader::~ProjectReader() = default;
+ProjectReader::ProjectReader(ProjectReader&&) noexcept = default;
+ProjectReader& ProjectReader::operator=(ProjectReader&&) noexcept = default;
+const std::vector<Diagnostic>& ProjectReader::notices() const { return impl_->header.notices; }
+const std::string& ProjectReader::file() const { return impl_->csv.file(); }
+
+bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& problems) {
+    Impl& m = *impl_;
+    if (!m.next_row()) return false;
+    Row row = m.row(problems);
+    row.check_width();
+    out.source_line = m.csv.line();
+    out.indicators.clear();
+
+    text_cell(row, p_id, out.id);
+    for (std::size_t c : {p_id, p_name, p_department})
+        if (row.cell(c).empty()) row.bad(c, "", "a value, not an empty cell", "不能为空");
+    text_cell(row, p_name, out.name);
+    text_cell(row, p_department, out.department);
+    out.budget = Money{};
+    out.spent = Money{};
+    money_cell(row, p_budget, out.budget);
+    money_cell(row, p_spent, out.spent);
+    out.budget_kind = enum_cell<BudgetKind>(row, p_budget_kind, parse_budget_kind, names::budget_kind,
+                                            names::budget_kind_zh, std::optional(BudgetKind::general))
+                          .value_or(BudgetKind::general);
+    out.fund_source = enum_cell<FundSource>(row, p_fund_source, parse_fund_source, names::fund_source,
+                                            names::fund_source_zh, std::optional(FundSource::local))
+                          .value_or(FundSource::local);
+    text_cell(row, p_category, out.category);
+    out.year.reset();
+    if (const std::string_view y = row.cell(p_year); !y.empty()) {
+        int v = 0;
+        bool digits = y.size() == 4;
+        for (char ch : y) {
+            digits = digits && ch >= '0' && ch <= '9';
+            v = v * 10 + (ch - '0');
+        }
+        if (digits) out.year = v;
+        else row.bad(p_year, y, "a 4-digit year such as 2023", "应为四位数年份，如 2023");
+    }
+    text_cell(row, p_goal, out.goal);
+    ok = row.ok();
+    return true;
+}
+
+// --- IndicatorReader --------------------------------------------------------------
+
+struct IndicatorReader::Impl : TableReader<i_count> {
+    Impl(const std::string& path, Encoding encoding) : TableReader(path, encoding, indicator_columns) {}
+};
+
+IndicatorReader::IndicatorReader(const std::string& path, Encoding encoding)
+    : impl_(std::make_unique<Impl>(path, encoding)) {}
+IndicatorReader::~IndicatorReader() = default;
+IndicatorReader::IndicatorReader(IndicatorReader&&) noexcept = default;
+IndicatorReader& IndicatorReader::operator=(IndicatorReader&&) noexcept = default;
+const std::vector<Diagnostic>& IndicatorReader::notices() const { return impl_->header.notices; }
+const std::string& IndicatorReader::file() const { return impl_->csv.file(); }
+
+bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems) {
+    Impl& m = *impl_;
+    if (!m.next_row()) return false;
+    Row row = m.row(problems);
+    row.check_width();
+    reset(out);
+    out.source_line = m.csv.line();
+
+    project_id.assign(row.cell(i_project));
+    if (project_id.empty()) row.bad(i_project, "", "a project id, not an empty cell", "项目编号不能为空");
+
+    const auto l1 = enum_cell<Level1>(row, i_level1, parse_level1, names::level1, names::level1_zh, std::nullopt);
+    const auto l2 = enum_cell<Level2>(row, i_level2, parse_level2, names::level2, names::level2_zh, std::nullopt);
+    if (l1) out.level1 = *l1;
+    if (l2) out.level2 = *l2;
+    if (l1 && l2 && parent_of(*l2) != *l1) {
+        std::string en = "a level-2 indicator under " + std::string(to_string(*l1)) + " (" +
+                         std::string(names::level1_zh[static_cast<std::size_t>(*l1)]) + "):";
+        std::string cn = "应为" + std::string(names::level1_zh[static_cast<std::size_t>(*l1)]) + "下的二级指标：";
+        bool first = true;
+        for (std::size_t i = 0; i < names::level2.size(); ++i) {
+            if (parent_of(static_cast<Level2>(i)) != *l1) continue;
+            en += (first ? " " : ", ") + std::string(names::level2[i]);
+            cn += (first ? "" : "、") + std::string(names::level2_zh[i]);
+            first = false;
+        }
+        row.bad(i_level2, row.cell(i_level2), en, cn);
+    }
+
+    text_cell(row, i_name, out.name);
+    const auto dir = enum_cell<Direction>(row, i_direction, parse_direction, names::direction, names::direction_zh,
+                                          std::nullopt);
+    if (dir) {
+        out.direction = *dir;
+        // Values are read by direction; without one they cannot be read at all.
+        measure_cell(row, i_target, *dir, true, out.target);
+        measure_cell(row, i_actual, *dir, false, out.actual);
+        measure_cell(row, i_expected, *dir, false, out.expected);
+        measure_cell(row, i_last_year, *dir, false, out.last_year_actual);
+    }
+    text_cell(row, i_unit, out.unit);
+
+    if (const std::string_view w = row.cell(i_weight); !w.empty()) {
+        Decimal d;
+        if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
+        else if (d < Decimal{}) row.bad(i_weight, w, "points of 0 or more", "分值不能为负数");
+        else out.weight = d;
+    }
+    if (!row.cell(i_likelihood).empty())
+        if (const auto l = enum_cell<std::uint8_t>(row, i_likelihood, parse_likelihood, names::likelihood,
+                                                   names::likelihood_zh, std::nullopt))
+            out.likelihood = *l;
+    ok = row.ok();
+    return true;
+}
+
+// --- read_projects ----------------------------------------------------------------
+
+std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
+                                   Encoding encoding) {
+    Collector diag;
+    std::vector<Project> projects;
+    std::unordered_map<std::string, std::size_t> index; // project_id -> position in `projects`
+    bool projects_read = true;
+    std::vector<Diagnostic> problems;
+
+    try {
+        ProjectReader reader(projects_csv, encoding);
+        diag.add(reader.notices());
+        Project p;
+        bool ok = true;
+        while (reader.next(p, ok, problems)) {
+            diag.add(problems);
+            problems.clear();
+            if (p.id.empty()) continue;
+            const auto [it, fresh] = index.try_emplace(p.id, projects.size());
+            if (!fresh) {
+                const std::string first = std::to_string(projects[it->second].source_line);
+                diag.add(make_diagnostic(projects_csv, p.source_line,
+                                         "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
+                                         "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）"));
+                continue;
+            }
+            projects.push_back(p);
+        }
+    } catch (const Error& e) {
+        diag.add(problems);
+        diag.add(e.diagnostics());
+        projects_read = false; // without the projects, every indicator would look orphaned
+    }
+
+    problems.clear();
+    try {
+        IndicatorReader reader(indicators_csv, encoding);
+        diag.add(reader.notices());
+        std::string id;
+        Indicator ind;
+        bool ok = true;
+        while (reader.next(id, ind, ok, problems)) {
+            diag.add(problems);
+            problems.clear();
+            if (id.empty() || !projects_read) continue;
+            const auto it = index.find(id);
+            if (it == index.end()) {
+                diag.add(make_diagnostic(indicators_csv, ind.source_line,
+                                         "project_id " + shown(id) + " is not in " + projects_csv,
+                                         "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在"));
+                continue;
+            }
+            if (ok) projects[it->second].indicators.push_back(ind);
+        }
+    } catch (const Error& e) {
+        diag.add(problems);
+        diag.add(e.diagnostics());
+    }
+
+    if (diag.has_errors()) throw Error(diag.finish());
+    return projects;
+}
+
+} // namespace perfbudget

@@ -1,0 +1,97 @@
+// Exact numbers: parsing, rounding, overflow. Expected values are worked by hand.
+#include "perfbudget/decimal.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace perfbudget;
+
+namespace {
+Decimal dec(const char* s) {
+    Decimal d;
+    const NumberError e = parse_decimal(s, d);
+    REQUIRE_MESSAGE(e.ok(), s);
+    return d;
+}
+Money yuan(const char* s) {
+    Money m;
+    const NumberError e = parse_money(s, m);
+    REQUIRE_MESSAGE(e.ok(), s);
+    return m;
+}
+} // namespace
+
+TEST_CASE("decimal: parsing plain decimals and percentages") {
+    CHECK(dec("1234567.89").units() == 1234567890000);
+    CHECK(dec("95%").units() == 950000);
+    CHECK(dec("98.5%").units() == 985000);
+    CHECK(dec("12.3456%").units() == 123456);
+    CHECK(dec("-3").units() == -3000000);
+    CHECK(dec(" 7 ").units() == 7000000);
+    CHECK(dec("0.000001").units() == 1);
+
+    Decimal d;
+    CHECK_FALSE(parse_decimal("1,200", d).ok());
+    CHECK(std::string(parse_decimal("1,200", d).en).find("thousands separators") != std::string::npos);
+    CHECK_FALSE(parse_decimal("1e3", d).ok());
+    CHECK_FALSE(parse_decimal("0x10", d).ok());
+    CHECK_FALSE(parse_decimal("", d).ok());
+    CHECK_FALSE(parse_decimal("+5", d).ok());
+    CHECK_FALSE(parse_decimal("0.0000001", d).ok());  // 7 decimals
+    CHECK_FALSE(parse_decimal("12.34567%", d).ok());  // 7 decimals once divided by 100
+    CHECK_FALSE(parse_decimal("99999999999999", d).ok()); // beyond int64 at 6 decimals
+    CHECK_FALSE(parse_decimal("5%", d, false).ok());
+}
+
+TEST_CASE("decimal: money has at most two decimals and stays within ±10^15 yuan") {
+    CHECK(yuan("812345.67").fen() == 81234567);
+    CHECK(yuan("1000000").fen() == 100000000);
+    CHECK(yuan("1000000000000000").fen() == Money::max_fen);
+    Money m;
+    CHECK(std::string(parse_money("0.005", m).en) == "at most 2 decimal places (yuan and fen)");
+    CHECK_FALSE(parse_money("1000000000000000.01", m).ok());
+    CHECK_FALSE(parse_money("95%", m).ok());
+    CHECK_THROWS_AS(Money::from_fen(Money::max_fen) + Money::from_fen(1), ArithmeticError);
+}
+
+TEST_CASE("decimal: rounding is once, from the exact value") {
+    // 9 × 92 / 96 = 8.625 exactly: half-up gives 8.63, half-even 8.62, down 8.62.
+    const Fraction f = dec("9") * Fraction::of(dec("92"), dec("96"));
+    CHECK(f.rounded(2, RoundingMode::half_up).to_string(2) == "8.63");
+    CHECK(f.rounded(2, RoundingMode::half_even).to_string(2) == "8.62");
+    CHECK(f.rounded(2, RoundingMode::down).to_string(2) == "8.62");
+    // 8.635 half-even rounds to the even neighbour 8.64.
+    CHECK(Fraction::of(dec("8.635")).rounded(2, RoundingMode::half_even).to_string(2) == "8.64");
+    // Ties away from zero for negatives under half-up: −2.5 → −3.
+    CHECK(Fraction(-5, 2).rounded(0, RoundingMode::half_up).to_string(0) == "-3");
+    // No double rounding: 8.53459 → 8.53 (rounding to 3 first would give 8.535 → 8.54).
+    CHECK(dec("8.53459").rounded(2, RoundingMode::half_up).to_string(2) == "8.53");
+    // 0.005 yuan rounds up to a fen; 0.0049999 does not.
+    CHECK(Fraction::of(dec("0.005")).rounded(2, RoundingMode::half_up).to_string(2) == "0.01");
+    CHECK(Fraction::of(dec("0.004999")).rounded(2, RoundingMode::half_up).to_string(2) == "0.00");
+}
+
+TEST_CASE("decimal: money times a rate rounds half-up to the fen") {
+    // 333.33 × 10% = 33.333 → 33.33; 0.05 × 10% = 0.005 → 0.01.
+    CHECK(yuan("333.33").times(dec("10%")).to_string() == "33.33");
+    CHECK(yuan("0.05").times(dec("10%")).to_string() == "0.01");
+    CHECK(yuan("1000000.00").times(dec("100%")).to_string() == "1000000.00");
+}
+
+TEST_CASE("decimal: overflow is an error, never a wrap") {
+    CHECK_THROWS_AS(Decimal::from_units(INT64_MAX) + Decimal::from_units(1), ArithmeticError);
+    CHECK_THROWS_AS(Decimal::whole(INT64_MAX / 10), ArithmeticError);
+    CHECK_THROWS_AS(Fraction(1, 0), ArithmeticError);
+    // A product beyond 128 bits throws from Boost's checked integer.
+    const Fraction big(Fraction::wide(INT64_MAX) * INT64_MAX, 1);
+    CHECK_THROWS(big * big);
+}
+
+TEST_CASE("decimal: text forms") {
+    CHECK(dec("20").to_string() == "20");
+    CHECK(dec("0.8123").to_string() == "0.8123");
+    CHECK(dec("-0.5").to_string(2) == "-0.50");
+    CHECK(Fraction(1, 3).to_string(4) == "0.3333");
+    CHECK(Fraction(2, 3).to_string(4) == "0.6667");
+    CHECK(Fraction(1, 3).inexact_at(8));
+    CHECK_FALSE(Fraction(1, 4).inexact_at(2));
+}

@@ -1,0 +1,345 @@
+// The evaluate stage with the national rules (SPEC §4, §8). Every expected value
+// is computed by hand in the comment beside it.
+#include "perfbudget/evaluate.hpp"
+#include "perfbudget/explain.hpp"
+#include "perfbudget/load.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace perfbudget;
+
+namespace {
+
+Decimal dec(const char* s) {
+    Decimal d;
+    REQUIRE(parse_decimal(s, d).ok());
+    return d;
+}
+Money yuan(const char* s) {
+    Money m;
+    REQUIRE(parse_money(s, m).ok());
+    return m;
+}
+
+Indicator ind(Level1 l1, Level2 l2, Direction dir, Measure target, Measure actual, const char* weight,
+              std::string name = "indicator") {
+    Indicator i;
+    i.level1 = l1;
+    i.level2 = l2;
+    i.direction = dir;
+    i.target = std::move(target);
+    i.actual = std::move(actual);
+    i.weight = dec(weight);
+    i.name = std::move(name);
+    return i;
+}
+
+/// SPEC §4 worked example W1.
+Project w1() {
+    Project p;
+    p.id = "W1";
+    p.department = "县人社局";
+    p.budget = yuan("1000000.00");
+    p.spent = yuan("812345.67");
+    p.indicators = {
+        ind(Level1::output, Level2::quantity, Direction::ge, dec("1200"), dec("1000"), "20", "培训人次"),
+        ind(Level1::output, Level2::quality, Direction::ge, dec("95%"), dec("98%"), "10", "合格率"),
+        ind(Level1::output, Level2::timeliness, Direction::date, Date(2023, 10, 31), Date(2023, 12, 15), "10", "完成时间"),
+        ind(Level1::output, Level2::cost, Direction::le, dec("500"), dec("550"), "10", "单位成本"),
+        ind(Level1::benefit, Level2::social, Direction::ge, dec("3000"), dec("2400"), "30", "受益人数"),
+        ind(Level1::satisfaction, Level2::satisfaction, Direction::ge, dec("90%"), dec("85%"), "10", "满意度"),
+    };
+    return p;
+}
+
+/// A project whose only variable part is one 50-point output indicator: the
+/// others are met in full (30 + 10) and execution is 100% (10).
+Project single(Indicator output50, const char* budget = "100.00", const char* spent = "100.00") {
+    Project p;
+    p.id = "S";
+    p.budget = yuan(budget);
+    p.spent = yuan(spent);
+    p.indicators = {std::move(output50),
+                    ind(Level1::benefit, Level2::social, Direction::ge, dec("1"), dec("1"), "30"),
+                    ind(Level1::satisfaction, Level2::satisfaction, Direction::ge, dec("90%"), dec("90%"), "10")};
+    return p;
+}
+
+IndicatorResult score(const Indicator& i, const RuleSet& rules = national_rules()) {
+    IndicatorResult r;
+    const Issue issue = score_indicator(i, rules, r);
+    REQUIRE(issue == Issue::none);
+    return r;
+}
+
+Issue issue_of(const Indicator& i, const RuleSet& rules = national_rules()) {
+    IndicatorResult r;
+    return score_indicator(i, rules, r);
+}
+
+const Indicator out_ge(const char* t, const char* a, const char* w = "50") {
+    return ind(Level1::output, Level2::quantity, Direction::ge, dec(t), dec(a), w);
+}
+
+} // namespace
+
+TEST_CASE("evaluate: worked example W1 to the fen") {
+    const ProjectResult r = evaluate(w1(), national_rules());
+    // exec_rate = 812345.67 / 1000000.00 = 0.81234567 → "0.8123"; exec_score = 8.1234567 → 8.12
+    CHECK(r.exec_rate == Fraction(81234567, 100000000));
+    CHECK(r.exec_rate.to_string(4) == "0.8123");
+    CHECK(r.exec_score == dec("8.12"));
+    REQUIRE(r.indicators.size() == 6);
+    CHECK(r.indicators[0].score == dec("16.67")); // 20 × 1000/1200 = 16.666…
+    CHECK(r.indicators[1].score == dec("10"));    // 98/95 = 1.0316 → capped 1
+    CHECK(r.indicators[1].capped == Fraction::one());
+    CHECK(r.indicators[2].days_late == 45);       // Oct 31 → Dec 15
+    CHECK(r.indicators[2].periods == 2);          // ceil(45/30)
+    CHECK(r.indicators[2].score == dec("8"));     // 10 × (1 − 0.2)
+    CHECK(r.indicators[3].score == dec("9.09"));  // 10 × 500/550 = 9.0909…
+    CHECK(r.indicators[4].score == dec("24"));    // 30 × 0.8
+    CHECK(r.indicators[5].score == dec("9.44"));  // 10 × 85/90 = 9.444…
+    CHECK(r.indicator_score == dec("77.20"));
+    CHECK(r.total == dec("85.32"));
+    CHECK(national_rules().grades.bands[r.grade].id == "good");
+    CHECK(national_rules().grades.bands[r.grade].zh == "良");
+    CHECK_FALSE(r.rectify);
+    CHECK(r.priority);
+    CHECK(r.cut == Money{});
+    CHECK(r.recover == Money{});
+    CHECK_FALSE(r.rescaled);
+    CHECK_FALSE(r.split_differs); // 50 / 30 / 10
+}
+
+TEST_CASE("evaluate: 9 × 92/96 = 8.625 rounds half-up to 8.63, not 8.62") {
+    CHECK(score(out_ge("96", "92", "9")).score == dec("8.63"));
+    RuleSet even = national_rules();
+    even.evaluation.rounding.mode = RoundingMode::half_even;
+    CHECK(score(out_ge("96", "92", "9"), even).score == dec("8.62"));
+}
+
+TEST_CASE("evaluate: ge direction") {
+    CHECK(score(out_ge("200", "150")).score == dec("37.5")); // 50 × 0.75
+    CHECK(score(out_ge("200", "300")).score == dec("50"));   // 1.5 capped at 1
+    const IndicatorResult zero = score(out_ge("0", "5"));    // target 0 → r = 1
+    CHECK(zero.ratio_case == RatioCase::target_zero);
+    CHECK(zero.score == dec("50"));
+    CHECK(score(out_ge("100", "0")).score == dec("0"));
+}
+
+TEST_CASE("evaluate: le direction, ratio and linear formulas") {
+    auto le = [](const char* t, const char* a) { return ind(Level1::output, Level2::cost, Direction::le, dec(t), dec(a), "50"); };
+    CHECK(score(le("500", "450")).score == dec("50"));    // under target → 1
+    CHECK(score(le("500", "500")).score == dec("50"));    // equal → 1
+    CHECK(score(le("500", "625")).score == dec("40"));    // 500/625 = 0.8
+    CHECK(score(le("0", "1")).score == dec("0"));         // target 0, actual above
+    CHECK(score(le("0", "0")).score == dec("50"));
+    RuleSet linear = national_rules();
+    linear.evaluation.le.formula = LeFormula::linear;
+    CHECK(score(le("500", "625"), linear).score == dec("37.5")); // 2 − 1.25 = 0.75
+    CHECK(score(le("500", "450"), linear).score == dec("50"));   // 2 − 0.9 = 1.1 → clipped 1
+    CHECK(score(le("500", "1000"), linear).score == dec("0"));   // 2 − 2 = 0
+    CHECK(score(le("500", "1500"), linear).score == dec("0"));   // 2 − 3 < 0 → 0
+}
+
+TEST_CASE("evaluate: eq direction") {
+    auto eq = [](const char* t, const char* a) { return ind(Level1::output, Level2::quantity, Direction::eq, dec(t), dec(a), "50"); };
+    CHECK(score(eq("10", "8")).score == dec("40"));  // 0.8
+    CHECK(score(eq("10", "12")).score == dec("50")); // 1.2 capped
+    CHECK(score(eq("0", "0")).score == dec("50"));
+    CHECK(score(eq("0", "1")).score == dec("0"));
+}
+
+TEST_CASE("evaluate: qualitative tiers with and without percentages") {
+    auto q = [](Tier t, std::optional<Decimal> pct) {
+        return ind(Level1::output, Level2::quality, Direction::qual, std::monostate{}, QualRating{t, pct}, "50");
+    };
+    CHECK(score(q(Tier::A, std::nullopt)).score == dec("50"));    // 100%
+    CHECK(score(q(Tier::B, std::nullopt)).score == dec("35"));    // 70%
+    CHECK(score(q(Tier::C, std::nullopt)).score == dec("15"));    // 30%
+    CHECK(score(q(Tier::B, dec("75%"))).score == dec("37.5"));
+    CHECK(score(q(Tier::A, dec("80%"))).score == dec("40"));      // A's lower bound is inclusive
+    CHECK(score(q(Tier::A, dec("100%"))).score == dec("50"));     // and so is its upper bound
+    CHECK(score(q(Tier::B, dec("60%"))).score == dec("30"));
+    CHECK(score(q(Tier::C, dec("0%"))).score == dec("0"));
+    CHECK(issue_of(q(Tier::B, dec("80%"))) == Issue::tier_percent_out_of_range); // B is [60%, 80%)
+    CHECK(issue_of(q(Tier::C, dec("60%"))) == Issue::tier_percent_out_of_range);
+    CHECK(issue_of(q(Tier::A, dec("79.99%"))) == Issue::tier_percent_out_of_range);
+}
+
+TEST_CASE("evaluate: date lateness in 30-day periods, across 29 February") {
+    auto d = [](Date t, Date a) { return ind(Level1::output, Level2::timeliness, Direction::date, t, a, "50"); };
+    CHECK(score(d(Date(2023, 10, 31), Date(2023, 10, 31))).score == dec("50")); // on the day
+    CHECK(score(d(Date(2023, 10, 31), Date(2023, 9, 1))).score == dec("50"));   // early
+    const IndicatorResult one_day = score(d(Date(2023, 10, 31), Date(2023, 11, 1)));
+    CHECK(one_day.periods == 1); // ceil(1/30)
+    CHECK(one_day.score == dec("45"));
+    // 2024 is a leap year: Feb 27 → Mar 29 is 2 + 29 = 31 days → 2 periods → 0.8.
+    const IndicatorResult leap = score(d(Date(2024, 2, 27), Date(2024, 3, 29)));
+    CHECK(leap.days_late == 31);
+    CHECK(leap.periods == 2);
+    CHECK(leap.score == dec("40"));
+    // 2023 is not: Feb 27 → Mar 29 is 1 + 29 = 30 days → 1 period → 0.9.
+    const IndicatorResult plain = score(d(Date(2023, 2, 27), Date(2023, 3, 29)));
+    CHECK(plain.days_late == 30);
+    CHECK(plain.score == dec("45"));
+    // 300 days late → 10 periods → 0; 400 days → still 0, never negative.
+    CHECK(score(d(Date(2023, 1, 1), Date(2023, 10, 28))).score == dec("0"));
+    CHECK(score(d(Date(2023, 1, 1), Date(2024, 2, 5))).score == dec("0"));
+}
+
+TEST_CASE("evaluate: grade boundaries are inclusive lower bounds") {
+    // total = 10 + score(50-point indicator) + 30 + 10; pick actual/target to land exactly.
+    auto total_of = [](const char* t, const char* a) { return evaluate(single(out_ge(t, a)), national_rules()); };
+    const auto& g = national_rules().grades;
+    const ProjectResult ninety = total_of("100", "80");      // 50 × 0.8 = 40 → total 90.00
+    CHECK(ninety.total == dec("90"));
+    CHECK(g.bands[ninety.grade].id == "excellent");
+    const ProjectResult just_below = total_of("100", "79.98"); // 50 × 0.7998 = 39.99 → 89.99
+    CHECK(just_below.total == dec("89.99"));
+    CHECK(g.bands[just_below.grade].id == "good");
+    CHECK(g.bands[total_of("100", "60").grade].id == "good");     // 30 + 50 = 80.00
+    CHECK(g.bands[total_of("100", "59.98").grade].id == "fair");  // 79.99
+    CHECK(g.bands[total_of("100", "20").grade].id == "fair");     // 60.00
+    const ProjectResult poor = total_of("100", "19.98");        // 59.99
+    CHECK(poor.total == dec("59.99"));
+    CHECK(g.bands[poor.grade].id == "poor");
+    CHECK(poor.rectify);
+    CHECK_FALSE(poor.priority);
+}
+
+TEST_CASE("evaluate: spent above budget caps the execution score") {
+    const ProjectResult r = evaluate(single(out_ge("1", "1"), "100.00", "105.00"), national_rules());
+    CHECK(r.exec_rate.to_string(4) == "1.0500");
+    CHECK(r.exec_score == dec("10"));
+    CHECK(r.total == dec("100"));
+    CHECK(r.recover == Money{});
+}
+
+TEST_CASE("evaluate: result application — cut, recovery, transfer exemption") {
+    // fair: 10 (exec 100% of 200000 spent? no: spent 150000 of 200000 → 7.5) + 50×0.5 + 40 = 72.50
+    Project p = single(out_ge("100", "50"), "200000.00", "150000.00");
+    ProjectResult r = evaluate(p, national_rules());
+    CHECK(r.exec_score == dec("7.5"));
+    CHECK(r.total == dec("72.5"));
+    CHECK(national_rules().grades.bands[r.grade].id == "fair");
+    CHECK(r.rectify);
+    CHECK(r.cut == yuan("20000.00"));     // 10% of 200000.00
+    CHECK(r.recover == yuan("50000.00")); // 200000 − 150000, local funds
+    p.fund_source = FundSource::transfer;
+    r = evaluate(p, national_rules());
+    CHECK(r.recover == Money{});          // upper-level transfers are exempt
+    CHECK(r.cut == yuan("20000.00"));
+    // poor: 100% cut.
+    Project q = single(out_ge("100", "0"), "333.33", "0.00");
+    r = evaluate(q, national_rules());
+    CHECK(r.total == dec("40"));          // 0 + 0 + 30 + 10
+    CHECK(r.cut == yuan("333.33"));
+    CHECK(r.recover == yuan("333.33"));
+}
+
+TEST_CASE("evaluate: a five-level scale (Wuchang 优/良/中/低/差)") {
+    RuleSet five = national_rules();
+    five.grades.bands = {{"excellent", "优", "excellent", dec("90"), dec("100"), {}},
+                         {"good", "良", "good", dec("80"), dec("90"), {}},
+                         {"fair", "中", "fair", dec("70"), dec("80"), {}},
+                         {"low", "低", "low", dec("60"), dec("70"), {}},
+                         {"poor", "差", "poor", dec("0"), dec("60"), {}}};
+    five.application.cut.rate_by_grade = {dec("0"), dec("0"), dec("0"), dec("50%"), dec("100%")};
+    five.application.rectify.grades = {};
+    five.application.rectify.grades.add(3);
+    five.application.rectify.grades.add(4);
+    const ProjectResult r = evaluate(single(out_ge("100", "40"), "1000.00", "1000.00"), five); // 10 + 20 + 30 + 10 = 70 → fair [70, 80)
+    CHECK(r.total == dec("70"));
+    CHECK(five.grades.bands[r.grade].id == "fair");
+    const ProjectResult low = evaluate(single(out_ge("100", "38"), "1000.00", "1000.00"), five); // 10+19+40 = 69
+    CHECK(five.grades.bands[low.grade].id == "low");
+    CHECK(low.cut == yuan("500.00"));
+    CHECK(low.rectify);
+}
+
+TEST_CASE("evaluate: problems are errors naming the project and indicator") {
+    Project p = w1();
+    p.indicators[0].weight.reset();
+    p.indicators[3].actual = std::monostate{};
+    try {
+        evaluate(p, national_rules());
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        REQUIRE(e.diagnostics().size() == 2); // both problems, not just the first
+        CHECK(e.diagnostics()[0].en == "project W1, indicator \"培训人次\": the indicator has no weight (column weight)");
+        CHECK(e.diagnostics()[1].zh == "项目 W1，指标“单位成本”：指标缺少实际完成值（actual 列）");
+    }
+    Project zero = w1();
+    zero.budget = Money{};
+    CHECK_THROWS_WITH_AS(evaluate(zero, national_rules()),
+                         doctest::Contains("the budget is 0, so the execution rate is undefined"), Error);
+    Project heavy = w1();
+    heavy.indicators[0].weight = dec("21");
+    CHECK_THROWS_WITH_AS(evaluate(heavy, national_rules()), doctest::Contains("must total exactly 100"), Error);
+    Project no_satisfaction = w1();
+    no_satisfaction.indicators.pop_back();
+    CHECK_THROWS_WITH_AS(evaluate(no_satisfaction, national_rules()), doctest::Contains("lacks an output, benefit or satisfaction"),
+                         Error);
+    CHECK(issue_of(ind(Level1::output, Level2::quantity, Direction::ge, dec("1"), Date(2023, 1, 1), "5")) == Issue::wrong_measure);
+    CHECK(issue_of(ind(Level1::output, Level2::quantity, Direction::ge, dec("-1"), dec("1"), "5")) == Issue::negative_value);
+}
+
+TEST_CASE("evaluate: optional rescaling to 100 when a level-1 kind is missing or budget is 0") {
+    RuleSet rescale = national_rules();
+    rescale.evaluation.weights.missing = MissingLevel1::rescale;
+    Project p = w1();
+    p.indicators.pop_back(); // no satisfaction: 8.12 + 67.76 = 75.88 of 90 → × 100/90 = 84.3111… → 84.31
+    const ProjectResult r = evaluate(p, rescale);
+    CHECK(r.rescaled);
+    CHECK(r.applicable_points == dec("90"));
+    CHECK(r.total == dec("84.31"));
+    RuleSet zero_ok = national_rules();
+    zero_ok.evaluation.execution.zero_budget = ZeroBudget::not_applicable;
+    Project z = w1();
+    z.budget = Money{};
+    z.spent = Money{};
+    const ProjectResult rz = evaluate(z, zero_ok); // 77.20 of 90 → 85.7777… → 85.78
+    CHECK_FALSE(rz.exec_applicable);
+    CHECK(rz.total == dec("85.78"));
+}
+
+TEST_CASE("evaluate: total_only rounding rounds the exact sum once") {
+    RuleSet once = national_rules();
+    once.evaluation.rounding.apply = RoundApply::total_only;
+    // W1 exact: 8.1234567 + 16.6666… + 10 + 8 + 9.0909… + 24 + 9.4444… = 85.32547690… → 85.33
+    // (per part it is 85.32: rounding each part first loses 0.0054769…).
+    CHECK(evaluate(w1(), once).total == dec("85.33"));
+}
+
+TEST_CASE("evaluate: optional over-completion deduction") {
+    RuleSet oc = national_rules();
+    oc.evaluation.over_completion.enabled = true; // threshold 120%, fixed 10% of the weight
+    CHECK(score(out_ge("100", "119.99"), oc).score == dec("50")); // below threshold
+    const IndicatorResult r = score(out_ge("100", "130"), oc);   // 1.3 ≥ 1.2 → 50 × 0.9
+    CHECK(r.score == dec("45"));
+    CHECK(r.deduction == dec("10%"));
+    oc.evaluation.over_completion.mode = OverCompletionMode::proportional;
+    oc.evaluation.over_completion.deduction = dec("50%"); // 50% per 100% over: 1.3 → 15% off
+    CHECK(score(out_ge("100", "130"), oc).score == dec("42.5"));
+}
+
+TEST_CASE("explain: W1 in both languages cites the rules") {
+    const Project p = w1();
+    const ProjectResult r = evaluate(p, national_rules());
+    const auto en = explain(p, r, national_rules(), Lang::en);
+    REQUIRE(en.size() >= 8);
+    CHECK(en[0].rule == "evaluation.execution");
+    CHECK(en[0].source.find("national.yaml:") != std::string::npos);
+    CHECK(en[0].text == "exec_rate = spent / budget = 812345.67 / 1000000.00 = 0.81234567; exec_score = 10 × min(0.81234567, 1) = "
+                        "8.1234567 → 8.12 (half-up, 2 decimals)");
+    CHECK(en[1].text == "output/quantity, ge: r = actual / target = 1000 / 1200 = 0.83333333…; score = weight × rc = 20 × "
+                        "0.83333333… = 16.66666666… → 16.67 (half-up, 2 decimals)");
+    CHECK(en[3].text.find("45 days after 2023-10-31: ceil(45 / 30) = 2 periods") != std::string::npos);
+    const auto zh = explain(p, r, national_rules(), Lang::zh);
+    CHECK(zh[0].text.find("预算执行率 = 执行数 / 预算数") == 0);
+    bool grade_line = false;
+    for (const auto& l : zh)
+        if (l.rule == "grades") grade_line = l.text == "总分 85.32 在 [80, 90) 内，等级 良（good）";
+    CHECK(grade_line);
+}
