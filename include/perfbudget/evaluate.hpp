@@ -65,12 +65,14 @@ struct IndicatorResult {
     RatioCase ratio_case = RatioCase::ratio;
     Fraction ratio;       // r, exact
     Fraction capped;      // rc = min(max(r, 0), cap), after any over-completion deduction
-    Fraction exact_score; // weight × rc, exact
     Decimal score;        // rounded per the rounding rule (exact to 6 places in total_only mode)
     Decimal deduction;    // over-completion deduction as a share of the weight (0 when none)
     std::int32_t days_late = 0;
     std::int32_t periods = 0;
     Decimal weight;
+
+    /// weight × rc, exact (computed on demand: explanations and total_only rounding).
+    Fraction exact_score() const { return weight * capped; }
 };
 
 /// The result for one project.
@@ -109,14 +111,14 @@ namespace detail {
 using ExactSum = boost::multiprecision::cpp_rational;
 
 inline ExactSum to_exact(const Fraction& f) {
-    return ExactSum(boost::multiprecision::cpp_int(f.num()), boost::multiprecision::cpp_int(f.den()));
+    return ExactSum(to_cpp_int(f.num()), to_cpp_int(f.den()));
 }
 
 /// Rounds an ExactSum to the rules' digits and mode, as a Decimal.
 inline Decimal round_exact(const ExactSum& v, const EvaluationRules::Rounding& r) {
     using boost::multiprecision::cpp_int;
     const cpp_int q = round_div<cpp_int>(numerator(v) * pow10[r.digits], denominator(v), r.mode);
-    return Decimal::from_units(narrow(wide(q * pow10[Decimal::scale - r.digits])));
+    return Decimal::from_units(narrow(cpp_int(q * pow10[Decimal::scale - r.digits])));
 }
 
 /// Rounds a Fraction with the rules' rounding (digits, mode).
@@ -138,7 +140,7 @@ inline Issue ratio_of_numbers(const Indicator& ind, const EvaluationRules& rules
             out.ratio = Fraction::one();
         } else {
             out.ratio_case = RatioCase::ratio;
-            out.ratio = Fraction(au, tu);
+            out.ratio = Fraction::positive(au, tu);
         }
         break;
     case Direction::eq:
@@ -147,7 +149,7 @@ inline Issue ratio_of_numbers(const Indicator& ind, const EvaluationRules& rules
             out.ratio = au == 0 ? Fraction::one() : Fraction::zero();
         } else {
             out.ratio_case = RatioCase::ratio;
-            out.ratio = Fraction(au, tu);
+            out.ratio = Fraction::positive(au, tu);
         }
         break;
     default: // le
@@ -158,7 +160,7 @@ inline Issue ratio_of_numbers(const Indicator& ind, const EvaluationRules& rules
             } else {
                 out.ratio_case = RatioCase::le_linear;
                 const std::int64_t n = 2 * tu - au; // 2 − a/t = (2t − a)/t; no overflow: both < 2^62
-                out.ratio = n <= 0 ? Fraction::zero() : n >= tu ? Fraction::one() : Fraction(n, tu);
+                out.ratio = n <= 0 ? Fraction::zero() : n >= tu ? Fraction::one() : Fraction::positive(n, tu);
             }
         } else if (au <= tu) {
             out.ratio_case = RatioCase::le_met;
@@ -168,7 +170,7 @@ inline Issue ratio_of_numbers(const Indicator& ind, const EvaluationRules& rules
             out.ratio = Fraction::zero();
         } else {
             out.ratio_case = RatioCase::le_ratio;
-            out.ratio = Fraction(tu, au);
+            out.ratio = Fraction::positive(tu, au);
         }
         break;
     }
@@ -205,7 +207,7 @@ inline Issue ratio_of_dates(const Indicator& ind, const EvaluationRules& rules, 
     out.days_late = static_cast<std::int32_t>((*a - *t).days());
     out.periods = (out.days_late + rules.date.period_days - 1) / rules.date.period_days;
     const std::int64_t lost = rules.date.penalty.units() * out.periods; // penalty ≤ 1, periods < 2^31
-    out.ratio = lost >= Decimal::one_units ? Fraction::zero() : Fraction(Decimal::one_units - lost, Decimal::one_units);
+    out.ratio = lost >= Decimal::one_units ? Fraction::zero() : Fraction::positive(Decimal::one_units - lost, Decimal::one_units);
     return Issue::none;
 }
 
@@ -240,9 +242,8 @@ inline Issue score_indicator(const Indicator& ind, const RuleSet& rules, Indicat
         out.deduction = share.rounded(Decimal::scale, RoundingMode::half_up);
         out.capped = out.capped - out.capped * share;
     }
-    out.exact_score = out.weight * out.capped;
-    out.score = ev.rounding.apply == RoundApply::per_part ? detail::round_part(out.exact_score, ev.rounding)
-                                                          : out.exact_score.rounded(Decimal::scale, ev.rounding.mode);
+    out.score = out.capped.times_rounded(out.weight, ev.rounding.apply == RoundApply::per_part ? ev.rounding.digits : Decimal::scale,
+                                         ev.rounding.mode);
     return Issue::none;
 }
 
@@ -285,9 +286,10 @@ inline Issue finish_project(const ProjectFunds& funds, const ScoreAccumulator& a
         out.exec_score = Decimal{};
     } else {
         out.exec_rate = Fraction::of(funds.spent, funds.budget);
-        out.exec_exact = ev.execution.points * min(out.exec_rate, Fraction::one());
-        out.exec_score = ev.rounding.apply == RoundApply::per_part ? detail::round_part(out.exec_exact, ev.rounding)
-                                                                   : out.exec_exact.rounded(Decimal::scale, ev.rounding.mode);
+        const Fraction capped = min(out.exec_rate, Fraction::one());
+        out.exec_exact = ev.execution.points * capped;
+        out.exec_score = capped.times_rounded(
+            ev.execution.points, ev.rounding.apply == RoundApply::per_part ? ev.rounding.digits : Decimal::scale, ev.rounding.mode);
     }
 
     // 2. Weights: indicator weights + execution points total 100, unless a level-1

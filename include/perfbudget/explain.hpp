@@ -33,7 +33,7 @@ inline std::string show(const Fraction& f) {
     const wide q = scaled / f.den(); // truncates toward zero
     const bool inexact = scaled % f.den() != 0;
     const bool negative = scaled < 0;
-    std::string s = (negative ? wide(-q) : q).str();
+    std::string s = (negative ? -q : q).str();
     if (s.size() <= static_cast<std::size_t>(digits)) s.insert(0, static_cast<std::size_t>(digits) + 1 - s.size(), '0');
     s.insert(s.size() - digits, 1, '.');
     if (negative) s.insert(0, 1, '-');
@@ -137,9 +137,9 @@ inline std::string explain_indicator(const Indicator& ind, const IndicatorResult
                       r.deduction.to_string() + "，rc = " + show(r.capped)
                 : "; over-completion (r ≥ " + rules.evaluation.over_completion.threshold.to_string() + ") deducts " +
                       r.deduction.to_string() + " of the weight, rc = " + show(r.capped);
-    s += zh ? "；得分 = 分值 × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score) + " → " +
+    s += zh ? "；得分 = 分值 × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score()) + " → " +
                   r.score.to_string(rules.evaluation.rounding.digits) + detail::rounding_note(rules.evaluation.rounding, lang)
-            : "; score = weight × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score) + " → " +
+            : "; score = weight × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score()) + " → " +
                   r.score.to_string(rules.evaluation.rounding.digits) + detail::rounding_note(rules.evaluation.rounding, lang);
     return s;
 }

@@ -54,18 +54,19 @@ struct QualRating {
 /// A target or actual value: numeric, a date, or a qualitative rating; empty when not given.
 using Measure = std::variant<std::monostate, Decimal, Date, QualRating>;
 
-/// One third-level indicator (三级指标) of a project.
+/// One third-level indicator (三级指标) of a project. The fields scoring reads
+/// come first, so a scored indicator touches as few cache lines as possible.
 struct Indicator {
+    Direction direction = Direction::ge;
     Level1 level1 = Level1::output;
     Level2 level2 = Level2::quantity;
-    std::string name;
-    Direction direction = Direction::ge;
-    Measure target;               // 年度指标值 (empty for qual)
-    Measure actual;               // 实际完成值
-    std::string unit;             // 计量单位
     std::optional<Decimal> weight; // 分值 (points)
+    Measure target;                // 年度指标值 (empty for qual)
+    Measure actual;                // 实际完成值
+    std::string name;
+    std::string unit;              // 计量单位
     // Monitoring and review inputs (not used by the evaluate stage).
-    Measure expected;                  // 全年预计完成值
+    Measure expected;                       // 全年预计完成值
     std::optional<std::uint8_t> likelihood; // 0 certain, 1 possible, 2 impossible
     Measure last_year_actual;
     std::uint32_t source_line = 0; // line in the input file, for messages; 0 when built in code

@@ -34,7 +34,7 @@ inline void evaluate(const Project& project, const RuleSet& rules, ProjectResult
             continue;
         }
         acc.add(ind, r);
-        if (exact_total) exact_sum += detail::to_exact(r.exact_score);
+        if (exact_total) exact_sum += detail::to_exact(r.exact_score());
     }
     if (problems.empty()) {
         const Issue issue = finish_project({project.budget, project.spent, project.fund_source}, acc, rules, out,
