@@ -116,15 +116,15 @@ Utf8Check check_utf8_scalar(const unsigned char* s, std::size_t n, bool at_eof) 
 /// checked, or npos when they hold an error. A character cut off by the last
 /// block is not an error here: the scalar check re-reads the tail from its start.
 __attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char* s, std::size_t n) {
-    constexpr char too_short = 1 << 0, too_long = 1 << 1, overlong_3 = 1 << 2, too_large = 1 << 3,
-                   surrogate = 1 << 4, overlong_2 = 1 << 5, too_large_1000 = 1 << 6, overlong_4 = 1 << 6;
+    constexpr char too_short = 1 << 0, too_long = 1 << 1, overlong_3 = 1 << 2, too_large = 1 << 3, surrogate = 1 << 4,
+                   overlong_2 = 1 << 5, too_large_1000 = 1 << 6, overlong_4 = 1 << 6;
     constexpr char two_conts = static_cast<char>(1 << 7);
     constexpr char carry = too_short | too_long | two_conts;
     // Indexed by the high nibble of the first byte of each pair.
-    const __m256i byte_1_high_table = _mm256_broadcastsi128_si256(_mm_setr_epi8(
-        too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long, two_conts, two_conts,
-        two_conts, two_conts, too_short | overlong_2, too_short, too_short | overlong_3 | surrogate,
-        too_short | too_large | too_large_1000 | overlong_4));
+    const __m256i byte_1_high_table = _mm256_broadcastsi128_si256(
+        _mm_setr_epi8(too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long, two_conts,
+                      two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
+                      too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4));
     // Indexed by the low nibble of the first byte.
     const __m256i byte_1_low_table = _mm256_broadcastsi128_si256(_mm_setr_epi8(
         carry | overlong_3 | overlong_2 | overlong_4, carry | overlong_2, carry, carry, carry | too_large,
@@ -142,9 +142,9 @@ __attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char*
         too_long | overlong_2 | two_conts | surrogate | too_large, too_short, too_short, too_short, too_short));
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     // A block whose last bytes start a character not finished inside it.
-    const __m256i max_value = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                                               -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xEF),
-                                               static_cast<char>(0xDF), static_cast<char>(0xBF));
+    const __m256i max_value =
+        _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                         -1, -1, -1, -1, -1, static_cast<char>(0xEF), static_cast<char>(0xDF), static_cast<char>(0xBF));
 
     __m256i prev = _mm256_setzero_si256(), prev_incomplete = _mm256_setzero_si256(), error = _mm256_setzero_si256();
     std::size_t i = 0;
@@ -160,7 +160,8 @@ __attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char*
         const __m256i prev1 = _mm256_alignr_epi8(in, shifted, 15);
         const __m256i prev2 = _mm256_alignr_epi8(in, shifted, 14);
         const __m256i prev3 = _mm256_alignr_epi8(in, shifted, 13);
-        const __m256i b1h = _mm256_shuffle_epi8(byte_1_high_table, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble));
+        const __m256i b1h =
+            _mm256_shuffle_epi8(byte_1_high_table, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble));
         const __m256i b1l = _mm256_shuffle_epi8(byte_1_low_table, _mm256_and_si256(prev1, nibble));
         const __m256i b2h = _mm256_shuffle_epi8(byte_2_high_table, _mm256_and_si256(_mm256_srli_epi16(in, 4), nibble));
         const __m256i special = _mm256_and_si256(_mm256_and_si256(b1h, b1l), b2h);
@@ -280,12 +281,12 @@ struct CsvReader::Impl {
     std::unique_ptr<char[]> buf;
     std::size_t cap = 0; // usable bytes, not counting padding
     std::size_t pos = 0, end = 0;
-    std::size_t checked = 0;  // UTF-8 validated up to here
-    bool eof = false;         // no input beyond `end`
-    bool started = false;     // first fill done (BOM handled)
+    std::size_t checked = 0;           // UTF-8 validated up to here
+    bool eof = false;                  // no input beyond `end`
+    bool started = false;              // first fill done (BOM handled)
     std::optional<Diagnostic> pending; // bad input right after `end`
-    std::uint32_t line = 1;       // line at `pos`
-    std::uint32_t record_line = 0; // line where the last returned record starts
+    std::uint32_t line = 1;            // line at `pos`
+    std::uint32_t record_line = 0;     // line where the last returned record starts
     std::uint32_t open_quote_line = 0; // set when a record stops inside a quoted field
     SpecialFinder finder;
 
@@ -454,11 +455,12 @@ struct CsvReader::Impl {
         const std::uint32_t at = line + count_newlines(buf.get() + pos, buf.get() + end);
         const std::string n_str = std::to_string(at);
         const std::string b = describe_byte(static_cast<unsigned char>(raw[0]));
-        pending = bad_byte ? Diagnostic{SourceLocation{path, at, 0}, "invalid GBK at line " + n_str + " (byte " + b + ")",
-                                        "第 " + n_str + " 行不是有效的 GBK 编码（字节 " + b + "）"}
-                           : Diagnostic{SourceLocation{path, at, 0},
-                                        "GBK character cut off at the end of the file (line " + n_str + ")",
-                                        "文件末尾的 GBK 字符不完整（第 " + n_str + " 行）"};
+        pending = bad_byte
+                      ? Diagnostic{SourceLocation{path, at, 0}, "invalid GBK at line " + n_str + " (byte " + b + ")",
+                                   "第 " + n_str + " 行不是有效的 GBK 编码（字节 " + b + "）"}
+                      : Diagnostic{SourceLocation{path, at, 0},
+                                   "GBK character cut off at the end of the file (line " + n_str + ")",
+                                   "文件末尾的 GBK 字符不完整（第 " + n_str + " 行）"};
     }
 
     // --- Parsing a record -------------------------------------------------------
@@ -537,8 +539,9 @@ struct CsvReader::Impl {
                     if (p + 1 < e && p[1] == '\n') return finish(fields, p + 2, lines + 1);
                 }
                 const std::uint32_t at = line + lines;
-                fail(at, "unexpected text after a closing quote at line " + std::to_string(at) +
-                             " (a quote inside a quoted field is written \"\")",
+                fail(at,
+                     "unexpected text after a closing quote at line " + std::to_string(at) +
+                         " (a quote inside a quoted field is written \"\")",
                      "第 " + std::to_string(at) + " 行结束引号之后还有内容（引号字段中的引号应写作 \"\"）");
             }
 
@@ -570,14 +573,16 @@ struct CsvReader::Impl {
                 }
                 {
                     const std::uint32_t at = line + lines;
-                    fail(at, "carriage return without line feed at line " + std::to_string(at) +
-                                 " (lines must end in LF or CRLF)",
+                    fail(at,
+                         "carriage return without line feed at line " + std::to_string(at) +
+                             " (lines must end in LF or CRLF)",
                          "第 " + std::to_string(at) + " 行有单独的回车符（行尾应为 LF 或 CRLF）");
                 }
             default: { // '"'
                 const std::uint32_t at = line + lines;
-                fail(at, "quote inside an unquoted field at line " + std::to_string(at) +
-                             " (put the whole field in quotes and write the quote as \"\")",
+                fail(at,
+                     "quote inside an unquoted field at line " + std::to_string(at) +
+                         " (put the whole field in quotes and write the quote as \"\")",
                      "第 " + std::to_string(at) + " 行未加引号的字段中含有引号（应将整个字段加引号，引号写作 \"\"）");
             }
             }

@@ -29,8 +29,19 @@ struct ColumnSpec {
     bool required;
 };
 
-enum ProjectColumn : std::size_t { p_id, p_name, p_department, p_budget, p_spent, p_budget_kind, p_fund_source,
-                                   p_category, p_year, p_goal, p_count };
+enum ProjectColumn : std::size_t {
+    p_id,
+    p_name,
+    p_department,
+    p_budget,
+    p_spent,
+    p_budget_kind,
+    p_fund_source,
+    p_category,
+    p_year,
+    p_goal,
+    p_count
+};
 constexpr std::array<ColumnSpec, p_count> project_columns{{
     {"project_id", {"项目编号", "项目代码", "项目ID"}, true},
     {"name", {"项目名称"}, true},
@@ -44,8 +55,21 @@ constexpr std::array<ColumnSpec, p_count> project_columns{{
     {"goal", {"总体目标", "年度总体目标"}, false},
 }};
 
-enum IndicatorColumn : std::size_t { i_project, i_level1, i_level2, i_name, i_direction, i_target, i_actual, i_unit,
-                                     i_weight, i_expected, i_likelihood, i_last_year, i_count };
+enum IndicatorColumn : std::size_t {
+    i_project,
+    i_level1,
+    i_level2,
+    i_name,
+    i_direction,
+    i_target,
+    i_actual,
+    i_unit,
+    i_weight,
+    i_expected,
+    i_likelihood,
+    i_last_year,
+    i_count
+};
 constexpr std::array<ColumnSpec, i_count> indicator_columns{{
     {"project_id", {"项目编号", "项目代码", "项目ID"}, true},
     {"level1", {"一级指标"}, true},
@@ -63,7 +87,7 @@ constexpr std::array<ColumnSpec, i_count> indicator_columns{{
     {"last_year_actual", {"上年实际完成值"}, false},
 }};
 
-inline std::string_view trim(std::string_view s) {
+[[gnu::always_inline]] inline std::string_view trim(std::string_view s) {
     if (s.empty() || (s.front() != ' ' && s.front() != '\t' && s.back() != ' ' && s.back() != '\t')) return s;
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -158,11 +182,11 @@ Header read_header(CsvReader& csv, std::vector<std::string_view>& fields, const 
         if (!known) {
             const std::string col = std::to_string(c + 1);
             const auto notice = Diagnostic::Severity::notice;
-            h.notices.push_back(name.empty() ? make_diagnostic(file, line, "column " + col + " has no name and is ignored",
-                                                               "第 " + col + " 列没有列名，已忽略", notice)
-                                             : make_diagnostic(file, line,
-                                                               "column " + shown(name) + " is not used and is ignored",
-                                                               "列" + shown_zh(name) + "未使用，已忽略", notice));
+            h.notices.push_back(
+                name.empty() ? make_diagnostic(file, line, "column " + col + " has no name and is ignored",
+                                               "第 " + col + " 列没有列名，已忽略", notice)
+                             : make_diagnostic(file, line, "column " + shown(name) + " is not used and is ignored",
+                                               "列" + shown_zh(name) + "未使用，已忽略", notice));
             continue;
         }
         if (h.column_of[*known] >= 0) {
@@ -204,10 +228,9 @@ public:
     /// Records a bad value: `column "target": "1,200" — expected …`.
     void bad(std::size_t column, std::string_view value, std::string_view expected_en, std::string_view expected_zh) {
         const std::string& label = header_.label[column];
-        problems_.push_back(
-            make_diagnostic(file_, line_,
-                            "column " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
-                            "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh)));
+        problems_.push_back(make_diagnostic(
+            file_, line_, "column " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
+            "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh)));
         ok_ = false;
     }
     void bad(std::size_t column, std::string_view value, const NumberError& e) { bad(column, value, e.en, e.zh); }
@@ -262,13 +285,42 @@ std::pair<std::string, std::string> choices(const std::array<std::string_view, N
     return {en, cn};
 }
 
-/// Parses an enum cell with `parse`; an empty cell keeps `fallback` when given,
-/// else it is an error. Returns nullopt after reporting a bad value.
-template <class T, class Parse, std::size_t N>
-std::optional<T> enum_cell(Row& row, std::size_t column, Parse parse, const std::array<std::string_view, N>& ids,
-                           const std::array<std::string_view, N>& zh, std::optional<T> fallback) {
+/// An identifier of up to 16 bytes packed into two words: enum cells are compared
+/// against identifiers with two integer compares instead of memcmp calls.
+struct Packed {
+    std::uint64_t lo = 0, hi = 0;
+    std::size_t size = 0;
+    friend constexpr bool operator==(const Packed&, const Packed&) = default;
+};
+
+[[gnu::always_inline]] constexpr Packed pack(std::string_view s) {
+    Packed p;
+    p.size = s.size();
+    for (std::size_t i = 0; i < s.size() && i < 16; ++i)
+        (i < 8 ? p.lo : p.hi) |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * (i % 8));
+    return p;
+}
+
+template <std::size_t N> constexpr std::array<Packed, N> pack_all(const std::array<std::string_view, N>& ids) {
+    std::array<Packed, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = pack(ids[i]);
+    return out;
+}
+
+/// Parses an enum cell: identifiers by the packed fast path, everything else
+/// (Chinese terms, symbols) by `parse`. An empty cell keeps `fallback` when
+/// given, else it is an error. Returns nullopt after reporting a bad value.
+template <class T, const auto& ids, const auto& zh, class Parse>
+std::optional<T> enum_cell(Row& row, std::size_t column, Parse parse, std::optional<T> fallback) {
+    static constexpr auto packed = pack_all(ids);
+    constexpr std::size_t N = ids.size();
     const std::string_view v = row.cell(column);
     if (v.empty() && fallback) return fallback;
+    if (v.size() <= 16) {
+        const Packed p = pack(v);
+        for (std::size_t i = 0; i < N; ++i)
+            if (packed[i] == p) return static_cast<T>(i);
+    }
     if (auto r = parse(v)) return r;
     const auto [en, cn] = choices(ids, zh);
     row.bad(column, v, en, cn);
@@ -363,8 +415,7 @@ void reset(Indicator& ind) {
 }
 
 /// What both readers share: the CSV stream, its mapped header and the row buffers.
-template <std::size_t N>
-struct TableReader {
+template <std::size_t N> struct TableReader {
     CsvReader csv;
     std::vector<std::string_view> fields;
     Header header;
@@ -383,7 +434,7 @@ struct TableReader {
         for (std::size_t i = 0; i < N; ++i) {
             const int c = header.column_of[i];
             cells[i] = c >= 0 && static_cast<std::size_t>(c) < fields.size() ? trim(fields[static_cast<std::size_t>(c)])
-                                                                               : std::string_view{};
+                                                                             : std::string_view{};
         }
         return true;
     }
@@ -473,11 +524,11 @@ bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& proble
     out.spent = Money{};
     money_cell(row, p_budget, out.budget);
     money_cell(row, p_spent, out.spent);
-    out.budget_kind = enum_cell<BudgetKind>(row, p_budget_kind, parse_budget_kind, names::budget_kind,
-                                            names::budget_kind_zh, std::optional(BudgetKind::general))
+    out.budget_kind = enum_cell<BudgetKind, names::budget_kind, names::budget_kind_zh>(
+                          row, p_budget_kind, parse_budget_kind, std::optional(BudgetKind::general))
                           .value_or(BudgetKind::general);
-    out.fund_source = enum_cell<FundSource>(row, p_fund_source, parse_fund_source, names::fund_source,
-                                            names::fund_source_zh, std::optional(FundSource::local))
+    out.fund_source = enum_cell<FundSource, names::fund_source, names::fund_source_zh>(
+                          row, p_fund_source, parse_fund_source, std::optional(FundSource::local))
                           .value_or(FundSource::local);
     text_cell(row, p_category, out.category);
     out.year.reset();
@@ -521,8 +572,8 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
     project_id.assign(row.cell(i_project));
     if (project_id.empty()) row.bad(i_project, "", "a project id, not an empty cell", "项目编号不能为空");
 
-    const auto l1 = enum_cell<Level1>(row, i_level1, parse_level1, names::level1, names::level1_zh, std::nullopt);
-    const auto l2 = enum_cell<Level2>(row, i_level2, parse_level2, names::level2, names::level2_zh, std::nullopt);
+    const auto l1 = enum_cell<Level1, names::level1, names::level1_zh>(row, i_level1, parse_level1, std::nullopt);
+    const auto l2 = enum_cell<Level2, names::level2, names::level2_zh>(row, i_level2, parse_level2, std::nullopt);
     if (l1) out.level1 = *l1;
     if (l2) out.level2 = *l2;
     if (l1 && l2 && parent_of(*l2) != *l1) {
@@ -540,8 +591,8 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
     }
 
     text_cell(row, i_name, out.name);
-    const auto dir = enum_cell<Direction>(row, i_direction, parse_direction, names::direction, names::direction_zh,
-                                          std::nullopt);
+    const auto dir =
+        enum_cell<Direction, names::direction, names::direction_zh>(row, i_direction, parse_direction, std::nullopt);
     if (dir) {
         out.direction = *dir;
         // Values are read by direction; without one they cannot be read at all.
@@ -554,13 +605,17 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
 
     if (const std::string_view w = row.cell(i_weight); !w.empty()) {
         Decimal d;
-        if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
+        // Points, not a share: "20%" would silently mean 0.2 points.
+        if (w.back() == '%')
+            row.bad(i_weight, w, "points as a plain number such as 20 (not 20%)",
+                    "分值应为普通数字，如 20（不能带 %）");
+        else if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
         else if (d < Decimal{}) row.bad(i_weight, w, "points of 0 or more", "分值不能为负数");
         else out.weight = d;
     }
     if (!row.cell(i_likelihood).empty())
-        if (const auto l = enum_cell<std::uint8_t>(row, i_likelihood, parse_likelihood, names::likelihood,
-                                                   names::likelihood_zh, std::nullopt))
+        if (const auto l = enum_cell<std::uint8_t, names::likelihood, names::likelihood_zh>(
+                row, i_likelihood, parse_likelihood, std::nullopt))
             out.likelihood = *l;
     ok = row.ok();
     return true;

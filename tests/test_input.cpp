@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <iconv.h>
 #include <unistd.h>
 
 namespace perfbudget::detail {
@@ -62,8 +63,7 @@ std::vector<Record> read_all(const std::string& path, Encoding enc = Encoding::u
 }
 
 /// The single diagnostic of an Error thrown by `fn`.
-template <class F>
-std::vector<Diagnostic> errors_of(F fn) {
+template <class F> std::vector<Diagnostic> errors_of(F fn) {
     try {
         fn();
     } catch (const Error& e) {
@@ -71,6 +71,21 @@ std::vector<Diagnostic> errors_of(F fn) {
     }
     FAIL("expected perfbudget::Error");
     return {};
+}
+
+/// UTF-8 text converted to GBK (as GB18030, which agrees with GBK on Chinese text).
+std::string to_gbk(const std::string& utf8) {
+    iconv_t cd = ::iconv_open("GB18030", "UTF-8");
+    REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
+    std::string in = utf8, out(utf8.size() * 2 + 16, '\0');
+    char* ip = in.data();
+    char* op = out.data();
+    std::size_t il = in.size(), ol = out.size();
+    const std::size_t r = ::iconv(cd, &ip, &il, &op, &ol);
+    ::iconv_close(cd);
+    REQUIRE(r != static_cast<std::size_t>(-1));
+    out.resize(static_cast<std::size_t>(op - out.data()));
+    return out;
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -103,12 +118,11 @@ std::vector<Diagnostic> indicator_problems(const std::string& row) {
 
 TEST_CASE("csv: quoting, escapes, embedded newlines and line numbers") {
     TempDir t;
-    const std::string path = t.write("a.csv",
-                                     "a,b,c\n"
-                                     "\"x, y\",\"say \"\"hi\"\"\",plain\n"
-                                     "\"two\nlines\",,\"\"\n"
-                                     "\n"
-                                     "last,\"q\"\"\",\n");
+    const std::string path = t.write("a.csv", "a,b,c\n"
+                                              "\"x, y\",\"say \"\"hi\"\"\",plain\n"
+                                              "\"two\nlines\",,\"\"\n"
+                                              "\n"
+                                              "last,\"q\"\"\",\n");
     const auto recs = read_all(path);
     REQUIRE(recs.size() == 5);
     CHECK(recs[0] == Record{1, {"a", "b", "c"}});
@@ -298,10 +312,10 @@ TEST_CASE("parse_date: strict YYYY-MM-DD, real calendar days") {
 
 TEST_CASE("projects: Chinese headers in any order, defaults, unknown column notice") {
     TempDir t;
-    const std::string path =
-        t.write("projects.csv", "\xEF\xBB\xBF预算单位,项目编号,备注,全年预算数,执行数,项目名称,资金来源,预算类型,预算年度\n"
-                                "县教育局,P001,无,1000000.00,812345.67,教师培训,上级专项转移支付,政府性基金预算,2023\n"
-                                " 县水利局 ,P002,,5000,0,,,,\n");
+    const std::string path = t.write(
+        "projects.csv", "\xEF\xBB\xBF预算单位,项目编号,备注,全年预算数,执行数,项目名称,资金来源,预算类型,预算年度\n"
+                        "县教育局,P001,无,1000000.00,812345.67,教师培训,上级专项转移支付,政府性基金预算,2023\n"
+                        " 县水利局 ,P002,,5000,0,,,,\n");
     ProjectReader r(path);
     REQUIRE(r.notices().size() == 1);
     CHECK(r.notices()[0].severity == Diagnostic::Severity::notice);
@@ -363,8 +377,9 @@ TEST_CASE("projects: bad money, negative amounts and years") {
     CHECK_FALSE(ok);
     REQUIRE(problems.size() == 2);
     CHECK(problems[0].where.line == 2);
-    CHECK(problems[0].en ==
-          "column \"budget\": \"1,000\" — expected a number without thousands separators (1234567.89, not 1,234,567.89)");
+    CHECK(
+        problems[0].en ==
+        "column \"budget\": \"1,000\" — expected a number without thousands separators (1234567.89, not 1,234,567.89)");
     CHECK(problems[0].to_string(Lang::en) == path + ":2: error: " + problems[0].en);
     CHECK(problems[1].en == "column \"spent\": \"1.005\" — expected at most 2 decimal places (yuan and fen)");
 
@@ -389,15 +404,15 @@ TEST_CASE("projects: bad money, negative amounts and years") {
 
 TEST_CASE("indicators: Chinese headers and values in any order") {
     TempDir t;
-    const std::string path = t.write(
-        "indicators.csv",
-        "三级指标,项目编号,一级指标,二级指标,指标性质,年度指标值,实际完成值,计量单位,分值,完成目标可能性,上年实际完成值\n"
-        "培训人次,P1,产出指标,数量指标,≥,1200,1000,人次,20,确定能,1100\n"
-        "满意度,P1,满意度指标,服务对象满意度,正向,90%,85%,%,10,,\n"
-        "完成时间,P1,产出,时效,时效（日期）,2023-10-31,2023-12-15,,10,,\n"
-        "验收,P1,效益,社会效益,定性,按期通过验收,B:75%,,5,,\n"
-        "长效,P1,效益指标,可持续影响指标,定性,,部分达成年度指标并具有一定效果：70%,,5,,\n"
-        "成本,P1,产出指标,成本指标,反向,500,,元,,有可能,\n");
+    const std::string path =
+        t.write("indicators.csv", "三级指标,项目编号,一级指标,二级指标,指标性质,年度指标值,实际完成值,计量单位,分值,"
+                                  "完成目标可能性,上年实际完成值\n"
+                                  "培训人次,P1,产出指标,数量指标,≥,1200,1000,人次,20,确定能,1100\n"
+                                  "满意度,P1,满意度指标,服务对象满意度,正向,90%,85%,%,10,,\n"
+                                  "完成时间,P1,产出,时效,时效（日期）,2023-10-31,2023-12-15,,10,,\n"
+                                  "验收,P1,效益,社会效益,定性,按期通过验收,B:75%,,5,,\n"
+                                  "长效,P1,效益指标,可持续影响指标,定性,,部分达成年度指标并具有一定效果：70%,,5,,\n"
+                                  "成本,P1,产出指标,成本指标,反向,500,,元,,有可能,\n");
     IndicatorReader r(path);
     CHECK(r.notices().empty());
     std::string id;
@@ -536,7 +551,7 @@ TEST_CASE("indicators: each class of bad value is reported with column, value an
         CHECK(p[0].en == "column \"weight\": \"-2\" — expected points of 0 or more");
         p = indicator_problems("P1,output,quantity,n,ge,1,1,,10%");
         REQUIRE(p.size() == 1);
-        CHECK(contains(p[0].en, "without '%'"));
+        CHECK(p[0].en == "column \"weight\": \"10%\" — expected points as a plain number such as 20 (not 20%)");
     }
     SUBCASE("empty project id and too many cells") {
         const auto p = indicator_problems(",output,quantity,n,ge,1,1,,10,extra");
@@ -559,6 +574,27 @@ TEST_CASE("indicators: blank lines and all-empty rows are skipped") {
     REQUIRE(r.next(id, ind, ok, problems));
     CHECK(ind.source_line == 5);
     CHECK_FALSE(r.next(id, ind, ok, problems));
+}
+
+TEST_CASE("read_projects: GBK files with Chinese headers and values") {
+    TempDir t;
+    const std::string p = t.write("projects.csv", to_gbk("项目编号,项目名称,预算单位,全年预算数,执行数\r\n"
+                                                         "P1,教师培训,县教育局,1000000.00,812345.67\r\n"));
+    const std::string i =
+        t.write("indicators.csv", to_gbk("项目编号,一级指标,二级指标,三级指标,指标方向,年度指标值,实际完成值,分值\r\n"
+                                         "P1,产出指标,数量指标,培训人次,正向,1200,1000,20\r\n"
+                                         "P1,效益指标,社会效益指标,验收,定性,,达成年度指标,10\r\n"));
+    const auto projects = read_projects(p, i, Encoding::gbk);
+    REQUIRE(projects.size() == 1);
+    CHECK(projects[0].name == "教师培训");
+    CHECK(projects[0].department == "县教育局");
+    REQUIRE(projects[0].indicators.size() == 2);
+    CHECK(projects[0].indicators[0].name == "培训人次");
+    CHECK(std::get<QualRating>(projects[0].indicators[1].actual) == QualRating{Tier::A, std::nullopt});
+    // The same GBK file read as UTF-8 is refused, naming the line.
+    const auto d = errors_of([&] { read_projects(p, i); });
+    CHECK(d.at(0).where.line == 1);
+    CHECK(contains(d.at(0).en, "invalid UTF-8 at line 1"));
 }
 
 // --- read_projects --------------------------------------------------------------

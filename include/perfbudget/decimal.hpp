@@ -100,8 +100,8 @@ public:
     std::string str() const {
         if (v_ == 0) return "0";
         const bool negative = v_ < 0;
-        unsigned __int128 a = negative ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(v_)
-                                       : static_cast<unsigned __int128>(v_);
+        uint128_native a = negative ? static_cast<uint128_native>(0) - static_cast<uint128_native>(v_)
+                                       : static_cast<uint128_native>(v_);
         std::string s;
         while (a) {
             s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(a % 10)));
@@ -119,8 +119,8 @@ private:
 inline boost::multiprecision::cpp_int to_cpp_int(wide w) {
     const int128_native v = w.native();
     const bool negative = v < 0;
-    const unsigned __int128 a = negative ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(v)
-                                         : static_cast<unsigned __int128>(v);
+    const uint128_native a = negative ? static_cast<uint128_native>(0) - static_cast<uint128_native>(v)
+                                         : static_cast<uint128_native>(v);
     boost::multiprecision::cpp_int r = static_cast<std::uint64_t>(a >> 64);
     r <<= 64;
     r += static_cast<std::uint64_t>(a);
