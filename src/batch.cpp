@@ -71,48 +71,56 @@ struct Slot {
 };
 
 /// Open-addressing index from project id to slot number (ids live in the arena).
+/// Each entry keeps the upper 32 bits of the id's hash beside the slot number,
+/// so a probe reads the project's id only when those agree: one cache miss per
+/// lookup instead of three on a million projects.
 class IdIndex {
 public:
-    void reserve(std::size_t n) {
-        std::size_t cap = 16;
-        while (cap < n * 2) cap <<= 1;
-        table_.assign(cap, empty);
-    }
+    static constexpr std::uint32_t empty = UINT32_MAX;
+
     /// Returns the slot of `id`, or inserts `slot` and returns it.
     template <class IdOf>
     std::uint32_t find_or_insert(std::string_view id, std::uint32_t slot, const IdOf& id_of) {
-        if (count_ * 2 >= table_.size()) grow(id_of);
-        for (std::size_t i = std::hash<std::string_view>{}(id) & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
-            if (table_[i] == empty) {
-                table_[i] = slot;
-                ++count_;
-                return slot;
-            }
-            if (id_of(table_[i]) == id) return table_[i];
+        if ((count_ + 1) * 2 > table_.size()) grow(id_of);
+        const std::uint64_t h = hash(id);
+        std::size_t i = h & (table_.size() - 1);
+        for (;; i = (i + 1) & (table_.size() - 1)) {
+            const std::uint64_t e = table_[i];
+            if (e == vacant) break;
+            if (e >> 32 == h >> 32 && id_of(static_cast<std::uint32_t>(e)) == id) return static_cast<std::uint32_t>(e);
         }
+        table_[i] = (h >> 32) << 32 | slot;
+        ++count_;
+        return slot;
     }
     template <class IdOf>
     std::uint32_t find(std::string_view id, const IdOf& id_of) const {
         if (table_.empty()) return empty;
-        for (std::size_t i = std::hash<std::string_view>{}(id) & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
-            if (table_[i] == empty || id_of(table_[i]) == id) return table_[i];
+        const std::uint64_t h = hash(id);
+        for (std::size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
+            const std::uint64_t e = table_[i];
+            if (e == vacant) return empty;
+            if (e >> 32 == h >> 32 && id_of(static_cast<std::uint32_t>(e)) == id) return static_cast<std::uint32_t>(e);
         }
     }
-    static constexpr std::uint32_t empty = UINT32_MAX;
 
 private:
+    static constexpr std::uint64_t vacant = UINT64_MAX;
+    static std::uint64_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
     template <class IdOf>
     void grow(const IdOf& id_of) {
-        std::vector<std::uint32_t> old = std::move(table_);
-        table_.assign(std::max<std::size_t>(16, old.size() * 2), empty);
-        for (std::uint32_t s : old) {
-            if (s == empty) continue;
-            std::size_t i = std::hash<std::string_view>{}(id_of(s)) & (table_.size() - 1);
-            while (table_[i] != empty) i = (i + 1) & (table_.size() - 1);
-            table_[i] = s;
+        const std::vector<std::uint64_t> old = std::move(table_);
+        table_.assign(std::max<std::size_t>(1024, old.size() * 2), vacant);
+        for (const std::uint64_t e : old) {
+            if (e == vacant) continue;
+            std::size_t i = hash(id_of(static_cast<std::uint32_t>(e))) & (table_.size() - 1);
+            while (table_[i] != vacant) i = (i + 1) & (table_.size() - 1);
+            table_[i] = e;
         }
     }
-    std::vector<std::uint32_t> table_;
+
+    std::vector<std::uint64_t> table_;
     std::size_t count_ = 0;
 };
 
@@ -171,7 +179,12 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
         while (reader.next(pid, ind, ok, row_problems)) {
             problems.add(row_problems);
             ++summary.indicators;
-            if (last == IdIndex::empty || id_of(last) != pid) last = index.find(pid, id_of);
+            // Indicator rows usually come grouped, in the projects' order: try the
+            // current project, then the next one, before the hash table.
+            if (last == IdIndex::empty || id_of(last) != pid) {
+                if (last != IdIndex::empty && last + 1 < slots.size() && id_of(last + 1) == pid) ++last;
+                else last = index.find(pid, id_of);
+            }
             if (last == IdIndex::empty) {
                 problems.add({{opt.indicators, ind.source_line, 0},
                               "project_id \"" + pid + "\" is not in " + opt.projects,

@@ -24,7 +24,8 @@ inline void evaluate(const Project& project, const RuleSet& rules, ProjectResult
     out.indicators.resize(project.indicators.size());
     ScoreAccumulator acc;
     const bool exact_total = rules.evaluation.rounding.apply == RoundApply::total_only;
-    detail::ExactSum exact_sum;
+    std::optional<detail::ExactSum> exact_sum; // only for total_only: cpp_rational is not free
+    if (exact_total) exact_sum.emplace();
     for (std::size_t i = 0; i < project.indicators.size(); ++i) {
         const Indicator& ind = project.indicators[i];
         IndicatorResult& r = out.indicators[i];
@@ -34,11 +35,11 @@ inline void evaluate(const Project& project, const RuleSet& rules, ProjectResult
             continue;
         }
         acc.add(ind, r);
-        if (exact_total) exact_sum += detail::to_exact(r.exact_score());
+        if (exact_total) *exact_sum += detail::to_exact(r.exact_score());
     }
     if (problems.empty()) {
         const Issue issue = finish_project({project.budget, project.spent, project.fund_source}, acc, rules, out,
-                                           exact_total ? &exact_sum : nullptr);
+                                           exact_total ? &*exact_sum : nullptr);
         if (issue != Issue::none)
             problems.push_back(detail::issue_diagnostic(issue, files.projects, project.source_line, project, nullptr));
     }
