@@ -360,7 +360,7 @@ std::optional<QualRating> parse_rating(std::string_view v) {
     if (has_percent) {
         Decimal p;
         if (!parse_decimal(percent_text, p).ok() || p < Decimal{} || p > Decimal::whole(1)) return std::nullopt;
-        r.percent = p;
+        r.set_percent(p);
     }
     return r;
 }

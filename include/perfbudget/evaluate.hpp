@@ -181,12 +181,13 @@ inline Issue ratio_of_tier(const Indicator& ind, const EvaluationRules& rules, I
     const auto* q = std::get_if<QualRating>(&ind.actual);
     if (!q) return std::holds_alternative<std::monostate>(ind.actual) ? Issue::missing_actual : Issue::wrong_measure;
     const auto& tier = rules.qual.tiers[static_cast<std::size_t>(q->tier)];
-    if (!q->percent) {
+    const std::optional<Decimal> percent = q->percent();
+    if (!percent) {
         out.ratio_case = RatioCase::tier_default;
         out.ratio = Fraction::of(tier.fraction);
         return Issue::none;
     }
-    const Decimal p = *q->percent;
+    const Decimal p = *percent;
     if (p < tier.min || p > tier.max || (p == tier.max && !tier.max_inclusive)) return Issue::tier_percent_out_of_range;
     out.ratio_case = RatioCase::tier_percent;
     out.ratio = Fraction::of(p);

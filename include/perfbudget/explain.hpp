@@ -55,7 +55,7 @@ inline std::string show_measure(const Measure& m) {
     if (const auto* d = std::get_if<Decimal>(&m)) return d->to_string();
     if (const auto* t = std::get_if<Date>(&m)) return to_string(*t);
     if (const auto* q = std::get_if<QualRating>(&m))
-        return std::string(to_string(q->tier)) + (q->percent ? ":" + Decimal::from_units(q->percent->units() * 100).to_string() + "%" : "");
+        return std::string(to_string(q->tier)) + (q->percent() ? ":" + Decimal::from_units(q->percent()->units() * 100).to_string() + "%" : "");
     return "—";
 }
 
