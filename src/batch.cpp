@@ -44,13 +44,21 @@ void add_notice(BatchSummary& s, Diagnostic d) {
     else ++s.notices_dropped;
 }
 
-Diagnostic split_notice(std::string_view file, const Project& p, const ProjectResult& r, const RuleSet& rules) {
+/// Builds the notice only while there is room for it (a file may have thousands).
+template <class Make>
+void add_notice_lazily(BatchSummary& s, const Make& make) {
+    if (s.notices.size() < max_notices) add_notice(s, make());
+    else ++s.notices_dropped;
+}
+
+Diagnostic split_notice(std::string_view file, std::string_view id, std::uint32_t line, const ProjectResult& r,
+                        const RuleSet& rules) {
     const auto& w = rules.evaluation.weights.level1;
     std::string got = r.level1_weight[0].to_string() + "/" + r.level1_weight[1].to_string() + "/" + r.level1_weight[2].to_string();
     std::string want = w[0].to_string() + "/" + w[1].to_string() + "/" + w[2].to_string();
-    return {{std::string(file), p.source_line, 0},
-            "project " + p.id + ": level-1 weights output/benefit/satisfaction are " + got + ", not " + want + " as in principle",
-            "项目 " + p.id + "：产出/效益/满意度一级指标分值为 " + got + "，与原则性权重 " + want + " 不同",
+    return {{std::string(file), line, 0},
+            "project " + std::string(id) + ": level-1 weights output/benefit/satisfaction are " + got + ", not " + want + " as in principle",
+            "项目 " + std::string(id) + "：产出/效益/满意度一级指标分值为 " + got + "，与原则性权重 " + want + " 不同",
             Diagnostic::Severity::notice};
 }
 
@@ -235,12 +243,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
             problems.add(project_issue(opt.projects, s.line, id, issue));
             continue;
         }
-        if (result.split_differs) {
-            Project p;
-            p.id = std::string(id);
-            p.source_line = s.line;
-            add_notice(summary, split_notice(opt.projects, p, result, rules));
-        }
+        if (result.split_differs)
+            add_notice_lazily(summary, [&] { return split_notice(opt.projects, id, s.line, result, rules); });
         if (problems.any()) continue; // keep checking, but stop writing
         write_csv_row(out.buffer(), id, std::string_view(arena).substr(s.dept_offset, s.dept_size), s.funds, result, rules,
                       opt.lang);
@@ -264,7 +268,10 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
         summary.indicators += projects[i].indicators.size();
         try {
             evaluate(projects[i], rules, results[i], files);
-            if (results[i].split_differs) add_notice(summary, split_notice(opt.projects, projects[i], results[i], rules));
+            if (results[i].split_differs)
+                add_notice_lazily(summary, [&] {
+                    return split_notice(opt.projects, projects[i].id, projects[i].source_line, results[i], rules);
+                });
         } catch (Error& e) {
             auto ds = e.diagnostics();
             problems.add(ds);

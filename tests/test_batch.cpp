@@ -132,3 +132,19 @@ TEST_CASE("batch: a failed run writes no output and lists every problem") {
     for (const auto& entry : fs::directory_iterator(out.parent_path()))
         CHECK(entry.path().filename().string().find("never.csv.tmp") == std::string::npos);
 }
+
+TEST_CASE("batch: a level-1 split other than 50/30/10 is a notice, not an error") {
+    for (const bool explain : {false, true}) { // streaming and in-memory paths
+        EvaluateOptions o = options(scratch(explain ? "split-explain.csv" : "split.csv"));
+        o.projects = src + "/tests/data/cli/projects.csv";
+        o.indicators = src + "/tests/data/cli/indicators-split.csv";
+        o.explain = explain;
+        const BatchSummary s = evaluate_files(o, national_rules());
+        REQUIRE(s.notices.size() == 1);
+        CHECK(s.notices[0].severity == Diagnostic::Severity::notice);
+        CHECK(s.notices[0].where.line == 2);
+        CHECK(s.notices[0].en == "project P1: level-1 weights output/benefit/satisfaction are 60/20/10, not 50/30/10 as in principle");
+        // Both projects are still scored: P1 = 8 (exec 800/1000) + 90 = 98.00.
+        CHECK(slurp(o.out).find("P1,县教育局,1000.00,800.00,0.8000,8.00,90.00,98.00,excellent") != std::string::npos);
+    }
+}

@@ -83,7 +83,7 @@ struct ProjectResult {
     Decimal exec_score;
     std::array<Decimal, level1_count> level1_weight{};
     std::array<Decimal, level1_count> level1_score{};
-    std::array<std::uint32_t, level1_count> level1_count_{};
+    std::array<std::uint32_t, level1_count> level1_counts{};  // indicators per level-1 kind
     Decimal weight_total;        // Σ indicator weights
     Decimal indicator_score;     // Σ indicator scores
     Decimal applicable_points;   // 100, or less when rescaled
@@ -273,7 +273,7 @@ inline Issue finish_project(const ProjectFunds& funds, const ScoreAccumulator& a
     if (funds.spent.fen() < 0) return Issue::spent_negative;
     out.level1_weight = acc.weight;
     out.level1_score = acc.score;
-    out.level1_count_ = acc.count;
+    out.level1_counts = acc.count;
     out.weight_total = acc.weight[0] + acc.weight[1] + acc.weight[2];
     out.indicator_score = acc.score[0] + acc.score[1] + acc.score[2];
     if (acc.count[0] + acc.count[1] + acc.count[2] == 0) return Issue::no_indicators;
