@@ -1,0 +1,196 @@
+// perfbudget/expr.hpp — the rule expression language: compile once, evaluate many times.
+//
+// A small, typed, exact language for rule files (docs/expressions.md is the
+// reference):
+//
+//     exec_rate < 60% and fund_source == "local"
+//     if grade in ["fair", "poor"] then budget * 10% else 0
+//     round(9 * 92 / 96, 2, "half_even")
+//
+// Use:
+//
+//     Schema schema;
+//     const std::size_t rate = schema.add("exec_rate", Type::number);
+//     const std::size_t src  = schema.add("fund_source", Type::text);
+//     CompiledExpr e = compile("exec_rate < 60% and fund_source == \"local\"", schema, where);
+//     // e.result_type() == Type::boolean; e.reads() == {rate, src}
+//     std::vector<Value> slots(schema.size());           // caller-owned, one Value per slot
+//     slots[rate] = Value::number(Decimal::from_units(550'000));
+//     slots[src]  = Value::text("local");
+//     bool hit = evaluate(e, slots).as_bool();            // no allocation
+//
+// Numbers are exact rationals (a checked 128-bit numerator and denominator, kept
+// in lowest terms); there is no binary floating point. `1 / 3 * 3 == 1` is true.
+// A number becomes a Decimal or Money only through round() in the expression or
+// Value::to_decimal()/to_money(), which throw when the value is not exactly
+// representable, never silently rounding.
+//
+// compile() parses, resolves names to slots and type-checks; every mistake is a
+// perfbudget::Error whose Diagnostic gives file:line:column of the offending
+// token and a message (en and zh) quoting the expression with a caret under it.
+// evaluate() walks a tree kept in one vector, never allocates, and reports
+// division by zero or overflow as a perfbudget::Error at the operator's location.
+#pragma once
+
+#include "perfbudget/decimal.hpp"
+#include "perfbudget/error.hpp"
+#include "perfbudget/model.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perfbudget::expr {
+
+/// The type of a value. Lists exist only as the literal right side of `in [...]`.
+enum class Type : std::uint8_t { number, boolean, text, date };
+
+/// "number", "boolean", "text", "date" (en) or 数字, 布尔值, 文本, 日期 (zh).
+const char* type_name(Type t, Lang lang = Lang::en);
+
+/// Longest expression compile() accepts, in bytes.
+inline constexpr std::size_t max_length = 4096;
+/// Deepest nesting compile() accepts: parentheses, operators and function calls
+/// all count, so a chain `a + b + … ` of more than 64 terms is refused too.
+inline constexpr std::size_t max_depth = 64;
+
+/// A typed value. Trivially copyable; text is a view, not a copy: a text result
+/// points into the CompiledExpr (literals) or into the caller's bindings, and is
+/// valid as long as they are.
+class Value {
+public:
+    Value() = default; // the number 0
+    static Value number(const Fraction& f);
+    static Value number(Decimal d) { return number(Fraction::of(d)); }
+    static Value number(Money m) { return number(Fraction(m.fen(), 100)); }
+    static Value integer(std::int64_t n) { return number(Fraction::integer(n)); }
+    static Value boolean(bool b) {
+        Value v;
+        v.type_ = Type::boolean;
+        v.bool_ = b;
+        return v;
+    }
+    static Value text(std::string_view s) {
+        Value v;
+        v.type_ = Type::text;
+        v.text_ = s.data();
+        v.size_ = s.size();
+        return v;
+    }
+    static Value date(Date d) {
+        Value v;
+        v.type_ = Type::date;
+        v.date_ = d;
+        return v;
+    }
+
+    Type type() const { return type_; }
+    /// The exact number, in lowest terms with a positive denominator. Only for numbers.
+    const Fraction& as_number() const { return number_; }
+    bool as_bool() const { return bool_; }
+    std::string_view as_text() const { return {text_, size_}; }
+    Date as_date() const { return date_; }
+
+    /// The number as a Decimal (6 places); throws ArithmeticError when it is not
+    /// exactly representable (round() it in the expression first) or out of range.
+    Decimal to_decimal() const;
+    /// The number as Money (yuan and fen); throws ArithmeticError when it is not a whole number of fen.
+    Money to_money() const;
+    /// For messages and tests: 0.2, 8.63, 1/3, true, "良", 2024-02-29.
+    std::string to_string() const;
+
+private:
+    friend class Evaluator;
+    Fraction number_ = Fraction::zero();
+    Date date_{};
+    const char* text_ = "";
+    std::size_t size_ = 0;
+    Type type_ = Type::number;
+    bool bool_ = false;
+};
+
+/// Exact equality of two values of the same type (numbers compare by value: 0.5 == 1/2).
+bool operator==(const Value& a, const Value& b);
+
+/// The names an expression may read and their types. Each name is a slot: an
+/// index into the caller's array of Values (the Bindings).
+class Schema {
+public:
+    /// Declares a name (letters, digits and '_', dotted parts allowed:
+    /// `indicators.count`) and returns its slot, 0, 1, 2, … in order.
+    /// Throws std::invalid_argument for a malformed, reserved or repeated name.
+    std::size_t add(std::string name, Type type);
+    std::optional<std::size_t> find(std::string_view name) const;
+    std::size_t size() const { return names_.size(); }
+    const std::string& name(std::size_t slot) const { return names_[slot]; }
+    Type type(std::size_t slot) const { return types_[slot]; }
+
+private:
+    std::vector<std::string> names_;
+    std::vector<Type> types_;
+};
+
+/// One Value per slot of the Schema the expression was compiled against, owned by the caller.
+using Bindings = std::span<const Value>;
+
+namespace detail {
+enum class Op : std::uint8_t;
+struct Node {
+    Op op{};
+    Type type = Type::number;
+    std::uint8_t mode = 0;    // RoundingMode for round()
+    std::uint32_t pos = 0;    // byte offset of the token in the text, for messages
+    std::uint32_t a = 0, b = 0, c = 0; // children, slot, constant index or list range
+};
+} // namespace detail
+
+/// A checked expression, ready to evaluate. Self-contained: copies and moves are
+/// safe, it does not refer to the Schema or the source text after compile().
+class CompiledExpr {
+public:
+    /// The type every evaluation returns: a rule loader requires boolean for a
+    /// condition, number for an amount.
+    Type result_type() const { return nodes_.empty() ? Type::number : nodes_[root_].type; }
+    /// The slots the expression reads, ascending, each once (for dependency and cycle checks).
+    const std::vector<std::size_t>& reads() const { return reads_; }
+    /// The expression as written, and where it was written.
+    const std::string& text() const { return text_; }
+    const SourceLocation& where() const { return where_; }
+    /// Bindings passed to evaluate() must hold at least this many values (the Schema's size at compile time).
+    std::size_t slot_count() const { return names_.size(); }
+
+private:
+    friend CompiledExpr compile(std::string_view, const Schema&, const SourceLocation&);
+    friend Value evaluate(const CompiledExpr&, Bindings);
+    friend class Compiler;
+    friend class Evaluator;
+
+    std::string text_;
+    SourceLocation where_;
+    std::vector<detail::Node> nodes_;
+    std::vector<Fraction> numbers_;       // number literals
+    std::vector<Date> dates_;             // date literals
+    std::vector<std::uint32_t> lists_;    // node indices: `in` lists and min/max arguments
+    std::vector<std::string> names_;      // schema names by slot, for runtime messages
+    std::vector<Type> slot_types_;
+    std::vector<std::size_t> reads_;
+    std::uint32_t root_ = 0;
+};
+
+/// Parses and type-checks `text` against `schema`. `where` is the position of the
+/// expression's first character in its file (line and column 1-based, columns
+/// counted in characters); token positions are computed from it, and on later
+/// lines of a multi-line expression the column counts from the start of that
+/// line of `text`. Throws perfbudget::Error with one Diagnostic on any mistake.
+CompiledExpr compile(std::string_view text, const Schema& schema, const SourceLocation& where);
+
+/// Evaluates with the caller's values, one per slot (`bindings[slot]`). Never
+/// allocates unless it throws. Throws perfbudget::Error on division by zero,
+/// overflow, too few bindings or a binding whose type differs from the Schema's.
+Value evaluate(const CompiledExpr& expr, Bindings bindings);
+
+} // namespace perfbudget::expr

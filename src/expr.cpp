@@ -1,0 +1,901 @@
+// The rule expression language: tokenizer, recursive-descent parser with type
+// checking, and a tree evaluator over one vector of nodes. See expr.hpp and
+// docs/expressions.md.
+#include "perfbudget/expr.hpp"
+
+#include "perfbudget/input.hpp" // parse_date
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace perfbudget::expr {
+
+namespace detail {
+enum class Op : std::uint8_t {
+    lit_number, // a: numbers_ index
+    lit_text,   // a: offset in text_, b: length
+    lit_bool,   // a: 0 or 1
+    lit_date,   // a: dates_ index
+    name,       // a: slot
+    neg,        // a
+    not_,       // a
+    add, sub, mul, div,       // a, b
+    lt, le, gt, ge, eq, ne,   // a, b
+    in, not_in,               // a: left; b, c: range in lists_
+    and_, or_,                // a, b
+    cond,                     // if a then b else c
+    min, max,                 // b, c: range in lists_
+    abs,                      // a
+    round,                    // a: value, b: digits; mode
+    days,                     // a, b
+};
+} // namespace detail
+
+using detail::Node;
+using detail::Op;
+using wide = perfbudget::detail::wide;
+using int128 = perfbudget::detail::int128_native;
+using uint128 = perfbudget::detail::uint128_native;
+
+namespace {
+
+// --- exact numbers --------------------------------------------------------------
+
+uint128 magnitude(int128 v) { return v < 0 ? static_cast<uint128>(0) - static_cast<uint128>(v) : static_cast<uint128>(v); }
+
+/// In lowest terms, so repeated arithmetic stays far from 128-bit overflow.
+Fraction reduce(const Fraction& f) {
+    const int128 n = f.num().native(), d = f.den().native(); // d > 0
+    if (d == 1) return f;
+    if (n == 0) return Fraction::zero();
+    uint128 a = magnitude(n), b = static_cast<uint128>(d);
+    if ((a >> 64) == 0 && (b >> 64) == 0) { // the common case, in cheap 64-bit arithmetic
+        const auto x = static_cast<std::uint64_t>(a), y = static_cast<std::uint64_t>(b);
+        const std::uint64_t g = std::gcd(x, y);
+        if (g == 1) return f;
+        const auto q = static_cast<int128>(x / g);
+        return Fraction(wide::from_native(n < 0 ? -q : q), wide::from_native(static_cast<int128>(y / g)));
+    }
+    while (b != 0) {
+        const uint128 t = a % b;
+        a = b;
+        b = t;
+    }
+    if (a == 1) return f;
+    const auto g = static_cast<int128>(a);
+    return Fraction(wide::from_native(n / g), wide::from_native(d / g));
+}
+
+Fraction negate(const Fraction& f) { return Fraction(-f.num(), f.den()); }
+
+Fraction divide(const Fraction& a, const Fraction& b) { return reduce(Fraction(a.num() * b.den(), a.den() * b.num())); }
+
+Fraction round_to(const Fraction& f, int digits, RoundingMode mode) {
+    const wide p = perfbudget::detail::pow10[digits];
+    return reduce(Fraction(perfbudget::detail::round_div<wide>(f.num() * p, f.den(), mode), p));
+}
+
+// --- text helpers -----------------------------------------------------------------
+
+bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/// Length of the dotted name starting at s[i], or 0.
+std::size_t scan_name(std::string_view s, std::size_t i) {
+    const std::size_t start = i;
+    for (;;) {
+        if (i >= s.size() || !name_start(s[i])) return 0;
+        while (i < s.size() && name_char(s[i])) ++i;
+        if (i + 1 < s.size() && s[i] == '.' && name_start(s[i + 1])) {
+            ++i;
+            continue;
+        }
+        return i - start;
+    }
+}
+
+constexpr std::string_view keywords[] = {"and", "or", "not", "in", "if", "then", "else", "true", "false"};
+constexpr std::string_view functions[] = {"min", "max", "abs", "round", "days", "date"};
+
+/// Length of the UTF-8 sequence starting with byte c (1 for stray bytes).
+std::size_t utf8_len(unsigned char c) { return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+std::uint32_t decode(std::string_view s, std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_len(c);
+    if (n == 1 || i + n > s.size()) return c;
+    std::uint32_t cp = c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    return cp;
+}
+
+/// Terminal columns a code point takes: 2 for CJK and full-width forms.
+int display_width(std::uint32_t cp) {
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                   (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                   (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD)
+               ? 2
+               : 1;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    std::iota(row.begin(), row.end(), std::size_t{0});
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+/// The closest candidate within a third of the name's length (at least 1), or "".
+template <class Range>
+std::string suggest(std::string_view name, const Range& candidates) {
+    std::size_t best = std::max<std::size_t>(1, name.size() / 3) + 1;
+    std::string found;
+    for (const auto& c : candidates) {
+        const std::size_t d = edit_distance(name, c);
+        if (d < best) {
+            best = d;
+            found = std::string(c);
+        }
+    }
+    return found;
+}
+
+std::string dquote(std::string_view s) { return '"' + std::string(s) + '"'; }
+
+/// Where byte `pos` of the expression is in the file, and the message with the
+/// expression's line and a caret under that byte.
+[[noreturn]] void fail_at(const std::string& text, const SourceLocation& where, std::size_t pos, std::string en,
+                          std::string zh) {
+    pos = std::min(pos, text.size());
+    SourceLocation at = where;
+    const std::size_t nl = text.rfind('\n', pos == 0 ? std::string::npos : pos - 1);
+    const std::size_t line_start = (pos == 0 || nl == std::string::npos) ? 0 : nl + 1;
+    std::uint32_t newlines = 0;
+    for (std::size_t i = 0; i < line_start; ++i) newlines += text[i] == '\n';
+    std::uint32_t chars = 0;
+    std::string pad;
+    for (std::size_t i = line_start; i < pos; i += utf8_len(static_cast<unsigned char>(text[i]))) {
+        ++chars;
+        if (text[i] == '\t') pad += '\t';
+        else pad.append(static_cast<std::size_t>(display_width(decode(text, i))), ' ');
+    }
+    if (newlines == 0) {
+        at.column = (where.column ? where.column : 1) + chars;
+    } else {
+        if (at.line) at.line += newlines;
+        at.column = 1 + chars;
+    }
+    if (text.size() <= max_length) {
+        std::size_t line_end = text.find('\n', line_start);
+        if (line_end == std::string::npos) line_end = text.size();
+        std::string line = text.substr(line_start, line_end - line_start);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const std::string shown = "\n  " + line + "\n  " + pad + "^";
+        en += shown;
+        zh += shown;
+    }
+    throw Error(std::move(at), std::move(en), std::move(zh));
+}
+
+} // namespace
+
+// --- Type, Value, Schema -----------------------------------------------------------
+
+const char* type_name(Type t, Lang lang) {
+    const bool zh = lang == Lang::zh;
+    switch (t) {
+    case Type::number: return zh ? "数字" : "number";
+    case Type::boolean: return zh ? "布尔值" : "boolean";
+    case Type::text: return zh ? "文本" : "text";
+    case Type::date: return zh ? "日期" : "date";
+    }
+    return "?";
+}
+
+Value Value::number(const Fraction& f) {
+    Value v;
+    v.number_ = reduce(f);
+    return v;
+}
+
+namespace {
+/// num/den × 10^k as an exact integer; throws ArithmeticError if it is not one.
+wide exact_scaled(const Fraction& f, int k, const char* what) {
+    const wide scaled = f.num() * perfbudget::detail::pow10[k];
+    if (scaled % f.den() != 0) throw ArithmeticError(what);
+    return scaled / f.den();
+}
+} // namespace
+
+Decimal Value::to_decimal() const {
+    return Decimal::from_units(perfbudget::detail::narrow(
+        exact_scaled(number_, Decimal::scale, "number has more than 6 decimals; round() it first")));
+}
+
+Money Value::to_money() const {
+    return Money::from_fen(perfbudget::detail::narrow(
+        exact_scaled(number_, Money::scale, "amount is not a whole number of fen; round() it to 2 decimals first")));
+}
+
+std::string Value::to_string() const {
+    switch (type_) {
+    case Type::boolean: return bool_ ? "true" : "false";
+    case Type::text: return dquote(as_text());
+    case Type::date: return perfbudget::to_string(date_);
+    case Type::number: break;
+    }
+    for (int k = 0; k <= 18; ++k) {
+        try {
+            const wide scaled = number_.num() * perfbudget::detail::pow10[k];
+            if (scaled % number_.den() != 0) continue;
+            const wide q = scaled / number_.den();
+            std::string digits = (q < 0 ? -q : q).str();
+            if (k > 0) {
+                if (digits.size() <= static_cast<std::size_t>(k))
+                    digits.insert(0, static_cast<std::size_t>(k) + 1 - digits.size(), '0');
+                digits.insert(digits.end() - k, '.');
+            }
+            if (q < 0) digits.insert(digits.begin(), '-');
+            return digits;
+        } catch (const ArithmeticError&) {
+            break;
+        }
+    }
+    return number_.num().str() + "/" + number_.den().str();
+}
+
+bool operator==(const Value& a, const Value& b) {
+    if (a.type() != b.type()) return false;
+    switch (a.type()) {
+    case Type::number: return a.as_number() == b.as_number();
+    case Type::boolean: return a.as_bool() == b.as_bool();
+    case Type::text: return a.as_text() == b.as_text();
+    case Type::date: return a.as_date() == b.as_date();
+    }
+    return false;
+}
+
+std::size_t Schema::add(std::string name, Type type) {
+    if (name.empty() || scan_name(name, 0) != name.size())
+        throw std::invalid_argument("expression name \"" + name + "\" is not letters, digits and '_' (dotted parts allowed)");
+    if (std::find(std::begin(keywords), std::end(keywords), name) != std::end(keywords))
+        throw std::invalid_argument("expression name \"" + name + "\" is a reserved word");
+    if (find(name)) throw std::invalid_argument("expression name \"" + name + "\" is declared twice");
+    names_.push_back(std::move(name));
+    types_.push_back(type);
+    return names_.size() - 1;
+}
+
+std::optional<std::size_t> Schema::find(std::string_view name) const {
+    for (std::size_t i = 0; i < names_.size(); ++i)
+        if (names_[i] == name) return i;
+    return std::nullopt;
+}
+
+// --- tokens ------------------------------------------------------------------------
+
+namespace {
+enum class Tok : std::uint8_t {
+    end, number, string, name, lparen, rparen, lbracket, rbracket, comma,
+    plus, minus, star, slash, lt, le, gt, ge, eq, ne,
+    kw_and, kw_or, kw_not, kw_in, kw_if, kw_then, kw_else, kw_true, kw_false,
+};
+struct Token {
+    Tok kind = Tok::end;
+    std::uint32_t pos = 0, len = 0;
+};
+} // namespace
+
+// --- the compiler --------------------------------------------------------------------
+
+class Compiler {
+public:
+    Compiler(CompiledExpr& out, const Schema& schema) : e_(out), schema_(schema) {}
+
+    void run() {
+        const std::string& s = e_.text_;
+        if (s.size() > max_length)
+            fail(0, "expression is longer than " + std::to_string(max_length) + " bytes",
+                 "表达式超过 " + std::to_string(max_length) + " 字节");
+        tokenize();
+        if (tokens_.front().kind == Tok::end) fail(0, "empty expression", "表达式为空");
+        e_.root_ = parse_expr();
+        if (cur().kind != Tok::end)
+            fail(cur().pos, "unexpected " + describe(cur()) + " after the end of the expression",
+                 "表达式结束后出现多余的 " + describe(cur(), Lang::zh));
+        std::sort(e_.reads_.begin(), e_.reads_.end());
+        e_.reads_.erase(std::unique(e_.reads_.begin(), e_.reads_.end()), e_.reads_.end());
+    }
+
+private:
+    [[noreturn]] void fail(std::size_t pos, std::string en, std::string zh) const {
+        fail_at(e_.text_, e_.where_, pos, std::move(en), std::move(zh));
+    }
+
+    std::string_view lexeme(const Token& t) const { return std::string_view(e_.text_).substr(t.pos, t.len); }
+    std::string describe(const Token& t, Lang lang = Lang::en) const {
+        return t.kind != Tok::end ? dquote(lexeme(t)) : lang == Lang::zh ? "表达式结尾" : "end";
+    }
+
+    // -- tokenizer
+    void tokenize() {
+        const std::string_view s = e_.text_;
+        std::size_t i = 0;
+        auto push = [&](Tok k, std::size_t len) {
+            tokens_.push_back({k, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(len)});
+            i += len;
+        };
+        while (i < s.size()) {
+            const char c = s[i];
+            const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                ++i;
+            } else if (digit(c)) {
+                std::size_t j = i;
+                while (j < s.size() && (digit(s[j]) || s[j] == '.')) ++j;
+                if (j < s.size() && s[j] == '%') ++j;
+                push(Tok::number, j - i);
+            } else if (c == '"' || c == '\'') {
+                const std::size_t close = s.find(c, i + 1);
+                if (close == std::string_view::npos)
+                    fail(i, std::string("text has no closing ") + c, std::string("文本缺少结束的 ") + c);
+                push(Tok::string, close + 1 - i);
+            } else if (name_start(c)) {
+                const std::size_t n = scan_name(s, i);
+                const std::string_view w = s.substr(i, n);
+                Tok k = Tok::name;
+                constexpr Tok kw[] = {Tok::kw_and, Tok::kw_or,   Tok::kw_not,   Tok::kw_in,   Tok::kw_if,
+                                      Tok::kw_then, Tok::kw_else, Tok::kw_true, Tok::kw_false};
+                for (std::size_t k2 = 0; k2 < std::size(keywords); ++k2)
+                    if (w == keywords[k2]) k = kw[k2];
+                push(k, n);
+            } else {
+                switch (c) {
+                case '(': push(Tok::lparen, 1); break;
+                case ')': push(Tok::rparen, 1); break;
+                case '[': push(Tok::lbracket, 1); break;
+                case ']': push(Tok::rbracket, 1); break;
+                case ',': push(Tok::comma, 1); break;
+                case '+': push(Tok::plus, 1); break;
+                case '-': push(Tok::minus, 1); break;
+                case '*': push(Tok::star, 1); break;
+                case '/': push(Tok::slash, 1); break;
+                case '<': next == '=' ? push(Tok::le, 2) : push(Tok::lt, 1); break;
+                case '>': next == '=' ? push(Tok::ge, 2) : push(Tok::gt, 1); break;
+                case '=':
+                    if (next != '=') fail(i, "unexpected \"=\"; compare with \"==\"", "意外的 \"=\"；比较相等请用 \"==\"");
+                    push(Tok::eq, 2);
+                    break;
+                case '!':
+                    if (next != '=') fail(i, "unexpected \"!\"; use \"not\" or \"!=\"", "意外的 \"!\"；请用 \"not\" 或 \"!=\"");
+                    push(Tok::ne, 2);
+                    break;
+                case '&': fail(i, "unexpected \"&\"; use \"and\"", "意外的 \"&\"；请用 \"and\"");
+                case '|': fail(i, "unexpected \"|\"; use \"or\"", "意外的 \"|\"；请用 \"or\"");
+                default: {
+                    const std::string ch(s.substr(i, std::min(utf8_len(static_cast<unsigned char>(c)), s.size() - i)));
+                    fail(i, "unexpected character " + dquote(ch), "意外的字符 " + dquote(ch));
+                }
+                }
+            }
+        }
+        tokens_.push_back({Tok::end, static_cast<std::uint32_t>(s.size()), 0});
+    }
+
+    const Token& cur() const { return tokens_[at_]; }
+    const Token& peek() const { return tokens_[std::min(at_ + 1, tokens_.size() - 1)]; }
+    Token take() { return tokens_[at_ < tokens_.size() - 1 ? at_++ : at_]; }
+    void expect(Tok k, const char* what) {
+        if (cur().kind != k)
+            fail(cur().pos, std::string("expected ") + what + ", found " + describe(cur()),
+                 std::string("此处应为 ") + what + "，却是 " + describe(cur(), Lang::zh));
+        take();
+    }
+
+    // -- nodes
+    std::uint32_t node(Op op, Type type, std::uint32_t pos, std::uint32_t a = 0, std::uint32_t b = 0,
+                       std::uint32_t c = 0, std::size_t depth = 1) {
+        if (depth > max_depth) too_deep(pos);
+        e_.nodes_.push_back(Node{op, type, 0, pos, a, b, c});
+        depth_.push_back(static_cast<std::uint16_t>(depth));
+        return static_cast<std::uint32_t>(e_.nodes_.size() - 1);
+    }
+    std::size_t depth_of(std::uint32_t n) const { return depth_[n]; }
+    Type type_of(std::uint32_t n) const { return e_.nodes_[n].type; }
+    [[noreturn]] void too_deep(std::size_t pos) const {
+        fail(pos, "expression nests more than " + std::to_string(max_depth) + " levels deep",
+             "表达式嵌套超过 " + std::to_string(max_depth) + " 层");
+    }
+    /// Guards the parser's own recursion, so a string of "((((" cannot overflow the stack.
+    struct Nest {
+        Compiler& c;
+        Nest(Compiler& comp, std::size_t pos) : c(comp) {
+            if (++c.nesting_ > max_depth) c.too_deep(pos);
+        }
+        ~Nest() { --c.nesting_; }
+        Nest(const Nest&) = delete;
+        Nest& operator=(const Nest&) = delete;
+    };
+
+    static std::string types_en(Type a, Type b) { return std::string(type_name(a)) + " and " + type_name(b); }
+    static std::string types_zh(Type a, Type b) {
+        return std::string(type_name(a, Lang::zh)) + "和" + type_name(b, Lang::zh);
+    }
+    [[noreturn]] void cannot_compare(std::size_t pos, Type a, Type b) const {
+        fail(pos, std::string("type error: cannot compare ") + type_name(a) + " with " + type_name(b),
+             std::string("类型错误：不能比较") + type_name(a, Lang::zh) + "与" + type_name(b, Lang::zh));
+    }
+
+    // -- grammar (lowest precedence first)
+    std::uint32_t parse_expr() {
+        Nest guard(*this, cur().pos);
+        return parse_or();
+    }
+
+    std::uint32_t parse_logic(Tok kw, Op op, const char* word, std::uint32_t (Compiler::*operand)()) {
+        std::uint32_t l = (this->*operand)();
+        while (cur().kind == kw) {
+            const Token t = take();
+            const std::uint32_t r = (this->*operand)();
+            for (std::uint32_t side : {l, r})
+                if (type_of(side) != Type::boolean)
+                    fail(t.pos,
+                         std::string("type error: \"") + word + "\" needs true/false on both sides, not " +
+                             type_name(type_of(side)),
+                         std::string("类型错误：\"") + word + "\" 两侧须为布尔值，不能是" +
+                             type_name(type_of(side), Lang::zh));
+            l = node(op, Type::boolean, t.pos, l, r, 0, 1 + std::max(depth_of(l), depth_of(r)));
+        }
+        return l;
+    }
+    std::uint32_t parse_or() { return parse_logic(Tok::kw_or, Op::or_, "or", &Compiler::parse_and); }
+    std::uint32_t parse_and() { return parse_logic(Tok::kw_and, Op::and_, "and", &Compiler::parse_not); }
+
+    std::uint32_t parse_not() {
+        if (cur().kind != Tok::kw_not) return parse_cmp();
+        const Token t = take();
+        Nest guard(*this, t.pos);
+        const std::uint32_t x = parse_not();
+        if (type_of(x) != Type::boolean)
+            fail(t.pos, std::string("type error: \"not\" needs true/false, not ") + type_name(type_of(x)),
+                 std::string("类型错误：\"not\" 须作用于布尔值，不能是") + type_name(type_of(x), Lang::zh));
+        return node(Op::not_, Type::boolean, t.pos, x, 0, 0, 1 + depth_of(x));
+    }
+
+    static bool is_comparison(Tok k) {
+        return k == Tok::lt || k == Tok::le || k == Tok::gt || k == Tok::ge || k == Tok::eq || k == Tok::ne;
+    }
+
+    std::uint32_t parse_cmp() {
+        const std::uint32_t l = parse_add();
+        std::uint32_t result = l;
+        if (is_comparison(cur().kind)) {
+            const Token t = take();
+            const std::uint32_t r = parse_add();
+            const Type a = type_of(l), b = type_of(r);
+            if (a != b) cannot_compare(t.pos, a, b);
+            const bool ordering = t.kind != Tok::eq && t.kind != Tok::ne;
+            if (ordering && a != Type::number && a != Type::date)
+                fail(t.pos,
+                     "type error: " + dquote(lexeme(t)) + " cannot order " + type_name(a) +
+                         " values; only numbers and dates have an order",
+                     "类型错误：" + dquote(lexeme(t)) + " 不能比较" + type_name(a, Lang::zh) + "的大小，只有数字和日期有大小");
+            static constexpr Op ops[] = {Op::lt, Op::le, Op::gt, Op::ge, Op::eq, Op::ne};
+            const Op op = ops[static_cast<int>(t.kind) - static_cast<int>(Tok::lt)];
+            result = node(op, Type::boolean, t.pos, l, r, 0, 1 + std::max(depth_of(l), depth_of(r)));
+        } else if (cur().kind == Tok::kw_in || (cur().kind == Tok::kw_not && peek().kind == Tok::kw_in)) {
+            const Token t = take();
+            const bool negated = t.kind == Tok::kw_not;
+            if (negated) take();
+            result = parse_list(l, negated ? Op::not_in : Op::in, t.pos);
+        } else {
+            return l;
+        }
+        if (is_comparison(cur().kind) || cur().kind == Tok::kw_in ||
+            (cur().kind == Tok::kw_not && peek().kind == Tok::kw_in))
+            fail(cur().pos, "comparisons cannot be chained; join them with \"and\"",
+                 "比较不能连写；请用 \"and\" 连接");
+        return result;
+    }
+
+    std::uint32_t parse_list(std::uint32_t left, Op op, std::uint32_t pos) {
+        expect(Tok::lbracket, "\"[\" after \"in\"");
+        std::vector<std::uint32_t> items;
+        for (;;) {
+            const Token start = cur();
+            const std::uint32_t item = parse_literal();
+            if (type_of(item) != type_of(left)) cannot_compare(start.pos, type_of(left), type_of(item));
+            items.push_back(item);
+            if (cur().kind == Tok::comma) {
+                take();
+                continue;
+            }
+            expect(Tok::rbracket, "\",\" or \"]\"");
+            break;
+        }
+        const auto first = static_cast<std::uint32_t>(e_.lists_.size());
+        e_.lists_.insert(e_.lists_.end(), items.begin(), items.end());
+        return node(op, Type::boolean, pos, left, first, static_cast<std::uint32_t>(items.size()), 1 + depth_of(left));
+    }
+
+    /// A list item: a number (optionally negative), text, true/false or date("…").
+    std::uint32_t parse_literal() {
+        const Token t = cur();
+        switch (t.kind) {
+        case Tok::number:
+        case Tok::string:
+        case Tok::kw_true:
+        case Tok::kw_false: return parse_primary();
+        case Tok::minus:
+            if (peek().kind == Tok::number) {
+                take();
+                const std::uint32_t n = parse_primary();
+                e_.numbers_[e_.nodes_[n].a] = negate(e_.numbers_[e_.nodes_[n].a]);
+                e_.nodes_[n].pos = t.pos;
+                return n;
+            }
+            break;
+        case Tok::name:
+            if (lexeme(t) == "date" && peek().kind == Tok::lparen) return parse_primary();
+            break;
+        default: break;
+        }
+        fail(t.pos, "the list after \"in\" may hold only literal values (numbers, \"text\", true/false, date(\"…\")), found " +
+                        describe(t),
+             "\"in\" 后的列表只能写常量（数字、\"文本\"、true/false、date(\"…\")），却是 " + describe(t, Lang::zh));
+    }
+
+    std::uint32_t parse_arith(Tok k1, Op op1, Tok k2, Op op2, std::uint32_t (Compiler::*operand)()) {
+        std::uint32_t l = (this->*operand)();
+        while (cur().kind == k1 || cur().kind == k2) {
+            const Token t = take();
+            const std::uint32_t r = (this->*operand)();
+            const Type a = type_of(l), b = type_of(r);
+            if (a == Type::date && b == Type::date && t.kind == Tok::minus)
+                fail(t.pos, "type error: dates cannot be subtracted; use days(d1, d2)",
+                     "类型错误：日期不能相减；请用 days(d1, d2)");
+            if (a != Type::number || b != Type::number)
+                fail(t.pos, "type error: " + dquote(lexeme(t)) + " needs numbers, not " + types_en(a, b),
+                     "类型错误：" + dquote(lexeme(t)) + " 须作用于数字，不能是" + types_zh(a, b));
+            l = node(t.kind == k1 ? op1 : op2, Type::number, t.pos, l, r, 0, 1 + std::max(depth_of(l), depth_of(r)));
+        }
+        return l;
+    }
+    std::uint32_t parse_add() { return parse_arith(Tok::plus, Op::add, Tok::minus, Op::sub, &Compiler::parse_mul); }
+    std::uint32_t parse_mul() { return parse_arith(Tok::star, Op::mul, Tok::slash, Op::div, &Compiler::parse_unary); }
+
+    std::uint32_t parse_unary() {
+        if (cur().kind != Tok::minus) return parse_primary();
+        const Token t = take();
+        Nest guard(*this, t.pos);
+        const std::uint32_t x = parse_unary();
+        if (type_of(x) != Type::number)
+            fail(t.pos, std::string("type error: \"-\" needs a number, not ") + type_name(type_of(x)),
+                 std::string("类型错误：\"-\" 须作用于数字，不能是") + type_name(type_of(x), Lang::zh));
+        return node(Op::neg, Type::number, t.pos, x, 0, 0, 1 + depth_of(x));
+    }
+
+    std::uint32_t parse_primary() {
+        const Token t = cur();
+        switch (t.kind) {
+        case Tok::number: {
+            take();
+            Decimal d;
+            const NumberError err = parse_decimal(lexeme(t), d);
+            if (!err.ok())
+                fail(t.pos, "invalid number " + dquote(lexeme(t)) + ": expected " + err.en,
+                     "数字 " + dquote(lexeme(t)) + " 无效：" + err.zh);
+            e_.numbers_.push_back(Fraction::of(d));
+            e_.numbers_.back() = reduce(e_.numbers_.back());
+            return node(Op::lit_number, Type::number, t.pos, static_cast<std::uint32_t>(e_.numbers_.size() - 1));
+        }
+        case Tok::string: take(); return node(Op::lit_text, Type::text, t.pos, t.pos + 1, t.len - 2);
+        case Tok::kw_true:
+        case Tok::kw_false: take(); return node(Op::lit_bool, Type::boolean, t.pos, t.kind == Tok::kw_true);
+        case Tok::lparen: {
+            take();
+            const std::uint32_t x = parse_expr();
+            expect(Tok::rparen, "\")\"");
+            return x;
+        }
+        case Tok::kw_if: return parse_if();
+        case Tok::name:
+            take();
+            if (cur().kind == Tok::lparen) return parse_call(t);
+            return parse_name(t);
+        case Tok::end:
+            fail(t.pos, "unexpected end of expression; expected a value", "表达式意外结束；此处应为一个值");
+        default:
+            fail(t.pos, "expected a value, found " + describe(t), "此处应为一个值，却是 " + describe(t, Lang::zh));
+        }
+    }
+
+    std::uint32_t parse_name(const Token& t) {
+        const std::string_view w = lexeme(t);
+        const std::optional<std::size_t> slot = schema_.find(w);
+        if (!slot) {
+            std::vector<std::string_view> names;
+            for (std::size_t i = 0; i < schema_.size(); ++i) names.push_back(schema_.name(i));
+            const std::string s = suggest(w, names);
+            fail(t.pos, "unknown name " + dquote(w) + (s.empty() ? "" : " — did you mean " + dquote(s) + "?"),
+                 "未知名称 " + dquote(w) + (s.empty() ? "" : "，是否应为 " + dquote(s) + "？"));
+        }
+        e_.reads_.push_back(*slot);
+        return node(Op::name, schema_.type(*slot), t.pos, static_cast<std::uint32_t>(*slot));
+    }
+
+    std::uint32_t parse_if() {
+        const Token t = take();
+        Nest guard(*this, t.pos);
+        const std::uint32_t c = parse_expr();
+        if (type_of(c) != Type::boolean)
+            fail(t.pos, std::string("type error: the condition after \"if\" must be true/false, not ") + type_name(type_of(c)),
+                 std::string("类型错误：\"if\" 后的条件须为布尔值，不能是") + type_name(type_of(c), Lang::zh));
+        expect(Tok::kw_then, "\"then\"");
+        const std::uint32_t a = parse_expr();
+        const Token else_tok = cur();
+        expect(Tok::kw_else, "\"else\"");
+        const std::uint32_t b = parse_expr();
+        if (type_of(a) != type_of(b))
+            fail(else_tok.pos,
+                 "type error: \"then\" and \"else\" give different types (" + types_en(type_of(a), type_of(b)) + ")",
+                 "类型错误：\"then\" 与 \"else\" 的结果类型不同（" + types_zh(type_of(a), type_of(b)) + "）");
+        return node(Op::cond, type_of(a), t.pos, c, a, b,
+                    1 + std::max({depth_of(c), depth_of(a), depth_of(b)}));
+    }
+
+    std::uint32_t parse_call(const Token& fn) {
+        const std::string name(lexeme(fn));
+        if (std::find(std::begin(functions), std::end(functions), name) == std::end(functions)) {
+            const std::string s = suggest(name, functions);
+            fail(fn.pos, "unknown function " + dquote(name) + (s.empty() ? "" : " — did you mean " + dquote(s) + "?"),
+                 "未知函数 " + dquote(name) + (s.empty() ? "" : "，是否应为 " + dquote(s) + "？"));
+        }
+        Nest guard(*this, fn.pos);
+        take(); // (
+        std::vector<std::uint32_t> args;
+        std::vector<std::uint32_t> starts;
+        if (cur().kind != Tok::rparen) {
+            for (;;) {
+                starts.push_back(cur().pos);
+                args.push_back(parse_expr());
+                if (cur().kind != Tok::comma) break;
+                take();
+            }
+        }
+        expect(Tok::rparen, "\",\" or \")\"");
+        std::size_t depth = 1;
+        for (std::uint32_t a : args) depth = std::max(depth, 1 + depth_of(a));
+
+        auto arity = [&](bool ok, const char* en, const char* zh) {
+            if (!ok) fail(fn.pos, name + "() takes " + en, name + "() 需要 " + zh);
+        };
+        auto need = [&](std::size_t i, Type t) {
+            if (type_of(args[i]) != t)
+                fail(starts[i],
+                     "type error: argument " + std::to_string(i + 1) + " of " + name + "() must be a " + type_name(t) +
+                         ", not " + type_name(type_of(args[i])),
+                     "类型错误：" + name + "() 的第 " + std::to_string(i + 1) + " 个参数须为" + type_name(t, Lang::zh) +
+                         "，不能是" + type_name(type_of(args[i]), Lang::zh));
+        };
+
+        if (name == "min" || name == "max") {
+            arity(args.size() >= 2, "at least 2 arguments", "至少 2 个参数");
+            const Type t = type_of(args[0]);
+            if (t != Type::number && t != Type::date)
+                fail(starts[0], "type error: " + name + "() needs numbers or dates, not " + type_name(t),
+                     "类型错误：" + name + "() 须作用于数字或日期，不能是" + type_name(t, Lang::zh));
+            for (std::size_t i = 1; i < args.size(); ++i) need(i, t);
+            const auto first = static_cast<std::uint32_t>(e_.lists_.size());
+            e_.lists_.insert(e_.lists_.end(), args.begin(), args.end());
+            return node(name == "min" ? Op::min : Op::max, t, fn.pos, 0, first, static_cast<std::uint32_t>(args.size()),
+                        depth);
+        }
+        if (name == "abs") {
+            arity(args.size() == 1, "1 argument", "1 个参数");
+            need(0, Type::number);
+            return node(Op::abs, Type::number, fn.pos, args[0], 0, 0, depth);
+        }
+        if (name == "days") {
+            arity(args.size() == 2, "2 arguments", "2 个参数");
+            need(0, Type::date);
+            need(1, Type::date);
+            return node(Op::days, Type::number, fn.pos, args[0], args[1], 0, depth);
+        }
+        if (name == "date") {
+            arity(args.size() == 1, "1 argument", "1 个参数");
+            const Node& a = e_.nodes_[args[0]];
+            if (a.op != Op::lit_text)
+                fail(starts[0], "date() takes a text literal such as \"2024-02-29\"",
+                     "date() 的参数须为文本常量，如 \"2024-02-29\"");
+            const std::string_view s = std::string_view(e_.text_).substr(a.a, a.b);
+            const std::optional<Date> d = parse_date(s);
+            if (!d)
+                fail(starts[0], "invalid date " + dquote(s) + ": expected YYYY-MM-DD that exists in the calendar",
+                     "日期 " + dquote(s) + " 无效：应为日历上存在的日期，格式 YYYY-MM-DD");
+            e_.nodes_.pop_back(); // the text literal is not needed
+            depth_.pop_back();
+            e_.dates_.push_back(*d);
+            return node(Op::lit_date, Type::date, fn.pos, static_cast<std::uint32_t>(e_.dates_.size() - 1));
+        }
+        // round
+        arity(args.size() == 2 || args.size() == 3, "2 or 3 arguments", "2 或 3 个参数");
+        need(0, Type::number);
+        const Node& digits = e_.nodes_[args[1]];
+        int places = -1;
+        if (digits.op == Op::lit_number) {
+            const Fraction& f = e_.numbers_[digits.a];
+            if (f.den() == 1 && f.num() >= 0 && f.num() <= Decimal::scale) places = static_cast<int>(f.num().native());
+        }
+        if (places < 0)
+            fail(starts[1], "round() digits must be a whole number from 0 to 6", "round() 的位数须为 0 到 6 的整数");
+        RoundingMode mode = RoundingMode::half_up;
+        if (args.size() == 3) {
+            const Node& m = e_.nodes_[args[2]];
+            const std::string_view s = m.op == Op::lit_text ? std::string_view(e_.text_).substr(m.a, m.b) : "";
+            if (m.op == Op::lit_text && s == "half_up") mode = RoundingMode::half_up;
+            else if (m.op == Op::lit_text && s == "half_even") mode = RoundingMode::half_even;
+            else if (m.op == Op::lit_text && s == "down") mode = RoundingMode::down;
+            else if (m.op == Op::lit_text)
+                fail(starts[2], "unknown rounding mode " + dquote(s) + " — expected \"half_up\", \"half_even\" or \"down\"",
+                     "未知的舍入方式 " + dquote(s) + "；应为 \"half_up\"、\"half_even\" 或 \"down\"");
+            else
+                fail(starts[2], "round() mode must be \"half_up\", \"half_even\" or \"down\"",
+                     "round() 的舍入方式须为 \"half_up\"、\"half_even\" 或 \"down\"");
+        }
+        const std::uint32_t n =
+            node(Op::round, Type::number, fn.pos, args[0], static_cast<std::uint32_t>(places), 0, depth);
+        e_.nodes_[n].mode = static_cast<std::uint8_t>(mode);
+        return n;
+    }
+
+    CompiledExpr& e_;
+    const Schema& schema_;
+    std::vector<Token> tokens_;
+    std::size_t at_ = 0;
+    std::vector<std::uint16_t> depth_;
+    std::size_t nesting_ = 0;
+};
+
+CompiledExpr compile(std::string_view text, const Schema& schema, const SourceLocation& where) {
+    CompiledExpr e;
+    e.text_ = std::string(text);
+    e.where_ = where;
+    for (std::size_t i = 0; i < schema.size(); ++i) {
+        e.names_.push_back(schema.name(i));
+        e.slot_types_.push_back(schema.type(i));
+    }
+    Compiler(e, schema).run();
+    return e;
+}
+
+// --- the evaluator ---------------------------------------------------------------------
+
+class Evaluator {
+public:
+    Evaluator(const CompiledExpr& e, Bindings b) : e_(e), b_(b) {}
+
+    Value eval(std::uint32_t i) const {
+        const Node& n = e_.nodes_[i];
+        try {
+            switch (n.op) {
+            case Op::lit_number: return number_value(e_.numbers_[n.a]);
+            case Op::lit_text: return Value::text(std::string_view(e_.text_).substr(n.a, n.b));
+            case Op::lit_bool: return Value::boolean(n.a != 0);
+            case Op::lit_date: return Value::date(e_.dates_[n.a]);
+            case Op::name: {
+                const Value& v = b_[n.a];
+                if (v.type() != n.type) bad_binding(n, v);
+                return v;
+            }
+            case Op::neg: return number_value(negate(eval(n.a).as_number()));
+            case Op::not_: return Value::boolean(!eval(n.a).as_bool());
+            case Op::add: return Value::number(eval(n.a).as_number() + eval(n.b).as_number());
+            case Op::sub: return Value::number(eval(n.a).as_number() - eval(n.b).as_number());
+            case Op::mul: return Value::number(eval(n.a).as_number() * eval(n.b).as_number());
+            case Op::div: {
+                const Value l = eval(n.a), r = eval(n.b);
+                if (r.as_number().num() == 0) fail(n, "division by zero", "除数为零");
+                return number_value(divide(l.as_number(), r.as_number()));
+            }
+            case Op::lt: return Value::boolean(order(eval(n.a), eval(n.b)) < 0);
+            case Op::le: return Value::boolean(order(eval(n.a), eval(n.b)) <= 0);
+            case Op::gt: return Value::boolean(order(eval(n.a), eval(n.b)) > 0);
+            case Op::ge: return Value::boolean(order(eval(n.a), eval(n.b)) >= 0);
+            case Op::eq: return Value::boolean(eval(n.a) == eval(n.b));
+            case Op::ne: return Value::boolean(!(eval(n.a) == eval(n.b)));
+            case Op::in:
+            case Op::not_in: {
+                const Value x = eval(n.a);
+                bool found = false;
+                for (std::uint32_t k = n.b; k < n.b + n.c && !found; ++k) found = x == eval(e_.lists_[k]);
+                return Value::boolean(found == (n.op == Op::in));
+            }
+            case Op::and_: {
+                const Value l = eval(n.a);
+                return l.as_bool() ? eval(n.b) : l;
+            }
+            case Op::or_: {
+                const Value l = eval(n.a);
+                return l.as_bool() ? l : eval(n.b);
+            }
+            case Op::cond: return eval(n.a).as_bool() ? eval(n.b) : eval(n.c);
+            case Op::min:
+            case Op::max: {
+                Value best = eval(e_.lists_[n.b]);
+                for (std::uint32_t k = n.b + 1; k < n.b + n.c; ++k) {
+                    const Value v = eval(e_.lists_[k]);
+                    const int o = order(v, best);
+                    if (n.op == Op::min ? o < 0 : o > 0) best = v;
+                }
+                return best;
+            }
+            case Op::abs: {
+                const Value x = eval(n.a);
+                return x.as_number().num() < 0 ? number_value(negate(x.as_number())) : x;
+            }
+            case Op::round:
+                return number_value(round_to(eval(n.a).as_number(), static_cast<int>(n.b), static_cast<RoundingMode>(n.mode)));
+            case Op::days: {
+                const Date a = eval(n.a).as_date(), b = eval(n.b).as_date();
+                if (a.is_special() || b.is_special()) fail(n, "days() of a missing date", "days() 的日期缺失");
+                return Value::integer((b - a).days());
+            }
+            }
+        } catch (const ArithmeticError& err) {
+            fail(n, std::string("arithmetic overflow (") + err.what() + ")", std::string("数值溢出（") + err.what() + "）");
+        }
+        return {};
+    }
+
+private:
+    /// Already in lowest terms: wrap without reducing again.
+    static Value number_value(const Fraction& f) {
+        Value v;
+        v.number_ = f;
+        return v;
+    }
+
+    static int order(const Value& a, const Value& b) {
+        if (a.type() == Type::date) return a.as_date() < b.as_date() ? -1 : b.as_date() < a.as_date() ? 1 : 0;
+        const auto o = a.as_number() <=> b.as_number();
+        return o < 0 ? -1 : o > 0 ? 1 : 0;
+    }
+
+    [[noreturn]] void fail(const Node& n, std::string en, std::string zh) const {
+        fail_at(e_.text_, e_.where_, n.pos, std::move(en), std::move(zh));
+    }
+    [[noreturn]] void bad_binding(const Node& n, const Value& v) const {
+        const std::string& name = e_.names_[n.a];
+        fail(n,
+             "the value given for " + dquote(name) + " is " + type_name(v.type()) + ", but it is declared " +
+                 type_name(n.type),
+             "为 " + dquote(name) + " 提供的值是" + type_name(v.type(), Lang::zh) + "，但声明为" + type_name(n.type, Lang::zh));
+    }
+
+    const CompiledExpr& e_;
+    Bindings b_;
+};
+
+Value evaluate(const CompiledExpr& expr, Bindings bindings) {
+    if (bindings.size() < expr.slot_count())
+        throw Error(expr.where_,
+                    "expression evaluated with " + std::to_string(bindings.size()) + " values for " +
+                        std::to_string(expr.slot_count()) + " names",
+                    "表达式求值时只提供了 " + std::to_string(bindings.size()) + " 个值，需要 " +
+                        std::to_string(expr.slot_count()) + " 个");
+    if (expr.nodes_.empty()) throw std::logic_error("evaluate() of an expression that was never compiled");
+    return Evaluator(expr, bindings).eval(expr.root_);
+}
+
+} // namespace perfbudget::expr
