@@ -1,7 +1,7 @@
 // src/load_rules.cpp — loading and checking rule files (load.hpp).
 //
-// Three separate steps, so that a later `base: national` profile can merge an
-// override tree onto its base between steps 2 and 3:
+// Three separate steps; a profile with `base:` merges its override tree onto its
+// base's tree between steps 2 and 3 (step 2½, resolve_chain + merge_onto):
 //   1. the text    — size limit, BOM, UTF-8 and control characters (check_encoding),
 //                    empty file;
 //   2. parse_tree  — yaml-cpp parser events → our own Node tree. We never build a
@@ -9,6 +9,11 @@
 //                    bombs), silently keeps duplicate keys, and LoadAll loops
 //                    forever on ",". Building from events lets us refuse aliases,
 //                    duplicate keys, deep nesting and too many nodes as they occur;
+//   2½. bases      — `base: NAME` loads NAME (the built-in national text, or
+//                    NAME.yaml beside the file) through steps 1–2, recursively;
+//                    the trees are merged, base first: maps key by key, lists and
+//                    scalars replaced whole. Every node keeps the file index and
+//                    position it was read from, so citations name the file that won;
 //   3. compile     — Tree → RuleSet: strict keys, types and numbers, then the cross
 //                    checks (weights total 100, grade bands tile [0, 100]).
 // Every problem is collected; one perfbudget::Error lists them all, sorted by position.
@@ -21,6 +26,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +36,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -59,7 +66,8 @@ Pos pos_of(const YAML::Mark& m, std::uint16_t file) {
     return Pos{file, m.line, m.column, m.pos};
 }
 
-/// The rule files being loaded (one now; a profile and its base later).
+/// The rule files being loaded: the profile itself (index 0), then its base, its
+/// base's base… in that order (RuleSet::files and RuleRef::file use the same indices).
 struct Sources {
     std::vector<std::string> names;
     std::vector<std::string_view> texts;
@@ -98,17 +106,24 @@ public:
         if (full()) return; // before locating: finding a column scans its line
         push(sources_.where(at), std::move(en), std::move(zh));
     }
-    /// A problem with the whole file (no line).
-    void add_file(std::string en, std::string zh) {
-        push(SourceLocation{sources_.names.empty() ? std::string() : sources_.names[0]}, std::move(en), std::move(zh));
+    /// A problem with a whole file (no line).
+    void add_file(std::string en, std::string zh, std::uint16_t file = 0) {
+        push(SourceLocation{file < sources_.names.size() ? sources_.names[file] : std::string()}, std::move(en),
+             std::move(zh));
     }
     bool empty() const { return list_.empty(); }
 
     [[noreturn]] void raise() {
         if (list_.empty()) push(SourceLocation{sources_.names.empty() ? std::string() : sources_.names[0]},
                                 "the rule file could not be loaded", "无法读取规则文件");
-        std::stable_sort(list_.begin(), list_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-            return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+        // The profile's own problems first, then its base's…; by position within a file.
+        const auto file_rank = [this](const std::string& name) {
+            const auto it = std::find(sources_.names.begin(), sources_.names.end(), name);
+            return static_cast<std::size_t>(it - sources_.names.begin());
+        };
+        std::stable_sort(list_.begin(), list_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+            return std::tuple(file_rank(a.where.file), a.where.line, a.where.column) <
+                   std::tuple(file_rank(b.where.file), b.where.line, b.where.column);
         });
         if (suppressed_ > 0) {
             const std::string n = std::to_string(suppressed_);
@@ -255,12 +270,12 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 }
 
 /// Checks encoding and control characters; reports the first bad place and returns false.
-bool check_encoding(std::string_view text, Problems& problems) {
+bool check_encoding(std::string_view text, std::uint16_t file, Problems& problems) {
     int line = 0, line_start = 0;
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         const std::size_t n = utf8_length(text, i);
-        const Pos at{0, line, static_cast<int>(i) - line_start, static_cast<int>(i)};
+        const Pos at{file, line, static_cast<int>(i) - line_start, static_cast<int>(i)};
         if (n == 0) {
             char hex[8];
             std::snprintf(hex, sizeof hex, "0x%02X", c);
@@ -535,7 +550,7 @@ std::optional<Node> parse_tree(std::string_view text, std::uint16_t file, const 
     try {
         if (!parser.HandleNextDocument(builder)) {
             problems.add_file("the rule file has only comments; expected a map with profile, evaluation, grades, results",
-                              "规则文件只有注释；应为包含 profile、evaluation、grades、results 的映射");
+                              "规则文件只有注释；应为包含 profile、evaluation、grades、results 的映射", file);
             return std::nullopt;
         }
     } catch (const StopParsing&) {
@@ -1185,20 +1200,12 @@ const Node* find_key(const Node& map, std::string_view key) {
     return nullptr;
 }
 
-/// Compiles a complete rule tree. A later `base:` feature merges the profile's tree
-/// onto its base's tree first and then calls this on the result.
+/// Compiles a complete rule tree: a file without `base:`, or a profile's tree
+/// already merged onto its bases' trees (merge_onto), so both are checked alike.
 RuleSet compile_rules(Ctx& ctx, const Node& root) {
     RuleSet rules;
     rules.files = ctx.sources.names;
     const Field top{nullptr, &root, ""};
-    if (root.kind == Node::Kind::map) {
-        if (const Node* base = find_key(root, "base")) {
-            ctx.error(base->pos,
-                      "`base:` (a profile that overrides another) is not supported yet; write a complete rule file",
-                      "暂不支持 `base:`（在其他规则文件基础上覆盖）；请写出完整的规则文件");
-            return rules;
-        }
-    }
     MapView m(ctx, top, {"profile", "evaluation", "grades", "results"});
     if (!m.ok()) return rules;
     if (auto name = read_identifier(ctx, m.get("profile"))) rules.name = *name;
@@ -1209,29 +1216,237 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     return rules;
 }
 
-RuleSet load_checked(std::string_view yaml, const std::string& file_name, const LoadLimits& limits) {
+// ===========================================================================
+// Step 2½: bases (`base: NAME`)
+
+namespace fs = std::filesystem;
+
+/// The built-in national rules as they are cited.
+constexpr std::string_view national_file_name = "rules/national.yaml";
+/// How many files one chain may hold (the profile, its base, its base's base…).
+constexpr std::size_t max_chain = 16;
+
+/// A file's text, or why it could not be read. Read in chunks, stopping one byte
+/// past the limit: a huge file (or a device that never ends) is refused without
+/// being read into memory.
+struct FileText {
+    std::string text;
+    std::string en, zh; // the problem, when not empty
+};
+
+FileText read_rule_file(const std::string& path, std::size_t max_bytes) {
+    FileText out;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        out.en = "cannot read the rule file: it is a directory";
+        out.zh = "无法读取规则文件：这是一个目录";
+        return out;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.en = "cannot open the rule file";
+        out.zh = "无法打开规则文件";
+        return out;
+    }
+    char chunk[1 << 16];
+    while (out.text.size() <= max_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
+        out.text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) {
+        out.en = "cannot read the rule file";
+        out.zh = "无法读取规则文件";
+    } else if (out.text.size() > max_bytes) {
+        const std::string limit = std::to_string(max_bytes);
+        out.en = "the rule file is larger than the limit of " + limit + " bytes (LoadLimits::max_bytes)";
+        out.zh = "规则文件超过 " + limit + " 字节的上限（LoadLimits::max_bytes）";
+    }
+    return out;
+}
+
+/// Steps 1 and 2 for one file of the chain, whose name is sources.names[file].
+/// `text` must outlive the load (Sources keeps a view of it for columns).
+std::optional<Node> read_tree(std::string_view text, std::uint16_t file, const LoadLimits& limits, Sources& sources,
+                              Problems& problems) {
+    sources.texts.resize(file + 1u);
+    if (text.size() > limits.max_bytes) {
+        problems.add_file("the rule file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                              std::to_string(limits.max_bytes) + " (LoadLimits::max_bytes)",
+                          "规则文件有 " + std::to_string(text.size()) + " 字节，超过上限 " +
+                              std::to_string(limits.max_bytes) + "（LoadLimits::max_bytes）",
+                          file);
+        return std::nullopt;
+    }
+    if (text.substr(0, utf8_bom.size()) == utf8_bom) text.remove_prefix(utf8_bom.size());
+    sources.texts[file] = text;
+    if (!check_encoding(text, file, problems)) return std::nullopt;
+    if (blank(text)) {
+        problems.add_file("the rule file is empty; expected a map with profile, evaluation, grades, results",
+                          "规则文件为空；应为包含 profile、evaluation、grades、results 的映射", file);
+        return std::nullopt;
+    }
+    return parse_tree(text, file, limits, problems);
+}
+
+/// Index of the top-level `base` key, or SIZE_MAX.
+std::size_t base_index(const Node& root) {
+    if (root.kind != Node::Kind::map) return SIZE_MAX;
+    for (std::size_t i = 0; i < root.size(); ++i)
+        if (root.key(i).text == "base") return i;
+    return SIZE_MAX;
+}
+
+/// Maps whose keys are data (grade names), not schema keys: replaced whole like a
+/// list, so a profile with other grades can drop the base's entries.
+bool data_keyed_map(std::string_view path) { return path == "results.cut"; }
+
+/// Merges `over` (a profile's tree) onto `base` (its base's tree, already merged):
+/// when both are maps, key by key — a key only in `base` is inherited, a key in
+/// both is merged recursively and takes `over`'s key node (so a map rule such as
+/// `execution` cites the profile that changed part of it), a key only in `over`
+/// is added (and reported by compile if the schema does not know it). Anything
+/// else — lists, scalars, a kind change, or a data-keyed map (`results.cut`) — is
+/// replaced whole by `over`. `path` is the dotted key path of `base` ("" at the top).
+void merge_onto(Node& base, const Node& over, const std::string& path = {}) {
+    if (base.kind != Node::Kind::map || over.kind != Node::Kind::map || data_keyed_map(path)) {
+        base = over;
+        return;
+    }
+    base.pos = over.pos;
+    // Keys are unique within a map (duplicates are dropped when parsing); a hash
+    // index keeps a hostile pair of huge maps linear. Its views stay valid: key texts
+    // are never changed, and the reserve means appending never moves a node.
+    base.children.reserve(base.children.size() + over.children.size());
+    std::unordered_map<std::string_view, std::size_t> index;
+    for (std::size_t j = 0; j < base.size(); ++j) index.emplace(base.key(j).text, j);
+    for (std::size_t i = 0; i < over.size(); ++i) {
+        const Node& key = over.key(i);
+        const auto it = index.find(key.text);
+        if (it == index.end()) {
+            base.children.push_back(key);
+            base.children.push_back(over.value(i));
+            continue;
+        }
+        base.children[2 * it->second].pos = key.pos; // same text; cite the profile's key
+        merge_onto(base.children[2 * it->second + 1], over.value(i), child_path(path, key.text));
+    }
+}
+
+/// The tree without its top-level `base` key.
+Node without_base(Node root) {
+    const std::size_t b = base_index(root);
+    if (b != SIZE_MAX) root.children.erase(root.children.begin() + static_cast<std::ptrdiff_t>(2 * b),
+                                           root.children.begin() + static_cast<std::ptrdiff_t>(2 * b + 2));
+    return root;
+}
+
+/// Follows `base:` from layers[0] (file 0, already parsed), appending each base's
+/// tree to `layers` and its name to sources.names. `dir` is where `base: NAME`
+/// looks for NAME.yaml (none: only `national` resolves); `self` is the canonical
+/// path of file 0, when it is a file. Returns false when the chain is broken (the
+/// problem is recorded).
+bool resolve_chain(std::vector<Node>& layers, std::optional<fs::path> dir, std::string self, const LoadLimits& limits,
+                   Sources& sources, Problems& problems, std::deque<std::string>& storage) {
+    Ctx ctx{problems, sources};
+    std::vector<std::string> seen{std::move(self)}; // canonical identity of each file in the chain
+    for (;;) {
+        const Node& top = layers.back();
+        const std::size_t b = base_index(top);
+        if (b == SIZE_MAX) return true;
+        const Node& key = top.key(b);
+        const std::string file_name = sources.names[layers.size() - 1];
+        if (b != 0)
+            ctx.error(key.pos, "`base:` must be the first key of the file",
+                      "`base:` 应为文件的第一个键");
+        if (!find_key(top, "profile"))
+            ctx.error(key.pos, "missing key `profile`: a profile with `base:` must still name itself",
+                      "缺少键 `profile`：带 `base:` 的规则文件仍须写明自身名称");
+        const Field field{&key, &top.value(b), "base"};
+        const auto name = read_identifier(ctx, field);
+        if (!name) return false;
+        const std::string q = quote(*name);
+
+        std::string cited, identity;
+        std::string_view text;
+        std::optional<fs::path> next_dir = dir;
+        if (*name == "national") {
+            cited = national_file_name;
+            identity = "<built-in national>";
+            text = detail::national_yaml_text();
+        } else {
+            if (!dir) {
+                ctx.error(field.pos(),
+                          "base profile " + q + " cannot be looked up: rules loaded from text find NAME.yaml in "
+                          "LoadLimits::base_dir, which is not set (only `base: national` needs no directory)",
+                          "无法查找基础规则 " + q + "：从文本读取规则时在 LoadLimits::base_dir 中查找 NAME.yaml，"
+                          "但未设置该目录（只有 `base: national` 不需要目录）");
+                return false;
+            }
+            const fs::path path = *dir / (*name + ".yaml");
+            cited = path.string();
+            std::error_code ec;
+            const fs::path canonical = fs::weakly_canonical(path, ec);
+            identity = ec ? path.lexically_normal().string() : canonical.string();
+            next_dir = path.parent_path();
+        }
+        if (std::find(seen.begin(), seen.end(), identity) != seen.end()) {
+            std::string chain;
+            for (const std::string& n : sources.names) chain += n + " → ";
+            chain += cited;
+            ctx.error(field.pos(), "`base: " + *name + "` makes a cycle: " + chain,
+                      "`base: " + *name + "` 形成循环：" + chain);
+            return false;
+        }
+        if (layers.size() >= max_chain) {
+            const std::string n = std::to_string(max_chain);
+            ctx.error(field.pos(), "profiles are chained through more than " + n + " files (" + file_name + " → " +
+                                       cited + ")",
+                      "规则文件的 base 链超过 " + n + " 个文件（" + file_name + " → " + cited + "）");
+            return false;
+        }
+        if (*name != "national") {
+            std::error_code ec;
+            if (!fs::exists(cited, ec)) {
+                ctx.error(field.pos(), "base profile " + q + " not found: there is no file " + cited,
+                          "找不到基础规则 " + q + "：文件 " + cited + " 不存在");
+                return false;
+            }
+            FileText read = read_rule_file(cited, limits.max_bytes);
+            if (!read.en.empty()) {
+                ctx.error(field.pos(), "base profile " + q + " (" + cited + "): " + read.en,
+                          "基础规则 " + q + "（" + cited + "）：" + read.zh);
+                return false;
+            }
+            text = storage.emplace_back(std::move(read.text));
+        }
+        const auto file = static_cast<std::uint16_t>(layers.size());
+        sources.names.push_back(cited);
+        seen.push_back(identity);
+        std::optional<Node> root = read_tree(text, file, limits, sources, problems);
+        if (!root) return false;
+        if (root->kind != Node::Kind::map) {
+            problems.add(root->pos, std::string("a rule file must be a map (key: value), found ") + kind_en(root->kind),
+                         std::string("规则文件应为映射（键: 值），实际为") + kind_zh(root->kind));
+            return false;
+        }
+        layers.push_back(std::move(*root));
+        dir = std::move(next_dir);
+    }
+}
+
+/// Loads file 0 (already read into `yaml`), follows its bases, merges and compiles.
+RuleSet load_checked(std::string_view yaml, const std::string& file_name, const LoadLimits& limits,
+                     std::optional<fs::path> dir, std::string self) {
     Sources sources;
     sources.names.push_back(file_name);
     Problems problems(sources);
-    if (yaml.size() > limits.max_bytes) {
-        problems.add_file("the rule file is " + std::to_string(yaml.size()) + " bytes, more than the limit of " +
-                              std::to_string(limits.max_bytes) + " (LoadLimits::max_bytes)",
-                          "规则文件有 " + std::to_string(yaml.size()) + " 字节，超过上限 " +
-                              std::to_string(limits.max_bytes) + "（LoadLimits::max_bytes）");
-        problems.raise();
-    }
-    if (yaml.substr(0, utf8_bom.size()) == utf8_bom) yaml.remove_prefix(utf8_bom.size());
-    sources.texts.push_back(yaml);
-    if (!check_encoding(yaml, problems)) problems.raise();
-    if (blank(yaml)) {
-        problems.add_file("the rule file is empty; expected a map with profile, evaluation, grades, results",
-                          "规则文件为空；应为包含 profile、evaluation、grades、results 的映射");
-        problems.raise();
-    }
-    const std::optional<Node> root = parse_tree(yaml, 0, limits, problems);
+    std::deque<std::string> storage; // base files' texts (Sources keeps views of them)
+    std::optional<Node> root = read_tree(yaml, 0, limits, sources, problems);
     if (!root) problems.raise();
+    std::vector<Node> layers{std::move(*root)};
+    if (!resolve_chain(layers, std::move(dir), std::move(self), limits, sources, problems, storage)) problems.raise();
+    Node merged = std::move(layers.back());
+    for (std::size_t i = layers.size() - 1; i-- > 0;) merge_onto(merged, without_base(std::move(layers[i])));
     Ctx ctx{problems, sources};
-    RuleSet rules = compile_rules(ctx, *root);
+    RuleSet rules = compile_rules(ctx, merged);
     if (!problems.empty()) problems.raise();
     return rules;
 }
@@ -1256,30 +1471,21 @@ RuleSet guarded(const std::string& file_name, F&& load) {
 } // namespace
 
 RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, const LoadLimits& limits) {
-    return guarded(file_name, [&] { return load_checked(yaml, file_name, limits); });
+    return guarded(file_name, [&] {
+        std::optional<fs::path> dir;
+        if (!limits.base_dir.empty()) dir = fs::path(limits.base_dir);
+        return load_checked(yaml, file_name, limits, std::move(dir), std::string());
+    });
 }
 
 RuleSet load_rules_file(const std::string& path, const LoadLimits& limits) {
     return guarded(path, [&] {
-        const SourceLocation where{path};
+        FileText read = read_rule_file(path, limits.max_bytes);
+        if (!read.en.empty()) throw Error(SourceLocation{path}, read.en, read.zh);
         std::error_code ec;
-        if (std::filesystem::is_directory(path, ec))
-            throw Error(where, "cannot read the rule file: it is a directory", "无法读取规则文件：这是一个目录");
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw Error(where, "cannot open the rule file", "无法打开规则文件");
-        // Read in chunks and stop one byte past the limit: a huge file (or a device
-        // that never ends) is refused without being read into memory.
-        std::string text;
-        char chunk[1 << 16];
-        while (text.size() <= limits.max_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
-            text.append(chunk, static_cast<std::size_t>(in.gcount()));
-        if (in.bad()) throw Error(where, "cannot read the rule file", "无法读取规则文件");
-        if (text.size() > limits.max_bytes) {
-            const std::string limit = std::to_string(limits.max_bytes);
-            throw Error(where, "the rule file is larger than the limit of " + limit + " bytes (LoadLimits::max_bytes)",
-                        "规则文件超过 " + limit + " 字节的上限（LoadLimits::max_bytes）");
-        }
-        return load_checked(text, path, limits);
+        const fs::path canonical = fs::weakly_canonical(path, ec);
+        return load_checked(read.text, path, limits, fs::path(path).parent_path(),
+                            ec ? fs::path(path).lexically_normal().string() : canonical.string());
     });
 }
 

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -515,8 +516,9 @@ TEST_CASE("load error: duplicate keys are refused") {
     check_error(with("{fair: 10%, poor: 100%}", "{fair: 10%, fair: 100%}"), 25, 20, "duplicate key `fair`");
 }
 
-TEST_CASE("load error: base profiles are not supported yet") {
-    check_error("base: national\n" + kBase, 1, 1, "`base:` (a profile that overrides another) is not supported yet");
+TEST_CASE("load error: `base:` must be the first key (profiles: tests/test_profiles.cpp)") {
+    const auto lines = static_cast<std::uint32_t>(std::count(kBase.begin(), kBase.end(), '\n'));
+    check_error(kBase + "base: national\n", lines + 1, 1, "`base:` must be the first key of the file");
 }
 
 TEST_CASE("load error: every problem in a file is listed, in file order") {
