@@ -309,7 +309,8 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
 
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules) {
     const bool needs_everything = options.format == OutputFormat::json || options.explain ||
-                                  rules.evaluation.rounding.apply == RoundApply::total_only;
+                                  rules.evaluation.rounding.apply == RoundApply::total_only ||
+                                  !rules.custom.empty(); // custom rules read the indicators' results and the category
     return needs_everything ? evaluate_in_memory(options, rules) : evaluate_streaming(options, rules);
 }
 

@@ -7,6 +7,8 @@
 // the row is marked bad and reading goes on, so one run lists every problem.
 #include "perfbudget/input.hpp"
 
+#include "input_cells.hpp"
+
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
 #include <array>
@@ -218,8 +220,9 @@ Header read_header(CsvReader& csv, std::vector<std::string_view>& fields, const 
 class Row {
 public:
     Row(const std::string& file, std::uint32_t line, const Header& header, const std::vector<std::string_view>& fields,
-        const std::string_view* cells, std::vector<Diagnostic>& problems)
-        : file_(file), line_(line), header_(header), fields_(fields), cells_(cells), problems_(problems) {}
+        const std::string_view* cells, std::vector<Diagnostic>& problems, const SourceLocation* where = nullptr)
+        : file_(file), line_(line), header_(header), fields_(fields), cells_(cells), problems_(problems),
+          where_(where) {}
 
     bool ok() const { return ok_; }
     /// The trimmed cell of a known column ("" when the column is absent or the row short).
@@ -228,9 +231,18 @@ public:
     /// Records a bad value: `column "target": "1,200" — expected …`.
     void bad(std::size_t column, std::string_view value, std::string_view expected_en, std::string_view expected_zh) {
         const std::string& label = header_.label[column];
-        problems_.push_back(make_diagnostic(
-            file_, line_, "column " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
-            "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh)));
+        if (where_) { // YAML data: the key's own file:line:column
+            Diagnostic d = make_diagnostic(
+                where_[column].file, where_[column].line,
+                "key " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
+                "键" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh));
+            d.where.column = where_[column].column;
+            problems_.push_back(std::move(d));
+        } else {
+            problems_.push_back(make_diagnostic(
+                file_, line_, "column " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
+                "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh)));
+        }
         ok_ = false;
     }
     void bad(std::size_t column, std::string_view value, const NumberError& e) { bad(column, value, e.en, e.zh); }
@@ -254,6 +266,7 @@ private:
     const std::vector<std::string_view>& fields_;
     const std::string_view* cells_;
     std::vector<Diagnostic>& problems_;
+    const SourceLocation* where_; // per known column (YAML data), or null (CSV: file_ and line_)
     bool ok_ = true;
 };
 
@@ -414,6 +427,91 @@ void reset(Indicator& ind) {
     ind.source_line = 0;
 }
 
+/// A projects.csv row (or a YAML project's fields) into `out` (indicators untouched).
+[[gnu::always_inline]] inline void fill_project(Row& row, Project& out) {
+    text_cell(row, p_id, out.id);
+    for (std::size_t c : {p_id, p_name, p_department})
+        if (row.cell(c).empty()) row.bad(c, "", "a value, not an empty cell", "不能为空");
+    text_cell(row, p_name, out.name);
+    text_cell(row, p_department, out.department);
+    out.budget = Money{};
+    out.spent = Money{};
+    money_cell(row, p_budget, out.budget);
+    money_cell(row, p_spent, out.spent);
+    out.budget_kind = enum_cell<BudgetKind, names::budget_kind, names::budget_kind_zh>(
+                          row, p_budget_kind, parse_budget_kind, std::optional(BudgetKind::general))
+                          .value_or(BudgetKind::general);
+    out.fund_source = enum_cell<FundSource, names::fund_source, names::fund_source_zh>(
+                          row, p_fund_source, parse_fund_source, std::optional(FundSource::local))
+                          .value_or(FundSource::local);
+    text_cell(row, p_category, out.category);
+    out.year.reset();
+    if (const std::string_view y = row.cell(p_year); !y.empty()) {
+        int v = 0;
+        bool digits = y.size() == 4;
+        for (char ch : y) {
+            digits = digits && ch >= '0' && ch <= '9';
+            v = v * 10 + (ch - '0');
+        }
+        if (digits) out.year = v;
+        else row.bad(p_year, y, "a 4-digit year such as 2023", "应为四位数年份，如 2023");
+    }
+    text_cell(row, p_goal, out.goal);
+}
+
+/// An indicators.csv row (or a YAML indicator's fields) into `project_id` and `out`
+/// (the caller resets `out` and sets its source_line).
+[[gnu::always_inline]] inline void fill_indicator(Row& row, std::string& project_id, Indicator& out) {
+    project_id.assign(row.cell(i_project));
+    if (project_id.empty()) row.bad(i_project, "", "a project id, not an empty cell", "项目编号不能为空");
+
+    const auto l1 = enum_cell<Level1, names::level1, names::level1_zh>(row, i_level1, parse_level1, std::nullopt);
+    const auto l2 = enum_cell<Level2, names::level2, names::level2_zh>(row, i_level2, parse_level2, std::nullopt);
+    if (l1) out.level1 = *l1;
+    if (l2) out.level2 = *l2;
+    if (l1 && l2 && parent_of(*l2) != *l1) {
+        std::string en = "a level-2 indicator under " + std::string(to_string(*l1)) + " (" +
+                         std::string(names::level1_zh[static_cast<std::size_t>(*l1)]) + "):";
+        std::string cn = "应为" + std::string(names::level1_zh[static_cast<std::size_t>(*l1)]) + "下的二级指标：";
+        bool first = true;
+        for (std::size_t i = 0; i < names::level2.size(); ++i) {
+            if (parent_of(static_cast<Level2>(i)) != *l1) continue;
+            en += (first ? " " : ", ") + std::string(names::level2[i]);
+            cn += (first ? "" : "、") + std::string(names::level2_zh[i]);
+            first = false;
+        }
+        row.bad(i_level2, row.cell(i_level2), en, cn);
+    }
+
+    text_cell(row, i_name, out.name);
+    const auto dir =
+        enum_cell<Direction, names::direction, names::direction_zh>(row, i_direction, parse_direction, std::nullopt);
+    if (dir) {
+        out.direction = *dir;
+        // Values are read by direction; without one they cannot be read at all.
+        measure_cell(row, i_target, *dir, true, out.target);
+        measure_cell(row, i_actual, *dir, false, out.actual);
+        measure_cell(row, i_expected, *dir, false, out.expected);
+        measure_cell(row, i_last_year, *dir, false, out.last_year_actual);
+    }
+    text_cell(row, i_unit, out.unit);
+
+    if (const std::string_view w = row.cell(i_weight); !w.empty()) {
+        Decimal d;
+        // Points, not a share: "20%" would silently mean 0.2 points.
+        if (w.back() == '%')
+            row.bad(i_weight, w, "points as a plain number such as 20 (not 20%)",
+                    "分值应为普通数字，如 20（不能带 %）");
+        else if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
+        else if (d < Decimal{}) row.bad(i_weight, w, "points of 0 or more", "分值不能为负数");
+        else out.weight = d;
+    }
+    if (!row.cell(i_likelihood).empty())
+        if (const auto l = enum_cell<std::uint8_t, names::likelihood, names::likelihood_zh>(
+                row, i_likelihood, parse_likelihood, std::nullopt))
+            out.likelihood = *l;
+}
+
 /// What both readers share: the CSV stream, its mapped header and the row buffers.
 template <std::size_t N> struct TableReader {
     CsvReader csv;
@@ -515,34 +613,7 @@ bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& proble
     out.source_line = m.csv.line();
     out.indicators.clear();
 
-    text_cell(row, p_id, out.id);
-    for (std::size_t c : {p_id, p_name, p_department})
-        if (row.cell(c).empty()) row.bad(c, "", "a value, not an empty cell", "不能为空");
-    text_cell(row, p_name, out.name);
-    text_cell(row, p_department, out.department);
-    out.budget = Money{};
-    out.spent = Money{};
-    money_cell(row, p_budget, out.budget);
-    money_cell(row, p_spent, out.spent);
-    out.budget_kind = enum_cell<BudgetKind, names::budget_kind, names::budget_kind_zh>(
-                          row, p_budget_kind, parse_budget_kind, std::optional(BudgetKind::general))
-                          .value_or(BudgetKind::general);
-    out.fund_source = enum_cell<FundSource, names::fund_source, names::fund_source_zh>(
-                          row, p_fund_source, parse_fund_source, std::optional(FundSource::local))
-                          .value_or(FundSource::local);
-    text_cell(row, p_category, out.category);
-    out.year.reset();
-    if (const std::string_view y = row.cell(p_year); !y.empty()) {
-        int v = 0;
-        bool digits = y.size() == 4;
-        for (char ch : y) {
-            digits = digits && ch >= '0' && ch <= '9';
-            v = v * 10 + (ch - '0');
-        }
-        if (digits) out.year = v;
-        else row.bad(p_year, y, "a 4-digit year such as 2023", "应为四位数年份，如 2023");
-    }
-    text_cell(row, p_goal, out.goal);
+    fill_project(row, out);
     ok = row.ok();
     return true;
 }
@@ -569,54 +640,7 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
     reset(out);
     out.source_line = m.csv.line();
 
-    project_id.assign(row.cell(i_project));
-    if (project_id.empty()) row.bad(i_project, "", "a project id, not an empty cell", "项目编号不能为空");
-
-    const auto l1 = enum_cell<Level1, names::level1, names::level1_zh>(row, i_level1, parse_level1, std::nullopt);
-    const auto l2 = enum_cell<Level2, names::level2, names::level2_zh>(row, i_level2, parse_level2, std::nullopt);
-    if (l1) out.level1 = *l1;
-    if (l2) out.level2 = *l2;
-    if (l1 && l2 && parent_of(*l2) != *l1) {
-        std::string en = "a level-2 indicator under " + std::string(to_string(*l1)) + " (" +
-                         std::string(names::level1_zh[static_cast<std::size_t>(*l1)]) + "):";
-        std::string cn = "应为" + std::string(names::level1_zh[static_cast<std::size_t>(*l1)]) + "下的二级指标：";
-        bool first = true;
-        for (std::size_t i = 0; i < names::level2.size(); ++i) {
-            if (parent_of(static_cast<Level2>(i)) != *l1) continue;
-            en += (first ? " " : ", ") + std::string(names::level2[i]);
-            cn += (first ? "" : "、") + std::string(names::level2_zh[i]);
-            first = false;
-        }
-        row.bad(i_level2, row.cell(i_level2), en, cn);
-    }
-
-    text_cell(row, i_name, out.name);
-    const auto dir =
-        enum_cell<Direction, names::direction, names::direction_zh>(row, i_direction, parse_direction, std::nullopt);
-    if (dir) {
-        out.direction = *dir;
-        // Values are read by direction; without one they cannot be read at all.
-        measure_cell(row, i_target, *dir, true, out.target);
-        measure_cell(row, i_actual, *dir, false, out.actual);
-        measure_cell(row, i_expected, *dir, false, out.expected);
-        measure_cell(row, i_last_year, *dir, false, out.last_year_actual);
-    }
-    text_cell(row, i_unit, out.unit);
-
-    if (const std::string_view w = row.cell(i_weight); !w.empty()) {
-        Decimal d;
-        // Points, not a share: "20%" would silently mean 0.2 points.
-        if (w.back() == '%')
-            row.bad(i_weight, w, "points as a plain number such as 20 (not 20%)",
-                    "分值应为普通数字，如 20（不能带 %）");
-        else if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
-        else if (d < Decimal{}) row.bad(i_weight, w, "points of 0 or more", "分值不能为负数");
-        else out.weight = d;
-    }
-    if (!row.cell(i_likelihood).empty())
-        if (const auto l = enum_cell<std::uint8_t, names::likelihood, names::likelihood_zh>(
-                row, i_likelihood, parse_likelihood, std::nullopt))
-            out.likelihood = *l;
+    fill_indicator(row, project_id, out);
     ok = row.ok();
     return true;
 }
@@ -684,5 +708,81 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
     if (diag.has_errors()) throw Error(diag.finish());
     return projects;
 }
+
+// --- Records given field by field (YAML data, input_cells.hpp) -------------------
+
+namespace detail {
+namespace {
+
+template <std::size_t N>
+std::vector<std::string_view> ids_of(const std::array<ColumnSpec, N>& specs, std::size_t skip = N) {
+    std::vector<std::string_view> out;
+    for (std::size_t i = 0; i < N; ++i)
+        if (i != skip) out.push_back(specs[i].id);
+    return out;
+}
+
+/// A Header naming every known column by its identifier, as if all were present.
+template <std::size_t N> Header identity_header(const std::array<ColumnSpec, N>& specs) {
+    Header h;
+    h.width = N;
+    for (std::size_t i = 0; i < N; ++i) {
+        h.column_of.push_back(static_cast<int>(i));
+        h.label.emplace_back(specs[i].id);
+    }
+    return h;
+}
+
+/// Cells and their locations by known column; a field not given is empty and
+/// located at the record.
+template <std::size_t N>
+void place(const std::array<ColumnSpec, N>& specs, const std::vector<FieldCell>& given, const SourceLocation& record,
+           std::array<std::string_view, N>& cells, std::array<SourceLocation, N>& where) {
+    cells.fill(std::string_view{});
+    where.fill(record);
+    for (const FieldCell& c : given)
+        for (std::size_t i = 0; i < N; ++i)
+            if (specs[i].id == c.key) {
+                cells[i] = trim(c.value);
+                where[i] = c.where;
+            }
+}
+
+} // namespace
+
+std::vector<std::string_view> project_field_ids() { return ids_of(project_columns); }
+std::vector<std::string_view> indicator_field_ids() { return ids_of(indicator_columns, i_project); }
+
+bool project_from_cells(const std::vector<FieldCell>& cells, const SourceLocation& record, Project& out,
+                        std::vector<Diagnostic>& problems) {
+    static const Header header = identity_header(project_columns);
+    const std::vector<std::string_view> no_fields;
+    std::array<std::string_view, p_count> values;
+    std::array<SourceLocation, p_count> where;
+    place(project_columns, cells, record, values, where);
+    Row row(record.file, record.line, header, no_fields, values.data(), problems, where.data());
+    out.source_line = record.line;
+    out.indicators.clear();
+    fill_project(row, out);
+    return row.ok();
+}
+
+bool indicator_from_cells(const std::vector<FieldCell>& cells, const SourceLocation& record,
+                          const std::string& project_id, Indicator& out, std::vector<Diagnostic>& problems) {
+    static const Header header = identity_header(indicator_columns);
+    const std::vector<std::string_view> no_fields;
+    std::array<std::string_view, i_count> values;
+    std::array<SourceLocation, i_count> where;
+    place(indicator_columns, cells, record, values, where);
+    values[i_project] = project_id;
+    Row row(record.file, record.line, header, no_fields, values.data(), problems, where.data());
+    reset(out);
+    out.source_line = record.line;
+    std::string id;
+    fill_indicator(row, id, out);
+    return row.ok();
+}
+
+} // namespace detail
 
 } // namespace perfbudget

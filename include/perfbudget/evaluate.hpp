@@ -95,6 +95,16 @@ struct ProjectResult {
     bool priority = false;
     Money cut;
     Money recover;
+    Decimal cut_rate;            // the cut as a share of the budget
+    // Custom rules and decision tables (RuleSet::custom; all zero/false without them).
+    bool accountability = false;  // 问责, set only by custom rules
+    Decimal adjustment;           // points custom rules added to the total (negative: deducted)
+    Decimal total_before_custom;  // the total before those adjustments
+    std::uint16_t fired_count = 0; // rules and table rows that fired; the first max_fired are in `fired`
+    std::array<custom::Fired, custom::max_fired> fired{};
+    /// For cut, rectify, priority, recover, accountability (custom::Target order):
+    /// 1 + the index of the custom step that set it last, or 0 when the national rule (results.*) stands.
+    std::array<std::uint16_t, custom::flag_target_count> set_by{};
     std::vector<IndicatorResult> indicators; // evaluate() only; empty when streamed
 };
 
@@ -325,12 +335,26 @@ inline Issue finish_project(const ProjectFunds& funds, const ScoreAccumulator& a
     out.rectify = app.rectify.grades.contains(out.grade);
     out.priority = app.priority.grades.contains(out.grade);
     const Decimal cut_rate = out.grade < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[out.grade] : Decimal{};
+    out.cut_rate = cut_rate;
     out.cut = funds.budget.times(cut_rate);
     const bool recovers = app.recover.grades.contains(out.grade) &&
                           app.recover.fund_sources[static_cast<std::size_t>(funds.fund_source)];
     out.recover = recovers && funds.budget > funds.spent ? funds.budget - funds.spent : Money{};
+    out.accountability = false; // custom rules' fields: cleared so a reused result never shows stale ones
+    out.adjustment = Decimal{};
+    out.fired_count = 0;
+    out.set_by = {};
     return Issue::none;
 }
+
+/// Runs the RuleSet's custom steps (decision tables and custom rules, custom_rules.hpp)
+/// on a graded project: may adjust and re-grade the total and override cut,
+/// rectify, priority, recover and accountability. Needs `out` as finish_project()
+/// left it and, for the indicator aggregates, `out.indicators` (one per indicator
+/// of `project`). evaluate() calls it when `rules.custom` is not empty. Throws
+/// Error (naming the project and the rule's file:line) when an expression fails at
+/// evaluation (division by zero, a cut outside 0–100%, …).
+void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& out);
 
 /// English and Chinese text for an issue, e.g. "indicator has no weight (分值)".
 inline std::pair<std::string, std::string> describe(Issue issue) {

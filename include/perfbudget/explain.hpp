@@ -12,6 +12,7 @@
 
 #include "perfbudget/evaluate.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -156,6 +157,54 @@ inline RuleRef rule_of(const Indicator& ind, const RuleSet& rules) {
     return {};
 }
 
+/// One line per custom rule and decision-table row that fired (ProjectResult::fired), citing it.
+inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang lang, std::vector<ExplanationLine>& out) {
+    const bool zh = lang == Lang::zh;
+    auto outputs = [&](const std::vector<custom::Output>& os) {
+        std::string s;
+        for (const custom::Output& o : os)
+            s += (s.empty() ? "" : zh ? "，" : ", ") +
+                 std::string(zh ? custom::target_name_zh(o.target) : custom::target_name(o.target)) + " = " + o.value.text();
+        return s;
+    };
+    const std::size_t shown = std::min<std::size_t>(r.fired_count, custom::max_fired);
+    for (std::size_t i = 0; i < shown; ++i) {
+        const custom::Fired& f = r.fired[i];
+        if (f.step >= rules.custom.steps.size()) continue;
+        const custom::Step& step = rules.custom.steps[f.step];
+        if (step.kind == custom::Step::Kind::rule) {
+            const custom::Rule& rule = step.rule;
+            std::string text = zh ? rule.zh + "：条件 " + rule.when.text() + " 成立" : rule.en + ": " + rule.when.text() + " holds";
+            if (!rule.then.empty()) text += (zh ? "，" : "; ") + outputs(rule.then);
+            out.push_back({"custom." + rule.id, rules.cite(rule.where), std::move(text)});
+            continue;
+        }
+        const custom::Table& t = step.table;
+        if (f.row >= t.rows.size()) continue;
+        const custom::Row& row = t.rows[f.row];
+        std::string cond;
+        for (std::size_t c = 0; c < row.inputs.size(); ++c) {
+            const custom::Cell& cell = row.inputs[c];
+            if (cell.kind == custom::Cell::Kind::any) continue;
+            const std::string name(custom::slot_name(t.inputs[c]));
+            cond += (cond.empty() ? "" : zh ? " 且 " : " and ") +
+                    (cell.kind == custom::Cell::Kind::condition ? cell.condition.text() : name + " = " + cell.text);
+        }
+        if (cond.empty()) cond = zh ? "任意" : "any project";
+        const std::string desc = zh ? t.zh : t.en;
+        const std::string n = std::to_string(f.row + 1);
+        std::string text = zh ? "决策表 " + t.id + (desc.empty() ? "" : "（" + desc + "）") + " 第 " + n + " 行命中：" + cond
+                              : "table " + t.id + (desc.empty() ? "" : " (" + desc + ")") + ", row " + n + ": " + cond;
+        text += (zh ? " → " : " → ") + (row.outputs.empty() ? std::string(zh ? "不设定" : "sets nothing") : outputs(row.outputs));
+        out.push_back({"custom." + t.id, rules.cite(row.where), std::move(text)});
+    }
+    if (r.fired_count > shown) {
+        const std::string more = std::to_string(r.fired_count - shown);
+        out.push_back({"custom", rules.cite(rules.custom.where),
+                       zh ? "另有 " + more + " 条自定义规则命中，未列出" : more + " more custom rules fired, not listed"});
+    }
+}
+
 /// Explains a whole project result, step by step. Indicator lines are included
 /// when `r.indicators` holds one result per indicator of `p` (in-memory evaluation).
 inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleSet& rules, Lang lang) {
@@ -210,8 +259,15 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
     total += r.exec_score.to_string(digits) + " + " + r.indicator_score.to_string(digits);
     if (r.rescaled)
         total += zh ? "，按百分制折算 × 100 / " + r.applicable_points.to_string() : ", rescaled × 100 / " + r.applicable_points.to_string();
-    total += " = " + r.total.to_string(digits);
+    const bool adjusted = r.adjustment.units() != 0;
+    total += " = " + (adjusted ? r.total_before_custom : r.total).to_string(digits);
     add("evaluation.rounding", ev.rounding.where, total);
+    if (adjusted) // custom rules adjusted the total (each adjusting rule is explained below)
+        add("custom", rules.custom.where,
+            (zh ? "自定义规则调整总分：" : "custom rules adjust the total: ") + r.total_before_custom.to_string(digits) +
+                (r.adjustment.units() < 0 ? " − " + Decimal::from_units(-r.adjustment.units()).to_string(digits)
+                                          : " + " + r.adjustment.to_string(digits)) +
+                " = " + r.total.to_string(digits) + (zh ? "（限定在 0 至 100 分之间），重新评级" : " (kept within 0 to 100), re-graded"));
 
     // 4. Grade and result application.
     const GradeBand& band = rules.grades.bands[r.grade];
@@ -221,19 +277,42 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
            : "total " + r.total.to_string(digits) + " lies in [" + band.from.to_string() + ", " + band.to.to_string() +
                  (r.grade == 0 ? "]" : ")") + ": grade " + detail::grade_label(rules, r.grade, lang));
     const auto& app = rules.application;
-    add("results.rectify", app.rectify.where,
-        (zh ? "限期整改：" : "rectify: ") + std::string(detail::yes_no(r.rectify, lang)));
-    add("results.priority", app.priority.where,
-        (zh ? "下年优先安排：" : "priority next year: ") + std::string(detail::yes_no(r.priority, lang)));
-    const Decimal rate = r.grade < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[r.grade] : Decimal{};
-    add("results.cut", app.cut.where,
+    // A result a custom step set cites that step instead of the national rule.
+    auto setter = [&](custom::Target t) -> const custom::Step* {
+        const std::uint16_t s = r.set_by[static_cast<std::size_t>(t)];
+        return s != 0 && s <= rules.custom.steps.size() ? &rules.custom.steps[s - 1] : nullptr;
+    };
+    auto set_note = [&](const custom::Step* s) {
+        return s ? (zh ? "（由自定义" + std::string(s->kind == custom::Step::Kind::table ? "决策表 " : "规则 ") + s->id() + " 设定）"
+                       : " (set by custom " + std::string(s->kind == custom::Step::Kind::table ? "table " : "rule ") + s->id() + ")")
+                 : std::string();
+    };
+    auto result_line = [&](std::string key, const RuleRef& national, custom::Target t, std::string text) {
+        const custom::Step* s = setter(t);
+        add(std::move(key), s ? s->where() : national, std::move(text) + set_note(s));
+    };
+    result_line("results.rectify", app.rectify.where, custom::Target::rectify,
+                (zh ? "限期整改：" : "rectify: ") + std::string(detail::yes_no(r.rectify, lang)));
+    result_line("results.priority", app.priority.where, custom::Target::priority,
+                (zh ? "下年优先安排：" : "priority next year: ") + std::string(detail::yes_no(r.priority, lang)));
+    const custom::Step* cut_setter = setter(custom::Target::cut);
+    const Decimal rate = cut_setter ? r.cut_rate : r.grade < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[r.grade] : Decimal{};
+    result_line("results.cut", app.cut.where, custom::Target::cut,
         zh ? "下年同类项目核减 = 预算数 × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
                  r.cut.to_string() + " 元"
            : "next-year cut = budget × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
                  r.cut.to_string() + " yuan");
     const bool exempt = !app.recover.fund_sources[static_cast<std::size_t>(p.fund_source)];
     std::string rec;
-    if (!app.recover.grades.contains(r.grade))
+    const custom::Step* rec_setter = setter(custom::Target::recover);
+    if (rec_setter)
+        rec = r.recover.fen() != 0 || p.budget <= p.spent
+                  ? (zh ? "收回结余 = max(预算数 − 执行数, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
+                              r.recover.to_string() + " 元"
+                        : "recover = max(budget − spent, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
+                              r.recover.to_string() + " yuan")
+                  : (zh ? "不收回结余，收回 0.00 元" : "no recovery: 0.00 yuan");
+    else if (!app.recover.grades.contains(r.grade))
         rec = zh ? "等级不在收回范围内，收回 0.00 元" : "grade not subject to recovery: 0.00 yuan";
     else if (exempt)
         rec = zh ? "资金来源为" + std::string(names::fund_source_zh[static_cast<std::size_t>(p.fund_source)]) + "，不收回"
@@ -243,7 +322,12 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
                        r.recover.to_string() + " 元"
                  : "recover = max(budget − spent, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
                        r.recover.to_string() + " yuan";
-    add("results.recover", app.recover.where, rec);
+    result_line("results.recover", app.recover.where, custom::Target::recover, rec);
+    if (!rules.custom.empty()) {
+        if (const custom::Step* s = setter(custom::Target::accountability))
+            add("custom.accountability", s->where(), (zh ? "问责：" : "accountability: ") + std::string(detail::yes_no(r.accountability, lang)) + set_note(s));
+        explain_custom(r, rules, lang, out);
+    }
     return out;
 }
 

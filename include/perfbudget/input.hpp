@@ -90,6 +90,19 @@ private:
 std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
                                    Encoding encoding = Encoding::utf8);
 
+/// Reads projects with their indicators from a YAML file (SPEC §3's YAML form, for
+/// small cases and tests): a list of projects, each a map of the projects.csv
+/// fields (project_id, name, department, budget, spent, and optionally
+/// budget_kind, fund_source, category, year, goal) with `indicators:`, a list of
+/// maps of the indicators.csv fields (level1, level2, name, direction, and
+/// optionally target, actual, unit, weight, expected, likelihood,
+/// last_year_actual). Values are written as in the CSV files and read by the same
+/// rules. Parsed strictly like rule files (no aliases, no duplicate keys, size and
+/// depth limits). Throws Error listing every problem with file:line:column.
+std::vector<Project> read_projects_yaml(const std::string& path);
+/// The same from text; `file_name` is used in messages and Project::source_line is its line.
+std::vector<Project> read_projects_yaml_text(std::string_view yaml, const std::string& file_name);
+
 /// Parses a date in strict YYYY-MM-DD form; nullopt otherwise.
 std::optional<Date> parse_date(std::string_view s);
 

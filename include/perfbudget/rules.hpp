@@ -7,8 +7,10 @@
 // can cite "national.yaml:41" in its explanation.
 #pragma once
 
+#include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/model.hpp"
+#include "perfbudget/rule_ref.hpp"
 
 #include <array>
 #include <cstdint>
@@ -16,13 +18,6 @@
 #include <vector>
 
 namespace perfbudget {
-
-/// Where a rule was written: an index into RuleSet::files, and the line/column.
-struct RuleRef {
-    std::uint16_t file = 0;
-    std::uint32_t line = 0;
-    std::uint32_t column = 0;
-};
 
 /// A set of grades, as a bit mask over the grade scale's indices.
 struct GradeSet {
@@ -157,6 +152,7 @@ struct RuleSet {
     EvaluationRules evaluation;
     GradeScale grades;
     ApplicationRules application;
+    CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
 
     /// "rules/national.yaml:41" for a rule reference.
     std::string cite(const RuleRef& r) const {

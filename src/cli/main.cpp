@@ -5,6 +5,7 @@
 // stderr with file:line[:column]), 2 bad usage.
 #include "perfbudget/batch.hpp"
 #include "perfbudget/load.hpp"
+#include "perfbudget/testing.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -26,6 +27,7 @@ const char* const usage_text =
     "  perfbudget evaluate --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
     "                      [--format csv|json] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
     "  perfbudget check R.yaml...        validate rule files\n"
+    "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
     "  perfbudget --help | --version\n"
     "Without --rules the national rules built into the program apply.\n"
@@ -149,6 +151,29 @@ int cmd_check(int argc, char** argv) {
     return status;
 }
 
+/// Runs each test file; prints every failing case's diff, then "N passed, M failed".
+/// A test file that cannot be loaded counts as one failure.
+int cmd_test(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2, {"lang"}, {});
+    const Lang lang = lang_of(a);
+    if (a.positional.empty()) throw UsageError{"test needs one or more test files"};
+    std::size_t passed = 0, failed = 0;
+    for (const auto& file : a.positional) {
+        try {
+            const TestReport report = run_test_file(file);
+            std::cout << report.diff(lang);
+            passed += report.passed();
+            failed += report.failed();
+        } catch (const Error& e) {
+            std::cout.flush();
+            print(e.diagnostics(), lang);
+            ++failed;
+        }
+    }
+    std::cout << passed << " passed, " << failed << " failed\n";
+    return failed == 0 ? exit_ok : exit_data;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -173,7 +198,8 @@ int main(int argc, char** argv) {
             std::cout << national_rules_text();
             return exit_ok;
         }
-        if (cmd == "monitor" || cmd == "review" || cmd == "report" || cmd == "test")
+        if (cmd == "test") return cmd_test(argc, argv);
+        if (cmd == "monitor" || cmd == "review" || cmd == "report")
             throw UsageError{"command " + cmd + " is not available yet in this version"};
         throw UsageError{"unknown command " + cmd};
     } catch (const UsageError& e) {

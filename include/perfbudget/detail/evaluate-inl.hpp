@@ -42,6 +42,16 @@ inline void evaluate(const Project& project, const RuleSet& rules, ProjectResult
                                            exact_total ? &*exact_sum : nullptr);
         if (issue != Issue::none)
             problems.push_back(detail::issue_diagnostic(issue, files.projects, project.source_line, project, nullptr));
+        else if (!rules.custom.empty()) {
+            try {
+                apply_custom(project, rules, out);
+            } catch (const Error& e) { // placed at the project's line; the message cites the rule
+                for (Diagnostic d : e.diagnostics()) {
+                    d.where = SourceLocation{std::string(files.projects), project.source_line, 0};
+                    problems.push_back(std::move(d));
+                }
+            }
+        }
     }
     if (!problems.empty()) throw Error(std::move(problems));
 }

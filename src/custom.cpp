@@ -1,0 +1,288 @@
+// Custom rules and decision tables at evaluation (custom_rules.hpp): the schema
+// their expressions read, and apply_custom(), which runs them on a graded project.
+#include "perfbudget/custom_rules.hpp"
+#include "perfbudget/evaluate.hpp"
+
+#include <array>
+#include <string>
+
+namespace perfbudget {
+
+namespace custom {
+
+namespace {
+
+constexpr std::array<std::string_view, slot_count> slot_names = {
+    "budget",   "spent",       "exec_rate", "exec_score", "indicator_score", "total",
+    "grade",    "fund_source", "budget_kind", "category", "year",            "indicators.count",
+    "indicators.min_ratio",    "over_completed.count",    "cut",             "rectify",
+    "priority", "recover",     "accountability"};
+
+constexpr std::array<expr::Type, slot_count> slot_types = {
+    expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,
+    expr::Type::number,  expr::Type::text,    expr::Type::text,    expr::Type::text,    expr::Type::text,
+    expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,
+    expr::Type::boolean, expr::Type::boolean, expr::Type::boolean, expr::Type::boolean};
+
+constexpr std::array<std::string_view, target_count> target_names = {"cut",     "rectify",        "priority",
+                                                                     "recover", "accountability", "adjust"};
+constexpr std::array<std::string_view, target_count> target_names_zh = {"下年核减比例", "限期整改", "优先安排",
+                                                                        "收回结余",     "问责",     "总分调整"};
+
+constexpr std::uint32_t bit(Slot s) { return std::uint32_t{1} << static_cast<unsigned>(s); }
+
+} // namespace
+
+std::string_view slot_name(Slot s) { return slot_names[static_cast<std::size_t>(s)]; }
+
+const expr::Schema& schema() {
+    static const expr::Schema s = [] {
+        expr::Schema sc;
+        for (std::size_t i = 0; i < slot_count; ++i) sc.add(std::string(slot_names[i]), slot_types[i]);
+        return sc;
+    }();
+    return s;
+}
+
+std::string_view target_name(Target t) { return target_names[static_cast<std::size_t>(t)]; }
+std::string_view target_name_zh(Target t) { return target_names_zh[static_cast<std::size_t>(t)]; }
+expr::Type target_type(Target t) {
+    return t == Target::cut || t == Target::adjust ? expr::Type::number : expr::Type::boolean;
+}
+std::uint32_t target_writes(Target t) {
+    switch (t) {
+    case Target::cut: return bit(Slot::cut);
+    case Target::rectify: return bit(Slot::rectify);
+    case Target::priority: return bit(Slot::priority);
+    case Target::recover: return bit(Slot::recover);
+    case Target::accountability: return bit(Slot::accountability);
+    case Target::adjust:
+        return bit(Slot::total) | bit(Slot::grade) | bit(Slot::cut) | bit(Slot::rectify) | bit(Slot::priority) |
+               bit(Slot::recover);
+    }
+    return 0;
+}
+
+} // namespace custom
+
+namespace {
+
+using custom::Slot;
+using custom::Target;
+
+/// The state custom steps work on: the bindings their expressions read, plus the
+/// recover flag (the amount is computed once at the end).
+class Runner {
+public:
+    Runner(const Project& p, const RuleSet& rules, ProjectResult& out)
+        : p_(p), rules_(rules), out_(out), reads_(rules.custom.reads) {
+        // Only the slots some step reads are filled: making an exact number costs a gcd.
+        if (needs(Slot::budget)) set(Slot::budget, expr::Value::number(p.budget));
+        if (needs(Slot::spent)) set(Slot::spent, expr::Value::number(p.spent));
+        if (needs(Slot::exec_rate)) set(Slot::exec_rate, expr::Value::number(out.exec_rate));
+        if (needs(Slot::exec_score)) set(Slot::exec_score, expr::Value::number(out.exec_score));
+        if (needs(Slot::indicator_score)) set(Slot::indicator_score, expr::Value::number(out.indicator_score));
+        set(Slot::fund_source, expr::Value::text(to_string(p.fund_source)));
+        set(Slot::budget_kind, expr::Value::text(to_string(p.budget_kind)));
+        set(Slot::category, expr::Value::text(p.category));
+        if (needs(Slot::year)) set(Slot::year, expr::Value::integer(p.year.value_or(0)));
+        if (needs(Slot::indicators_count))
+            set(Slot::indicators_count, expr::Value::integer(static_cast<std::int64_t>(p.indicators.size())));
+        // Aggregates over the indicator results (evaluate() fills out.indicators).
+        if (needs(Slot::indicators_min_ratio)) {
+            Fraction min_ratio = Fraction::zero();
+            for (std::size_t i = 0; i < out.indicators.size(); ++i)
+                if (i == 0 || out.indicators[i].capped < min_ratio) min_ratio = out.indicators[i].capped;
+            set(Slot::indicators_min_ratio, expr::Value::number(min_ratio));
+        }
+        if (needs(Slot::over_completed_count)) {
+            std::int64_t over = 0;
+            const Fraction threshold = Fraction::of(rules.evaluation.over_completion.threshold);
+            for (const IndicatorResult& r : out.indicators)
+                if (r.ratio >= threshold) ++over;
+            set(Slot::over_completed_count, expr::Value::integer(over));
+        }
+        set(Slot::accountability, expr::Value::boolean(false));
+        out.total_before_custom = out.total;
+        national_cut_rate_ = out.cut_rate;
+        graded();
+    }
+
+    void run() {
+        const auto& steps = rules_.custom.steps;
+        for (std::size_t s = 0; s < steps.size(); ++s) {
+            const custom::Step& step = steps[s];
+            if (step.kind == custom::Step::Kind::rule) {
+                if (!check(step.rule.when, step.rule.where).as_bool()) continue;
+                fire(s, custom::Fired::no_row);
+                for (const custom::Output& o : step.rule.then) apply(o, s);
+                continue;
+            }
+            const custom::Table& t = step.table;
+            for (std::size_t r = 0; r < t.rows.size(); ++r) {
+                const custom::Row& row = t.rows[r];
+                if (!matches(t, row)) continue;
+                fire(s, r);
+                for (const custom::Output& o : row.outputs) apply(o, s);
+                if (t.hit == custom::HitPolicy::first) break;
+            }
+        }
+        if (out_.cut_rate != national_cut_rate_) out_.cut = p_.budget.times(out_.cut_rate); // else finish_project's stands
+        out_.recover = recover_ && p_.budget > p_.spent ? p_.budget - p_.spent : Money{};
+    }
+
+private:
+    void set(Slot s, const expr::Value& v) { slots_[static_cast<std::size_t>(s)] = v; }
+    bool needs(Slot s) const { return (reads_ >> static_cast<unsigned>(s) & 1U) != 0; }
+    const expr::Value& get(Slot s) const { return slots_[static_cast<std::size_t>(s)]; }
+
+    /// After grading or re-grading: the grade, the total, and every national result
+    /// no custom step has set yet.
+    void graded() {
+        const auto& app = rules_.application;
+        const std::size_t g = out_.grade;
+        auto free = [&](Target t) { return out_.set_by[static_cast<std::size_t>(t)] == 0; };
+        if (free(Target::rectify)) out_.rectify = app.rectify.grades.contains(g);
+        if (free(Target::priority)) out_.priority = app.priority.grades.contains(g);
+        if (free(Target::cut)) out_.cut_rate = g < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[g] : Decimal{};
+        if (free(Target::recover))
+            recover_ = app.recover.grades.contains(g) && app.recover.fund_sources[static_cast<std::size_t>(p_.fund_source)];
+        if (needs(Slot::total)) set(Slot::total, expr::Value::number(out_.total));
+        set(Slot::grade, expr::Value::text(rules_.grades.bands[g].id));
+        if (needs(Slot::cut)) set(Slot::cut, expr::Value::number(out_.cut_rate));
+        set(Slot::rectify, expr::Value::boolean(out_.rectify));
+        set(Slot::priority, expr::Value::boolean(out_.priority));
+        set(Slot::recover, expr::Value::boolean(recover_));
+    }
+
+    [[noreturn]] void fail(const RuleRef& where, const std::string& en, const std::string& zh) const {
+        throw Error(SourceLocation{}, "project " + p_.id + ": custom rule at " + rules_.cite(where) + ": " + en,
+                    "项目 " + p_.id + "：自定义规则（" + rules_.cite(where) + "）：" + zh);
+    }
+
+    expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const {
+        try {
+            return expr::evaluate(e, slots_);
+        } catch (const Error& err) {
+            const Diagnostic& d = err.diagnostics().front();
+            fail(where, d.en, d.zh);
+        } catch (const ArithmeticError& err) {
+            fail(where, err.what(), "数值超出可精确计算的范围");
+        }
+    }
+
+    bool matches(const custom::Table& t, const custom::Row& row) const {
+        for (std::size_t c = 0; c < row.inputs.size(); ++c) {
+            const custom::Cell& cell = row.inputs[c];
+            switch (cell.kind) {
+            case custom::Cell::Kind::any: break;
+            case custom::Cell::Kind::literal: {
+                const expr::Value& v = get(t.inputs[c]);
+                if (v.type() == expr::Type::text ? v.as_text() != cell.text : !(v == cell.literal)) return false;
+                break;
+            }
+            case custom::Cell::Kind::condition:
+                if (!check(cell.condition, cell.where).as_bool()) return false;
+                break;
+            }
+        }
+        return true;
+    }
+
+    void fire(std::size_t step, std::size_t row) {
+        if (out_.fired_count < custom::max_fired)
+            out_.fired[out_.fired_count] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
+        if (out_.fired_count < UINT16_MAX) ++out_.fired_count;
+    }
+
+    void apply(const custom::Output& o, std::size_t step) {
+        const expr::Value v = check(o.value, o.where);
+        const auto mark = [&] { out_.set_by[static_cast<std::size_t>(o.target)] = static_cast<std::uint16_t>(step + 1); };
+        switch (o.target) {
+        case Target::cut: {
+            const Fraction& f = v.as_number();
+            if (f < Fraction::zero() || f > Fraction::one())
+                fail(o.where, "the cut must be a share from 0% to 100%, not " + v.to_string(),
+                     "核减比例应在 0% 至 100% 之间，实际为 " + v.to_string());
+            Decimal rate;
+            try {
+                rate = v.to_decimal();
+            } catch (const ArithmeticError&) {
+                fail(o.where, "the cut " + v.to_string() + " has more than 6 decimals; round() it",
+                     "核减比例 " + v.to_string() + " 超过 6 位小数，请用 round()");
+            }
+            out_.cut_rate = rate;
+            mark();
+            if (needs(Slot::cut)) set(Slot::cut, expr::Value::number(rate));
+            break;
+        }
+        case Target::rectify:
+            out_.rectify = v.as_bool();
+            mark();
+            set(Slot::rectify, v);
+            break;
+        case Target::priority:
+            out_.priority = v.as_bool();
+            mark();
+            set(Slot::priority, v);
+            break;
+        case Target::recover:
+            recover_ = v.as_bool();
+            mark();
+            set(Slot::recover, v);
+            break;
+        case Target::accountability:
+            out_.accountability = v.as_bool();
+            mark();
+            set(Slot::accountability, v);
+            break;
+        case Target::adjust: {
+            // Points, rounded like a score; the total stays within [0, 100]; then re-grade.
+            const auto& rd = rules_.evaluation.rounding;
+            Decimal amount;
+            try {
+                amount = v.as_number().rounded(rd.digits, rd.mode);
+            } catch (const ArithmeticError& err) {
+                fail(o.where, err.what(), "数值超出可精确计算的范围");
+            }
+            const Decimal before = out_.total;
+            Decimal after = before + amount;
+            if (after < Decimal{}) after = Decimal{};
+            if (after > Decimal::whole(100)) after = Decimal::whole(100);
+            out_.adjustment += after - before;
+            out_.total = after;
+            out_.grade = rules_.grades.grade_of(after);
+            graded();
+            break;
+        }
+        }
+    }
+
+    const Project& p_;
+    const RuleSet& rules_;
+    ProjectResult& out_;
+    std::uint32_t reads_;
+    Decimal national_cut_rate_; // the rate finish_project() applied to out.cut
+    bool recover_ = false;
+    /// The bindings. Reused per thread: initialising 19 exact numbers per project
+    /// cost more than the steps themselves; every slot a step reads is set above
+    /// for this project, and slots no step reads are never looked at.
+    std::array<expr::Value, custom::slot_count>& slots_ = bindings();
+    static std::array<expr::Value, custom::slot_count>& bindings() {
+        thread_local std::array<expr::Value, custom::slot_count> b{};
+        return b;
+    }
+};
+
+} // namespace
+
+void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& out) {
+    out.accountability = false;
+    out.adjustment = Decimal{};
+    out.fired_count = 0;
+    out.set_by = {};
+    Runner runner(project, rules, out);
+    runner.run();
+}
+
+} // namespace perfbudget

@@ -1,0 +1,421 @@
+// src/testing.cpp — YAML test cases for rule files (testing.hpp, docs/testing.md).
+//
+// The test file is read by the strict rule-file machinery (rule_tree.hpp) and
+// checked as a whole before any case runs: unknown keys, expected values not
+// written the way the output writes them, a case with neither or both of expect
+// and expect_error are errors of the test file (file:line:column). Each case's
+// projects are then read (yaml_data.hpp) and evaluated; problems with them are
+// the case's errors, which expect_error may match.
+#include "perfbudget/testing.hpp"
+
+#include "perfbudget/evaluate.hpp"
+#include "perfbudget/load.hpp"
+#include "rule_tree.hpp"
+#include "yaml_data.hpp"
+
+#include <filesystem>
+#include <new>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace perfbudget {
+namespace {
+
+using namespace detail::rules_yaml;
+namespace fs = std::filesystem;
+
+/// The result fields a case may expect, and how each is written.
+enum class Form { rate, score, money, flag, grade };
+struct ExpectField {
+    std::string_view name;
+    Form form;
+};
+constexpr ExpectField expect_fields[] = {
+    {"exec_rate", Form::rate},   {"exec_score", Form::score}, {"indicator_score", Form::score},
+    {"total", Form::score},      {"grade", Form::grade},      {"rectify", Form::flag},
+    {"priority", Form::flag},    {"cut", Form::money},        {"recover", Form::money},
+    {"accountability", Form::flag},
+};
+
+/// One expected value, checked for form when the file is read.
+struct Expected {
+    std::string field; // "total", "indicators[2]"
+    Form form;
+    std::size_t index = 0; // indicators[index]
+    bool indicator = false;
+    std::string text;
+    Pos pos;
+};
+struct ExpectedProject {
+    std::string id;
+    Pos pos;
+    std::vector<Expected> values;
+    std::optional<std::size_t> indicator_count; // length of `indicators:` when given
+    Pos indicators_pos;
+};
+struct Case {
+    std::string name;
+    Pos pos;
+    const Node* projects = nullptr;
+    std::string projects_path;
+    Pos projects_pos;
+    std::vector<ExpectedProject> expect;
+    std::optional<std::string> expect_error;
+};
+
+/// "-12.34" with exactly `places` decimals (places 0: no point).
+bool has_places(std::string_view s, int places) {
+    if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+    const std::size_t dot = s.find('.');
+    const std::string_view whole = s.substr(0, dot);
+    if (whole.empty() || whole.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    if (places == 0) return dot == std::string_view::npos;
+    if (dot == std::string_view::npos) return false;
+    const std::string_view frac = s.substr(dot + 1);
+    return frac.size() == static_cast<std::size_t>(places) && frac.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::string example(int places) {
+    std::string s = "65";
+    if (places > 0) s += "." + std::string(static_cast<std::size_t>(places), '0');
+    return s;
+}
+
+class TestFileReader {
+public:
+    TestFileReader(Ctx& ctx, const RuleSet* rules) : ctx_(ctx), rules_(rules) {}
+
+    int places(Form form) const {
+        switch (form) {
+        case Form::rate: return 4;
+        case Form::money: return 2;
+        case Form::score: return rules_ ? rules_->evaluation.rounding.digits : 2;
+        default: return 0;
+        }
+    }
+
+    /// A value in the given form, or nothing (reported).
+    std::optional<std::string> read_value(const Field& f, Form form) {
+        if (!f.value) return std::nullopt;
+        if (form == Form::rate && f.value->kind == Node::Kind::null) return std::string(); // not applicable: blank
+        switch (form) {
+        case Form::flag:
+            if (auto b = read_bool(ctx_, f)) return std::string(*b ? "true" : "false");
+            return std::nullopt;
+        case Form::grade:
+            return read_text(ctx_, f);
+        default: {
+            const int n = places(form);
+            const std::string want_en = "a number written with exactly " + std::to_string(n) + " decimals, such as " + example(n);
+            const std::string want_zh = "恰好 " + std::to_string(n) + " 位小数的数字，如 " + example(n);
+            const std::string* s = scalar_text(ctx_, f, want_en, want_zh);
+            if (!s) return std::nullopt;
+            if (has_places(*s, n)) return *s;
+            ctx_.error(f.pos(), f.name() + " must be " + want_en + " (as the output writes it); found " + quote(*s),
+                       f.name_zh() + " 应为" + want_zh + "（与输出写法相同）；实际为 " + quote(*s));
+            return std::nullopt;
+        }
+        }
+    }
+
+    ExpectedProject project(const Node& key, const Node& value, const std::string& path) {
+        ExpectedProject e;
+        e.id = key.text;
+        e.pos = key.pos;
+        std::vector<std::string_view> known;
+        for (const ExpectField& ef : expect_fields) known.push_back(ef.name);
+        known.push_back("indicators");
+        MapView m(ctx_, Field{&key, &value, child_path(path, key.text)}, known);
+        if (!m.ok()) return e;
+        for (const ExpectField& ef : expect_fields) {
+            const Field f = m.find(ef.name);
+            if (!f.value) continue;
+            if (auto v = read_value(f, ef.form)) e.values.push_back(Expected{std::string(ef.name), ef.form, 0, false, *v, f.pos()});
+        }
+        const Field inds = m.find("indicators");
+        if (inds.value && expect_kind(ctx_, inds, Node::Kind::list)) {
+            e.indicator_count = inds.value->size();
+            e.indicators_pos = inds.pos();
+            for (std::size_t i = 0; i < inds.value->size(); ++i) {
+                const std::string field = "indicators[" + std::to_string(i) + "]";
+                const Field f{inds.key, &inds.value->children[i], child_path(m.field().path, field)};
+                if (auto v = read_value(f, Form::score)) e.values.push_back(Expected{field, Form::score, i, true, *v, f.pos()});
+            }
+        }
+        if (value.size() == 0)
+            ctx_.error(key.pos, "no expected value for project " + quote(e.id) + " in " + quote(path),
+                       quote(path) + " 中项目 " + quote(e.id) + " 没有期望值");
+        return e;
+    }
+
+    std::optional<Case> read_case(const Field& item) {
+        MapView m(ctx_, item, {"name", "projects", "expect", "expect_error"});
+        if (!m.ok()) return std::nullopt;
+        Case c;
+        c.pos = item.pos();
+        if (auto n = read_text(ctx_, m.get("name"))) c.name = *n;
+        const Field projects = m.get("projects");
+        c.projects = projects.value;
+        c.projects_path = projects.path;
+        c.projects_pos = projects.pos();
+        const Field expect = m.find("expect"), error = m.find("expect_error");
+        if (!expect.key && !error.key)
+            ctx_.error(item.pos(), "case " + quote(c.name) + " needs `expect:` (the results) or `expect_error:` (part of the error message)",
+                       "用例 " + quote(c.name) + " 需要 `expect:`（期望结果）或 `expect_error:`（错误信息的一部分）");
+        if (expect.key && error.key)
+            ctx_.error(error.rule_pos(), "a case has either `expect:` or `expect_error:`, not both",
+                       "一个用例只能有 `expect:` 或 `expect_error:` 之一");
+        if (error.key) c.expect_error = read_text(ctx_, error);
+        if (expect.key && expect_kind(ctx_, expect, Node::Kind::map))
+            for (std::size_t i = 0; i < expect.value->size(); ++i)
+                c.expect.push_back(project(expect.value->key(i), expect.value->value(i), expect.path));
+        return c;
+    }
+
+private:
+    Ctx& ctx_;
+    const RuleSet* rules_;
+};
+
+// --- running -------------------------------------------------------------------
+
+std::string got_text(const Expected& e, const ProjectResult& r, const RuleSet& rules) {
+    const int digits = rules.evaluation.rounding.digits;
+    if (e.indicator) return r.indicators[e.index].score.to_string(digits);
+    if (e.field == "exec_rate") return r.exec_applicable ? r.exec_rate.to_string(4) : std::string();
+    if (e.field == "exec_score") return r.exec_score.to_string(digits);
+    if (e.field == "indicator_score") return r.indicator_score.to_string(digits);
+    if (e.field == "total") return r.total.to_string(digits);
+    if (e.field == "rectify") return r.rectify ? "true" : "false";
+    if (e.field == "priority") return r.priority ? "true" : "false";
+    if (e.field == "accountability") return r.accountability ? "true" : "false";
+    if (e.field == "cut") return r.cut.to_string();
+    if (e.field == "recover") return r.recover.to_string();
+    return {};
+}
+
+bool matches(const Expected& e, const std::string& got, const ProjectResult& r, const RuleSet& rules) {
+    if (e.form != Form::grade) return e.text == got;
+    const GradeBand& band = rules.grades.bands[r.grade];
+    return e.text == band.id || e.text == band.zh || e.text == band.en;
+}
+
+bool contains(const std::vector<Diagnostic>& errors, const std::string& part) {
+    for (const Diagnostic& d : errors)
+        if (d.en.find(part) != std::string::npos || d.zh.find(part) != std::string::npos) return true;
+    return false;
+}
+
+Diagnostic diagnostic(SourceLocation where, std::string en, std::string zh) {
+    Diagnostic d;
+    d.where = std::move(where);
+    d.en = std::move(en);
+    d.zh = std::move(zh);
+    return d;
+}
+
+TestCaseResult run_case(const Case& c, const RuleSet& rules, Sources& sources) {
+    TestCaseResult out;
+    out.name = c.name;
+    out.where = sources.where(c.pos);
+    if (c.expect_error) out.expected_error = *c.expect_error;
+
+    Problems problems(sources);
+    Ctx ctx{problems, sources};
+    std::vector<Project> projects = read_project_list(ctx, Field{nullptr, c.projects, c.projects_path});
+    if (!problems.empty()) out.errors = problems.take();
+
+    std::vector<ProjectResult> results(projects.size());
+    if (out.errors.empty()) {
+        const std::string& file = sources.names[0];
+        for (std::size_t i = 0; i < projects.size(); ++i) {
+            try {
+                evaluate(projects[i], rules, results[i], InputNames{file, file});
+            } catch (const Error& e) {
+                out.errors.insert(out.errors.end(), e.diagnostics().begin(), e.diagnostics().end());
+            } catch (const std::bad_alloc&) {
+                throw;
+            } catch (const std::exception& e) {
+                out.errors.push_back(diagnostic(sources.where(c.pos), std::string("project ") + projects[i].id + ": " + e.what(),
+                                                std::string("项目 ") + projects[i].id + "：" + e.what()));
+            }
+        }
+    }
+
+    if (c.expect_error) {
+        out.error_missing = out.errors.empty();
+        out.passed = !out.errors.empty() && contains(out.errors, *c.expect_error);
+        if (out.passed) out.errors.clear();
+        return out;
+    }
+    if (!out.errors.empty()) return out; // unexpected errors: the case fails with them
+
+    for (const ExpectedProject& ep : c.expect) {
+        std::size_t k = 0;
+        while (k < projects.size() && projects[k].id != ep.id) ++k;
+        const SourceLocation at = sources.where(ep.pos);
+        if (k == projects.size()) {
+            out.mismatches.push_back(TestMismatch{ep.id, "project_id", ep.id, "(no such project in this case)", at});
+            continue;
+        }
+        const ProjectResult& r = results[k];
+        if (ep.indicator_count && *ep.indicator_count != r.indicators.size()) {
+            out.mismatches.push_back(TestMismatch{ep.id, "indicators", std::to_string(*ep.indicator_count) + " scores",
+                                                  std::to_string(r.indicators.size()) + " indicators",
+                                                  sources.where(ep.indicators_pos)});
+            continue;
+        }
+        for (const Expected& e : ep.values) {
+            std::string got = got_text(e, r, rules);
+            if (matches(e, got, r, rules)) continue;
+            if (e.form == Form::grade) {
+                const GradeBand& band = rules.grades.bands[r.grade];
+                got = band.id + " (" + band.zh + ")";
+            }
+            if (e.form == Form::rate && got.empty()) got = "~ (not applicable)";
+            out.mismatches.push_back(
+                TestMismatch{ep.id, e.field, e.text.empty() ? "~ (not applicable)" : e.text, got, sources.where(e.pos)});
+        }
+    }
+    out.passed = out.mismatches.empty();
+    return out;
+}
+
+const RuleSet& rules_of(Ctx& ctx, const Field& f, const fs::path& dir, std::optional<RuleSet>& storage) {
+    static const RuleSet none;
+    const auto text = read_text(ctx, f);
+    if (!text) return none;
+    if (*text == "national") return national_rules();
+    const fs::path path = fs::path(*text).is_absolute() ? fs::path(*text) : dir / *text;
+    try {
+        storage = load_rules_file(path.lexically_normal().string());
+        return *storage;
+    } catch (const Error& e) {
+        ctx.error(f.pos(), "the rules " + quote(*text) + " cannot be loaded: " +
+                               (e.diagnostics().empty() ? std::string() : e.diagnostics().front().to_string(Lang::en)),
+                  "无法读取规则 " + quote(*text) + "：" +
+                      (e.diagnostics().empty() ? std::string() : e.diagnostics().front().to_string(Lang::zh)));
+        for (std::size_t i = 1; i < e.diagnostics().size(); ++i) {
+            const Diagnostic& d = e.diagnostics()[i];
+            ctx.problems.add_at(d.where, d.en, d.zh);
+        }
+        return none;
+    }
+}
+
+TestReport run_checked(std::string_view text, const std::string& file_name) {
+    Sources sources;
+    sources.names.push_back(file_name);
+    sources.texts.resize(1);
+    Problems problems(sources);
+    const LoadLimits limits;
+    const char* empty_en = "the test file is empty; expected a map with rules and cases";
+    const char* empty_zh = "测试文件为空；应为包含 rules 和 cases 的映射";
+    if (text.substr(0, utf8_bom.size()) == utf8_bom) text.remove_prefix(utf8_bom.size());
+    sources.texts[0] = text;
+    if (text.size() > limits.max_bytes) {
+        problems.add_file("the test file is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes",
+                          "测试文件超过 " + std::to_string(limits.max_bytes) + " 字节的上限");
+        problems.raise();
+    }
+    if (!check_encoding(text, 0, problems)) problems.raise();
+    if (blank(text)) {
+        problems.add_file(empty_en, empty_zh);
+        problems.raise();
+    }
+    std::optional<Node> root = parse_tree(text, 0, limits, problems, empty_en, empty_zh);
+    if (!root) problems.raise(empty_en, empty_zh);
+
+    Ctx ctx{problems, sources};
+    MapView top(ctx, Field{nullptr, &*root, ""}, {"rules", "cases"});
+    if (!top.ok()) problems.raise();
+    std::optional<RuleSet> loaded;
+    const fs::path dir = fs::path(file_name).parent_path();
+    const std::size_t before = problems.size();
+    const RuleSet& rules = rules_of(ctx, top.get("rules"), dir, loaded);
+    const bool rules_ok = problems.size() == before && !rules.grades.bands.empty();
+
+    TestFileReader reader(ctx, rules_ok ? &rules : nullptr);
+    std::vector<Case> cases;
+    const Field list = top.get("cases");
+    if (expect_kind(ctx, list, Node::Kind::list)) {
+        if (list.value->size() == 0)
+            ctx.error(list.pos(), "`cases` is empty; a test file needs at least one case", "`cases` 为空；测试文件至少需要一个用例");
+        for (std::size_t i = 0; i < list.value->size(); ++i)
+            if (auto c = reader.read_case(Field{nullptr, &list.value->children[i], "cases[" + std::to_string(i) + "]"}))
+                cases.push_back(std::move(*c));
+    }
+    if (!problems.empty()) problems.raise();
+
+    TestReport report;
+    report.file = file_name;
+    report.rules = rules.name;
+    for (const Case& c : cases) report.cases.push_back(run_case(c, rules, sources));
+    return report;
+}
+
+template <class F>
+TestReport guarded(const std::string& file_name, F&& run) {
+    try {
+        return run();
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw Error(SourceLocation{file_name}, "out of memory while running the test file", "运行测试文件时内存不足");
+    } catch (const std::exception& e) {
+        throw Error(SourceLocation{file_name}, std::string("internal error while running the test file: ") + e.what(),
+                    std::string("运行测试文件时发生内部错误：") + e.what());
+    }
+}
+
+} // namespace
+
+std::string TestCaseResult::diff(Lang lang) const {
+    if (passed) return {};
+    const bool zh = lang == Lang::zh;
+    std::string s = "FAIL " + where.to_string() + ": " + name + "\n";
+    for (const TestMismatch& m : mismatches)
+        s += "  " + m.project + " " + m.field + (zh ? "：期望 " : ": expected ") + m.expected + (zh ? "，实际 " : ", got ") +
+             m.got + "  (" + m.where.to_string() + ")\n";
+    if (!expected_error.empty()) {
+        if (error_missing)
+            s += zh ? "  期望出现包含 “" + expected_error + "” 的错误，但没有错误\n"
+                    : "  expected an error containing \"" + expected_error + "\", but there was none\n";
+        else
+            s += zh ? "  期望出现包含 “" + expected_error + "” 的错误，实际错误为：\n"
+                    : "  expected an error containing \"" + expected_error + "\", got:\n";
+    } else if (!errors.empty()) {
+        s += zh ? "  意外的错误：\n" : "  unexpected error:\n";
+    }
+    for (const Diagnostic& d : errors) s += "    " + d.to_string(lang) + "\n";
+    return s;
+}
+
+std::size_t TestReport::passed() const {
+    std::size_t n = 0;
+    for (const TestCaseResult& c : cases) n += c.passed ? 1 : 0;
+    return n;
+}
+
+std::size_t TestReport::failed() const { return cases.size() - passed(); }
+
+std::string TestReport::diff(Lang lang) const {
+    std::string s;
+    for (const TestCaseResult& c : cases) s += c.diff(lang);
+    return s;
+}
+
+TestReport run_test_text(std::string_view yaml, const std::string& file_name) {
+    return guarded(file_name, [&] { return run_checked(yaml, file_name); });
+}
+
+TestReport run_test_file(const std::string& path) {
+    return guarded(path, [&] {
+        FileText read = read_limited_file(path, LoadLimits{}.max_bytes, "test file", "测试文件");
+        if (!read.en.empty()) throw Error(SourceLocation{path}, read.en, read.zh);
+        return run_checked(read.text, path);
+    });
+}
+
+} // namespace perfbudget

@@ -1,0 +1,617 @@
+// Custom rules and decision tables (custom_rules.hpp, src/load_custom.cpp): loading,
+// checks with file:line:column, evaluation after grading, explanations. Every
+// expected value is computed by hand in the comment beside it.
+#include "perfbudget/batch.hpp"
+#include "perfbudget/evaluate.hpp"
+#include "perfbudget/explain.hpp"
+#include "perfbudget/load.hpp"
+
+#include "../src/load_custom.hpp" // internal: the `custom:` section compiler, tested directly as well
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+using namespace perfbudget;
+namespace ry = perfbudget::detail::rules_yaml;
+
+namespace {
+
+Decimal dec(const char* s) {
+    Decimal d;
+    REQUIRE(parse_decimal(s, d).ok());
+    return d;
+}
+Money yuan(const char* s) {
+    Money m;
+    REQUIRE(parse_money(s, m).ok());
+    return m;
+}
+
+Indicator ind(Level1 l1, Level2 l2, const char* target, const char* actual, const char* weight) {
+    Indicator i;
+    i.level1 = l1;
+    i.level2 = l2;
+    i.direction = Direction::ge;
+    i.target = dec(target);
+    i.actual = dec(actual);
+    i.weight = dec(weight);
+    i.name = "indicator";
+    return i;
+}
+
+/// Budget 1,000,000.00, spent 800,000.00: exec_rate 0.8, exec_score 8.00.
+/// Output (50 points) target 100, actual `output`: 50 × output/100.
+/// Benefit 30/30 (met), satisfaction 10/10 (actual `sat` of target 90, at least 90).
+/// So total = 8 + output/2 + 40: output 90 → 93 (优), 70 → 83 (良), 40 → 68 (中), 0 → 48 (差).
+Project project(const char* output, const char* sat = "90", FundSource source = FundSource::local) {
+    Project p;
+    p.id = "P";
+    p.budget = yuan("1000000.00");
+    p.spent = yuan("800000.00");
+    p.fund_source = source;
+    p.indicators = {ind(Level1::output, Level2::quantity, "100", output, "50"),
+                    ind(Level1::benefit, Level2::social, "1", "1", "30"),
+                    ind(Level1::satisfaction, Level2::satisfaction, "90", sat, "10")};
+    return p;
+}
+
+/// The national rules plus a `custom:` section compiled from `yaml` (cited as county.yaml).
+/// Throws Error with every problem, like load_rules_text.
+RuleSet with_custom(const std::string& yaml) {
+    RuleSet rules = national_rules(); // files[0] is rules/national.yaml; the custom section is file 1
+    rules.files.push_back("county.yaml");
+    const auto file = static_cast<std::uint16_t>(rules.files.size() - 1);
+    ry::Sources sources;
+    sources.names = rules.files;
+    sources.texts.assign(rules.files.size(), std::string_view());
+    sources.texts[0] = national_rules_text();
+    sources.texts[file] = yaml;
+    ry::Problems problems(sources);
+    auto tree = ry::parse_tree(yaml, file, LoadLimits{}, problems);
+    if (!tree) problems.raise();
+    ry::Ctx ctx{problems, sources};
+    const ry::MapView m(ctx, ry::Field{nullptr, &*tree, ""}, {"custom"});
+    ry::compile_custom(ctx, m.get("custom"), &rules.grades, rules.custom);
+    if (!problems.empty()) problems.raise();
+    return rules;
+}
+
+/// The first problem's "file:line:column: message" for rules that must fail.
+std::string load_error(const std::string& yaml) {
+    try {
+        with_custom(yaml);
+    } catch (const Error& e) {
+        return e.diagnostics().front().where.to_string() + ": " + e.diagnostics().front().en;
+    }
+    return "no error";
+}
+
+std::string grade_id(const RuleSet& rules, const ProjectResult& r) { return rules.grades.bands[r.grade].id; }
+
+bool has_line(const std::vector<ExplanationLine>& lines, const std::string& rule, const std::string& source,
+              const std::string& text_part) {
+    for (const auto& l : lines)
+        if (l.rule == rule && l.source == source && l.text.find(text_part) != std::string::npos) return true;
+    return false;
+}
+
+const std::string first_hit_yaml = R"(custom:
+  - table: cut_by_grade
+    hit: first
+    inputs: [grade, fund_source]
+    outputs: [cut, priority]
+    rows:
+      - [excellent, "-", 0%, true]
+      - [fair, local, 30%, false]
+      - [中, "-", 20%, "-"]
+      - ["-", "-", "-", false]
+)";
+
+} // namespace
+
+TEST_CASE("custom: first-hit table overrides cut and priority for matching rows only") {
+    const RuleSet rules = with_custom(first_hit_yaml);
+    REQUIRE(rules.custom.steps.size() == 1);
+
+    // 68 (中), local: row 2 → cut 30% of 1,000,000.00 = 300,000.00, priority false;
+    // rectify and recover stay national (中: rectify, recover 1,000,000 − 800,000 = 200,000.00).
+    ProjectResult r = evaluate(project("40"), rules);
+    CHECK(r.total == dec("68"));
+    CHECK(grade_id(rules, r) == "fair");
+    CHECK(r.cut_rate == dec("0.3"));
+    CHECK(r.cut == yuan("300000.00"));
+    CHECK_FALSE(r.priority);
+    CHECK(r.rectify);
+    CHECK(r.recover == yuan("200000.00"));
+    REQUIRE(r.fired_count == 1);
+    CHECK(r.fired[0].step == 0);
+    CHECK(r.fired[0].row == 1);
+
+    // 68 (中), transfer: row 3 (中 is the fair grade's label) → cut 20% = 200,000.00;
+    // priority `-` keeps national (false); transfers are exempt from recovery.
+    r = evaluate(project("40", "90", FundSource::transfer), rules);
+    CHECK(r.cut == yuan("200000.00"));
+    CHECK(r.fired[0].row == 2);
+    CHECK(r.set_by[static_cast<std::size_t>(custom::Target::priority)] == 0);
+    CHECK(r.recover == Money{});
+
+    // 83 (良): row 4 → priority false (national: true), cut `-` keeps national 0.
+    r = evaluate(project("70"), rules);
+    CHECK(grade_id(rules, r) == "good");
+    CHECK_FALSE(r.priority);
+    CHECK(r.cut == Money{});
+    CHECK(r.fired[0].row == 3);
+
+    // 93 (优): row 1 → cut 0, priority true.
+    r = evaluate(project("90"), rules);
+    CHECK(grade_id(rules, r) == "excellent");
+    CHECK(r.priority);
+    CHECK(r.fired[0].row == 0);
+
+    // 48 (差): row 4 as well: cut stays national 100% = 1,000,000.00.
+    r = evaluate(project("0"), rules);
+    CHECK(grade_id(rules, r) == "poor");
+    CHECK(r.cut == yuan("1000000.00"));
+    CHECK_FALSE(r.priority);
+}
+
+TEST_CASE("custom: collect table applies every matching row; adjustments add up and re-grade") {
+    const RuleSet rules = with_custom(R"(custom:
+  - table: deductions
+    en: execution and over-completion deductions
+    zh: 执行率与超额完成扣分
+    hit: collect
+    inputs: [exec_rate, over_completed.count]
+    outputs: [adjust]
+    rows:
+      - ["< 90%", "-", -2]
+      - ["< 85%", "-", -3]
+      - ["< 50%", "-", -10]
+      - ["-", ">= 1", -1]
+)");
+    // 83 (良), exec_rate 0.8, satisfaction 110/90 = 1.222… ≥ 120% (capped to 1, still 10 points):
+    // rows 1, 2 and 4 fire: 83 − 2 − 3 − 1 = 77 → 中: rectify, cut 10% = 100,000.00,
+    // recover 200,000.00 (local), priority no.
+    ProjectResult r = evaluate(project("70", "110"), rules);
+    CHECK(r.total_before_custom == dec("83"));
+    CHECK(r.adjustment == dec("-6"));
+    CHECK(r.total == dec("77"));
+    CHECK(grade_id(rules, r) == "fair");
+    CHECK(r.rectify);
+    CHECK_FALSE(r.priority);
+    CHECK(r.cut == yuan("100000.00"));
+    CHECK(r.recover == yuan("200000.00"));
+    REQUIRE(r.fired_count == 3);
+    CHECK(r.fired[0].row == 0);
+    CHECK(r.fired[1].row == 1);
+    CHECK(r.fired[2].row == 3);
+
+    // Satisfaction 90/90 = 1: only rows 1 and 2: 93 − 5 = 88 → 良 (priority, no cut).
+    r = evaluate(project("90"), rules);
+    CHECK(r.total == dec("88"));
+    CHECK(grade_id(rules, r) == "good");
+    CHECK(r.priority);
+    CHECK(r.cut == Money{});
+
+    const auto lines = explain(project("90"), r, rules, Lang::en);
+    CHECK(has_line(lines, "custom", "county.yaml:1", "custom rules adjust the total: 93.00 − 5.00 = 88.00 (kept within 0 to 100), re-graded"));
+    CHECK(has_line(lines, "custom.deductions", "county.yaml:9",
+                   "table deductions (execution and over-completion deductions), row 1: exec_rate < 90% → adjust = -2"));
+    CHECK(has_line(lines, "evaluation.rounding", "rules/national.yaml:" + std::to_string(rules.evaluation.rounding.where.line),
+                   "= 93.00"));
+}
+
+TEST_CASE("custom: a rule adjusting the total re-grades; later steps see the new grade") {
+    const RuleSet rules = with_custom(R"(custom:
+  - rule: over_target
+    zh: 完成值高于指标值较多，每个指标扣 2 分
+    en: each far over-completed indicator deducts 2 points
+    when: over_completed.count >= 1
+    then:
+      adjust: -2 * over_completed.count
+  - table: cut_after
+    hit: first
+    inputs: [grade]
+    outputs: [cut]
+    rows:
+      - [fair, 25%]
+)");
+    // 93 with satisfaction 110/90 ≥ 120%: 93 − 2 = 91 → still 优; the table does not fire.
+    ProjectResult r = evaluate(project("90", "110"), rules);
+    CHECK(r.total == dec("91"));
+    CHECK(grade_id(rules, r) == "excellent");
+    CHECK(r.fired_count == 1);
+    // 81 (output 66: 8 + 33 + 40) − 2 = 79 → 中; table row 1: cut 25% = 250,000.00; rectify (national 中).
+    r = evaluate(project("66", "110"), rules);
+    CHECK(r.total == dec("79"));
+    CHECK(grade_id(rules, r) == "fair");
+    CHECK(r.cut == yuan("250000.00"));
+    CHECK(r.rectify);
+    CHECK(r.fired_count == 2);
+
+    const auto zh = explain(project("66", "110"), r, rules, Lang::zh);
+    CHECK(has_line(zh, "custom.over_target", "county.yaml:2", "完成值高于指标值较多，每个指标扣 2 分：条件 over_completed.count >= 1 成立，总分调整 = -2 * over_completed.count"));
+    CHECK(has_line(zh, "results.cut", "county.yaml:8", "（由自定义决策表 cut_after 设定）"));
+    CHECK(has_line(zh, "grades", "rules/national.yaml:" + std::to_string(rules.grades.bands[2].where.line), "79.00"));
+}
+
+TEST_CASE("custom: flags (recover, accountability, rectify) and the reason in both languages") {
+    const RuleSet rules = with_custom(R"(custom:
+  - rule: low_exec
+    zh: 执行率低于90%的本级项目收回结余并问责
+    en: local projects executing below 90% have their balance recovered and are held accountable
+    when: exec_rate < 90% and fund_source == "local"
+    then: {recover: true, accountability: true, rectify: budget - spent > 100000}
+)");
+    // 93 (优): nationally no recovery; exec_rate 0.8 < 90%, local → recover 200,000.00,
+    // accountability, rectify because 1,000,000 − 800,000 = 200,000 > 100,000.
+    const Project p = project("90");
+    ProjectResult r = evaluate(p, rules);
+    CHECK(grade_id(rules, r) == "excellent");
+    CHECK(r.recover == yuan("200000.00"));
+    CHECK(r.accountability);
+    CHECK(r.rectify);
+    CHECK(r.priority);
+    const auto en = explain(p, r, rules, Lang::en);
+    CHECK(has_line(en, "custom.low_exec", "county.yaml:2",
+                   "local projects executing below 90% have their balance recovered and are held accountable: exec_rate < 90% "
+                   "and fund_source == \"local\" holds; recover = true, accountability = true"));
+    CHECK(has_line(en, "results.recover", "county.yaml:2", "200000.00 yuan (set by custom rule low_exec)"));
+    CHECK(has_line(en, "custom.accountability", "county.yaml:2", "accountability: yes"));
+    const auto zh = explain(p, r, rules, Lang::zh);
+    CHECK(has_line(zh, "custom.low_exec", "county.yaml:2", "执行率低于90%的本级项目收回结余并问责"));
+
+    // A transfer project: the rule does not fire; national results stand.
+    r = evaluate(project("90", "90", FundSource::transfer), rules);
+    CHECK(r.fired_count == 0);
+    CHECK_FALSE(r.accountability);
+    CHECK(r.recover == Money{});
+    CHECK_FALSE(r.rectify);
+}
+
+TEST_CASE("custom: unreachable and repeated first-hit rows are load errors with file:line:column") {
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [grade]
+    outputs: [cut]
+    rows:
+      - ["-", 10%]
+      - [poor, 100%]
+)") == "county.yaml:8:9: row 2 of first-hit table `t` can never be reached: the earlier row at line 7 matches every "
+       "project it matches (same or broader conditions)");
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [grade, exec_rate]
+    outputs: [cut]
+    rows:
+      - [poor, "< 50%", 100%]
+      - [good, "-", 0%]
+      - [差, "< 50%", 50%]
+)").rfind("county.yaml:9:9: row 3 of first-hit table `t` can never be reached: the earlier row at line 7", 0) == 0);
+    // The same rows in a collect table are fine (both apply).
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: collect
+    inputs: [grade]
+    outputs: [adjust]
+    rows:
+      - ["-", -1]
+      - [poor, -1]
+)") == "no error");
+}
+
+TEST_CASE("custom: a step reading a field a later step changes is a load error") {
+    CHECK(load_error(R"(custom:
+  - rule: good_warn
+    zh: 良
+    en: good
+    when: grade == "good"
+  - rule: deduct
+    zh: 扣分
+    en: deduct
+    when: exec_rate < 50%
+    then: {adjust: -5}
+)") == "county.yaml:6:5: `deduct` changes grade, which the earlier step "
+       "`good_warn` (line 2) reads: a step may only read what grading and earlier steps set; move `deduct` before "
+       "`good_warn`");
+    // A table reading grade before a rule that adjusts the total.
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [grade]
+    outputs: [priority]
+    rows:
+      - [good, false]
+  - rule: deduct
+    zh: 扣分
+    en: deduct
+    when: true
+    then: {adjust: -1}
+)").rfind("county.yaml:8:5: `deduct` changes grade, which the earlier step `t` (line 2) reads", 0) == 0);
+    // Reading what an earlier step wrote is the intended order.
+    CHECK(load_error(R"(custom:
+  - rule: deduct
+    zh: 扣分
+    en: deduct
+    when: exec_rate < 50%
+    then: {adjust: -5}
+  - rule: flag
+    zh: 问责
+    en: accountable
+    when: grade == "poor" and cut > 0
+    then: {accountability: true}
+)") == "no error");
+}
+
+TEST_CASE("custom: expression, field and cell errors carry file:line:column") {
+    // Unknown name, at the name's column (line 5, `when: ` is 10 characters).
+    CHECK(load_error(R"(custom:
+  - rule: r
+    zh: 规则
+    en: rule
+    when: exec_rat < 60%
+)") == "county.yaml:5:11: unknown name \"exec_rat\" — did you mean \"exec_rate\"?\n  exec_rat < 60%\n  ^");
+    CHECK(load_error(R"(custom:
+  - rule: r
+    zh: 规则
+    en: rule
+    when: exec_rate + 1
+)") == "county.yaml:5:11: type error: `custom[1].when` must be a condition (boolean), not a number");
+    CHECK(load_error(R"(custom:
+  - rule: r
+    zh: 规则
+    en: rule
+    when: true
+    then: {cutt: 10%}
+)") == "county.yaml:6:12: unknown output field `cutt` in `custom[1].then`; did you mean `cut`?");
+    CHECK(load_error(R"(custom:
+  - rule: r
+    zh: 规则
+    en: rule
+    when: true
+    then: {priority: 10%}
+)") == "county.yaml:6:22: type error: `custom[1].then.priority` (priority) must be a boolean, not a number");
+    // A condition cell: the error points into the cell.
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [exec_rate]
+    outputs: [cut]
+    rows:
+      - ["< 60%%", 10%]
+)") == "county.yaml:7:16: unexpected character \"%\"\n  exec_rate < 60%%\n                 ^");
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [grade]
+    outputs: [cut]
+    rows:
+      - [goood, 10%]
+)") == "county.yaml:7:10: unknown grade `goood` in `custom[1].rows[1]`; did you mean `good`?");
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [grade]
+    outputs: [cut]
+    rows:
+      - [good, 150%]
+)") == "county.yaml:7:16: `custom[1].rows[1]`: the cut must be a share from 0% to 100%, found 1.5");
+}
+
+TEST_CASE("custom: a failing expression at evaluation names the project and the rule") {
+    const RuleSet rules = with_custom(R"(custom:
+  - rule: r
+    zh: 规则
+    en: rule
+    when: true
+    then: {cut: exec_rate / 0}
+)");
+    try {
+        evaluate(project("90"), rules);
+        FAIL("no error");
+    } catch (const Error& e) {
+        const std::string msg = e.diagnostics().front().en;
+        CHECK(msg.find("project P: custom rule at county.yaml:6: division by zero") == 0);
+    }
+}
+
+TEST_CASE("custom: rules without custom steps, or whose steps never fire, give the national results exactly") {
+    const RuleSet& national = national_rules();
+    const RuleSet quiet = with_custom(R"(custom:
+  - rule: never
+    zh: 不会触发
+    en: never fires
+    when: category == "no such category"
+    then: {cut: 50%, accountability: true}
+)");
+    for (const char* output : {"90", "70", "40", "0"}) {
+        const Project p = project(output);
+        const ProjectResult a = evaluate(p, national);
+        const ProjectResult b = evaluate(p, quiet);
+        CHECK(a.total == b.total);
+        CHECK(a.grade == b.grade);
+        CHECK(a.rectify == b.rectify);
+        CHECK(a.priority == b.priority);
+        CHECK(a.cut == b.cut);
+        CHECK(a.recover == b.recover);
+        CHECK_FALSE(b.accountability);
+        CHECK(b.fired_count == 0);
+        CHECK(a.fired_count == 0);
+        CHECK(a.adjustment == Decimal{});
+        for (Lang lang : {Lang::zh, Lang::en}) {
+            const auto la = explain(p, a, national, lang);
+            const auto lb = explain(p, b, quiet, lang);
+            REQUIRE(la.size() == lb.size());
+            for (std::size_t i = 0; i < la.size(); ++i) {
+                CHECK(la[i].rule == lb[i].rule);
+                CHECK(la[i].text == lb[i].text);
+            }
+        }
+    }
+    CHECK(national.custom.empty());
+}
+
+TEST_CASE("custom: built in C++ without a rule file") {
+    RuleSet rules = national_rules();
+    custom::Rule rule;
+    rule.id = "big";
+    rule.zh = "大额项目问责";
+    rule.en = "large projects are held accountable";
+    rule.when = expr::compile("budget >= 1000000 and total < 95", custom::schema(), SourceLocation{"code.yaml", 1, 1});
+    rule.then.push_back({custom::Target::accountability, expr::compile("true", custom::schema(), {}), {}});
+    custom::Step step;
+    step.kind = custom::Step::Kind::rule;
+    step.rule = std::move(rule);
+    rules.custom.steps.push_back(std::move(step));
+    const ProjectResult r = evaluate(project("90"), rules); // budget 1,000,000, total 93
+    CHECK(r.accountability);
+    CHECK(r.fired_count == 1);
+    CHECK(custom::schema().size() == custom::slot_count);
+    CHECK(*custom::schema().find("indicators.min_ratio") == static_cast<std::size_t>(custom::Slot::indicators_min_ratio));
+}
+
+TEST_CASE("custom: category, year and indicator aggregates; a rule without `then` only records its reason") {
+    const RuleSet rules = with_custom(R"(custom:
+  - rule: weak_indicator
+    zh: 有指标完成率低于50%
+    en: an indicator is below 50% complete
+    when: indicators.min_ratio < 50% and indicators.count == 3
+  - table: by_category
+    hit: first
+    inputs: [category, year]
+    outputs: [accountability]
+    rows:
+      - ["in [\"roads\", \"bridges\"]", ">= 2023", true]
+      - [roads, "-", false]
+)");
+    REQUIRE(rules.custom.steps.size() == 2);
+    // The loader keeps only the slots steps read: indicators.min_ratio, indicators.count, category, year.
+    CHECK(rules.custom.reads == ((1U << static_cast<unsigned>(custom::Slot::indicators_min_ratio)) |
+                                 (1U << static_cast<unsigned>(custom::Slot::indicators_count)) |
+                                 (1U << static_cast<unsigned>(custom::Slot::category)) |
+                                 (1U << static_cast<unsigned>(custom::Slot::year))));
+    Project p = project("40"); // output 40/100 = 0.4 < 50%
+    p.category = "roads";
+    p.year = 2024;
+    ProjectResult r = evaluate(p, rules);
+    REQUIRE(r.fired_count == 2);
+    CHECK(r.fired[0].step == 0);
+    CHECK(r.fired[1].step == 1);
+    CHECK(r.fired[1].row == 0);
+    CHECK(r.accountability);
+    // National results unchanged (68, 中): rectify, cut 10%, recover 200,000.00.
+    CHECK(r.rectify);
+    CHECK(r.cut == yuan("100000.00"));
+    const auto en = explain(p, r, rules, Lang::en);
+    CHECK(has_line(en, "custom.weak_indicator", "county.yaml:2",
+                   "an indicator is below 50% complete: indicators.min_ratio < 50% and indicators.count == 3 holds"));
+    CHECK(has_line(en, "custom.by_category", "county.yaml:11", "row 1: category in [\"roads\", \"bridges\"] and year >= 2023 → accountability = true"));
+
+    p.year.reset(); // year 0: row 2 (category literal) → false
+    p.indicators[0].actual = dec("60");
+    r = evaluate(p, rules);
+    REQUIRE(r.fired_count == 1);
+    CHECK(r.fired[0].row == 1);
+    CHECK_FALSE(r.accountability);
+}
+
+TEST_CASE("custom: a rule can clear the national recovery, and the explanation says so") {
+    const RuleSet rules = with_custom(R"(custom:
+  - rule: keep_balance
+    zh: 中等级项目不收回结余
+    en: fair projects keep their balance
+    when: grade == "fair"
+    then: {recover: false}
+)");
+    const Project p = project("40"); // 68, 中: nationally 200,000.00 recovered
+    const ProjectResult r = evaluate(p, rules);
+    CHECK(r.recover == Money{});
+    CHECK(has_line(explain(p, r, rules, Lang::en), "results.recover", "county.yaml:2",
+                   "no recovery: 0.00 yuan (set by custom rule keep_balance)"));
+    CHECK(has_line(explain(p, r, rules, Lang::zh), "results.recover", "county.yaml:2",
+                   "不收回结余，收回 0.00 元（由自定义规则 keep_balance 设定）"));
+}
+
+TEST_CASE("custom: the batch command applies custom rules (in memory) to every project") {
+    // W1 of examples/data: 85.32, 良, local, category 教育, budget 1,000,000.00 → cut 5% = 50,000.00.
+    const RuleSet rules = with_custom(R"(custom:
+  - rule: education_cut
+    zh: 教育类良等级项目核减5%
+    en: good education projects are cut by 5%
+    when: category == "教育" and grade == "good"
+    then: {cut: 5%}
+)");
+    const std::string dir = std::string(PERFBUDGET_SOURCE_DIR) + "/examples/data";
+    EvaluateOptions opt;
+    opt.projects = dir + "/projects.csv";
+    opt.indicators = dir + "/indicators.csv";
+    opt.out = (std::filesystem::temp_directory_path() / ("perfbudget-test-custom-" + std::to_string(::getpid()) + ".csv")).string();
+    evaluate_files(opt, rules);
+    std::ifstream in(opt.out);
+    std::string line, w1;
+    while (std::getline(in, line))
+        if (line.rfind("W1,", 0) == 0) w1 = line;
+    std::filesystem::remove(opt.out);
+    CHECK(w1 == "W1,县教育局,1000000.00,812345.67,0.8123,8.12,77.20,85.32,good,良,0,1,50000.00,0.00");
+}
+
+TEST_CASE("custom: a profile's custom section is loaded from YAML and applied") {
+    // base national; the W1-like project below: exec 8 (800 of 1000), output 50 × 0.4 = 20,
+    // benefit 30, satisfaction 10 → total 68.00, fair. National: cut 10% = 100.00, recover 200.00.
+    // The table cuts fair local projects by 30% instead; the rule flags accountability
+    // because exec_rate 0.8 < 90%.
+    const RuleSet rules = load_rules_text(R"(base: national
+profile: county
+custom:
+  - table: cut_by_grade
+    hit: first
+    inputs: [grade, fund_source]
+    outputs: [cut]
+    rows:
+      - [fair, local, 30%]
+      - ["-", "-", "-"]
+  - rule: slow
+    zh: 执行率低于90%
+    en: execution below 90%
+    when: exec_rate < 90%
+    then: {accountability: true}
+)", "county.yaml");
+    Project p;
+    p.id = "P";
+    REQUIRE(parse_money("1000.00", p.budget).ok());
+    REQUIRE(parse_money("800.00", p.spent).ok());
+    auto add = [&](Level1 l1, Level2 l2, const char* t, const char* a, const char* w) {
+        Indicator i;
+        i.level1 = l1;
+        i.level2 = l2;
+        i.name = "i";
+        Decimal dt, da, dw;
+        REQUIRE(parse_decimal(t, dt).ok());
+        REQUIRE(parse_decimal(a, da).ok());
+        REQUIRE(parse_decimal(w, dw).ok());
+        i.target = dt;
+        i.actual = da;
+        i.weight = dw;
+        p.indicators.push_back(i);
+    };
+    add(Level1::output, Level2::quantity, "100", "40", "50");
+    add(Level1::benefit, Level2::social, "1", "1", "30");
+    add(Level1::satisfaction, Level2::satisfaction, "90%", "90%", "10");
+    const ProjectResult r = evaluate(p, rules);
+    CHECK(r.total.to_string(2) == "68.00");
+    CHECK(rules.grades.bands[r.grade].id == "fair");
+    CHECK(r.cut.to_string() == "300.00");
+    CHECK(r.recover.to_string() == "200.00");
+    CHECK(r.accountability);
+    bool cites = false;
+    for (const auto& line : explain(p, r, rules, Lang::en))
+        if (line.source.rfind("county.yaml:", 0) == 0) cites = true;
+    CHECK(cites);
+}
