@@ -620,27 +620,10 @@ RuleSet load_checked(std::string_view yaml, const std::string& file_name, const 
     return rules;
 }
 
-/// Anything but perfbudget::Error becomes one, so callers handle a single type.
-template <class F>
-RuleSet guarded(const std::string& file_name, F&& load) {
-    try {
-        return load();
-    } catch (const Error&) {
-        throw;
-    } catch (const std::bad_alloc&) {
-        throw Error(SourceLocation{file_name}, "out of memory while loading the rule file", "读取规则文件时内存不足");
-    } catch (const std::exception& e) {
-        throw Error(SourceLocation{file_name}, std::string("internal error while loading rules: ") + e.what(),
-                    std::string("读取规则时发生内部错误：") + e.what());
-    } catch (...) {
-        throw Error(SourceLocation{file_name}, "internal error while loading rules", "读取规则时发生内部错误");
-    }
-}
-
 } // namespace
 
 RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, const LoadLimits& limits) {
-    return guarded(file_name, [&] {
+    return guarded(file_name, "loading the rule file", "读取规则文件", [&] {
         std::optional<fs::path> dir;
         if (!limits.base_dir.empty()) dir = fs::path(limits.base_dir);
         return load_checked(yaml, file_name, limits, std::move(dir), std::string());
@@ -648,7 +631,7 @@ RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, con
 }
 
 RuleSet load_rules_file(const std::string& path, const LoadLimits& limits) {
-    return guarded(path, [&] {
+    return guarded(path, "loading the rule file", "读取规则文件", [&] {
         FileText read = read_rule_file(path, limits.max_bytes);
         if (!read.en.empty()) throw Error(SourceLocation{path}, read.en, read.zh);
         std::error_code ec;

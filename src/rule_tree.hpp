@@ -327,4 +327,23 @@ std::optional<std::string> read_identifier(Ctx& ctx, const Field& f);
 /// A list of exactly two numbers, lower first: `range: [80%, 100%]`.
 std::optional<std::pair<Decimal, Decimal>> read_range(Ctx& ctx, const Field& f, const NumberRule& rule);
 
+/// Runs `work` and turns any exception other than perfbudget::Error into one
+/// naming `file`: the YAML readers promise to throw nothing else. `doing_en` /
+/// `doing_zh` complete "internal error while …" ("loading the rule file", "读取规则文件").
+template <class F>
+auto guarded(const std::string& file, std::string_view doing_en, std::string_view doing_zh, F&& work) -> decltype(work()) {
+    const std::string en(doing_en), zh(doing_zh);
+    try {
+        return work();
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw Error(SourceLocation{file}, "out of memory while " + en, zh + "时内存不足");
+    } catch (const std::exception& e) {
+        throw Error(SourceLocation{file}, "internal error while " + en + ": " + e.what(), zh + "时发生内部错误：" + e.what());
+    } catch (...) {
+        throw Error(SourceLocation{file}, "internal error while " + en, zh + "时发生内部错误");
+    }
+}
+
 } // namespace perfbudget::detail::rules_yaml

@@ -355,20 +355,6 @@ TestReport run_checked(std::string_view text, const std::string& file_name) {
     return report;
 }
 
-template <class F>
-TestReport guarded(const std::string& file_name, F&& run) {
-    try {
-        return run();
-    } catch (const Error&) {
-        throw;
-    } catch (const std::bad_alloc&) {
-        throw Error(SourceLocation{file_name}, "out of memory while running the test file", "运行测试文件时内存不足");
-    } catch (const std::exception& e) {
-        throw Error(SourceLocation{file_name}, std::string("internal error while running the test file: ") + e.what(),
-                    std::string("运行测试文件时发生内部错误：") + e.what());
-    }
-}
-
 } // namespace
 
 std::string TestCaseResult::diff(Lang lang) const {
@@ -407,11 +393,11 @@ std::string TestReport::diff(Lang lang) const {
 }
 
 TestReport run_test_text(std::string_view yaml, const std::string& file_name) {
-    return guarded(file_name, [&] { return run_checked(yaml, file_name); });
+    return guarded(file_name, "running the test file", "运行测试文件", [&] { return run_checked(yaml, file_name); });
 }
 
 TestReport run_test_file(const std::string& path) {
-    return guarded(path, [&] {
+    return guarded(path, "running the test file", "运行测试文件", [&] {
         FileText read = read_limited_file(path, LoadLimits{}.max_bytes, "test file", "测试文件");
         if (!read.en.empty()) throw Error(SourceLocation{path}, read.en, read.zh);
         return run_checked(read.text, path);

@@ -135,28 +135,14 @@ std::vector<Project> read_checked(std::string_view text, const std::string& file
     return projects;
 }
 
-template <class F>
-std::vector<Project> guarded(const std::string& file_name, F&& read) {
-    try {
-        return read();
-    } catch (const Error&) {
-        throw;
-    } catch (const std::bad_alloc&) {
-        throw Error(SourceLocation{file_name}, "out of memory while reading the file", "读取文件时内存不足");
-    } catch (const std::exception& e) {
-        throw Error(SourceLocation{file_name}, std::string("internal error while reading the file: ") + e.what(),
-                    std::string("读取文件时发生内部错误：") + e.what());
-    }
-}
-
 } // namespace
 
 std::vector<Project> read_projects_yaml_text(std::string_view yaml, const std::string& file_name) {
-    return guarded(file_name, [&] { return read_checked(yaml, file_name, LoadLimits{}); });
+    return guarded(file_name, "reading the file", "读取文件", [&] { return read_checked(yaml, file_name, LoadLimits{}); });
 }
 
 std::vector<Project> read_projects_yaml(const std::string& path) {
-    return guarded(path, [&] {
+    return guarded(path, "reading the file", "读取文件", [&] {
         const LoadLimits limits;
         FileText read = read_limited_file(path, limits.max_bytes, "file", "文件");
         if (!read.en.empty()) throw Error(SourceLocation{path}, read.en, read.zh);

@@ -1,6 +1,7 @@
 // Custom rules and decision tables (custom_rules.hpp, src/load_custom.cpp): loading,
 // checks with file:line:column, evaluation after grading, explanations. Every
 // expected value is computed by hand in the comment beside it.
+#include "support.hpp"
 #include "perfbudget/batch.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
@@ -17,20 +18,11 @@
 #include <unistd.h>
 
 using namespace perfbudget;
+using perfbudget::test::dec;
+using perfbudget::test::yuan;
 namespace ry = perfbudget::detail::rules_yaml;
 
 namespace {
-
-Decimal dec(const char* s) {
-    Decimal d;
-    REQUIRE(parse_decimal(s, d).ok());
-    return d;
-}
-Money yuan(const char* s) {
-    Money m;
-    REQUIRE(parse_money(s, m).ok());
-    return m;
-}
 
 Indicator ind(Level1 l1, Level2 l2, const char* target, const char* actual, const char* weight) {
     Indicator i;

@@ -1,24 +1,12 @@
 // Exact numbers: parsing, rounding, overflow. Expected values are worked by hand.
+#include "support.hpp"
 #include "perfbudget/decimal.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace perfbudget;
-
-namespace {
-Decimal dec(const char* s) {
-    Decimal d;
-    const NumberError e = parse_decimal(s, d);
-    REQUIRE_MESSAGE(e.ok(), s);
-    return d;
-}
-Money yuan(const char* s) {
-    Money m;
-    const NumberError e = parse_money(s, m);
-    REQUIRE_MESSAGE(e.ok(), s);
-    return m;
-}
-} // namespace
+using perfbudget::test::dec;
+using perfbudget::test::yuan;
 
 TEST_CASE("decimal: parsing plain decimals and percentages") {
     CHECK(dec("1234567.89").units() == 1234567890000);

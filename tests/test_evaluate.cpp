@@ -1,5 +1,6 @@
 // The evaluate stage with the national rules (SPEC §4, §8). Every expected value
 // is computed by hand in the comment beside it.
+#include "support.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/load.hpp"
@@ -7,19 +8,10 @@
 #include <doctest/doctest.h>
 
 using namespace perfbudget;
+using perfbudget::test::dec;
+using perfbudget::test::yuan;
 
 namespace {
-
-Decimal dec(const char* s) {
-    Decimal d;
-    REQUIRE(parse_decimal(s, d).ok());
-    return d;
-}
-Money yuan(const char* s) {
-    Money m;
-    REQUIRE(parse_money(s, m).ok());
-    return m;
-}
 
 Indicator ind(Level1 l1, Level2 l2, Direction dir, Measure target, Measure actual, const char* weight,
               std::string name = "indicator") {

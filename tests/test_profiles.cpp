@@ -1,6 +1,7 @@
 // Profiles: `base:` inheritance (merge, citations, chains, errors) and the county
 // profiles in rules/ (SPEC §10). Every expected value is computed by hand in the
 // comment beside it.
+#include "support.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/load.hpp"
 
@@ -18,22 +19,14 @@
 #include <unistd.h>
 
 using namespace perfbudget;
+using perfbudget::test::dec;
+using perfbudget::test::yuan;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kRules = std::string(PERFBUDGET_SOURCE_DIR) + "/rules/";
 
-Decimal dec(const char* s) {
-    Decimal d;
-    REQUIRE(parse_decimal(s, d).ok());
-    return d;
-}
-Money yuan(const char* s) {
-    Money m;
-    REQUIRE(parse_money(s, m).ok());
-    return m;
-}
 
 /// The 1-based line of the only line of `text` that contains `needle`.
 std::uint32_t line_of(std::string_view text, std::string_view needle) {
