@@ -226,7 +226,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
 
     // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
     OutputFile out(opt.out);
-    write_csv_header(out.buffer(), false);
+    write_csv_header(out.buffer(), false, rules);
     ProjectResult result;
     for (const Slot& s : slots) {
         if (s.bad) continue;
@@ -291,7 +291,7 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
         }
         out.write("]\n");
     } else {
-        write_csv_header(out.buffer(), opt.explain);
+        write_csv_header(out.buffer(), opt.explain, rules);
         for (std::size_t i = 0; i < projects.size(); ++i) {
             const Project& p = projects[i];
             std::vector<ExplanationLine> lines;

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -64,6 +65,21 @@ std::string joined(const std::vector<ExplanationLine>& lines) {
     return s;
 }
 
+/// Ids of the custom rules and tables that fired, in order, each once: "cut_by_grade;slow".
+std::string fired_ids(const ProjectResult& r, const RuleSet& rules) {
+    std::string s;
+    std::uint16_t last = UINT16_MAX;
+    const std::size_t n = std::min<std::size_t>(r.fired_count, custom::max_fired);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint16_t step = r.fired[i].step;
+        if (step == last || step >= rules.custom.steps.size()) continue;
+        if (!s.empty()) s += ';';
+        s += rules.custom.steps[step].id();
+        last = step;
+    }
+    return s;
+}
+
 std::string str(Decimal d, int digits) {
     std::string s;
     append_decimal(s, d, digits);
@@ -72,9 +88,10 @@ std::string str(Decimal d, int digits) {
 
 } // namespace
 
-void write_csv_header(std::string& out, bool with_explanation) {
+void write_csv_header(std::string& out, bool with_explanation, const RuleSet& rules) {
     out += "project_id,department,budget,spent,exec_rate,exec_score,indicator_score,total,grade,grade_label,rectify,"
            "priority,cut,recover";
+    if (!rules.custom.empty()) out += ",accountability,reasons";
     if (with_explanation) out += ",explanation";
     out += '\n';
 }
@@ -108,6 +125,10 @@ void write_csv_row(std::string& out, std::string_view project_id, std::string_vi
     append_money(out, r.cut);
     out += ',';
     append_money(out, r.recover);
+    if (!rules.custom.empty()) {
+        out += r.accountability ? ",1," : ",0,";
+        append_field(out, fired_ids(r, rules));
+    }
     if (explanation) {
         out += ',';
         append_field(out, joined(*explanation));
@@ -137,6 +158,10 @@ void write_json_project(std::string& out, const Project& p, const ProjectResult&
     j["priority"] = r.priority;
     j["cut"] = r.cut.to_string();
     j["recover"] = r.recover.to_string();
+    if (!rules.custom.empty()) {
+        j["accountability"] = r.accountability;
+        j["reasons"] = fired_ids(r, rules);
+    }
     ordered_json inds = ordered_json::array();
     for (std::size_t i = 0; i < p.indicators.size() && i < r.indicators.size(); ++i) {
         const Indicator& ind = p.indicators[i];

@@ -547,11 +547,19 @@ TEST_CASE("custom: the batch command applies custom rules (in memory) to every p
     opt.out = (std::filesystem::temp_directory_path() / ("perfbudget-test-custom-" + std::to_string(::getpid()) + ".csv")).string();
     evaluate_files(opt, rules);
     std::ifstream in(opt.out);
-    std::string line, w1;
-    while (std::getline(in, line))
+    std::string line, header, w1, jy02;
+    std::getline(in, header);
+    while (std::getline(in, line)) {
         if (line.rfind("W1,", 0) == 0) w1 = line;
+        if (line.rfind("JY-02,", 0) == 0) jy02 = line;
+    }
     std::filesystem::remove(opt.out);
-    CHECK(w1 == "W1,县教育局,1000000.00,812345.67,0.8123,8.12,77.20,85.32,good,良,0,1,50000.00,0.00");
+    // Rules with custom steps add the accountability and reasons columns.
+    CHECK(header.find(",recover,accountability,reasons") != std::string::npos);
+    CHECK(w1 == "W1,县教育局,1000000.00,812345.67,0.8123,8.12,77.20,85.32,good,良,0,1,50000.00,0.00,0,education_cut");
+    // JY-02 is 优 (excellent): the rule does not fire, no reason.
+    CHECK(jy02.size() > 4);
+    CHECK(jy02.substr(jy02.size() - 3) == ",0,");
 }
 
 TEST_CASE("custom: a profile's custom section is loaded from YAML and applied") {

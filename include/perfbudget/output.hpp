@@ -2,7 +2,8 @@
 //
 // CSV columns (header names exact): project_id, department, budget, spent,
 // exec_rate, exec_score, indicator_score, total, grade, grade_label, rectify,
-// priority, cut, recover, and `explanation` with --explain. Rates have 4
+// priority, cut, recover, then `accountability` and `reasons` when the rules
+// have custom steps, and `explanation` with --explain. Rates have 4
 // decimals, money and scores 2, every rounding half-up; flags are 0/1.
 // JSON writes exact numbers as strings ("85.32") so no consumer reads them as
 // binary floating point; each project carries its indicators and explanation.
@@ -23,8 +24,10 @@ namespace perfbudget {
 
 enum class OutputFormat : std::uint8_t { csv, json };
 
-/// Appends the CSV header line.
-void write_csv_header(std::string& out, bool with_explanation);
+/// Appends the CSV header line. Rules with a `custom:` section add the columns
+/// `accountability` (0/1) and `reasons` (ids of the custom rules and tables that
+/// fired, `;`-separated); the national columns stay as they are.
+void write_csv_header(std::string& out, bool with_explanation, const RuleSet& rules);
 
 /// Appends one CSV row for a project result. `explanation` may be null.
 void write_csv_row(std::string& out, std::string_view project_id, std::string_view department, const ProjectFunds& funds,
