@@ -432,27 +432,15 @@ constexpr std::size_t max_chain = 16;
 FileText read_rule_file(const std::string& path, std::size_t max_bytes) { return read_limited_file(path, max_bytes); }
 
 /// Steps 1 and 2 for one file of the chain, whose name is sources.names[file].
-/// `text` must outlive the load (Sources keeps a view of it for columns).
 std::optional<Node> read_tree(std::string_view text, std::uint16_t file, const LoadLimits& limits, Sources& sources,
                               Problems& problems) {
-    sources.texts.resize(file + 1u);
-    if (text.size() > limits.max_bytes) {
-        problems.add_file("the rule file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                              std::to_string(limits.max_bytes) + " (LoadLimits::max_bytes)",
-                          "规则文件有 " + std::to_string(text.size()) + " 字节，超过上限 " +
-                              std::to_string(limits.max_bytes) + "（LoadLimits::max_bytes）",
-                          file);
-        return std::nullopt;
-    }
-    if (text.substr(0, utf8_bom.size()) == utf8_bom) text.remove_prefix(utf8_bom.size());
-    sources.texts[file] = text;
-    if (!check_encoding(text, file, problems)) return std::nullopt;
-    if (blank(text)) {
-        problems.add_file("the rule file is empty; expected a map with profile, evaluation, grades, results",
-                          "规则文件为空；应为包含 profile、evaluation、grades、results 的映射", file);
-        return std::nullopt;
-    }
-    return parse_tree(text, file, limits, problems);
+    static constexpr DocumentKind rule_file{
+        "rule file", "规则文件",
+        "the rule file is empty; expected a map with profile, evaluation, grades, results",
+        "规则文件为空；应为包含 profile、evaluation、grades、results 的映射",
+        "the rule file has only comments; expected a map with profile, evaluation, grades, results",
+        "规则文件只有注释；应为包含 profile、evaluation、grades、results 的映射"};
+    return read_document(text, file, limits, sources, problems, rule_file);
 }
 
 /// Index of the top-level `base` key, or SIZE_MAX.

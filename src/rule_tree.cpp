@@ -659,4 +659,24 @@ FileText read_limited_file(const std::string& path, std::size_t max_bytes, std::
     return out;
 }
 
+std::optional<Node> read_document(std::string_view text, std::uint16_t file, const LoadLimits& limits, Sources& sources,
+                                  Problems& problems, const DocumentKind& kind) {
+    if (sources.texts.size() <= file) sources.texts.resize(file + 1u);
+    if (text.size() > limits.max_bytes) {
+        const std::string n = std::to_string(text.size()), max = std::to_string(limits.max_bytes);
+        problems.add_file("the " + std::string(kind.name_en) + " is " + n + " bytes, more than the limit of " + max +
+                              " (LoadLimits::max_bytes)",
+                          std::string(kind.name_zh) + "有 " + n + " 字节，超过上限 " + max + "（LoadLimits::max_bytes）", file);
+        return std::nullopt;
+    }
+    if (text.substr(0, utf8_bom.size()) == utf8_bom) text.remove_prefix(utf8_bom.size());
+    sources.texts[file] = text;
+    if (!check_encoding(text, file, problems)) return std::nullopt;
+    if (blank(text)) {
+        problems.add_file(std::string(kind.empty_en), std::string(kind.empty_zh), file);
+        return std::nullopt;
+    }
+    return parse_tree(text, file, limits, problems, kind.comments_en, kind.comments_zh);
+}
+
 } // namespace perfbudget::detail::rules_yaml

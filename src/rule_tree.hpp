@@ -215,6 +215,20 @@ std::optional<Node> parse_tree(
     std::string_view empty_en = "the rule file has only comments; expected a map with profile, evaluation, grades, results",
     std::string_view empty_zh = "规则文件只有注释；应为包含 profile、evaluation、grades、results 的映射");
 
+/// What a kind of YAML file is called and what it should hold, for messages.
+struct DocumentKind {
+    std::string_view name_en, name_zh;         // "rule file", "规则文件"
+    std::string_view empty_en, empty_zh;       // said when the file is blank
+    std::string_view comments_en, comments_zh; // said when it holds only comments
+};
+
+/// Everything before reading a document, for every YAML file perfbudget reads
+/// (rule files, YAML project data, test files): size limit, BOM, encoding, blank
+/// file, parsing. Records `text` as sources.texts[file] (it must outlive the
+/// load). Returns nothing when the document cannot be read (the problem is recorded).
+std::optional<Node> read_document(std::string_view text, std::uint16_t file, const LoadLimits& limits, Sources& sources,
+                                  Problems& problems, const DocumentKind& kind);
+
 // ===========================================================================
 // Reading the tree
 

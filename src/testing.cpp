@@ -310,22 +310,12 @@ TestReport run_checked(std::string_view text, const std::string& file_name) {
     sources.texts.resize(1);
     Problems problems(sources);
     const LoadLimits limits;
-    const char* empty_en = "the test file is empty; expected a map with rules and cases";
-    const char* empty_zh = "测试文件为空；应为包含 rules 和 cases 的映射";
-    if (text.substr(0, utf8_bom.size()) == utf8_bom) text.remove_prefix(utf8_bom.size());
-    sources.texts[0] = text;
-    if (text.size() > limits.max_bytes) {
-        problems.add_file("the test file is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes",
-                          "测试文件超过 " + std::to_string(limits.max_bytes) + " 字节的上限");
-        problems.raise();
-    }
-    if (!check_encoding(text, 0, problems)) problems.raise();
-    if (blank(text)) {
-        problems.add_file(empty_en, empty_zh);
-        problems.raise();
-    }
-    std::optional<Node> root = parse_tree(text, 0, limits, problems, empty_en, empty_zh);
-    if (!root) problems.raise(empty_en, empty_zh);
+    static constexpr DocumentKind test_file{
+        "test file", "测试文件",
+        "the test file is empty; expected a map with rules and cases", "测试文件为空；应为包含 rules 和 cases 的映射",
+        "the test file is empty; expected a map with rules and cases", "测试文件为空；应为包含 rules 和 cases 的映射"};
+    std::optional<Node> root = read_document(text, 0, limits, sources, problems, test_file);
+    if (!root) problems.raise(std::string(test_file.empty_en), std::string(test_file.empty_zh));
 
     Ctx ctx{problems, sources};
     MapView top(ctx, Field{nullptr, &*root, ""}, {"rules", "cases"});

@@ -111,24 +111,14 @@ std::vector<Project> read_checked(std::string_view text, const std::string& file
     sources.names.push_back(file_name);
     sources.texts.resize(1);
     Problems problems(sources);
-    if (text.size() > limits.max_bytes) {
-        problems.add_file("the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                              std::to_string(limits.max_bytes) + " (LoadLimits::max_bytes)",
-                          "文件有 " + std::to_string(text.size()) + " 字节，超过上限 " +
-                              std::to_string(limits.max_bytes) + "（LoadLimits::max_bytes）");
-        problems.raise();
-    }
-    if (text.substr(0, utf8_bom.size()) == utf8_bom) text.remove_prefix(utf8_bom.size());
-    sources.texts[0] = text;
-    const char* empty_en = "the file has no projects; expected a list of projects, each with its indicators";
-    const char* empty_zh = "文件中没有项目；应为项目列表，每个项目带其指标";
-    if (!check_encoding(text, 0, problems)) problems.raise(empty_en, empty_zh);
-    if (blank(text)) {
-        problems.add_file(empty_en, empty_zh);
-        problems.raise();
-    }
-    std::optional<Node> root = parse_tree(text, 0, limits, problems, empty_en, empty_zh);
-    if (!root) problems.raise(empty_en, empty_zh);
+    static constexpr DocumentKind data_file{
+        "file", "文件",
+        "the file has no projects; expected a list of projects, each with its indicators",
+        "文件中没有项目；应为项目列表，每个项目带其指标",
+        "the file has no projects; expected a list of projects, each with its indicators",
+        "文件中没有项目；应为项目列表，每个项目带其指标"};
+    std::optional<Node> root = read_document(text, 0, limits, sources, problems, data_file);
+    if (!root) problems.raise(std::string(data_file.empty_en), std::string(data_file.empty_zh));
     Ctx ctx{problems, sources};
     std::vector<Project> projects = read_project_list(ctx, Field{nullptr, &*root, ""});
     if (!problems.empty()) problems.raise();
