@@ -429,7 +429,6 @@ constexpr std::string_view national_file_name = "rules/national.yaml";
 /// How many files one chain may hold (the profile, its base, its base's base…).
 constexpr std::size_t max_chain = 16;
 
-FileText read_rule_file(const std::string& path, std::size_t max_bytes) { return read_limited_file(path, max_bytes); }
 
 /// Steps 1 and 2 for one file of the chain, whose name is sources.names[file].
 std::optional<Node> read_tree(std::string_view text, std::uint16_t file, const LoadLimits& limits, Sources& sources,
@@ -566,7 +565,7 @@ bool resolve_chain(std::vector<Node>& layers, std::optional<fs::path> dir, std::
                           "找不到基础规则 " + q + "：文件 " + cited + " 不存在");
                 return false;
             }
-            FileText read = read_rule_file(cited, limits.max_bytes);
+            FileText read = read_limited_file(cited, limits.max_bytes);
             if (!read.en.empty()) {
                 ctx.error(field.pos(), "base profile " + q + " (" + cited + "): " + read.en,
                           "基础规则 " + q + "（" + cited + "）：" + read.zh);
@@ -620,7 +619,7 @@ RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, con
 
 RuleSet load_rules_file(const std::string& path, const LoadLimits& limits) {
     return guarded(path, "loading the rule file", "读取规则文件", [&] {
-        FileText read = read_rule_file(path, limits.max_bytes);
+        FileText read = read_limited_file(path, limits.max_bytes);
         if (!read.en.empty()) throw Error(SourceLocation{path}, read.en, read.zh);
         std::error_code ec;
         const fs::path canonical = fs::weakly_canonical(path, ec);
