@@ -429,7 +429,6 @@ constexpr std::string_view national_file_name = "rules/national.yaml";
 /// How many files one chain may hold (the profile, its base, its base's base…).
 constexpr std::size_t max_chain = 16;
 
-
 /// Steps 1 and 2 for one file of the chain, whose name is sources.names[file].
 std::optional<Node> read_tree(std::string_view text, std::uint16_t file, const LoadLimits& limits, Sources& sources,
                               Problems& problems) {
