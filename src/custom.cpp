@@ -14,15 +14,16 @@ namespace {
 
 constexpr std::array<std::string_view, slot_count> slot_names = {
     "budget",   "spent",       "exec_rate", "exec_score", "indicator_score", "total",
-    "grade",    "fund_source", "budget_kind", "category", "year",            "indicators.count",
-    "indicators.min_ratio",    "over_completed.count",    "cut",             "rectify",
+    "grade",    "fund_source", "budget_kind", "category", "year",            "rectification",
+    "indicators.count",        "indicators.min_ratio",    "over_completed.count", "completion", "cut", "rectify",
     "priority", "recover",     "accountability"};
 
-constexpr std::array<expr::Type, slot_count> slot_types = {
-    expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,
-    expr::Type::number,  expr::Type::text,    expr::Type::text,    expr::Type::text,    expr::Type::text,
-    expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,  expr::Type::number,
-    expr::Type::boolean, expr::Type::boolean, expr::Type::boolean, expr::Type::boolean};
+using expr::Type;
+constexpr std::array<Type, slot_count> slot_types = {
+    Type::number,  Type::number,  Type::number,  Type::number,  Type::number,  Type::number,  // budget … total
+    Type::text,    Type::text,    Type::text,    Type::text,    Type::number,  Type::text,    // grade … rectification
+    Type::number,  Type::number,  Type::number,  Type::number,  Type::number,                 // indicators.count … cut
+    Type::boolean, Type::boolean, Type::boolean, Type::boolean};                              // rectify … accountability
 
 constexpr std::array<std::string_view, target_count> target_names = {"cut",     "rectify",        "priority",
                                                                      "recover", "accountability", "adjust"};
@@ -86,6 +87,7 @@ public:
         set(Slot::budget_kind, expr::Value::text(to_string(p.budget_kind)));
         set(Slot::category, expr::Value::text(p.category));
         if (needs(Slot::year)) set(Slot::year, expr::Value::integer(p.year.value_or(0)));
+        set(Slot::rectification, expr::Value::text(to_string(p.rectification)));
         if (needs(Slot::indicators_count))
             set(Slot::indicators_count, expr::Value::integer(static_cast<std::int64_t>(p.indicators.size())));
         // Aggregates over the indicator results (evaluate() fills out.indicators).
@@ -102,6 +104,7 @@ public:
                 if (r.ratio >= threshold) ++over;
             set(Slot::over_completed_count, expr::Value::integer(over));
         }
+        if (needs(Slot::completion)) set(Slot::completion, expr::Value::number(completion(out)));
         set(Slot::accountability, expr::Value::boolean(false));
         out.total_before_custom = out.total;
         national_cut_rate_ = out.cut_rate;
@@ -153,6 +156,25 @@ private:
         set(Slot::rectify, expr::Value::boolean(out_.rectify));
         set(Slot::priority, expr::Value::boolean(out_.priority));
         set(Slot::recover, expr::Value::boolean(recover_));
+    }
+
+    /// 总体完成率: Σ(weight × rc) / Σ weight, exact; 0 without weighted indicators.
+    Fraction completion(const ProjectResult& out) const {
+        if (!(out.weight_total > Decimal{})) return Fraction::zero();
+        // Fractions are not normalised, so the sum is made in a rational of any size
+        // and reduced; the reduced value fits 128 bits for any real project.
+        detail::ExactSum sum;
+        for (const IndicatorResult& r : out.indicators) sum += detail::to_exact(r.exact_score());
+        sum /= detail::to_exact(Fraction::of(out.weight_total));
+        using boost::multiprecision::cpp_int;
+        const cpp_int& n = numerator(sum);
+        const cpp_int& d = denominator(sum);
+        const cpp_int limit = cpp_int(1) << 120;
+        if (abs(n) >= limit || d >= limit)
+            fail(rules_.custom.where, "completion cannot be represented exactly (its reduced fraction exceeds 120 bits)",
+                 "总体完成率（completion）的精确分数超出 120 位，无法精确计算");
+        return Fraction(Fraction::wide::from_native(n.convert_to<detail::int128_native>()),
+                        Fraction::wide::from_native(d.convert_to<detail::int128_native>()));
     }
 
     [[noreturn]] void fail(const RuleRef& where, const std::string& en, const std::string& zh) const {

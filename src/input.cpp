@@ -42,6 +42,7 @@ enum ProjectColumn : std::size_t {
     p_category,
     p_year,
     p_goal,
+    p_rectification,
     p_count
 };
 constexpr std::array<ColumnSpec, p_count> project_columns{{
@@ -55,6 +56,7 @@ constexpr std::array<ColumnSpec, p_count> project_columns{{
     {"category", {"项目类别", "项目类型"}, false},
     {"year", {"预算年度", "年度"}, false},
     {"goal", {"总体目标", "年度总体目标"}, false},
+    {"rectification", {"整改情况"}, false},
 }};
 
 enum IndicatorColumn : std::size_t {
@@ -457,6 +459,9 @@ void reset(Indicator& ind) {
         else row.bad(p_year, y, "a 4-digit year such as 2023", "应为四位数年份，如 2023");
     }
     text_cell(row, p_goal, out.goal);
+    out.rectification = enum_cell<Rectification, names::rectification, names::rectification_zh>(
+                            row, p_rectification, parse_rectification, std::optional(Rectification::none))
+                            .value_or(Rectification::none);
 }
 
 /// An indicators.csv row (or a YAML indicator's fields) into `project_id` and `out`

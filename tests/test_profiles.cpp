@@ -390,3 +390,38 @@ TEST_CASE("profile: rules/urumqi-county.yaml — all unspent local funds recover
     CHECK(f.recover == yuan("200.00"));
     CHECK(f.cut == yuan("100.00"));
 }
+
+namespace {
+/// The ids of the custom steps that fired for a project, `;`-separated.
+std::string fired_ids(const ProjectResult& p, const RuleSet& r) {
+    std::string s;
+    for (std::size_t i = 0; i < p.fired_count && i < custom::max_fired; ++i)
+        s += (s.empty() ? "" : ";") + r.custom.steps[p.fired[i].step].id();
+    return s;
+}
+} // namespace
+
+TEST_CASE("profile: rules/urumqi-county.yaml — commend, criticize and the 20-point deviation at year end") {
+    const RuleSet r = load_rules_file(kRules + "urumqi-county.yaml");
+    // exec_rate 0.8; completion = (50 × min(a/50, 1) + 30 + 10) / 90 = (a + 40) / 90.
+    // a = 14: completion 54/90 = 0.6, |0.8 − 0.6| = 0.20 exactly → not a deviation.
+    const ProjectResult at = evaluate(project("14"), r);
+    CHECK(at.total == dec("62"));
+    CHECK(fired_ids(at, r) == "");
+    // a = 13: completion 53/90 = 0.5888…, 0.2111… > 0.20 → deviation (total 61, 中)
+    const ProjectResult over = evaluate(project("13"), r);
+    CHECK(fired_ids(over, r) == "deviation");
+    CHECK(over.recover == yuan("200.00")); // the reasons change no amount
+    // a = 11: total 59 → 差, criticised; completion 51/90 → deviation too
+    const ProjectResult poor = evaluate(project("11"), r);
+    CHECK(r.grades.bands[poor.grade].id == "poor");
+    CHECK(fired_ids(poor, r) == "criticize;deviation");
+    CHECK(poor.cut == yuan("1000.00"));
+    // a = 42: total 90 → 优, commended; completion 82/90, 0.111… apart → no deviation
+    const ProjectResult good = evaluate(project("42"), r);
+    CHECK(fired_ids(good, r) == "commend");
+    CHECK_FALSE(good.accountability);
+    // over-completion does not raise completion: rc is capped at 1 (a = 100 → 90/90 = 1, |0.8 − 1| = 0.2)
+    const ProjectResult capped = evaluate(project("100"), r);
+    CHECK(fired_ids(capped, r) == "commend");
+}

@@ -50,16 +50,18 @@ enum class Slot : std::uint8_t {
     budget_kind,          // text: "general" | "gov_fund" | "state_capital" | "social_insurance"
     category,             // text: the project's category ("" when absent)
     year,                 // number: the budget year (0 when absent)
+    rectification,        // text: an earlier rectification request's outcome: "none" | "done" | "pending" | "refused"
     indicators_count,     // number: indicators.count
     indicators_min_ratio, // number: indicators.min_ratio, the least capped completion ratio rc
     over_completed_count, // number: over_completed.count, indicators with r ≥ evaluation.over_completion.threshold
+    completion,           // number: 总体完成率 Σ(weight × rc) / Σ weight, exact (0 without indicators)
     cut,                  // number: the next-year cut rate (share of the budget) so far
     rectify,              // boolean
     priority,             // boolean
     recover,              // boolean: whether the unspent balance is recovered (local-fund rule included)
     accountability,       // boolean: 问责
 };
-inline constexpr std::size_t slot_count = 19;
+inline constexpr std::size_t slot_count = 21;
 
 /// The expression name of a slot ("indicators.min_ratio").
 std::string_view slot_name(Slot s);

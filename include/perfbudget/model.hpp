@@ -23,6 +23,10 @@ using Date = boost::gregorian::date;
 enum class BudgetKind : std::uint8_t { general, gov_fund, state_capital, social_insurance };
 /// 本级 or 上级转移支付. Transfers are exempt from local recovery rules.
 enum class FundSource : std::uint8_t { local, transfer };
+/// What became of an earlier rectification request (整改情况): none was made, done
+/// (整改到位), still in progress (整改中), or refused (拒不整改). Result application
+/// reads it (e.g. refusal to rectify → accountability, seed 004).
+enum class Rectification : std::uint8_t { none, done, pending, refused };
 /// 一级指标.
 enum class Level1 : std::uint8_t { output, benefit, satisfaction };
 inline constexpr std::size_t level1_count = 3;
@@ -98,6 +102,7 @@ struct Project {
     FundSource fund_source = FundSource::local;
     std::string category;
     std::optional<int> year; // 预算年度
+    Rectification rectification = Rectification::none; // 整改情况 (of an earlier request)
     std::string goal;        // 总体目标
     std::vector<Indicator> indicators;
     std::uint32_t source_line = 0;
@@ -113,6 +118,8 @@ inline constexpr std::array<std::string_view, 4> budget_kind = {"general", "gov_
 inline constexpr std::array<std::string_view, 4> budget_kind_zh = {"一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算"};
 inline constexpr std::array<std::string_view, 2> fund_source = {"local", "transfer"};
 inline constexpr std::array<std::string_view, 2> fund_source_zh = {"本级", "上级转移支付"};
+inline constexpr std::array<std::string_view, 4> rectification = {"none", "done", "pending", "refused"};
+inline constexpr std::array<std::string_view, 4> rectification_zh = {"无", "整改到位", "整改中", "拒不整改"};
 inline constexpr std::array<std::string_view, 3> level1 = {"output", "benefit", "satisfaction"};
 inline constexpr std::array<std::string_view, 3> level1_zh = {"产出指标", "效益指标", "满意度指标"};
 inline constexpr std::array<std::string_view, 9> level2 = {"quantity", "quality",    "timeliness",  "cost",        "economic",
@@ -132,6 +139,7 @@ inline constexpr std::array<std::string_view, 3> likelihood_zh = {"确定能", "
 
 constexpr std::string_view to_string(BudgetKind v) { return names::budget_kind[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(FundSource v) { return names::fund_source[static_cast<std::size_t>(v)]; }
+constexpr std::string_view to_string(Rectification v) { return names::rectification[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(Level1 v) { return names::level1[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(Level2 v) { return names::level2[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(Direction v) { return names::direction[static_cast<std::size_t>(v)]; }
@@ -184,6 +192,12 @@ constexpr std::optional<FundSource> parse_fund_source(std::string_view s) {
     if (s == "上级专项转移支付" || s == "转移支付") return FundSource::transfer;
     auto i = detail::lookup(s, names::fund_source, names::fund_source_zh);
     return i ? std::optional(static_cast<FundSource>(*i)) : std::nullopt;
+}
+constexpr std::optional<Rectification> parse_rectification(std::string_view s) {
+    if (s == "已整改" || s == "已完成整改") return Rectification::done;
+    if (s == "未整改" || s == "拒绝整改") return Rectification::refused;
+    auto i = detail::lookup(s, names::rectification, names::rectification_zh);
+    return i ? std::optional(static_cast<Rectification>(*i)) : std::nullopt;
 }
 constexpr std::optional<Level1> parse_level1(std::string_view s) {
     if (s == "服务对象满意度指标" || s == "服务对象满意度") return Level1::satisfaction;
