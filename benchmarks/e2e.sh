@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of `perfbudget evaluate` on synthetic county data.
 #
-#   benchmarks/e2e.sh BUILD_DIR [N=1000000] [RULES]
+#   benchmarks/e2e.sh BUILD_DIR [N=1000000] [RULES...]
 #
 # BUILD_DIR  a CMake build tree of this project (holds perfbudget and benchmarks/gen_data)
 # N          number of projects to generate (≈ 8.5 indicator rows each)
-# RULES      optional rule profile passed as --rules (default: built-in national rules)
+# RULES      rule profiles passed as --rules; `national` (the default) is the
+#            built-in national rules. With several, every one runs on the same
+#            data, their runs interleaved (national, profile, national, …) so a
+#            slow spell of the machine hits each alike, and a final table gives
+#            each one's fastest time and its ratio to the first.
 #
 # Environment:
 #   SEED=1        generator seed
-#   RUNS=1        how many timed runs (the report gives each and the fastest)
+#   RUNS=1        how many timed runs per rule set (the report gives each and the fastest)
 #   KEEP_OUT=0    1 keeps the result CSV next to the data
 #   PERFBUDGET=   path of the CLI (default BUILD_DIR/perfbudget)
 #   GEN_DATA=     path of the generator (default BUILD_DIR/benchmarks/gen_data)
@@ -21,10 +25,11 @@ set -euo pipefail
 
 die() { echo "e2e: $*" >&2; exit 2; }
 
-[[ $# -ge 1 && $# -le 3 ]] || die "usage: $0 BUILD_DIR [N=1000000] [RULES]"
+[[ $# -ge 1 ]] || die "usage: $0 BUILD_DIR [N=1000000] [RULES...]"
 build_dir=$1
 n=${2:-1000000}
-rules=${3:-}
+rule_sets=("${@:3}")
+[[ ${#rule_sets[@]} -gt 0 ]] || rule_sets=(national)
 seed=${SEED:-1}
 runs=${RUNS:-1}
 [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "N must be a positive whole number, got '$n'"
@@ -36,10 +41,12 @@ cli=${PERFBUDGET:-$build_dir/perfbudget}
 gen=${GEN_DATA:-$build_dir/benchmarks/gen_data}
 [[ -x $cli ]] || die "no perfbudget executable at '$cli' (build the perfbudget_cli target)"
 [[ -x $gen ]] || die "no gen_data executable at '$gen' (build the perfbudget_gen_data target)"
-if [[ -n $rules ]]; then
-    [[ -f $rules ]] || die "no rules file '$rules'"
-    rules=$(cd "$(dirname "$rules")" && pwd)/$(basename "$rules")
-fi
+for i in "${!rule_sets[@]}"; do
+    r=${rule_sets[$i]}
+    [[ $r == national ]] && continue
+    [[ -f $r ]] || die "no rules file '$r'"
+    rule_sets[$i]=$(cd "$(dirname "$r")" && pwd)/$(basename "$r")
+done
 
 # --- /usr/bin/time -v for peak RSS -------------------------------------------
 timer=/usr/bin/time
@@ -86,56 +93,75 @@ errlog=$data/stderr-$$.log
 cleanup() { rm -f "$timelog" "$errlog"; [[ ${KEEP_OUT:-0} == 1 ]] || rm -f "$out"; }
 trap cleanup EXIT
 
-cmd=("$cli" evaluate --projects "$projects" --indicators "$indicators" --out "$out")
-[[ -n $rules ]] && cmd+=(--rules "$rules")
-echo "e2e: ${cmd[*]}"
-
-best_ns=
-best_rss=
-for (( run = 1; run <= runs; run++ )); do
-    rm -f "$out"
-    status=0
-    start=$(date +%s%N)
-    if [[ -n $timer ]]; then
-        "$timer" -v -o "$timelog" "${cmd[@]}" 2>"$errlog" || status=$?
-    else
-        "${cmd[@]}" 2>"$errlog" || status=$?
-    fi
-    end=$(date +%s%N)
-    if [[ $status -ne 0 ]]; then
-        echo "e2e: perfbudget failed with exit status $status; last lines of its stderr:" >&2
-        tail -n 20 "$errlog" >&2
-        exit "$status"
-    fi
-    ns=$(( end - start ))
-    rss_mb=unknown
-    if [[ -n $timer ]]; then
-        rss_kb=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): *//p' "$timelog")
-        [[ -n $rss_kb ]] && rss_mb="$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB"
-    fi
-    printf 'e2e: run %d: wall %s s, peak RSS %s\n' "$run" "$(awk -v n="$ns" 'BEGIN { printf "%.3f", n / 1e9 }')" "$rss_mb"
-    if [[ -z $best_ns || $ns -lt $best_ns ]]; then best_ns=$ns; best_rss=$rss_mb; fi
+command_for() { # the rule set's command line, in the array `cmd`
+    cmd=("$cli" evaluate --projects "$projects" --indicators "$indicators" --out "$out")
+    [[ $1 == national ]] || cmd+=(--rules "$1")
+}
+for r in "${rule_sets[@]}"; do
+    command_for "$r"
+    echo "e2e: ${cmd[*]}"
 done
 
-[[ -f $out ]] || { echo "e2e: perfbudget exited 0 but wrote no $out" >&2; exit 1; }
-out_rows=$(( $(wc -l <"$out") - 1 ))
-[[ $out_rows -eq $n ]] || echo "e2e: warning: $out_rows result rows for $n projects" >&2
-notices=$(wc -l <"$errlog")
+declare -A best_ns best_rss out_rows_of out_bytes_of notices_of
+for (( run = 1; run <= runs; run++ )); do
+    for r in "${rule_sets[@]}"; do
+        command_for "$r"
+        rm -f "$out"
+        status=0
+        start=$(date +%s%N)
+        if [[ -n $timer ]]; then
+            "$timer" -v -o "$timelog" "${cmd[@]}" 2>"$errlog" || status=$?
+        else
+            "${cmd[@]}" 2>"$errlog" || status=$?
+        fi
+        end=$(date +%s%N)
+        if [[ $status -ne 0 ]]; then
+            echo "e2e: perfbudget failed with exit status $status ($(basename "$r")); last lines of its stderr:" >&2
+            tail -n 20 "$errlog" >&2
+            exit "$status"
+        fi
+        ns=$(( end - start ))
+        rss_mb=unknown
+        if [[ -n $timer ]]; then
+            rss_kb=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): *//p' "$timelog")
+            [[ -n $rss_kb ]] && rss_mb="$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB"
+        fi
+        printf 'e2e: run %d, %s: wall %s s, peak RSS %s\n' "$run" "$(basename "$r")" \
+            "$(awk -v n="$ns" 'BEGIN { printf "%.3f", n / 1e9 }')" "$rss_mb"
+        if [[ -z ${best_ns[$r]:-} || $ns -lt ${best_ns[$r]} ]]; then best_ns[$r]=$ns; best_rss[$r]=$rss_mb; fi
+        [[ -f $out ]] || { echo "e2e: perfbudget exited 0 but wrote no $out" >&2; exit 1; }
+        out_rows_of[$r]=$(( $(wc -l <"$out") - 1 ))
+        out_bytes_of[$r]=$(stat -c %s "$out")
+        notices_of[$r]=$(wc -l <"$errlog")
+        [[ ${out_rows_of[$r]} -eq $n ]] || echo "e2e: warning: ${out_rows_of[$r]} result rows for $n projects" >&2
+    done
+done
 
 # --- report ----------------------------------------------------------------------------
-awk -v ns="$best_ns" -v rss="$best_rss" -v bytes="$input_bytes" -v n="$n" \
-    -v irows="$indicator_rows" -v orows="$out_rows" -v runs="$runs" -v notices="$notices" \
-    -v rules="${rules:-national (built in)}" -v outbytes="$(stat -c %s "$out")" 'BEGIN {
-    printf "perfbudget evaluate, end to end%s\n", (runs > 1 ? " (fastest of " runs " runs)" : "")
-    printf "  rules              %s\n", rules
-    printf "  projects           %d\n", n
-    printf "  indicator rows     %d (%.2f per project)\n", irows, irows / n
-    printf "  input size         %.1f MB\n", bytes / 1048576
-    printf "  output rows        %d (%.1f MB)\n", orows, outbytes / 1048576
-    printf "  wall time          %.3f s\n", ns / 1e9
-    printf "  peak RSS           %s\n", rss
-    printf "  ns per project     %d\n", ns / n
-    printf "  ns per indicator   %d\n", ns / irows
-    printf "  throughput         %.1f MB/s\n", (bytes / 1048576) / (ns / 1e9)
-    if (notices > 0) printf "  stderr lines       %d\n", notices
-}'
+for r in "${rule_sets[@]}"; do
+    awk -v ns="${best_ns[$r]}" -v rss="${best_rss[$r]}" -v bytes="$input_bytes" -v n="$n" \
+        -v irows="$indicator_rows" -v orows="${out_rows_of[$r]}" -v runs="$runs" -v notices="${notices_of[$r]}" \
+        -v rules="$([[ $r == national ]] && echo 'national (built in)' || echo "$r")" \
+        -v outbytes="${out_bytes_of[$r]}" 'BEGIN {
+        printf "perfbudget evaluate, end to end%s\n", (runs > 1 ? " (fastest of " runs " runs)" : "")
+        printf "  rules              %s\n", rules
+        printf "  projects           %d\n", n
+        printf "  indicator rows     %d (%.2f per project)\n", irows, irows / n
+        printf "  input size         %.1f MB\n", bytes / 1048576
+        printf "  output rows        %d (%.1f MB)\n", orows, outbytes / 1048576
+        printf "  wall time          %.3f s\n", ns / 1e9
+        printf "  peak RSS           %s\n", rss
+        printf "  ns per project     %d\n", ns / n
+        printf "  ns per indicator   %d\n", ns / irows
+        printf "  throughput         %.1f MB/s\n", (bytes / 1048576) / (ns / 1e9)
+        if (notices > 0) printf "  stderr lines       %d\n", notices
+    }'
+done
+if [[ ${#rule_sets[@]} -gt 1 ]]; then
+    first=${rule_sets[0]}
+    echo "comparison (fastest of $runs, same data):"
+    for r in "${rule_sets[@]}"; do
+        awk -v ns="${best_ns[$r]}" -v base="${best_ns[$first]}" -v name="$(basename "$r" .yaml)" -v rss="${best_rss[$r]}" \
+            'BEGIN { printf "  %-16s %7.3f s   %5.2f×   peak RSS %s\n", name, ns / 1e9, ns / base, rss }'
+    done
+fi

@@ -78,6 +78,17 @@ struct Slot {
     ScoreAccumulator acc;
 };
 
+/// What custom steps read besides Slot, kept only when the rules have custom
+/// steps (a parallel vector, so the national rules pay nothing): the project
+/// fields of CustomInput and the indicator aggregates, summed as rows stream.
+struct CustomSlot {
+    std::uint32_t category_offset = 0, category_size = 0; // in the arena
+    std::int32_t year = 0;
+    BudgetKind budget_kind = BudgetKind::general;
+    Rectification rectification = Rectification::none;
+    CustomAccumulator aggregates;
+};
+
 /// Open-addressing index from project id to slot number (ids live in the arena).
 /// Each entry keeps the upper 32 bits of the id's hash beside the slot number,
 /// so a probe reads the project's id only when those agree: one cache miss per
@@ -138,8 +149,10 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
     std::vector<Diagnostic> row_problems;
 
     // 1. Projects, kept compactly.
+    const bool custom = !rules.custom.empty();
     std::string arena;
     std::vector<Slot> slots;
+    std::vector<CustomSlot> customs; // one per slot when `custom`
     IdIndex index;
     auto id_of = [&](std::uint32_t s) { return std::string_view(arena).substr(slots[s].id_offset, slots[s].id_size); };
     {
@@ -150,7 +163,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
         while (reader.next(p, ok, row_problems)) {
             problems.add(row_problems);
             if (!ok) continue;
-            if (arena.size() + p.id.size() + p.department.size() > UINT32_MAX)
+            if (arena.size() + p.id.size() + p.department.size() + p.category.size() > UINT32_MAX)
                 throw Error({opt.projects, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
             Slot s;
             s.id_offset = static_cast<std::uint32_t>(arena.size());
@@ -163,12 +176,23 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
             s.funds = {p.budget, p.spent, p.fund_source};
             const auto n = static_cast<std::uint32_t>(slots.size());
             slots.push_back(s);
+            if (custom) {
+                CustomSlot c;
+                c.category_offset = static_cast<std::uint32_t>(arena.size());
+                c.category_size = static_cast<std::uint32_t>(p.category.size());
+                arena += p.category;
+                c.year = p.year.value_or(0);
+                c.budget_kind = p.budget_kind;
+                c.rectification = p.rectification;
+                customs.push_back(std::move(c));
+            }
             const std::uint32_t found = index.find_or_insert(p.id, n, id_of);
             if (found != n) {
                 problems.add({{opt.projects, p.source_line, 0},
                               "duplicate project_id \"" + p.id + "\" (first on line " + std::to_string(slots[found].line) + ")",
                               "项目编号“" + p.id + "”重复（首次出现在第 " + std::to_string(slots[found].line) + " 行）"});
                 slots.pop_back();
+                if (custom) customs.pop_back();
                 arena.resize(s.id_offset);
             }
         }
@@ -207,7 +231,10 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
             Issue issue;
             try {
                 issue = score_indicator(ind, rules, r);
-                if (issue == Issue::none) slot.acc.add(ind, r);
+                if (issue == Issue::none) {
+                    slot.acc.add(ind, r);
+                    if (custom) customs[last].aggregates.add(r, rules);
+                }
             } catch (const ArithmeticError& e) {
                 problems.add({{opt.indicators, ind.source_line, 0}, "project " + pid + ": " + e.what(),
                               "项目 " + pid + "：数值超出可精确计算的范围"});
@@ -242,6 +269,24 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
         if (issue != Issue::none) {
             problems.add(project_issue(opt.projects, s.line, id, issue));
             continue;
+        }
+        if (custom) {
+            const CustomSlot& c = customs[static_cast<std::size_t>(&s - slots.data())];
+            const CustomInput in{id,
+                                 s.funds,
+                                 c.budget_kind,
+                                 std::string_view(arena).substr(c.category_offset, c.category_size),
+                                 c.year,
+                                 c.rectification};
+            try {
+                apply_custom(in, c.aggregates, rules, result);
+            } catch (const Error& e) { // placed at the project's line, as evaluate() does; the message cites the rule
+                for (Diagnostic d : e.diagnostics()) {
+                    d.where = SourceLocation{opt.projects, s.line, 0};
+                    problems.add(std::move(d));
+                }
+                continue;
+            }
         }
         if (result.split_differs)
             add_notice_lazily(summary, [&] { return split_notice(opt.projects, id, s.line, result, rules); });
@@ -308,9 +353,10 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
 } // namespace
 
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules) {
-    const bool needs_everything = options.format == OutputFormat::json || options.explain ||
-                                  rules.evaluation.rounding.apply == RoundApply::total_only ||
-                                  !rules.custom.empty(); // custom rules read the indicators' results and the category
+    // Custom steps stream too: what they read of the indicators is summed as rows
+    // arrive (CustomAccumulator), the project fields are kept beside the sums.
+    const bool needs_everything = options.in_memory || options.format == OutputFormat::json || options.explain ||
+                                  rules.evaluation.rounding.apply == RoundApply::total_only;
     return needs_everything ? evaluate_in_memory(options, rules) : evaluate_streaming(options, rules);
 }
 

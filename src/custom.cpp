@@ -75,37 +75,27 @@ using custom::Target;
 /// recover flag (the amount is computed once at the end).
 class Runner {
 public:
-    Runner(const Project& p, const RuleSet& rules, ProjectResult& out)
+    Runner(const CustomInput& p, const CustomAccumulator& agg, const RuleSet& rules, ProjectResult& out)
         : p_(p), rules_(rules), out_(out), reads_(rules.custom.reads) {
-        // Only the slots some step reads are filled: making an exact number costs a gcd.
-        if (needs(Slot::budget)) set(Slot::budget, expr::Value::number(p.budget));
-        if (needs(Slot::spent)) set(Slot::spent, expr::Value::number(p.spent));
+        // Only the slots some step reads are filled: slots no step reads are never
+        // looked at, and filling all 21 cost more than evaluating a step.
+        if (needs(Slot::budget)) set(Slot::budget, expr::Value::number(p.funds.budget));
+        if (needs(Slot::spent)) set(Slot::spent, expr::Value::number(p.funds.spent));
         if (needs(Slot::exec_rate)) set(Slot::exec_rate, expr::Value::number(out.exec_rate));
         if (needs(Slot::exec_score)) set(Slot::exec_score, expr::Value::number(out.exec_score));
         if (needs(Slot::indicator_score)) set(Slot::indicator_score, expr::Value::number(out.indicator_score));
-        set(Slot::fund_source, expr::Value::text(to_string(p.fund_source)));
-        set(Slot::budget_kind, expr::Value::text(to_string(p.budget_kind)));
-        set(Slot::category, expr::Value::text(p.category));
-        if (needs(Slot::year)) set(Slot::year, expr::Value::integer(p.year.value_or(0)));
-        set(Slot::rectification, expr::Value::text(to_string(p.rectification)));
-        if (needs(Slot::indicators_count))
-            set(Slot::indicators_count, expr::Value::integer(static_cast<std::int64_t>(p.indicators.size())));
-        // Aggregates over the indicator results (evaluate() fills out.indicators).
-        if (needs(Slot::indicators_min_ratio)) {
-            Fraction min_ratio = Fraction::zero();
-            for (std::size_t i = 0; i < out.indicators.size(); ++i)
-                if (i == 0 || out.indicators[i].capped < min_ratio) min_ratio = out.indicators[i].capped;
-            set(Slot::indicators_min_ratio, expr::Value::number(min_ratio));
-        }
-        if (needs(Slot::over_completed_count)) {
-            std::int64_t over = 0;
-            const Fraction threshold = Fraction::of(rules.evaluation.over_completion.threshold);
-            for (const IndicatorResult& r : out.indicators)
-                if (r.ratio >= threshold) ++over;
-            set(Slot::over_completed_count, expr::Value::integer(over));
-        }
-        if (needs(Slot::completion)) set(Slot::completion, expr::Value::number(completion(out)));
-        set(Slot::accountability, expr::Value::boolean(false));
+        if (needs(Slot::fund_source)) set(Slot::fund_source, expr::Value::text(to_string(p.funds.fund_source)));
+        if (needs(Slot::budget_kind)) set(Slot::budget_kind, expr::Value::text(to_string(p.budget_kind)));
+        if (needs(Slot::category)) set(Slot::category, expr::Value::text(p.category));
+        if (needs(Slot::year)) set(Slot::year, expr::Value::integer(p.year));
+        if (needs(Slot::rectification)) set(Slot::rectification, expr::Value::text(to_string(p.rectification)));
+        // Aggregates over the indicator results, summed as they were scored.
+        if (needs(Slot::indicators_count)) set(Slot::indicators_count, expr::Value::integer(agg.count));
+        if (needs(Slot::indicators_min_ratio))
+            set(Slot::indicators_min_ratio, expr::Value::number(agg.count ? agg.min_ratio : Fraction::zero()));
+        if (needs(Slot::over_completed_count)) set(Slot::over_completed_count, expr::Value::integer(agg.over_completed));
+        if (needs(Slot::completion)) set(Slot::completion, expr::Value::number(completion(agg, out)));
+        if (needs(Slot::accountability)) set(Slot::accountability, expr::Value::boolean(false));
         out.total_before_custom = out.total;
         national_cut_rate_ = out.cut_rate;
         graded();
@@ -127,11 +117,12 @@ public:
                 if (!matches(t, row)) continue;
                 fire(s, r);
                 for (const custom::Output& o : row.outputs) apply(o, s);
-                if (t.hit == custom::HitPolicy::first) break;
+                if (t.hit != custom::HitPolicy::collect) break; // first; unique: no other row can match
             }
         }
-        if (out_.cut_rate != national_cut_rate_) out_.cut = p_.budget.times(out_.cut_rate); // else finish_project's stands
-        out_.recover = recover_ && p_.budget > p_.spent ? p_.budget - p_.spent : Money{};
+        const ProjectFunds& f = p_.funds;
+        if (out_.cut_rate != national_cut_rate_) out_.cut = f.budget.times(out_.cut_rate); // else finish_project's stands
+        out_.recover = recover_ && f.budget > f.spent ? f.budget - f.spent : Money{};
     }
 
 private:
@@ -149,37 +140,28 @@ private:
         if (free(Target::priority)) out_.priority = app.priority.grades.contains(g);
         if (free(Target::cut)) out_.cut_rate = g < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[g] : Decimal{};
         if (free(Target::recover))
-            recover_ = app.recover.grades.contains(g) && app.recover.fund_sources[static_cast<std::size_t>(p_.fund_source)];
+            recover_ = app.recover.grades.contains(g) &&
+                       app.recover.fund_sources[static_cast<std::size_t>(p_.funds.fund_source)];
         if (needs(Slot::total)) set(Slot::total, expr::Value::number(out_.total));
-        set(Slot::grade, expr::Value::text(rules_.grades.bands[g].id));
+        if (needs(Slot::grade)) set(Slot::grade, expr::Value::text(rules_.grades.bands[g].id));
         if (needs(Slot::cut)) set(Slot::cut, expr::Value::number(out_.cut_rate));
-        set(Slot::rectify, expr::Value::boolean(out_.rectify));
-        set(Slot::priority, expr::Value::boolean(out_.priority));
-        set(Slot::recover, expr::Value::boolean(recover_));
+        if (needs(Slot::rectify)) set(Slot::rectify, expr::Value::boolean(out_.rectify));
+        if (needs(Slot::priority)) set(Slot::priority, expr::Value::boolean(out_.priority));
+        if (needs(Slot::recover)) set(Slot::recover, expr::Value::boolean(recover_));
     }
 
     /// 总体完成率: Σ(weight × rc) / Σ weight, exact; 0 without weighted indicators.
-    Fraction completion(const ProjectResult& out) const {
+    Fraction completion(const CustomAccumulator& agg, const ProjectResult& out) const {
         if (!(out.weight_total > Decimal{})) return Fraction::zero();
-        // Fractions are not normalised, so the sum is made in a rational of any size
-        // and reduced; the reduced value fits 128 bits for any real project.
-        detail::ExactSum sum;
-        for (const IndicatorResult& r : out.indicators) sum += detail::to_exact(r.exact_score());
-        sum /= detail::to_exact(Fraction::of(out.weight_total));
-        using boost::multiprecision::cpp_int;
-        const cpp_int& n = numerator(sum);
-        const cpp_int& d = denominator(sum);
-        const cpp_int limit = cpp_int(1) << 120;
-        if (abs(n) >= limit || d >= limit)
-            fail(rules_.custom.where, "completion cannot be represented exactly (its reduced fraction exceeds 120 bits)",
-                 "总体完成率（completion）的精确分数超出 120 位，无法精确计算");
-        return Fraction(Fraction::wide::from_native(n.convert_to<detail::int128_native>()),
-                        Fraction::wide::from_native(d.convert_to<detail::int128_native>()));
+        if (const std::optional<Fraction> c = agg.completion.over(out.weight_total)) return *c;
+        fail(rules_.custom.where, "completion cannot be represented exactly (its reduced fraction exceeds 120 bits)",
+             "总体完成率（completion）的精确分数超出 120 位，无法精确计算");
     }
 
     [[noreturn]] void fail(const RuleRef& where, const std::string& en, const std::string& zh) const {
-        throw Error(SourceLocation{}, "project " + p_.id + ": custom rule at " + rules_.cite(where) + ": " + en,
-                    "项目 " + p_.id + "：自定义规则（" + rules_.cite(where) + "）：" + zh);
+        const std::string id(p_.id);
+        throw Error(SourceLocation{}, "project " + id + ": custom rule at " + rules_.cite(where) + ": " + en,
+                    "项目 " + id + "：自定义规则（" + rules_.cite(where) + "）：" + zh);
     }
 
     expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const {
@@ -280,7 +262,7 @@ private:
         }
     }
 
-    const Project& p_;
+    const CustomInput& p_;
     const RuleSet& rules_;
     ProjectResult& out_;
     std::uint32_t reads_;
@@ -298,13 +280,85 @@ private:
 
 } // namespace
 
-void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& out) {
+void apply_custom(const CustomInput& project, const CustomAccumulator& indicators, const RuleSet& rules,
+                  ProjectResult& out) {
     out.accountability = false;
     out.adjustment = Decimal{};
     out.fired_count = 0;
     out.set_by = {};
-    Runner runner(project, rules, out);
+    Runner runner(project, indicators, rules, out);
     runner.run();
 }
+
+void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& out) {
+    CustomAccumulator indicators;
+    for (const IndicatorResult& r : out.indicators) indicators.add_inline(r, rules);
+    apply_custom(CustomInput::of(project), indicators, rules, out);
+}
+
+// --- CompletionSum's slow paths (evaluate.hpp) ---------------------------------------
+
+namespace detail {
+
+namespace {
+
+const boost::multiprecision::cpp_int& completion_limit() {
+    static const boost::multiprecision::cpp_int limit = boost::multiprecision::cpp_int(1) << 120;
+    return limit;
+}
+
+ExactSum exact_of(uint128 num, uint128 den) {
+    using boost::multiprecision::cpp_int;
+    auto big = [](uint128 v) { return (cpp_int(static_cast<std::uint64_t>(v >> 64)) << 64) + static_cast<std::uint64_t>(v); };
+    return ExactSum(big(num), big(den));
+}
+
+} // namespace
+
+void CompletionSum::add_slow(Decimal weight, const Fraction& rc) {
+    if (exact_) return add_exact(weight, rc);
+    uint128 n = static_cast<uint128>(rc.num().native()), d = static_cast<uint128>(rc.den().native());
+    strip_2_5(n, d);
+    uint128 term;
+    if (!mul(static_cast<uint128>(weight.units()), n, term)) return add_exact(weight, rc);
+    add_term(term, d, weight, rc);
+}
+
+void CompletionSum::add_exact(Decimal weight, const Fraction& rc) {
+    if (!exact_) exact_ = std::make_unique<ExactSum>(exact_of(get(num_), get(den_)));
+    *exact_ += to_exact(rc) * ExactSum(weight.units()); // in weight units, like num_ / den_
+}
+
+std::optional<Fraction> CompletionSum::over(Decimal total) const {
+    const auto limit = uint128{1} << 120;
+    const auto w = static_cast<uint128>(total.units()); // > 0
+    uint128 num = get(num_), den;
+    if (!exact_ && mul(get(den_), w, den)) {
+        // The usual case: the unreduced fraction is already within the limit (its
+        // lowest terms then are too, so this is the value the exact path would give).
+        if ((num >> 64) == 0 && (den >> 64) == 0) { // 64-bit multiplications are cheaper
+            auto n = static_cast<std::uint64_t>(num), d = static_cast<std::uint64_t>(den);
+            strip_2_5(n, d);
+            num = n;
+            den = d;
+        } else {
+            strip_2_5(num, den);
+        }
+        if (num < limit && den < limit)
+            return Fraction(Fraction::wide::from_native(static_cast<int128_native>(num)),
+                            Fraction::wide::from_native(static_cast<int128_native>(den)));
+    }
+    // Lowest terms in arbitrary precision, as they must fit.
+    ExactSum sum = exact_ ? *exact_ : exact_of(get(num_), get(den_));
+    sum /= ExactSum(total.units());
+    using boost::multiprecision::cpp_int;
+    const cpp_int& n = numerator(sum);
+    const cpp_int& d = denominator(sum);
+    if (abs(n) >= completion_limit() || d >= completion_limit()) return std::nullopt;
+    return Fraction(Fraction::wide::from_native(n.convert_to<int128_native>()),
+                    Fraction::wide::from_native(d.convert_to<int128_native>()));
+}
+
+} // namespace detail
 
 } // namespace perfbudget

@@ -41,10 +41,20 @@ using uint128 = perfbudget::detail::uint128_native;
 namespace {
 
 // --- exact numbers --------------------------------------------------------------
+//
+// Values are exact but not kept in lowest terms. Reducing costs a gcd — a binary
+// gcd of 64-bit numbers, a Euclid loop of 128-bit divisions beyond — and doing it
+// after every operation and for every binding made evaluating a county's custom
+// rules cost several times the scoring itself. Instead each operation first runs
+// on its operands as they are, with non-throwing overflow checks; only when that
+// overflows 128 bits is it run again on the operands in lowest terms, with the
+// checked (throwing) operators. Lowest terms are unique, so the retry is exactly
+// the computation always-reducing arithmetic would make: the same value, and an
+// overflow error only where that arithmetic overflows too.
 
 uint128 magnitude(int128 v) { return v < 0 ? static_cast<uint128>(0) - static_cast<uint128>(v) : static_cast<uint128>(v); }
 
-/// In lowest terms, so repeated arithmetic stays far from 128-bit overflow.
+/// In lowest terms (only on the rare retry after an overflow, and for display).
 Fraction reduce(const Fraction& f) {
     const int128 n = f.num().native(), d = f.den().native(); // d > 0
     if (d == 1) return f;
@@ -67,13 +77,77 @@ Fraction reduce(const Fraction& f) {
     return Fraction(wide::from_native(n / g), wide::from_native(d / g));
 }
 
-Fraction negate(const Fraction& f) { return Fraction(-f.num(), f.den()); }
+bool fits64(int128 v) { return v == static_cast<std::int64_t>(v); }
 
-Fraction divide(const Fraction& a, const Fraction& b) { return reduce(Fraction(a.num() * b.den(), a.den() * b.num())); }
+/// a × b; false when it overflows 128 bits. Values within 64 bits (the usual
+/// case) take the single native multiplication, which cannot overflow.
+bool mul(int128 a, int128 b, int128& out) {
+    if (fits64(a) && fits64(b)) {
+        out = a * b;
+        return true;
+    }
+    return !__builtin_mul_overflow(a, b, &out);
+}
+
+/// a ± b without reducing; nothing when an intermediate overflows 128 bits.
+std::optional<Fraction> try_add(const Fraction& a, const Fraction& b, bool subtract) {
+    const int128 an = a.num().native(), ad = a.den().native(), bn = b.num().native(), bd = b.den().native();
+    int128 l, r, n, d;
+    if (ad == bd) {
+        l = an;
+        r = bn;
+        d = ad;
+    } else if (!mul(an, bd, l) || !mul(bn, ad, r) || !mul(ad, bd, d)) {
+        return std::nullopt;
+    }
+    if (subtract ? __builtin_sub_overflow(l, r, &n) : __builtin_add_overflow(l, r, &n)) return std::nullopt;
+    return Fraction(wide::from_native(n), wide::from_native(d));
+}
+
+std::optional<Fraction> try_mul(const Fraction& a, const Fraction& b) {
+    int128 n, d;
+    if (!mul(a.num().native(), b.num().native(), n) || !mul(a.den().native(), b.den().native(), d)) return std::nullopt;
+    return Fraction(wide::from_native(n), wide::from_native(d));
+}
+
+Fraction add(const Fraction& a, const Fraction& b) {
+    if (const auto r = try_add(a, b, false)) return *r;
+    return reduce(a) + reduce(b);
+}
+Fraction sub(const Fraction& a, const Fraction& b) {
+    if (const auto r = try_add(a, b, true)) return *r;
+    return reduce(a) - reduce(b);
+}
+Fraction multiply(const Fraction& a, const Fraction& b) {
+    if (const auto r = try_mul(a, b)) return *r;
+    return reduce(a) * reduce(b);
+}
+/// b must not be 0.
+Fraction divide(const Fraction& a, const Fraction& b) {
+    int128 n, d;
+    if (mul(a.num().native(), b.den().native(), n) && mul(a.den().native(), b.num().native(), d))
+        return Fraction(wide::from_native(n), wide::from_native(d));
+    const Fraction x = reduce(a), y = reduce(b);
+    return Fraction(x.num() * y.den(), x.den() * y.num());
+}
+
+/// -1, 0 or 1 as a < b, a == b, a > b.
+int compare(const Fraction& a, const Fraction& b) {
+    int128 l, r;
+    if (!mul(a.num().native(), b.den().native(), l) || !mul(b.num().native(), a.den().native(), r)) {
+        const auto o = reduce(a) <=> reduce(b);
+        return o < 0 ? -1 : o > 0 ? 1 : 0;
+    }
+    return l < r ? -1 : l > r ? 1 : 0;
+}
+
+Fraction negate(const Fraction& f) { return Fraction(-f.num(), f.den()); }
 
 Fraction round_to(const Fraction& f, int digits, RoundingMode mode) {
     const wide p = perfbudget::detail::pow10[digits];
-    return reduce(Fraction(perfbudget::detail::round_div<wide>(f.num() * p, f.den(), mode), p));
+    int128 scaled;
+    const Fraction x = mul(f.num().native(), p.native(), scaled) ? f : reduce(f);
+    return Fraction(perfbudget::detail::round_div<wide>(x.num() * p, x.den(), mode), p);
 }
 
 // --- text helpers -----------------------------------------------------------------
@@ -204,13 +278,15 @@ const char* type_name(Type t, Lang lang) {
 
 Value Value::number(const Fraction& f) {
     Value v;
-    v.number_ = reduce(f);
+    v.number_ = f; // not reduced: see "exact numbers" above
     return v;
 }
 
 namespace {
 /// num/den × 10^k as an exact integer; throws ArithmeticError if it is not one.
-wide exact_scaled(const Fraction& f, int k, const char* what) {
+wide exact_scaled(const Fraction& value, int k, const char* what) {
+    int128 product;
+    const Fraction f = mul(value.num().native(), perfbudget::detail::pow10[k], product) ? value : reduce(value);
     const wide scaled = f.num() * perfbudget::detail::pow10[k];
     if (scaled % f.den() != 0) throw ArithmeticError(what);
     return scaled / f.den();
@@ -234,11 +310,12 @@ std::string Value::to_string() const {
     case Type::date: return perfbudget::to_string(date_);
     case Type::number: break;
     }
+    const Fraction f = reduce(number_); // "1/3", not "2/6", when there is no finite decimal
     for (int k = 0; k <= 18; ++k) {
         try {
-            const wide scaled = number_.num() * perfbudget::detail::pow10[k];
-            if (scaled % number_.den() != 0) continue;
-            const wide q = scaled / number_.den();
+            const wide scaled = f.num() * perfbudget::detail::pow10[k];
+            if (scaled % f.den() != 0) continue;
+            const wide q = scaled / f.den();
             std::string digits = (q < 0 ? -q : q).str();
             if (k > 0) {
                 if (digits.size() <= static_cast<std::size_t>(k))
@@ -251,13 +328,13 @@ std::string Value::to_string() const {
             break;
         }
     }
-    return number_.num().str() + "/" + number_.den().str();
+    return f.num().str() + "/" + f.den().str();
 }
 
 bool operator==(const Value& a, const Value& b) {
     if (a.type() != b.type()) return false;
     switch (a.type()) {
-    case Type::number: return a.as_number() == b.as_number();
+    case Type::number: return compare(a.as_number(), b.as_number()) == 0;
     case Type::boolean: return a.as_bool() == b.as_bool();
     case Type::text: return a.as_text() == b.as_text();
     case Type::date: return a.as_date() == b.as_date();
@@ -785,81 +862,145 @@ class Evaluator {
 public:
     Evaluator(const CompiledExpr& e, Bindings b) : e_(e), b_(b) {}
 
-    Value eval(std::uint32_t i) const {
-        const Node& n = e_.nodes_[i];
+    /// The whole expression. An ArithmeticError (overflow) is reported at the
+    /// operator that raised it: `at_` is set just before each operation that can.
+    Value run() {
         try {
-            switch (n.op) {
-            case Op::lit_number: return number_value(e_.numbers_[n.a]);
-            case Op::lit_text: return Value::text(std::string_view(e_.text_).substr(n.a, n.b));
-            case Op::lit_bool: return Value::boolean(n.a != 0);
-            case Op::lit_date: return Value::date(e_.dates_[n.a]);
-            case Op::name: {
-                const Value& v = b_[n.a];
-                if (v.type() != n.type) bad_binding(n, v);
-                return v;
-            }
-            case Op::neg: return number_value(negate(eval(n.a).as_number()));
-            case Op::not_: return Value::boolean(!eval(n.a).as_bool());
-            case Op::add: return Value::number(eval(n.a).as_number() + eval(n.b).as_number());
-            case Op::sub: return Value::number(eval(n.a).as_number() - eval(n.b).as_number());
-            case Op::mul: return Value::number(eval(n.a).as_number() * eval(n.b).as_number());
-            case Op::div: {
-                const Value l = eval(n.a), r = eval(n.b);
-                if (r.as_number().num() == 0) fail(n, "division by zero", "除数为零");
-                return number_value(divide(l.as_number(), r.as_number()));
-            }
-            case Op::lt: return Value::boolean(order(eval(n.a), eval(n.b)) < 0);
-            case Op::le: return Value::boolean(order(eval(n.a), eval(n.b)) <= 0);
-            case Op::gt: return Value::boolean(order(eval(n.a), eval(n.b)) > 0);
-            case Op::ge: return Value::boolean(order(eval(n.a), eval(n.b)) >= 0);
-            case Op::eq: return Value::boolean(eval(n.a) == eval(n.b));
-            case Op::ne: return Value::boolean(!(eval(n.a) == eval(n.b)));
-            case Op::in:
-            case Op::not_in: {
-                const Value x = eval(n.a);
-                bool found = false;
-                for (std::uint32_t k = n.b; k < n.b + n.c && !found; ++k) found = x == eval(e_.lists_[k]);
-                return Value::boolean(found == (n.op == Op::in));
-            }
-            case Op::and_: {
-                const Value l = eval(n.a);
-                return l.as_bool() ? eval(n.b) : l;
-            }
-            case Op::or_: {
-                const Value l = eval(n.a);
-                return l.as_bool() ? l : eval(n.b);
-            }
-            case Op::cond: return eval(n.a).as_bool() ? eval(n.b) : eval(n.c);
-            case Op::min:
-            case Op::max: {
-                Value best = eval(e_.lists_[n.b]);
-                for (std::uint32_t k = n.b + 1; k < n.b + n.c; ++k) {
-                    const Value v = eval(e_.lists_[k]);
-                    const int o = order(v, best);
-                    if (n.op == Op::min ? o < 0 : o > 0) best = v;
-                }
-                return best;
-            }
-            case Op::abs: {
-                const Value x = eval(n.a);
-                return x.as_number().num() < 0 ? number_value(negate(x.as_number())) : x;
-            }
-            case Op::round:
-                return number_value(round_to(eval(n.a).as_number(), static_cast<int>(n.b), static_cast<RoundingMode>(n.mode)));
-            case Op::days: {
-                const Date a = eval(n.a).as_date(), b = eval(n.b).as_date();
-                if (a.is_special() || b.is_special()) fail(n, "days() of a missing date", "days() 的日期缺失");
-                return Value::integer((b - a).days());
-            }
-            }
+            return eval(e_.root_);
         } catch (const ArithmeticError& err) {
-            fail(n, std::string("arithmetic overflow (") + err.what() + ")", std::string("数值溢出（") + err.what() + "）");
+            fail(e_.nodes_[at_], std::string("arithmetic overflow (") + err.what() + ")",
+                 std::string("数值溢出（") + err.what() + "）");
         }
-        return {};
     }
 
 private:
-    /// Already in lowest terms: wrap without reducing again.
+    // The operators rules use on every project, in one small recursive function
+    // (names, literals, comparisons, + − ×, and/or/not, abs); the others in
+    // rare(). A switch over every case with a try block per node gave each level
+    // of the recursion a frame of over half a kilobyte, and the calls cost more
+    // than the arithmetic.
+    Value eval(std::uint32_t i) {
+        const Node& n = e_.nodes_[i];
+        switch (n.op) {
+        case Op::lit_number: return number_value(e_.numbers_[n.a]);
+        case Op::lit_text: return Value::text(std::string_view(e_.text_).substr(n.a, n.b));
+        case Op::lit_bool: return Value::boolean(n.a != 0);
+        case Op::name: {
+            const Value& v = b_[n.a];
+            if (v.type() != n.type) bad_binding(n, v);
+            return v;
+        }
+        case Op::not_: return Value::boolean(!eval(n.a).as_bool());
+        case Op::and_: return Value::boolean(eval(n.a).as_bool() && eval(n.b).as_bool());
+        case Op::or_: return Value::boolean(eval(n.a).as_bool() || eval(n.b).as_bool());
+        case Op::add:
+        case Op::sub:
+        case Op::mul: {
+            Value lt, rt;
+            const Fraction &l = number_at(n.a, lt), &r = number_at(n.b, rt);
+            at_ = i;
+            return number_value(n.op == Op::add ? add(l, r) : n.op == Op::sub ? sub(l, r) : multiply(l, r));
+        }
+        case Op::lt:
+        case Op::le:
+        case Op::gt:
+        case Op::ge: {
+            Value lt, rt;
+            const Value &l = value_at(n.a, lt), &r = value_at(n.b, rt);
+            at_ = i;
+            const int o = order(l, r);
+            return Value::boolean(n.op == Op::lt ? o < 0 : n.op == Op::le ? o <= 0 : n.op == Op::gt ? o > 0 : o >= 0);
+        }
+        case Op::eq:
+        case Op::ne: {
+            Value lt, rt;
+            const Value &l = value_at(n.a, lt), &r = value_at(n.b, rt);
+            at_ = i;
+            return Value::boolean((l == r) == (n.op == Op::eq));
+        }
+        case Op::abs: {
+            Value t;
+            const Fraction& x = number_at(n.a, t);
+            at_ = i;
+            return number_value(x.num() < 0 ? negate(x) : x);
+        }
+        default: return rare(i);
+        }
+    }
+
+    // Operands that are names or literals are read where they are, without a
+    // recursive call and a copy: most operands of a rule are (`grade == "poor"`,
+    // `exec_rate < 60%`). Anything else is evaluated into the caller's `tmp`.
+    [[gnu::always_inline]] const Value& value_at(std::uint32_t i, Value& tmp) {
+        const Node& c = e_.nodes_[i];
+        if (c.op == Op::name) {
+            const Value& v = b_[c.a];
+            if (v.type() != c.type) bad_binding(c, v);
+            return v;
+        }
+        if (c.op == Op::lit_text) tmp = Value::text(std::string_view(e_.text_).substr(c.a, c.b));
+        else if (c.op == Op::lit_number) tmp = number_value(e_.numbers_[c.a]);
+        else tmp = eval(i);
+        return tmp;
+    }
+    [[gnu::always_inline]] const Fraction& number_at(std::uint32_t i, Value& tmp) {
+        const Node& c = e_.nodes_[i];
+        if (c.op == Op::lit_number) return e_.numbers_[c.a];
+        return value_at(i, tmp).as_number();
+    }
+
+    [[gnu::noinline]] Value rare(std::uint32_t i) {
+        const Node& n = e_.nodes_[i];
+        switch (n.op) {
+        case Op::lit_date: return Value::date(e_.dates_[n.a]);
+        case Op::neg: {
+            const Fraction x = eval(n.a).as_number();
+            at_ = i;
+            return number_value(negate(x));
+        }
+        case Op::div: {
+            const Value l = eval(n.a), r = eval(n.b);
+            if (r.as_number().num() == 0) fail(n, "division by zero", "除数为零");
+            at_ = i;
+            return number_value(divide(l.as_number(), r.as_number()));
+        }
+        case Op::in:
+        case Op::not_in: {
+            const Value x = eval(n.a);
+            bool found = false;
+            for (std::uint32_t k = n.b; k < n.b + n.c && !found; ++k) {
+                const Value item = eval(e_.lists_[k]);
+                at_ = i;
+                found = x == item;
+            }
+            return Value::boolean(found == (n.op == Op::in));
+        }
+        case Op::cond: return eval(n.a).as_bool() ? eval(n.b) : eval(n.c);
+        case Op::min:
+        case Op::max: {
+            Value best = eval(e_.lists_[n.b]);
+            for (std::uint32_t k = n.b + 1; k < n.b + n.c; ++k) {
+                const Value v = eval(e_.lists_[k]);
+                at_ = i;
+                const int o = order(v, best);
+                if (n.op == Op::min ? o < 0 : o > 0) best = v;
+            }
+            return best;
+        }
+        case Op::round: {
+            const Fraction x = eval(n.a).as_number();
+            at_ = i;
+            return number_value(round_to(x, static_cast<int>(n.b), static_cast<RoundingMode>(n.mode)));
+        }
+        case Op::days: {
+            const Date a = eval(n.a).as_date(), b = eval(n.b).as_date();
+            if (a.is_special() || b.is_special()) fail(n, "days() of a missing date", "days() 的日期缺失");
+            return Value::integer((b - a).days());
+        }
+        default: return eval(i); // the common operators (not reached: eval() handles them)
+        }
+    }
+
     static Value number_value(const Fraction& f) {
         Value v;
         v.number_ = f;
@@ -868,14 +1009,13 @@ private:
 
     static int order(const Value& a, const Value& b) {
         if (a.type() == Type::date) return a.as_date() < b.as_date() ? -1 : b.as_date() < a.as_date() ? 1 : 0;
-        const auto o = a.as_number() <=> b.as_number();
-        return o < 0 ? -1 : o > 0 ? 1 : 0;
+        return compare(a.as_number(), b.as_number());
     }
 
     [[noreturn]] void fail(const Node& n, std::string en, std::string zh) const {
         fail_at(e_.text_, e_.where_, n.pos, std::move(en), std::move(zh));
     }
-    [[noreturn]] void bad_binding(const Node& n, const Value& v) const {
+    [[noreturn]] [[gnu::cold]] void bad_binding(const Node& n, const Value& v) const {
         const std::string& name = e_.names_[n.a];
         fail(n,
              "the value given for " + dquote(name) + " is " + type_name(v.type()) + ", but it is declared " +
@@ -885,6 +1025,7 @@ private:
 
     const CompiledExpr& e_;
     Bindings b_;
+    std::uint32_t at_ = 0; // the node whose operation is running, for overflow messages
 };
 
 Value evaluate(const CompiledExpr& expr, Bindings bindings) {
@@ -895,7 +1036,7 @@ Value evaluate(const CompiledExpr& expr, Bindings bindings) {
                     "表达式求值时只提供了 " + std::to_string(bindings.size()) + " 个值，需要 " +
                         std::to_string(expr.slot_count()) + " 个");
     if (expr.nodes_.empty()) throw std::logic_error("evaluate() of an expression that was never compiled");
-    return Evaluator(expr, bindings).eval(expr.root_);
+    return Evaluator(expr, bindings).run();
 }
 
 } // namespace perfbudget::expr

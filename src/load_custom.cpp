@@ -5,8 +5,15 @@
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/expr.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace perfbudget::detail::rules_yaml {
@@ -133,6 +140,7 @@ std::vector<std::string_view> text_choices(Slot s, const GradeScale* grades) {
         break;
     case Slot::fund_source: v.assign(names::fund_source.begin(), names::fund_source.end()); break;
     case Slot::budget_kind: v.assign(names::budget_kind.begin(), names::budget_kind.end()); break;
+    case Slot::rectification: v.assign(names::rectification.begin(), names::rectification.end()); break;
     default: break;
     }
     return v;
@@ -228,7 +236,686 @@ bool covers(const custom::Table& t, const custom::Row& early, const custom::Row&
     return true;
 }
 
-std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const GradeScale* grades) {
+// ---------------------------------------------------------------------------
+// Tables as sets: reachability, overlaps, unused columns (docs/rules.md, "Checks").
+//
+// Every analysable input cell is a set of values: `-` everything; a literal or
+// `== x` one value; `!= x` all but one; `< x`, `<= x`, `> x`, `>= x` a half-line
+// of exact rationals; `in [...]` / `not in [...]` a finite / co-finite set. Any
+// other condition (a general expression) is "unknown". Each input's axis is cut
+// at every constant the table's cells mention into elementary regions — for a
+// number: (−∞, p1), {p1}, (p1, p2), {p2}, …, (pk, +∞); for text: each value of a
+// finite universe (grades, fund sources, budget kinds, true/false), or each
+// mentioned value plus "any other text" — so every analysable cell is exactly a
+// union of regions (a bit set) and a row is a box of them. Inputs are treated as
+// independent (the loader does not know that a grade follows the total).
+
+/// What an input cell matches: `op` applied to constants.
+struct CellSet {
+    enum class Op : std::uint8_t { any, eq, ne, lt, le, gt, ge, in, not_in, unknown };
+    Op op = Op::any;
+    std::vector<Fraction> numbers;  // number inputs
+    std::vector<std::string> texts; // text inputs; booleans as "true" / "false"
+};
+
+bool blank_char(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && blank_char(s.front())) s.remove_prefix(1);
+    while (!s.empty() && blank_char(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+/// Adds the constant `text` (no names) of type `type` to `out`; false when it is not one.
+bool add_constant(std::string_view text, expr::Type type, CellSet& out) {
+    text = trim(text);
+    // A boolean right side must be a bare literal: `== false and false` is `(x == false) and false`.
+    if (type == expr::Type::boolean && text != "true" && text != "false") return false;
+    try {
+        const expr::CompiledExpr e = expr::compile(text, expr::Schema{}, SourceLocation{});
+        if (e.result_type() != type || !e.reads().empty()) return false;
+        const expr::Value v = expr::evaluate(e, {});
+        switch (type) {
+        case expr::Type::number: out.numbers.push_back(v.as_number()); return true;
+        case expr::Type::boolean: out.texts.emplace_back(v.as_bool() ? "true" : "false"); return true;
+        case expr::Type::text: out.texts.emplace_back(v.as_text()); return true;
+        default: return false;
+        }
+    } catch (const std::exception&) {
+        return false; // not a constant we can read: the cell is unknown
+    }
+}
+
+/// The items of the list literal that makes up all of `s` (`["a", "b"]`), or nothing.
+std::optional<std::vector<std::string_view>> list_items(std::string_view s) {
+    s = trim(s);
+    if (s.empty() || s.front() != '[') return std::nullopt;
+    std::vector<std::string_view> items;
+    char quote_char = 0;
+    int depth = 0;
+    std::size_t start = 1;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+        const char ch = s[i];
+        if (quote_char) {
+            if (ch == quote_char) quote_char = 0;
+            continue;
+        }
+        if (ch == '"' || ch == '\'') quote_char = ch;
+        else if (ch == '(') ++depth;
+        else if (ch == ')') --depth;
+        else if (depth == 0 && (ch == ',' || ch == ']')) {
+            const std::string_view item = trim(s.substr(start, i - start));
+            if (ch == ']' && item.empty() && items.empty()) return trim(s.substr(i + 1)).empty() ? std::optional(items) : std::nullopt;
+            if (item.empty()) return std::nullopt;
+            items.push_back(item);
+            start = i + 1;
+            if (ch == ']') return trim(s.substr(i + 1)).empty() ? std::optional(items) : std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+/// The set a compiled cell of input type `type` matches.
+CellSet describe(const custom::Cell& cell, expr::Type type) {
+    using Op = CellSet::Op;
+    CellSet out;
+    switch (cell.kind) {
+    case custom::Cell::Kind::any: return out;
+    case custom::Cell::Kind::literal:
+        out.op = Op::eq;
+        if (type == expr::Type::text) out.texts.push_back(cell.text);
+        else if (type == expr::Type::boolean) out.texts.emplace_back(cell.literal.as_bool() ? "true" : "false");
+        else if (type == expr::Type::number) out.numbers.push_back(cell.literal.as_number());
+        else out.op = Op::unknown;
+        return out;
+    case custom::Cell::Kind::condition: break;
+    }
+    const std::string_view s = trim(cell.text);
+    static constexpr std::pair<std::string_view, Op> ops[] = {{"not in", Op::not_in}, {"in", Op::in}, {"<=", Op::le},
+                                                              {">=", Op::ge},         {"==", Op::eq}, {"!=", Op::ne},
+                                                              {"<", Op::lt},          {">", Op::gt}};
+    out.op = Op::unknown;
+    for (const auto& [text, op] : ops) {
+        if (!starts_with(s, text)) continue;
+        const std::string_view rest = s.substr(text.size());
+        bool ok = false;
+        if (op == Op::in || op == Op::not_in) {
+            if (auto items = list_items(rest)) {
+                ok = true;
+                for (std::string_view item : *items) ok = ok && add_constant(item, type, out);
+            }
+        } else if (op == Op::eq || op == Op::ne || type == expr::Type::number) {
+            ok = add_constant(rest, type, out);
+        }
+        if (ok) out.op = op;
+        else out = CellSet{CellSet::Op::unknown, {}, {}};
+        return out;
+    }
+    return out;
+}
+
+/// A bit set over an axis's regions.
+struct Bits {
+    std::vector<std::uint64_t> w;
+    Bits() = default;
+    explicit Bits(std::size_t n) : w((n + 63) / 64) {}
+    void set(std::size_t i) { w[i / 64] |= std::uint64_t{1} << (i % 64); }
+    void set_range(std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i < hi; ++i) set(i);
+    }
+    bool test(std::size_t i) const { return (w[i / 64] >> (i % 64) & 1U) != 0; }
+    bool any() const {
+        for (std::uint64_t x : w)
+            if (x) return true;
+        return false;
+    }
+    bool intersects(const Bits& o) const {
+        for (std::size_t i = 0; i < w.size(); ++i)
+            if (w[i] & o.w[i]) return true;
+        return false;
+    }
+    bool subset_of(const Bits& o) const {
+        for (std::size_t i = 0; i < w.size(); ++i)
+            if (w[i] & ~o.w[i]) return false;
+        return true;
+    }
+    Bits operator&(const Bits& o) const {
+        Bits r = *this;
+        for (std::size_t i = 0; i < w.size(); ++i) r.w[i] &= o.w[i];
+        return r;
+    }
+    /// `domain` without this set's members.
+    Bits complement_in(const Bits& domain) const {
+        Bits r = domain;
+        for (std::size_t i = 0; i < w.size(); ++i) r.w[i] &= ~w[i];
+        return r;
+    }
+    /// The lowest member, or SIZE_MAX.
+    std::size_t first() const {
+        for (std::size_t i = 0; i < w.size(); ++i)
+            if (w[i]) return i * 64 + static_cast<std::size_t>(__builtin_ctzll(w[i]));
+        return SIZE_MAX;
+    }
+    template <class F>
+    void each(F&& f) const {
+        for (std::size_t i = 0; i < w.size(); ++i)
+            for (std::uint64_t x = w[i]; x; x &= x - 1) f(i * 64 + static_cast<std::size_t>(__builtin_ctzll(x)));
+    }
+};
+
+Fraction floor_of(const Fraction& f) {
+    const Fraction::wide n = f.num(), d = f.den(); // d > 0
+    Fraction::wide q = n / d;
+    if (n % d != Fraction::wide(0) && n < Fraction::wide(0)) q = q - Fraction::wide(1);
+    return Fraction(q, 1);
+}
+bool is_integer(const Fraction& f) { return f.num() % f.den() == Fraction::wide(0); }
+
+/// Slots that hold whole numbers (and which of them are never negative): a region
+/// with no such value is empty.
+bool integer_slot(Slot s) { return s == Slot::indicators_count || s == Slot::over_completed_count || s == Slot::year; }
+bool counting_slot(Slot s) { return s == Slot::indicators_count || s == Slot::over_completed_count; }
+/// Slots shown as percentages in examples ("exec_rate = 55%").
+bool share_slot(Slot s) {
+    const std::string_view n = custom::slot_name(s);
+    return n == "exec_rate" || n == "indicators.min_ratio" || n == "completion" || n == "cut";
+}
+
+/// One input (a slot; a slot listed twice in `inputs` is one axis) cut into regions.
+struct Axis {
+    Slot slot{};
+    expr::Type type = expr::Type::number;
+    std::vector<Fraction> points;    // numbers: the constants, ascending; regions 2i+1 = {points[i]}
+    std::vector<std::string> values; // text: region i is values[i]; when !finite, region values.size() is "any other"
+    bool finite = false;
+    std::size_t size = 0;
+    Bits domain;                     // the regions holding a possible value
+    std::vector<std::string> shown;  // an example value of each region, as a message writes it
+
+    std::size_t point_index(const Fraction& f) const {
+        return static_cast<std::size_t>(std::lower_bound(points.begin(), points.end(), f) - points.begin());
+    }
+    std::size_t value_index(const std::string& s) const {
+        return static_cast<std::size_t>(std::find(values.begin(), values.end(), s) - values.begin());
+    }
+
+    /// The regions a described cell matches (an unknown cell: all of them).
+    Bits bits(const CellSet& c) const {
+        using Op = CellSet::Op;
+        if (c.op == Op::any || c.op == Op::unknown) return domain;
+        Bits b(size);
+        if (type == expr::Type::number) {
+            const std::size_t j = c.numbers.empty() ? 0 : point_index(c.numbers.front());
+            switch (c.op) {
+            case Op::lt: b.set_range(0, 2 * j + 1); break;
+            case Op::le: b.set_range(0, 2 * j + 2); break;
+            case Op::gt: b.set_range(2 * j + 2, size); break;
+            case Op::ge: b.set_range(2 * j + 1, size); break;
+            default:
+                for (const Fraction& f : c.numbers) b.set(2 * point_index(f) + 1);
+            }
+        } else {
+            for (const std::string& s : c.texts)
+                if (const std::size_t i = value_index(s); i < values.size()) b.set(i);
+        }
+        if (c.op == Op::ne || c.op == Op::not_in) return b.complement_in(domain);
+        return b & domain;
+    }
+};
+
+std::string show_number(Slot s, const Fraction& f) {
+    if (share_slot(s)) return expr::Value::number(f * Fraction::integer(100)).to_string() + "%";
+    return expr::Value::number(f).to_string();
+}
+
+/// An example value of numeric region `r` of `a`, or nothing when the region holds no possible value.
+std::optional<Fraction> number_example(const Axis& a, std::size_t r) {
+    const bool integer = integer_slot(a.slot), counting = counting_slot(a.slot);
+    const std::size_t k = a.points.size();
+    std::optional<Fraction> x;
+    if (r % 2 == 1) {
+        x = a.points[r / 2];
+        if (integer && !is_integer(*x)) return std::nullopt;
+    } else {
+        const std::optional<Fraction> lo = r == 0 ? std::nullopt : std::optional(a.points[r / 2 - 1]);
+        const std::optional<Fraction> hi = r == 2 * k ? std::nullopt : std::optional(a.points[r / 2]);
+        const Fraction zero = Fraction::zero(), one = Fraction::one();
+        if ((!lo || *lo < zero) && (!hi || *hi > zero)) x = zero;
+        else if (integer) x = lo ? floor_of(*lo) + one : Fraction::zero() - floor_of(Fraction::zero() - *hi) - one;
+        else if (lo && hi) x = (*lo + *hi) * Fraction(1, 2);
+        else if (lo) x = *lo < one ? (*lo + one) * Fraction(1, 2) : *lo + one;
+        else x = *hi - one;
+        if ((lo && !(*x > *lo)) || (hi && !(*x < *hi))) return std::nullopt;
+    }
+    if (counting && *x < Fraction::zero()) return std::nullopt;
+    return x;
+}
+
+/// Builds the axis of `slot` from the described cells of its columns.
+Axis make_axis(Slot slot, const std::vector<const CellSet*>& cells, const GradeScale* grades) {
+    Axis a;
+    a.slot = slot;
+    a.type = custom::schema().type(static_cast<std::size_t>(slot));
+    if (a.type == expr::Type::number) {
+        for (const CellSet* c : cells)
+            if (c->op != CellSet::Op::unknown) a.points.insert(a.points.end(), c->numbers.begin(), c->numbers.end());
+        std::sort(a.points.begin(), a.points.end());
+        a.points.erase(std::unique(a.points.begin(), a.points.end()), a.points.end());
+        a.size = 2 * a.points.size() + 1;
+        a.domain = Bits(a.size);
+        a.shown.resize(a.size);
+        for (std::size_t r = 0; r < a.size; ++r)
+            if (auto x = number_example(a, r)) {
+                a.domain.set(r);
+                a.shown[r] = show_number(slot, *x);
+            }
+        return a;
+    }
+    if (a.type == expr::Type::boolean) {
+        a.values = {"false", "true"};
+        a.finite = true;
+    } else {
+        for (std::string_view v : text_choices(slot, grades)) a.values.emplace_back(v);
+        a.finite = !a.values.empty();
+        if (!a.finite) {
+            for (const CellSet* c : cells)
+                if (c->op != CellSet::Op::unknown) a.values.insert(a.values.end(), c->texts.begin(), c->texts.end());
+            std::sort(a.values.begin(), a.values.end());
+            a.values.erase(std::unique(a.values.begin(), a.values.end()), a.values.end());
+        }
+    }
+    a.size = a.values.size() + (a.finite ? 0 : 1);
+    a.domain = Bits(a.size);
+    a.domain.set_range(0, a.size);
+    for (const std::string& v : a.values) a.shown.push_back(a.type == expr::Type::text && !a.finite ? "\"" + v + "\"" : v);
+    if (!a.finite) {
+        std::string other = "other";
+        for (int n = 2; std::find(a.values.begin(), a.values.end(), other) != a.values.end(); ++n) other = "other" + std::to_string(n);
+        a.shown.push_back("\"" + other + "\"");
+    }
+    return a;
+}
+
+/// The exact test gives up (the table falls back to the single-row test) past this many steps.
+constexpr std::size_t max_analysis_steps = 20'000'000;
+struct TooLarge {};
+
+/// A table's rows as boxes over its axes.
+class TableSets {
+public:
+    struct RowSet {
+        std::vector<CellSet> cells; // per column
+        std::vector<Bits> over;     // per axis: what the row can match (an unknown cell: anything)
+        bool known = true;          // every cell analysable: `over` is exact
+        bool all_any = true;        // every cell `-`
+        std::size_t empty_axis = SIZE_MAX; // an axis no value of which the row matches
+    };
+
+    TableSets(const custom::Table& t, const GradeScale* grades) : t_(t) {
+        for (Slot s : t.inputs)
+            if (std::find(slots_.begin(), slots_.end(), s) == slots_.end()) slots_.push_back(s);
+        for (const custom::Row& row : t.rows) {
+            RowSet rs;
+            for (std::size_t c = 0; c < row.inputs.size() && c < t.inputs.size(); ++c) {
+                rs.cells.push_back(describe(row.inputs[c], custom::schema().type(static_cast<std::size_t>(t.inputs[c]))));
+                rs.known = rs.known && rs.cells.back().op != CellSet::Op::unknown;
+                rs.all_any = rs.all_any && row.inputs[c].kind == custom::Cell::Kind::any;
+            }
+            rows_.push_back(std::move(rs));
+        }
+        for (Slot s : slots_) {
+            std::vector<const CellSet*> cells;
+            for (const RowSet& rs : rows_)
+                for (std::size_t c = 0; c < rs.cells.size(); ++c)
+                    if (t.inputs[c] == s) cells.push_back(&rs.cells[c]);
+            axes_.push_back(make_axis(s, cells, grades));
+        }
+        for (RowSet& rs : rows_) {
+            for (std::size_t x = 0; x < axes_.size(); ++x) {
+                Bits b = axes_[x].domain;
+                for (std::size_t c = 0; c < rs.cells.size(); ++c)
+                    if (t.inputs[c] == axes_[x].slot) b = b & axes_[x].bits(rs.cells[c]);
+                if (!b.any() && rs.empty_axis == SIZE_MAX) rs.empty_axis = x;
+                rs.over.push_back(std::move(b));
+            }
+        }
+    }
+
+    const std::vector<RowSet>& rows() const { return rows_; }
+    const std::vector<Axis>& axes() const { return axes_; }
+    /// The column of axis `x` whose cell in row `r` leaves nothing (for messages).
+    std::size_t empty_column(std::size_t r) const {
+        const RowSet& rs = rows_[r];
+        for (std::size_t c = 0; c < rs.cells.size(); ++c)
+            if (t_.inputs[c] == axes_[rs.empty_axis].slot && !axes_[rs.empty_axis].bits(rs.cells[c]).any()) return c;
+        for (std::size_t c = 0; c < rs.cells.size(); ++c)
+            if (t_.inputs[c] == axes_[rs.empty_axis].slot && rs.cells[c].op != CellSet::Op::any) return c;
+        return 0;
+    }
+
+    /// Rows `a` and `b` can both match a project (`a` and `b` exact).
+    bool overlap(std::size_t a, std::size_t b) const {
+        for (std::size_t x = 0; x < axes_.size(); ++x)
+            if (!rows_[a].over[x].intersects(rows_[b].over[x])) return false;
+        return true;
+    }
+    /// Every project row `a` matches, row `b` matches.
+    bool inside(std::size_t a, std::size_t b) const {
+        for (std::size_t x = 0; x < axes_.size(); ++x)
+            if (!rows_[a].over[x].subset_of(rows_[b].over[x])) return false;
+        return true;
+    }
+    /// "exec_rate = 55%, grade = any": a project both rows match, one value per input.
+    std::pair<std::string, std::string> example(std::size_t a, std::size_t b) const {
+        std::string en, zh;
+        for (std::size_t x = 0; x < axes_.size(); ++x) {
+            const std::string name(custom::slot_name(axes_[x].slot));
+            bool constrained = false;
+            for (std::size_t c = 0; c < t_.inputs.size(); ++c)
+                if (t_.inputs[c] == axes_[x].slot)
+                    constrained = constrained || rows_[a].cells[c].op != CellSet::Op::any || rows_[b].cells[c].op != CellSet::Op::any;
+            const std::size_t r = (rows_[a].over[x] & rows_[b].over[x]).first();
+            const bool shown = constrained && r != SIZE_MAX;
+            en += (en.empty() ? "" : ", ") + name + " = " + (shown ? axes_[x].shown[r] : std::string("any"));
+            zh += (zh.empty() ? "" : "，") + name + " = " + (shown ? axes_[x].shown[r] : std::string("任意值"));
+        }
+        return {en, zh};
+    }
+
+    /// Whether the rows `by` (exact, earlier) together match every project row `r` can
+    /// match. Throws TooLarge when the step budget runs out.
+    bool covered(std::size_t r, const std::vector<std::size_t>& by) {
+        std::vector<std::size_t> relevant;
+        for (std::size_t e : by) {
+            spend(axes_.size());
+            if (overlap_box(e, rows_[r].over)) relevant.push_back(e);
+        }
+        memo_.clear(); // the memo holds for one box
+        return cover(rows_[r].over, relevant, 0);
+    }
+    /// The earlier exact rows that can match some project row `r` matches.
+    std::vector<std::size_t> touching(std::size_t r, const std::vector<std::size_t>& by) const {
+        std::vector<std::size_t> v;
+        for (std::size_t e : by)
+            if (overlap_box(e, rows_[r].over)) v.push_back(e);
+        return v;
+    }
+
+private:
+    void spend(std::size_t n) {
+        if (n > budget_) throw TooLarge{};
+        budget_ -= n;
+    }
+    bool overlap_box(std::size_t e, const std::vector<Bits>& box) const {
+        for (std::size_t x = 0; x < axes_.size(); ++x)
+            if (!rows_[e].over[x].intersects(box[x])) return false;
+        return true;
+    }
+    /// The union of rows `rs` (each meeting the box) holds the box, on axes from `x` on.
+    bool cover(const std::vector<Bits>& box, const std::vector<std::size_t>& rs, std::size_t x) {
+        if (rs.empty()) return false;
+        if (x == axes_.size()) return true;
+        for (std::size_t e : rs) { // one row holding the rest of the box settles it
+            spend(axes_.size() - x);
+            bool all = true;
+            for (std::size_t y = x; y < axes_.size() && all; ++y) all = box[y].subset_of(rows_[e].over[y]);
+            if (all) return true;
+        }
+        // Split the box on axis x into groups of regions that the same rows hold. Only
+        // where a row's set or the box changes can the group change: mark those
+        // regions (word-wise), then look at one region of each stretch.
+        const Bits& b = box[x];
+        Bits change(axes_[x].size);
+        auto mark = [&](const Bits& v) {
+            for (std::size_t i = 0; i < v.w.size(); ++i)
+                change.w[i] |= v.w[i] ^ ((v.w[i] << 1) | (i > 0 ? v.w[i - 1] >> 63 : 0));
+        };
+        spend(rs.size() + 1);
+        mark(b);
+        for (std::size_t e : rs) mark(rows_[e].over[x]);
+        change.set(0);
+        std::vector<std::vector<std::size_t>> groups;
+        bool hole = false;
+        change.each([&](std::size_t region) {
+            if (hole || !b.test(region)) return;
+            spend(rs.size());
+            std::vector<std::size_t> holding;
+            for (std::size_t e : rs)
+                if (rows_[e].over[x].test(region)) holding.push_back(e);
+            if (holding.empty()) hole = true;
+            else if (std::find(groups.begin(), groups.end(), holding) == groups.end()) {
+                spend(groups.size());
+                groups.push_back(std::move(holding));
+            }
+        });
+        if (hole) return false;
+        for (auto& g : groups) {
+            if (x + 1 < axes_.size()) {
+                auto key = std::make_pair(x + 1, g);
+                if (const auto it = memo_.find(key); it != memo_.end()) {
+                    if (!it->second) return false;
+                    continue;
+                }
+                const bool held = cover(box, g, x + 1);
+                memo_.emplace(std::move(key), held);
+                if (!held) return false;
+            } else if (!cover(box, g, x + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    const custom::Table& t_;
+    std::vector<Slot> slots_;
+    std::vector<Axis> axes_;
+    std::vector<RowSet> rows_;
+    std::size_t budget_ = max_analysis_steps;
+    std::map<std::pair<std::size_t, std::vector<std::size_t>>, bool> memo_; // (axis, rows) → cover() for the current box
+};
+
+std::string line_of(const custom::Row& row) { return std::to_string(row.where.line); }
+
+SourceLocation located(const Ctx& ctx, const RuleRef& r) {
+    return SourceLocation{r.file < ctx.sources.names.size() ? ctx.sources.names[r.file] : std::string(), r.line, r.column};
+}
+
+/// "line 7", "lines 7 and 8", "lines 7, 8 and 9" (en) / "第 7、8 行" (zh); past 20
+/// rows, the first 20 and how many more.
+std::pair<std::string, std::string> lines_text(const custom::Table& t, const std::vector<std::size_t>& rows) {
+    constexpr std::size_t max_listed = 20;
+    const std::size_t listed = std::min(rows.size(), max_listed);
+    std::string en = rows.size() == 1 ? "line " : "lines ", zh = "第 ";
+    for (std::size_t i = 0; i < listed; ++i) {
+        const std::string l = line_of(t.rows[rows[i]]);
+        en += (i == 0 ? "" : i + 1 == rows.size() ? " and " : ", ") + l;
+        zh += (i == 0 ? "" : "、") + l;
+    }
+    if (rows.size() > listed) {
+        const std::string more = std::to_string(rows.size() - listed);
+        return {en + " and " + more + " more", zh + " 行等 " + std::to_string(rows.size()) + " 行"};
+    }
+    return {en, zh + " 行"};
+}
+
+bool same_outputs(const custom::Row& a, const custom::Row& b) {
+    if (a.outputs.size() != b.outputs.size()) return false;
+    for (std::size_t i = 0; i < a.outputs.size(); ++i)
+        if (a.outputs[i].target != b.outputs[i].target || a.outputs[i].value.text() != b.outputs[i].value.text()) return false;
+    return true;
+}
+
+const char* policy_name(custom::HitPolicy h) {
+    switch (h) {
+    case custom::HitPolicy::first: return "first-hit";
+    case custom::HitPolicy::collect: return "collect";
+    case custom::HitPolicy::unique: return "unique-hit";
+    }
+    return "";
+}
+const char* policy_name_zh(custom::HitPolicy h) {
+    switch (h) {
+    case custom::HitPolicy::first: return "首个命中";
+    case custom::HitPolicy::collect: return "全部命中";
+    case custom::HitPolicy::unique: return "唯一命中";
+    }
+    return "";
+}
+
+/// At most this many overlap notes per table (then one saying how many more).
+constexpr std::size_t max_notes_per_table = 20;
+
+/// The set checks of a compiled table (rows that failed to compile are left out):
+/// rows that match nothing; first-hit rows that earlier rows cover together;
+/// unique-hit rows that can match together (errors); first-hit rows that partly
+/// overlap with different outputs (notes). `number[i]` is row i's 1-based number as written.
+void check_rows(Ctx& ctx, const custom::Table& t, const std::vector<std::size_t>& number, const GradeScale* grades,
+                std::vector<Diagnostic>& notes) {
+    const std::string id = quote(t.id);
+    const std::string policy = policy_name(t.hit), policy_zh = policy_name_zh(t.hit);
+    auto row_name = [&](std::size_t r) { return "row " + std::to_string(number[r]); };
+    auto row_name_zh = [&](std::size_t r) { return "第 " + std::to_string(number[r]) + " 行"; };
+
+    // A unique-hit table must be checkable: every cell `-`, a literal or a comparison with a constant.
+    if (t.hit == custom::HitPolicy::unique)
+        for (const custom::Row& row : t.rows)
+            for (std::size_t c = 0; c < row.inputs.size(); ++c) {
+                const expr::Type type = custom::schema().type(static_cast<std::size_t>(t.inputs[c]));
+                if (describe(row.inputs[c], type).op != CellSet::Op::unknown) continue;
+                ctx.problems.add_at(located(ctx, row.inputs[c].where),
+                                    "cell " + quote(row.inputs[c].text) + " of unique-hit table " + id +
+                                        " is not `-`, a literal or a comparison with a constant (< <= > >= == != in, not in), "
+                                        "so the loader cannot prove that at most one row matches",
+                                    "唯一命中决策表 " + id + " 的单元格 " + quote(row.inputs[c].text) +
+                                        " 不是 -、字面值或与常量的比较（< <= > >= == != in、not in），无法证明至多一行命中");
+            }
+
+    std::optional<TableSets> sets;
+    try {
+        sets.emplace(t, grades);
+    } catch (const std::exception&) {
+        sets.reset(); // a constant beyond exact arithmetic: only the single-row test below
+        if (t.hit == custom::HitPolicy::unique)
+            ctx.problems.add_at(located(ctx, t.where),
+                                "the rows of unique-hit table " + id +
+                                    " cannot be checked for overlaps: a constant is beyond exact arithmetic",
+                                "唯一命中决策表 " + id + " 的各行无法检查是否重叠：有常量超出精确计算范围");
+    }
+
+    bool exact = sets.has_value();
+    std::vector<bool> dead(t.rows.size(), false);
+    std::size_t noted = 0, more_notes = 0;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const custom::Row& row = t.rows[r];
+        const SourceLocation at = located(ctx, row.where);
+        if (sets && sets->rows()[r].empty_axis != SIZE_MAX) {
+            dead[r] = true;
+            const std::size_t c = sets->empty_column(r);
+            const std::string name(custom::slot_name(t.inputs[c]));
+            ctx.problems.add_at(at,
+                                row_name(r) + " of " + policy + " table " + id + " can never match: no value of " + name +
+                                    " satisfies its cells (" + quote(row.inputs[c].text) + ")",
+                                policy_zh + "决策表 " + id + " 的" + row_name_zh(r) + "永远不会命中：" + name +
+                                    " 没有满足其单元格（" + quote(row.inputs[c].text) + "）的取值");
+            continue;
+        }
+        if (t.hit == custom::HitPolicy::first) {
+            std::vector<std::size_t> cover_rows;
+            if (exact) {
+                try {
+                    std::vector<std::size_t> earlier;
+                    for (std::size_t e = 0; e < r; ++e)
+                        if (!dead[e] && sets->rows()[e].known) earlier.push_back(e);
+                    if (sets->covered(r, earlier)) {
+                        cover_rows = sets->touching(r, earlier);
+                        // Name a minimal set: drop each row the others do without.
+                        for (std::size_t i = 0; cover_rows.size() > 1 && cover_rows.size() <= 32 && i < cover_rows.size();) {
+                            std::vector<std::size_t> fewer = cover_rows;
+                            fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+                            if (sets->covered(r, fewer)) cover_rows = std::move(fewer);
+                            else ++i;
+                        }
+                    }
+                } catch (const TooLarge&) {
+                    exact = false; // from here on, the single-row test (a set already proved stands, unpruned)
+                }
+            }
+            // The single-row test as well: it also knows identical unknown cells.
+            if (cover_rows.empty())
+                for (std::size_t e = 0; e < r; ++e)
+                    if (covers(t, t.rows[e], row)) {
+                        cover_rows = {e};
+                        break;
+                    }
+            if (!cover_rows.empty()) {
+                dead[r] = true;
+                const auto [lines_en, lines_zh] = lines_text(t, cover_rows);
+                if (cover_rows.size() == 1)
+                    ctx.problems.add_at(at,
+                                        row_name(r) + " of first-hit table " + id +
+                                            " can never be reached: the earlier row at " + lines_en +
+                                            " matches every project it matches (same or broader conditions)",
+                                        "首个命中决策表 " + id + " 的" + row_name_zh(r) + "永远不会命中：" + lines_zh +
+                                            "的条件相同或更宽，已匹配其全部项目");
+                else
+                    ctx.problems.add_at(at,
+                                        row_name(r) + " of first-hit table " + id +
+                                            " can never be reached: the earlier rows at " + lines_en +
+                                            " together match every project it matches",
+                                        "首个命中决策表 " + id + " 的" + row_name_zh(r) + "永远不会命中：" + lines_zh +
+                                            "合起来已匹配其全部项目");
+                continue;
+            }
+        }
+        if (!sets || !sets->rows()[r].known) continue;
+        if (t.hit == custom::HitPolicy::unique) {
+            for (std::size_t e = 0; e < r; ++e) {
+                if (dead[e] || !sets->overlap(e, r)) continue;
+                const auto [ex_en, ex_zh] = sets->example(e, r);
+                ctx.problems.add_at(at,
+                                    row_name(e) + " (line " + line_of(t.rows[e]) + ") and " + row_name(r) + " (line " +
+                                        line_of(row) + ") of unique-hit table " + id + " both match a project with " + ex_en +
+                                        ": with `hit: unique` at most one row may match any project",
+                                    "唯一命中决策表 " + id + " 的" + row_name_zh(e) + "（第 " + line_of(t.rows[e]) + " 行）与" +
+                                        row_name_zh(r) + "（第 " + line_of(row) + " 行）同时匹配 " + ex_zh +
+                                        " 的项目：`hit: unique` 要求任何项目至多匹配一行");
+                break;
+            }
+        }
+        if (t.hit == custom::HitPolicy::first && !sets->rows()[r].all_any) {
+            for (std::size_t e = 0; e < r; ++e) {
+                if (dead[e] || !sets->rows()[e].known || same_outputs(t.rows[e], row) || !sets->overlap(e, r) ||
+                    sets->inside(e, r))
+                    continue;
+                if (noted == max_notes_per_table) {
+                    ++more_notes;
+                    continue;
+                }
+                ++noted;
+                const auto [ex_en, ex_zh] = sets->example(e, r);
+                Diagnostic d;
+                d.where = at;
+                d.severity = Diagnostic::Severity::notice;
+                d.en = row_name(r) + " of first-hit table " + id + " partly overlaps the earlier " + row_name(e) + " (line " +
+                       line_of(t.rows[e]) + ") with different outputs, e.g. " + ex_en + ": where both match, the earlier row wins";
+                d.zh = "首个命中决策表 " + id + " 的" + row_name_zh(r) + "与前面的" + row_name_zh(e) + "（第 " +
+                       line_of(t.rows[e]) + " 行）部分重叠且输出不同，如 " + ex_zh + "：两行都匹配时适用前面的行";
+                notes.push_back(std::move(d));
+            }
+        }
+    }
+    if (more_notes > 0) {
+        Diagnostic d;
+        d.where = located(ctx, t.where);
+        d.severity = Diagnostic::Severity::notice;
+        d.en = std::to_string(more_notes) + " more partly overlapping row pairs in first-hit table " + id + " not listed";
+        d.zh = "首个命中决策表 " + id + " 另有 " + std::to_string(more_notes) + " 对部分重叠的行未列出";
+        notes.push_back(std::move(d));
+    }
+}
+
+std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const GradeScale* grades,
+                                           std::vector<Diagnostic>& notes) {
     custom::Table t;
     bool ok = true;
     const Field idf = m.get("table");
@@ -238,10 +925,14 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const Gra
     if (const Field f = m.find("zh"); f.value) t.zh = read_text(ctx, f).value_or("");
     if (const Field f = m.find("en"); f.value) t.en = read_text(ctx, f).value_or("");
     if (auto hit = read_choice<custom::HitPolicy>(ctx, m.get("hit"),
-                                                  {{"first", custom::HitPolicy::first}, {"collect", custom::HitPolicy::collect}}))
+                                                  {{"first", custom::HitPolicy::first},
+                                                   {"collect", custom::HitPolicy::collect},
+                                                   {"unique", custom::HitPolicy::unique}}))
         t.hit = *hit;
     else ok = false;
 
+    std::vector<Pos> input_pos, output_pos; // where each input and output is named
+    std::vector<std::size_t> number;        // each compiled row's number as written (1-based)
     const Field inf = m.get("inputs");
     if (expect_kind(ctx, inf, Node::Kind::list)) {
         const auto known = slot_names();
@@ -255,6 +946,7 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const Gra
                 continue;
             }
             t.inputs.push_back(static_cast<Slot>(it - known.begin()));
+            input_pos.push_back(n.pos);
         }
     } else ok = false;
     const Field outf = m.get("outputs");
@@ -271,6 +963,7 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const Gra
                 ok = false;
             }
             t.outputs.push_back(*target);
+            output_pos.push_back(n.pos);
         }
         if (t.outputs.empty()) {
             ctx.error(outf.pos(), outf.name() + " must list at least one output field",
@@ -316,20 +1009,37 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const Gra
             ok = false;
             continue;
         }
-        if (t.hit == custom::HitPolicy::first) {
-            for (std::size_t e = 0; e < t.rows.size(); ++e) {
-                if (!covers(t, t.rows[e], row)) continue;
-                const std::string earlier = std::to_string(t.rows[e].where.line);
-                ctx.error(rn.pos,
-                          "row " + std::to_string(r + 1) + " of first-hit table " + quote(t.id) +
-                              " can never be reached: the earlier row at line " + earlier +
-                              " matches every project it matches (same or broader conditions)",
-                          "首个命中决策表 " + quote(t.id) + " 的第 " + std::to_string(r + 1) + " 行永远不会命中：第 " + earlier +
-                              " 行的条件相同或更宽，已匹配其全部项目");
-                break;
-            }
-        }
         t.rows.push_back(std::move(row));
+        number.push_back(r + 1);
+    }
+    check_rows(ctx, t, number, grades, notes);
+    if (ok && !t.rows.empty()) {
+        // Unused definitions: a column every row leaves `-`.
+        for (std::size_t c = 0; c < t.inputs.size(); ++c) {
+            bool used = false;
+            for (const custom::Row& row : t.rows) used = used || row.inputs[c].kind != custom::Cell::Kind::any;
+            if (used) continue;
+            const std::string name(custom::slot_name(t.inputs[c]));
+            ctx.error(input_pos[c],
+                      "input " + quote(name) + " of table " + quote(t.id) +
+                          " is never used: every row's cell for it is `-`; remove it from " + inf.name() + " and the rows",
+                      "决策表 " + quote(t.id) + " 的输入 " + quote(name) + " 从未使用：每一行的该单元格都是 -；请从 " +
+                          inf.name_zh() + " 和各行中删除");
+            ok = false;
+        }
+        for (std::size_t c = 0; c < t.outputs.size(); ++c) {
+            bool used = false;
+            for (const custom::Row& row : t.rows)
+                for (const custom::Output& o : row.outputs) used = used || o.target == t.outputs[c];
+            if (used) continue;
+            const std::string name(custom::target_name(t.outputs[c]));
+            ctx.error(output_pos[c],
+                      "output " + quote(name) + " of table " + quote(t.id) +
+                          " is never set: every row's cell for it is `-`; remove it from " + outf.name() + " and the rows",
+                      "决策表 " + quote(t.id) + " 的输出 " + quote(name) + " 从未设定：每一行的该单元格都是 -；请从 " +
+                          outf.name_zh() + " 和各行中删除");
+            ok = false;
+        }
     }
     if (!ok) return std::nullopt;
     return t;
@@ -416,6 +1126,7 @@ std::string slot_list(std::uint32_t mask) {
 
 void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRules& out) {
     out.steps.clear();
+    out.notes.clear();
     if (!expect_kind(ctx, f, Node::Kind::list)) return;
     out.where = ctx.ref(f.rule_pos());
     if (f.value->children.size() > custom::max_steps) {
@@ -445,7 +1156,7 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
         custom::Step step;
         if (is_table) {
             const MapView m(ctx, item, {"table", "zh", "en", "hit", "inputs", "outputs", "rows"});
-            auto t = compile_table(ctx, m, grades);
+            auto t = compile_table(ctx, m, grades, out.notes);
             if (!t) {
                 ok = false;
                 continue;
@@ -475,6 +1186,7 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
     }
     if (!ok) {
         out.steps.clear();
+        out.notes.clear();
         return;
     }
     // Order: a step may read only what grading and earlier steps set.

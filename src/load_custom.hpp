@@ -7,8 +7,11 @@
 namespace perfbudget::detail::rules_yaml {
 
 /// Compiles the `custom:` list at `f` into `out`, reporting every problem to ctx
-/// (unknown keys and fields, expression errors with file:line:column, unreachable
-/// first-hit rows, a step reading a field that a later step changes). `grades` is
+/// (unknown keys and fields, expression errors with file:line:column, table rows
+/// that match nothing, first-hit rows the earlier rows cover together, unique-hit
+/// rows that can match together, unused table columns, a step reading a field that
+/// a later step changes) and filling out.notes (first-hit rows that partly overlap
+/// with different outputs: not errors). `grades` is
 /// the compiled grade scale, used to check grade names in table cells; pass null
 /// when the grades themselves had problems (the names are then not checked).
 void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRules& out);

@@ -13,6 +13,8 @@
 #include "rule_tree.hpp"
 #include "yaml_data.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <new>
 #include <optional>
@@ -26,7 +28,7 @@ using namespace detail::rules_yaml;
 namespace fs = std::filesystem;
 
 /// The result fields a case may expect, and how each is written.
-enum class Form { rate, score, money, flag, grade };
+enum class Form { rate, score, money, flag, grade, reasons };
 struct ExpectField {
     std::string_view name;
     Form form;
@@ -35,7 +37,7 @@ constexpr ExpectField expect_fields[] = {
     {"exec_rate", Form::rate},   {"exec_score", Form::score}, {"indicator_score", Form::score},
     {"total", Form::score},      {"grade", Form::grade},      {"rectify", Form::flag},
     {"priority", Form::flag},    {"cut", Form::money},        {"recover", Form::money},
-    {"accountability", Form::flag},
+    {"accountability", Form::flag}, {"reasons", Form::reasons},
 };
 
 /// One expected value, checked for form when the file is read.
@@ -105,6 +107,8 @@ public:
             return std::nullopt;
         case Form::grade:
             return read_text(ctx_, f);
+        case Form::reasons:
+            return read_reasons(f);
         default: {
             const int n = places(form);
             const std::string want_en = "a number written with exactly " + std::to_string(n) + " decimals, such as " + example(n);
@@ -117,6 +121,37 @@ public:
             return std::nullopt;
         }
         }
+    }
+
+    /// `reasons: [commend, deviation]`: the ids of the custom rules and tables that
+    /// fired, in order, each an id the rules have. Kept as "[commend, deviation]".
+    std::optional<std::string> read_reasons(const Field& f) {
+        if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
+        std::vector<std::string_view> ids;
+        if (rules_)
+            for (const custom::Step& s : rules_->custom.steps) ids.push_back(s.id());
+        std::string text = "[";
+        bool ok = true;
+        for (std::size_t i = 0; i < f.value->size(); ++i) {
+            const Field item{f.key, &f.value->children[i], f.path + "[" + std::to_string(i) + "]"};
+            const auto id = read_identifier(ctx_, item);
+            if (!id) {
+                ok = false;
+                continue;
+            }
+            if (rules_ && std::find(ids.begin(), ids.end(), *id) == ids.end()) {
+                const auto [en, zh] = ids.empty() ? std::pair<std::string, std::string>{"; the rules have no custom steps",
+                                                                                      "；规则没有自定义步骤"}
+                                                  : suggestion(*id, ids);
+                ctx_.error(item.pos(), item.name() + ": no custom rule or table " + quote(*id) + " in the rules" + en,
+                           item.name_zh() + "：规则中没有自定义规则或决策表 " + quote(*id) + zh);
+                ok = false;
+                continue;
+            }
+            text += (i == 0 ? "" : ", ") + *id;
+        }
+        if (!ok) return std::nullopt;
+        return text + "]";
     }
 
     ExpectedProject project(const Node& key, const Node& value, const std::string& path) {
@@ -180,6 +215,23 @@ private:
 
 // --- running -------------------------------------------------------------------
 
+/// The ids of the custom steps that fired, as the output's `reasons` column lists
+/// them (in order, a table once however many of its rows fired): "[commend, deviation]".
+std::string reasons_text(const ProjectResult& r, const RuleSet& rules) {
+    std::string s = "[";
+    std::uint16_t last = UINT16_MAX;
+    bool first = true;
+    const std::size_t n = std::min<std::size_t>(r.fired_count, custom::max_fired);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint16_t step = r.fired[i].step;
+        if (step == last || step >= rules.custom.steps.size()) continue;
+        s += (first ? "" : ", ") + rules.custom.steps[step].id();
+        first = false;
+        last = step;
+    }
+    return s + "]";
+}
+
 std::string got_text(const Expected& e, const ProjectResult& r, const RuleSet& rules) {
     const int digits = rules.evaluation.rounding.digits;
     if (e.indicator) return r.indicators[e.index].score.to_string(digits);
@@ -192,6 +244,7 @@ std::string got_text(const Expected& e, const ProjectResult& r, const RuleSet& r
     if (e.field == "accountability") return r.accountability ? "true" : "false";
     if (e.field == "cut") return r.cut.to_string();
     if (e.field == "recover") return r.recover.to_string();
+    if (e.field == "reasons") return reasons_text(r, rules);
     return {};
 }
 

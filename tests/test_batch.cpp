@@ -148,3 +148,150 @@ TEST_CASE("batch: a level-1 split other than 50/30/10 is a notice, not an error"
         CHECK(slurp(o.out).find("P1,县教育局,1000.00,800.00,0.8000,8.00,90.00,98.00,excellent") != std::string::npos);
     }
 }
+
+namespace {
+
+/// Writes `text` to a scratch file and returns its path.
+std::string write_scratch(const std::string& name, const std::string& text) {
+    const fs::path p = scratch(name);
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+}
+
+/// Runs the files through both paths of evaluate_files() and checks they write the same CSV.
+std::string both_paths_agree(EvaluateOptions o, const RuleSet& rules, const std::string& name) {
+    o.out = scratch(name + "-stream.csv");
+    evaluate_files(o, rules);
+    const std::string streamed = slurp(o.out);
+    o.out = scratch(name + "-memory.csv");
+    o.in_memory = true;
+    evaluate_files(o, rules);
+    CHECK(streamed == slurp(o.out));
+    return streamed;
+}
+
+/// The reasons column (the last) of the row for `id`.
+std::string reasons_of(const std::string& csv, const std::string& id) {
+    std::istringstream in(csv);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(id + ",", 0) == 0) return line.substr(line.rfind(',') + 1);
+    FAIL("no row for " << id);
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("batch: custom steps stream, with the same output as in memory (Urumqi profile)") {
+    const RuleSet rules = load_rules_file(src + "/rules/urumqi-county.yaml");
+    REQUIRE_FALSE(rules.custom.empty());
+    const std::string out = both_paths_agree(options(""), rules, "urumqi");
+    CHECK(out.find(",accountability,reasons\n") != std::string::npos);
+    CHECK(out.find("deviation") != std::string::npos); // some example projects are off target
+    // Streamed rows in reverse order still give the same sums.
+    std::istringstream in(slurp(indicators_csv));
+    std::string header, line, reversed;
+    std::getline(in, header);
+    std::vector<std::string> rows;
+    while (std::getline(in, line))
+        if (!line.empty()) rows.push_back(line);
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) reversed += *it + "\n";
+    EvaluateOptions o = options(scratch("urumqi-reversed.csv"));
+    o.indicators = write_scratch("reversed-urumqi-indicators.csv", header + "\n" + reversed);
+    evaluate_files(o, rules);
+    CHECK(slurp(o.out) == out);
+}
+
+TEST_CASE("batch: every custom slot streams like it evaluates in memory") {
+    // A table and rules reading each slot the streaming path has to keep: the
+    // project fields (category, year, rectification, budget kind) and the
+    // indicator aggregates (count, min ratio, over-completed, completion).
+    const std::string profile = write_scratch("all-slots.yaml", R"yaml(base: national
+profile: all-slots
+custom:
+  - table: by_kind
+    hit: collect
+    inputs: [budget_kind, category, rectification, year]
+    outputs: [adjust]
+    rows:
+      - [general, "-", "-", "-", -1]
+      - ["-", 教育, "-", 2023, -2]
+      - ["-", "-", none, "-", 0.5]
+  - rule: thin
+    zh: 指标少
+    en: few indicators
+    when: indicators.count < 7 and indicators.min_ratio < 90%
+    then: {rectify: true}
+  - rule: over
+    zh: 超额完成
+    en: over-completed
+    when: over_completed.count >= 1
+    then: {accountability: true}
+  - rule: completion_low
+    zh: 完成率低
+    en: low completion
+    when: completion < 95% or abs(exec_rate - completion) > 10%
+    then:
+      cut: "round(min(1 - completion, 100%), 6)"
+)yaml");
+    const RuleSet rules = load_rules_file(profile);
+    const std::string out = both_paths_agree(options(""), rules, "all-slots");
+    for (const char* id : {"thin", "over", "completion_low", "by_kind"}) CHECK(out.find(id) != std::string::npos);
+}
+
+TEST_CASE("batch: completion is exact at the 20-point deviation boundary") {
+    // Urumqi's rule `deviation`: abs(exec_rate - completion) > 20%. Completion =
+    // Σ(weight × rc) / Σ weight = (50 × 2/3 + 30 × 31/45 + 10 × 0) / 90 = 54 / 90 = 60%
+    // exactly, through thirds (no finite decimal on the way). Execution 80% or 40%
+    // is exactly 20 points off: no deviation. One fen more or less, and there is.
+    const std::string indicators_of = R"(,output,quantity,培训人次,ge,3,2,人次,50
+,benefit,social,受益人数,ge,45,31,人,30
+,satisfaction,satisfaction,满意度,ge,90%,0%,%,10
+)";
+    std::string indicators = "project_id,level1,level2,name,direction,target,actual,unit,weight\n";
+    std::string projects = "project_id,name,department,budget,spent,budget_kind,fund_source,category,year\n";
+    const std::pair<const char*, const char*> cases[] = {
+        {"AT80", "800000.00"}, {"AT40", "400000.00"}, {"OVER80", "800000.01"}, {"UNDER40", "399999.99"}};
+    for (const auto& [id, spent] : cases) {
+        projects += std::string(id) + ",项目,县财政局,1000000.00," + spent + ",general,local,教育,2023\n";
+        std::istringstream rows(indicators_of);
+        std::string row;
+        while (std::getline(rows, row)) indicators += id + row + "\n";
+    }
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("boundary-projects.csv", projects);
+    o.indicators = write_scratch("boundary-indicators.csv", indicators);
+    const RuleSet rules = load_rules_file(src + "/rules/urumqi-county.yaml");
+    const std::string out = both_paths_agree(o, rules, "boundary");
+    CHECK(reasons_of(out, "AT80").find("deviation") == std::string::npos);
+    CHECK(reasons_of(out, "AT40").find("deviation") == std::string::npos);
+    CHECK(reasons_of(out, "OVER80").find("deviation") != std::string::npos);
+    CHECK(reasons_of(out, "UNDER40").find("deviation") != std::string::npos);
+}
+
+TEST_CASE("batch: a custom rule that fails names the project, on either path") {
+    const std::string profile = write_scratch("failing.yaml", R"(base: national
+profile: failing
+custom:
+  - rule: divide
+    zh: 除以零
+    en: divides by zero
+    when: budget / (exec_rate - exec_rate) > 1
+)");
+    const RuleSet rules = load_rules_file(profile);
+    for (const bool in_memory : {false, true}) {
+        EvaluateOptions o = options(scratch(in_memory ? "failing-memory.csv" : "failing-stream.csv"));
+        o.in_memory = in_memory;
+        try {
+            evaluate_files(o, rules);
+            FAIL("expected an error");
+        } catch (const Error& e) {
+            REQUIRE(e.diagnostics().size() == 12);
+            CHECK(e.diagnostics()[0].where.file == o.projects);
+            CHECK(e.diagnostics()[0].where.line == 2);
+            CHECK(e.diagnostics()[0].en.find("project W1: custom rule at ") == 0);
+            CHECK(e.diagnostics()[0].en.find("division by zero") != std::string::npos);
+        }
+        CHECK_FALSE(fs::exists(o.out));
+    }
+}

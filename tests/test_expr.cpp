@@ -510,3 +510,32 @@ TEST_CASE("expr: evaluation does not allocate") {
     CHECK(last == Date(2024, 3, 1));
     CHECK(word == "整改");
 }
+
+TEST_CASE("expr: numbers are exact without being kept in lowest terms") {
+    const Env& env_ = env();
+    std::vector<Value> values = env_.values;
+    auto eval = [&](const char* text) { return evaluate(compile(text, env_.schema, here), values); };
+
+    // 2^70 / 2^70 is 1. Multiplying it by itself unreduced would need 2^140: the
+    // operation is redone in lowest terms instead of failing.
+    const Fraction::wide big = Fraction::wide(std::int64_t{1} << 35) * Fraction::wide(std::int64_t{1} << 35);
+    values[env_.exec_rate] = Value::number(Fraction(big, big));
+    CHECK(eval("exec_rate * exec_rate * exec_rate == 1").as_bool());
+    CHECK(eval("exec_rate * exec_rate / exec_rate - 1 == 0").as_bool());
+    CHECK(eval("exec_rate + exec_rate < 2.000001").as_bool());
+    CHECK(eval("round(exec_rate * exec_rate, 2)").to_string() == "1");
+    CHECK(eval("exec_rate * exec_rate").to_decimal() == Decimal::whole(1));
+    CHECK(Value::number(Fraction(big * 3, big)).to_string() == "3");
+
+    // Equal values compare equal whatever their terms: 2/4 == 1/2, in `in` lists too.
+    values[env_.exec_rate] = Value::number(Fraction(2, 4));
+    CHECK(eval("exec_rate == 50%").as_bool());
+    CHECK(eval("exec_rate in [0.25, 0.5]").as_bool());
+    CHECK(eval("max(exec_rate, 1/2) == 1/2").as_bool());
+    CHECK(Value::number(Fraction(2, 6)).to_string() == "1/3"); // shown in lowest terms
+    CHECK(Value::number(Fraction(2, 6)) == Value::number(Fraction(1, 3)));
+
+    // A value whose lowest terms overflow still does: the error is unchanged.
+    values[env_.exec_rate] = Value::number(Fraction(big, Fraction::wide(3)));
+    CHECK_THROWS_AS(eval("exec_rate * exec_rate"), Error);
+}

@@ -5,9 +5,11 @@
 // output it streams: projects are kept compactly (ids, funds and 64 bytes of
 // score sums each) while indicator rows are scored as they are read, in any
 // order, so memory grows with the number of projects, not indicator rows.
+// Custom steps (custom_rules.hpp) stream too: their indicator aggregates are
+// summed as rows arrive (CustomAccumulator) and a few project fields are kept.
 // JSON, --explain and the total_only rounding mode need every indicator's
 // result and use the in-memory path (read_projects + evaluate). Both paths use
-// the same score_indicator / finish_project code.
+// the same score_indicator / CustomAccumulator / finish_project / apply_custom code.
 #pragma once
 
 #include "perfbudget/error.hpp"
@@ -30,6 +32,9 @@ struct EvaluateOptions {
     Lang lang = Lang::zh;
     bool explain = false;
     std::size_t max_problems = 1000; ///< problems listed before "and N more"
+    /// Read both files into memory even for plain CSV output (the path JSON and
+    /// --explain take). Same results; for tests and comparisons.
+    bool in_memory = false;
 };
 
 struct BatchSummary {

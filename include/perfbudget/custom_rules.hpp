@@ -24,6 +24,7 @@
 // RuleSet::custom is not empty; a RuleSet without custom steps pays nothing).
 #pragma once
 
+#include "perfbudget/error.hpp"
 #include "perfbudget/expr.hpp"
 #include "perfbudget/rule_ref.hpp"
 
@@ -108,10 +109,14 @@ struct Row {
     RuleRef where;
 };
 
-enum class HitPolicy : std::uint8_t { first, collect };
+/// `unique` (DMN's): at most one row may match any project; the loader proves it
+/// (two rows that can both match are a load error), so at evaluation it applies
+/// the one matching row, if any.
+enum class HitPolicy : std::uint8_t { first, collect, unique };
 
 /// A decision table: `first` applies the first matching row; `collect` applies
-/// every matching row in order (adjustments add up; for other fields the later row wins).
+/// every matching row in order (adjustments add up; for other fields the later row
+/// wins); `unique` applies the only row that can match.
 struct Table {
     std::string id;
     std::string zh, en; // optional description
@@ -163,6 +168,10 @@ struct CustomRules {
     /// The slots any step reads, as a bit mask over custom::Slot: apply_custom() fills
     /// only these (the loader computes it; all, by default, for steps built in code).
     std::uint32_t reads = ~std::uint32_t{0};
+    /// Remarks the loader makes that are not errors (`perfbudget check` prints them
+    /// as notes): rows of a first-hit table that partly overlap with different
+    /// outputs, where the order decides. Severity notice, with file:line:column.
+    std::vector<Diagnostic> notes;
     bool empty() const { return steps.empty(); }
 };
 

@@ -19,8 +19,11 @@
 //     slots[src]  = Value::text("local");
 //     bool hit = evaluate(e, slots).as_bool();            // no allocation
 //
-// Numbers are exact rationals (a checked 128-bit numerator and denominator, kept
-// in lowest terms); there is no binary floating point. `1 / 3 * 3 == 1` is true.
+// Numbers are exact rationals (a checked 128-bit numerator and denominator); there
+// is no binary floating point. `1 / 3 * 3 == 1` is true. They are not kept in
+// lowest terms (a gcd per operation cost more than the rest of the evaluation):
+// an operation that would overflow 128 bits is redone on its operands in lowest
+// terms, so it overflows only where always-reduced arithmetic would too.
 // A number becomes a Decimal or Money only through round() in the expression or
 // Value::to_decimal()/to_money(), which throw when the value is not exactly
 // representable, never silently rounding.
@@ -58,12 +61,27 @@ inline constexpr std::size_t max_length = 4096;
 /// all count, so a chain `a + b + … ` of more than 64 terms is refused too.
 inline constexpr std::size_t max_depth = 64;
 
-/// A typed value. Trivially copyable; text is a view, not a copy: a text result
+/// A typed value. Cheap to copy (no allocation); text is a view, not a copy: a text result
 /// points into the CompiledExpr (literals) or into the caller's bindings, and is
 /// valid as long as they are.
 class Value {
 public:
     Value() = default; // the number 0
+    // Copied member by member, each with the width it was written with: a
+    // Value is built field by field and returned at once, and GCC's default
+    // copy (16-byte moves across the small fields) then waited on the CPU's
+    // store forwarding, which cannot merge small stores into one wide load.
+    Value(const Value& o) noexcept
+        : number_(o.number_), date_(o.date_), text_(o.text_), size_(o.size_), type_(o.type_), bool_(o.bool_) {}
+    Value& operator=(const Value& o) noexcept {
+        number_ = o.number_;
+        date_ = o.date_;
+        text_ = o.text_;
+        size_ = o.size_;
+        type_ = o.type_;
+        bool_ = o.bool_;
+        return *this;
+    }
     static Value number(const Fraction& f);
     static Value number(Decimal d) { return number(Fraction::of(d)); }
     static Value number(Money m) { return number(Fraction(m.fen(), 100)); }
@@ -89,7 +107,8 @@ public:
     }
 
     Type type() const { return type_; }
-    /// The exact number, in lowest terms with a positive denominator. Only for numbers.
+    /// The exact number, with a positive denominator, not necessarily in lowest
+    /// terms (2/4 may stand for 1/2: compare values with ==, not num() and den()). Only for numbers.
     const Fraction& as_number() const { return number_; }
     bool as_bool() const { return bool_; }
     std::string_view as_text() const { return {text_, size_}; }

@@ -141,6 +141,8 @@ int cmd_check(int argc, char** argv) {
     for (const auto& file : a.positional) {
         try {
             const RuleSet r = load_rules_file(file);
+            for (const Diagnostic& n : r.custom.notes) // remarks, not errors: the status stays 0
+                std::cerr << n.where.to_string() << (lang == Lang::zh ? ": 提示: " : ": note: ") << n.message(lang) << '\n';
             std::cerr << file << ": " << (lang == Lang::zh ? "规则有效（" : "rules are valid (") << r.name
                       << (lang == Lang::zh ? "）\n" : ")\n");
         } catch (const Error& e) {
