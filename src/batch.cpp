@@ -181,7 +181,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
                 c.category_offset = static_cast<std::uint32_t>(arena.size());
                 c.category_size = static_cast<std::uint32_t>(p.category.size());
                 arena += p.category;
-                c.year = p.year.value_or(0);
+                c.year = p.year ? *p.year : opt.year.value_or(0);
                 c.budget_kind = p.budget_kind;
                 c.rectification = p.rectification;
                 customs.push_back(std::move(c));
@@ -305,7 +305,10 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
 BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules) {
     BatchSummary summary;
     Problems problems(opt.max_problems);
-    const std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    if (opt.year)
+        for (Project& p : projects)
+            if (!p.year) p.year = opt.year;
     summary.projects = projects.size();
     std::vector<ProjectResult> results(projects.size());
     const InputNames files{opt.projects, opt.indicators};
@@ -315,7 +318,8 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
             evaluate(projects[i], rules, results[i], files);
             if (results[i].split_differs)
                 add_notice_lazily(summary, [&] {
-                    return split_notice(opt.projects, projects[i].id, projects[i].source_line, results[i], rules);
+                    return split_notice(opt.projects, projects[i].id, projects[i].source_line, results[i],
+                                        rules.for_year(projects[i].year));
                 });
         } catch (Error& e) {
             auto ds = e.diagnostics();
@@ -341,7 +345,8 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
             const Project& p = projects[i];
             std::vector<ExplanationLine> lines;
             if (opt.explain) lines = explain(p, results[i], rules, opt.lang);
-            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, results[i], rules, opt.lang,
+            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, results[i],
+                          rules.for_year(p.year), opt.lang,
                           opt.explain ? &lines : nullptr);
             out.flush_if_full();
         }
@@ -355,7 +360,10 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules) {
     // Custom steps stream too: what they read of the indicators is summed as rows
     // arrive (CustomAccumulator), the project fields are kept beside the sums.
+    // Rules with values by year take the in-memory path: each project may use
+    // another period's rules, which the streaming path does not keep per project.
     const bool needs_everything = options.in_memory || options.format == OutputFormat::json || options.explain ||
+                                  !rules.periods.empty() ||
                                   rules.evaluation.rounding.apply == RoundApply::total_only;
     return needs_everything ? evaluate_in_memory(options, rules) : evaluate_streaming(options, rules);
 }

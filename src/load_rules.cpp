@@ -21,6 +21,7 @@
 // shared YAML machinery of rule_tree.hpp; this file keeps what is specific to rule
 // files: compiling the tree into a RuleSet, and resolving and merging bases.
 #include "perfbudget/load.hpp"
+#include "effective.hpp"
 #include "rule_tree.hpp"
 #include "load_custom.hpp"
 
@@ -453,15 +454,25 @@ std::size_t base_index(const Node& root) {
 /// list, so a profile with other grades can drop the base's entries.
 bool data_keyed_map(std::string_view path) { return path == "results.cut"; }
 
+/// A value by date (`{effective: {...}}`): a profile's dated or undated value
+/// replaces the base's whole, so each file states all the dates of what it dates.
+bool dated(const Node& n) {
+    if (n.kind != Node::Kind::map) return false;
+    for (std::size_t i = 0; i < n.size(); ++i)
+        if (n.key(i).text == "effective") return true;
+    return false;
+}
+
 /// Merges `over` (a profile's tree) onto `base` (its base's tree, already merged):
 /// when both are maps, key by key — a key only in `base` is inherited, a key in
 /// both is merged recursively and takes `over`'s key node (so a map rule such as
 /// `execution` cites the profile that changed part of it), a key only in `over`
 /// is added (and reported by compile if the schema does not know it). Anything
-/// else — lists, scalars, a kind change, or a data-keyed map (`results.cut`) — is
-/// replaced whole by `over`. `path` is the dotted key path of `base` ("" at the top).
+/// else — lists, scalars, a kind change, a data-keyed map (`results.cut`) or a
+/// value by date — is replaced whole by `over`. `path` is the dotted key path of `base` ("" at the top).
 void merge_onto(Node& base, const Node& over, const std::string& path = {}) {
-    if (base.kind != Node::Kind::map || over.kind != Node::Kind::map || data_keyed_map(path)) {
+    if (base.kind != Node::Kind::map || over.kind != Node::Kind::map || data_keyed_map(path) || dated(base) ||
+        dated(over)) {
         base = over;
         return;
     }
@@ -587,6 +598,82 @@ bool resolve_chain(std::vector<Node>& layers, std::optional<fs::path> dir, std::
     }
 }
 
+// ===========================================================================
+// Step 2¾: values by budget year (effective.hpp)
+
+/// Compiles one period per distinct effective date. Every dated value must have
+/// an entry on the first date, so every period is complete: a year before it has
+/// no rules at all (RuleSet::period_for says so) rather than half of them.
+RuleSet compile_periods(Ctx& ctx, const Node& merged, const std::vector<DatedValue>& dated) {
+    std::vector<Date> dates;
+    for (const DatedValue& v : dated) dates.insert(dates.end(), v.dates.begin(), v.dates.end());
+    std::sort(dates.begin(), dates.end());
+    dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+    const DatedValue* first = nullptr; // a value dated from dates.front(), for the message
+    for (const DatedValue& v : dated)
+        if (v.dates.front() == dates.front() && !first) first = &v;
+    for (const DatedValue& v : dated) {
+        if (v.dates.front() == dates.front()) continue;
+        const Node& entries = v.node->value(0);
+        const std::string d0 = to_string(dates.front());
+        const RuleRef at = ctx.ref(first->node->value(0).key(0).pos);
+        ctx.error(entries.key(0).pos,
+                  quote(v.path) + " has no value before " + to_string(v.dates.front()) + ", but " + quote(first->path) +
+                      " is dated from " + d0 + " (line " + std::to_string(at.line) + "): give " + quote(v.path) +
+                      " a value from " + d0 + " too, so every period has all its rules",
+                  quote(v.path) + " 在 " + to_string(v.dates.front()) + " 之前没有取值，而 " + quote(first->path) +
+                      " 自 " + d0 + " 起生效（第 " + std::to_string(at.line) + " 行）：请为 " + quote(v.path) + " 补充自 " +
+                      d0 + " 起的取值，使每个时期的规则完整");
+    }
+    if (!ctx.problems.empty()) ctx.problems.raise();
+
+    // Each period is compiled and checked on its own. A problem outside the dated
+    // values shows up in every period: it is reported once. A problem of some
+    // periods only names the first date it appears in.
+    struct Seen {
+        Diagnostic d;
+        std::vector<Date> in;
+    };
+    std::vector<Seen> seen;
+    std::vector<RuleSet> compiled;
+    for (const Date day : dates) {
+        Problems own(ctx.sources);
+        Ctx pctx{own, ctx.sources};
+        std::vector<EffectiveValue> used;
+        const Node tree = resolve_at(merged, day, ctx.sources, used);
+        RuleSet rules = compile_rules(pctx, tree);
+        rules.effective_from = day;
+        rules.effective = std::move(used);
+        for (Diagnostic& d : own.take()) {
+            auto it = std::find_if(seen.begin(), seen.end(), [&](const Seen& s) {
+                return s.d.where.file == d.where.file && s.d.where.line == d.where.line &&
+                       s.d.where.column == d.where.column && s.d.en == d.en;
+            });
+            if (it == seen.end()) seen.push_back(Seen{std::move(d), {day}});
+            else it->in.push_back(day);
+        }
+        compiled.push_back(std::move(rules));
+    }
+    for (Seen& s : seen) {
+        if (s.in.size() != dates.size()) {
+            s.d.en += " (in the rules in effect from " + to_string(s.in.front()) + ")";
+            s.d.zh += "（自 " + to_string(s.in.front()) + " 起施行的规则）";
+        }
+        ctx.problems.add_at(std::move(s.d.where), std::move(s.d.en), std::move(s.d.zh));
+    }
+    if (!ctx.problems.empty()) ctx.problems.raise();
+    const bool any_custom =
+        std::any_of(compiled.begin(), compiled.end(), [](const RuleSet& r) { return !r.custom.empty(); });
+    std::vector<std::shared_ptr<const RuleSet>> periods;
+    for (RuleSet& r : compiled) {
+        r.any_period_custom = any_custom;
+        periods.push_back(std::make_shared<const RuleSet>(std::move(r)));
+    }
+    RuleSet latest = *periods.back();
+    latest.periods = std::move(periods);
+    return latest;
+}
+
 /// Loads file 0 (already read into `yaml`), follows its bases, merges and compiles.
 RuleSet load_checked(std::string_view yaml, const std::string& file_name, const LoadLimits& limits,
                      std::optional<fs::path> dir, std::string self) {
@@ -601,9 +688,14 @@ RuleSet load_checked(std::string_view yaml, const std::string& file_name, const 
     Node merged = std::move(layers.back());
     for (std::size_t i = layers.size() - 1; i-- > 0;) merge_onto(merged, without_base(std::move(layers[i])));
     Ctx ctx{problems, sources};
-    RuleSet rules = compile_rules(ctx, merged);
+    const std::vector<DatedValue> dated = find_dated(ctx, merged);
     if (!problems.empty()) problems.raise();
-    return rules;
+    if (dated.empty()) {
+        RuleSet rules = compile_rules(ctx, merged);
+        if (!problems.empty()) problems.raise();
+        return rules;
+    }
+    return compile_periods(ctx, merged, dated);
 }
 
 } // namespace
@@ -625,6 +717,36 @@ RuleSet load_rules_file(const std::string& path, const LoadLimits& limits) {
         return load_checked(read.text, path, limits, fs::path(path).parent_path(),
                             ec ? fs::path(path).lexically_normal().string() : canonical.string());
     });
+}
+
+const RuleSet& RuleSet::period_for(std::optional<int> year) const {
+    const Date first = *periods.front()->effective_from;
+    const EffectiveValue& cited = periods.front()->effective.front();
+    const std::string where = cite(cited.where);
+    if (!year)
+        throw Error(SourceLocation{},
+                    "no budget year: the rules " + quote(name) + " have values by year (from " + to_string(first) + ", " +
+                        where + "); give the project a `year` column value, or --year",
+                    "缺少预算年度：规则 " + quote(name) + " 的取值按年度生效（自 " + to_string(first) + " 起，" + where +
+                        "）；请在项目的 `year`（预算年度）列填写年度，或使用 --year");
+    const int y = *year;
+    if (y < first.year() || y > 9999)
+        throw Error(SourceLocation{},
+                    "no rules in effect for budget year " + std::to_string(y) + ": the rules " + quote(name) +
+                        " take effect from " + to_string(first) + " (" + where + ")",
+                    "预算年度 " + std::to_string(y) + " 没有适用的规则：规则 " + quote(name) + " 自 " + to_string(first) +
+                        " 起生效（" + where + "）");
+    const Date jan1(static_cast<unsigned short>(y), 1, 1);
+    const RuleSet* pick = nullptr;
+    for (const auto& p : periods)
+        if (*p->effective_from <= jan1) pick = p.get();
+    if (!pick) // the first date falls later in the year `y`: 1 January is before it
+        throw Error(SourceLocation{},
+                    "no rules in effect on 1 January " + std::to_string(y) + " (budget year " + std::to_string(y) +
+                        "): the rules " + quote(name) + " take effect from " + to_string(first) + " (" + where + ")",
+                    std::to_string(y) + " 年 1 月 1 日（预算年度 " + std::to_string(y) + "）没有适用的规则：规则 " +
+                        quote(name) + " 自 " + to_string(first) + " 起生效（" + where + "）");
+    return *pick;
 }
 
 std::string_view national_rules_text() { return detail::national_yaml_text(); }

@@ -91,7 +91,7 @@ std::string str(Decimal d, int digits) {
 void write_csv_header(std::string& out, bool with_explanation, const RuleSet& rules) {
     out += "project_id,department,budget,spent,exec_rate,exec_score,indicator_score,total,grade,grade_label,rectify,"
            "priority,cut,recover";
-    if (!rules.custom.empty()) out += ",accountability,reasons";
+    if (rules.has_custom()) out += ",accountability,reasons";
     if (with_explanation) out += ",explanation";
     out += '\n';
 }
@@ -125,7 +125,7 @@ void write_csv_row(std::string& out, std::string_view project_id, std::string_vi
     append_money(out, r.cut);
     out += ',';
     append_money(out, r.recover);
-    if (!rules.custom.empty()) {
+    if (rules.has_custom()) {
         out += r.accountability ? ",1," : ",0,";
         append_field(out, fired_ids(r, rules));
     }
@@ -136,8 +136,9 @@ void write_csv_row(std::string& out, std::string_view project_id, std::string_vi
     out += '\n';
 }
 
-void write_json_project(std::string& out, const Project& p, const ProjectResult& r, const RuleSet& rules, Lang lang) {
+void write_json_project(std::string& out, const Project& p, const ProjectResult& r, const RuleSet& all_rules, Lang lang) {
     using nlohmann::ordered_json;
+    const RuleSet& rules = all_rules.for_year(p.year); // the period evaluate() used
     const int digits = rules.evaluation.rounding.digits;
     ordered_json j;
     j["project_id"] = p.id;
@@ -158,7 +159,7 @@ void write_json_project(std::string& out, const Project& p, const ProjectResult&
     j["priority"] = r.priority;
     j["cut"] = r.cut.to_string();
     j["recover"] = r.recover.to_string();
-    if (!rules.custom.empty()) {
+    if (rules.has_custom()) {
         j["accountability"] = r.accountability;
         j["reasons"] = fired_ids(r, rules);
     }

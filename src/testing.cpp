@@ -313,6 +313,7 @@ TestCaseResult run_case(const Case& c, const RuleSet& rules, Sources& sources) {
             continue;
         }
         const ProjectResult& r = results[k];
+        const RuleSet& period = rules.for_year(projects[k].year); // the rules evaluate() used
         if (ep.indicator_count && *ep.indicator_count != r.indicators.size()) {
             out.mismatches.push_back(TestMismatch{ep.id, "indicators", std::to_string(*ep.indicator_count) + " scores",
                                                   std::to_string(r.indicators.size()) + " indicators",
@@ -320,10 +321,10 @@ TestCaseResult run_case(const Case& c, const RuleSet& rules, Sources& sources) {
             continue;
         }
         for (const Expected& e : ep.values) {
-            std::string got = got_text(e, r, rules);
-            if (matches(e, got, r, rules)) continue;
+            std::string got = got_text(e, r, period);
+            if (matches(e, got, r, period)) continue;
             if (e.form == Form::grade) {
-                const GradeBand& band = rules.grades.bands[r.grade];
+                const GradeBand& band = period.grades.bands[r.grade];
                 got = band.id + " (" + band.zh + ")";
             }
             if (e.form == Form::rate && got.empty()) got = "~ (not applicable)";

@@ -18,6 +18,7 @@
 #include "perfbudget/rules.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct EvaluateOptions {
     /// Read both files into memory even for plain CSV output (the path JSON and
     /// --explain take). Same results; for tests and comparisons.
     bool in_memory = false;
+    /// The budget year (预算年度) of projects whose `year` cell is empty or absent
+    /// (`--year`). Rules with values by year pick each project's values by it.
+    std::optional<int> year;
 };
 
 struct BatchSummary {

@@ -207,8 +207,9 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
 
 /// Explains a whole project result, step by step. Indicator lines are included
 /// when `r.indicators` holds one result per indicator of `p` (in-memory evaluation).
-inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleSet& rules, Lang lang) {
+inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleSet& all_rules, Lang lang) {
     using detail::show;
+    const RuleSet& rules = all_rules.for_year(p.year); // the period evaluate() used
     const bool zh = lang == Lang::zh;
     const auto& ev = rules.evaluation;
     const int digits = ev.rounding.digits;
@@ -216,6 +217,17 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
     auto add = [&](std::string rule, const RuleRef& ref, std::string text) {
         out.push_back({std::move(rule), rules.cite(ref), std::move(text)});
     };
+
+    // 0. Values by budget year: which dated values this project's year uses, and since when.
+    if (rules.effective_from) {
+        std::string text = zh ? "预算年度 " + std::to_string(*p.year) + " 适用自 " + to_string(*rules.effective_from) + " 起施行的规则"
+                              : "budget year " + std::to_string(*p.year) + " uses the rules in effect from " +
+                                    to_string(*rules.effective_from);
+        for (const EffectiveValue& v : rules.effective)
+            text += (zh ? "；" : "; ") + v.path + (zh ? " 自 " + to_string(v.from) + " 起（" + rules.cite(v.where) + "）"
+                                                  : " effective from " + to_string(v.from) + " (" + rules.cite(v.where) + ")");
+        add("effective", rules.effective.empty() ? RuleRef{} : rules.effective.front().where, std::move(text));
+    }
 
     // 1. Budget execution.
     if (r.exec_applicable) {

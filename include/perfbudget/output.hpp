@@ -29,12 +29,14 @@ enum class OutputFormat : std::uint8_t { csv, json };
 /// fired, `;`-separated); the national columns stay as they are.
 void write_csv_header(std::string& out, bool with_explanation, const RuleSet& rules);
 
-/// Appends one CSV row for a project result. `explanation` may be null.
+/// Appends one CSV row for a project result. `rules` is the period the project was
+/// evaluated with (RuleSet::for_year). `explanation` may be null.
 void write_csv_row(std::string& out, std::string_view project_id, std::string_view department, const ProjectFunds& funds,
                    const ProjectResult& result, const RuleSet& rules, Lang lang,
                    const std::vector<ExplanationLine>* explanation = nullptr);
 
-/// Appends one project as a JSON object (no trailing comma or newline).
+/// Appends one project as a JSON object (no trailing comma or newline); the rules
+/// of the project's budget year are picked from `rules` (RuleSet::for_year).
 void write_json_project(std::string& out, const Project& project, const ProjectResult& result, const RuleSet& rules,
                         Lang lang);
 

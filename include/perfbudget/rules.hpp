@@ -14,6 +14,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -145,6 +147,14 @@ struct ApplicationRules {
     } recover;
 };
 
+/// A value written with effective dates (`effective:`, docs/rules.md "Values by
+/// budget year"), as one period of a RuleSet uses it.
+struct EffectiveValue {
+    std::string path; // "evaluation.over_completion.threshold"
+    Date from;        // the date this entry takes effect
+    RuleRef where;    // the entry (`2023-01-01: 110%`)
+};
+
 /// A checked rule set: the national defaults, or a county profile.
 struct RuleSet {
     std::string name;               // "national", "urumqi-county"
@@ -153,6 +163,28 @@ struct RuleSet {
     GradeScale grades;
     ApplicationRules application;
     CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
+
+    /// Values by budget year. A rule file with dated values compiles into one
+    /// period per distinct date, ascending; this RuleSet is then a copy of the latest
+    /// period. Empty when nothing is dated (the national rules): one set for every year.
+    std::vector<std::shared_ptr<const RuleSet>> periods;
+    /// In a period: the date it starts (the first day its values are in effect) and
+    /// the dated values it uses, with the date each took effect.
+    std::optional<Date> effective_from;
+    std::vector<EffectiveValue> effective;
+    /// Some period has custom steps (so every period's output has their columns).
+    bool any_period_custom = false;
+
+    /// Custom steps here or in any period: outputs add `accountability` and `reasons`.
+    bool has_custom() const { return !custom.empty() || any_period_custom; }
+
+    /// The rules for a project of budget year `year`: itself when nothing is dated,
+    /// else the period in effect on 1 January of that year. Throws Error when the
+    /// rules are dated and `year` is missing or before the first effective date.
+    const RuleSet& for_year(std::optional<int> year) const {
+        return periods.empty() ? *this : period_for(year);
+    }
+    const RuleSet& period_for(std::optional<int> year) const; // (load_rules.cpp)
 
     /// "rules/national.yaml:41" for a rule reference.
     std::string cite(const RuleRef& r) const {

@@ -26,6 +26,7 @@ const char* const usage_text =
     "usage:\n"
     "  perfbudget evaluate --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
     "                      [--format csv|json] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
+    "                      [--year YYYY]  (budget year of projects with no `year` value)\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
@@ -98,7 +99,8 @@ void print(const std::vector<Diagnostic>& ds, Lang lang) {
 }
 
 int cmd_evaluate(int argc, char** argv) {
-    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding"}, {"explain"});
+    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year"},
+                         {"explain"});
     if (!a.positional.empty()) throw UsageError{"unexpected argument " + a.positional.front()};
     EvaluateOptions opt;
     opt.lang = lang_of(a);
@@ -115,6 +117,11 @@ int cmd_evaluate(int argc, char** argv) {
     else if (enc == "gbk" || enc == "gb18030") opt.encoding = Encoding::gbk;
     else throw UsageError{"--encoding must be utf8 or gbk, not " + enc};
     opt.explain = a.has("explain");
+    if (const auto y = a.get("year")) {
+        const bool ok = y->size() == 4 && std::all_of(y->begin(), y->end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!ok || *y < "1900") throw UsageError{"--year must be a budget year such as 2023 (1900–9999), not " + *y};
+        opt.year = std::stoi(*y);
+    }
 
     try {
         const RuleSet loaded = a.get("rules") ? load_rules_file(*a.get("rules")) : RuleSet{};

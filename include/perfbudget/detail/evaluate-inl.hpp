@@ -17,9 +17,28 @@ inline Diagnostic issue_diagnostic(Issue issue, std::string_view file, std::uint
     return Diagnostic{SourceLocation{std::string(file), line, 0}, subject_en + ": " + en, subject_zh + "：" + zh};
 }
 
+/// The rules for `project`'s budget year (RuleSet::for_year), with a failure
+/// placed at the project's line.
+inline const RuleSet& rules_for(const Project& project, const RuleSet& rules, std::string_view projects_file) {
+    if (rules.periods.empty()) return rules;
+    try {
+        return rules.period_for(project.year);
+    } catch (const Error& e) {
+        std::vector<Diagnostic> located;
+        for (Diagnostic d : e.diagnostics()) {
+            d.where = SourceLocation{std::string(projects_file), project.source_line, 0};
+            d.en = "project " + project.id + ": " + d.en;
+            d.zh = "项目 " + project.id + "：" + d.zh;
+            located.push_back(std::move(d));
+        }
+        throw Error(std::move(located));
+    }
+}
+
 } // namespace detail
 
-inline void evaluate(const Project& project, const RuleSet& rules, ProjectResult& out, const InputNames& files) {
+inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectResult& out, const InputNames& files) {
+    const RuleSet& rules = detail::rules_for(project, all_rules, files.projects); // by budget year
     std::vector<Diagnostic> problems;
     out.indicators.resize(project.indicators.size());
     ScoreAccumulator acc;
