@@ -28,7 +28,8 @@ public:
     bool any() const { return !list_.empty(); }
     [[noreturn]] void raise() {
         if (dropped_)
-            list_.push_back({{}, "… and " + std::to_string(dropped_) + " more problems", "……另有 " + std::to_string(dropped_) + " 个问题"});
+            list_.push_back(Diagnostic{SourceLocation{std::string(), 0, 0}, "… and " + std::to_string(dropped_) + " more problems",
+                                       "……另有 " + std::to_string(dropped_) + " 个问题"});
         throw Error(std::move(list_));
     }
 

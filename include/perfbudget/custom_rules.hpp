@@ -4,7 +4,7 @@
 // tables") compiles into CustomRules, part of RuleSet. It runs after grading, in
 // result application (结果应用): a list of steps, in the order written, each either
 //
-//   - a decision table (hit policy `first` or `collect`): rows of input conditions
+//   - a decision table (hit policy `first`, `collect` or `unique`): rows of input conditions
 //     (a literal, a comparison such as `< 60%`, or `-` for any) → outputs; or
 //   - a rule: `when:` a boolean expression, `then:` actions.
 //
