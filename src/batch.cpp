@@ -363,8 +363,9 @@ BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules
     // arrive (CustomAccumulator), the project fields are kept beside the sums.
     // Rules with values by year take the in-memory path: each project may use
     // another period's rules, which the streaming path does not keep per project.
+    // So do indicator rules, which change scores as indicators are scored.
     const bool needs_everything = options.in_memory || options.format == OutputFormat::json || options.explain ||
-                                  !rules.periods.empty() ||
+                                  !rules.periods.empty() || !rules.custom.indicator_rules.empty() ||
                                   rules.evaluation.rounding.apply == RoundApply::total_only;
     return needs_everything ? evaluate_in_memory(options, rules) : evaluate_streaming(options, rules);
 }

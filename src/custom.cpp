@@ -45,6 +45,28 @@ const expr::Schema& schema() {
     return s;
 }
 
+namespace {
+constexpr std::array<std::string_view, indicator_slot_count> indicator_slot_names = {
+    "indicator.ratio", "indicator.capped", "indicator.weight", "indicator.score", "indicator.direction",
+    "indicator.level1", "indicator.level2", "budget", "spent", "fund_source", "budget_kind", "category", "year",
+    "rectification"};
+constexpr std::array<Type, indicator_slot_count> indicator_slot_types = {
+    Type::number, Type::number, Type::number, Type::number, Type::text, Type::text, Type::text, // indicator.*
+    Type::number, Type::number, Type::text,   Type::text,   Type::text, Type::number, Type::text};
+} // namespace
+
+std::string_view indicator_slot_name(IndicatorSlot s) { return indicator_slot_names[static_cast<std::size_t>(s)]; }
+
+const expr::Schema& indicator_schema() {
+    static const expr::Schema s = [] {
+        expr::Schema sc;
+        for (std::size_t i = 0; i < indicator_slot_count; ++i)
+            sc.add(std::string(indicator_slot_names[i]), indicator_slot_types[i]);
+        return sc;
+    }();
+    return s;
+}
+
 std::string_view target_name(Target t) { return target_names[static_cast<std::size_t>(t)]; }
 std::string_view target_name_zh(Target t) { return target_names_zh[static_cast<std::size_t>(t)]; }
 expr::Type target_type(Target t) {
@@ -288,6 +310,55 @@ void apply_custom(const CustomInput& project, const CustomAccumulator& indicator
     out.set_by = {};
     Runner runner(project, indicators, rules, out);
     runner.run();
+}
+
+void apply_indicator_rules(const Project& p, const Indicator& ind, const RuleSet& rules, IndicatorResult& r) {
+    using custom::IndicatorSlot;
+    // Filled per indicator (14 values): indicator rules are rare and short, so no
+    // read mask; a thread-local array keeps evaluation free of allocation.
+    thread_local std::array<expr::Value, custom::indicator_slot_count> b{};
+    auto set = [&](IndicatorSlot s, const expr::Value& v) { b[static_cast<std::size_t>(s)] = v; };
+    set(IndicatorSlot::ratio, expr::Value::number(r.ratio));
+    set(IndicatorSlot::capped, expr::Value::number(r.capped));
+    set(IndicatorSlot::weight, expr::Value::number(r.weight));
+    set(IndicatorSlot::score, expr::Value::number(r.score));
+    set(IndicatorSlot::direction, expr::Value::text(to_string(ind.direction)));
+    set(IndicatorSlot::level1, expr::Value::text(to_string(ind.level1)));
+    set(IndicatorSlot::level2, expr::Value::text(to_string(ind.level2)));
+    set(IndicatorSlot::budget, expr::Value::number(p.budget));
+    set(IndicatorSlot::spent, expr::Value::number(p.spent));
+    set(IndicatorSlot::fund_source, expr::Value::text(to_string(p.fund_source)));
+    set(IndicatorSlot::budget_kind, expr::Value::text(to_string(p.budget_kind)));
+    set(IndicatorSlot::category, expr::Value::text(p.category));
+    set(IndicatorSlot::year, expr::Value::integer(p.year.value_or(0)));
+    set(IndicatorSlot::rectification, expr::Value::text(to_string(p.rectification)));
+
+    const auto& ev = rules.evaluation.rounding;
+    Decimal added;
+    const auto& list = rules.custom.indicator_rules;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+        const custom::IndicatorRule& rule = list[k];
+        auto fail = [&](const std::string& en, const std::string& zh) {
+            throw Error(SourceLocation{}, "project " + p.id + ", indicator \"" + ind.name + "\": indicator rule at " +
+                                              rules.cite(rule.where) + ": " + en,
+                        "项目 " + p.id + "，指标“" + ind.name + "”：指标规则（" + rules.cite(rule.where) + "）：" + zh);
+        };
+        try {
+            if (!expr::evaluate(rule.when, b).as_bool()) continue;
+            added += expr::evaluate(rule.adjust, b).as_number().rounded(ev.digits, ev.mode);
+        } catch (const Error& err) {
+            fail(err.diagnostics().front().en, err.diagnostics().front().zh);
+        } catch (const ArithmeticError& err) {
+            fail(err.what(), "数值超出可精确计算的范围");
+        }
+        r.custom_fired |= std::uint32_t{1} << k;
+    }
+    if (r.custom_fired == 0) return;
+    // The adjusted score stays within [0, weight]: a deduction cannot make it
+    // negative, an addition cannot exceed the indicator's points.
+    const Decimal adjusted = std::min(std::max(r.score + added, Decimal{}), r.weight);
+    r.custom_adjustment = adjusted - r.score;
+    r.score = adjusted;
 }
 
 void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& out) {

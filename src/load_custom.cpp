@@ -1091,6 +1091,47 @@ std::optional<custom::Rule> compile_rule(Ctx& ctx, const MapView& m) {
     return r;
 }
 
+/// An `indicator_rule:` item: `when` and `then: {adjust: …}` over the indicator schema.
+std::optional<custom::IndicatorRule> compile_indicator_rule(Ctx& ctx, const MapView& m) {
+    custom::IndicatorRule r;
+    bool ok = true;
+    const Field idf = m.get("indicator_rule");
+    if (auto id = read_identifier(ctx, idf)) r.id = *id;
+    else ok = false;
+    r.where = ctx.ref(idf.rule_pos());
+    if (auto zh = read_text(ctx, m.get("zh"))) r.zh = *zh;
+    else ok = false;
+    if (auto en = read_text(ctx, m.get("en"))) r.en = *en;
+    else ok = false;
+    // Both expressions must have `want` type over the indicator schema.
+    auto compile_typed = [&](const Field& f, expr::Type want, const char* what_en, const char* what_zh)
+        -> std::optional<expr::CompiledExpr> {
+        const std::string* s = scalar_text(ctx, f, what_en, what_zh);
+        if (!s) return std::nullopt;
+        auto e = compile_at(ctx, *f.value, *s, text_start(ctx, *f.value), custom::indicator_schema());
+        if (e && e->result_type() != want) {
+            ctx.error(f.pos(), "type error: " + f.name() + " must be a " + type_en(want) + ", not a " + type_en(e->result_type()),
+                      "类型错误：" + f.name_zh() + " 应为" + type_zh(want) + "，实际为" + type_zh(e->result_type()));
+            return std::nullopt;
+        }
+        return e;
+    };
+    if (auto e = compile_typed(m.get("when"), expr::Type::boolean, "a condition", "条件")) r.when = std::move(*e);
+    else ok = false;
+    const Field thenf = m.get("then");
+    if (thenf.value && expect_kind(ctx, thenf, Node::Kind::map)) {
+        const MapView t(ctx, thenf, {"adjust"});
+        if (!t.ok()) return std::nullopt;
+        const Field adj = t.get("adjust");
+        if (auto e = compile_typed(adj, expr::Type::number, "a number of points", "分值")) {
+            r.adjust = std::move(*e);
+            r.adjust_where = ctx.ref(adj.rule_pos());
+        } else ok = false;
+    } else ok = false;
+    if (!ok) return std::nullopt;
+    return r;
+}
+
 /// The slots a step reads and writes, as bit masks over Slot.
 std::pair<std::uint32_t, std::uint32_t> reads_writes(const custom::Step& s) {
     std::uint32_t reads = 0, writes = 0;
@@ -1126,6 +1167,7 @@ std::string slot_list(std::uint32_t mask) {
 
 void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRules& out) {
     out.steps.clear();
+    out.indicator_rules.clear();
     out.notes.clear();
     if (!expect_kind(ctx, f, Node::Kind::list)) return;
     out.where = ctx.ref(f.rule_pos());
@@ -1142,15 +1184,50 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
             ok = false;
             continue;
         }
-        bool is_table = false, is_rule = false;
+        bool is_table = false, is_rule = false, is_indicator = false;
         for (std::size_t k = 0; k < n.size(); ++k) {
             is_table = is_table || n.key(k).text == "table";
             is_rule = is_rule || n.key(k).text == "rule";
+            is_indicator = is_indicator || n.key(k).text == "indicator_rule";
         }
-        if (is_table == is_rule) {
-            ctx.error(n.pos, item.name() + " must have exactly one of `table: ID` (a decision table) or `rule: ID` (a rule)",
-                      item.name_zh() + " 应有且仅有 `table: ID`（决策表）或 `rule: ID`（规则）之一");
+        if (int(is_table) + int(is_rule) + int(is_indicator) != 1) {
+            ctx.error(n.pos,
+                      item.name() + " must have exactly one of `table: ID` (a decision table), `rule: ID` (a rule) or "
+                                    "`indicator_rule: ID` (a rule on each indicator)",
+                      item.name_zh() + " 应有且仅有 `table: ID`（决策表）、`rule: ID`（规则）或 `indicator_rule: ID`（指标规则）之一");
             ok = false;
+            continue;
+        }
+        if (is_indicator) {
+            const MapView m(ctx, item, {"indicator_rule", "zh", "en", "when", "then"});
+            auto r = compile_indicator_rule(ctx, m);
+            if (!r) {
+                ok = false;
+                continue;
+            }
+            // Indicator rules run while indicators are scored, before any step:
+            // written first, the order on the page is the order they run in.
+            if (!out.steps.empty()) {
+                ctx.error(n.pos,
+                          "indicator rule " + quote(r->id) + " comes after the step " + quote(out.steps.back().id()) +
+                              ": indicator rules run while indicators are scored, before every table and rule; "
+                              "write them first",
+                          "指标规则 " + quote(r->id) + " 写在 " + quote(out.steps.back().id()) +
+                              " 之后：指标规则在指标计分时运行，先于所有决策表和规则；请写在最前面");
+                ok = false;
+            }
+            if (out.indicator_rules.size() == custom::max_indicator_rules) {
+                ctx.error(n.pos, f.name() + " has more than 32 indicator rules", f.name_zh() + " 的指标规则超过 32 条");
+                ok = false;
+            }
+            for (const auto& e : out.indicator_rules)
+                if (e.id == r->id) {
+                    ctx.error(n.pos, "the id " + quote(r->id) + " is used twice in " + f.name() + " (first at line " +
+                                         std::to_string(e.where.line) + ")",
+                              f.name_zh() + " 中 id " + quote(r->id) + " 重复（首次在第 " + std::to_string(e.where.line) + " 行）");
+                    ok = false;
+                }
+            out.indicator_rules.push_back(std::move(*r));
             continue;
         }
         custom::Step step;
@@ -1173,6 +1250,13 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
             step.kind = custom::Step::Kind::rule;
             step.rule = std::move(*r);
         }
+        for (const auto& e : out.indicator_rules)
+            if (e.id == step.id()) {
+                ctx.error(n.pos, "the id " + quote(step.id()) + " is used twice in " + f.name() + " (first at line " +
+                                     std::to_string(e.where.line) + ")",
+                          f.name_zh() + " 中 id " + quote(step.id()) + " 重复（首次在第 " + std::to_string(e.where.line) + " 行）");
+                ok = false;
+            }
         for (std::size_t e = 0; e < out.steps.size(); ++e)
             if (out.steps[e].id() == step.id()) {
                 ctx.error(n.pos, "the id " + quote(step.id()) + " is used twice in " + f.name() + " (first at line " +
@@ -1186,6 +1270,7 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
     }
     if (!ok) {
         out.steps.clear();
+        out.indicator_rules.clear();
         out.notes.clear();
         return;
     }

@@ -68,14 +68,9 @@ std::string joined(const std::vector<ExplanationLine>& lines) {
 /// Ids of the custom rules and tables that fired, in order, each once: "cut_by_grade;slow".
 std::string fired_ids(const ProjectResult& r, const RuleSet& rules) {
     std::string s;
-    std::uint16_t last = UINT16_MAX;
-    const std::size_t n = std::min<std::size_t>(r.fired_count, custom::max_fired);
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint16_t step = r.fired[i].step;
-        if (step == last || step >= rules.custom.steps.size()) continue;
+    for (std::string_view id : reason_ids(r, rules)) {
         if (!s.empty()) s += ';';
-        s += rules.custom.steps[step].id();
-        last = step;
+        s += id;
     }
     return s;
 }

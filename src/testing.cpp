@@ -9,6 +9,7 @@
 #include "perfbudget/testing.hpp"
 
 #include "perfbudget/evaluate.hpp"
+#include "perfbudget/explain.hpp"
 #include "perfbudget/load.hpp"
 #include "rule_tree.hpp"
 #include "yaml_data.hpp"
@@ -128,8 +129,10 @@ public:
     std::optional<std::string> read_reasons(const Field& f) {
         if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
         std::vector<std::string_view> ids;
-        if (rules_)
+        if (rules_) {
+            for (const custom::IndicatorRule& r : rules_->custom.indicator_rules) ids.push_back(r.id);
             for (const custom::Step& s : rules_->custom.steps) ids.push_back(s.id());
+        }
         std::string text = "[";
         bool ok = true;
         for (std::size_t i = 0; i < f.value->size(); ++i) {
@@ -219,16 +222,7 @@ private:
 /// them (in order, a table once however many of its rows fired): "[commend, deviation]".
 std::string reasons_text(const ProjectResult& r, const RuleSet& rules) {
     std::string s = "[";
-    std::uint16_t last = UINT16_MAX;
-    bool first = true;
-    const std::size_t n = std::min<std::size_t>(r.fired_count, custom::max_fired);
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint16_t step = r.fired[i].step;
-        if (step == last || step >= rules.custom.steps.size()) continue;
-        s += (first ? "" : ", ") + rules.custom.steps[step].id();
-        first = false;
-        last = step;
-    }
+    for (std::string_view id : reason_ids(r, rules)) s += (s.size() > 1 ? ", " : "") + std::string(id);
     return s + "]";
 }
 

@@ -159,11 +159,52 @@ inline constexpr std::size_t max_fired = 16;
 inline constexpr std::size_t max_steps = 1000;
 inline constexpr std::size_t max_rows = 1000;
 
+// --- indicator rules: adjusting one indicator's score ---------------------------
+
+/// The names an indicator rule's expressions read, in slot order: the indicator
+/// being scored, and the project fields known before scoring.
+enum class IndicatorSlot : std::uint8_t {
+    ratio,         // number: indicator.ratio, the completion ratio r (uncapped)
+    capped,        // number: indicator.capped, rc after the cap and any over-completion deduction
+    weight,        // number: indicator.weight (points)
+    score,         // number: indicator.score, as scored (before indicator rules)
+    direction,     // text: indicator.direction, "ge" | "le" | "eq" | "qual" | "date"
+    level1,        // text: indicator.level1, "output" | "benefit" | "satisfaction"
+    level2,        // text: indicator.level2, "quantity" … "satisfaction"
+    budget,        // number, yuan
+    spent,         // number, yuan
+    fund_source,   // text
+    budget_kind,   // text
+    category,      // text
+    year,          // number (0 when absent)
+    rectification, // text
+};
+inline constexpr std::size_t indicator_slot_count = 14;
+/// "indicator.ratio", …, "budget", ….
+std::string_view indicator_slot_name(IndicatorSlot s);
+/// The Schema indicator-rule expressions compile against.
+const expr::Schema& indicator_schema();
+
+/// An indicator rule: for every indicator where `when` holds, `adjust` points are
+/// added to that indicator's score (negative: deducted; e.g. 完成值高于指标值较多…
+/// 按照偏离度适度调减分值). It runs while indicators are scored, before the
+/// project is totalled and graded, so every project step sees the adjusted scores.
+struct IndicatorRule {
+    std::string id;
+    std::string zh, en; // the reason
+    expr::CompiledExpr when;
+    expr::CompiledExpr adjust; // number: points
+    RuleRef where, adjust_where;
+};
+/// Most indicator rules a rule file may have (IndicatorResult::custom_fired is a bit mask).
+inline constexpr std::size_t max_indicator_rules = 32;
+
 } // namespace custom
 
 /// The compiled `custom:` section. Empty for the national rules.
 struct CustomRules {
     std::vector<custom::Step> steps;
+    std::vector<custom::IndicatorRule> indicator_rules; // run per indicator, before `steps`
     RuleRef where;
     /// The slots any step reads, as a bit mask over custom::Slot: apply_custom() fills
     /// only these (the loader computes it; all, by default, for steps built in code).
@@ -172,7 +213,7 @@ struct CustomRules {
     /// as notes): rows of a first-hit table that partly overlap with different
     /// outputs, where the order decides. Severity notice, with file:line:column.
     std::vector<Diagnostic> notes;
-    bool empty() const { return steps.empty(); }
+    bool empty() const { return steps.empty() && indicator_rules.empty(); }
 };
 
 } // namespace perfbudget

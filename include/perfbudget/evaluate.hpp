@@ -79,6 +79,8 @@ struct IndicatorResult {
     std::int32_t days_late = 0;
     std::int32_t periods = 0;
     Decimal weight;
+    Decimal custom_adjustment;      // points indicator rules added to `score` (negative: deducted)
+    std::uint32_t custom_fired = 0; // bit k: CustomRules::indicator_rules[k] fired on this indicator
 
     /// weight × rc, exact (computed on demand: explanations and total_only rounding).
     Fraction exact_score() const { return weight * capped; }
@@ -114,6 +116,7 @@ struct ProjectResult {
     /// For cut, rectify, priority, recover, accountability (custom::Target order):
     /// 1 + the index of the custom step that set it last, or 0 when the national rule (results.*) stands.
     std::array<std::uint16_t, custom::flag_target_count> set_by{};
+    std::uint32_t indicator_rules_fired = 0; // bit k: indicator rule k fired on some indicator
     std::vector<IndicatorResult> indicators; // evaluate() only; empty when streamed
 };
 
@@ -241,6 +244,8 @@ inline Issue score_indicator(const Indicator& ind, const RuleSet& rules, Indicat
     out.weight = *ind.weight;
     out.days_late = out.periods = 0;
     out.deduction = Decimal{};
+    out.custom_adjustment = Decimal{};
+    out.custom_fired = 0;
     Issue issue;
     switch (ind.direction) {
     case Direction::qual: issue = detail::ratio_of_tier(ind, ev, out); break;
@@ -541,6 +546,14 @@ void apply_custom(const CustomInput& project, const CustomAccumulator& indicator
 /// The same for a project held in memory, with the aggregates taken from
 /// `out.indicators` (one result per indicator of `project`).
 void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& out);
+
+/// Runs the indicator rules (CustomRules::indicator_rules) on one scored
+/// indicator: adds the adjustments of those whose `when` holds to r.score (each
+/// rounded like a score; the score kept within [0, weight]) and records which
+/// fired. evaluate() calls it for every indicator when there are indicator rules.
+/// Throws Error naming the project, the indicator and the rule's file:line when
+/// an expression fails.
+void apply_indicator_rules(const Project& project, const Indicator& ind, const RuleSet& rules, IndicatorResult& r);
 
 /// English and Chinese text for an issue, e.g. "indicator has no weight (分值)".
 inline std::pair<std::string, std::string> describe(Issue issue) {

@@ -25,6 +25,25 @@ struct ExplanationLine {
     std::string text;   // the inputs and arithmetic, in the chosen language
 };
 
+/// The ids of the custom rules that fired for a project, in the order they ran —
+/// indicator rules first (once each, on however many indicators), then tables
+/// and rules (a table once, however many of its rows fired): the `reasons` column.
+inline std::vector<std::string_view> reason_ids(const ProjectResult& r, const RuleSet& rules) {
+    std::vector<std::string_view> ids;
+    const auto& ir = rules.custom.indicator_rules;
+    for (std::size_t k = 0; k < ir.size(); ++k)
+        if (r.indicator_rules_fired >> k & 1U) ids.push_back(ir[k].id);
+    std::uint16_t last = UINT16_MAX;
+    const std::size_t n = std::min<std::size_t>(r.fired_count, custom::max_fired);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint16_t step = r.fired[i].step;
+        if (step == last || step >= rules.custom.steps.size()) continue;
+        ids.push_back(rules.custom.steps[step].id());
+        last = step;
+    }
+    return ids;
+}
+
 namespace detail {
 
 /// Exact value with up to 8 decimals, or truncated with "…" when longer: 0.83333333…
@@ -138,10 +157,19 @@ inline std::string explain_indicator(const Indicator& ind, const IndicatorResult
                       r.deduction.to_string() + "，rc = " + show(r.capped)
                 : "; over-completion (r ≥ " + rules.evaluation.over_completion.threshold.to_string() + ") deducts " +
                       r.deduction.to_string() + " of the weight, rc = " + show(r.capped);
+    const int digits = rules.evaluation.rounding.digits;
+    const Decimal scored = r.score - r.custom_adjustment; // before any indicator rule
     s += zh ? "；得分 = 分值 × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score()) + " → " +
-                  r.score.to_string(rules.evaluation.rounding.digits) + detail::rounding_note(rules.evaluation.rounding, lang)
+                  scored.to_string(digits) + detail::rounding_note(rules.evaluation.rounding, lang)
             : "; score = weight × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score()) + " → " +
-                  r.score.to_string(rules.evaluation.rounding.digits) + detail::rounding_note(rules.evaluation.rounding, lang);
+                  scored.to_string(digits) + detail::rounding_note(rules.evaluation.rounding, lang);
+    if (r.custom_fired != 0) {
+        const Decimal a = r.custom_adjustment;
+        const std::string change = a.units() < 0 ? " − " + Decimal::from_units(-a.units()).to_string(digits) : " + " + a.to_string(digits);
+        s += zh ? "；指标规则调整：" + scored.to_string(digits) + change + " = " + r.score.to_string(digits) + "（限定在 0 至分值之间）"
+                : "; indicator rules adjust it: " + scored.to_string(digits) + change + " = " + r.score.to_string(digits) +
+                      " (kept within 0 and the weight)";
+    }
     return s;
 }
 
@@ -254,6 +282,13 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
                     : std::string(to_string(ind.level1)) + "/" + std::string(to_string(ind.level2)) + ", " +
                           std::string(to_string(ind.direction)) + ": ") +
                     explain_indicator(ind, r.indicators[i], rules, lang));
+            const auto& ir = rules.custom.indicator_rules;
+            for (std::size_t k = 0; k < ir.size(); ++k) // each indicator rule that fired on it, citing it
+                if (r.indicators[i].custom_fired >> k & 1U)
+                    add("custom." + ir[k].id, ir[k].where,
+                        (zh ? ir[k].zh + "：指标“" + ind.name + "”满足 " + ir[k].when.text() + "；调整 = " + ir[k].adjust.text()
+                            : ir[k].en + ": indicator \"" + ind.name + "\" meets " + ir[k].when.text() + "; adjust = " +
+                                  ir[k].adjust.text()));
         }
     }
     std::string sum = zh ? "指标得分 = 产出 " : "indicator_score = output ";

@@ -41,6 +41,7 @@ inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectRe
     const RuleSet& rules = detail::rules_for(project, all_rules, files.projects); // by budget year
     std::vector<Diagnostic> problems;
     out.indicators.resize(project.indicators.size());
+    out.indicator_rules_fired = 0;
     ScoreAccumulator acc;
     const bool exact_total = rules.evaluation.rounding.apply == RoundApply::total_only;
     std::optional<detail::ExactSum> exact_sum; // only for total_only: cpp_rational is not free
@@ -53,8 +54,23 @@ inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectRe
             problems.push_back(detail::issue_diagnostic(issue, files.indicators, ind.source_line, project, &ind));
             continue;
         }
+        if (!rules.custom.indicator_rules.empty()) {
+            try {
+                apply_indicator_rules(project, ind, rules, r);
+            } catch (const Error& e) { // placed at the indicator's line; the message cites the rule
+                for (Diagnostic d : e.diagnostics()) {
+                    d.where = SourceLocation{std::string(files.indicators), ind.source_line, 0};
+                    problems.push_back(std::move(d));
+                }
+                continue;
+            }
+            out.indicator_rules_fired |= r.custom_fired;
+        }
         acc.add(ind, r);
-        if (exact_total) *exact_sum += detail::to_exact(r.exact_score());
+        if (exact_total) {
+            *exact_sum += detail::to_exact(r.exact_score());
+            if (r.custom_adjustment.units() != 0) *exact_sum += detail::to_exact(Fraction::of(r.custom_adjustment));
+        }
     }
     if (problems.empty()) {
         const Issue issue = finish_project({project.budget, project.spent, project.fund_source}, acc, rules, out,
