@@ -1045,10 +1045,12 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const Gra
     return t;
 }
 
-std::optional<custom::Rule> compile_rule(Ctx& ctx, const MapView& m) {
-    custom::Rule r;
+/// The id (under `key`), place and bilingual reason every rule item has; false
+/// when one of them is missing or malformed (already reported).
+template <class R>
+bool read_rule_head(Ctx& ctx, const MapView& m, std::string_view key, R& r) {
     bool ok = true;
-    const Field idf = m.get("rule");
+    const Field idf = m.get(key);
     if (auto id = read_identifier(ctx, idf)) r.id = *id;
     else ok = false;
     r.where = ctx.ref(idf.rule_pos());
@@ -1056,6 +1058,12 @@ std::optional<custom::Rule> compile_rule(Ctx& ctx, const MapView& m) {
     else ok = false;
     if (auto en = read_text(ctx, m.get("en"))) r.en = *en;
     else ok = false;
+    return ok;
+}
+
+std::optional<custom::Rule> compile_rule(Ctx& ctx, const MapView& m) {
+    custom::Rule r;
+    bool ok = read_rule_head(ctx, m, "rule", r);
     const Field whenf = m.get("when");
     if (const std::string* s = scalar_text(ctx, whenf, "a condition", "条件")) {
         auto e = compile_at(ctx, *whenf.value, *s, text_start(ctx, *whenf.value), custom::schema());
@@ -1094,15 +1102,7 @@ std::optional<custom::Rule> compile_rule(Ctx& ctx, const MapView& m) {
 /// An `indicator_rule:` item: `when` and `then: {adjust: …}` over the indicator schema.
 std::optional<custom::IndicatorRule> compile_indicator_rule(Ctx& ctx, const MapView& m) {
     custom::IndicatorRule r;
-    bool ok = true;
-    const Field idf = m.get("indicator_rule");
-    if (auto id = read_identifier(ctx, idf)) r.id = *id;
-    else ok = false;
-    r.where = ctx.ref(idf.rule_pos());
-    if (auto zh = read_text(ctx, m.get("zh"))) r.zh = *zh;
-    else ok = false;
-    if (auto en = read_text(ctx, m.get("en"))) r.en = *en;
-    else ok = false;
+    bool ok = read_rule_head(ctx, m, "indicator_rule", r);
     // Both expressions must have `want` type over the indicator schema.
     auto compile_typed = [&](const Field& f, expr::Type want, const char* what_en, const char* what_zh)
         -> std::optional<expr::CompiledExpr> {

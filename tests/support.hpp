@@ -3,6 +3,7 @@
 #pragma once
 
 #include "perfbudget/decimal.hpp"
+#include "perfbudget/model.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,6 +23,34 @@ inline Money yuan(const char* s) {
     const NumberError e = parse_money(s, m);
     REQUIRE_MESSAGE(e.ok(), s);
     return m;
+}
+
+/// A numeric indicator of a level-1 kind (level 2: quantity, social or satisfaction).
+inline Indicator indicator(Level1 l1, const char* target, const char* actual, const char* weight,
+                           Direction dir = Direction::ge) {
+    Indicator i;
+    i.level1 = l1;
+    i.level2 = l1 == Level1::output ? Level2::quantity : l1 == Level1::benefit ? Level2::social : Level2::satisfaction;
+    i.direction = dir;
+    i.target = dec(target);
+    i.actual = dec(actual);
+    i.weight = dec(weight);
+    i.name = "indicator";
+    return i;
+}
+
+/// The project most hand-computed cases use: budget 1000.00, spent 800.00
+/// (execution 10 × 0.8 = 8.00, unspent 200.00), benefit 30 and satisfaction 10 met
+/// in full, and one 50-point `ge` output indicator at actual / output_target:
+/// total = 48 + 50 × min(actual / output_target, 1).
+inline Project sample_project(const char* output_target, const char* actual) {
+    Project p;
+    p.id = "P";
+    p.budget = yuan("1000.00");
+    p.spent = yuan("800.00");
+    p.indicators = {indicator(Level1::output, output_target, actual, "50"), indicator(Level1::benefit, "1", "1", "30"),
+                    indicator(Level1::satisfaction, "90%", "90%", "10")};
+    return p;
 }
 
 } // namespace perfbudget::test

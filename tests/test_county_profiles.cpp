@@ -40,32 +40,15 @@ std::uint32_t line_of(std::string_view text, std::string_view needle) {
     return static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1;
 }
 
-Indicator ind(Level1 l1, const char* target, const char* actual, const char* weight) {
-    Indicator i;
-    i.level1 = l1;
-    i.level2 = l1 == Level1::output ? Level2::quantity : l1 == Level1::benefit ? Level2::social : Level2::satisfaction;
-    i.direction = Direction::ge;
-    i.target = dec(target);
-    i.actual = dec(actual);
-    i.weight = dec(weight);
-    i.name = "indicator";
-    return i;
-}
-
 /// As in the YAML test files: budget 1000.00, spent 800.00 (execution 10 × 0.8 = 8.00),
 /// benefit 30 and satisfaction 10 met in full, one 50-point output indicator with
 /// target 100: total = 8 + 50 × actual / 100 + 40 = 48 + actual / 2.
 /// Unspent balance 200.00.
 Project project(const char* actual, FundSource source = FundSource::local,
                 Rectification rectification = Rectification::none) {
-    Project p;
-    p.id = "P";
-    p.budget = yuan("1000.00");
-    p.spent = yuan("800.00");
+    Project p = perfbudget::test::sample_project("100", actual);
     p.fund_source = source;
     p.rectification = rectification;
-    p.indicators = {ind(Level1::output, "100", actual, "50"), ind(Level1::benefit, "1", "1", "30"),
-                    ind(Level1::satisfaction, "90%", "90%", "10")};
     return p;
 }
 

@@ -23,28 +23,10 @@ using perfbudget::test::yuan;
 
 namespace {
 
-Indicator ind(Level1 l1, const char* target, const char* actual, const char* weight) {
-    Indicator i;
-    i.level1 = l1;
-    i.level2 = l1 == Level1::output ? Level2::quantity : l1 == Level1::benefit ? Level2::social : Level2::satisfaction;
-    i.direction = Direction::ge;
-    i.target = dec(target);
-    i.actual = dec(actual);
-    i.weight = dec(weight);
-    i.name = "indicator";
-    return i;
-}
-
-/// Budget 1000.00, spent 800.00 (8.00 points), benefit and satisfaction met (40):
-/// total = 48 + actual (the 50-point output indicator has target 50).
+/// total = 48 + actual (test::sample_project, output target 50), of budget year `year`.
 Project project(const char* actual, std::optional<int> year) {
-    Project p;
-    p.id = "P";
-    p.budget = yuan("1000.00");
-    p.spent = yuan("800.00");
+    Project p = perfbudget::test::sample_project("50", actual);
     p.year = year;
-    p.indicators = {ind(Level1::output, "50", actual, "50"), ind(Level1::benefit, "1", "1", "30"),
-                    ind(Level1::satisfaction, "90%", "90%", "10")};
     return p;
 }
 

@@ -97,30 +97,12 @@ void check_one_error(F&& load, const std::string& file, std::uint32_t line, std:
 
 std::uint32_t national_line(std::string_view needle) { return line_of(national_rules_text(), needle); }
 
-Indicator ind(Level1 l1, Direction dir, const char* target, const char* actual, const char* weight) {
-    Indicator i;
-    i.level1 = l1;
-    i.level2 = l1 == Level1::output ? Level2::quantity : l1 == Level1::benefit ? Level2::social : Level2::satisfaction;
-    i.direction = dir;
-    i.target = dec(target);
-    i.actual = dec(actual);
-    i.weight = dec(weight);
-    i.name = "indicator";
-    return i;
-}
-
 /// Budget 1000.00, spent 800.00 (execution 10 × 0.8 = 8.00), benefit and satisfaction
 /// met in full (30 + 10), and one 50-point output indicator at actual / 50:
 /// total = 8 + 50 × actual / 50 + 40 = 48 + actual.
 Project project(const char* actual, FundSource source = FundSource::local) {
-    Project p;
-    p.id = "P";
-    p.budget = yuan("1000.00");
-    p.spent = yuan("800.00");
+    Project p = perfbudget::test::sample_project("50", actual);
     p.fund_source = source;
-    p.indicators = {ind(Level1::output, Direction::ge, "50", actual, "50"),
-                    ind(Level1::benefit, Direction::ge, "1", "1", "30"),
-                    ind(Level1::satisfaction, Direction::ge, "90%", "90%", "10")};
     return p;
 }
 
