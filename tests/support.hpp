@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 namespace perfbudget::test {
 
 /// "98.5", "95%" → Decimal; the test fails on text that does not parse.
@@ -51,6 +53,22 @@ inline Project sample_project(const char* output_target, const char* actual) {
     p.indicators = {indicator(Level1::output, output_target, actual, "50"), indicator(Level1::benefit, "1", "1", "30"),
                     indicator(Level1::satisfaction, "90%", "90%", "10")};
     return p;
+}
+
+/// sample_project's YAML form for test files (project P1, output target 100: total =
+/// 48 + actual / 2), indented for `projects:`; `extra` is appended to the output
+/// indicator's fields (", unit: 人次").
+inline std::string yaml_p1(const std::string& actual, const std::string& extra = "") {
+    return "      - project_id: P1\n"
+           "        name: 测试项目\n"
+           "        department: 县教育局\n"
+           "        budget: 1000.00\n"
+           "        spent: 800.00\n"
+           "        indicators:\n"
+           "          - {level1: output, level2: quantity, name: 数量, direction: ge, target: 100, actual: " +
+           actual + ", weight: 50" + extra + "}\n"
+           "          - {level1: benefit, level2: social, name: 受益, direction: ge, target: 1, actual: 1, weight: 30}\n"
+           "          - {level1: satisfaction, level2: satisfaction, name: 满意度, direction: ge, target: 90%, actual: 90%, weight: 10}\n";
 }
 
 } // namespace perfbudget::test

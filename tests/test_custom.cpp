@@ -7,6 +7,7 @@
 #include "perfbudget/explain.hpp"
 #include "perfbudget/load.hpp"
 
+#include "support_custom.hpp"
 #include "../src/load_custom.hpp" // internal: the `custom:` section compiler, tested directly as well
 
 #include <doctest/doctest.h>
@@ -20,6 +21,7 @@
 using namespace perfbudget;
 using perfbudget::test::dec;
 using perfbudget::test::yuan;
+using perfbudget::test::with_custom;
 namespace ry = perfbudget::detail::rules_yaml;
 
 namespace {
@@ -50,27 +52,6 @@ Project project(const char* output, const char* sat = "90", FundSource source = 
                     ind(Level1::benefit, Level2::social, "1", "1", "30"),
                     ind(Level1::satisfaction, Level2::satisfaction, "90", sat, "10")};
     return p;
-}
-
-/// The national rules plus a `custom:` section compiled from `yaml` (cited as county.yaml).
-/// Throws Error with every problem, like load_rules_text.
-RuleSet with_custom(const std::string& yaml) {
-    RuleSet rules = national_rules(); // files[0] is rules/national.yaml; the custom section is file 1
-    rules.files.push_back("county.yaml");
-    const auto file = static_cast<std::uint16_t>(rules.files.size() - 1);
-    ry::Sources sources;
-    sources.names = rules.files;
-    sources.texts.assign(rules.files.size(), std::string_view());
-    sources.texts[0] = national_rules_text();
-    sources.texts[file] = yaml;
-    ry::Problems problems(sources);
-    auto tree = ry::parse_tree(yaml, file, LoadLimits{}, problems);
-    if (!tree) problems.raise();
-    ry::Ctx ctx{problems, sources};
-    const ry::MapView m(ctx, ry::Field{nullptr, &*tree, ""}, {"custom"});
-    ry::compile_custom(ctx, m.get("custom"), &rules.grades, rules.custom);
-    if (!problems.empty()) problems.raise();
-    return rules;
 }
 
 /// The first problem's "file:line:column: message" for rules that must fail.

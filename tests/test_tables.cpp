@@ -8,7 +8,7 @@
 #include "perfbudget/load.hpp"
 #include "perfbudget/testing.hpp"
 
-#include "../src/load_custom.hpp" // internal: the `custom:` section compiler
+#include "support_custom.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,31 +16,13 @@
 #include <vector>
 
 using namespace perfbudget;
+using perfbudget::test::yaml_p1;
 using perfbudget::test::dec;
 using perfbudget::test::yuan;
+using perfbudget::test::with_custom;
 namespace ry = perfbudget::detail::rules_yaml;
 
 namespace {
-
-/// The national rules plus a `custom:` section compiled from `yaml` (cited as county.yaml).
-RuleSet with_custom(const std::string& yaml) {
-    RuleSet rules = national_rules();
-    rules.files.push_back("county.yaml");
-    const auto file = static_cast<std::uint16_t>(rules.files.size() - 1);
-    ry::Sources sources;
-    sources.names = rules.files;
-    sources.texts.assign(rules.files.size(), std::string_view());
-    sources.texts[0] = national_rules_text();
-    sources.texts[file] = yaml;
-    ry::Problems problems(sources);
-    auto tree = ry::parse_tree(yaml, file, LoadLimits{}, problems);
-    if (!tree) problems.raise();
-    ry::Ctx ctx{problems, sources};
-    const ry::MapView m(ctx, ry::Field{nullptr, &*tree, ""}, {"custom"});
-    ry::compile_custom(ctx, m.get("custom"), &rules.grades, rules.custom);
-    if (!problems.empty()) problems.raise();
-    return rules;
-}
 
 /// Every problem as "file:line:column: message", one a line; "no error" when it loads.
 std::string errors(const std::string& yaml) {
@@ -323,19 +305,6 @@ TEST_CASE("tables: a column every row leaves `-` is an unused definition") {
 namespace {
 const std::string kData = PERFBUDGET_TEST_DATA;
 
-/// One project P1 (budget 1000.00, spent 800.00, exec_rate 80%; total = 48 + actual / 2).
-std::string p1(const std::string& actual) {
-    return "      - project_id: P1\n"
-           "        name: 测试项目\n"
-           "        department: 县教育局\n"
-           "        budget: 1000.00\n"
-           "        spent: 800.00\n"
-           "        indicators:\n"
-           "          - {level1: output, level2: quantity, name: 数量, direction: ge, target: 100, actual: " +
-           actual + ", weight: 50}\n"
-           "          - {level1: benefit, level2: social, name: 受益, direction: ge, target: 1, actual: 1, weight: 30}\n"
-           "          - {level1: satisfaction, level2: satisfaction, name: 满意度, direction: ge, target: 90%, actual: 90%, weight: 10}\n";
-}
 } // namespace
 
 TEST_CASE("tables: test files compare `reasons` and `accountability`, with a diff") {
@@ -346,12 +315,12 @@ TEST_CASE("tables: test files compare `reasons` and `accountability`, with a dif
                              "cases:\n"
                              "  - name: excellent\n"
                              "    projects:\n" +
-                             p1("100") +
+                             yaml_p1("100") +
                              "    expect:\n"
                              "      P1: {total: 98.00, accountability: true, reasons: [low_exec, excellent]}\n"
                              "  - name: good, expected wrongly\n"
                              "    projects:\n" +
-                             p1("74") +
+                             yaml_p1("74") +
                              "    expect:\n"
                              "      P1: {accountability: false, reasons: [excellent]}\n";
     const TestReport r = run_test_text(yaml, kData + "/testing/t.yaml");
@@ -365,11 +334,11 @@ TEST_CASE("tables: test files compare `reasons` and `accountability`, with a dif
                                "  P1 accountability: expected false, got true  (" + kData + "/testing/t.yaml:28:28)\n"
                                "  P1 reasons: expected [excellent], got [low_exec]  (" + kData + "/testing/t.yaml:28:44)\n");
     // No step fired: `reasons: []`.
-    const std::string none = "rules: national\ncases:\n  - name: n\n    projects:\n" + p1("74") +
+    const std::string none = "rules: national\ncases:\n  - name: n\n    projects:\n" + yaml_p1("74") +
                              "    expect:\n      P1: {reasons: []}\n";
     CHECK(run_test_text(none, kData + "/testing/t.yaml").cases.at(0).passed);
     // An id the rules do not have is an error of the test file, with a suggestion.
-    const std::string typo = "rules: custom.yaml\ncases:\n  - name: n\n    projects:\n" + p1("74") +
+    const std::string typo = "rules: custom.yaml\ncases:\n  - name: n\n    projects:\n" + yaml_p1("74") +
                              "    expect:\n      P1: {reasons: [low_exc]}\n";
     try {
         run_test_text(typo, kData + "/testing/t.yaml");

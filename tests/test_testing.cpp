@@ -1,5 +1,6 @@
 // YAML project data (input.hpp, read_projects_yaml*) and the YAML test runner
 // (testing.hpp, `perfbudget test`).
+#include "support.hpp"
 #include "perfbudget/input.hpp"
 #include "perfbudget/testing.hpp"
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 using namespace perfbudget;
+using perfbudget::test::yaml_p1;
 
 namespace {
 
@@ -42,20 +44,6 @@ std::string dump(const std::vector<Diagnostic>& list) {
     std::string s;
     for (const Diagnostic& d : list) s += d.to_string(Lang::en) + "\n";
     return s;
-}
-
-/// One project P1 (budget 1000.00, spent 800.00; total = 48 + actual / 2), indented for `projects:`.
-std::string p1(const std::string& actual, const std::string& extra_indicator_field = "") {
-    return "      - project_id: P1\n"
-           "        name: 测试项目\n"
-           "        department: 县教育局\n"
-           "        budget: 1000.00\n"
-           "        spent: 800.00\n"
-           "        indicators:\n"
-           "          - {level1: output, level2: quantity, name: 数量, direction: ge, target: 100, actual: " +
-           actual + ", weight: 50" + extra_indicator_field + "}\n"
-           "          - {level1: benefit, level2: social, name: 受益, direction: ge, target: 1, actual: 1, weight: 30}\n"
-           "          - {level1: satisfaction, level2: satisfaction, name: 满意度, direction: ge, target: 90%, actual: 90%, weight: 10}\n";
 }
 
 } // namespace
@@ -164,12 +152,12 @@ TEST_CASE("testing: a profile named relative to the test file, and a failing exp
                              "cases:\n"                                                  // 2
                              "  - name: 65.00 is low\n"                                  // 3
                              "    projects:\n" +                                         // 4
-                             p1("34") +                                                  // 5-13
+                             yaml_p1("34") +                                                  // 5-13
                              "    expect:\n"                                             // 14
                              "      P1: {total: 65.00, grade: low, cut: 500.00, accountability: false}\n"  // 15
                              "  - name: wrong on purpose\n"                              // 16
                              "    projects:\n" +                                         // 17
-                             p1("34") +                                                  // 18-26
+                             yaml_p1("34") +                                                  // 18-26
                              "    expect:\n"                                             // 27
                              "      P1:\n"                                               // 28
                              "        total: 66.00\n"                                    // 29
@@ -207,15 +195,15 @@ TEST_CASE("testing: expect_error matches part of an error message; a missing err
                              "cases:\n"
                              "  - name: no weight\n"
                              "    projects:\n" +
-                             p1("34").replace(p1("34").find(", weight: 50"), 12, "") +
+                             yaml_p1("34").replace(yaml_p1("34").find(", weight: 50"), 12, "") +
                              "    expect_error: has no weight\n"
                              "  - name: no error at all\n"
                              "    projects:\n" +
-                             p1("34") +
+                             yaml_p1("34") +
                              "    expect_error: has no weight\n"
                              "  - name: an unexpected error\n"
                              "    projects:\n" +
-                             p1("-5") +
+                             yaml_p1("-5") +
                              "    expect: {P1: {total: 65.00}}\n";
     const TestReport r = run_test_text(text, kTestName);
     REQUIRE(r.cases.size() == 3);
@@ -230,7 +218,7 @@ TEST_CASE("testing: expect_error matches part of an error message; a missing err
 }
 
 TEST_CASE("testing: a bad test file is an Error with file:line:column") {
-    const std::string head = "rules: national\ncases:\n  - name: c\n    projects:\n" + p1("34");   // lines 1-13
+    const std::string head = "rules: national\ncases:\n  - name: c\n    projects:\n" + yaml_p1("34");   // lines 1-13
     const auto wrong_places = problems_of([&] { run_test_text(head + "    expect: {P1: {total: 65}}\n", "t.yaml"); });
     INFO(dump(wrong_places));
     CHECK(has(wrong_places, "t.yaml", 14, 26,
