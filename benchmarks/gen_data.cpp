@@ -1,6 +1,11 @@
 // gen_data — deterministic synthetic county budget-performance data (SPEC §3).
 //
-//   gen_data --projects N --out DIR [--seed S]
+//   gen_data --projects N --out DIR [--seed S] [--fine]
+//
+// --fine writes counts and measures as finance staff type them rather than as
+// round numbers: targets with up to 2 decimals (5831.4, 706.52), actuals with up
+// to 4 (1121.1547), so a project's targets have unrelated denominators — the
+// data that needs exact arithmetic wider than 128 bits (docs/decisions.md).
 //
 // Writes DIR/projects.csv and DIR/indicators.csv: N projects of a Chinese county
 // (县) in budget year 2023, each with 5–12 third-level indicators (mean 8.5)
@@ -137,6 +142,21 @@ public:
         } else {
             put_uint(static_cast<u64>(frac), 2);
         }
+    }
+    /// v / 10^places with trailing zeros trimmed: (11211547, 4) -> "1121.1547".
+    void put_scaled(i64 v, int places) {
+        i64 p = 1;
+        for (int i = 0; i < places; ++i) p *= 10;
+        put_uint(static_cast<u64>(v / p));
+        i64 frac = v % p;
+        if (frac == 0) return;
+        int width = places;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            --width;
+        }
+        put('.');
+        put_uint(static_cast<u64>(frac), width);
     }
     void put_date(int year, int month, int day) {
         put_uint(static_cast<u64>(year), 4);
@@ -422,6 +442,7 @@ struct Generator {
     int id_width;
     Stats stats;
     int perf = perf_good;
+    bool fine = false; // --fine: non-round targets and actuals
 
     void put_id(u64 k, Out& o) {
         o.put("XM");
@@ -565,7 +586,16 @@ struct Generator {
         o.put(',');
         o.put(t.name);
         o.put(',');
-        switch (t.kind) {
+        if (fine && (t.kind == Kind::count || t.kind == Kind::dec)) {
+            // A target with 0–2 decimals and an actual with 4, around the target.
+            i64 target = r.range(t.lo * 100, t.hi * 100) + r.below(100); // hundredths
+            if (r.chance(30)) target = target / 10 * 10;
+            const i64 actual = target * 100 * completion_bp(r, perf) / 10000 + r.below(100); // ten-thousandths
+            o.put("ge,");
+            o.put_scaled(target, 2);
+            o.put(',');
+            o.put_scaled(actual, 4);
+        } else switch (t.kind) {
         case Kind::count: {
             const i64 target = nice(r.range(t.lo, t.hi));
             const i64 actual = target * completion_bp(r, perf) / 10000;
@@ -697,10 +727,11 @@ struct Generator {
 
 [[noreturn]] void usage(int status) {
     std::fprintf(status == 0 ? stdout : stderr,
-                 "usage: gen_data --projects N --out DIR [--seed S]\n"
+                 "usage: gen_data --projects N --out DIR [--seed S] [--fine]\n"
                  "Writes DIR/projects.csv and DIR/indicators.csv (SPEC §3): N synthetic county\n"
                  "projects of budget year 2023 with 5-12 indicators each (weights total 90).\n"
-                 "Output is byte-identical for the same N and seed (default seed 1).\n");
+                 "Output is byte-identical for the same N and seed (default seed 1).\n"
+                 "--fine: targets with up to 2 decimals and actuals with up to 4, as typed by staff.\n");
     std::exit(status);
 }
 
@@ -716,10 +747,15 @@ int main(int argc, char** argv) {
     u64 n = 0;
     u64 seed = 1;
     bool have_n = false;
+    bool fine = false;
     std::string dir;
     for (int i = 1; i < argc; ++i) {
         const string_view a = argv[i];
         if (a == "-h" || a == "--help") usage(0);
+        if (a == "--fine") {
+            fine = true;
+            continue;
+        }
         if (i + 1 >= argc) usage(2);
         const char* v = argv[++i];
         if (a == "--projects") {
@@ -761,6 +797,7 @@ int main(int argc, char** argv) {
         int width = 7;
         for (u64 m = n; m >= 10'000'000; m /= 10) ++width;
         Generator g{Rng(seed), proj, ind, width, {}};
+        g.fine = fine;
         for (u64 k = 1; k <= n; ++k) g.project(k);
         proj.close();
         ind.close();

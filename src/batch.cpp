@@ -237,8 +237,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
                     if (custom) customs[last].aggregates.add(r, rules);
                 }
             } catch (const ArithmeticError& e) {
-                problems.add({{opt.indicators, ind.source_line, 0}, "project " + pid + ": " + e.what(),
-                              "项目 " + pid + "：数值超出可精确计算的范围"});
+                problems.add({{opt.indicators, ind.source_line, 0}, "project " + pid + ": " + e.diagnostics().front().en,
+                              "项目 " + pid + "：" + e.diagnostics().front().zh});
                 slot.bad = true;
                 continue;
             }
@@ -263,8 +263,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
         try {
             issue = finish_project(s.funds, s.acc, rules, result);
         } catch (const ArithmeticError& e) {
-            problems.add({{opt.projects, s.line, 0}, "project " + std::string(id) + ": " + e.what(),
-                          "项目 " + std::string(id) + "：数值超出可精确计算的范围"});
+            problems.add({{opt.projects, s.line, 0}, "project " + std::string(id) + ": " + e.diagnostics().front().en,
+                          "项目 " + std::string(id) + "：" + e.diagnostics().front().zh});
             continue;
         }
         if (issue != Issue::none) {
@@ -322,12 +322,12 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
                     return split_notice(opt.projects, projects[i].id, projects[i].source_line, results[i],
                                         rules.for_year(projects[i].year));
                 });
+        } catch (const ArithmeticError& e) { // unplaced: place it at the project
+            problems.add({{opt.projects, projects[i].source_line, 0}, "project " + projects[i].id + ": " + e.diagnostics().front().en,
+                          "项目 " + projects[i].id + "：" + e.diagnostics().front().zh});
         } catch (Error& e) {
             auto ds = e.diagnostics();
             problems.add(ds);
-        } catch (const ArithmeticError& e) {
-            problems.add({{opt.projects, projects[i].source_line, 0}, "project " + projects[i].id + ": " + e.what(),
-                          "项目 " + projects[i].id + "：数值超出可精确计算的范围"});
         }
     }
     if (problems.any()) problems.raise();

@@ -172,12 +172,10 @@ private:
         if (needs(Slot::recover)) set(Slot::recover, expr::Value::boolean(recover_));
     }
 
-    /// 总体完成率: Σ(weight × rc) / Σ weight, exact; 0 without weighted indicators.
-    Fraction completion(const CustomAccumulator& agg, const ProjectResult& out) const {
-        if (!(out.weight_total > Decimal{})) return Fraction::zero();
-        if (const std::optional<Fraction> c = agg.completion.over(out.weight_total)) return *c;
-        fail(rules_.custom.where, "completion cannot be represented exactly (its reduced fraction exceeds 120 bits)",
-             "总体完成率（completion）的精确分数超出 120 位，无法精确计算");
+    /// 总体完成率: Σ(weight × rc) / Σ weight, exact (of any size); 0 without weighted indicators.
+    static Number completion(const CustomAccumulator& agg, const ProjectResult& out) {
+        if (!(out.weight_total > Decimal{})) return Number();
+        return agg.completion.over(out.weight_total);
     }
 
     [[noreturn]] void fail(const RuleRef& where, const std::string& en, const std::string& zh) const {
@@ -189,11 +187,9 @@ private:
     expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const {
         try {
             return expr::evaluate(e, slots_);
-        } catch (const Error& err) {
+        } catch (const Error& err) { // ArithmeticError too
             const Diagnostic& d = err.diagnostics().front();
             fail(where, d.en, d.zh);
-        } catch (const ArithmeticError& err) {
-            fail(where, err.what(), "数值超出可精确计算的范围");
         }
     }
 
@@ -226,8 +222,8 @@ private:
         const auto mark = [&] { out_.set_by[static_cast<std::size_t>(o.target)] = static_cast<std::uint16_t>(step + 1); };
         switch (o.target) {
         case Target::cut: {
-            const Fraction& f = v.as_number();
-            if (f < Fraction::zero() || f > Fraction::one())
+            const Number& f = v.as_number();
+            if (f < Number() || f > Number::integer(1))
                 fail(o.where, "the cut must be a share from 0% to 100%, not " + v.to_string(),
                      "核减比例应在 0% 至 100% 之间，实际为 " + v.to_string());
             Decimal rate;
@@ -269,7 +265,7 @@ private:
             try {
                 amount = v.as_number().rounded(rd.digits, rd.mode);
             } catch (const ArithmeticError& err) {
-                fail(o.where, err.what(), "数值超出可精确计算的范围");
+                fail(o.where, err.diagnostics().front().en, err.diagnostics().front().zh);
             }
             const Decimal before = out_.total;
             Decimal after = before + amount;
@@ -346,10 +342,8 @@ void apply_indicator_rules(const Project& p, const Indicator& ind, const RuleSet
         try {
             if (!expr::evaluate(rule.when, b).as_bool()) continue;
             added += expr::evaluate(rule.adjust, b).as_number().rounded(ev.digits, ev.mode);
-        } catch (const Error& err) {
+        } catch (const Error& err) { // ArithmeticError too
             fail(err.diagnostics().front().en, err.diagnostics().front().zh);
-        } catch (const ArithmeticError& err) {
-            fail(err.what(), "数值超出可精确计算的范围");
         }
         r.custom_fired |= std::uint32_t{1} << k;
     }
@@ -371,23 +365,8 @@ void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& o
 
 namespace detail {
 
-namespace {
-
-const boost::multiprecision::cpp_int& completion_limit() {
-    static const boost::multiprecision::cpp_int limit = boost::multiprecision::cpp_int(1) << 120;
-    return limit;
-}
-
-ExactSum exact_of(uint128 num, uint128 den) {
-    using boost::multiprecision::cpp_int;
-    auto big = [](uint128 v) { return (cpp_int(static_cast<std::uint64_t>(v >> 64)) << 64) + static_cast<std::uint64_t>(v); };
-    return ExactSum(big(num), big(den));
-}
-
-} // namespace
-
 void CompletionSum::add_slow(Decimal weight, const Fraction& rc) {
-    if (exact_) return add_exact(weight, rc);
+    if (wide_) return add_exact(weight, rc);
     uint128 n = static_cast<uint128>(rc.num().native()), d = static_cast<uint128>(rc.den().native());
     strip_2_5(n, d);
     uint128 term;
@@ -396,18 +375,19 @@ void CompletionSum::add_slow(Decimal weight, const Fraction& rc) {
 }
 
 void CompletionSum::add_exact(Decimal weight, const Fraction& rc) {
-    if (!exact_) exact_ = std::make_unique<ExactSum>(exact_of(get(num_), get(den_)));
-    *exact_ += to_exact(rc) * ExactSum(weight.units()); // in weight units, like num_ / den_
+    if (!wide_) {
+        exact_ += Number::ratio(get(num_), get(den_));
+        wide_ = true;
+    }
+    exact_ += Number(rc) * Number::integer(weight.units()); // in weight units, like num_ / den_
 }
 
-std::optional<Fraction> CompletionSum::over(Decimal total) const {
-    const auto limit = uint128{1} << 120;
+Number CompletionSum::over(Decimal total) const {
     const auto w = static_cast<uint128>(total.units()); // > 0
     uint128 num = get(num_), den;
-    if (!exact_ && mul(get(den_), w, den)) {
-        // The usual case: the unreduced fraction is already within the limit (its
-        // lowest terms then are too, so this is the value the exact path would give).
-        if ((num >> 64) == 0 && (den >> 64) == 0) { // 64-bit multiplications are cheaper
+    if (!wide_ && mul(get(den_), w, den)) {
+        // The usual case: small terms, in cheap 64-bit arithmetic where they fit.
+        if ((num >> 64) == 0 && (den >> 64) == 0) {
             auto n = static_cast<std::uint64_t>(num), d = static_cast<std::uint64_t>(den);
             strip_2_5(n, d);
             num = n;
@@ -415,19 +395,9 @@ std::optional<Fraction> CompletionSum::over(Decimal total) const {
         } else {
             strip_2_5(num, den);
         }
-        if (num < limit && den < limit)
-            return Fraction(Fraction::wide::from_native(static_cast<int128_native>(num)),
-                            Fraction::wide::from_native(static_cast<int128_native>(den)));
+        return Number::ratio(num, den);
     }
-    // Lowest terms in arbitrary precision, as they must fit.
-    ExactSum sum = exact_ ? *exact_ : exact_of(get(num_), get(den_));
-    sum /= ExactSum(total.units());
-    using boost::multiprecision::cpp_int;
-    const cpp_int& n = numerator(sum);
-    const cpp_int& d = denominator(sum);
-    if (abs(n) >= completion_limit() || d >= completion_limit()) return std::nullopt;
-    return Fraction(Fraction::wide::from_native(n.convert_to<int128_native>()),
-                    Fraction::wide::from_native(d.convert_to<int128_native>()));
+    return (wide_ ? exact_.value() : Number::ratio(get(num_), get(den_))) / Number::integer(total.units());
 }
 
 } // namespace detail

@@ -34,120 +34,19 @@ enum class Op : std::uint8_t {
 
 using detail::Node;
 using detail::Op;
-using wide = perfbudget::detail::wide;
-using int128 = perfbudget::detail::int128_native;
-using uint128 = perfbudget::detail::uint128_native;
 
 namespace {
 
 // --- exact numbers --------------------------------------------------------------
 //
-// Values are exact but not kept in lowest terms. Reducing costs a gcd — a binary
-// gcd of 64-bit numbers, a Euclid loop of 128-bit divisions beyond — and doing it
-// after every operation and for every binding made evaluating a county's custom
-// rules cost several times the scoring itself. Instead each operation first runs
-// on its operands as they are, with non-throwing overflow checks; only when that
-// overflows 128 bits is it run again on the operands in lowest terms, with the
-// checked (throwing) operators. Lowest terms are unique, so the retry is exactly
-// the computation always-reducing arithmetic would make: the same value, and an
-// overflow error only where that arithmetic overflows too.
+// Number (number.hpp) does the arithmetic: exact, not kept in lowest terms (a gcd
+// per operation cost several times the scoring itself), inline while values fit
+// 128 bits, and arbitrary precision beyond, so no rule can overflow.
 
-uint128 magnitude(int128 v) { return v < 0 ? static_cast<uint128>(0) - static_cast<uint128>(v) : static_cast<uint128>(v); }
-
-/// In lowest terms (only on the rare retry after an overflow, and for display).
-Fraction reduce(const Fraction& f) {
-    const int128 n = f.num().native(), d = f.den().native(); // d > 0
-    if (d == 1) return f;
-    if (n == 0) return Fraction::zero();
-    uint128 a = magnitude(n), b = static_cast<uint128>(d);
-    if ((a >> 64) == 0 && (b >> 64) == 0) { // the common case, in cheap 64-bit arithmetic
-        const auto x = static_cast<std::uint64_t>(a), y = static_cast<std::uint64_t>(b);
-        const std::uint64_t g = std::gcd(x, y);
-        if (g == 1) return f;
-        const auto q = static_cast<int128>(x / g);
-        return Fraction(wide::from_native(n < 0 ? -q : q), wide::from_native(static_cast<int128>(y / g)));
-    }
-    while (b != 0) {
-        const uint128 t = a % b;
-        a = b;
-        b = t;
-    }
-    if (a == 1) return f;
-    const auto g = static_cast<int128>(a);
-    return Fraction(wide::from_native(n / g), wide::from_native(d / g));
-}
-
-bool fits64(int128 v) { return v == static_cast<std::int64_t>(v); }
-
-/// a × b; false when it overflows 128 bits. Values within 64 bits (the usual
-/// case) take the single native multiplication, which cannot overflow.
-bool mul(int128 a, int128 b, int128& out) {
-    if (fits64(a) && fits64(b)) {
-        out = a * b;
-        return true;
-    }
-    return !__builtin_mul_overflow(a, b, &out);
-}
-
-/// a ± b without reducing; nothing when an intermediate overflows 128 bits.
-std::optional<Fraction> try_add(const Fraction& a, const Fraction& b, bool subtract) {
-    const int128 an = a.num().native(), ad = a.den().native(), bn = b.num().native(), bd = b.den().native();
-    int128 l, r, n, d;
-    if (ad == bd) {
-        l = an;
-        r = bn;
-        d = ad;
-    } else if (!mul(an, bd, l) || !mul(bn, ad, r) || !mul(ad, bd, d)) {
-        return std::nullopt;
-    }
-    if (subtract ? __builtin_sub_overflow(l, r, &n) : __builtin_add_overflow(l, r, &n)) return std::nullopt;
-    return Fraction(wide::from_native(n), wide::from_native(d));
-}
-
-std::optional<Fraction> try_mul(const Fraction& a, const Fraction& b) {
-    int128 n, d;
-    if (!mul(a.num().native(), b.num().native(), n) || !mul(a.den().native(), b.den().native(), d)) return std::nullopt;
-    return Fraction(wide::from_native(n), wide::from_native(d));
-}
-
-Fraction add(const Fraction& a, const Fraction& b) {
-    if (const auto r = try_add(a, b, false)) return *r;
-    return reduce(a) + reduce(b);
-}
-Fraction sub(const Fraction& a, const Fraction& b) {
-    if (const auto r = try_add(a, b, true)) return *r;
-    return reduce(a) - reduce(b);
-}
-Fraction multiply(const Fraction& a, const Fraction& b) {
-    if (const auto r = try_mul(a, b)) return *r;
-    return reduce(a) * reduce(b);
-}
-/// b must not be 0.
-Fraction divide(const Fraction& a, const Fraction& b) {
-    int128 n, d;
-    if (mul(a.num().native(), b.den().native(), n) && mul(a.den().native(), b.num().native(), d))
-        return Fraction(wide::from_native(n), wide::from_native(d));
-    const Fraction x = reduce(a), y = reduce(b);
-    return Fraction(x.num() * y.den(), x.den() * y.num());
-}
-
-/// -1, 0 or 1 as a < b, a == b, a > b.
-int compare(const Fraction& a, const Fraction& b) {
-    int128 l, r;
-    if (!mul(a.num().native(), b.den().native(), l) || !mul(b.num().native(), a.den().native(), r)) {
-        const auto o = reduce(a) <=> reduce(b);
-        return o < 0 ? -1 : o > 0 ? 1 : 0;
-    }
-    return l < r ? -1 : l > r ? 1 : 0;
-}
-
-Fraction negate(const Fraction& f) { return Fraction(-f.num(), f.den()); }
-
-Fraction round_to(const Fraction& f, int digits, RoundingMode mode) {
-    const wide p = perfbudget::detail::pow10[digits];
-    int128 scaled;
-    const Fraction x = mul(f.num().native(), p.native(), scaled) ? f : reduce(f);
-    return Fraction(perfbudget::detail::round_div<wide>(x.num() * p, x.den(), mode), p);
+/// A literal in lowest terms (0.5 as 1/2), so rules compute with small terms.
+Fraction lowest(Decimal d) {
+    const std::int64_t g = std::gcd(d.units(), Decimal::one_units); // > 0: one_units is
+    return Fraction::positive(d.units() / g, Decimal::one_units / g);
 }
 
 // --- text helpers -----------------------------------------------------------------
@@ -276,31 +175,16 @@ const char* type_name(Type t, Lang lang) {
     return "?";
 }
 
-Value Value::number(const Fraction& f) {
-    Value v;
-    v.number_ = f; // not reduced: see "exact numbers" above
-    return v;
-}
-
-namespace {
-/// num/den × 10^k as an exact integer; throws ArithmeticError if it is not one.
-wide exact_scaled(const Fraction& value, int k, const char* what) {
-    int128 product;
-    const Fraction f = mul(value.num().native(), perfbudget::detail::pow10[k], product) ? value : reduce(value);
-    const wide scaled = f.num() * perfbudget::detail::pow10[k];
-    if (scaled % f.den() != 0) throw ArithmeticError(what);
-    return scaled / f.den();
-}
-} // namespace
-
 Decimal Value::to_decimal() const {
-    return Decimal::from_units(perfbudget::detail::narrow(
-        exact_scaled(number_, Decimal::scale, "number has more than 6 decimals; round() it first")));
+    if (const std::optional<Decimal> d = number_.exact_decimal()) return *d;
+    throw ArithmeticError("number " + number_.to_string() + " has more than 6 decimals or is out of range; round() it first",
+                          "数值 " + number_.to_string() + " 超过 6 位小数或超出范围，请先用 round()");
 }
 
 Money Value::to_money() const {
-    return Money::from_fen(perfbudget::detail::narrow(
-        exact_scaled(number_, Money::scale, "amount is not a whole number of fen; round() it to 2 decimals first")));
+    if (const std::optional<Money> m = number_.exact_money()) return *m;
+    throw ArithmeticError("amount " + number_.to_string() + " is not a whole number of fen within ±10^15 yuan; round() it to 2 decimals first",
+                          "金额 " + number_.to_string() + " 不是整分或超出 ±10^15 元，请先用 round() 保留两位小数");
 }
 
 std::string Value::to_string() const {
@@ -310,31 +194,13 @@ std::string Value::to_string() const {
     case Type::date: return perfbudget::to_string(date_);
     case Type::number: break;
     }
-    const Fraction f = reduce(number_); // "1/3", not "2/6", when there is no finite decimal
-    for (int k = 0; k <= 18; ++k) {
-        try {
-            const wide scaled = f.num() * perfbudget::detail::pow10[k];
-            if (scaled % f.den() != 0) continue;
-            const wide q = scaled / f.den();
-            std::string digits = (q < 0 ? -q : q).str();
-            if (k > 0) {
-                if (digits.size() <= static_cast<std::size_t>(k))
-                    digits.insert(0, static_cast<std::size_t>(k) + 1 - digits.size(), '0');
-                digits.insert(digits.end() - k, '.');
-            }
-            if (q < 0) digits.insert(digits.begin(), '-');
-            return digits;
-        } catch (const ArithmeticError&) {
-            break;
-        }
-    }
-    return f.num().str() + "/" + f.den().str();
+    return number_.to_string(); // "1/3", not "2/6", when there is no finite decimal
 }
 
 bool operator==(const Value& a, const Value& b) {
     if (a.type() != b.type()) return false;
     switch (a.type()) {
-    case Type::number: return compare(a.as_number(), b.as_number()) == 0;
+    case Type::number: return a.as_number() == b.as_number();
     case Type::boolean: return a.as_bool() == b.as_bool();
     case Type::text: return a.as_text() == b.as_text();
     case Type::date: return a.as_date() == b.as_date();
@@ -617,7 +483,7 @@ private:
             if (peek().kind == Tok::number) {
                 take();
                 const std::uint32_t n = parse_primary();
-                e_.numbers_[e_.nodes_[n].a] = negate(e_.numbers_[e_.nodes_[n].a]);
+                e_.numbers_[e_.nodes_[n].a] = -e_.numbers_[e_.nodes_[n].a];
                 e_.nodes_[n].pos = t.pos;
                 return n;
             }
@@ -672,8 +538,7 @@ private:
             if (!err.ok())
                 fail(t.pos, "invalid number " + dquote(lexeme(t)) + ": expected " + err.en,
                      "数字 " + dquote(lexeme(t)) + " 无效：" + err.zh);
-            e_.numbers_.push_back(Fraction::of(d));
-            e_.numbers_.back() = reduce(e_.numbers_.back());
+            e_.numbers_.push_back(lowest(d));
             return node(Op::lit_number, Type::number, t.pos, static_cast<std::uint32_t>(e_.numbers_.size() - 1));
         }
         case Tok::string: take(); return node(Op::lit_text, Type::text, t.pos, t.pos + 1, t.len - 2);
@@ -811,7 +676,8 @@ private:
         const Node& digits = e_.nodes_[args[1]];
         int places = -1;
         if (digits.op == Op::lit_number) {
-            const Fraction& f = e_.numbers_[digits.a];
+            const Number& literal = e_.numbers_[digits.a];
+            const Fraction& f = literal.small(); // literals are small
             if (f.den() == 1 && f.num() >= 0 && f.num() <= Decimal::scale) places = static_cast<int>(f.num().native());
         }
         if (places < 0)
@@ -862,14 +728,15 @@ class Evaluator {
 public:
     Evaluator(const CompiledExpr& e, Bindings b) : e_(e), b_(b) {}
 
-    /// The whole expression. An ArithmeticError (overflow) is reported at the
-    /// operator that raised it: `at_` is set just before each operation that can.
+    /// The whole expression. An ArithmeticError (numbers never overflow, but a
+    /// value can leave a bounded type) is reported at the operator that raised
+    /// it: `at_` is set just before each operation that can.
     Value run() {
         try {
             return eval(e_.root_);
         } catch (const ArithmeticError& err) {
-            fail(e_.nodes_[at_], std::string("arithmetic overflow (") + err.what() + ")",
-                 std::string("数值溢出（") + err.what() + "）");
+            const Diagnostic& d = err.diagnostics().front();
+            fail(e_.nodes_[at_], d.en, d.zh);
         }
     }
 
@@ -897,9 +764,9 @@ private:
         case Op::sub:
         case Op::mul: {
             Value lt, rt;
-            const Fraction &l = number_at(n.a, lt), &r = number_at(n.b, rt);
+            const Number &l = number_at(n.a, lt), &r = number_at(n.b, rt);
             at_ = i;
-            return number_value(n.op == Op::add ? add(l, r) : n.op == Op::sub ? sub(l, r) : multiply(l, r));
+            return number_value(n.op == Op::add ? l + r : n.op == Op::sub ? l - r : l * r);
         }
         case Op::lt:
         case Op::le:
@@ -920,9 +787,9 @@ private:
         }
         case Op::abs: {
             Value t;
-            const Fraction& x = number_at(n.a, t);
+            const Number& x = number_at(n.a, t);
             at_ = i;
-            return number_value(x.num() < 0 ? negate(x) : x);
+            return number_value(abs(x));
         }
         default: return rare(i);
         }
@@ -943,7 +810,7 @@ private:
         else tmp = eval(i);
         return tmp;
     }
-    [[gnu::always_inline]] const Fraction& number_at(std::uint32_t i, Value& tmp) {
+    [[gnu::always_inline]] const Number& number_at(std::uint32_t i, Value& tmp) {
         const Node& c = e_.nodes_[i];
         if (c.op == Op::lit_number) return e_.numbers_[c.a];
         return value_at(i, tmp).as_number();
@@ -954,15 +821,15 @@ private:
         switch (n.op) {
         case Op::lit_date: return Value::date(e_.dates_[n.a]);
         case Op::neg: {
-            const Fraction x = eval(n.a).as_number();
+            const Value x = eval(n.a);
             at_ = i;
-            return number_value(negate(x));
+            return number_value(-x.as_number());
         }
         case Op::div: {
             const Value l = eval(n.a), r = eval(n.b);
-            if (r.as_number().num() == 0) fail(n, "division by zero", "除数为零");
+            if (r.as_number().is_zero()) fail(n, "division by zero", "除数为零");
             at_ = i;
-            return number_value(divide(l.as_number(), r.as_number()));
+            return number_value(l.as_number() / r.as_number());
         }
         case Op::in:
         case Op::not_in: {
@@ -988,9 +855,9 @@ private:
             return best;
         }
         case Op::round: {
-            const Fraction x = eval(n.a).as_number();
+            const Value x = eval(n.a);
             at_ = i;
-            return number_value(round_to(x, static_cast<int>(n.b), static_cast<RoundingMode>(n.mode)));
+            return number_value(x.as_number().round_to(static_cast<int>(n.b), static_cast<RoundingMode>(n.mode)));
         }
         case Op::days: {
             const Date a = eval(n.a).as_date(), b = eval(n.b).as_date();
@@ -1001,15 +868,16 @@ private:
         }
     }
 
-    static Value number_value(const Fraction& f) {
+    static Value number_value(const Number& x) {
         Value v;
-        v.number_ = f;
+        v.number_ = x;
         return v;
     }
 
     static int order(const Value& a, const Value& b) {
         if (a.type() == Type::date) return a.as_date() < b.as_date() ? -1 : b.as_date() < a.as_date() ? 1 : 0;
-        return compare(a.as_number(), b.as_number());
+        const auto o = a.as_number() <=> b.as_number();
+        return o < 0 ? -1 : o > 0 ? 1 : 0;
     }
 
     [[noreturn]] void fail(const Node& n, std::string en, std::string zh) const {

@@ -112,7 +112,7 @@ std::optional<custom::Output> compile_output(Ctx& ctx, Target t, const Node& n, 
         try {
             const std::array<expr::Value, custom::slot_count> none{};
             const expr::Value v = expr::evaluate(*e, none);
-            if (v.as_number() < Fraction::zero() || v.as_number() > Fraction::one())
+            if (v.as_number() < Number() || v.as_number() > Number::integer(1))
                 ctx.error(n.pos, quote(path) + ": the cut must be a share from 0% to 100%, found " + v.to_string(),
                           quote(path) + "：核减比例应在 0% 至 100% 之间，实际为 " + v.to_string());
         } catch (const Error& err) {
@@ -276,7 +276,10 @@ bool add_constant(std::string_view text, expr::Type type, CellSet& out) {
         if (e.result_type() != type || !e.reads().empty()) return false;
         const expr::Value v = expr::evaluate(e, {});
         switch (type) {
-        case expr::Type::number: out.numbers.push_back(v.as_number()); return true;
+        case expr::Type::number: // the analysis works in 128 bits: a larger constant is left unanalysed
+            if (v.as_number().is_big()) return false;
+            out.numbers.push_back(v.as_number().small());
+            return true;
         case expr::Type::boolean: out.texts.emplace_back(v.as_bool() ? "true" : "false"); return true;
         case expr::Type::text: out.texts.emplace_back(v.as_text()); return true;
         default: return false;
@@ -325,7 +328,7 @@ CellSet describe(const custom::Cell& cell, expr::Type type) {
         out.op = Op::eq;
         if (type == expr::Type::text) out.texts.push_back(cell.text);
         else if (type == expr::Type::boolean) out.texts.emplace_back(cell.literal.as_bool() ? "true" : "false");
-        else if (type == expr::Type::number) out.numbers.push_back(cell.literal.as_number());
+        else if (type == expr::Type::number && !cell.literal.as_number().is_big()) out.numbers.push_back(cell.literal.as_number().small());
         else out.op = Op::unknown;
         return out;
     case custom::Cell::Kind::condition: break;

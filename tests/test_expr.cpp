@@ -457,10 +457,10 @@ TEST_CASE("expr: runtime errors name the operator") {
     CHECK(d.zh == "除数为零\n  budget / (exec_rate - 55%)\n         ^");
     CHECK(d.where.to_string() == "rules/county.yaml:12:17");
 
-    // 999999999999^3 ≈ 10^36 fits in 128 bits (≈ 1.7 × 10^38); the fourth factor does not.
-    d = runtime_error("999999999999 * 999999999999 * 999999999999 * 999999999999");
-    CHECK(d.en.starts_with("arithmetic overflow (overflow in multiplication)\n"));
-    CHECK(d.where.column == 53); // the third '*', byte 43
+    // Numbers never overflow: 999999999999^3 ≈ 10^36 fits in 128 bits (≈ 1.7 × 10^38), the
+    // fourth factor widens to arbitrary precision (it was an overflow error before).
+    CHECK(num("999999999999 * 999999999999 * 999999999999 * 999999999999") ==
+          "999999999996000000000005999999999996000000000001");
 
     // Bindings that do not match the schema.
     const CompiledExpr e = compile("grade == 'fair'", env().schema, here);
@@ -491,7 +491,7 @@ TEST_CASE("expr: evaluation does not allocate") {
 
     std::vector<Value> values = env_.values; // allocated before counting
     bool hit = false;
-    Fraction total = Fraction::zero();
+    Number total;
     Date last;
     std::string_view word;
     const long before = allocations.load();
@@ -535,7 +535,20 @@ TEST_CASE("expr: numbers are exact without being kept in lowest terms") {
     CHECK(Value::number(Fraction(2, 6)).to_string() == "1/3"); // shown in lowest terms
     CHECK(Value::number(Fraction(2, 6)) == Value::number(Fraction(1, 3)));
 
-    // A value whose lowest terms overflow still does: the error is unchanged.
+    // A value whose lowest terms overflow 128 bits widens to arbitrary precision:
+    // (2^70 / 3)^2 = 2^140 / 9, exact, and back within 128 bits after dividing.
     values[env_.exec_rate] = Value::number(Fraction(big, Fraction::wide(3)));
-    CHECK_THROWS_AS(eval("exec_rate * exec_rate"), Error);
+    const Value square = eval("exec_rate * exec_rate");
+    CHECK(square.as_number().is_big());
+    CHECK(square.to_string() == "1393796574908163946345982392040522594123776/9"); // 2^140 / 9
+    CHECK(eval("exec_rate * exec_rate / exec_rate == exec_rate").as_bool());
+    CHECK_FALSE(eval("exec_rate * exec_rate / exec_rate / exec_rate").as_number().is_big());
+    CHECK(eval("exec_rate * exec_rate / exec_rate / exec_rate").to_string() == "1");
+    CHECK(eval("exec_rate * exec_rate > exec_rate").as_bool());
+    CHECK(eval("-(exec_rate * exec_rate) < 0").as_bool());
+    CHECK(eval("abs(-(exec_rate * exec_rate)) == exec_rate * exec_rate").as_bool());
+    CHECK(eval("exec_rate * exec_rate - exec_rate * exec_rate == 0").as_bool());
+    // round(2^140 / 9, 0) = 154866286100907105149553599115613621569308 (…308.44 rounds down)
+    CHECK(eval("round(exec_rate * exec_rate, 0)").to_string() == "154866286100907105149553599115613621569308");
+    CHECK_THROWS_AS(eval("exec_rate * exec_rate").to_decimal(), ArithmeticError); // beyond Decimal's range
 }

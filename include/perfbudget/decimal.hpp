@@ -6,12 +6,15 @@
 //   * Decimal  — scores, weights, rates and indicator values, 6 decimals, int64 mantissa.
 //   * Fraction — an exact ratio (spent/budget, actual/target, weight x ratio) kept
 //                unrounded until the one place a rule says to round it.
-// Intermediate products use Boost.Multiprecision's checked 128-bit integer, so an
-// overflow throws instead of wrapping. Rounding happens once, from the exact value:
-// 9 x 92/96 = 8.625 exactly, so it rounds half-up to 8.63.
+// Intermediate products use a checked 128-bit integer, so an overflow throws
+// instead of wrapping. Fraction is bounded on purpose: the scoring path divides
+// two indicator values, which always fits. Sums and expressions, which can grow
+// without bound, use Number (number.hpp), which widens to arbitrary precision.
+// Rounding happens once, from the exact value: 9 x 92/96 = 8.625 exactly, so it
+// rounds half-up to 8.63.
 #pragma once
 
-#include <boost/multiprecision/cpp_int.hpp>
+#include "perfbudget/error.hpp"
 
 #include <compare>
 #include <cstdint>
@@ -23,10 +26,13 @@
 
 namespace perfbudget {
 
-/// Thrown when an exact computation leaves the representable range (never wraps).
-class ArithmeticError : public std::overflow_error {
+/// Thrown when an exact computation leaves the representable range (never wraps):
+/// an amount beyond ±10^15 yuan, a score beyond Decimal's range, a division by
+/// zero, or a number that is not exactly a Decimal or Money where one is needed.
+/// A perfbudget::Error like every other failure, with a message in zh and en.
+class ArithmeticError : public Error {
 public:
-    using std::overflow_error::overflow_error;
+    ArithmeticError(std::string en, std::string zh) : Error(SourceLocation{}, std::move(en), std::move(zh)) {}
 };
 
 /// How a value is rounded to a number of decimals. 四舍五入 is `half_up`
@@ -37,7 +43,9 @@ enum class RoundingMode : std::uint8_t { half_up, half_even, down };
 namespace detail {
 
 /// Out of line so the checked operations stay small enough to inline.
-[[noreturn, gnu::cold, gnu::noinline]] inline void arithmetic_error(const char* what) { throw ArithmeticError(what); }
+[[noreturn, gnu::cold, gnu::noinline]] inline void arithmetic_error(const char* en, const char* zh) {
+    throw ArithmeticError(en, zh);
+}
 
 __extension__ typedef __int128 int128_native;
 __extension__ typedef unsigned __int128 uint128_native;
@@ -60,12 +68,12 @@ public:
 
     friend wide operator+(wide a, wide b) {
         int128_native r;
-        if (__builtin_add_overflow(a.v_, b.v_, &r)) arithmetic_error("overflow in addition");
+        if (__builtin_add_overflow(a.v_, b.v_, &r)) arithmetic_error("overflow in addition", "加法溢出");
         return from_native(r);
     }
     friend wide operator-(wide a, wide b) {
         int128_native r;
-        if (__builtin_sub_overflow(a.v_, b.v_, &r)) arithmetic_error("overflow in subtraction");
+        if (__builtin_sub_overflow(a.v_, b.v_, &r)) arithmetic_error("overflow in subtraction", "减法溢出");
         return from_native(r);
     }
     // The scoring path mostly multiplies and divides values that fit in 64 bits:
@@ -73,18 +81,18 @@ public:
     friend wide operator*(wide a, wide b) {
         if (a.fits64() && b.fits64()) return from_native(a.v_ * b.v_);
         int128_native r;
-        if (__builtin_mul_overflow(a.v_, b.v_, &r)) arithmetic_error("overflow in multiplication");
+        if (__builtin_mul_overflow(a.v_, b.v_, &r)) arithmetic_error("overflow in multiplication", "乘法溢出");
         return from_native(r);
     }
     friend wide operator/(wide a, wide b) {
-        if (b.v_ == 0) arithmetic_error("division by zero");
+        if (b.v_ == 0) arithmetic_error("division by zero", "除数为零");
         if (b.v_ == -1) return wide() - a; // checked: −min overflows
         if (a.fits64() && b.fits64() && a.v_ != INT64_MIN)
             return wide(static_cast<std::int64_t>(a.v_) / static_cast<std::int64_t>(b.v_));
         return from_native(a.v_ / b.v_);
     }
     friend wide operator%(wide a, wide b) {
-        if (b.v_ == 0) arithmetic_error("division by zero");
+        if (b.v_ == 0) arithmetic_error("division by zero", "除数为零");
         if (b.v_ == -1) return wide();
         if (a.fits64() && b.fits64() && a.v_ != INT64_MIN)
             return wide(static_cast<std::int64_t>(a.v_) % static_cast<std::int64_t>(b.v_));
@@ -115,18 +123,6 @@ private:
     int128_native v_ = 0;
 };
 
-/// Exact conversion to Boost's arbitrary-precision integer.
-inline boost::multiprecision::cpp_int to_cpp_int(wide w) {
-    const int128_native v = w.native();
-    const bool negative = v < 0;
-    const uint128_native a = negative ? static_cast<uint128_native>(0) - static_cast<uint128_native>(v)
-                                         : static_cast<uint128_native>(v);
-    boost::multiprecision::cpp_int r = static_cast<std::uint64_t>(a >> 64);
-    r <<= 64;
-    r += static_cast<std::uint64_t>(a);
-    return negative ? boost::multiprecision::cpp_int(-r) : r;
-}
-
 inline constexpr std::int64_t pow10[] = {1,
                                          10,
                                          100,
@@ -147,8 +143,6 @@ inline constexpr std::int64_t pow10[] = {1,
                                          100000000000000000,
                                          1000000000000000000};
 
-/// num/den rounded to an integer with `mode`; den must be non-zero. `I` is the
-/// checked 128-bit type, or cpp_int for the rare sums that need more.
 /// The common case of round_div: 0 ≤ num, 0 < den, both below 2^64.
 inline std::uint64_t round_div_u64(std::uint64_t num, std::uint64_t den, RoundingMode mode) {
     std::uint64_t q = num / den;
@@ -177,6 +171,8 @@ inline uint128_native round_div_u128(uint128_native num, uint128_native den, Rou
     return q;
 }
 
+/// num/den rounded to an integer with `mode`; den must be non-zero. `I` is the
+/// checked 128-bit type here, or an arbitrary-precision integer inside Number.
 template <class I = wide>
 I round_div(I num, I den, RoundingMode mode) {
     if constexpr (std::is_same_v<I, wide>) {
@@ -185,7 +181,7 @@ I round_div(I num, I den, RoundingMode mode) {
             return wide::from_native(static_cast<int128_native>(
                 round_div_u64(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(d), mode)));
     }
-    if (den == 0) throw ArithmeticError("division by zero");
+    if (den == 0) arithmetic_error("division by zero", "除数为零");
     if (den < 0) {
         num = -num;
         den = -den;
@@ -209,26 +205,22 @@ I round_div(I num, I den, RoundingMode mode) {
 
 /// Rounding to Decimal keeps at most Decimal's 6 places.
 inline void check_digits(int digits) {
-    if (digits < 0 || digits > 6) throw std::invalid_argument("digits must be 0 to 6");
+    if (digits < 0 || digits > 6) throw Error(SourceLocation{}, "digits must be 0 to 6", "小数位数应为 0 至 6");
 }
 
 inline std::int64_t narrow(wide v) {
-    if (v > wide(INT64_MAX) || v < wide(INT64_MIN)) throw ArithmeticError("value out of range");
+    if (v > wide(INT64_MAX) || v < wide(INT64_MIN)) arithmetic_error("value out of range", "数值超出范围");
     return static_cast<std::int64_t>(v.native());
-}
-inline std::int64_t narrow(const boost::multiprecision::cpp_int& v) {
-    if (v > INT64_MAX || v < INT64_MIN) throw ArithmeticError("value out of range");
-    return static_cast<std::int64_t>(v);
 }
 
 inline std::int64_t checked_add(std::int64_t a, std::int64_t b) {
     std::int64_t r;
-    if (__builtin_add_overflow(a, b, &r)) throw ArithmeticError("overflow in addition");
+    if (__builtin_add_overflow(a, b, &r)) arithmetic_error("overflow in addition", "加法溢出");
     return r;
 }
 inline std::int64_t checked_sub(std::int64_t a, std::int64_t b) {
     std::int64_t r;
-    if (__builtin_sub_overflow(a, b, &r)) throw ArithmeticError("overflow in subtraction");
+    if (__builtin_sub_overflow(a, b, &r)) arithmetic_error("overflow in subtraction", "减法溢出");
     return r;
 }
 
@@ -271,7 +263,7 @@ public:
     /// A whole number: Decimal::whole(90) is 90.
     static Decimal whole(std::int64_t n) {
         std::int64_t u;
-        if (__builtin_mul_overflow(n, one_units, &u)) throw ArithmeticError("overflow in decimal");
+        if (__builtin_mul_overflow(n, one_units, &u)) detail::arithmetic_error("overflow in decimal", "小数溢出");
         return from_units(u);
     }
     constexpr std::int64_t units() const { return units_; }
@@ -313,7 +305,7 @@ public:
 
     constexpr Money() = default;
     static Money from_fen(std::int64_t fen) {
-        if (fen > max_fen || fen < -max_fen) throw ArithmeticError("amount beyond ±10^15 yuan");
+        if (fen > max_fen || fen < -max_fen) detail::arithmetic_error("amount beyond ±10^15 yuan", "金额超出 ±10^15 元");
         Money m;
         m.fen_ = fen;
         return m;
@@ -342,7 +334,7 @@ public:
 
     Fraction() = default;
     Fraction(wide num, wide den) : num_(num), den_(den) {
-        if (den_ == 0) detail::arithmetic_error("division by zero");
+        if (den_ == 0) detail::arithmetic_error("division by zero", "除数为零");
         if (den_ < 0) {
             num_ = -num_;
             den_ = -den_;

@@ -21,6 +21,7 @@
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/error.hpp"
 #include "perfbudget/model.hpp"
+#include "perfbudget/number.hpp"
 #include "perfbudget/rules.hpp"
 
 #include <array>
@@ -129,20 +130,6 @@ struct ProjectFunds {
 
 namespace detail {
 
-/// An exact rational of any size, for the total_only rounding mode.
-using ExactSum = boost::multiprecision::cpp_rational;
-
-inline ExactSum to_exact(const Fraction& f) {
-    return ExactSum(to_cpp_int(f.num()), to_cpp_int(f.den()));
-}
-
-/// Rounds an ExactSum to the rules' digits and mode, as a Decimal.
-inline Decimal round_exact(const ExactSum& v, const EvaluationRules::Rounding& r) {
-    using boost::multiprecision::cpp_int;
-    const cpp_int q = round_div<cpp_int>(numerator(v) * pow10[r.digits], denominator(v), r.mode);
-    return Decimal::from_units(narrow(cpp_int(q * pow10[Decimal::scale - r.digits])));
-}
-
 /// Rounds a Fraction with the rules' rounding (digits, mode).
 inline Decimal round_part(const Fraction& f, const EvaluationRules::Rounding& r) { return f.rounded(r.digits, r.mode); }
 
@@ -237,7 +224,7 @@ inline Issue ratio_of_dates(const Indicator& ind, const EvaluationRules& rules, 
 } // namespace detail
 
 /// Scores one indicator. Returns Issue::none, or why it cannot be scored (out is then unspecified).
-inline Issue score_indicator(const Indicator& ind, const RuleSet& rules, IndicatorResult& out) {
+[[nodiscard]] inline Issue score_indicator(const Indicator& ind, const RuleSet& rules, IndicatorResult& out) {
     const EvaluationRules& ev = rules.evaluation;
     if (!ind.weight) return Issue::missing_weight;
     if (ind.weight->units() < 0) return Issue::negative_weight;
@@ -261,11 +248,14 @@ inline Issue score_indicator(const Indicator& ind, const RuleSet& rules, Indicat
     const auto& oc = ev.over_completion;
     if (oc.enabled && (ind.direction == Direction::ge || ind.direction == Direction::eq) &&
         out.ratio >= Fraction::of(oc.threshold)) {
+        // The deduction is a rate like every rate of the rules: 6 decimals (half-up),
+        // the figure the explanation shows. Applying exactly that figure also keeps
+        // rc within 128 bits for any valid input (docs/decisions.md).
         Fraction share = oc.mode == OverCompletionMode::fixed ? Fraction::of(oc.deduction)
                                                               : oc.deduction * (out.ratio - Fraction::one());
         share = min(share, Fraction::one());
         out.deduction = share.rounded(Decimal::scale, RoundingMode::half_up);
-        out.capped = out.capped - out.capped * share;
+        out.capped = out.capped * Fraction::positive(Decimal::one_units - out.deduction.units(), Decimal::one_units);
     }
     out.score = out.capped.times_rounded(out.weight, ev.rounding.apply == RoundApply::per_part ? ev.rounding.digits : Decimal::scale,
                                          ev.rounding.mode);
@@ -352,8 +342,8 @@ inline bool mul(uint128 a, uint128 b, uint128& out) {
 /// fraction num/den in 128 bits: a term whose denominator (after strip_2_5) is
 /// already den's adds to num; otherwise den is multiplied by it. No gcd: reducing
 /// each term cost more than scoring the indicator. When a term would overflow 128
-/// bits the sum moves, for good, to an arbitrary-precision rational (rare: a
-/// project of many unrelated targets).
+/// bits the sum moves, for good, to a NumberSum (number.hpp: arbitrary
+/// precision, rare: a project of many unrelated targets).
 class CompletionSum {
 public:
     CompletionSum() = default;
@@ -367,17 +357,15 @@ public:
         if (rn <= 0 || w <= 0) return; // adds nothing
         // Ratios of two indicator values fit 64 bits; 128-bit ones (after an
         // over-completion deduction) and the exact mode take the slower path.
-        if (exact_ || (rn >> 63) != 0 || (rd >> 63) != 0) return add_slow(weight, rc);
+        if (wide_ || (rn >> 63) != 0 || (rd >> 63) != 0) return add_slow(weight, rc);
         auto n = static_cast<std::uint64_t>(rn), d = static_cast<std::uint64_t>(rd);
         if (n == d) n = d = 1; // rc = 1: every met target (half of them, in generated data)
         else strip_2_5(n, d);
         add_term(static_cast<uint128>(w) * n, d, weight, rc); // w × n < 2^126
     }
 
-    /// The sum divided by `total` (> 0): exact, as a Fraction within 120 bits
-    /// (headroom for the expression's own arithmetic); nothing when its lowest
-    /// terms need more. Defined in src/custom.cpp.
-    std::optional<Fraction> over(Decimal total) const;
+    /// The sum divided by `total` (> 0), exact. Defined in src/custom.cpp.
+    Number over(Decimal total) const;
 
 private:
     /// num/den + term/d = (num × d + term × den) / (den × d), or num + term when
@@ -406,7 +394,8 @@ private:
 
     halves num_{0, 0};
     halves den_{1, 0};
-    std::unique_ptr<ExactSum> exact_; // the sum once 128 bits did not suffice
+    bool wide_ = false; // 128 bits did not suffice: the sum is in exact_
+    NumberSum exact_;   // the sum in weight units, once wide_
 };
 
 } // namespace detail
@@ -460,10 +449,10 @@ struct CustomInput {
 /// Completes a project's evaluation from its funds and accumulated indicator scores:
 /// execution score, total (rescaled where the rules allow), grade and result
 /// application. `exact_indicator_sum` is used only in total_only rounding mode
-/// (the exact sum of the indicators' exact scores; an arbitrary-precision rational
-/// because a dozen unrelated denominators overflow 128 bits). Returns why it cannot.
-inline Issue finish_project(const ProjectFunds& funds, const ScoreAccumulator& acc, const RuleSet& rules,
-                            ProjectResult& out, const detail::ExactSum* exact_indicator_sum = nullptr) {
+/// (the exact sum of the indicators' exact scores, a Number because a dozen
+/// unrelated denominators overflow 128 bits). Returns why it cannot.
+[[nodiscard]] inline Issue finish_project(const ProjectFunds& funds, const ScoreAccumulator& acc, const RuleSet& rules,
+                                          ProjectResult& out, const Number* exact_indicator_sum = nullptr) {
     const EvaluationRules& ev = rules.evaluation;
     if (funds.spent.fen() < 0) return Issue::spent_negative;
     out.level1_weight = acc.weight;
@@ -508,10 +497,9 @@ inline Issue finish_project(const ProjectFunds& funds, const ScoreAccumulator& a
         out.total = out.rescaled ? detail::round_part(hundred * Fraction::of(parts, out.applicable_points), ev.rounding)
                                  : parts;
     } else {
-        detail::ExactSum exact = detail::to_exact(out.exec_exact);
-        exact += exact_indicator_sum ? *exact_indicator_sum : detail::to_exact(Fraction::of(out.indicator_score));
-        if (out.rescaled) exact = exact * 100 * Decimal::one_units / out.applicable_points.units();
-        out.total = detail::round_exact(exact, ev.rounding);
+        Number exact = Number(out.exec_exact) + (exact_indicator_sum ? *exact_indicator_sum : Number::of(out.indicator_score));
+        if (out.rescaled) exact = exact * Number::integer(100) / Number::of(out.applicable_points);
+        out.total = exact.rounded(ev.rounding.digits, ev.rounding.mode);
     }
 
     // 4. Grade, then result application (结果应用).

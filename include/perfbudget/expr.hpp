@@ -19,25 +19,25 @@
 //     slots[src]  = Value::text("local");
 //     bool hit = evaluate(e, slots).as_bool();            // no allocation
 //
-// Numbers are exact rationals (a checked 128-bit numerator and denominator); there
-// is no binary floating point. `1 / 3 * 3 == 1` is true. They are not kept in
-// lowest terms (a gcd per operation cost more than the rest of the evaluation):
-// an operation that would overflow 128 bits is redone on its operands in lowest
-// terms, so it overflows only where always-reduced arithmetic would too.
-// A number becomes a Decimal or Money only through round() in the expression or
+// Numbers are exact rationals of any size (Number, number.hpp: 128 bits inline,
+// arbitrary precision when that overflows); there is no binary floating point
+// and no overflow. `1 / 3 * 3 == 1` is true. A number becomes a Decimal or Money only through round() in the expression or
 // Value::to_decimal()/to_money(), which throw when the value is not exactly
 // representable, never silently rounding.
 //
 // compile() parses, resolves names to slots and type-checks; every mistake is a
 // perfbudget::Error whose Diagnostic gives file:line:column of the offending
 // token and a message (en and zh) quoting the expression with a caret under it.
-// evaluate() walks a tree kept in one vector, never allocates, and reports
-// division by zero or overflow as a perfbudget::Error at the operator's location.
+// evaluate() walks a tree kept in one vector and reports division by zero as a
+// perfbudget::Error at the operator's location. It never allocates while its
+// numbers fit 128 bits (nearly always); a number that needs more is kept on the
+// heap, shared by the Values that hold it.
 #pragma once
 
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/error.hpp"
 #include "perfbudget/model.hpp"
+#include "perfbudget/number.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -82,7 +82,16 @@ public:
         bool_ = o.bool_;
         return *this;
     }
-    static Value number(const Fraction& f);
+    static Value number(const Number& n) {
+        Value v;
+        v.number_ = n;
+        return v;
+    }
+    static Value number(const Fraction& f) {
+        Value v;
+        v.number_ = f; // not reduced: Number keeps 128-bit values as they are
+        return v;
+    }
     static Value number(Decimal d) { return number(Fraction::of(d)); }
     static Value number(Money m) { return number(Fraction(m.fen(), 100)); }
     static Value integer(std::int64_t n) { return number(Fraction::integer(n)); }
@@ -107,9 +116,8 @@ public:
     }
 
     Type type() const { return type_; }
-    /// The exact number, with a positive denominator, not necessarily in lowest
-    /// terms (2/4 may stand for 1/2: compare values with ==, not num() and den()). Only for numbers.
-    const Fraction& as_number() const { return number_; }
+    /// The exact number (compare with ==, <, …: it is not kept in lowest terms). Only for numbers.
+    const Number& as_number() const { return number_; }
     bool as_bool() const { return bool_; }
     std::string_view as_text() const { return {text_, size_}; }
     Date as_date() const { return date_; }
@@ -124,7 +132,7 @@ public:
 
 private:
     friend class Evaluator;
-    Fraction number_ = Fraction::zero();
+    Number number_;
     Date date_{};
     const char* text_ = "";
     std::size_t size_ = 0;
@@ -191,7 +199,7 @@ private:
     std::string text_;
     SourceLocation where_;
     std::vector<detail::Node> nodes_;
-    std::vector<Fraction> numbers_;       // number literals
+    std::vector<Number> numbers_;         // number literals
     std::vector<Date> dates_;             // date literals
     std::vector<std::uint32_t> lists_;    // node indices: `in` lists and min/max arguments
     std::vector<std::string> names_;      // schema names by slot, for runtime messages

@@ -44,8 +44,7 @@ inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectRe
     out.indicator_rules_fired = 0;
     ScoreAccumulator acc;
     const bool exact_total = rules.evaluation.rounding.apply == RoundApply::total_only;
-    std::optional<detail::ExactSum> exact_sum; // only for total_only: cpp_rational is not free
-    if (exact_total) exact_sum.emplace();
+    NumberSum exact_sum; // only for total_only
     for (std::size_t i = 0; i < project.indicators.size(); ++i) {
         const Indicator& ind = project.indicators[i];
         IndicatorResult& r = out.indicators[i];
@@ -68,13 +67,14 @@ inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectRe
         }
         acc.add(ind, r);
         if (exact_total) {
-            *exact_sum += detail::to_exact(r.exact_score());
-            if (r.custom_adjustment.units() != 0) *exact_sum += detail::to_exact(Fraction::of(r.custom_adjustment));
+            exact_sum += r.exact_score();
+            if (r.custom_adjustment.units() != 0) exact_sum += Fraction::of(r.custom_adjustment);
         }
     }
     if (problems.empty()) {
+        const Number exact_indicators = exact_total ? exact_sum.value() : Number();
         const Issue issue = finish_project({project.budget, project.spent, project.fund_source}, acc, rules, out,
-                                           exact_total ? &*exact_sum : nullptr);
+                                           exact_total ? &exact_indicators : nullptr);
         if (issue != Issue::none)
             problems.push_back(detail::issue_diagnostic(issue, files.projects, project.source_line, project, nullptr));
         else if (!rules.custom.empty()) {
