@@ -903,7 +903,8 @@ Value evaluate(const CompiledExpr& expr, Bindings bindings) {
                         std::to_string(expr.slot_count()) + " names",
                     "表达式求值时只提供了 " + std::to_string(bindings.size()) + " 个值，需要 " +
                         std::to_string(expr.slot_count()) + " 个");
-    if (expr.nodes_.empty()) throw std::logic_error("evaluate() of an expression that was never compiled");
+    if (expr.nodes_.empty())
+        throw Error(SourceLocation{}, "evaluate() of an expression that was never compiled", "对未编译的表达式求值");
     return Evaluator(expr, bindings).run();
 }
 

@@ -12,17 +12,15 @@ int main(int argc, char** argv) {
         // Rules: a profile file if given, else the national rules built into the library.
         const RuleSet rules = argc > 1 ? load_rules_file(argv[1]) : national_rules();
 
-        auto number = [](const char* text) {
-            Decimal d;
-            if (!parse_decimal(text, d).ok()) throw std::runtime_error(text);
-            return d;
-        };
+        // Values from text, exactly: Decimal::parse and Money::parse throw perfbudget::Error
+        // on anything that is not a plain decimal ("1,000.00" included), never giving 0.
+        auto number = [](const char* text) { return Decimal::parse(text); };
         Project p;
         p.id = "2023-JY-017";
         p.name = "乡村教师培训";
         p.department = "县教育局";
-        parse_money("1000000.00", p.budget);
-        parse_money("812345.67", p.spent);
+        p.budget = Money::parse("1000000.00");
+        p.spent = Money::parse("812345.67");
         auto add = [&](Level1 l1, Level2 l2, Direction dir, Measure target, Measure actual, const char* weight, const char* name) {
             Indicator i;
             i.level1 = l1;

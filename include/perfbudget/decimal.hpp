@@ -267,6 +267,9 @@ public:
         return from_units(u);
     }
     constexpr std::int64_t units() const { return units_; }
+    /// "98.5", "95%", "-2" → the exact value; throws perfbudget::Error on any other text
+    /// (parse_decimal() reports instead of throwing).
+    static Decimal parse(std::string_view text);
 
     friend constexpr auto operator<=>(Decimal, Decimal) = default;
     friend Decimal operator+(Decimal a, Decimal b) { return from_units(detail::checked_add(a.units_, b.units_)); }
@@ -311,6 +314,9 @@ public:
         return m;
     }
     constexpr std::int64_t fen() const { return fen_; }
+    /// "812345.67" → the amount; throws perfbudget::Error on any other text
+    /// (parse_money() reports instead of throwing).
+    static Money parse(std::string_view text);
 
     friend constexpr auto operator<=>(Money, Money) = default;
     friend Money operator+(Money a, Money b) { return from_fen(detail::checked_add(a.fen_, b.fen_)); }
@@ -438,8 +444,10 @@ inline Fraction max(const Fraction& a, const Fraction& b) { return b > a ? b : a
 // Parsing. Plain decimals only: "1234567.89", "-3", "98%", "0.5". No exponent,
 // no thousands separators, no hex, no leading '+'. Surrounding spaces are ignored.
 
-/// Why a number did not parse; `ok()` when it did.
-struct NumberError {
+/// Why a number did not parse; `ok()` when it did. [[nodiscard]]: a parse whose
+/// result is not checked would leave its output at 0 (a budget written
+/// "1,000.00" scored as 0). Decimal::parse and Money::parse throw instead.
+struct [[nodiscard]] NumberError {
     const char* en = nullptr; // e.g. "a plain decimal number such as 1234.56"
     const char* zh = nullptr;
     bool ok() const { return en == nullptr; }
@@ -498,7 +506,7 @@ inline NumberError parse_scaled(std::string_view s, int scale, int max_decimals,
 } // namespace detail
 
 /// Parses an indicator value, weight, rate or score ("98.5", "95%", "-2").
-inline NumberError parse_decimal(std::string_view s, Decimal& out, bool allow_percent = true) {
+[[nodiscard]] inline NumberError parse_decimal(std::string_view s, Decimal& out, bool allow_percent = true) {
     std::int64_t u = 0;
     NumberError e = detail::parse_scaled(s, Decimal::scale, Decimal::scale, allow_percent, u);
     if (e.ok()) out = Decimal::from_units(u);
@@ -506,13 +514,27 @@ inline NumberError parse_decimal(std::string_view s, Decimal& out, bool allow_pe
 }
 
 /// Parses an amount in yuan with at most two decimals ("812345.67").
-inline NumberError parse_money(std::string_view s, Money& out) {
+[[nodiscard]] inline NumberError parse_money(std::string_view s, Money& out) {
     std::int64_t fen = 0;
     NumberError e = detail::parse_scaled(s, Money::scale, Money::scale, false, fen);
     if (!e.ok()) return e;
     if (fen > Money::max_fen || fen < -Money::max_fen) return {"an amount within ±10^15 yuan", "金额超出 ±10^15 元"};
     out = Money::from_fen(fen);
     return e;
+}
+
+inline Decimal Decimal::parse(std::string_view text) {
+    Decimal d;
+    if (const NumberError e = parse_decimal(text, d); !e.ok())
+        throw Error(SourceLocation{}, "\"" + std::string(text) + "\": expected " + e.en, "“" + std::string(text) + "”：" + e.zh);
+    return d;
+}
+
+inline Money Money::parse(std::string_view text) {
+    Money m;
+    if (const NumberError e = parse_money(text, m); !e.ok())
+        throw Error(SourceLocation{}, "\"" + std::string(text) + "\": expected " + e.en, "“" + std::string(text) + "”：" + e.zh);
+    return m;
 }
 
 } // namespace perfbudget

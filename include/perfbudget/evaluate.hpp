@@ -52,8 +52,9 @@ enum class RatioCase : std::uint8_t {
     late,             // date: 1 − penalty × ceil(days late / period), at least 0
 };
 
-/// Why an indicator (or project) cannot be scored with these rules.
-enum class Issue : std::uint8_t {
+/// Why an indicator (or project) cannot be scored with these rules. [[nodiscard]]:
+/// score_indicator() and finish_project() report failure only by returning one.
+enum class [[nodiscard]] Issue : std::uint8_t {
     none,
     missing_weight,         // no 分值
     negative_weight,

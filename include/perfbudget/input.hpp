@@ -104,6 +104,6 @@ std::vector<Project> read_projects_yaml(const std::string& path);
 std::vector<Project> read_projects_yaml_text(std::string_view yaml, const std::string& file_name);
 
 /// Parses a date in strict YYYY-MM-DD form; nullopt otherwise.
-std::optional<Date> parse_date(std::string_view s);
+[[nodiscard]] std::optional<Date> parse_date(std::string_view s);
 
 } // namespace perfbudget

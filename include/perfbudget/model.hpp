@@ -172,7 +172,7 @@ constexpr std::string_view strip_suffix(std::string_view s, std::string_view suf
 
 /// Index of `s` among identifiers or Chinese terms (compared without a 指标 suffix).
 template <std::size_t N>
-constexpr std::optional<std::size_t> lookup(std::string_view s, const std::array<std::string_view, N>& ids,
+[[nodiscard]] constexpr std::optional<std::size_t> lookup(std::string_view s, const std::array<std::string_view, N>& ids,
                                             const std::array<std::string_view, N>& zh) {
     for (std::size_t i = 0; i < N; ++i)
         if (s == ids[i]) return i;
@@ -184,27 +184,27 @@ constexpr std::optional<std::size_t> lookup(std::string_view s, const std::array
 
 } // namespace detail
 
-constexpr std::optional<BudgetKind> parse_budget_kind(std::string_view s) {
+[[nodiscard]] constexpr std::optional<BudgetKind> parse_budget_kind(std::string_view s) {
     auto i = detail::lookup(s, names::budget_kind, names::budget_kind_zh);
     return i ? std::optional(static_cast<BudgetKind>(*i)) : std::nullopt;
 }
-constexpr std::optional<FundSource> parse_fund_source(std::string_view s) {
+[[nodiscard]] constexpr std::optional<FundSource> parse_fund_source(std::string_view s) {
     if (s == "上级专项转移支付" || s == "转移支付") return FundSource::transfer;
     auto i = detail::lookup(s, names::fund_source, names::fund_source_zh);
     return i ? std::optional(static_cast<FundSource>(*i)) : std::nullopt;
 }
-constexpr std::optional<Rectification> parse_rectification(std::string_view s) {
+[[nodiscard]] constexpr std::optional<Rectification> parse_rectification(std::string_view s) {
     if (s == "已整改" || s == "已完成整改") return Rectification::done;
     if (s == "未整改" || s == "拒绝整改") return Rectification::refused;
     auto i = detail::lookup(s, names::rectification, names::rectification_zh);
     return i ? std::optional(static_cast<Rectification>(*i)) : std::nullopt;
 }
-constexpr std::optional<Level1> parse_level1(std::string_view s) {
+[[nodiscard]] constexpr std::optional<Level1> parse_level1(std::string_view s) {
     if (s == "服务对象满意度指标" || s == "服务对象满意度") return Level1::satisfaction;
     auto i = detail::lookup(s, names::level1, names::level1_zh);
     return i ? std::optional(static_cast<Level1>(*i)) : std::nullopt;
 }
-constexpr std::optional<Level2> parse_level2(std::string_view s) {
+[[nodiscard]] constexpr std::optional<Level2> parse_level2(std::string_view s) {
     if (s == "满意度" || s == "满意度指标") return Level2::satisfaction;
     auto i = detail::lookup(s, names::level2, names::level2_zh);
     if (i) return static_cast<Level2>(*i);
@@ -215,7 +215,7 @@ constexpr std::optional<Level2> parse_level2(std::string_view s) {
     if (s == "可持续") return Level2::sustainable;
     return std::nullopt;
 }
-constexpr std::optional<Direction> parse_direction(std::string_view s) {
+[[nodiscard]] constexpr std::optional<Direction> parse_direction(std::string_view s) {
     if (s == "≥" || s == ">=") return Direction::ge;
     if (s == "≤" || s == "<=") return Direction::le;
     if (s == "=") return Direction::eq;
@@ -223,11 +223,11 @@ constexpr std::optional<Direction> parse_direction(std::string_view s) {
     auto i = detail::lookup(s, names::direction, names::direction_zh);
     return i ? std::optional(static_cast<Direction>(*i)) : std::nullopt;
 }
-constexpr std::optional<Tier> parse_tier(std::string_view s) {
+[[nodiscard]] constexpr std::optional<Tier> parse_tier(std::string_view s) {
     auto i = detail::lookup(s, names::tier, names::tier_zh);
     return i ? std::optional(static_cast<Tier>(*i)) : std::nullopt;
 }
-constexpr std::optional<std::uint8_t> parse_likelihood(std::string_view s) {
+[[nodiscard]] constexpr std::optional<std::uint8_t> parse_likelihood(std::string_view s) {
     auto i = detail::lookup(s, names::likelihood, names::likelihood_zh);
     return i ? std::optional(static_cast<std::uint8_t>(*i)) : std::nullopt;
 }
