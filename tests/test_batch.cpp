@@ -295,3 +295,73 @@ custom:
         CHECK_FALSE(fs::exists(o.out));
     }
 }
+
+// --- issue 7: one mistake, one message; weights; outputs that are inputs ---------
+
+namespace {
+
+/// The problems evaluate_files() reports for `o`; fails the test when it succeeds.
+std::vector<Diagnostic> problems_of(const EvaluateOptions& o, const RuleSet& rules = national_rules()) {
+    try {
+        evaluate_files(o, rules);
+    } catch (const Error& e) {
+        return e.diagnostics();
+    }
+    FAIL("expected an error");
+    return {};
+}
+
+const std::string indicators_header = "project_id,level1,level2,name,direction,target,actual,unit,weight\n";
+
+/// Three indicators of `id` (output, benefit, satisfaction) with these weights, met in full.
+std::string met_indicators(const std::string& id, const char* output, const char* benefit, const char* satisfaction) {
+    return id + ",output,quantity,a,ge,10,10,个," + output + "\n" + id + ",benefit,social,b,ge,10,10,人," + benefit +
+           "\n" + id + ",satisfaction,satisfaction,c,ge,90%,90%,%," + satisfaction + "\n";
+}
+
+} // namespace
+
+TEST_CASE("batch: a project row that fails is reported once, not again for each of its indicators") {
+    // P1's budget is wrong; its three indicator rows belong to it, not to an unknown project.
+    // P9 is in no row of projects.csv: that one is reported.
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("once-projects.csv", "project_id,name,department,budget,spent\n"
+                                                    "P1,项目一,县教育局,\"1,000.00\",800.00\n"
+                                                    "P2,项目二,县教育局,1000.00,800.00\n");
+    o.indicators = write_scratch("once-indicators.csv", indicators_header + met_indicators("P1", "50", "30", "10") +
+                                                            met_indicators("P2", "50", "30", "10") +
+                                                            "P9,output,quantity,a,ge,10,10,个,50\n");
+    for (const bool in_memory : {false, true}) {
+        o.in_memory = in_memory;
+        o.out = scratch(in_memory ? "once-memory.csv" : "once-stream.csv");
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 2);
+        CHECK(d[0].where.file == o.projects);
+        CHECK(d[0].where.line == 2);
+        CHECK(d[0].en.find("column \"budget\": \"1,000.00\"") == 0);
+        CHECK(d[1].where.file == o.indicators);
+        CHECK(d[1].where.line == 8);
+        CHECK(d[1].en.find("\"P9\" is not in") != std::string::npos);
+        CHECK_FALSE(fs::exists(o.out));
+    }
+}
+
+TEST_CASE("batch: weights that do not total 100 are reported at the project's first indicator row, with the total") {
+    // P1: 51 + 30 + 10 + execution 10 = 101; its rows are lines 5–7 of indicators.csv.
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("w101-projects.csv", "project_id,name,department,budget,spent\n"
+                                                    "P0,项目零,县教育局,1000.00,800.00\n"
+                                                    "P1,项目一,县教育局,1000.00,800.00\n");
+    o.indicators = write_scratch("w101-indicators.csv", indicators_header + met_indicators("P0", "50", "30", "10") +
+                                                            met_indicators("P1", "51", "30", "10"));
+    for (const bool in_memory : {false, true}) {
+        o.in_memory = in_memory;
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].where.file == o.indicators);
+        CHECK(d[0].where.line == 5);
+        CHECK(d[0].en == "project P1: indicator weights plus execution points must total exactly 100: total 101 points "
+                         "(indicators 91 + execution 10)");
+        CHECK(d[0].zh == "项目 P1：指标分值与预算执行率分值合计应为 100 分，实际合计 101 分（指标 91 分 + 预算执行率 10 分）");
+    }
+}
