@@ -503,6 +503,9 @@ void reset(Indicator& ind) {
                             .value_or(Rectification::none);
 }
 
+/// Units of the finest weight: 0.01 point.
+constexpr std::int64_t weight_resolution = Decimal::one_units / 100;
+
 /// Without a percentage unit, a number written with `%` beside one without is
 /// ambiguous (target 100, actual 86.7%: 0.867 of 100, or 86.7 of 100?): an error
 /// naming both cells. Actual, expected and last-year values are compared with the
@@ -571,6 +574,11 @@ void check_percent_mix(Row& row, const Indicator& ind) {
                     "分值应为普通数字，如 20（不能带 %）");
         else if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
         else if (d < Decimal{}) row.bad(i_weight, w, "points of 0 or more", "分值不能为负数");
+        // A score is rounded to 2 decimals: a weight with more could be exceeded by
+        // its own rounded score (12.857 × 99.99% → 12.86).
+        else if (d.units() % weight_resolution != 0)
+            row.bad(i_weight, w, "points with at most 2 decimals, the resolution of a score (such as 12.86)",
+                    "分值最多两位小数（得分的精度），如 12.86");
         else out.weight = d;
     }
     if (!row.cell(i_likelihood).empty())

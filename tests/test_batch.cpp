@@ -365,3 +365,50 @@ TEST_CASE("batch: weights that do not total 100 are reported at the project's fi
         CHECK(d[0].zh == "项目 P1：指标分值与预算执行率分值合计应为 100 分，实际合计 101 分（指标 91 分 + 预算执行率 10 分）");
     }
 }
+
+TEST_CASE("batch: weights with more than 2 decimals are errors, so no score exceeds its weight") {
+    // budget 1000.00, spent 800.00; every indicator at 99.99%.
+    const std::string projects = "project_id,name,department,budget,spent\nP1,项目一,县教育局,1000.00,800.00\n";
+    const auto row = [](const char* level, const char* weight) {
+        const std::string l1 = level;
+        const std::string l2 = l1 == "output" ? "quantity" : l1 == "benefit" ? "social" : "satisfaction";
+        return "P1," + l1 + "," + l2 + ",n,ge,100%,99.99%,%," + weight + "\n";
+    };
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("w2-projects.csv", projects);
+    SUBCASE("7 × 12.857/12.858 (= 90) would score 7 × 12.86 = 90.02 of 90 points, total 98.02") {
+        std::string rows = indicators_header;
+        for (int k = 0; k < 4; ++k) rows += row("output", "12.857");
+        rows += row("benefit", "12.857") + row("benefit", "12.857") + row("satisfaction", "12.858");
+        o.indicators = write_scratch("w2-seven.csv", rows);
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 7);
+        for (std::size_t k = 0; k < 7; ++k) {
+            CHECK(d[k].where.file == o.indicators);
+            CHECK(d[k].where.line == k + 2);
+        }
+        CHECK(d[6].en == "column \"weight\": \"12.858\" — expected points with at most 2 decimals, the resolution of a "
+                         "score (such as 12.86)");
+    }
+    SUBCASE("10,000 × 0.009 (= 90) would score 10,000 × 0.01 = 100, total 108.00") {
+        std::string rows = indicators_header;
+        for (int k = 0; k < 10'000; ++k) rows += row(k < 5000 ? "output" : k < 8000 ? "benefit" : "satisfaction", "0.009");
+        o.indicators = write_scratch("w2-tenthousand.csv", rows);
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 1001); // 1000 listed (max_problems), then "… and 9000 more problems"
+        CHECK(d[0].where.line == 2);
+        CHECK(d[0].en.find("column \"weight\": \"0.009\" — expected points with at most 2 decimals") == 0);
+        CHECK(d[1000].en == "… and 9000 more problems");
+    }
+    SUBCASE("with 2 decimals (6 × 12.86 + 12.84 = 90) the total stays within 100") {
+        // 12.86 × 99.99% = 12.858714 → 12.86; 12.84 × 99.99% = 12.838716 → 12.84: indicators 90.00.
+        std::string rows = indicators_header;
+        for (int k = 0; k < 4; ++k) rows += row("output", "12.86");
+        rows += row("benefit", "12.86") + row("benefit", "12.86") + row("satisfaction", "12.84");
+        o.indicators = write_scratch("w2-ok.csv", rows);
+        o.projects = write_scratch("w2-ok-projects.csv", "project_id,name,department,budget,spent\n"
+                                                         "P1,项目一,县教育局,1000.00,1000.00\n");
+        const std::string out = both_paths_agree(o, national_rules(), "w2-ok");
+        CHECK(out.find("\nP1,县教育局,1000.00,1000.00,1.0000,10.00,90.00,100.00,excellent,") != std::string::npos);
+    }
+}

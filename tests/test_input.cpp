@@ -655,6 +655,22 @@ TEST_CASE("indicators: a percentage unit makes bare numbers percentages; a mix w
     }
 }
 
+TEST_CASE("indicators: weights have at most 2 decimals, the resolution of a score") {
+    // 12.857 points at 99.99% would score round(12.8557143, 2) = 12.86, more than the weight.
+    auto p = indicator_problems("P1,output,quantity,n,ge,1,1,,12.857");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 2);
+    CHECK(p[0].en == "column \"weight\": \"12.857\" — expected points with at most 2 decimals, the resolution of a "
+                     "score (such as 12.86)");
+    CHECK(p[0].zh == "列“weight”的值“12.857”有误：分值最多两位小数（得分的精度），如 12.86");
+    CHECK(indicator_problems("P1,output,quantity,n,ge,1,1,,0.009").size() == 1);
+    CHECK(indicator_problems("P1,output,quantity,n,ge,1,1,,12.860").empty()); // a trailing zero adds nothing
+    Indicator ind;
+    bool ok = false;
+    CHECK(read_indicator("P1,output,quantity,n,ge,1,1,,12.86", ind, ok).empty());
+    CHECK(ind.weight == Decimal::from_units(12'860'000));
+}
+
 TEST_CASE("indicators: blank lines and all-empty rows are skipped") {
     TempDir t;
     IndicatorReader r(t.write("i.csv", "\n" + indicators_header + "\n,,,,,,,,\r\nP1,output,quantity,n,ge,1,1,,10\n\n"));
