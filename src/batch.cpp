@@ -4,6 +4,7 @@
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <string_view>
 
@@ -354,9 +355,30 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
     return summary;
 }
 
+/// An output file that is an input would replace it with the results (the rename
+/// of OutputFile::commit). Compared as files, not names: `./p.csv`, a symbolic
+/// link and a hard link name the same file.
+void refuse_output_over_input(const EvaluateOptions& opt) {
+    if (opt.out.empty() || opt.out == "-") return;
+    struct Input {
+        const std::string& path;
+        const char *en, *zh;
+    };
+    for (const Input& in : {Input{opt.projects, "projects", "项目"}, Input{opt.indicators, "indicators", "指标"}}) {
+        std::error_code ec; // a file that does not exist is no input it could replace
+        if (in.path != opt.out && !std::filesystem::equivalent(opt.out, in.path, ec)) continue;
+        throw OptionsError({opt.out, 0, 0},
+                           "the output file \"" + opt.out + "\" is the " + in.en + " file \"" + in.path +
+                               "\": writing the results would replace it; choose another output file",
+                           "输出文件“" + opt.out + "”就是" + in.zh + "文件“" + in.path +
+                               "”：写入结果会覆盖该输入文件；请另选输出文件");
+    }
+}
+
 } // namespace
 
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules) {
+    refuse_output_over_input(options);
     // Custom steps stream too: what they read of the indicators is summed as rows
     // arrive (CustomAccumulator), the project fields are kept beside the sums.
     // Rules with values by year take the in-memory path: each project may use

@@ -412,3 +412,44 @@ TEST_CASE("batch: weights with more than 2 decimals are errors, so no score exce
         CHECK(out.find("\nP1,县教育局,1000.00,1000.00,1.0000,10.00,90.00,100.00,excellent,") != std::string::npos);
     }
 }
+
+TEST_CASE("batch: an output file that is an input is refused before anything is read or written") {
+    const fs::path dir = scratch("same-file");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string projects_text = slurp(projects_csv);
+    const std::string projects = (dir / "projects.csv").string();
+    std::ofstream(projects, std::ios::binary) << projects_text;
+    fs::create_symlink(projects, dir / "link.csv");
+    fs::create_hard_link(projects, dir / "hard.csv");
+    for (const std::string& out : {projects, (dir / "." / "projects.csv").string(), (dir / "link.csv").string(),
+                                   (dir / "hard.csv").string()}) {
+        CAPTURE(out);
+        EvaluateOptions o = options(out);
+        o.projects = projects;
+        try {
+            evaluate_files(o, national_rules());
+            FAIL("expected an OptionsError");
+        } catch (const OptionsError& e) {
+            REQUIRE(e.diagnostics().size() == 1);
+            CHECK(e.diagnostics()[0].where.file == out);
+            CHECK(e.diagnostics()[0].en == "the output file \"" + out + "\" is the projects file \"" + projects +
+                                               "\": writing the results would replace it; choose another output file");
+            CHECK(e.diagnostics()[0].zh == "输出文件“" + out + "”就是项目文件“" + projects +
+                                               "”：写入结果会覆盖该输入文件；请另选输出文件");
+        }
+        CHECK(slurp(projects) == projects_text);
+        CHECK(fs::is_symlink(dir / "link.csv"));
+    }
+    // The indicators file too (a copy: a failing test must not replace the example).
+    const std::string indicators_text = slurp(indicators_csv);
+    EvaluateOptions o = options("");
+    o.indicators = o.out = (dir / "indicators.csv").string();
+    std::ofstream(o.indicators, std::ios::binary) << indicators_text;
+    CHECK_THROWS_AS(evaluate_files(o, national_rules()), OptionsError);
+    CHECK(slurp(o.indicators) == indicators_text);
+    // A new file beside the inputs is fine.
+    o.out = (dir / "results.csv").string();
+    evaluate_files(o, national_rules());
+    CHECK(slurp(o.out) == slurp(src + "/tests/golden/examples-national.csv"));
+}
