@@ -4,6 +4,7 @@
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <string_view>
 
@@ -63,18 +64,14 @@ Diagnostic split_notice(std::string_view file, std::string_view id, std::uint32_
             Diagnostic::Severity::notice};
 }
 
-Diagnostic project_issue(std::string_view file, std::uint32_t line, std::string_view id, Issue issue) {
-    auto [en, zh] = describe(issue);
-    return {{std::string(file), line, 0}, "project " + std::string(id) + ": " + en, "项目 " + std::string(id) + "：" + zh};
-}
-
 // --- streaming path ---------------------------------------------------------
 
 /// A project as the streaming path keeps it: strings in one arena, funds, score sums.
 struct Slot {
     std::uint32_t id_offset = 0, id_size = 0, dept_offset = 0, dept_size = 0;
     std::uint32_t line = 0;
-    bool bad = false;
+    std::uint32_t first_indicator_line = 0; // where a wrong weight total is reported
+    bool bad = false; // the project's row, or one of its indicators, has a problem already reported
     ProjectFunds funds;
     ScoreAccumulator acc;
 };
@@ -163,7 +160,9 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
         bool ok = true;
         while (reader.next(p, ok, row_problems)) {
             problems.add(row_problems);
-            if (!ok) continue;
+            // A row that failed is kept (as bad) when its id was read, so its
+            // indicator rows are not reported again as belonging to no project.
+            if (!ok && p.id.empty()) continue;
             if (arena.size() + p.id.size() + p.department.size() + p.category.size() > UINT32_MAX)
                 throw Error({opt.projects, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
             Slot s;
@@ -174,6 +173,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
             s.dept_size = static_cast<std::uint32_t>(p.department.size());
             arena += p.department;
             s.line = p.source_line;
+            s.bad = !ok;
             s.funds = {p.budget, p.spent, p.fund_source};
             const auto n = static_cast<std::uint32_t>(slots.size());
             slots.push_back(s);
@@ -225,6 +225,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
                 continue;
             }
             Slot& slot = slots[last];
+            if (slot.first_indicator_line == 0) slot.first_indicator_line = ind.source_line;
             if (!ok) {
                 slot.bad = true;
                 continue;
@@ -243,10 +244,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
                 continue;
             }
             if (issue != Issue::none) {
-                auto [en, zh] = describe(issue);
-                problems.add({{opt.indicators, ind.source_line, 0},
-                              "project " + pid + ", indicator \"" + ind.name + "\": " + en,
-                              "项目 " + pid + "，指标“" + ind.name + "”：" + zh});
+                problems.add(detail::issue_diagnostic(issue, opt.indicators, pid, ind));
                 slot.bad = true;
             }
         }
@@ -268,7 +266,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
             continue;
         }
         if (issue != Issue::none) {
-            problems.add(project_issue(opt.projects, s.line, id, issue));
+            problems.add(detail::project_issue_diagnostic(issue, result, rules, {opt.projects, opt.indicators}, id, s.line,
+                                                          s.first_indicator_line));
             continue;
         }
         if (custom) {
@@ -356,9 +355,30 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
     return summary;
 }
 
+/// An output file that is an input would replace it with the results (the rename
+/// of OutputFile::commit). Compared as files, not names: `./p.csv`, a symbolic
+/// link and a hard link name the same file.
+void refuse_output_over_input(const EvaluateOptions& opt) {
+    if (opt.out.empty() || opt.out == "-") return;
+    struct Input {
+        const std::string& path;
+        const char *en, *zh;
+    };
+    for (const Input& in : {Input{opt.projects, "projects", "项目"}, Input{opt.indicators, "indicators", "指标"}}) {
+        std::error_code ec; // a file that does not exist is no input it could replace
+        if (in.path != opt.out && !std::filesystem::equivalent(opt.out, in.path, ec)) continue;
+        throw OptionsError({opt.out, 0, 0},
+                           "the output file \"" + opt.out + "\" is the " + in.en + " file \"" + in.path +
+                               "\": writing the results would replace it; choose another output file",
+                           "输出文件“" + opt.out + "”就是" + in.zh + "文件“" + in.path +
+                               "”：写入结果会覆盖该输入文件；请另选输出文件");
+    }
+}
+
 } // namespace
 
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules) {
+    refuse_output_over_input(options);
     // Custom steps stream too: what they read of the indicators is summed as rows
     // arrive (CustomAccumulator), the project fields are kept beside the sums.
     // Rules with values by year take the in-memory path: each project may use

@@ -249,6 +249,26 @@ public:
     }
     void bad(std::size_t column, std::string_view value, const NumberError& e) { bad(column, value, e.en, e.zh); }
 
+    /// Records two cells that contradict each other, located at the second:
+    /// `column "target": "100" and column "actual": "86.7%" — …`.
+    void conflict(std::size_t first, std::size_t second, std::string_view why_en, std::string_view why_zh) {
+        const std::string& a = header_.label[first];
+        const std::string& b = header_.label[second];
+        const std::string word = where_ ? "key " : "column ", word_zh = where_ ? "键" : "列";
+        const std::string en = word + shown(a) + ": " + shown(cells_[first]) + " and " + word + shown(b) + ": " +
+                               shown(cells_[second]) + " — " + std::string(why_en);
+        const std::string zh = word_zh + shown_zh(a) + "的值" + shown_zh(cells_[first]) + "与" + word_zh + shown_zh(b) +
+                               "的值" + shown_zh(cells_[second]) + "矛盾：" + std::string(why_zh);
+        if (where_) { // YAML data: the second key's own file:line:column
+            Diagnostic d = make_diagnostic(where_[second].file, where_[second].line, en, zh);
+            d.where.column = where_[second].column;
+            problems_.push_back(std::move(d));
+        } else {
+            problems_.push_back(make_diagnostic(file_, line_, en, zh));
+        }
+        ok_ = false;
+    }
+
     /// A row with more cells than the header is refused unless the extra cells are empty.
     void check_width() {
         for (std::size_t c = header_.width; c < fields_.size(); ++c) {
@@ -380,9 +400,27 @@ std::optional<QualRating> parse_rating(std::string_view v) {
     return r;
 }
 
-/// A target, actual, expected or last-year value, read by the indicator's direction.
+/// A unit that makes a bare number a percentage (SPEC §3a).
+[[gnu::always_inline]] inline bool is_percent_unit(std::string_view unit) {
+    return unit == "%" || unit == "％" || unit == "百分比";
+}
+
+/// A number under a percentage unit: `86.7` and `86.7%` are both 0.867, with the
+/// limit of 6 decimals after the division either way.
+NumberError parse_percentage(std::string_view v, Decimal& out) {
+    if (v.back() == '%') return parse_decimal(v, out);
+    Decimal d;
+    if (const NumberError e = parse_decimal(v, d); !e.ok()) return e;
+    if (d.units() % 100 != 0) return {"at most 6 decimal places", "最多六位小数"};
+    out = Decimal::from_units(d.units() / 100);
+    return {};
+}
+
+/// A target, actual, expected or last-year value, read by the indicator's direction;
+/// with a percentage unit a bare number is a percentage (`86.7` is 86.7%).
 /// An empty cell, and any qual target (free text), stay empty.
-void measure_cell(Row& row, std::size_t column, Direction direction, bool is_target, Measure& out) {
+void measure_cell(Row& row, std::size_t column, Direction direction, bool is_target, bool percent_unit,
+                  Measure& out) {
     out = std::monostate{};
     const std::string_view v = row.cell(column);
     if (v.empty()) return;
@@ -391,7 +429,8 @@ void measure_cell(Row& row, std::size_t column, Direction direction, bool is_tar
     case Direction::le:
     case Direction::eq: {
         Decimal d;
-        if (const NumberError e = parse_decimal(v, d); !e.ok()) row.bad(column, v, e);
+        if (const NumberError e = percent_unit ? parse_percentage(v, d) : parse_decimal(v, d); !e.ok())
+            row.bad(column, v, e);
         else out = d;
         return;
     }
@@ -464,6 +503,30 @@ void reset(Indicator& ind) {
                             .value_or(Rectification::none);
 }
 
+/// Units of the finest weight: 0.01 point.
+constexpr std::int64_t weight_resolution = Decimal::one_units / 100;
+
+/// Without a percentage unit, a number written with `%` beside one without is
+/// ambiguous (target 100, actual 86.7%: 0.867 of 100, or 86.7 of 100?): an error
+/// naming both cells. Actual, expected and last-year values are compared with the
+/// target (with the actual when the target is empty). Only numbers that were read
+/// are compared: a bad cell is reported already, dates and tiers are not numbers.
+void check_percent_mix(Row& row, const Indicator& ind) {
+    const auto read = [](const Measure& m) { return std::holds_alternative<Decimal>(m); };
+    const auto percent = [&](std::size_t c) { return row.cell(c).back() == '%'; };
+    const std::size_t ref = read(ind.target) ? i_target : i_actual;
+    if (!read(ref == i_target ? ind.target : ind.actual)) return;
+    const std::pair<std::size_t, const Measure*> others[] = {
+        {i_actual, &ind.actual}, {i_expected, &ind.expected}, {i_last_year, &ind.last_year_actual}};
+    for (const auto& [c, m] : others) {
+        if (c == ref || !read(*m) || percent(c) == percent(ref)) continue;
+        row.conflict(ref, c,
+                     "one is written with % and the other is not, and the unit is not a percentage: write both "
+                     "with % or neither, or set the unit to %",
+                     "一个带 %、另一个不带，且计量单位不是百分比：请都带 % 或都不带，或将计量单位写为 %");
+    }
+}
+
 /// An indicators.csv row (or a YAML indicator's fields) into `project_id` and `out`
 /// (the caller resets `out` and sets its source_line).
 [[gnu::always_inline]] inline void fill_indicator(Row& row, std::string& project_id, Indicator& out) {
@@ -494,10 +557,12 @@ void reset(Indicator& ind) {
     if (dir) {
         out.direction = *dir;
         // Values are read by direction; without one they cannot be read at all.
-        measure_cell(row, i_target, *dir, true, out.target);
-        measure_cell(row, i_actual, *dir, false, out.actual);
-        measure_cell(row, i_expected, *dir, false, out.expected);
-        measure_cell(row, i_last_year, *dir, false, out.last_year_actual);
+        const bool percent_unit = is_percent_unit(row.cell(i_unit));
+        measure_cell(row, i_target, *dir, true, percent_unit, out.target);
+        measure_cell(row, i_actual, *dir, false, percent_unit, out.actual);
+        measure_cell(row, i_expected, *dir, false, percent_unit, out.expected);
+        measure_cell(row, i_last_year, *dir, false, percent_unit, out.last_year_actual);
+        if (!percent_unit) check_percent_mix(row, out);
     }
     text_cell(row, i_unit, out.unit);
 
@@ -509,6 +574,11 @@ void reset(Indicator& ind) {
                     "分值应为普通数字，如 20（不能带 %）");
         else if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
         else if (d < Decimal{}) row.bad(i_weight, w, "points of 0 or more", "分值不能为负数");
+        // A score is rounded to 2 decimals: a weight with more could be exceeded by
+        // its own rounded score (12.857 × 99.99% → 12.86).
+        else if (d.units() % weight_resolution != 0)
+            row.bad(i_weight, w, "points with at most 2 decimals, the resolution of a score (such as 12.86)",
+                    "分值最多两位小数（得分的精度），如 12.86");
         else out.weight = d;
     }
     if (!row.cell(i_likelihood).empty())

@@ -283,7 +283,8 @@ GradeScale compile_grades(Ctx& ctx, const Field& f, bool& usable) {
         const auto id = read_identifier(ctx, m.get("id"));
         const auto zh = read_text(ctx, m.get("zh"));
         const auto en = read_text(ctx, m.get("en"));
-        const auto range = read_range(ctx, m.get("range"), points());
+        // A bound on the total, which keeps as many decimals as rounding.digits (up to 6).
+        const auto range = read_range(ctx, m.get("range"), NumberRule{false, Decimal(), Decimal::whole(100)});
         names_ok = names_ok && id && zh;
         if (id) b.band.id = *id;
         if (zh) b.band.zh = *zh;

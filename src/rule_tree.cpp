@@ -541,6 +541,13 @@ std::optional<Decimal> read_number(Ctx& ctx, const Field& f, const NumberRule& r
         ctx.error(f.pos(), f.name() + " must be " + rule.range_en() + ", found " + quote(*s),
                   f.name_zh() + " 应" + rule.range_zh() + "，实际为 " + quote(*s));
         return std::nullopt;
+    } else if (d.units() % detail::pow10[Decimal::scale - rule.decimals] != 0) {
+        const std::string n = std::to_string(rule.decimals);
+        ctx.error(f.pos(),
+                  f.name() + " must have at most " + n + " decimals (the resolution of a score, so no rounded score " +
+                      "can exceed its points), found " + quote(*s),
+                  f.name_zh() + " 最多 " + n + " 位小数（得分的精度，使四舍五入后的得分不超过其分值），实际为 " + quote(*s));
+        return std::nullopt;
     } else {
         return d;
     }

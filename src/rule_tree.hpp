@@ -296,6 +296,7 @@ struct NumberRule {
     bool percent = false; // a share: "10%" or "0.1"
     Decimal min;
     std::optional<Decimal> max; // inclusive; none = unbounded
+    int decimals = Decimal::scale; // at most this many decimal places
 
     std::string show(Decimal d) const { return percent ? percent_text(d) : d.to_string(); }
     std::string range_en() const {
@@ -305,7 +306,9 @@ struct NumberRule {
 };
 
 inline NumberRule share(Decimal min = Decimal(), Decimal max = Decimal::whole(1)) { return {true, min, max}; }
-inline NumberRule points(Decimal max = Decimal::whole(100)) { return {false, Decimal(), max}; }
+/// Points of a weight: at most 2 decimals, the resolution of a score, so no rounded
+/// score can exceed its points (SPEC §3, as for indicator weights).
+inline NumberRule points(Decimal max = Decimal::whole(100)) { return {false, Decimal(), max, 2}; }
 
 std::optional<Decimal> read_number(Ctx& ctx, const Field& f, const NumberRule& rule);
 /// A whole number written with digits only (no sign, no leading zero, no decimals).

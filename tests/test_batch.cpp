@@ -295,3 +295,161 @@ custom:
         CHECK_FALSE(fs::exists(o.out));
     }
 }
+
+// --- issue 7: one mistake, one message; weights; outputs that are inputs ---------
+
+namespace {
+
+/// The problems evaluate_files() reports for `o`; fails the test when it succeeds.
+std::vector<Diagnostic> problems_of(const EvaluateOptions& o, const RuleSet& rules = national_rules()) {
+    try {
+        evaluate_files(o, rules);
+    } catch (const Error& e) {
+        return e.diagnostics();
+    }
+    FAIL("expected an error");
+    return {};
+}
+
+const std::string indicators_header = "project_id,level1,level2,name,direction,target,actual,unit,weight\n";
+
+/// Three indicators of `id` (output, benefit, satisfaction) with these weights, met in full.
+std::string met_indicators(const std::string& id, const char* output, const char* benefit, const char* satisfaction) {
+    return id + ",output,quantity,a,ge,10,10,个," + output + "\n" + id + ",benefit,social,b,ge,10,10,人," + benefit +
+           "\n" + id + ",satisfaction,satisfaction,c,ge,90%,90%,%," + satisfaction + "\n";
+}
+
+} // namespace
+
+TEST_CASE("batch: a project row that fails is reported once, not again for each of its indicators") {
+    // P1's budget is wrong; its three indicator rows belong to it, not to an unknown project.
+    // P9 is in no row of projects.csv: that one is reported.
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("once-projects.csv", "project_id,name,department,budget,spent\n"
+                                                    "P1,项目一,县教育局,\"1,000.00\",800.00\n"
+                                                    "P2,项目二,县教育局,1000.00,800.00\n");
+    o.indicators = write_scratch("once-indicators.csv", indicators_header + met_indicators("P1", "50", "30", "10") +
+                                                            met_indicators("P2", "50", "30", "10") +
+                                                            "P9,output,quantity,a,ge,10,10,个,50\n");
+    for (const bool in_memory : {false, true}) {
+        o.in_memory = in_memory;
+        o.out = scratch(in_memory ? "once-memory.csv" : "once-stream.csv");
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 2);
+        CHECK(d[0].where.file == o.projects);
+        CHECK(d[0].where.line == 2);
+        CHECK(d[0].en.find("column \"budget\": \"1,000.00\"") == 0);
+        CHECK(d[1].where.file == o.indicators);
+        CHECK(d[1].where.line == 8);
+        CHECK(d[1].en.find("\"P9\" is not in") != std::string::npos);
+        CHECK_FALSE(fs::exists(o.out));
+    }
+}
+
+TEST_CASE("batch: weights that do not total 100 are reported at the project's first indicator row, with the total") {
+    // P1: 51 + 30 + 10 + execution 10 = 101; its rows are lines 5–7 of indicators.csv.
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("w101-projects.csv", "project_id,name,department,budget,spent\n"
+                                                    "P0,项目零,县教育局,1000.00,800.00\n"
+                                                    "P1,项目一,县教育局,1000.00,800.00\n");
+    o.indicators = write_scratch("w101-indicators.csv", indicators_header + met_indicators("P0", "50", "30", "10") +
+                                                            met_indicators("P1", "51", "30", "10"));
+    for (const bool in_memory : {false, true}) {
+        o.in_memory = in_memory;
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].where.file == o.indicators);
+        CHECK(d[0].where.line == 5);
+        CHECK(d[0].en == "project P1: indicator weights plus execution points must total exactly 100: total 101 points "
+                         "(indicators 91 + execution 10)");
+        CHECK(d[0].zh == "项目 P1：指标分值与预算执行率分值合计应为 100 分，实际合计 101 分（指标 91 分 + 预算执行率 10 分）");
+    }
+}
+
+TEST_CASE("batch: weights with more than 2 decimals are errors, so no score exceeds its weight") {
+    // budget 1000.00, spent 800.00; every indicator at 99.99%.
+    const std::string projects = "project_id,name,department,budget,spent\nP1,项目一,县教育局,1000.00,800.00\n";
+    const auto row = [](const char* level, const char* weight) {
+        const std::string l1 = level;
+        const std::string l2 = l1 == "output" ? "quantity" : l1 == "benefit" ? "social" : "satisfaction";
+        return "P1," + l1 + "," + l2 + ",n,ge,100%,99.99%,%," + weight + "\n";
+    };
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("w2-projects.csv", projects);
+    SUBCASE("7 × 12.857/12.858 (= 90) would score 7 × 12.86 = 90.02 of 90 points, total 98.02") {
+        std::string rows = indicators_header;
+        for (int k = 0; k < 4; ++k) rows += row("output", "12.857");
+        rows += row("benefit", "12.857") + row("benefit", "12.857") + row("satisfaction", "12.858");
+        o.indicators = write_scratch("w2-seven.csv", rows);
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 7);
+        for (std::size_t k = 0; k < 7; ++k) {
+            CHECK(d[k].where.file == o.indicators);
+            CHECK(d[k].where.line == k + 2);
+        }
+        CHECK(d[6].en == "column \"weight\": \"12.858\" — expected points with at most 2 decimals, the resolution of a "
+                         "score (such as 12.86)");
+    }
+    SUBCASE("10,000 × 0.009 (= 90) would score 10,000 × 0.01 = 100, total 108.00") {
+        std::string rows = indicators_header;
+        for (int k = 0; k < 10'000; ++k) rows += row(k < 5000 ? "output" : k < 8000 ? "benefit" : "satisfaction", "0.009");
+        o.indicators = write_scratch("w2-tenthousand.csv", rows);
+        const auto d = problems_of(o);
+        REQUIRE(d.size() == 1001); // 1000 listed (max_problems), then "… and 9000 more problems"
+        CHECK(d[0].where.line == 2);
+        CHECK(d[0].en.find("column \"weight\": \"0.009\" — expected points with at most 2 decimals") == 0);
+        CHECK(d[1000].en == "… and 9000 more problems");
+    }
+    SUBCASE("with 2 decimals (6 × 12.86 + 12.84 = 90) the total stays within 100") {
+        // 12.86 × 99.99% = 12.858714 → 12.86; 12.84 × 99.99% = 12.838716 → 12.84: indicators 90.00.
+        std::string rows = indicators_header;
+        for (int k = 0; k < 4; ++k) rows += row("output", "12.86");
+        rows += row("benefit", "12.86") + row("benefit", "12.86") + row("satisfaction", "12.84");
+        o.indicators = write_scratch("w2-ok.csv", rows);
+        o.projects = write_scratch("w2-ok-projects.csv", "project_id,name,department,budget,spent\n"
+                                                         "P1,项目一,县教育局,1000.00,1000.00\n");
+        const std::string out = both_paths_agree(o, national_rules(), "w2-ok");
+        CHECK(out.find("\nP1,县教育局,1000.00,1000.00,1.0000,10.00,90.00,100.00,excellent,") != std::string::npos);
+    }
+}
+
+TEST_CASE("batch: an output file that is an input is refused before anything is read or written") {
+    const fs::path dir = scratch("same-file");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string projects_text = slurp(projects_csv);
+    const std::string projects = (dir / "projects.csv").string();
+    std::ofstream(projects, std::ios::binary) << projects_text;
+    fs::create_symlink(projects, dir / "link.csv");
+    fs::create_hard_link(projects, dir / "hard.csv");
+    for (const std::string& out : {projects, (dir / "." / "projects.csv").string(), (dir / "link.csv").string(),
+                                   (dir / "hard.csv").string()}) {
+        CAPTURE(out);
+        EvaluateOptions o = options(out);
+        o.projects = projects;
+        try {
+            evaluate_files(o, national_rules());
+            FAIL("expected an OptionsError");
+        } catch (const OptionsError& e) {
+            REQUIRE(e.diagnostics().size() == 1);
+            CHECK(e.diagnostics()[0].where.file == out);
+            CHECK(e.diagnostics()[0].en == "the output file \"" + out + "\" is the projects file \"" + projects +
+                                               "\": writing the results would replace it; choose another output file");
+            CHECK(e.diagnostics()[0].zh == "输出文件“" + out + "”就是项目文件“" + projects +
+                                               "”：写入结果会覆盖该输入文件；请另选输出文件");
+        }
+        CHECK(slurp(projects) == projects_text);
+        CHECK(fs::is_symlink(dir / "link.csv"));
+    }
+    // The indicators file too (a copy: a failing test must not replace the example).
+    const std::string indicators_text = slurp(indicators_csv);
+    EvaluateOptions o = options("");
+    o.indicators = o.out = (dir / "indicators.csv").string();
+    std::ofstream(o.indicators, std::ios::binary) << indicators_text;
+    CHECK_THROWS_AS(evaluate_files(o, national_rules()), OptionsError);
+    CHECK(slurp(o.indicators) == indicators_text);
+    // A new file beside the inputs is fine.
+    o.out = (dir / "results.csv").string();
+    evaluate_files(o, national_rules());
+    CHECK(slurp(o.out) == slurp(src + "/tests/golden/examples-national.csv"));
+}

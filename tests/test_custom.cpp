@@ -179,6 +179,37 @@ TEST_CASE("custom: collect table applies every matching row; adjustments add up 
                    "= 93.00"));
 }
 
+TEST_CASE("custom: an adjustment keeps the total within [0, 100] and the explanation says so") {
+    const RuleSet up = with_custom(R"(custom:
+  - rule: bonus
+    zh: 加分
+    en: bonus
+    when: true
+    then: {adjust: 20}
+)");
+    // 93 + 20 = 113 → 100: the adjustment recorded is what was added, 7.
+    ProjectResult r = evaluate(project("90"), up);
+    CHECK(r.total_before_custom == dec("93"));
+    CHECK(r.adjustment == dec("7"));
+    CHECK(r.total == dec("100"));
+    CHECK(has_line(explain(project("90"), r, up, Lang::en), "custom", "county.yaml:1",
+                   "custom rules adjust the total: 93.00 + 7.00 = 100.00 (kept within 0 to 100), re-graded"));
+    const RuleSet down = with_custom(R"(custom:
+  - rule: penalty
+    zh: 扣分
+    en: penalty
+    when: true
+    then: {adjust: -200}
+)");
+    // 48 − 200 → 0: adjustment −48.
+    r = evaluate(project("0"), down);
+    CHECK(r.total_before_custom == dec("48"));
+    CHECK(r.adjustment == dec("-48"));
+    CHECK(r.total == Decimal{});
+    CHECK(has_line(explain(project("0"), r, down, Lang::zh), "custom", "county.yaml:1",
+                   "自定义规则调整总分：48.00 − 48.00 = 0.00（限定在 0 至 100 分之间），重新评级"));
+}
+
 TEST_CASE("custom: a rule adjusting the total re-grades; later steps see the new grade") {
     const RuleSet rules = with_custom(R"(custom:
   - rule: over_target

@@ -277,6 +277,25 @@ TEST_CASE("evaluate: problems are errors naming the project and indicator") {
     CHECK(issue_of(ind(Level1::output, Level2::quantity, Direction::ge, dec("-1"), dec("1"), "5")) == Issue::negative_value);
 }
 
+TEST_CASE("evaluate: with weights of at most 2 decimals no rounded score exceeds its weight") {
+    // Why the readers refuse a third decimal: 12.857 × 99.99% = 12.8557143 rounds up to 12.86.
+    IndicatorResult r;
+    REQUIRE(score_indicator(ind(Level1::output, Level2::quantity, Direction::ge, dec("1"), dec("99.99%"), "12.857"),
+                            national_rules(), r) == Issue::none);
+    CHECK(r.score == dec("12.86"));
+    // A weight on the 0.01 grid is itself a rounded value at or above weight × rc, so
+    // half-up rounding never passes it: every weight from 0.01 to 30.00, just under 100%.
+    for (std::int64_t cents = 1; cents <= 3000; ++cents) {
+        const Decimal w = Decimal::from_units(cents * 10'000);
+        for (const char* actual : {"99.9999%", "99.995%", "99.99%", "99.5%"}) {
+            Indicator i = ind(Level1::output, Level2::quantity, Direction::ge, dec("1"), dec(actual), "1");
+            i.weight = w;
+            REQUIRE(score_indicator(i, national_rules(), r) == Issue::none);
+            if (r.score > w) FAIL_CHECK("weight " << w.to_string() << " at " << actual << " scores " << r.score.to_string());
+        }
+    }
+}
+
 TEST_CASE("evaluate: optional rescaling to 100 when a level-1 kind is missing or budget is 0") {
     RuleSet rescale = national_rules();
     rescale.evaluation.weights.missing = MissingLevel1::rescale;

@@ -505,7 +505,9 @@ TEST_CASE("indicators: each class of bad value is reported with column, value an
     SUBCASE("6 decimals and percent are fine") {
         Indicator ind;
         bool ok = false;
-        CHECK(read_indicator("P1,output,quantity,n,ge,1.123456,12.3456%,人,20", ind, ok).empty());
+        CHECK(read_indicator("P1,output,quantity,n,ge,1.123456,1,人,20", ind, ok).empty());
+        CHECK(std::get<Decimal>(ind.target) == Decimal::from_units(1'123'456));
+        CHECK(read_indicator("P1,output,quantity,n,ge,10%,12.3456%,人,20", ind, ok).empty());
         CHECK(std::get<Decimal>(ind.actual) == Decimal::from_units(123'456));
     }
     SUBCASE("bad date") {
@@ -562,6 +564,111 @@ TEST_CASE("indicators: each class of bad value is reported with column, value an
     SUBCASE("trailing empty cells beyond the header are fine") {
         CHECK(indicator_problems("P1,output,quantity,n,ge,1,1,,10,,").empty());
     }
+}
+
+TEST_CASE("indicators: a percentage unit makes bare numbers percentages; a mix without one is an error") {
+    const std::string why_en = " — one is written with % and the other is not, and the unit is not a percentage: "
+                               "write both with % or neither, or set the unit to %";
+    SUBCASE("target 100, actual 86.7%: not 0.867 of 100") {
+        const auto p = indicator_problems("P1,output,quantity,n,ge,100,86.7%,人次,20");
+        REQUIRE(p.size() == 1);
+        CHECK(p[0].where.line == 2);
+        CHECK(p[0].where.file.ends_with("indicators.csv"));
+        CHECK(p[0].en == "column \"target\": \"100\" and column \"actual\": \"86.7%\"" + why_en);
+        CHECK(p[0].zh == "列“target”的值“100”与列“actual”的值“86.7%”矛盾：一个带 %、另一个不带，且计量单位不是百分比："
+                         "请都带 % 或都不带，或将计量单位写为 %");
+    }
+    SUBCASE("target 95%, actual 96, no unit: not 96 / 0.95") {
+        const auto p = indicator_problems("P1,output,quality,n,ge,95%,96,,20");
+        REQUIRE(p.size() == 1);
+        CHECK(p[0].en == "column \"target\": \"95%\" and column \"actual\": \"96\"" + why_en);
+    }
+    SUBCASE("le and eq too") {
+        CHECK(indicator_problems("P1,output,cost,n,le,500,5%,元,10").size() == 1);
+        CHECK(indicator_problems("P1,output,cost,n,eq,5%,5,元,10").size() == 1);
+    }
+    SUBCASE("a bad value is reported once, not also as a mix") {
+        const auto p = indicator_problems("P1,output,quantity,n,ge,1.2.3,5%,人,10");
+        REQUIRE(p.size() == 1);
+        CHECK(contains(p[0].en, "column \"target\": \"1.2.3\" — expected"));
+    }
+    SUBCASE("unit %: bare and written percentages agree") {
+        Indicator ind;
+        bool ok = false;
+        CHECK(read_indicator("P1,output,quality,n,ge,95,86.7,%,10", ind, ok).empty());
+        CHECK(ok);
+        CHECK(std::get<Decimal>(ind.target) == Decimal::from_units(950'000)); // 0.95
+        CHECK(std::get<Decimal>(ind.actual) == Decimal::from_units(867'000)); // 0.867
+        CHECK(read_indicator("P1,output,quality,n,ge,86.7%,86.7,%,10", ind, ok).empty());
+        CHECK(std::get<Decimal>(ind.target) == Decimal::from_units(867'000));
+        CHECK(std::get<Decimal>(ind.actual) == Decimal::from_units(867'000));
+        CHECK(read_indicator("P1,output,quality,n,ge,12.3456,100,%,10", ind, ok).empty());
+        CHECK(std::get<Decimal>(ind.target) == Decimal::from_units(123'456)); // 6 decimals after the shift
+        CHECK(std::get<Decimal>(ind.actual) == Decimal::whole(1));
+    }
+    SUBCASE("units ％ and 百分比 are percentages too") {
+        Indicator ind;
+        bool ok = false;
+        CHECK(read_indicator("P1,output,quality,n,ge,90,85%,百分比,10", ind, ok).empty());
+        CHECK(std::get<Decimal>(ind.target) == Decimal::from_units(900'000));
+        CHECK(std::get<Decimal>(ind.actual) == Decimal::from_units(850'000));
+        CHECK(read_indicator("P1,output,quality,n,ge,90%,85,％,10", ind, ok).empty());
+        CHECK(std::get<Decimal>(ind.target) == Decimal::from_units(900'000));
+        CHECK(std::get<Decimal>(ind.actual) == Decimal::from_units(850'000));
+    }
+    SUBCASE("unit %: 7 decimals after the shift are too many") {
+        const auto p = indicator_problems("P1,output,quality,n,ge,12.34567,100,%,10");
+        REQUIRE(p.size() == 1);
+        CHECK(p[0].en == "column \"target\": \"12.34567\" — expected at most 6 decimal places");
+    }
+    SUBCASE("expected and last_year_actual follow the target (or the actual when there is no target)") {
+        TempDir t;
+        IndicatorReader r(t.write("i.csv", "project_id,level1,level2,name,direction,target,actual,unit,weight,expected,"
+                                           "last_year_actual\n"
+                                           "P1,output,quantity,n,ge,100,90,人,20,95%,80\n"
+                                           "P1,output,quantity,n,ge,,90%,人,20,,80\n"
+                                           "P1,output,quantity,n,ge,100%,90%,,20,95%,80%\n"
+                                           "P1,output,quantity,n,ge,100,90,%,20,95%,80\n"));
+        std::string id;
+        Indicator ind;
+        bool ok = true;
+        std::vector<Diagnostic> problems;
+        REQUIRE(r.next(id, ind, ok, problems));
+        CHECK_FALSE(ok);
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].en == "column \"target\": \"100\" and column \"expected\": \"95%\"" + why_en);
+        problems.clear();
+        REQUIRE(r.next(id, ind, ok, problems));
+        CHECK_FALSE(ok);
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].where.line == 3);
+        CHECK(problems[0].en == "column \"actual\": \"90%\" and column \"last_year_actual\": \"80\"" + why_en);
+        problems.clear();
+        REQUIRE(r.next(id, ind, ok, problems)); // all with %
+        CHECK(ok);
+        CHECK(std::get<Decimal>(ind.expected) == Decimal::from_units(950'000));
+        REQUIRE(r.next(id, ind, ok, problems)); // unit %: 80 is 80%
+        CHECK(ok);
+        CHECK(std::get<Decimal>(ind.expected) == Decimal::from_units(950'000));
+        CHECK(std::get<Decimal>(ind.last_year_actual) == Decimal::from_units(800'000));
+        CHECK(problems.empty());
+    }
+}
+
+TEST_CASE("indicators: weights have at most 2 decimals, the resolution of a score") {
+    // 12.857 points at 99.99% would score round(12.8557143, 2) = 12.86, more than the weight.
+    auto p = indicator_problems("P1,output,quantity,n,ge,1,1,,12.857");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 2);
+    CHECK(p[0].en == "column \"weight\": \"12.857\" — expected points with at most 2 decimals, the resolution of a "
+                     "score (such as 12.86)");
+    CHECK(p[0].zh == "列“weight”的值“12.857”有误：分值最多两位小数（得分的精度），如 12.86");
+    CHECK(indicator_problems("P1,output,quantity,n,ge,1,1,,0.009").size() == 1);
+    CHECK(indicator_problems("P1,output,quantity,n,ge,1,1,,12.860").empty()); // a trailing zero adds nothing
+    Indicator ind;
+    bool ok = false;
+    CHECK(read_indicator("P1,output,quantity,n,ge,1,1,,12.86", ind, ok).empty());
+    CHECK(ind.weight == Decimal::from_units(12'860'000));
 }
 
 TEST_CASE("indicators: blank lines and all-empty rows are skipped") {

@@ -461,6 +461,26 @@ TEST_CASE("load error: execution points and weights must total 100") {
     check_error(with("output: 50", "output: 50%"), 4, 21, "a percentage; write a plain number of points");
 }
 
+TEST_CASE("load error: execution points and level-1 weights have at most 2 decimals, like indicator weights") {
+    // 10.005 execution points at 100% would score round(10.005, 2) = 10.01, more than the points.
+    check_error(with("points: 10", "points: 10.005"), 3, 23,
+                "`evaluation.execution.points` must have at most 2 decimals (the resolution of a score, so no rounded "
+                "score can exceed its points), found `10.005`");
+    check_error(with("benefit: 30", "benefit: 30.001"), 4, 34, "`evaluation.weights.benefit` must have at most 2 decimals");
+    const auto both = problems(with("output: 50, benefit: 30", "output: 49.995, benefit: 30.005"));
+    REQUIRE(both.size() == 2); // and no total error on top: weights not read are not summed
+    CHECK(both[0].where.line == 4);
+    CHECK(both[0].where.column == 21);
+    CHECK(both[1].where.column == 38);
+    CHECK(both[1].zh.find("最多 2 位小数") != std::string::npos);
+    // 2 decimals are fine; grade bounds (a total, rounded to rounding.digits) may have more.
+    CHECK(load(with("output: 50, benefit: 30", "output: 49.99, benefit: 30.01")).evaluation.weights.level1[0] ==
+          dec("49.99"));
+    const RuleSet fine = load(with("range: [90, 100]}\n  - {id: good, zh: 良, en: good, range: [80, 90]}",
+                                   "range: [89.995, 100]}\n  - {id: good, zh: 良, en: good, range: [80, 89.995]}"));
+    CHECK(fine.grades.bands[0].from == dec("89.995"));
+}
+
 TEST_CASE("load error: qualitative tiers") {
     check_error(with("B: {default: 70%", "B: {default: 85%"), 11, 20,
                 "`evaluation.directions.qual.B.default` must lie in the tier's range [60%, 80%), found 85%");

@@ -118,6 +118,32 @@ TEST_CASE("yaml data: bad values, unknown and missing keys, duplicates, with fil
     CHECK(std::count_if(list.begin(), list.end(), [](const Diagnostic& d) { return d.where.line == 10; }) == 2);
 }
 
+TEST_CASE("yaml data: percentages and weights follow the CSV rules, located at their keys") {
+    const std::string text =
+        "- project_id: P1\n"                                                                                  // 1
+        "  name: 项目\n"                                                                                      // 2
+        "  department: 县财政局\n"                                                                            // 3
+        "  budget: 100.00\n"                                                                                  // 4
+        "  spent: 100.00\n"                                                                                   // 5
+        "  indicators:\n"                                                                                     // 6
+        "    - {level1: output, level2: quantity, name: x, direction: ge, target: 100, actual: 86.7%, weight: 20}\n"  // 7
+        "    - {level1: output, level2: quality, name: y, direction: ge, target: 95, actual: 86.7%, unit: '%', weight: 12.857}\n"; // 8
+    const auto list = problems_of([&] { read_projects_yaml_text(text, "data.yaml"); });
+    INFO(dump(list));
+    REQUIRE(list.size() == 2);
+    CHECK(has(list, "data.yaml", 7, 87,
+              "key \"target\": \"100\" and key \"actual\": \"86.7%\" — one is written with % and the other is not"));
+    CHECK(list[0].zh.find("键“target”的值“100”与键“actual”的值“86.7%”矛盾") == 0);
+    CHECK(has(list, "data.yaml", 8, 111, "key \"weight\": \"12.857\" — expected points with at most 2 decimals"));
+    // With unit %, 95 is 95%.
+    const auto ps = read_projects_yaml_text(
+        "- {project_id: P1, name: 项目, department: 县财政局, budget: 1, spent: 1, indicators: [\n"
+        "    {level1: output, level2: quality, name: y, direction: ge, target: 95, actual: 86.7%, unit: '%', weight: 20}]}\n",
+        "d.yaml");
+    CHECK(std::get<Decimal>(ps.at(0).indicators.at(0).target) == Decimal::from_units(950'000));
+    CHECK(std::get<Decimal>(ps.at(0).indicators.at(0).actual) == Decimal::from_units(867'000));
+}
+
 TEST_CASE("yaml data: the file must be a list; YAML limits apply") {
     CHECK(has(problems_of([] { read_projects_yaml_text("project_id: P1\n", "d.yaml"); }), "d.yaml", 1, 1,
               "the file must be a list, found a map"));

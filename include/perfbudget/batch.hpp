@@ -48,8 +48,17 @@ struct BatchSummary {
     std::size_t notices_dropped = 0;
 };
 
+/// Options that cannot be carried out as given: bad usage, not bad data (the
+/// CLI exits 2). An Error, so callers that catch Error still see it.
+class OptionsError : public Error {
+public:
+    using Error::Error;
+};
+
 /// Scores the files with `rules` and writes the results. Throws Error listing
-/// every problem (with file and line); on failure no output is written.
+/// every problem (with file and line); on failure no output is written. Throws
+/// OptionsError, before reading anything, when the output file is one of the
+/// inputs (the same path, or another name for the same file: a symbolic or hard link).
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules);
 
 } // namespace perfbudget

@@ -134,6 +134,9 @@ int cmd_evaluate(int argc, char** argv) {
         std::cerr << (opt.lang == Lang::zh ? "已评价 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标（规则：" + rules.name + "）\n"
                                            : "evaluated " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) + " indicators (rules: " + rules.name + ")\n");
         return exit_ok;
+    } catch (const OptionsError& e) { // e.g. --out names an input file
+        print(e.diagnostics(), opt.lang);
+        return exit_usage;
     } catch (const Error& e) {
         print(e.diagnostics(), opt.lang);
         return exit_data;

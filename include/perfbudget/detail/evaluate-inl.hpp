@@ -5,16 +5,32 @@ namespace perfbudget {
 
 namespace detail {
 
-inline Diagnostic issue_diagnostic(Issue issue, std::string_view file, std::uint32_t line, const Project& project,
-                                   const Indicator* ind) {
+/// An indicator score_indicator() refused, placed at its line.
+inline Diagnostic issue_diagnostic(Issue issue, std::string_view file, std::string_view id, const Indicator& ind) {
     auto [en, zh] = describe(issue);
-    std::string subject_en = "project " + project.id;
-    std::string subject_zh = "项目 " + project.id;
-    if (ind) {
-        subject_en += ", indicator \"" + ind->name + "\"";
-        subject_zh += "，指标“" + ind->name + "”";
+    return Diagnostic{SourceLocation{std::string(file), ind.source_line, 0},
+                      "project " + std::string(id) + ", indicator \"" + ind.name + "\": " + en,
+                      "项目 " + std::string(id) + "，指标“" + ind.name + "”：" + zh};
+}
+
+/// A project finish_project() refused. A weight total is placed at the project's
+/// first indicator line, where the weights are written, and gives the total that
+/// was checked (indicator weights plus execution points); anything else is placed
+/// at the project's line.
+inline Diagnostic project_issue_diagnostic(Issue issue, const ProjectResult& r, const RuleSet& rules,
+                                           const InputNames& files, std::string_view id, std::uint32_t project_line,
+                                           std::uint32_t first_indicator_line) {
+    auto [en, zh] = describe(issue);
+    const bool weights = issue == Issue::weights_not_100 || issue == Issue::weights_over_100;
+    if (weights) {
+        const Decimal exec = rules.evaluation.execution.points;
+        const std::string total = (r.weight_total + exec).to_string(), ind = r.weight_total.to_string();
+        en += ": total " + total + " points (indicators " + ind + " + execution " + exec.to_string() + ")";
+        zh += "，实际合计 " + total + " 分（指标 " + ind + " 分 + 预算执行率 " + exec.to_string() + " 分）";
     }
-    return Diagnostic{SourceLocation{std::string(file), line, 0}, subject_en + ": " + en, subject_zh + "：" + zh};
+    return Diagnostic{SourceLocation{std::string(weights ? files.indicators : files.projects),
+                                     weights ? first_indicator_line : project_line, 0},
+                      "project " + std::string(id) + ": " + en, "项目 " + std::string(id) + "：" + zh};
 }
 
 /// The rules for `project`'s budget year (RuleSet::for_year), with a failure
@@ -50,7 +66,7 @@ inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectRe
         IndicatorResult& r = out.indicators[i];
         const Issue issue = score_indicator(ind, rules, r);
         if (issue != Issue::none) {
-            problems.push_back(detail::issue_diagnostic(issue, files.indicators, ind.source_line, project, &ind));
+            problems.push_back(detail::issue_diagnostic(issue, files.indicators, project.id, ind));
             continue;
         }
         if (!rules.custom.indicator_rules.empty()) {
@@ -76,7 +92,8 @@ inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectRe
         const Issue issue = finish_project({project.budget, project.spent, project.fund_source}, acc, rules, out,
                                            exact_total ? &exact_indicators : nullptr);
         if (issue != Issue::none)
-            problems.push_back(detail::issue_diagnostic(issue, files.projects, project.source_line, project, nullptr));
+            problems.push_back(detail::project_issue_diagnostic(issue, out, rules, files, project.id, project.source_line,
+                                                                project.indicators.empty() ? 0 : project.indicators.front().source_line));
         else if (!rules.custom.empty()) {
             try {
                 // Sums the indicator aggregates from out.indicators with the
