@@ -259,9 +259,14 @@ private:
     }
 
     void fire(std::size_t step, std::size_t row) {
-        if (out_.fired_count < custom::max_fired)
-            out_.fired[out_.fired_count] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
-        if (out_.fired_count < UINT16_MAX) ++out_.fired_count;
+        // The loader refuses a rule file where more could fire; steps built in code
+        // are stopped here rather than listed short.
+        if (out_.fired_count == custom::max_fired) {
+            const std::string limit = std::to_string(custom::max_fired);
+            fail(rules_.custom.steps[step].where(), "more than " + limit + " custom steps fired on one project",
+                 "一个项目上命中的自定义步骤超过 " + limit + " 项");
+        }
+        out_.fired[out_.fired_count++] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
     }
 
     void apply(const custom::Output& o, std::size_t step) {

@@ -1272,6 +1272,25 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
         out.notes.clear();
         return;
     }
+    // Every step that can fire on one project must fit ProjectResult::fired (a
+    // fixed array, so evaluation does not allocate): a rule fires once, a first- or
+    // unique-hit table one row, a collect table every row. Refused here, not cut short.
+    std::size_t could_fire = 0;
+    for (std::size_t j = 0; j < out.steps.size(); ++j) {
+        const custom::Step& s = out.steps[j];
+        const bool collect = s.kind == custom::Step::Kind::table && s.table.hit == custom::HitPolicy::collect;
+        could_fire += collect ? s.table.rows.size() : 1;
+        if (could_fire <= custom::max_fired) continue;
+        const std::string limit = std::to_string(custom::max_fired), n = std::to_string(could_fire);
+        ctx.error(step_pos[j],
+                  "too many steps can fire on one project: with " + quote(s.id()) + ", up to " + n +
+                      " rules and table rows (every row of a collect table) can fire, and a result records at most " +
+                      limit + "; merge rules, or use a first-hit table",
+                  "一个项目上可命中的步骤过多：到 " + quote(s.id()) + " 为止，最多可有 " + n +
+                      " 条规则和决策表行（全部命中决策表的每一行）命中，而结果至多记录 " + limit +
+                      " 项；请合并规则，或改用首个命中决策表");
+        return;
+    }
     // Order: a step may read only what grading and earlier steps set.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> rw;
     out.reads = 0;

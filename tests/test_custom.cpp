@@ -681,3 +681,57 @@ TEST_CASE("custom: the Chinese names the CSV accepts are accepted in expressions
 )")
               .find("county.yaml:8:9: ") == 0);
 }
+
+// Issue 7, item 5: no silent truncation of the steps that fired.
+namespace {
+/// `n` rules r1 … rn that fire on every project.
+std::string always_rules(std::size_t n) {
+    std::string y = "custom:\n";
+    for (std::size_t i = 1; i <= n; ++i)
+        y += "  - rule: r" + std::to_string(i) + "\n    zh: 规则\n    en: rule\n    when: true\n";
+    return y;
+}
+} // namespace
+
+TEST_CASE("custom: 17 rules that all fire are all listed in reasons and explanations") {
+    const RuleSet rules = with_custom(always_rules(17));
+    const Project p = project("90");
+    const ProjectResult r = evaluate(p, rules);
+    CHECK(r.fired_count == 17);
+    const auto ids = reason_ids(r, rules);
+    REQUIRE(ids.size() == 17);
+    CHECK(ids.front() == "r1");
+    CHECK(ids.back() == "r17");
+    std::size_t lines = 0;
+    for (const auto& l : explain(p, r, rules, Lang::en)) lines += l.rule.rfind("custom.r", 0) == 0;
+    CHECK(lines == 17);
+}
+
+TEST_CASE("custom: a rule file where more steps could fire than a result records is refused at load") {
+    // 33 rules: the 33rd passes the limit of 32. Each rule item is 4 lines from line 2.
+    CHECK(load_error(always_rules(33)) ==
+          "county.yaml:130:5: too many steps can fire on one project: with `r33`, up to 33 rules and table rows (every "
+          "row of a collect table) can fire, and a result records at most 32; merge rules, or use a first-hit table");
+    CHECK(load_error(always_rules(32)) == "no error");
+    // A collect table counts each row; a first-hit table one. 30 rules + a first-hit
+    // table of 2 rows = 31 (fine); + a collect table of 2 rows = 33, refused at the
+    // collect table (line 2 + 30 × 4 = 122 is the first-hit table, 7 lines).
+    const std::string tables = R"(  - table: f
+    hit: first
+    inputs: [fund_source]
+    outputs: [priority]
+    rows:
+      - [local, true]
+      - ["-", false]
+  - table: c
+    hit: collect
+    inputs: [fund_source]
+    outputs: [accountability]
+    rows:
+      - [local, true]
+      - ["-", false]
+)";
+    const std::string e = load_error(always_rules(30) + tables);
+    CHECK(e.find("county.yaml:129:5: too many steps can fire on one project: with `c`, up to 33") == 0);
+    CHECK(load_error(always_rules(29) + tables) == "no error");
+}

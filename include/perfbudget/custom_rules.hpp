@@ -161,8 +161,11 @@ struct Fired {
     std::uint16_t step = 0;
     std::uint16_t row = no_row;
 };
-/// How many fired steps a ProjectResult records (fired_count may be larger: the rest are counted only).
-inline constexpr std::size_t max_fired = 16;
+/// How many fired steps a ProjectResult records: every one. The loader refuses a
+/// rule file where more rules and table rows could fire on one project (each rule,
+/// each row of a collect table, one per first- or unique-hit table); evaluating
+/// steps built in code throws when more fire (docs/decisions.md).
+inline constexpr std::size_t max_fired = 32;
 /// Most steps and rows per table a rule file may have (indices fit Fired).
 inline constexpr std::size_t max_steps = 1000;
 inline constexpr std::size_t max_rows = 1000;
