@@ -36,12 +36,55 @@ constexpr std::uint32_t bit(Slot s) { return std::uint32_t{1} << static_cast<uns
 
 std::string_view slot_name(Slot s) { return slot_names[static_cast<std::size_t>(s)]; }
 
+namespace {
+/// The values of an enumerated input and the spellings the CSV accepts for each
+/// (model.hpp's parse_*): the Chinese term, without 指标 too, and the aliases.
+template <std::size_t N, std::size_t A = 0>
+std::vector<expr::Choice> choices(const std::array<std::string_view, N>& ids, const std::array<std::string_view, N>& zh,
+                                  const std::array<names::Alias, A>& aliases = {}) {
+    std::vector<expr::Choice> out;
+    for (std::size_t i = 0; i < N; ++i) {
+        expr::Choice c{std::string(ids[i]), {std::string(zh[i])}};
+        if (const std::string_view bare = detail::strip_suffix(zh[i], "指标"); bare != zh[i]) c.synonyms.emplace_back(bare);
+        for (const names::Alias& a : aliases)
+            if (a.index == i) c.synonyms.emplace_back(a.text);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<expr::Choice> fixed_values(std::string_view name) {
+    if (name == "fund_source") return choices(names::fund_source, names::fund_source_zh, names::fund_source_alias);
+    if (name == "budget_kind") return choices(names::budget_kind, names::budget_kind_zh);
+    if (name == "rectification") return choices(names::rectification, names::rectification_zh, names::rectification_alias);
+    if (name == "indicator.direction") return choices(names::direction, names::direction_zh, names::direction_alias);
+    if (name == "indicator.level1") return choices(names::level1, names::level1_zh, names::level1_alias);
+    if (name == "indicator.level2") return choices(names::level2, names::level2_zh, names::level2_alias);
+    return {};
+}
+} // namespace
+
+expr::Schema schema(std::vector<expr::Choice> grades) {
+    expr::Schema sc;
+    for (std::size_t i = 0; i < slot_count; ++i) {
+        const auto slot = static_cast<Slot>(i);
+        sc.add(std::string(slot_names[i]), slot_types[i],
+               slot == Slot::grade ? std::move(grades) : fixed_values(slot_names[i]));
+    }
+    return sc;
+}
+
+std::vector<expr::Choice> grade_values(const GradeScale& scale) {
+    std::vector<expr::Choice> out;
+    for (const GradeBand& b : scale.bands) {
+        out.push_back({b.id, {}});
+        if (!b.zh.empty() && b.zh != b.id) out.back().synonyms.push_back(b.zh);
+    }
+    return out;
+}
+
 const expr::Schema& schema() {
-    static const expr::Schema s = [] {
-        expr::Schema sc;
-        for (std::size_t i = 0; i < slot_count; ++i) sc.add(std::string(slot_names[i]), slot_types[i]);
-        return sc;
-    }();
+    static const expr::Schema s = schema(std::vector<expr::Choice>{});
     return s;
 }
 
@@ -61,7 +104,7 @@ const expr::Schema& indicator_schema() {
     static const expr::Schema s = [] {
         expr::Schema sc;
         for (std::size_t i = 0; i < indicator_slot_count; ++i)
-            sc.add(std::string(indicator_slot_names[i]), indicator_slot_types[i]);
+            sc.add(std::string(indicator_slot_names[i]), indicator_slot_types[i], fixed_values(indicator_slot_names[i]));
         return sc;
     }();
     return s;
@@ -212,9 +255,14 @@ private:
     }
 
     void fire(std::size_t step, std::size_t row) {
-        if (out_.fired_count < custom::max_fired)
-            out_.fired[out_.fired_count] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
-        if (out_.fired_count < UINT16_MAX) ++out_.fired_count;
+        // The loader refuses a rule file where more could fire; steps built in code
+        // are stopped here rather than listed short.
+        if (out_.fired_count == custom::max_fired) {
+            const std::string limit = std::to_string(custom::max_fired);
+            fail(rules_.custom.steps[step].where(), "more than " + limit + " custom steps fired on one project",
+                 "一个项目上命中的自定义步骤超过 " + limit + " 项");
+        }
+        out_.fired[out_.fired_count++] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
     }
 
     void apply(const custom::Output& o, std::size_t step) {

@@ -14,7 +14,7 @@ namespace perfbudget::expr {
 namespace detail {
 enum class Op : std::uint8_t {
     lit_number, // a: numbers_ index
-    lit_text,   // a: offset in text_, b: length
+    lit_text,   // a: offset in texts_, b: length
     lit_bool,   // a: 0 or 1
     lit_date,   // a: dates_ index
     name,       // a: slot
@@ -208,7 +208,9 @@ bool operator==(const Value& a, const Value& b) {
     return false;
 }
 
-std::size_t Schema::add(std::string name, Type type) {
+std::size_t Schema::add(std::string name, Type type, std::vector<Choice> values) {
+    if (!values.empty() && type != Type::text)
+        throw std::invalid_argument("expression name \"" + name + "\" has a value set but is not text");
     if (name.empty() || scan_name(name, 0) != name.size())
         throw std::invalid_argument("expression name \"" + name + "\" is not letters, digits and '_' (dotted parts allowed)");
     if (std::find(std::begin(keywords), std::end(keywords), name) != std::end(keywords))
@@ -216,7 +218,18 @@ std::size_t Schema::add(std::string name, Type type) {
     if (find(name)) throw std::invalid_argument("expression name \"" + name + "\" is declared twice");
     names_.push_back(std::move(name));
     types_.push_back(type);
+    values_.push_back(std::move(values));
     return names_.size() - 1;
+}
+
+std::optional<std::string_view> Schema::canonical(std::size_t slot, std::string_view text) const {
+    const std::vector<Choice>& vs = values_[slot];
+    if (vs.empty()) return text;
+    for (const Choice& c : vs)
+        if (c.id == text) return std::string_view(c.id);
+    for (const Choice& c : vs)
+        if (std::find(c.synonyms.begin(), c.synonyms.end(), text) != c.synonyms.end()) return std::string_view(c.id);
+    return std::nullopt;
 }
 
 std::optional<std::size_t> Schema::find(std::string_view name) const {
@@ -355,6 +368,46 @@ private:
     }
     std::size_t depth_of(std::uint32_t n) const { return depth_[n]; }
     Type type_of(std::uint32_t n) const { return e_.nodes_[n].type; }
+    std::string_view literal(const Node& n) const { return std::string_view(e_.texts_).substr(n.a, n.b); }
+    std::uint32_t text_node(std::string_view s, std::uint32_t pos) {
+        const auto at = static_cast<std::uint32_t>(e_.texts_.size());
+        e_.texts_ += s;
+        return node(Op::lit_text, Type::text, pos, at, static_cast<std::uint32_t>(s.size()));
+    }
+
+    /// When `name` is a name with a fixed set of values and `lit` a text literal
+    /// compared with it: the literal must be one of them (a typo would never
+    /// match), and a synonym ("良") is rewritten to the id the bindings hold.
+    void check_choice(std::uint32_t name, std::uint32_t lit) {
+        const Node& n = e_.nodes_[name];
+        if (n.op != Op::name || e_.nodes_[lit].op != Op::lit_text) return;
+        const std::vector<Choice>& values = schema_.values(n.a);
+        if (values.empty()) return;
+        const std::string_view s = literal(e_.nodes_[lit]);
+        if (const std::optional<std::string_view> id = schema_.canonical(n.a, s)) {
+            if (*id == s) return;
+            const auto at = static_cast<std::uint32_t>(e_.texts_.size());
+            e_.texts_ += *id;
+            e_.nodes_[lit].a = at;
+            e_.nodes_[lit].b = static_cast<std::uint32_t>(id->size());
+            return;
+        }
+        std::vector<std::string_view> spellings;
+        std::string ids, ids_zh;
+        for (const Choice& c : values) {
+            spellings.push_back(c.id);
+            spellings.insert(spellings.end(), c.synonyms.begin(), c.synonyms.end());
+            ids += (ids.empty() ? "" : ", ") + dquote(c.id);
+            ids_zh += (ids_zh.empty() ? "" : "、") + dquote(c.id);
+        }
+        const std::string& name_text = schema_.name(n.a);
+        const std::string hint = suggest(s, spellings);
+        fail(e_.nodes_[lit].pos,
+             "unknown " + name_text + " " + dquote(s) + (hint.empty() ? "" : " — did you mean " + dquote(hint) + "?") +
+                 " (" + name_text + " is one of " + ids + ")",
+             name_text + " 没有取值 " + dquote(s) + (hint.empty() ? "" : "，是否应为 " + dquote(hint) + "？") + "（可取 " +
+                 ids_zh + "）");
+    }
     [[noreturn]] void too_deep(std::size_t pos) const {
         fail(pos, "expression nests more than " + std::to_string(max_depth) + " levels deep",
              "表达式嵌套超过 " + std::to_string(max_depth) + " 层");
@@ -433,6 +486,10 @@ private:
                      "type error: " + dquote(lexeme(t)) + " cannot order " + type_name(a) +
                          " values; only numbers and dates have an order",
                      "类型错误：" + dquote(lexeme(t)) + " 不能比较" + type_name(a, Lang::zh) + "的大小，只有数字和日期有大小");
+            if (!ordering && a == Type::text) {
+                check_choice(l, r);
+                check_choice(r, l);
+            }
             static constexpr Op ops[] = {Op::lt, Op::le, Op::gt, Op::ge, Op::eq, Op::ne};
             const Op op = ops[static_cast<int>(t.kind) - static_cast<int>(Tok::lt)];
             result = node(op, Type::boolean, t.pos, l, r, 0, 1 + std::max(depth_of(l), depth_of(r)));
@@ -458,6 +515,7 @@ private:
             const Token start = cur();
             const std::uint32_t item = parse_literal();
             if (type_of(item) != type_of(left)) cannot_compare(start.pos, type_of(left), type_of(item));
+            check_choice(left, item);
             items.push_back(item);
             if (cur().kind == Tok::comma) {
                 take();
@@ -541,7 +599,7 @@ private:
             e_.numbers_.push_back(lowest(d));
             return node(Op::lit_number, Type::number, t.pos, static_cast<std::uint32_t>(e_.numbers_.size() - 1));
         }
-        case Tok::string: take(); return node(Op::lit_text, Type::text, t.pos, t.pos + 1, t.len - 2);
+        case Tok::string: take(); return text_node(lexeme(t).substr(1, t.len - 2), t.pos);
         case Tok::kw_true:
         case Tok::kw_false: take(); return node(Op::lit_bool, Type::boolean, t.pos, t.kind == Tok::kw_true);
         case Tok::lparen: {
@@ -660,7 +718,7 @@ private:
             if (a.op != Op::lit_text)
                 fail(starts[0], "date() takes a text literal such as \"2024-02-29\"",
                      "date() 的参数须为文本常量，如 \"2024-02-29\"");
-            const std::string_view s = std::string_view(e_.text_).substr(a.a, a.b);
+            const std::string_view s = literal(a);
             const std::optional<Date> d = parse_date(s);
             if (!d)
                 fail(starts[0], "invalid date " + dquote(s) + ": expected YYYY-MM-DD that exists in the calendar",
@@ -685,7 +743,7 @@ private:
         RoundingMode mode = RoundingMode::half_up;
         if (args.size() == 3) {
             const Node& m = e_.nodes_[args[2]];
-            const std::string_view s = m.op == Op::lit_text ? std::string_view(e_.text_).substr(m.a, m.b) : "";
+            const std::string_view s = m.op == Op::lit_text ? literal(m) : "";
             if (m.op == Op::lit_text && s == "half_up") mode = RoundingMode::half_up;
             else if (m.op == Op::lit_text && s == "half_even") mode = RoundingMode::half_even;
             else if (m.op == Op::lit_text && s == "down") mode = RoundingMode::down;
@@ -750,7 +808,7 @@ private:
         const Node& n = e_.nodes_[i];
         switch (n.op) {
         case Op::lit_number: return number_value(e_.numbers_[n.a]);
-        case Op::lit_text: return Value::text(std::string_view(e_.text_).substr(n.a, n.b));
+        case Op::lit_text: return Value::text(std::string_view(e_.texts_).substr(n.a, n.b));
         case Op::lit_bool: return Value::boolean(n.a != 0);
         case Op::name: {
             const Value& v = b_[n.a];
@@ -805,7 +863,7 @@ private:
             if (v.type() != c.type) bad_binding(c, v);
             return v;
         }
-        if (c.op == Op::lit_text) tmp = Value::text(std::string_view(e_.text_).substr(c.a, c.b));
+        if (c.op == Op::lit_text) tmp = Value::text(std::string_view(e_.texts_).substr(c.a, c.b));
         else if (c.op == Op::lit_number) tmp = number_value(e_.numbers_[c.a]);
         else tmp = eval(i);
         return tmp;

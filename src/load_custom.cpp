@@ -56,12 +56,18 @@ SourceLocation text_start(const Ctx& ctx, const Node& n) {
 }
 
 /// Compiles an expression, reporting its error (with the diagnostic's own position) to ctx.
+/// `prefix` bytes of `text` (a table cell's input name) are not in the file: `where`
+/// is where the rest starts, and positions are moved back by them.
 std::optional<expr::CompiledExpr> compile_at(Ctx& ctx, const Node& n, const std::string& text, SourceLocation where,
-                                             const expr::Schema& schema) {
+                                             const expr::Schema& schema, std::uint32_t prefix = 0) {
     try {
         return expr::compile(text, schema, where);
     } catch (const Error& e) {
-        for (const Diagnostic& d : e.diagnostics()) ctx.error(pos_at(ctx, n.pos, d.where), d.en, d.zh);
+        for (Diagnostic d : e.diagnostics()) {
+            if (prefix && d.where.line == where.line)
+                d.where.column = d.where.column >= where.column + prefix ? d.where.column - prefix : where.column;
+            ctx.error(pos_at(ctx, n.pos, d.where), d.en, d.zh);
+        }
     }
     return std::nullopt;
 }
@@ -91,13 +97,14 @@ std::optional<Target> read_target(Ctx& ctx, const Node& n, const std::string& pa
 }
 
 /// An output value: an expression of the target's type. A constant cut must be a share 0–100%.
-std::optional<custom::Output> compile_output(Ctx& ctx, Target t, const Node& n, const std::string& path) {
+std::optional<custom::Output> compile_output(Ctx& ctx, const expr::Schema& schema, Target t, const Node& n,
+                                             const std::string& path) {
     if (n.kind != Node::Kind::scalar) {
         ctx.error(n.pos, quote(path) + " must be a single value or expression, found " + kind_en(n.kind),
                   quote(path) + " 应为单个值或表达式，实际为" + kind_zh(n.kind));
         return std::nullopt;
     }
-    auto e = compile_at(ctx, n, n.text, text_start(ctx, n), custom::schema());
+    auto e = compile_at(ctx, n, n.text, text_start(ctx, n), schema);
     if (!e) return std::nullopt;
     const expr::Type want = custom::target_type(t);
     if (e->result_type() != want) {
@@ -130,24 +137,8 @@ bool is_condition(std::string_view s) {
            starts_with(s, "in ") || starts_with(s, "in[") || starts_with(s, "not in");
 }
 
-/// The allowed literal texts of a text input, or empty when any text is allowed.
-std::vector<std::string_view> text_choices(Slot s, const GradeScale* grades) {
-    std::vector<std::string_view> v;
-    switch (s) {
-    case Slot::grade:
-        if (grades)
-            for (const GradeBand& b : grades->bands) v.push_back(b.id);
-        break;
-    case Slot::fund_source: v.assign(names::fund_source.begin(), names::fund_source.end()); break;
-    case Slot::budget_kind: v.assign(names::budget_kind.begin(), names::budget_kind.end()); break;
-    case Slot::rectification: v.assign(names::rectification.begin(), names::rectification.end()); break;
-    default: break;
-    }
-    return v;
-}
-
-std::optional<custom::Cell> compile_cell(Ctx& ctx, Slot input, const Node& n, const std::string& path,
-                                         const GradeScale* grades) {
+std::optional<custom::Cell> compile_cell(Ctx& ctx, const expr::Schema& schema, Slot input, const Node& n,
+                                         const std::string& path) {
     custom::Cell cell;
     cell.where = ctx.ref(n.pos);
     if (n.kind != Node::Kind::scalar) {
@@ -159,13 +150,12 @@ std::optional<custom::Cell> compile_cell(Ctx& ctx, Slot input, const Node& n, co
     cell.text = s;
     if (s == "-") return cell;
     const std::string_view name = custom::slot_name(input);
-    const expr::Type type = custom::schema().type(static_cast<std::size_t>(input));
+    const auto slot = static_cast<std::size_t>(input);
+    const expr::Type type = schema.type(slot);
     if (is_condition(s)) {
         // Compiled as `input <cell>`; positions are shifted back so errors point into the cell.
-        SourceLocation w = text_start(ctx, n);
-        const auto shift = static_cast<std::uint32_t>(name.size() + 1);
-        w.column = w.column > shift ? w.column - shift : 1;
-        auto e = compile_at(ctx, n, std::string(name) + " " + s, w, custom::schema());
+        const auto prefix = static_cast<std::uint32_t>(name.size() + 1);
+        auto e = compile_at(ctx, n, std::string(name) + " " + s, text_start(ctx, n), schema, prefix);
         if (!e) return std::nullopt;
         if (e->result_type() != expr::Type::boolean) {
             ctx.error(n.pos, quote(path) + ": " + quote(std::string(name) + " " + s) + " is not a condition",
@@ -178,17 +168,14 @@ std::optional<custom::Cell> compile_cell(Ctx& ctx, Slot input, const Node& n, co
     }
     cell.kind = custom::Cell::Kind::literal;
     if (type == expr::Type::text) {
-        const auto choices = text_choices(input, grades);
-        if (choices.empty()) return cell;
-        if (input == Slot::grade && grades) {
-            const std::size_t g = grades->find(s); // an id or a zh label; compared as the id
-            if (g < grades->size()) {
-                cell.text = grades->bands[g].id;
-                return cell;
-            }
-        } else if (std::find(choices.begin(), choices.end(), s) != choices.end()) {
+        // A literal of an input with a fixed set of values is one of them, or a
+        // synonym the CSV accepts (a grade's zh label), compared as the id.
+        if (const auto id = schema.canonical(slot, s)) {
+            cell.text = std::string(*id);
             return cell;
         }
+        std::vector<std::string_view> choices;
+        for (const expr::Choice& c : schema.values(slot)) choices.push_back(c.id);
         const auto [en, zh] = suggestion(s, choices);
         ctx.error(n.pos, "unknown " + std::string(name) + " " + quote(s) + " in " + quote(path) + en,
                   quote(path) + " 中有未知的 " + std::string(name) + " " + quote(s) + zh);
@@ -318,8 +305,8 @@ std::optional<std::vector<std::string_view>> list_items(std::string_view s) {
     return std::nullopt;
 }
 
-/// The set a compiled cell of input type `type` matches.
-CellSet describe(const custom::Cell& cell, expr::Type type) {
+/// The set a compiled cell of input type `type` matches, its texts as written.
+CellSet describe_as_written(const custom::Cell& cell, expr::Type type) {
     using Op = CellSet::Op;
     CellSet out;
     switch (cell.kind) {
@@ -354,6 +341,15 @@ CellSet describe(const custom::Cell& cell, expr::Type type) {
         else out = CellSet{CellSet::Op::unknown, {}, {}};
         return out;
     }
+    return out;
+}
+
+/// The set a compiled cell of input `slot` matches.
+CellSet describe(const custom::Cell& cell, const expr::Schema& schema, std::size_t slot) {
+    CellSet out = describe_as_written(cell, schema.type(slot));
+    // A condition's text may spell a value by a synonym (`== "本级"`); the sets compare ids.
+    for (std::string& t : out.texts)
+        if (const auto id = schema.canonical(slot, t)) t = std::string(*id);
     return out;
 }
 
@@ -495,10 +491,10 @@ std::optional<Fraction> number_example(const Axis& a, std::size_t r) {
 }
 
 /// Builds the axis of `slot` from the described cells of its columns.
-Axis make_axis(Slot slot, const std::vector<const CellSet*>& cells, const GradeScale* grades) {
+Axis make_axis(const expr::Schema& schema, Slot slot, const std::vector<const CellSet*>& cells) {
     Axis a;
     a.slot = slot;
-    a.type = custom::schema().type(static_cast<std::size_t>(slot));
+    a.type = schema.type(static_cast<std::size_t>(slot));
     if (a.type == expr::Type::number) {
         for (const CellSet* c : cells)
             if (c->op != CellSet::Op::unknown) a.points.insert(a.points.end(), c->numbers.begin(), c->numbers.end());
@@ -518,7 +514,7 @@ Axis make_axis(Slot slot, const std::vector<const CellSet*>& cells, const GradeS
         a.values = {"false", "true"};
         a.finite = true;
     } else {
-        for (std::string_view v : text_choices(slot, grades)) a.values.emplace_back(v);
+        for (const expr::Choice& c : schema.values(static_cast<std::size_t>(slot))) a.values.push_back(c.id);
         a.finite = !a.values.empty();
         if (!a.finite) {
             for (const CellSet* c : cells)
@@ -554,13 +550,13 @@ public:
         std::size_t empty_axis = SIZE_MAX; // an axis no value of which the row matches
     };
 
-    TableSets(const custom::Table& t, const GradeScale* grades) : t_(t) {
+    TableSets(const custom::Table& t, const expr::Schema& schema) : t_(t) {
         for (Slot s : t.inputs)
             if (std::find(slots_.begin(), slots_.end(), s) == slots_.end()) slots_.push_back(s);
         for (const custom::Row& row : t.rows) {
             RowSet rs;
             for (std::size_t c = 0; c < row.inputs.size() && c < t.inputs.size(); ++c) {
-                rs.cells.push_back(describe(row.inputs[c], custom::schema().type(static_cast<std::size_t>(t.inputs[c]))));
+                rs.cells.push_back(describe(row.inputs[c], schema, static_cast<std::size_t>(t.inputs[c])));
                 rs.known = rs.known && rs.cells.back().op != CellSet::Op::unknown;
                 rs.all_any = rs.all_any && row.inputs[c].kind == custom::Cell::Kind::any;
             }
@@ -571,7 +567,7 @@ public:
             for (const RowSet& rs : rows_)
                 for (std::size_t c = 0; c < rs.cells.size(); ++c)
                     if (t.inputs[c] == s) cells.push_back(&rs.cells[c]);
-            axes_.push_back(make_axis(s, cells, grades));
+            axes_.push_back(make_axis(schema, s, cells));
         }
         for (RowSet& rs : rows_) {
             for (std::size_t x = 0; x < axes_.size(); ++x) {
@@ -772,7 +768,7 @@ constexpr std::size_t max_notes_per_table = 20;
 /// rows that match nothing; first-hit rows that earlier rows cover together;
 /// unique-hit rows that can match together (errors); first-hit rows that partly
 /// overlap with different outputs (notes). `number[i]` is row i's 1-based number as written.
-void check_rows(Ctx& ctx, const custom::Table& t, const std::vector<std::size_t>& number, const GradeScale* grades,
+void check_rows(Ctx& ctx, const expr::Schema& schema, const custom::Table& t, const std::vector<std::size_t>& number,
                 std::vector<Diagnostic>& notes) {
     const std::string id = quote(t.id);
     const std::string policy = policy_name(t.hit), policy_zh = policy_name_zh(t.hit);
@@ -783,8 +779,8 @@ void check_rows(Ctx& ctx, const custom::Table& t, const std::vector<std::size_t>
     if (t.hit == custom::HitPolicy::unique)
         for (const custom::Row& row : t.rows)
             for (std::size_t c = 0; c < row.inputs.size(); ++c) {
-                const expr::Type type = custom::schema().type(static_cast<std::size_t>(t.inputs[c]));
-                if (describe(row.inputs[c], type).op != CellSet::Op::unknown) continue;
+                if (describe(row.inputs[c], schema, static_cast<std::size_t>(t.inputs[c])).op != CellSet::Op::unknown)
+                    continue;
                 ctx.problems.add_at(located(ctx, row.inputs[c].where),
                                     "cell " + quote(row.inputs[c].text) + " of unique-hit table " + id +
                                         " is not `-`, a literal or a comparison with a constant (< <= > >= == != in, not in), "
@@ -795,7 +791,7 @@ void check_rows(Ctx& ctx, const custom::Table& t, const std::vector<std::size_t>
 
     std::optional<TableSets> sets;
     try {
-        sets.emplace(t, grades);
+        sets.emplace(t, schema);
     } catch (const std::exception&) {
         sets.reset(); // a constant beyond exact arithmetic: only the single-row test below
         if (t.hit == custom::HitPolicy::unique)
@@ -917,7 +913,7 @@ void check_rows(Ctx& ctx, const custom::Table& t, const std::vector<std::size_t>
     }
 }
 
-std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const GradeScale* grades,
+std::optional<custom::Table> compile_table(Ctx& ctx, const expr::Schema& schema, const MapView& m,
                                            std::vector<Diagnostic>& notes) {
     custom::Table t;
     bool ok = true;
@@ -997,14 +993,14 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const Gra
         row.where = ctx.ref(rn.pos);
         bool row_ok = true;
         for (std::size_t c = 0; c < t.inputs.size(); ++c) {
-            auto cell = compile_cell(ctx, t.inputs[c], rn.children[c], rpath, grades);
+            auto cell = compile_cell(ctx, schema, t.inputs[c], rn.children[c], rpath);
             if (cell) row.inputs.push_back(std::move(*cell));
             else row_ok = false;
         }
         for (std::size_t c = 0; c < t.outputs.size(); ++c) {
             const Node& cn = rn.children[t.inputs.size() + c];
             if (cn.kind == Node::Kind::scalar && cn.text == "-") continue;
-            auto o = compile_output(ctx, t.outputs[c], cn, rpath);
+            auto o = compile_output(ctx, schema, t.outputs[c], cn, rpath);
             if (o) row.outputs.push_back(std::move(*o));
             else row_ok = false;
         }
@@ -1015,7 +1011,7 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const MapView& m, const Gra
         t.rows.push_back(std::move(row));
         number.push_back(r + 1);
     }
-    check_rows(ctx, t, number, grades, notes);
+    check_rows(ctx, schema, t, number, notes);
     if (ok && !t.rows.empty()) {
         // Unused definitions: a column every row leaves `-`.
         for (std::size_t c = 0; c < t.inputs.size(); ++c) {
@@ -1064,12 +1060,12 @@ bool read_rule_head(Ctx& ctx, const MapView& m, std::string_view key, R& r) {
     return ok;
 }
 
-std::optional<custom::Rule> compile_rule(Ctx& ctx, const MapView& m) {
+std::optional<custom::Rule> compile_rule(Ctx& ctx, const expr::Schema& schema, const MapView& m) {
     custom::Rule r;
     bool ok = read_rule_head(ctx, m, "rule", r);
     const Field whenf = m.get("when");
     if (const std::string* s = scalar_text(ctx, whenf, "a condition", "条件")) {
-        auto e = compile_at(ctx, *whenf.value, *s, text_start(ctx, *whenf.value), custom::schema());
+        auto e = compile_at(ctx, *whenf.value, *s, text_start(ctx, *whenf.value), schema);
         if (e && e->result_type() != expr::Type::boolean) {
             ctx.error(whenf.pos(),
                       "type error: " + whenf.name() + " must be a condition (boolean), not a " + type_en(e->result_type()),
@@ -1088,7 +1084,7 @@ std::optional<custom::Rule> compile_rule(Ctx& ctx, const MapView& m) {
                     ok = false;
                     continue;
                 }
-                auto o = compile_output(ctx, *target, thenf.value->value(i), child_path(thenf.path, k.text));
+                auto o = compile_output(ctx, schema, *target, thenf.value->value(i), child_path(thenf.path, k.text));
                 if (!o) {
                     ok = false;
                     continue;
@@ -1174,6 +1170,8 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
     out.notes.clear();
     if (!expect_kind(ctx, f, Node::Kind::list)) return;
     out.where = ctx.ref(f.rule_pos());
+    // Grade literals are checked against this rule set's scale (when it is usable).
+    const expr::Schema schema = grades ? custom::schema(custom::grade_values(*grades)) : custom::schema();
     if (f.value->children.size() > custom::max_steps) {
         ctx.error(f.pos(), f.name() + " has more than 1000 steps", f.name_zh() + " 超过 1000 项");
         return;
@@ -1236,7 +1234,7 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
         custom::Step step;
         if (is_table) {
             const MapView m(ctx, item, {"table", "zh", "en", "hit", "inputs", "outputs", "rows"});
-            auto t = compile_table(ctx, m, grades, out.notes);
+            auto t = compile_table(ctx, schema, m, out.notes);
             if (!t) {
                 ok = false;
                 continue;
@@ -1245,7 +1243,7 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
             step.table = std::move(*t);
         } else {
             const MapView m(ctx, item, {"rule", "zh", "en", "when", "then"});
-            auto r = compile_rule(ctx, m);
+            auto r = compile_rule(ctx, schema, m);
             if (!r) {
                 ok = false;
                 continue;
@@ -1275,6 +1273,25 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
         out.steps.clear();
         out.indicator_rules.clear();
         out.notes.clear();
+        return;
+    }
+    // Every step that can fire on one project must fit ProjectResult::fired (a
+    // fixed array, so evaluation does not allocate): a rule fires once, a first- or
+    // unique-hit table one row, a collect table every row. Refused here, not cut short.
+    std::size_t could_fire = 0;
+    for (std::size_t j = 0; j < out.steps.size(); ++j) {
+        const custom::Step& s = out.steps[j];
+        const bool collect = s.kind == custom::Step::Kind::table && s.table.hit == custom::HitPolicy::collect;
+        could_fire += collect ? s.table.rows.size() : 1;
+        if (could_fire <= custom::max_fired) continue;
+        const std::string limit = std::to_string(custom::max_fired), n = std::to_string(could_fire);
+        ctx.error(step_pos[j],
+                  "too many steps can fire on one project: with " + quote(s.id()) + ", up to " + n +
+                      " rules and table rows (every row of a collect table) can fire, and a result records at most " +
+                      limit + "; merge rules, or use a first-hit table",
+                  "一个项目上可命中的步骤过多：到 " + quote(s.id()) + " 为止，最多可有 " + n +
+                      " 条规则和决策表行（全部命中决策表的每一行）命中，而结果至多记录 " + limit +
+                      " 项；请合并规则，或改用首个命中决策表");
         return;
     }
     // Order: a step may read only what grading and earlier steps set.

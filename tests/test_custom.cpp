@@ -627,3 +627,142 @@ custom:
         if (line.source.rfind("county.yaml:", 0) == 0) cites = true;
     CHECK(cites);
 }
+
+// Issue 7, item 4: a text literal compared with an input that has a fixed set of
+// values is checked at load, so a typo is an error rather than a rule that never fires.
+TEST_CASE("custom: a misspelt grade, fund source or budget kind in an expression is a load error") {
+    auto when = [](const std::string& condition) {
+        return load_error("custom:\n  - rule: r\n    zh: 规则\n    en: rule\n    when: " + condition + "\n");
+    };
+    // `    when: ` is 10 characters: the expression starts at column 11.
+    CHECK(when("fund_source == \"Local\"") ==
+          "county.yaml:5:26: unknown fund_source \"Local\" — did you mean \"local\"? (fund_source is one of \"local\", "
+          "\"transfer\")\n  fund_source == \"Local\"\n                 ^");
+    CHECK(when("budget_kind in [\"gov-fund\"]") ==
+          "county.yaml:5:27: unknown budget_kind \"gov-fund\" — did you mean \"gov_fund\"? (budget_kind is one of "
+          "\"general\", \"gov_fund\", \"state_capital\", \"social_insurance\")\n  budget_kind in [\"gov-fund\"]\n"
+          "                  ^");
+    // The grades are the rule set's scale; the literal may come first (the YAML
+    // scalar is then quoted: the expression starts at column 12), and != is checked too.
+    CHECK(when("'\"goood\" == grade'") ==
+          "county.yaml:5:12: unknown grade \"goood\" — did you mean \"good\"? (grade is one of \"excellent\", \"good\", "
+          "\"fair\", \"poor\")\n  \"goood\" == grade\n  ^");
+    CHECK(when("grade != \"Poor\"").find("county.yaml:5:20: unknown grade \"Poor\" — did you mean \"poor\"?") == 0);
+    CHECK(when("rectification not in [\"done\", \"refuse\"]")
+              .find("county.yaml:5:41: unknown rectification \"refuse\" — did you mean \"refused\"?") == 0);
+    // Also in a table's condition cell (compiled as `fund_source == "Local"`, pointing into the cell).
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [fund_source]
+    outputs: [cut]
+    rows:
+      - ['== "Local"', 10%]
+)")
+              .find("county.yaml:7:14: unknown fund_source \"Local\" — did you mean \"local\"?") == 0);
+    // Chinese too: the message names the value and the choices.
+    try {
+        with_custom("custom:\n  - rule: r\n    zh: 规则\n    en: rule\n    when: fund_source == \"本地\"\n");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.diagnostics().front().zh.find("fund_source 没有取值 \"本地\"（可取 \"local\"、\"transfer\"）") == 0);
+    }
+    // Correct spellings load; free text (category) is not checked.
+    CHECK(when("grade == \"good\" and fund_source != \"transfer\" and budget_kind in [\"general\", \"gov_fund\"]") ==
+          "no error");
+    CHECK(when("category == \"anything at all\"") == "no error");
+}
+
+TEST_CASE("custom: the Chinese names the CSV accepts are accepted in expressions and mean the identifier") {
+    // project("70"): total 8 + 35 + 40 = 83 → good (良), local, general. project("90"): 93 → excellent.
+    auto fires = [](const std::string& condition, const Project& p) {
+        const RuleSet rules = with_custom("custom:\n  - rule: r\n    zh: 规则\n    en: rule\n    when: " + condition +
+                                          "\n    then: {accountability: true}\n");
+        return evaluate(p, rules).accountability;
+    };
+    CHECK(fires("grade == \"良\"", project("70")));       // the grade's zh label in the scale
+    CHECK_FALSE(fires("grade == \"良\"", project("90"))); // 优
+    CHECK(fires("'\"本级\" == fund_source'", project("70")));
+    CHECK_FALSE(fires("fund_source == \"本级\"", project("70", "90", FundSource::transfer)));
+    CHECK(fires("fund_source != \"上级专项转移支付\"", project("70"))); // an alias of transfer
+    CHECK(fires("budget_kind in [\"一般公共预算\"]", project("70")));
+    CHECK_FALSE(fires("budget_kind not in [\"一般公共预算\", \"gov_fund\"]", project("70")));
+    CHECK(fires("rectification == \"无\"", project("70")));
+
+    // A table literal cell takes the same spellings, and the table checks compare
+    // ids: `本级` and `== "local"` are the same value, so the second row of this
+    // first-hit table can never be reached.
+    const RuleSet table = with_custom(R"(custom:
+  - table: t
+    hit: first
+    inputs: [fund_source]
+    outputs: [accountability]
+    rows:
+      - [本级, true]
+)");
+    CHECK(evaluate(project("70"), table).accountability);
+    CHECK(load_error(R"(custom:
+  - table: t
+    hit: first
+    inputs: [fund_source]
+    outputs: [accountability]
+    rows:
+      - [本级, true]
+      - ['== "local"', false]
+)")
+              .find("county.yaml:8:9: ") == 0);
+}
+
+// Issue 7, item 5: no silent truncation of the steps that fired.
+namespace {
+/// `n` rules r1 … rn that fire on every project.
+std::string always_rules(std::size_t n) {
+    std::string y = "custom:\n";
+    for (std::size_t i = 1; i <= n; ++i)
+        y += "  - rule: r" + std::to_string(i) + "\n    zh: 规则\n    en: rule\n    when: true\n";
+    return y;
+}
+} // namespace
+
+TEST_CASE("custom: 17 rules that all fire are all listed in reasons and explanations") {
+    const RuleSet rules = with_custom(always_rules(17));
+    const Project p = project("90");
+    const ProjectResult r = evaluate(p, rules);
+    CHECK(r.fired_count == 17);
+    const auto ids = reason_ids(r, rules);
+    REQUIRE(ids.size() == 17);
+    CHECK(ids.front() == "r1");
+    CHECK(ids.back() == "r17");
+    std::size_t lines = 0;
+    for (const auto& l : explain(p, r, rules, Lang::en)) lines += l.rule.rfind("custom.r", 0) == 0;
+    CHECK(lines == 17);
+}
+
+TEST_CASE("custom: a rule file where more steps could fire than a result records is refused at load") {
+    // 33 rules: the 33rd passes the limit of 32. Each rule item is 4 lines from line 2.
+    CHECK(load_error(always_rules(33)) ==
+          "county.yaml:130:5: too many steps can fire on one project: with `r33`, up to 33 rules and table rows (every "
+          "row of a collect table) can fire, and a result records at most 32; merge rules, or use a first-hit table");
+    CHECK(load_error(always_rules(32)) == "no error");
+    // A collect table counts each row; a first-hit table one. 30 rules + a first-hit
+    // table of 2 rows = 31 (fine); + a collect table of 2 rows = 33, refused at the
+    // collect table (line 2 + 30 × 4 = 122 is the first-hit table, 7 lines).
+    const std::string tables = R"(  - table: f
+    hit: first
+    inputs: [fund_source]
+    outputs: [priority]
+    rows:
+      - [local, true]
+      - ["-", false]
+  - table: c
+    hit: collect
+    inputs: [fund_source]
+    outputs: [accountability]
+    rows:
+      - [local, true]
+      - ["-", false]
+)";
+    const std::string e = load_error(always_rules(30) + tables);
+    CHECK(e.find("county.yaml:129:5: too many steps can fire on one project: with `c`, up to 33") == 0);
+    CHECK(load_error(always_rules(29) + tables) == "no error");
+}

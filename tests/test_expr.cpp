@@ -301,6 +301,36 @@ TEST_CASE("expr: schema names") {
     CHECK_THROWS_AS(s.add("", Type::number), std::invalid_argument);
 }
 
+TEST_CASE("expr: a text name with a fixed set of values checks and normalizes the literals compared with it") {
+    Schema s;
+    const std::size_t src = s.add("fund_source", Type::text, {{"local", {"本级"}}, {"transfer", {"上级转移支付"}}});
+    CHECK_THROWS_AS(s.add("n", Type::number, {{"x", {}}}), std::invalid_argument);
+    CHECK(s.canonical(src, "本级") == std::optional<std::string_view>("local"));
+    CHECK(s.canonical(src, "transfer") == std::optional<std::string_view>("transfer"));
+    CHECK_FALSE(s.canonical(src, "Local"));
+    std::vector<Value> v(s.size());
+    v[src] = Value::text("local");
+    auto holds = [&](std::string_view text) { return evaluate(compile(text, s, here), v).as_bool(); };
+    CHECK(holds("fund_source == \"本级\""));        // compiled as "local"
+    CHECK(holds("\"本级\" == fund_source"));
+    CHECK_FALSE(holds("fund_source != '本级'"));
+    CHECK(holds("fund_source in [\"上级转移支付\", \"本级\"]"));
+    CHECK_FALSE(holds("fund_source not in [\"local\"]"));
+    // The expression as written is kept for messages and explanations.
+    CHECK(compile("fund_source == \"本级\"", s, here).text() == "fund_source == \"本级\"");
+    try {
+        compile("fund_source == \"locl\"", s, here);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.diagnostics().front().where.to_string() == "rules/county.yaml:12:25"); // 10 + 15
+        CHECK(e.diagnostics().front().en ==
+              "unknown fund_source \"locl\" — did you mean \"local\"? (fund_source is one of \"local\", \"transfer\")\n"
+              "  fund_source == \"locl\"\n                 ^");
+    }
+    // Without a value set, any text compares (and simply may not match).
+    CHECK_FALSE(truth("grade == \"goood\""));
+}
+
 // Every error: the message, its Chinese, and the file:line:column of the token.
 // `here` puts the expression's first character at rules/county.yaml:12:10.
 TEST_CASE("expr: unknown names and functions") {

@@ -377,7 +377,7 @@ namespace {
 /// The ids of the custom steps that fired for a project, `;`-separated.
 std::string fired_ids(const ProjectResult& p, const RuleSet& r) {
     std::string s;
-    for (std::size_t i = 0; i < p.fired_count && i < custom::max_fired; ++i)
+    for (std::size_t i = 0; i < p.fired_count; ++i)
         s += (s.empty() ? "" : ";") + r.custom.steps[p.fired[i].step].id();
     return s;
 }

@@ -195,11 +195,11 @@ TEST_CASE("tables: text and boolean universes") {
                                  "      - [\"-\", 50%]\n")) ==
           "county.yaml:9:9: row 3 of first-hit table `t` can never be reached: the earlier rows at lines 7 and 8 "
           "together match every project it matches\n");
-    // A comparison with a label: grade holds the id, so `== "良"` matches nothing.
-    CHECK(errors(table("    hit: collect\n    inputs: [grade]\n    outputs: [adjust]\n",
-                       "      - [\"== \\\"良\\\"\", -1]\n")) ==
-          "county.yaml:7:9: row 1 of collect table `t` can never match: no value of grade satisfies its cells "
-          "(`== \"良\"`)\n");
+    // A comparison with a label means the grade's id, as a literal cell and an
+    // expression do: `== "良"` is good, so after a `good` row it is never reached.
+    CHECK(errors(table(by_grade, "      - [good, 0%]\n      - [\"== \\\"良\\\"\", 10%]\n")) ==
+          "county.yaml:8:9: row 2 of first-hit table `t` can never be reached: the earlier row at line 7 "
+          "matches every project it matches (same or broader conditions)\n");
     // Fund sources (local, transfer) and booleans (true, false) are finite too.
     CHECK(errors(table("    hit: first\n    inputs: [fund_source]\n    outputs: [cut]\n",
                        "      - [local, 10%]\n      - [transfer, 0%]\n      - [\"-\", 5%]\n"))

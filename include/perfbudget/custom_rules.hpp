@@ -36,6 +36,8 @@
 
 namespace perfbudget {
 
+struct GradeScale; // rules.hpp
+
 namespace custom {
 
 /// The names custom expressions read, in slot order (one expr::Value each).
@@ -66,8 +68,14 @@ inline constexpr std::size_t slot_count = 21;
 
 /// The expression name of a slot ("indicators.min_ratio").
 std::string_view slot_name(Slot s);
-/// The Schema custom expressions compile against: slot i is Slot(i).
+/// The Schema custom expressions compile against: slot i is Slot(i). Text inputs
+/// with a fixed set of values (fund_source, budget_kind, rectification) have it,
+/// with the CSV's Chinese spellings as synonyms; `grade` has the values given
+/// (a rule set's grade scale, grade_values()) or, in the overload without, any text.
+expr::Schema schema(std::vector<expr::Choice> grades);
 const expr::Schema& schema();
+/// The grades of a scale as expression values: each id, with its zh label as a synonym.
+std::vector<expr::Choice> grade_values(const GradeScale& scale);
 
 /// A result field a table output or a rule action sets.
 enum class Target : std::uint8_t { cut, rectify, priority, recover, accountability, adjust };
@@ -153,8 +161,11 @@ struct Fired {
     std::uint16_t step = 0;
     std::uint16_t row = no_row;
 };
-/// How many fired steps a ProjectResult records (fired_count may be larger: the rest are counted only).
-inline constexpr std::size_t max_fired = 16;
+/// How many fired steps a ProjectResult records: every one. The loader refuses a
+/// rule file where more rules and table rows could fire on one project (each rule,
+/// each row of a collect table, one per first- or unique-hit table); evaluating
+/// steps built in code throws when more fire (docs/decisions.md).
+inline constexpr std::size_t max_fired = 32;
 /// Most steps and rows per table a rule file may have (indices fit Fired).
 inline constexpr std::size_t max_steps = 1000;
 inline constexpr std::size_t max_rows = 1000;

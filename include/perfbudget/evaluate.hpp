@@ -113,7 +113,7 @@ struct ProjectResult {
     bool accountability = false;  // 问责, set only by custom rules
     Decimal adjustment;           // points custom rules added to the total (negative: deducted)
     Decimal total_before_custom;  // the total before those adjustments
-    std::uint16_t fired_count = 0; // rules and table rows that fired; the first max_fired are in `fired`
+    std::uint16_t fired_count = 0; // rules and table rows that fired, all in `fired` (at most max_fired)
     std::array<custom::Fired, custom::max_fired> fired{};
     /// For cut, rectify, priority, recover, accountability (custom::Target order):
     /// 1 + the index of the custom step that set it last, or 0 when the national rule (results.*) stands.

@@ -34,8 +34,7 @@ inline std::vector<std::string_view> reason_ids(const ProjectResult& r, const Ru
     for (std::size_t k = 0; k < ir.size(); ++k)
         if (r.indicator_rules_fired >> k & 1U) ids.push_back(ir[k].id);
     std::uint16_t last = UINT16_MAX;
-    const std::size_t n = std::min<std::size_t>(r.fired_count, custom::max_fired);
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < r.fired_count; ++i) {
         const std::uint16_t step = r.fired[i].step;
         if (step == last || step >= rules.custom.steps.size()) continue;
         ids.push_back(rules.custom.steps[step].id());
@@ -195,8 +194,7 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
                  std::string(zh ? custom::target_name_zh(o.target) : custom::target_name(o.target)) + " = " + o.value.text();
         return s;
     };
-    const std::size_t shown = std::min<std::size_t>(r.fired_count, custom::max_fired);
-    for (std::size_t i = 0; i < shown; ++i) {
+    for (std::size_t i = 0; i < r.fired_count; ++i) {
         const custom::Fired& f = r.fired[i];
         if (f.step >= rules.custom.steps.size()) continue;
         const custom::Step& step = rules.custom.steps[f.step];
@@ -225,11 +223,6 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
                               : "table " + t.id + (desc.empty() ? "" : " (" + desc + ")") + ", row " + n + ": " + cond;
         text += (zh ? " → " : " → ") + (row.outputs.empty() ? std::string(zh ? "不设定" : "sets nothing") : outputs(row.outputs));
         out.push_back({"custom." + t.id, rules.cite(row.where), std::move(text)});
-    }
-    if (r.fired_count > shown) {
-        const std::string more = std::to_string(r.fired_count - shown);
-        out.push_back({"custom", rules.cite(rules.custom.where),
-                       zh ? "另有 " + more + " 条自定义规则命中，未列出" : more + " more custom rules fired, not listed"});
     }
 }
 

@@ -143,22 +143,38 @@ private:
 /// Exact equality of two values of the same type (numbers compare by value: 0.5 == 1/2).
 bool operator==(const Value& a, const Value& b);
 
+/// One value of a text name that has a fixed set of values: the identifier the
+/// bindings hold ("good"), and other spellings that mean it ("良").
+struct Choice {
+    std::string id;
+    std::vector<std::string> synonyms;
+};
+
 /// The names an expression may read and their types. Each name is a slot: an
 /// index into the caller's array of Values (the Bindings).
 class Schema {
 public:
     /// Declares a name (letters, digits and '_', dotted parts allowed:
-    /// `indicators.count`) and returns its slot, 0, 1, 2, … in order.
-    /// Throws std::invalid_argument for a malformed, reserved or repeated name.
-    std::size_t add(std::string name, Type type);
+    /// `indicators.count`) and returns its slot, 0, 1, 2, … in order. A text name
+    /// may have a fixed set of `values`: a text literal compared with it (== !=
+    /// in, not in) must then be one of them, and a synonym compiles as its id.
+    /// Throws std::invalid_argument for a malformed, reserved or repeated name,
+    /// or values for a name that is not text.
+    std::size_t add(std::string name, Type type, std::vector<Choice> values = {});
     std::optional<std::size_t> find(std::string_view name) const;
     std::size_t size() const { return names_.size(); }
     const std::string& name(std::size_t slot) const { return names_[slot]; }
     Type type(std::size_t slot) const { return types_[slot]; }
+    /// The values a text name can have; empty when it can hold any text.
+    const std::vector<Choice>& values(std::size_t slot) const { return values_[slot]; }
+    /// The id `text` stands for in `slot` (itself, or the id it is a synonym of);
+    /// nothing when the slot has a value set without it. `text` itself when the slot has none.
+    std::optional<std::string_view> canonical(std::size_t slot, std::string_view text) const;
 
 private:
     std::vector<std::string> names_;
     std::vector<Type> types_;
+    std::vector<std::vector<Choice>> values_;
 };
 
 /// One Value per slot of the Schema the expression was compiled against, owned by the caller.
@@ -199,6 +215,7 @@ private:
     std::string text_;
     SourceLocation where_;
     std::vector<detail::Node> nodes_;
+    std::string texts_;                   // text literals as compiled (a synonym as its id)
     std::vector<Number> numbers_;         // number literals
     std::vector<Date> dates_;             // date literals
     std::vector<std::uint32_t> lists_;    // node indices: `in` lists and min/max arguments

@@ -135,6 +135,21 @@ inline constexpr std::array<std::string_view, 3> tier_zh = {"达成年度指标"
 inline constexpr std::array<std::string_view, 3> likelihood = {"certain", "possible", "impossible"};
 inline constexpr std::array<std::string_view, 3> likelihood_zh = {"确定能", "有可能", "完全不可能"};
 
+/// Other spellings input accepts besides the identifier and the Chinese term
+/// (with or without 指标): `index` is the value meant. Rule expressions accept
+/// the same spellings (custom.cpp), so both read one table.
+struct Alias {
+    std::string_view text;
+    std::size_t index;
+};
+inline constexpr std::array<Alias, 2> fund_source_alias = {{{"上级专项转移支付", 1}, {"转移支付", 1}}};
+inline constexpr std::array<Alias, 4> rectification_alias = {{{"已整改", 1}, {"已完成整改", 1}, {"未整改", 3}, {"拒绝整改", 3}}};
+inline constexpr std::array<Alias, 2> level1_alias = {{{"服务对象满意度指标", 2}, {"服务对象满意度", 2}}};
+inline constexpr std::array<Alias, 6> level2_alias = {
+    {{"满意度", 8}, {"满意度指标", 8}, {"经济", 4}, {"社会", 5}, {"生态", 6}, {"可持续", 7}}};
+inline constexpr std::array<Alias, 7> direction_alias = {
+    {{"≥", 0}, {">=", 0}, {"≤", 1}, {"<=", 1}, {"=", 2}, {"时效", 4}, {"日期", 4}}};
+
 } // namespace names
 
 constexpr std::string_view to_string(BudgetKind v) { return names::budget_kind[static_cast<std::size_t>(v)]; }
@@ -170,10 +185,13 @@ constexpr std::string_view strip_suffix(std::string_view s, std::string_view suf
                                                                                     : s;
 }
 
-/// Index of `s` among identifiers or Chinese terms (compared without a 指标 suffix).
-template <std::size_t N>
+/// Index of `s` among identifiers, Chinese terms (compared without a 指标 suffix) or aliases.
+template <std::size_t N, std::size_t A = 0>
 [[nodiscard]] constexpr std::optional<std::size_t> lookup(std::string_view s, const std::array<std::string_view, N>& ids,
-                                            const std::array<std::string_view, N>& zh) {
+                                            const std::array<std::string_view, N>& zh,
+                                            const std::array<names::Alias, A>& aliases = {}) {
+    for (const names::Alias& a : aliases)
+        if (s == a.text) return a.index;
     for (std::size_t i = 0; i < N; ++i)
         if (s == ids[i]) return i;
     const std::string_view bare = strip_suffix(s, "指标");
@@ -189,38 +207,23 @@ template <std::size_t N>
     return i ? std::optional(static_cast<BudgetKind>(*i)) : std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<FundSource> parse_fund_source(std::string_view s) {
-    if (s == "上级专项转移支付" || s == "转移支付") return FundSource::transfer;
-    auto i = detail::lookup(s, names::fund_source, names::fund_source_zh);
+    auto i = detail::lookup(s, names::fund_source, names::fund_source_zh, names::fund_source_alias);
     return i ? std::optional(static_cast<FundSource>(*i)) : std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<Rectification> parse_rectification(std::string_view s) {
-    if (s == "已整改" || s == "已完成整改") return Rectification::done;
-    if (s == "未整改" || s == "拒绝整改") return Rectification::refused;
-    auto i = detail::lookup(s, names::rectification, names::rectification_zh);
+    auto i = detail::lookup(s, names::rectification, names::rectification_zh, names::rectification_alias);
     return i ? std::optional(static_cast<Rectification>(*i)) : std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<Level1> parse_level1(std::string_view s) {
-    if (s == "服务对象满意度指标" || s == "服务对象满意度") return Level1::satisfaction;
-    auto i = detail::lookup(s, names::level1, names::level1_zh);
+    auto i = detail::lookup(s, names::level1, names::level1_zh, names::level1_alias);
     return i ? std::optional(static_cast<Level1>(*i)) : std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<Level2> parse_level2(std::string_view s) {
-    if (s == "满意度" || s == "满意度指标") return Level2::satisfaction;
-    auto i = detail::lookup(s, names::level2, names::level2_zh);
-    if (i) return static_cast<Level2>(*i);
-    // 经济/社会/生态 without 效益, 可持续 without 影响.
-    if (s == "经济") return Level2::economic;
-    if (s == "社会") return Level2::social;
-    if (s == "生态") return Level2::ecological;
-    if (s == "可持续") return Level2::sustainable;
-    return std::nullopt;
+    auto i = detail::lookup(s, names::level2, names::level2_zh, names::level2_alias);
+    return i ? std::optional(static_cast<Level2>(*i)) : std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<Direction> parse_direction(std::string_view s) {
-    if (s == "≥" || s == ">=") return Direction::ge;
-    if (s == "≤" || s == "<=") return Direction::le;
-    if (s == "=") return Direction::eq;
-    if (s == "时效" || s == "日期") return Direction::date;
-    auto i = detail::lookup(s, names::direction, names::direction_zh);
+    auto i = detail::lookup(s, names::direction, names::direction_zh, names::direction_alias);
     return i ? std::optional(static_cast<Direction>(*i)) : std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<Tier> parse_tier(std::string_view s) {
