@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -206,8 +207,15 @@ TEST_CASE("batch: every custom slot streams like it evaluates in memory") {
     // A table and rules reading each slot the streaming path has to keep: the
     // project fields (category, year, rectification, budget kind) and the
     // indicator aggregates (count, min ratio, over-completed, completion).
+    // over_completed.count uses evaluation.over_completion.threshold (the deduction
+    // stays off). At 105% two example projects have an indicator at or above it:
+    // SL-01 (维护渠道长度 126.5 / 120 = 105.42%, 工程验收合格率 100% / 95% = 105.26%)
+    // and NY-01 (村民满意度 94.5% / 90% = 105% exactly); the next highest is
+    // SL-01's 93% / 90% = 103.33%.
     const std::string profile = write_scratch("all-slots.yaml", R"yaml(base: national
 profile: all-slots
+evaluation:
+  over_completion: {threshold: 105%}
 custom:
   - table: by_kind
     hit: collect
@@ -236,7 +244,17 @@ custom:
 )yaml");
     const RuleSet rules = load_rules_file(profile);
     const std::string out = both_paths_agree(options(""), rules, "all-slots");
-    for (const char* id : {"thin", "over", "completion_low", "by_kind"}) CHECK(out.find(id) != std::string::npos);
+    std::map<std::string, std::vector<std::string>> fired; // rule id → projects, from the reasons column
+    std::istringstream rows(out);
+    std::string line;
+    std::getline(rows, line); // the header
+    while (std::getline(rows, line)) {
+        const std::string id = line.substr(0, line.find(','));
+        std::istringstream reasons(reasons_of(out, id));
+        for (std::string r; std::getline(reasons, r, ';');) fired[r].push_back(id);
+    }
+    CHECK(fired["over"] == std::vector<std::string>{"SL-01", "NY-01"});
+    for (const char* id : {"thin", "completion_low", "by_kind"}) CHECK_FALSE(fired[id].empty());
 }
 
 TEST_CASE("batch: completion is exact at the 20-point deviation boundary") {
