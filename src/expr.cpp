@@ -209,13 +209,14 @@ bool operator==(const Value& a, const Value& b) {
 }
 
 std::size_t Schema::add(std::string name, Type type, std::vector<Choice> values) {
-    if (!values.empty() && type != Type::text)
-        throw std::invalid_argument("expression name \"" + name + "\" has a value set but is not text");
+    auto bad = [&](const char* en, const char* zh) {
+        throw Error(SourceLocation{}, "expression name \"" + name + "\" " + en, "表达式名称 \"" + name + "\" " + zh);
+    };
+    if (!values.empty() && type != Type::text) bad("has a value set but is not text", "有取值集合，却不是文本");
     if (name.empty() || scan_name(name, 0) != name.size())
-        throw std::invalid_argument("expression name \"" + name + "\" is not letters, digits and '_' (dotted parts allowed)");
-    if (std::find(std::begin(keywords), std::end(keywords), name) != std::end(keywords))
-        throw std::invalid_argument("expression name \"" + name + "\" is a reserved word");
-    if (find(name)) throw std::invalid_argument("expression name \"" + name + "\" is declared twice");
+        bad("is not letters, digits and '_' (dotted parts allowed)", "应由字母、数字和 '_' 组成（可用 . 分段）");
+    if (std::find(std::begin(keywords), std::end(keywords), name) != std::end(keywords)) bad("is a reserved word", "是保留字");
+    if (find(name)) bad("is declared twice", "重复声明");
     names_.push_back(std::move(name));
     types_.push_back(type);
     values_.push_back(std::move(values));

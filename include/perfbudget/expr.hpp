@@ -158,7 +158,7 @@ public:
     /// `indicators.count`) and returns its slot, 0, 1, 2, … in order. A text name
     /// may have a fixed set of `values`: a text literal compared with it (== !=
     /// in, not in) must then be one of them, and a synonym compiles as its id.
-    /// Throws std::invalid_argument for a malformed, reserved or repeated name,
+    /// Throws perfbudget::Error for a malformed, reserved or repeated name,
     /// or values for a name that is not text.
     std::size_t add(std::string name, Type type, std::vector<Choice> values = {});
     std::optional<std::size_t> find(std::string_view name) const;
