@@ -50,6 +50,6 @@ struct BatchSummary {
 
 /// Scores the files with `rules` and writes the results. Throws Error listing
 /// every problem (with file and line); on failure no output is written.
-BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules);
+BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules);
 
 } // namespace perfbudget
