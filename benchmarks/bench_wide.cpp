@@ -51,13 +51,13 @@ Project wide_project(std::int64_t n, std::int64_t distinct) {
 }
 
 const RuleSet& urumqi() {
-    static const RuleSet r = load_rules_file(PERFBUDGET_SOURCE_DIR "/rules/urumqi-county.yaml");
+    static const RuleSet r = load_rules_file(PERFBUDGET_SOURCE_DIR "/rules/urumqi-county.yaml").only();
     return r;
 }
 
 const RuleSet& total_only() {
     static const RuleSet r = [] {
-        RuleSet s = national_rules();
+        RuleSet s = national_rules().only();
         s.evaluation.rounding.apply = RoundApply::total_only;
         return s;
     }();

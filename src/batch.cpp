@@ -141,7 +141,9 @@ private:
     std::size_t count_ = 0;
 };
 
-BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules) {
+/// Only for rules with nothing dated (evaluate_files): every project uses book.only().
+BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book) {
+    const RuleSet& rules = book.only();
     BatchSummary summary;
     Problems problems(opt.max_problems);
     std::vector<Diagnostic> row_problems;
@@ -252,7 +254,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
 
     // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
     OutputFile out(opt.out);
-    write_csv_header(out.buffer(), false, rules);
+    write_csv_header(out.buffer(), false, book);
     ProjectResult result;
     for (const Slot& s : slots) {
         if (s.bad) continue;
@@ -291,8 +293,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
         if (result.split_differs)
             add_notice_lazily(summary, [&] { return split_notice(opt.projects, id, s.line, result, rules); });
         if (problems.any()) continue; // keep checking, but stop writing
-        write_csv_row(out.buffer(), id, std::string_view(arena).substr(s.dept_offset, s.dept_size), s.funds, result, rules,
-                      opt.lang);
+        write_csv_row(out.buffer(), id, std::string_view(arena).substr(s.dept_offset, s.dept_size), s.funds, result, book,
+                      std::nullopt, opt.lang); // nothing dated: one period whatever the year
         out.flush_if_full();
     }
     if (problems.any()) problems.raise();
@@ -302,7 +304,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleSet& rules
 
 // --- in-memory path -----------------------------------------------------------
 
-BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules) {
+BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rules) {
     BatchSummary summary;
     Problems problems(opt.max_problems);
     std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
@@ -345,9 +347,8 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleSet& rules
             const Project& p = projects[i];
             std::vector<ExplanationLine> lines;
             if (opt.explain) lines = explain(p, results[i], rules, opt.lang);
-            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, results[i],
-                          rules.for_year(p.year), opt.lang,
-                          opt.explain ? &lines : nullptr);
+            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, results[i], rules, p.year,
+                          opt.lang, opt.explain ? &lines : nullptr);
             out.flush_if_full();
         }
     }
@@ -377,7 +378,7 @@ void refuse_output_over_input(const EvaluateOptions& opt) {
 
 } // namespace
 
-BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules) {
+BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules) {
     refuse_output_over_input(options);
     // Custom steps stream too: what they read of the indicators is summed as rows
     // arrive (CustomAccumulator), the project fields are kept beside the sums.
@@ -385,8 +386,8 @@ BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules
     // another period's rules, which the streaming path does not keep per project.
     // So do indicator rules, which change scores as indicators are scored.
     const bool needs_everything = options.in_memory || options.format == OutputFormat::json || options.explain ||
-                                  !rules.periods.empty() || !rules.custom.indicator_rules.empty() ||
-                                  rules.evaluation.rounding.apply == RoundApply::total_only;
+                                  rules.dated() || !rules.only().custom.indicator_rules.empty() ||
+                                  rules.only().evaluation.rounding.apply == RoundApply::total_only;
     return needs_everything ? evaluate_in_memory(options, rules) : evaluate_streaming(options, rules);
 }
 

@@ -12,7 +12,7 @@
 // The loader resolves these after merging a profile onto its bases and before
 // compiling: for each distinct date it makes a copy of the tree with every dated
 // value replaced by the entry in effect on that date, and compiles that copy into
-// one period (RuleSet::periods). Compiling a whole period, not patching single
+// one period (a RuleSet of the RuleBook). Compiling a whole period, not patching single
 // numbers, is what makes *any* value datable — a grade list, a cut rate, a custom
 // rule — and keeps every period checked exactly like an undated file.
 #pragma once

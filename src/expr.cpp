@@ -370,10 +370,14 @@ private:
     std::size_t depth_of(std::uint32_t n) const { return depth_[n]; }
     Type type_of(std::uint32_t n) const { return e_.nodes_[n].type; }
     std::string_view literal(const Node& n) const { return std::string_view(e_.texts_).substr(n.a, n.b); }
-    std::uint32_t text_node(std::string_view s, std::uint32_t pos) {
+    /// Appends a text literal to texts_; its offset there.
+    std::uint32_t store_text(std::string_view s) {
         const auto at = static_cast<std::uint32_t>(e_.texts_.size());
         e_.texts_ += s;
-        return node(Op::lit_text, Type::text, pos, at, static_cast<std::uint32_t>(s.size()));
+        return at;
+    }
+    std::uint32_t text_node(std::string_view s, std::uint32_t pos) {
+        return node(Op::lit_text, Type::text, pos, store_text(s), static_cast<std::uint32_t>(s.size()));
     }
 
     /// When `name` is a name with a fixed set of values and `lit` a text literal
@@ -387,9 +391,7 @@ private:
         const std::string_view s = literal(e_.nodes_[lit]);
         if (const std::optional<std::string_view> id = schema_.canonical(n.a, s)) {
             if (*id == s) return;
-            const auto at = static_cast<std::uint32_t>(e_.texts_.size());
-            e_.texts_ += *id;
-            e_.nodes_[lit].a = at;
+            e_.nodes_[lit].a = store_text(*id);
             e_.nodes_[lit].b = static_cast<std::uint32_t>(id->size());
             return;
         }

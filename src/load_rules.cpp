@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -604,8 +605,8 @@ bool resolve_chain(std::vector<Node>& layers, std::optional<fs::path> dir, std::
 
 /// Compiles one period per distinct effective date. Every dated value must have
 /// an entry on the first date, so every period is complete: a year before it has
-/// no rules at all (RuleSet::period_for says so) rather than half of them.
-RuleSet compile_periods(Ctx& ctx, const Node& merged, const std::vector<DatedValue>& dated) {
+/// no rules at all (RuleBook::for_year says so) rather than half of them.
+RuleBook compile_periods(Ctx& ctx, const Node& merged, const std::vector<DatedValue>& dated) {
     std::vector<Date> dates;
     for (const DatedValue& v : dated) dates.insert(dates.end(), v.dates.begin(), v.dates.end());
     std::sort(dates.begin(), dates.end());
@@ -663,20 +664,11 @@ RuleSet compile_periods(Ctx& ctx, const Node& merged, const std::vector<DatedVal
         ctx.problems.add_at(std::move(s.d.where), std::move(s.d.en), std::move(s.d.zh));
     }
     if (!ctx.problems.empty()) ctx.problems.raise();
-    const bool any_custom =
-        std::any_of(compiled.begin(), compiled.end(), [](const RuleSet& r) { return !r.custom.empty(); });
-    std::vector<std::shared_ptr<const RuleSet>> periods;
-    for (RuleSet& r : compiled) {
-        r.any_period_custom = any_custom;
-        periods.push_back(std::make_shared<const RuleSet>(std::move(r)));
-    }
-    RuleSet latest = *periods.back();
-    latest.periods = std::move(periods);
-    return latest;
+    return RuleBook(std::move(compiled));
 }
 
 /// Loads file 0 (already read into `yaml`), follows its bases, merges and compiles.
-RuleSet load_checked(std::string_view yaml, const std::string& file_name, const LoadLimits& limits,
+RuleBook load_checked(std::string_view yaml, const std::string& file_name, const LoadLimits& limits,
                      std::optional<fs::path> dir, std::string self) {
     Sources sources;
     sources.names.push_back(file_name);
@@ -694,14 +686,14 @@ RuleSet load_checked(std::string_view yaml, const std::string& file_name, const 
     if (dated.empty()) {
         RuleSet rules = compile_rules(ctx, merged);
         if (!problems.empty()) problems.raise();
-        return rules;
+        return RuleBook(std::move(rules));
     }
     return compile_periods(ctx, merged, dated);
 }
 
 } // namespace
 
-RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, const LoadLimits& limits) {
+RuleBook load_rules_text(std::string_view yaml, const std::string& file_name, const LoadLimits& limits) {
     return guarded(file_name, "loading the rule file", "读取规则文件", [&] {
         std::optional<fs::path> dir;
         if (!limits.base_dir.empty()) dir = fs::path(limits.base_dir);
@@ -709,7 +701,7 @@ RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, con
     });
 }
 
-RuleSet load_rules_file(const std::string& path, const LoadLimits& limits) {
+RuleBook load_rules_file(const std::string& path, const LoadLimits& limits) {
     return guarded(path, "loading the rule file", "读取规则文件", [&] {
         FileText read = read_limited_file(path, limits.max_bytes);
         if (!read.en.empty()) throw Error(SourceLocation{path}, read.en, read.zh);
@@ -720,41 +712,59 @@ RuleSet load_rules_file(const std::string& path, const LoadLimits& limits) {
     });
 }
 
-const RuleSet& RuleSet::period_for(std::optional<int> year) const {
-    const Date first = *periods.front()->effective_from;
-    const EffectiveValue& cited = periods.front()->effective.front();
-    const std::string where = cite(cited.where);
+RuleBook::RuleBook(RuleSet rules) {
+    rules.effective_from.reset(); // one period for every year
+    rules.effective.clear();
+    periods_.push_back(std::move(rules));
+}
+
+RuleBook::RuleBook(std::vector<RuleSet> periods) : periods_(std::move(periods)) {
+    if (periods_.empty()) throw Error(SourceLocation{}, "RuleBook: no periods", "规则册没有任何时段");
+    for (std::size_t i = 0; i < periods_.size(); ++i)
+        if (!periods_[i].effective_from || (i > 0 && !(*periods_[i - 1].effective_from < *periods_[i].effective_from)))
+            throw Error(SourceLocation{}, "RuleBook: periods must have ascending effective dates", "规则册的各时段生效日期须递增");
+}
+
+bool RuleBook::has_custom() const {
+    return std::any_of(periods_.begin(), periods_.end(), [](const RuleSet& r) { return !r.custom.empty(); });
+}
+
+const RuleSet& RuleBook::for_year(std::optional<int> year) const {
+    if (!dated()) return periods_.front();
+    const Date first = *periods_.front().effective_from;
+    const std::vector<EffectiveValue>& cited = periods_.front().effective;
+    const std::string where = cited.empty() ? cite(RuleRef{}) : cite(cited.front().where);
     if (!year)
         throw Error(SourceLocation{},
-                    "no budget year: the rules " + quote(name) + " have values by year (from " + to_string(first) + ", " +
+                    "no budget year: the rules " + quote(name()) + " have values by year (from " + to_string(first) + ", " +
                         where + "); give the project a `year` column value, or --year",
-                    "缺少预算年度：规则 " + quote(name) + " 的取值按年度生效（自 " + to_string(first) + " 起，" + where +
+                    "缺少预算年度：规则 " + quote(name()) + " 的取值按年度生效（自 " + to_string(first) + " 起，" + where +
                         "）；请在项目的 `year`（预算年度）列填写年度，或使用 --year");
     const int y = *year;
     if (y < first.year() || y > 9999)
         throw Error(SourceLocation{},
-                    "no rules in effect for budget year " + std::to_string(y) + ": the rules " + quote(name) +
+                    "no rules in effect for budget year " + std::to_string(y) + ": the rules " + quote(name()) +
                         " take effect from " + to_string(first) + " (" + where + ")",
-                    "预算年度 " + std::to_string(y) + " 没有适用的规则：规则 " + quote(name) + " 自 " + to_string(first) +
+                    "预算年度 " + std::to_string(y) + " 没有适用的规则：规则 " + quote(name()) + " 自 " + to_string(first) +
                         " 起生效（" + where + "）");
     const Date jan1(static_cast<unsigned short>(y), 1, 1);
     const RuleSet* pick = nullptr;
-    for (const auto& p : periods)
-        if (*p->effective_from <= jan1) pick = p.get();
+    for (const RuleSet& p : periods_)
+        if (*p.effective_from <= jan1) pick = &p;
     if (!pick) // the first date falls later in the year `y`: 1 January is before it
         throw Error(SourceLocation{},
                     "no rules in effect on 1 January " + std::to_string(y) + " (budget year " + std::to_string(y) +
-                        "): the rules " + quote(name) + " take effect from " + to_string(first) + " (" + where + ")",
+                        "): the rules " + quote(name()) + " take effect from " + to_string(first) + " (" + where + ")",
                     std::to_string(y) + " 年 1 月 1 日（预算年度 " + std::to_string(y) + "）没有适用的规则：规则 " +
-                        quote(name) + " 自 " + to_string(first) + " 起生效（" + where + "）");
+                        quote(name()) + " 自 " + to_string(first) + " 起生效（" + where + "）");
     return *pick;
 }
 
 std::string_view national_rules_text() { return detail::national_yaml_text(); }
 
-const RuleSet& national_rules() {
+const RuleBook& national_rules() {
     // Loaded once, on first use; a function-local static is initialised thread-safely.
-    static const RuleSet rules = load_rules_text(detail::national_yaml_text(), "rules/national.yaml");
+    static const RuleBook rules = load_rules_text(detail::national_yaml_text(), "rules/national.yaml");
     return rules;
 }
 

@@ -83,17 +83,18 @@ std::string str(Decimal d, int digits) {
 
 } // namespace
 
-void write_csv_header(std::string& out, bool with_explanation, const RuleSet& rules) {
+void write_csv_header(std::string& out, bool with_explanation, const RuleBook& book) {
     out += "project_id,department,budget,spent,exec_rate,exec_score,indicator_score,total,grade,grade_label,rectify,"
            "priority,cut,recover";
-    if (rules.has_custom()) out += ",accountability,reasons";
+    if (book.has_custom()) out += ",accountability,reasons";
     if (with_explanation) out += ",explanation";
     out += '\n';
 }
 
 void write_csv_row(std::string& out, std::string_view project_id, std::string_view department, const ProjectFunds& funds,
-                   const ProjectResult& r, const RuleSet& rules, Lang lang,
+                   const ProjectResult& r, const RuleBook& book, std::optional<int> year, Lang lang,
                    const std::vector<ExplanationLine>* explanation) {
+    const RuleSet& rules = book.for_year(year); // the period the project was evaluated with
     const int digits = rules.evaluation.rounding.digits;
     append_field(out, project_id);
     out += ',';
@@ -120,7 +121,7 @@ void write_csv_row(std::string& out, std::string_view project_id, std::string_vi
     append_money(out, r.cut);
     out += ',';
     append_money(out, r.recover);
-    if (rules.has_custom()) {
+    if (book.has_custom()) {
         out += r.accountability ? ",1," : ",0,";
         append_field(out, fired_ids(r, rules));
     }
@@ -131,9 +132,9 @@ void write_csv_row(std::string& out, std::string_view project_id, std::string_vi
     out += '\n';
 }
 
-void write_json_project(std::string& out, const Project& p, const ProjectResult& r, const RuleSet& all_rules, Lang lang) {
+void write_json_project(std::string& out, const Project& p, const ProjectResult& r, const RuleBook& book, Lang lang) {
     using nlohmann::ordered_json;
-    const RuleSet& rules = all_rules.for_year(p.year); // the period evaluate() used
+    const RuleSet& rules = book.for_year(p.year); // the period evaluate() used
     const int digits = rules.evaluation.rounding.digits;
     ordered_json j;
     j["project_id"] = p.id;
@@ -154,7 +155,7 @@ void write_json_project(std::string& out, const Project& p, const ProjectResult&
     j["priority"] = r.priority;
     j["cut"] = r.cut.to_string();
     j["recover"] = r.recover.to_string();
-    if (rules.has_custom()) {
+    if (book.has_custom()) {
         j["accountability"] = r.accountability;
         j["reasons"] = fired_ids(r, rules);
     }

@@ -87,13 +87,14 @@ std::string example(int places) {
 
 class TestFileReader {
 public:
-    TestFileReader(Ctx& ctx, const RuleSet* rules) : ctx_(ctx), rules_(rules) {}
+    TestFileReader(Ctx& ctx, const RuleBook* rules) : ctx_(ctx), rules_(rules) {}
 
     int places(Form form) const {
         switch (form) {
         case Form::rate: return 4;
         case Form::money: return 2;
-        case Form::score: return rules_ ? rules_->evaluation.rounding.digits : 2;
+        // How an expected score is written; the latest period's (digits are rarely dated).
+        case Form::score: return rules_ ? rules_->periods().back().evaluation.rounding.digits : 2;
         default: return 0;
         }
     }
@@ -129,10 +130,11 @@ public:
     std::optional<std::string> read_reasons(const Field& f) {
         if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
         std::vector<std::string_view> ids;
-        if (rules_) {
-            for (const custom::IndicatorRule& r : rules_->custom.indicator_rules) ids.push_back(r.id);
-            for (const custom::Step& s : rules_->custom.steps) ids.push_back(s.id());
-        }
+        if (rules_)
+            for (const RuleSet& period : rules_->periods()) { // an id of any period
+                for (const custom::IndicatorRule& r : period.custom.indicator_rules) ids.push_back(r.id);
+                for (const custom::Step& s : period.custom.steps) ids.push_back(s.id());
+            }
         std::string text = "[";
         bool ok = true;
         for (std::size_t i = 0; i < f.value->size(); ++i) {
@@ -213,7 +215,7 @@ public:
 
 private:
     Ctx& ctx_;
-    const RuleSet* rules_;
+    const RuleBook* rules_;
 };
 
 // --- running -------------------------------------------------------------------
@@ -262,7 +264,7 @@ Diagnostic diagnostic(SourceLocation where, std::string en, std::string zh) {
     return d;
 }
 
-TestCaseResult run_case(const Case& c, const RuleSet& rules, Sources& sources) {
+TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) {
     TestCaseResult out;
     out.name = c.name;
     out.where = sources.where(c.pos);
@@ -330,15 +332,15 @@ TestCaseResult run_case(const Case& c, const RuleSet& rules, Sources& sources) {
     return out;
 }
 
-const RuleSet& rules_of(Ctx& ctx, const Field& f, const fs::path& dir, std::optional<RuleSet>& storage) {
-    static const RuleSet none;
+/// The rules a test file names, or null (reported).
+const RuleBook* rules_of(Ctx& ctx, const Field& f, const fs::path& dir, std::optional<RuleBook>& storage) {
     const auto text = read_text(ctx, f);
-    if (!text) return none;
-    if (*text == "national") return national_rules();
+    if (!text) return nullptr;
+    if (*text == "national") return &national_rules();
     const fs::path path = fs::path(*text).is_absolute() ? fs::path(*text) : dir / *text;
     try {
         storage = load_rules_file(path.lexically_normal().string());
-        return *storage;
+        return &*storage;
     } catch (const Error& e) {
         ctx.error(f.pos(), "the rules " + quote(*text) + " cannot be loaded: " +
                                (e.diagnostics().empty() ? std::string() : e.diagnostics().front().to_string(Lang::en)),
@@ -348,7 +350,7 @@ const RuleSet& rules_of(Ctx& ctx, const Field& f, const fs::path& dir, std::opti
             const Diagnostic& d = e.diagnostics()[i];
             ctx.problems.add_at(d.where, d.en, d.zh);
         }
-        return none;
+        return nullptr;
     }
 }
 
@@ -368,13 +370,13 @@ TestReport run_checked(std::string_view text, const std::string& file_name) {
     Ctx ctx{problems, sources};
     MapView top(ctx, Field{nullptr, &*root, ""}, {"rules", "cases"});
     if (!top.ok()) problems.raise();
-    std::optional<RuleSet> loaded;
+    std::optional<RuleBook> loaded;
     const fs::path dir = fs::path(file_name).parent_path();
     const std::size_t before = problems.size();
-    const RuleSet& rules = rules_of(ctx, top.get("rules"), dir, loaded);
-    const bool rules_ok = problems.size() == before && !rules.grades.bands.empty();
+    const RuleBook* rules = rules_of(ctx, top.get("rules"), dir, loaded);
+    const bool rules_ok = rules && problems.size() == before;
 
-    TestFileReader reader(ctx, rules_ok ? &rules : nullptr);
+    TestFileReader reader(ctx, rules_ok ? rules : nullptr);
     std::vector<Case> cases;
     const Field list = top.get("cases");
     if (expect_kind(ctx, list, Node::Kind::list)) {
@@ -388,8 +390,8 @@ TestReport run_checked(std::string_view text, const std::string& file_name) {
 
     TestReport report;
     report.file = file_name;
-    report.rules = rules.name;
-    for (const Case& c : cases) report.cases.push_back(run_case(c, rules, sources));
+    report.rules = rules->name(); // not null: a failed load is a problem, raised above
+    for (const Case& c : cases) report.cases.push_back(run_case(c, *rules, sources));
     return report;
 }
 

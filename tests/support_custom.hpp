@@ -13,7 +13,7 @@ namespace perfbudget::test {
 /// The national rules plus a `custom:` section compiled from `yaml` (cited as county.yaml).
 /// Throws Error with every problem, like load_rules_text.
 inline RuleSet with_custom(const std::string& yaml) {
-    RuleSet rules = national_rules(); // files[0] is rules/national.yaml; the custom section is file 1
+    RuleSet rules = national_rules().only(); // files[0] is rules/national.yaml; the custom section is file 1
     rules.files.push_back("county.yaml");
     const auto file = static_cast<std::uint16_t>(rules.files.size() - 1);
     detail::rules_yaml::Sources sources;

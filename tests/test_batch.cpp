@@ -160,7 +160,7 @@ std::string write_scratch(const std::string& name, const std::string& text) {
 }
 
 /// Runs the files through both paths of evaluate_files() and checks they write the same CSV.
-std::string both_paths_agree(EvaluateOptions o, const RuleSet& rules, const std::string& name) {
+std::string both_paths_agree(EvaluateOptions o, const RuleBook& rules, const std::string& name) {
     o.out = scratch(name + "-stream.csv");
     evaluate_files(o, rules);
     const std::string streamed = slurp(o.out);
@@ -184,8 +184,8 @@ std::string reasons_of(const std::string& csv, const std::string& id) {
 } // namespace
 
 TEST_CASE("batch: custom steps stream, with the same output as in memory (Urumqi profile)") {
-    const RuleSet rules = load_rules_file(src + "/rules/urumqi-county.yaml");
-    REQUIRE_FALSE(rules.custom.empty());
+    const RuleBook rules = load_rules_file(src + "/rules/urumqi-county.yaml");
+    REQUIRE(rules.has_custom());
     const std::string out = both_paths_agree(options(""), rules, "urumqi");
     CHECK(out.find(",accountability,reasons\n") != std::string::npos);
     CHECK(out.find("deviation") != std::string::npos); // some example projects are off target
@@ -242,7 +242,7 @@ custom:
     then:
       cut: "round(min(1 - completion, 100%), 6)"
 )yaml");
-    const RuleSet rules = load_rules_file(profile);
+    const RuleBook rules = load_rules_file(profile);
     const std::string out = both_paths_agree(options(""), rules, "all-slots");
     std::map<std::string, std::vector<std::string>> fired; // rule id → projects, from the reasons column
     std::istringstream rows(out);
@@ -279,7 +279,7 @@ TEST_CASE("batch: completion is exact at the 20-point deviation boundary") {
     EvaluateOptions o = options("");
     o.projects = write_scratch("boundary-projects.csv", projects);
     o.indicators = write_scratch("boundary-indicators.csv", indicators);
-    const RuleSet rules = load_rules_file(src + "/rules/urumqi-county.yaml");
+    const RuleBook rules = load_rules_file(src + "/rules/urumqi-county.yaml");
     const std::string out = both_paths_agree(o, rules, "boundary");
     CHECK(reasons_of(out, "AT80").find("deviation") == std::string::npos);
     CHECK(reasons_of(out, "AT40").find("deviation") == std::string::npos);
@@ -296,7 +296,7 @@ custom:
     en: divides by zero
     when: budget / (exec_rate - exec_rate) > 1
 )");
-    const RuleSet rules = load_rules_file(profile);
+    const RuleBook rules = load_rules_file(profile);
     for (const bool in_memory : {false, true}) {
         EvaluateOptions o = options(scratch(in_memory ? "failing-memory.csv" : "failing-stream.csv"));
         o.in_memory = in_memory;
@@ -319,7 +319,7 @@ custom:
 namespace {
 
 /// The problems evaluate_files() reports for `o`; fails the test when it succeeds.
-std::vector<Diagnostic> problems_of(const EvaluateOptions& o, const RuleSet& rules = national_rules()) {
+std::vector<Diagnostic> problems_of(const EvaluateOptions& o, const RuleBook& rules = national_rules()) {
     try {
         evaluate_files(o, rules);
     } catch (const Error& e) {

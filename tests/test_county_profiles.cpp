@@ -75,7 +75,7 @@ std::uint32_t national_line(std::string_view needle) { return line_of(national_r
 TEST_CASE("county profile: rules/changji.yaml — 中/差 cut without exception, 差 and refusal held to account") {
     const std::string path = kRules + "changji.yaml";
     const std::string text = read_text(path);
-    const RuleSet r = load_rules_file(path);
+    const RuleSet r = load_rules_file(path).only();
     CHECK(r.name == "changji");
     REQUIRE(r.grades.size() == 4); // national scale
     REQUIRE(r.custom.steps.size() == 3);
@@ -131,7 +131,7 @@ TEST_CASE("county profile: rules/changji.yaml — 中/差 cut without exception,
 TEST_CASE("county profile: rules/lanzhou-new-area.yaml — every grade below 优 rectifies, 优 is continued") {
     const std::string path = kRules + "lanzhou-new-area.yaml";
     const std::string text = read_text(path);
-    const RuleSet r = load_rules_file(path);
+    const RuleSet r = load_rules_file(path).only();
     CHECK(r.name == "lanzhou-new-area");
     REQUIRE(r.grades.size() == 4);
     REQUIRE(r.custom.steps.size() == 1);
@@ -170,7 +170,7 @@ TEST_CASE("county profile: rules/lanzhou-new-area.yaml — every grade below 优
 TEST_CASE("county profile: rules/yuechi.yaml — 中 not cut, 差 and refusal referred for accountability") {
     const std::string path = kRules + "yuechi.yaml";
     const std::string text = read_text(path);
-    const RuleSet r = load_rules_file(path);
+    const RuleSet r = load_rules_file(path).only();
     CHECK(r.name == "yuechi");
     REQUIRE(r.grades.size() == 4);
     REQUIRE(r.custom.steps.size() == 2);

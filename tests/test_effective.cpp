@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include <unistd.h>
 
@@ -61,7 +62,7 @@ void check_one_error(const std::string& text, std::uint32_t line, std::uint32_t 
     CHECK(!list[0].zh.empty());
 }
 
-std::string error_of(const Project& p, const RuleSet& r) {
+std::string error_of(const Project& p, const RuleBook& r) {
     try {
         evaluate(p, r);
     } catch (const Error& e) {
@@ -74,18 +75,19 @@ std::string error_of(const Project& p, const RuleSet& r) {
 } // namespace
 
 TEST_CASE("effective: one period per date; each budget year uses the values in effect on 1 January") {
-    const RuleSet r = load_rules_text(kDated, "t.yaml");
-    REQUIRE(r.periods.size() == 2);
-    CHECK(to_string(*r.periods[0]->effective_from) == "2020-01-01");
-    CHECK(to_string(*r.periods[1]->effective_from) == "2023-01-01");
-    // The RuleSet itself is the latest period.
-    REQUIRE(r.effective.size() == 1);
-    CHECK(r.effective[0].path == "results.cut.fair");
-    CHECK(r.cite(r.effective[0].where) == "t.yaml:8");
-    CHECK(&r.for_year(2020) == r.periods[0].get());
-    CHECK(&r.for_year(2022) == r.periods[0].get());
-    CHECK(&r.for_year(2023) == r.periods[1].get());
-    CHECK(&r.for_year(2040) == r.periods[1].get());
+    const RuleBook r = load_rules_text(kDated, "t.yaml");
+    CHECK(r.dated());
+    REQUIRE(r.periods().size() == 2);
+    CHECK(to_string(*r.periods()[0].effective_from) == "2020-01-01");
+    CHECK(to_string(*r.periods()[1].effective_from) == "2023-01-01");
+    const RuleSet& latest = r.periods()[1];
+    REQUIRE(latest.effective.size() == 1);
+    CHECK(latest.effective[0].path == "results.cut.fair");
+    CHECK(latest.cite(latest.effective[0].where) == "t.yaml:8");
+    CHECK(&r.for_year(2020) == &r.periods()[0]);
+    CHECK(&r.for_year(2022) == &r.periods()[0]);
+    CHECK(&r.for_year(2023) == &r.periods()[1]);
+    CHECK(&r.for_year(2040) == &r.periods()[1]);
 
     // total 48 + 20 = 68.00 → 中: cut 1000.00 × 10% = 100.00 in 2022, × 20% = 200.00 in 2023
     const ProjectResult y22 = evaluate(project("20", 2022), r);
@@ -99,7 +101,7 @@ TEST_CASE("effective: one period per date; each budget year uses the values in e
 }
 
 TEST_CASE("effective: the explanation names the period and each dated value's effective date and line") {
-    const RuleSet r = load_rules_text(kDated, "t.yaml");
+    const RuleBook r = load_rules_text(kDated, "t.yaml");
     const Project p = project("20", 2023);
     const auto lines = explain(p, evaluate(p, r), r, Lang::en);
     REQUIRE(!lines.empty());
@@ -117,15 +119,17 @@ TEST_CASE("effective: the explanation names the period and each dated value's ef
 }
 
 TEST_CASE("effective: a year before the first date, or no year, is an error naming the project") {
-    const RuleSet r = load_rules_text(kDated, "t.yaml");
+    const RuleBook r = load_rules_text(kDated, "t.yaml");
     CHECK(error_of(project("20", 2019), r).find("project P: no rules in effect for budget year 2019: the rules `dated` "
                                                 "take effect from 2020-01-01 (t.yaml:7)") != std::string::npos);
     CHECK(error_of(project("20", std::nullopt), r).find("project P: no budget year") != std::string::npos);
     // Undated rules need no year.
     CHECK(evaluate(project("20", std::nullopt), national_rules()).cut == yuan("100.00"));
-    CHECK(national_rules().periods.empty());
+    CHECK_FALSE(national_rules().dated());
+    CHECK(national_rules().periods().size() == 1);
+    CHECK(&national_rules().for_year(1990) == &national_rules().only());
     // A first date later in the year: 1 January of that year is before it.
-    const RuleSet mid = load_rules_text("base: national\nprofile: mid\nevaluation:\n  cap:\n    effective: {2020-07-01: 100%}\n",
+    const RuleBook mid = load_rules_text("base: national\nprofile: mid\nevaluation:\n  cap:\n    effective: {2020-07-01: 100%}\n",
                                         "t.yaml");
     CHECK(error_of(project("20", 2020), mid).find("no rules in effect on 1 January 2020") != std::string::npos);
     CHECK(evaluate(project("20", 2021), mid).total == dec("68"));
@@ -191,7 +195,7 @@ TEST_CASE("effective: any value can be dated — a whole grade list") {
                              "      - {id: good, zh: 良, en: good, range: [80, 85]}\n"
                              "      - {id: fair, zh: 中, en: fair, range: [60, 80]}\n"
                              "      - {id: poor, zh: 差, en: poor, range: [0, 60]}\n";
-    const RuleSet r = load_rules_text(text, "t.yaml");
+    const RuleBook r = load_rules_text(text, "t.yaml");
     // 48 + 38 = 86.00: 良 until 2023, 优 from 2024
     const ProjectResult a = evaluate(project("38", 2023), r);
     CHECK(r.for_year(2023).grades.bands[a.grade].id == "good");
@@ -237,7 +241,7 @@ TEST_CASE("effective: evaluate_files takes each row's year, and --year for rows 
                 ",satisfaction,satisfaction,s,ge,90%,90%,10\n";
     opt.indicators = dir.write("i.csv", inds);
     opt.out = (dir.path / "out.csv").string();
-    const RuleSet r = load_rules_text(kDated, "t.yaml");
+    const RuleBook r = load_rules_text(kDated, "t.yaml");
     // B has no year and there is no --year: an error at its line, and no output file
     try {
         evaluate_files(opt, r);
@@ -252,4 +256,40 @@ TEST_CASE("effective: evaluate_files takes each row's year, and --year for rows 
     const std::string out = slurp(opt.out);
     CHECK(out.find("A,d,1000.00,800.00,0.8000,8.00,60.00,68.00,fair,中,1,0,100.00,") != std::string::npos); // 2022: 10%
     CHECK(out.find("B,d,1000.00,800.00,0.8000,8.00,60.00,68.00,fair,中,1,0,200.00,") != std::string::npos); // 2023: 20%
+}
+
+// Issue 7, item 7: the building blocks take one period, so they cannot read
+// another year's values. Before, the loaded object was the latest period (with
+// the others inside it), and score_indicator/finish_project given it cut a 2022
+// project by 20% where evaluate() cut 10%.
+static_assert(!std::is_convertible_v<const RuleBook&, const RuleSet&>, "a RuleBook is not one period");
+static_assert(!std::is_convertible_v<const RuleBook&, RuleSet>, "a RuleBook is not one period");
+static_assert(!std::is_invocable_v<decltype(&score_indicator), const Indicator&, const RuleBook&, IndicatorResult&>,
+              "score_indicator takes a period");
+
+TEST_CASE("effective: the streaming building blocks with the period for_year gives agree with evaluate()") {
+    const RuleBook book = load_rules_text(kDated, "t.yaml");
+    // 2022: total 48 + 20 = 68.00 → 中, cut 1000.00 × 10% = 100.00 (not the 2023 rate 20%: 200.00).
+    const Project p = project("20", 2022);
+    const RuleSet& period = book.for_year(p.year);
+    ScoreAccumulator acc;
+    for (const Indicator& ind : p.indicators) {
+        IndicatorResult ir;
+        REQUIRE(score_indicator(ind, period, ir) == Issue::none);
+        acc.add(ind, ir);
+    }
+    ProjectResult pieces;
+    REQUIRE(finish_project({p.budget, p.spent, p.fund_source}, acc, period, pieces) == Issue::none);
+    CHECK(pieces.total == dec("68"));
+    CHECK(pieces.cut == yuan("100.00"));
+    CHECK(evaluate(p, book).cut == yuan("100.00"));
+    CHECK(evaluate(p, period).cut == yuan("100.00"));
+    // The same project in 2023 uses the other period: 20%.
+    const RuleSet& later = book.for_year(2023);
+    CHECK(&later != &period);
+    ProjectResult y23;
+    REQUIRE(finish_project({p.budget, p.spent, p.fund_source}, acc, later, y23) == Issue::none);
+    CHECK(y23.cut == yuan("200.00"));
+    // only() is for rules with nothing dated: here it is the missing-year error.
+    CHECK_THROWS_AS(book.only(), Error);
 }

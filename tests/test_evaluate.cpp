@@ -57,14 +57,14 @@ Project single(Indicator output50, const char* budget = "100.00", const char* sp
     return p;
 }
 
-IndicatorResult score(const Indicator& i, const RuleSet& rules = national_rules()) {
+IndicatorResult score(const Indicator& i, const RuleSet& rules = national_rules().only()) {
     IndicatorResult r;
     const Issue issue = score_indicator(i, rules, r);
     REQUIRE(issue == Issue::none);
     return r;
 }
 
-Issue issue_of(const Indicator& i, const RuleSet& rules = national_rules()) {
+Issue issue_of(const Indicator& i, const RuleSet& rules = national_rules().only()) {
     IndicatorResult r;
     return score_indicator(i, rules, r);
 }
@@ -93,8 +93,8 @@ TEST_CASE("evaluate: worked example W1 to the fen") {
     CHECK(r.indicators[5].score == dec("9.44"));  // 10 × 85/90 = 9.444…
     CHECK(r.indicator_score == dec("77.20"));
     CHECK(r.total == dec("85.32"));
-    CHECK(national_rules().grades.bands[r.grade].id == "good");
-    CHECK(national_rules().grades.bands[r.grade].zh == "良");
+    CHECK(national_rules().only().grades.bands[r.grade].id == "good");
+    CHECK(national_rules().only().grades.bands[r.grade].zh == "良");
     CHECK_FALSE(r.rectify);
     CHECK(r.priority);
     CHECK(r.cut == Money{});
@@ -105,7 +105,7 @@ TEST_CASE("evaluate: worked example W1 to the fen") {
 
 TEST_CASE("evaluate: 9 × 92/96 = 8.625 rounds half-up to 8.63, not 8.62") {
     CHECK(score(out_ge("96", "92", "9")).score == dec("8.63"));
-    RuleSet even = national_rules();
+    RuleSet even = national_rules().only();
     even.evaluation.rounding.mode = RoundingMode::half_even;
     CHECK(score(out_ge("96", "92", "9"), even).score == dec("8.62"));
 }
@@ -126,7 +126,7 @@ TEST_CASE("evaluate: le direction, ratio and linear formulas") {
     CHECK(score(le("500", "625")).score == dec("40"));    // 500/625 = 0.8
     CHECK(score(le("0", "1")).score == dec("0"));         // target 0, actual above
     CHECK(score(le("0", "0")).score == dec("50"));
-    RuleSet linear = national_rules();
+    RuleSet linear = national_rules().only();
     linear.evaluation.le.formula = LeFormula::linear;
     CHECK(score(le("500", "625"), linear).score == dec("37.5")); // 2 − 1.25 = 0.75
     CHECK(score(le("500", "450"), linear).score == dec("50"));   // 2 − 0.9 = 1.1 → clipped 1
@@ -183,7 +183,7 @@ TEST_CASE("evaluate: date lateness in 30-day periods, across 29 February") {
 TEST_CASE("evaluate: grade boundaries are inclusive lower bounds") {
     // total = 10 + score(50-point indicator) + 30 + 10; pick actual/target to land exactly.
     auto total_of = [](const char* t, const char* a) { return evaluate(single(out_ge(t, a)), national_rules()); };
-    const auto& g = national_rules().grades;
+    const auto& g = national_rules().only().grades;
     const ProjectResult ninety = total_of("100", "80");      // 50 × 0.8 = 40 → total 90.00
     CHECK(ninety.total == dec("90"));
     CHECK(g.bands[ninety.grade].id == "excellent");
@@ -214,7 +214,7 @@ TEST_CASE("evaluate: result application — cut, recovery, transfer exemption") 
     ProjectResult r = evaluate(p, national_rules());
     CHECK(r.exec_score == dec("7.5"));
     CHECK(r.total == dec("72.5"));
-    CHECK(national_rules().grades.bands[r.grade].id == "fair");
+    CHECK(national_rules().only().grades.bands[r.grade].id == "fair");
     CHECK(r.rectify);
     CHECK(r.cut == yuan("20000.00"));     // 10% of 200000.00
     CHECK(r.recover == yuan("50000.00")); // 200000 − 150000, local funds
@@ -231,7 +231,7 @@ TEST_CASE("evaluate: result application — cut, recovery, transfer exemption") 
 }
 
 TEST_CASE("evaluate: a five-level scale (Wuchang 优/良/中/低/差)") {
-    RuleSet five = national_rules();
+    RuleSet five = national_rules().only();
     five.grades.bands = {{"excellent", "优", "excellent", dec("90"), dec("100"), {}},
                          {"good", "良", "good", dec("80"), dec("90"), {}},
                          {"fair", "中", "fair", dec("70"), dec("80"), {}},
@@ -281,7 +281,7 @@ TEST_CASE("evaluate: with weights of at most 2 decimals no rounded score exceeds
     // Why the readers refuse a third decimal: 12.857 × 99.99% = 12.8557143 rounds up to 12.86.
     IndicatorResult r;
     REQUIRE(score_indicator(ind(Level1::output, Level2::quantity, Direction::ge, dec("1"), dec("99.99%"), "12.857"),
-                            national_rules(), r) == Issue::none);
+                            national_rules().only(), r) == Issue::none);
     CHECK(r.score == dec("12.86"));
     // A weight on the 0.01 grid is itself a rounded value at or above weight × rc, so
     // half-up rounding never passes it: every weight from 0.01 to 30.00, just under 100%.
@@ -290,14 +290,14 @@ TEST_CASE("evaluate: with weights of at most 2 decimals no rounded score exceeds
         for (const char* actual : {"99.9999%", "99.995%", "99.99%", "99.5%"}) {
             Indicator i = ind(Level1::output, Level2::quantity, Direction::ge, dec("1"), dec(actual), "1");
             i.weight = w;
-            REQUIRE(score_indicator(i, national_rules(), r) == Issue::none);
+            REQUIRE(score_indicator(i, national_rules().only(), r) == Issue::none);
             if (r.score > w) FAIL_CHECK("weight " << w.to_string() << " at " << actual << " scores " << r.score.to_string());
         }
     }
 }
 
 TEST_CASE("evaluate: optional rescaling to 100 when a level-1 kind is missing or budget is 0") {
-    RuleSet rescale = national_rules();
+    RuleSet rescale = national_rules().only();
     rescale.evaluation.weights.missing = MissingLevel1::rescale;
     Project p = w1();
     p.indicators.pop_back(); // no satisfaction: 8.12 + 67.76 = 75.88 of 90 → × 100/90 = 84.3111… → 84.31
@@ -305,7 +305,7 @@ TEST_CASE("evaluate: optional rescaling to 100 when a level-1 kind is missing or
     CHECK(r.rescaled);
     CHECK(r.applicable_points == dec("90"));
     CHECK(r.total == dec("84.31"));
-    RuleSet zero_ok = national_rules();
+    RuleSet zero_ok = national_rules().only();
     zero_ok.evaluation.execution.zero_budget = ZeroBudget::not_applicable;
     Project z = w1();
     z.budget = Money{};
@@ -316,7 +316,7 @@ TEST_CASE("evaluate: optional rescaling to 100 when a level-1 kind is missing or
 }
 
 TEST_CASE("evaluate: total_only rounding rounds the exact sum once") {
-    RuleSet once = national_rules();
+    RuleSet once = national_rules().only();
     once.evaluation.rounding.apply = RoundApply::total_only;
     // W1 exact: 8.1234567 + 16.6666… + 10 + 8 + 9.0909… + 24 + 9.4444… = 85.32547690… → 85.33
     // (per part it is 85.32: rounding each part first loses 0.0054769…).
@@ -324,7 +324,7 @@ TEST_CASE("evaluate: total_only rounding rounds the exact sum once") {
 }
 
 TEST_CASE("evaluate: optional over-completion deduction") {
-    RuleSet oc = national_rules();
+    RuleSet oc = national_rules().only();
     oc.evaluation.over_completion.enabled = true; // threshold 120%, fixed 10% of the weight
     CHECK(score(out_ge("100", "119.99"), oc).score == dec("50")); // below threshold
     const IndicatorResult r = score(out_ge("100", "130"), oc);   // 1.3 ≥ 1.2 → 50 × 0.9

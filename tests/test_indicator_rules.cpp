@@ -58,7 +58,7 @@ std::string load_error(const std::string& text) {
 } // namespace
 
 TEST_CASE("indicator rules: an adjusted indicator score flows into the total, the grade and later steps") {
-    const RuleSet r = load_rules_text(kRules, "t.yaml");
+    const RuleSet r = load_rules_text(kRules, "t.yaml").only();
     REQUIRE(r.custom.indicator_rules.size() == 1);
     // actual 100: r = 2 ≥ 150% → 50 − 50 × 10% = 45.00; total 8 + 45 + 40 = 93.00 → 优, below 95
     const ProjectResult a = evaluate(project("100"), r);
@@ -82,14 +82,14 @@ TEST_CASE("indicator rules: an adjusted indicator score flows into the total, th
 TEST_CASE("indicator rules: the score stays within [0, weight]; adjustments are rounded like scores") {
     const std::string head = "base: national\nprofile: t\ncustom:\n  - indicator_rule: x\n    zh: 调整\n    en: adjust\n";
     // −80 on a 50-point indicator at 20.00 (actual 20): 20 − 80 → 0, not −60; total 8 + 0 + 40 = 48
-    const RuleSet down = load_rules_text(head + "    when: indicator.level1 == \"output\"\n    then: {adjust: -80}\n", "t.yaml");
+    const RuleSet down = load_rules_text(head + "    when: indicator.level1 == \"output\"\n    then: {adjust: -80}\n", "t.yaml").only();
     const ProjectResult d = evaluate(project("20"), down);
     CHECK(d.indicators[0].score == dec("0"));
     CHECK(d.indicators[0].custom_adjustment == dec("-20"));
     CHECK(d.total == dec("48"));
     // +1/3 point on the 30-point benefit indicator already at 30.00: stays 30.00;
     // on the output indicator at 20.00: 20 + 0.333… → 20.33 (half-up, 2 decimals)
-    const RuleSet up = load_rules_text(head + "    when: indicator.level1 != \"satisfaction\"\n    then: {adjust: 1 / 3}\n", "t.yaml");
+    const RuleSet up = load_rules_text(head + "    when: indicator.level1 != \"satisfaction\"\n    then: {adjust: 1 / 3}\n", "t.yaml").only();
     const ProjectResult u = evaluate(project("20"), up);
     CHECK(u.indicators[0].score == dec("20.33"));
     CHECK(u.indicators[1].score == dec("30"));
@@ -98,7 +98,7 @@ TEST_CASE("indicator rules: the score stays within [0, weight]; adjustments are 
 }
 
 TEST_CASE("indicator rules: project fields are readable; the explanation cites the rule and shows the change") {
-    const RuleSet r = load_rules_text(kRules, "t.yaml");
+    const RuleSet r = load_rules_text(kRules, "t.yaml").only();
     const Project p = project("100");
     const auto lines = explain(p, evaluate(p, r), r, Lang::en);
     bool indicator_line = false, rule_line = false;
@@ -114,7 +114,7 @@ TEST_CASE("indicator rules: project fields are readable; the explanation cites t
     const RuleSet cat = load_rules_text("base: national\nprofile: t\ncustom:\n  - indicator_rule: it\n    zh: 信息化\n    en: IT\n"
                                         "    when: category == \"信息化\" and indicator.level1 == \"output\"\n"
                                         "    then: {adjust: -1}\n",
-                                        "t.yaml");
+                                        "t.yaml").only();
     Project it = project("50");
     it.category = "信息化";
     CHECK(evaluate(it, cat).total == dec("97"));  // 8 + 49 + 40
@@ -140,7 +140,7 @@ TEST_CASE("indicator rules: load-time errors") {
 TEST_CASE("indicator rules: a failing expression names the project, the indicator and the rule") {
     const RuleSet r = load_rules_text("base: national\nprofile: t\ncustom:\n  - indicator_rule: x\n    zh: a\n    en: b\n"
                                       "    when: 1 / (indicator.weight - 50) > 0\n    then: {adjust: -1}\n",
-                                      "t.yaml");
+                                      "t.yaml").only();
     try {
         evaluate(project("50"), r);
         FAIL("expected an error");
@@ -155,7 +155,7 @@ TEST_CASE("indicator rules: total_only rounding adds the adjustment exactly") {
     const RuleSet r = load_rules_text("base: national\nprofile: t\nevaluation:\n  rounding: {apply: total_only}\n"
                                       "custom:\n  - indicator_rule: x\n    zh: a\n    en: b\n"
                                       "    when: indicator.level1 == \"output\"\n    then: {adjust: -1.5}\n",
-                                      "t.yaml");
+                                      "t.yaml").only();
     // output 50 × 20/50 = 20 − 1.5 = 18.5; total 8 + 18.5 + 40 = 66.50
     CHECK(evaluate(project("20"), r).total == dec("66.5"));
 }

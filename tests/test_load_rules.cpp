@@ -61,8 +61,9 @@ std::string with(std::string_view from, std::string_view to, std::string text = 
     return text.replace(at, from.size(), to);
 }
 
+/// The one period of undated rules.
 RuleSet load(const std::string& text, const LoadLimits& limits = {}) {
-    return load_rules_text(text, "test.yaml", limits);
+    return load_rules_text(text, "test.yaml", limits).only();
 }
 
 /// The problems reported for `text`; fails the test when it loads.
@@ -188,7 +189,7 @@ std::string line_of(std::string_view text, std::uint32_t n) {
 // Valid files
 
 TEST_CASE("load: national.yaml has the SPEC defaults") {
-    const RuleSet& r = national_rules();
+    const RuleSet& r = national_rules().only();
     CHECK(r.name == "national");
     REQUIRE(r.files.size() == 1);
     CHECK(r.files[0] == "rules/national.yaml");
@@ -261,15 +262,15 @@ TEST_CASE("load: national.yaml has the SPEC defaults") {
 }
 
 TEST_CASE("load: national_rules() equals rules/national.yaml loaded from disk") {
-    const RuleSet disk = load_rules_file(kNationalPath);
+    const RuleSet disk = load_rules_file(kNationalPath).only();
     CHECK(disk.files[0] == kNationalPath);
-    check_same(national_rules(), disk);
+    check_same(national_rules().only(), disk);
     CHECK(national_rules_text() == read_file(kNationalPath));
     CHECK(&national_rules() == &national_rules()); // loaded once
 }
 
 TEST_CASE("load: national citations point at the lines of their rules") {
-    const RuleSet& r = national_rules();
+    const RuleSet& r = national_rules().only();
     const std::string_view text = national_rules_text();
     const auto at = [&](const RuleRef& ref) { return line_of(text, ref.line); };
     CHECK(at(r.evaluation.execution.where).find("execution:") != std::string::npos);
@@ -634,7 +635,7 @@ TEST_CASE("load error: size limit, before parsing") {
         CHECK(e.diagnostics()[0].where.file == path);
         CHECK(e.diagnostics()[0].en == "the rule file is larger than the limit of 100 bytes (LoadLimits::max_bytes)");
     }
-    CHECK(load_rules_file(path).name == "test");
+    CHECK(load_rules_file(path).name() == "test");
     std::remove(path.c_str());
 }
 

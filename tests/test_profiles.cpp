@@ -65,8 +65,9 @@ struct TempDir {
     }
 };
 
+/// The one period of undated rules.
 RuleSet load_text(const std::string& text, const LoadLimits& limits = {}) {
-    return load_rules_text(text, "t.yaml", limits);
+    return load_rules_text(text, "t.yaml", limits).only();
 }
 
 /// The problems reported when loading; fails the test when it loads.
@@ -118,7 +119,7 @@ TEST_CASE("profile: overriding one scalar keeps everything else national") {
     REQUIRE(r.files == std::vector<std::string>{"t.yaml", "rules/national.yaml"});
     CHECK(r.evaluation.cap.max_ratio == dec("1.1"));
     // inherited: execution 10, weights 50/30/10, four grades, cut 中 10% / 差 100%
-    const RuleSet& n = national_rules();
+    const RuleSet& n = national_rules().only();
     CHECK(r.evaluation.execution.points == dec("10"));
     CHECK(r.evaluation.weights.level1 == n.evaluation.weights.level1);
     CHECK(r.evaluation.rounding.digits == 2);
@@ -266,7 +267,7 @@ TEST_CASE("profile: chains resolve and cite each file") {
                                               "evaluation:\n"       // 3
                                               "  rounding:\n"       // 4
                                               "    mode: down\n");  // 5
-    const RuleSet r = load_rules_file(b);
+    const RuleSet r = load_rules_file(b).only();
     CHECK(r.name == "b");
     REQUIRE(r.files == std::vector<std::string>{b, a, "rules/national.yaml"});
     CHECK(r.evaluation.cap.max_ratio == dec("1.1"));             // from a
@@ -280,7 +281,7 @@ TEST_CASE("profile: chains resolve and cite each file") {
     // the same through load_rules_text with base_dir
     LoadLimits limits;
     limits.base_dir = dir.path.string();
-    const RuleSet t = load_rules_text(read_file(b), "b-text.yaml", limits);
+    const RuleSet t = load_rules_text(read_file(b), "b-text.yaml", limits).only();
     CHECK(t.files == std::vector<std::string>{"b-text.yaml", a, "rules/national.yaml"});
     CHECK(t.evaluation.rounding.mode == RoundingMode::down);
     CHECK(t.evaluation.cap.max_ratio == dec("1.1"));
@@ -298,7 +299,7 @@ TEST_CASE("profile: errors in a base file are reported in that file") {
 TEST_CASE("profile: rules/wuchang.yaml — five grades, 低 cut 50%") {
     const std::string path = kRules + "wuchang.yaml";
     const std::string text = read_file(path);
-    const RuleSet r = load_rules_file(path);
+    const RuleSet r = load_rules_file(path).only();
     CHECK(r.name == "wuchang");
     REQUIRE(r.files.size() == 2);
     CHECK(r.files[1] == "rules/national.yaml");
@@ -326,7 +327,7 @@ TEST_CASE("profile: rules/wuchang.yaml — five grades, 低 cut 50%") {
     CHECK(p.recover == yuan("200.00")); // 1000.00 − 800.00, local
     // the same project nationally is 中: cut 10%
     const ProjectResult n = evaluate(project("17"), national_rules());
-    CHECK(national_rules().grades.bands[n.grade].id == "fair");
+    CHECK(national_rules().only().grades.bands[n.grade].id == "fair");
     CHECK(n.cut == yuan("100.00"));
     // 75.00 is 中 in Wuchang (assumed band [70, 80)): cut 10% as nationally
     const ProjectResult f = evaluate(project("27"), r);
@@ -347,7 +348,7 @@ TEST_CASE("profile: rules/wuchang.yaml — five grades, 低 cut 50%") {
 TEST_CASE("profile: rules/urumqi-county.yaml — all unspent local funds recovered, transfers exempt") {
     const std::string path = kRules + "urumqi-county.yaml";
     const std::string text = read_file(path);
-    const RuleSet r = load_rules_file(path);
+    const RuleSet r = load_rules_file(path).only();
     CHECK(r.name == "urumqi-county");
     REQUIRE(r.grades.size() == 4); // national scale
     CHECK(r.cite(r.application.recover.where) == path + ":" + std::to_string(line_of(text, "  recover:")));
@@ -384,7 +385,7 @@ std::string fired_ids(const ProjectResult& p, const RuleSet& r) {
 } // namespace
 
 TEST_CASE("profile: rules/urumqi-county.yaml — commend, criticize and the 20-point deviation at year end") {
-    const RuleSet r = load_rules_file(kRules + "urumqi-county.yaml");
+    const RuleSet r = load_rules_file(kRules + "urumqi-county.yaml").only();
     // exec_rate 0.8; completion = (50 × min(a/50, 1) + 30 + 10) / 90 = (a + 40) / 90.
     // a = 14: completion 54/90 = 0.6, |0.8 − 0.6| = 0.20 exactly → not a deviation.
     const ProjectResult at = evaluate(project("14"), r);

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
     using namespace perfbudget;
     try {
         // Rules: a profile file if given, else the national rules built into the library.
-        const RuleSet rules = argc > 1 ? load_rules_file(argv[1]) : national_rules();
+        const RuleBook book = argc > 1 ? load_rules_file(argv[1]) : national_rules();
 
         // Values from text, exactly: Decimal::parse and Money::parse throw perfbudget::Error
         // on anything that is not a plain decimal ("1,000.00" included), never giving 0.
@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
         p.id = "2023-JY-017";
         p.name = "乡村教师培训";
         p.department = "县教育局";
+        p.year = 2023; // the budget year: a profile with values by year uses that year's
         p.budget = Money::parse("1000000.00");
         p.spent = Money::parse("812345.67");
         auto add = [&](Level1 l1, Level2 l2, Direction dir, Measure target, Measure actual, const char* weight, const char* name) {
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
         add(Level1::benefit, Level2::social, Direction::ge, number("3000"), number("2400"), "30", "受益人数");
         add(Level1::satisfaction, Level2::satisfaction, Direction::ge, number("90%"), number("85%"), "10", "满意度");
 
+        const RuleSet& rules = book.for_year(p.year); // the rules in effect for the project's year
         ProjectResult result;
         evaluate(p, rules, result); // reuses result's storage when called again
         const GradeBand& grade = rules.grades.bands[result.grade];

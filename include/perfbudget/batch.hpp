@@ -59,6 +59,6 @@ public:
 /// every problem (with file and line); on failure no output is written. Throws
 /// OptionsError, before reading anything, when the output file is one of the
 /// inputs (the same path, or another name for the same file: a symbolic or hard link).
-BatchSummary evaluate_files(const EvaluateOptions& options, const RuleSet& rules);
+BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules);
 
 } // namespace perfbudget

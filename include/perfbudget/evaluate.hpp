@@ -12,6 +12,10 @@
 // beside ScoreAccumulator (the indicator aggregates the steps read) and
 // apply_custom() after finish_project().
 //
+// Every step takes one period of rules (a RuleSet). A loaded rule file is a
+// RuleBook: take the period for the project's budget year with
+// book.for_year(project.year), or call evaluate(project, book), which does.
+//
 // evaluate() runs all three for a Project held in memory. Nothing here allocates
 // except the caller's ProjectResult::indicators vector (reused across calls) and
 // the error path. Each result records which case of which rule fired, so
@@ -581,14 +585,24 @@ struct InputNames {
     std::string_view indicators;
 };
 
-/// Evaluates a project held in memory. Reuses out.indicators' capacity. Throws
-/// Error listing every problem (each naming the project and, where known, its line).
+/// Evaluates a project held in memory with one period of rules. Reuses
+/// out.indicators' capacity. Throws Error listing every problem (each naming the
+/// project and, where known, its line).
 void evaluate(const Project& project, const RuleSet& rules, ProjectResult& out, const InputNames& files = {});
 
-/// Convenience form returning a fresh result.
+/// The same with the period of `book` for the project's budget year
+/// (RuleBook::for_year; a failure to find one is placed at the project's line).
+void evaluate(const Project& project, const RuleBook& book, ProjectResult& out, const InputNames& files = {});
+
+/// Convenience forms returning a fresh result.
 inline ProjectResult evaluate(const Project& project, const RuleSet& rules) {
     ProjectResult r;
     evaluate(project, rules, r);
+    return r;
+}
+inline ProjectResult evaluate(const Project& project, const RuleBook& book) {
+    ProjectResult r;
+    evaluate(project, book, r);
     return r;
 }
 

@@ -226,11 +226,11 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
     }
 }
 
-/// Explains a whole project result, step by step. Indicator lines are included
-/// when `r.indicators` holds one result per indicator of `p` (in-memory evaluation).
-inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleSet& all_rules, Lang lang) {
+/// Explains a whole project result, step by step, with the period of rules it was
+/// evaluated with. Indicator lines are included when `r.indicators` holds one
+/// result per indicator of `p` (in-memory evaluation).
+inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleSet& rules, Lang lang) {
     using detail::show;
-    const RuleSet& rules = all_rules.for_year(p.year); // the period evaluate() used
     const bool zh = lang == Lang::zh;
     const auto& ev = rules.evaluation;
     const int digits = ev.rounding.digits;
@@ -240,7 +240,7 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
     };
 
     // 0. Values by budget year: which dated values this project's year uses, and since when.
-    if (rules.effective_from) {
+    if (rules.effective_from && p.year) {
         std::string text = zh ? "预算年度 " + std::to_string(*p.year) + " 适用自 " + to_string(*rules.effective_from) + " 起施行的规则"
                               : "budget year " + std::to_string(*p.year) + " uses the rules in effect from " +
                                     to_string(*rules.effective_from);
@@ -369,6 +369,12 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
         explain_custom(r, rules, lang, out);
     }
     return out;
+}
+
+/// The same with the period of `book` for the project's budget year, the one
+/// evaluate(p, book) used.
+inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleBook& book, Lang lang) {
+    return explain(p, r, book.for_year(p.year), lang);
 }
 
 } // namespace perfbudget

@@ -29,7 +29,9 @@ struct LoadLimits {
     std::string base_dir;
 };
 
-/// Loads and checks a rule file. Throws perfbudget::Error listing every problem.
+/// Loads and checks a rule file into its periods (a RuleBook: one RuleSet, or one
+/// per date when values are dated; pick one with RuleBook::for_year). Throws
+/// perfbudget::Error listing every problem.
 ///
 /// Profiles: a file whose first key is `base: NAME` states only what differs from
 /// NAME. `national` is the built-in national rules (cited as "rules/national.yaml");
@@ -38,16 +40,17 @@ struct LoadLimits {
 /// merged onto its base's — maps key by key, recursively; lists, scalars and the
 /// grade-keyed map `results.cut` replaced whole — and the result is checked like a
 /// complete file. Each RuleRef
-/// cites the file that wrote the winning value: RuleSet::files[0] is the file
-/// itself, files[1] its base, and so on.
-RuleSet load_rules_file(const std::string& path, const LoadLimits& limits = {});
+/// cites the file that wrote the winning value: RuleBook::files()[0] (and each
+/// period's RuleSet::files[0]) is the file itself, files[1] its base, and so on.
+RuleBook load_rules_file(const std::string& path, const LoadLimits& limits = {});
 
 /// Loads and checks rules from text; `file_name` is used in messages and citations.
 /// `base: national` always works; other bases are looked up in `limits.base_dir`.
-RuleSet load_rules_text(std::string_view yaml, const std::string& file_name, const LoadLimits& limits = {});
+RuleBook load_rules_text(std::string_view yaml, const std::string& file_name, const LoadLimits& limits = {});
 
-/// The national rules built into the library (a copy of rules/national.yaml), loaded once.
-const RuleSet& national_rules();
+/// The national rules built into the library (a copy of rules/national.yaml), loaded
+/// once. Nothing in them is dated: national_rules().only() is their one RuleSet.
+const RuleBook& national_rules();
 
 /// The text of the built-in national rules.
 std::string_view national_rules_text();

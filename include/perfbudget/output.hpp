@@ -17,6 +17,7 @@
 #include "perfbudget/explain.hpp"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,17 +28,19 @@ enum class OutputFormat : std::uint8_t { csv, json };
 /// Appends the CSV header line. Rules with a `custom:` section add the columns
 /// `accountability` (0/1) and `reasons` (ids of the custom rules and tables that
 /// fired, `;`-separated); the national columns stay as they are.
-void write_csv_header(std::string& out, bool with_explanation, const RuleSet& rules);
+/// (when some period of `book` has custom steps, every row has them).
+void write_csv_header(std::string& out, bool with_explanation, const RuleBook& book);
 
-/// Appends one CSV row for a project result. `rules` is the period the project was
-/// evaluated with (RuleSet::for_year). `explanation` may be null.
+/// Appends one CSV row for a project result of budget year `year`, with the
+/// period of `book` the project was evaluated with (RuleBook::for_year).
+/// `explanation` may be null.
 void write_csv_row(std::string& out, std::string_view project_id, std::string_view department, const ProjectFunds& funds,
-                   const ProjectResult& result, const RuleSet& rules, Lang lang,
+                   const ProjectResult& result, const RuleBook& book, std::optional<int> year, Lang lang,
                    const std::vector<ExplanationLine>* explanation = nullptr);
 
-/// Appends one project as a JSON object (no trailing comma or newline); the rules
-/// of the project's budget year are picked from `rules` (RuleSet::for_year).
-void write_json_project(std::string& out, const Project& project, const ProjectResult& result, const RuleSet& rules,
+/// Appends one project as a JSON object (no trailing comma or newline), with the
+/// period of `book` for the project's budget year.
+void write_json_project(std::string& out, const Project& project, const ProjectResult& result, const RuleBook& book,
                         Lang lang);
 
 /// An output that appears only when the run succeeds: a temporary file renamed

@@ -14,7 +14,6 @@
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -155,7 +154,10 @@ struct EffectiveValue {
     RuleRef where;    // the entry (`2023-01-01: 110%`)
 };
 
-/// A checked rule set: the national defaults, or a county profile.
+/// One period of checked rules: everything that scores a project (the national
+/// defaults, or a county profile, as in effect from one date). The functions that
+/// score — evaluate(), score_indicator(), finish_project(), apply_custom() — take
+/// a RuleSet. A loaded rule file is a RuleBook; its for_year() picks the period.
 struct RuleSet {
     std::string name;               // "national", "urumqi-county"
     std::vector<std::string> files; // RuleRef::file indexes this; files[0] is the profile itself
@@ -164,27 +166,11 @@ struct RuleSet {
     ApplicationRules application;
     CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
 
-    /// Values by budget year. A rule file with dated values compiles into one
-    /// period per distinct date, ascending; this RuleSet is then a copy of the latest
-    /// period. Empty when nothing is dated (the national rules): one set for every year.
-    std::vector<std::shared_ptr<const RuleSet>> periods;
-    /// In a period: the date it starts (the first day its values are in effect) and
-    /// the dated values it uses, with the date each took effect.
+    /// When the file has dated values (docs/rules.md "Values by budget year"): the
+    /// date this period starts (the first day its values are in effect) and the
+    /// dated values it uses, with the date each took effect. Unset otherwise.
     std::optional<Date> effective_from;
     std::vector<EffectiveValue> effective;
-    /// Some period has custom steps (so every period's output has their columns).
-    bool any_period_custom = false;
-
-    /// Custom steps here or in any period: outputs add `accountability` and `reasons`.
-    bool has_custom() const { return !custom.empty() || any_period_custom; }
-
-    /// The rules for a project of budget year `year`: itself when nothing is dated,
-    /// else the period in effect on 1 January of that year. Throws Error when the
-    /// rules are dated and `year` is missing or before the first effective date.
-    const RuleSet& for_year(std::optional<int> year) const {
-        return periods.empty() ? *this : period_for(year);
-    }
-    const RuleSet& period_for(std::optional<int> year) const; // (load_rules.cpp)
 
     /// "rules/national.yaml:41" for a rule reference.
     std::string cite(const RuleRef& r) const {
@@ -192,6 +178,42 @@ struct RuleSet {
         if (r.line) s += ':' + std::to_string(r.line);
         return s;
     }
+};
+
+/// A loaded rule file: its periods, one RuleSet each. A file without dated values
+/// has one period, for every budget year; with dated values, one per distinct
+/// date, ascending. A RuleBook is not a RuleSet and does not convert to one, so
+/// scoring a project always goes through for_year() (or evaluate(project, book),
+/// which calls it): no call can score with another year's values.
+class RuleBook {
+public:
+    /// Rules for every budget year.
+    explicit RuleBook(RuleSet rules);
+    /// Periods by date: ascending `effective_from`, every one set. Throws
+    /// perfbudget::Error otherwise (or when empty).
+    explicit RuleBook(std::vector<RuleSet> periods);
+
+    const std::string& name() const { return periods_.front().name; }
+    const std::vector<std::string>& files() const { return periods_.front().files; }
+    /// One RuleSet per period, by date (one, undated, when nothing is dated).
+    const std::vector<RuleSet>& periods() const { return periods_; }
+    bool dated() const { return periods_.front().effective_from.has_value(); }
+    /// Some period has custom steps (then every output has their columns).
+    bool has_custom() const;
+
+    /// The rules for a project of budget year `year`: the only period when nothing
+    /// is dated, else the period in effect on 1 January of that year. Throws Error
+    /// when the rules are dated and `year` is missing or before the first effective date.
+    const RuleSet& for_year(std::optional<int> year) const;
+    /// The only period of rules with nothing dated (the national rules, most
+    /// profiles); throws Error, as for_year() without a year, when values are dated.
+    const RuleSet& only() const { return for_year(std::nullopt); }
+
+    /// "rules/national.yaml:41" for a rule reference.
+    std::string cite(const RuleRef& r) const { return periods_.front().cite(r); }
+
+private:
+    std::vector<RuleSet> periods_; // never empty
 };
 
 } // namespace perfbudget

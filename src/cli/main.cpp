@@ -124,15 +124,16 @@ int cmd_evaluate(int argc, char** argv) {
     }
 
     try {
-        const RuleSet loaded = a.get("rules") ? load_rules_file(*a.get("rules")) : RuleSet{};
-        const RuleSet& rules = a.get("rules") ? loaded : national_rules();
+        const std::optional<RuleBook> loaded =
+            a.get("rules") ? std::optional<RuleBook>(load_rules_file(*a.get("rules"))) : std::nullopt;
+        const RuleBook& rules = loaded ? *loaded : national_rules();
         const BatchSummary s = evaluate_files(opt, rules);
         print(s.notices, opt.lang);
         if (s.notices_dropped)
             std::cerr << (opt.lang == Lang::zh ? "……另有 " + std::to_string(s.notices_dropped) + " 条提示\n"
                                                : "… and " + std::to_string(s.notices_dropped) + " more notices\n");
-        std::cerr << (opt.lang == Lang::zh ? "已评价 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标（规则：" + rules.name + "）\n"
-                                           : "evaluated " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) + " indicators (rules: " + rules.name + ")\n");
+        std::cerr << (opt.lang == Lang::zh ? "已评价 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标（规则：" + rules.name() + "）\n"
+                                           : "evaluated " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) + " indicators (rules: " + rules.name() + ")\n");
         return exit_ok;
     } catch (const OptionsError& e) { // e.g. --out names an input file
         print(e.diagnostics(), opt.lang);
@@ -150,10 +151,17 @@ int cmd_check(int argc, char** argv) {
     int status = exit_ok;
     for (const auto& file : a.positional) {
         try {
-            const RuleSet r = load_rules_file(file);
-            for (const Diagnostic& n : r.custom.notes) // remarks, not errors: the status stays 0
-                std::cerr << n.where.to_string() << (lang == Lang::zh ? ": 提示: " : ": note: ") << n.message(lang) << '\n';
-            std::cerr << file << ": " << (lang == Lang::zh ? "规则有效（" : "rules are valid (") << r.name
+            const RuleBook r = load_rules_file(file);
+            std::vector<const Diagnostic*> notes; // of every period, each once
+            for (const RuleSet& period : r.periods())
+                for (const Diagnostic& n : period.custom.notes)
+                    if (std::none_of(notes.begin(), notes.end(), [&](const Diagnostic* m) {
+                            return m->where.to_string() == n.where.to_string() && m->en == n.en;
+                        }))
+                        notes.push_back(&n);
+            for (const Diagnostic* n : notes) // remarks, not errors: the status stays 0
+                std::cerr << n->where.to_string() << (lang == Lang::zh ? ": 提示: " : ": note: ") << n->message(lang) << '\n';
+            std::cerr << file << ": " << (lang == Lang::zh ? "规则有效（" : "rules are valid (") << r.name()
                       << (lang == Lang::zh ? "）\n" : ")\n");
         } catch (const Error& e) {
             print(e.diagnostics(), lang);

@@ -15,9 +15,9 @@ int main() {
     if (!parse_money("1,000.00", budget).ok()) return 1;
 #endif
 #if defined(DISCARD_ISSUE)
-    score_indicator(Indicator{}, national_rules(), r); // would use an unscored result
+    score_indicator(Indicator{}, national_rules().only(), r); // would use an unscored result
 #else
-    if (score_indicator(Indicator{}, national_rules(), r) != Issue::none) return 1;
+    if (score_indicator(Indicator{}, national_rules().only(), r) != Issue::none) return 1;
 #endif
     return 0;
 }

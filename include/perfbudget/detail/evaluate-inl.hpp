@@ -33,12 +33,12 @@ inline Diagnostic project_issue_diagnostic(Issue issue, const ProjectResult& r, 
                       "project " + std::string(id) + ": " + en, "项目 " + std::string(id) + "：" + zh};
 }
 
-/// The rules for `project`'s budget year (RuleSet::for_year), with a failure
+/// The rules for `project`'s budget year (RuleBook::for_year), with a failure
 /// placed at the project's line.
-inline const RuleSet& rules_for(const Project& project, const RuleSet& rules, std::string_view projects_file) {
-    if (rules.periods.empty()) return rules;
+inline const RuleSet& rules_for(const Project& project, const RuleBook& book, std::string_view projects_file) {
+    if (!book.dated()) return book.only();
     try {
-        return rules.period_for(project.year);
+        return book.for_year(project.year);
     } catch (const Error& e) {
         std::vector<Diagnostic> located;
         for (Diagnostic d : e.diagnostics()) {
@@ -53,8 +53,7 @@ inline const RuleSet& rules_for(const Project& project, const RuleSet& rules, st
 
 } // namespace detail
 
-inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectResult& out, const InputNames& files) {
-    const RuleSet& rules = detail::rules_for(project, all_rules, files.projects); // by budget year
+inline void evaluate(const Project& project, const RuleSet& rules, ProjectResult& out, const InputNames& files) {
     std::vector<Diagnostic> problems;
     out.indicators.resize(project.indicators.size());
     out.indicator_rules_fired = 0;
@@ -110,6 +109,10 @@ inline void evaluate(const Project& project, const RuleSet& all_rules, ProjectRe
         }
     }
     if (!problems.empty()) throw Error(std::move(problems));
+}
+
+inline void evaluate(const Project& project, const RuleBook& book, ProjectResult& out, const InputNames& files) {
+    evaluate(project, detail::rules_for(project, book, files.projects), out, files);
 }
 
 } // namespace perfbudget
