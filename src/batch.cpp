@@ -69,9 +69,12 @@ Diagnostic split_notice(std::string_view file, std::string_view id, std::uint32_
 /// A project as the streaming path keeps it: strings in one arena, funds, score sums.
 struct Slot {
     std::uint32_t id_offset = 0, id_size = 0, dept_offset = 0, dept_size = 0;
-    std::uint32_t line = 0;
     std::uint32_t first_indicator_line = 0; // where a wrong weight total is reported
-    bool bad = false; // the project's row, or one of its indicators, has a problem already reported
+    // The line, and whether the project's row or one of its indicators has a
+    // problem already reported: one word, so a slot stays 112 bytes (a million
+    // projects are kept).
+    std::uint32_t line : 31 = 0;
+    std::uint32_t bad : 1 = 0;
     ProjectFunds funds;
     ScoreAccumulator acc;
 };
@@ -192,8 +195,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             const std::uint32_t found = index.find_or_insert(p.id, n, id_of);
             if (found != n) {
                 problems.add({{opt.projects, p.source_line, 0},
-                              "duplicate project_id \"" + p.id + "\" (first on line " + std::to_string(slots[found].line) + ")",
-                              "项目编号“" + p.id + "”重复（首次出现在第 " + std::to_string(slots[found].line) + " 行）"});
+                              "duplicate project_id \"" + p.id + "\" (first on line " + std::to_string(static_cast<std::uint32_t>(slots[found].line)) + ")",
+                              "项目编号“" + p.id + "”重复（首次出现在第 " + std::to_string(static_cast<std::uint32_t>(slots[found].line)) + " 行）"});
                 slots.pop_back();
                 if (custom) customs.pop_back();
                 arena.resize(s.id_offset);

@@ -424,10 +424,10 @@ void CompletionSum::add_slow(Decimal weight, const Fraction& rc) {
 
 void CompletionSum::add_exact(Decimal weight, const Fraction& rc) {
     if (!wide_) {
-        exact_ += Number::ratio(get(num_), get(den_));
-        wide_ = true;
+        wide_ = std::make_unique<NumberSum>();
+        *wide_ += Number::ratio(get(num_), get(den_));
     }
-    exact_ += Number(rc) * Number::integer(weight.units()); // in weight units, like num_ / den_
+    *wide_ += Number(rc) * Number::integer(weight.units()); // in weight units, like num_ / den_
 }
 
 Number CompletionSum::over(Decimal total) const {
@@ -445,7 +445,7 @@ Number CompletionSum::over(Decimal total) const {
         }
         return Number::ratio(num, den);
     }
-    return (wide_ ? exact_.value() : Number::ratio(get(num_), get(den_))) / Number::integer(total.units());
+    return (wide_ ? wide_->value() : Number::ratio(get(num_), get(den_))) / Number::integer(total.units());
 }
 
 } // namespace detail
