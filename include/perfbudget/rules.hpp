@@ -10,6 +10,7 @@
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/model.hpp"
+#include "perfbudget/monitoring_rules.hpp"
 #include "perfbudget/rule_ref.hpp"
 
 #include <array>
@@ -162,6 +163,7 @@ struct RuleSet {
     EvaluationRules evaluation;
     GradeScale grades;
     ApplicationRules application;
+    MonitoringRules monitoring; // in-year monitoring (monitoring_rules.hpp)
     CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
 
     /// Values by budget year. A rule file with dated values compiles into one
