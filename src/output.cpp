@@ -83,6 +83,8 @@ std::string str(Decimal d, int digits) {
 
 } // namespace
 
+void append_csv_field(std::string& out, std::string_view text) { append_field(out, text); }
+
 void write_csv_header(std::string& out, bool with_explanation, const RuleSet& rules) {
     out += "project_id,department,budget,spent,exec_rate,exec_score,indicator_score,total,grade,grade_label,rectify,"
            "priority,cut,recover";

@@ -298,3 +298,19 @@ TEST_CASE("monitor: the explanation cites each reason's rule, values and thresho
     const auto zh = explain_monitoring(project("250.00", {ind(Direction::ge, "300", "50")}), r, national_rules(), Lang::zh);
     CHECK(zh[3].text == "预警等级 红灯，处理措施：暂缓或停止拨款");
 }
+
+TEST_CASE("monitor: the summary in seed 000's words, money in 万元") {
+    MonitorSummary s;
+    s.projects = 120;
+    s.indicators = 900;
+    s.by_level = {8, 1, 100, 11};
+    s.budget_by_level = {yuan("50000.00"), yuan("0.00"), yuan("100000000.00"), yuan("23492000.00")};
+    const std::string zh = monitor_summary_text(s, Lang::zh);
+    CHECK(zh.find("预警项目 111 个，资金 12,349.20 万元\n") != std::string::npos);
+    CHECK(zh.find("绿灯 8 个（5.00 万元）") != std::string::npos);
+    const std::string en = monitor_summary_text(s, Lang::en);
+    CHECK(en.find("warning projects 111, funds 12,349.20 万元\n") != std::string::npos);
+    // 0.5 fen of a 万元 rounds half-up: 0.005 万元 = 50.00 yuan → 0.01.
+    s.budget_by_level = {Money{}, Money{}, yuan("50.00"), Money{}};
+    CHECK(monitor_summary_text(s, Lang::en).find("funds 0.01 万元") != std::string::npos);
+}

@@ -11,8 +11,10 @@
 //   time_progress()      as-of date → exact fraction of the year
 //   monitor_project()    one project (held in memory) → MonitorResult
 //   explain_monitoring() why, in Chinese or English, citing each rule's file:line
+//   monitor_files()      the `perfbudget monitor` command as a library call
 #pragma once
 
+#include "perfbudget/batch.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/monitoring_rules.hpp"
@@ -101,5 +103,33 @@ std::string monitor_reasons(const MonitorResult& r);
 /// thresholds and the rule's file:line, then the light and the action.
 std::vector<ExplanationLine> explain_monitoring(const Project& project, const MonitorResult& r, const RuleSet& rules,
                                                 Lang lang);
+
+/// `perfbudget monitor`: the inputs and options of evaluate, and the as-of date.
+struct MonitorOptions {
+    EvaluateOptions files; // projects, indicators, out, encoding, format (csv|json), lang, year
+    Date as_of;
+};
+
+/// Projects and money (budget) per light, and the warning projects (red or yellow).
+struct MonitorSummary {
+    std::size_t projects = 0;
+    std::size_t indicators = 0;
+    std::array<std::size_t, light_count> by_level{};
+    std::array<Money, light_count> budget_by_level{};
+    std::vector<Diagnostic> notices;
+    std::size_t warning_projects() const { return by_level[2] + by_level[3]; }
+    Money warning_budget() const { return budget_by_level[2] + budget_by_level[3]; }
+};
+
+/// Monitors every project of the files and writes CSV (columns project_id,
+/// department, budget, spent, time_progress, exec_rate, completion, level,
+/// reasons, action) or JSON (with each indicator's light and the explanation).
+/// Throws Error listing every problem; a failed run writes nothing. The rules
+/// period of a project is that of its budget year, else --year, else the as-of year.
+MonitorSummary monitor_files(const MonitorOptions& options, const RuleSet& rules);
+
+/// The summary in seed 000's words: "预警项目 111 个，资金 12,349.20 万元", with the
+/// projects and money of each light.
+std::string monitor_summary_text(const MonitorSummary& s, Lang lang);
 
 } // namespace perfbudget
