@@ -4,7 +4,7 @@
 // exports too large for memory.
 #include "perfbudget/monitor.hpp"
 
-#include <nlohmann/json.hpp>
+#include "json_fields.hpp"
 
 namespace perfbudget {
 
@@ -45,11 +45,7 @@ void write_json(OutputFile& out, const std::vector<Project>& projects, const std
         const Project& p = projects[i];
         const MonitorResult& r = results[i];
         ordered_json j;
-        j["project_id"] = p.id;
-        j["name"] = p.name;
-        j["department"] = p.department;
-        j["budget"] = p.budget.to_string();
-        j["spent"] = p.spent.to_string();
+        detail::add_project_fields(j, p);
         j["as_of"] = to_string(r.as_of);
         j["time_progress"] = rate(r.time_progress);
         j["exec_rate"] = r.exec_applicable ? ordered_json(rate(r.exec_rate)) : ordered_json(nullptr);
