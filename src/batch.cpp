@@ -381,6 +381,8 @@ void refuse_output_over_input(const EvaluateOptions& opt) {
 
 } // namespace
 
+void check_output_not_input(const EvaluateOptions& options) { refuse_output_over_input(options); }
+
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules) {
     refuse_output_over_input(options);
     // Custom steps stream too: what they read of the indicators is summed as rows

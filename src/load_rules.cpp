@@ -24,6 +24,7 @@
 #include "effective.hpp"
 #include "rule_tree.hpp"
 #include "load_custom.hpp"
+#include "load_monitoring.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -410,7 +411,7 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     RuleSet rules;
     rules.files = ctx.sources.names;
     const Field top{nullptr, &root, ""};
-    MapView m(ctx, top, {"profile", "evaluation", "grades", "results", "custom"});
+    MapView m(ctx, top, {"profile", "evaluation", "grades", "results", "custom", "monitoring"});
     if (!m.ok()) return rules;
     if (auto name = read_identifier(ctx, m.get("profile"))) rules.name = *name;
     compile_evaluation(ctx, m.get("evaluation"), rules.evaluation);
@@ -419,6 +420,8 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     compile_results(ctx, m.get("results"), rules.grades, grades_usable, rules.application);
     if (const Field c = m.find("custom"); c.value)
         compile_custom(ctx, c, grades_usable ? &rules.grades : nullptr, rules.custom);
+    // Optional: a file without it (a test's own rules) monitors by the national defaults.
+    if (const Field mon = m.find("monitoring"); mon.value) compile_monitoring(ctx, mon, rules.monitoring);
     return rules;
 }
 

@@ -1,6 +1,8 @@
 // Writers for evaluate results (output.hpp).
 #include "perfbudget/output.hpp"
 
+#include "json_fields.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -83,6 +85,8 @@ std::string str(Decimal d, int digits) {
 
 } // namespace
 
+void append_csv_field(std::string& out, std::string_view text) { append_field(out, text); }
+
 void write_csv_header(std::string& out, bool with_explanation, const RuleBook& book) {
     out += "project_id,department,budget,spent,exec_rate,exec_score,indicator_score,total,grade,grade_label,rectify,"
            "priority,cut,recover";
@@ -137,11 +141,7 @@ void write_json_project(std::string& out, const Project& p, const ProjectResult&
     const RuleSet& rules = book.for_year(p.year); // the period evaluate() used
     const int digits = rules.evaluation.rounding.digits;
     ordered_json j;
-    j["project_id"] = p.id;
-    j["name"] = p.name;
-    j["department"] = p.department;
-    j["budget"] = p.budget.to_string();
-    j["spent"] = p.spent.to_string();
+    detail::add_project_fields(j, p);
     j["fund_source"] = std::string(to_string(p.fund_source));
     j["exec_rate"] = r.exec_applicable ? ordered_json(r.exec_rate.to_string(4)) : ordered_json(nullptr);
     j["exec_score"] = str(r.exec_score, digits);

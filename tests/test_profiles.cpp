@@ -191,7 +191,7 @@ TEST_CASE("profile: nested maps merge key by key") {
     CHECK(ev.over_completion.deduction == dec("0.1"));
     CHECK(r.cite(ev.over_completion.where) == "t.yaml:5");
     // the rest of evaluation is inherited, cited in the national file
-    CHECK(r.cite(ev.execution.where) == "rules/national.yaml:" + std::to_string(national_line("  execution:")));
+    CHECK(r.cite(ev.execution.where) == "rules/national.yaml:" + std::to_string(national_line("  execution:\n")));
     CHECK(r.cite(ev.cap.where) == "rules/national.yaml:" + std::to_string(national_line("  cap: 100%")));
     CHECK(r.cite(ev.rounding.where) == "rules/national.yaml:" + std::to_string(national_line("  rounding:")));
     // recover: fund_sources overridden, grades inherited ([fair, poor] = bits 2 and 3)
@@ -277,7 +277,7 @@ TEST_CASE("profile: chains resolve and cite each file") {
     CHECK(r.evaluation.rounding.apply == RoundApply::per_part);  // from national
     CHECK(r.cite(r.evaluation.rounding.where) == b + ":4");      // b wrote last in `rounding`
     CHECK(r.evaluation.execution.where.file == 2);
-    CHECK(r.cite(r.evaluation.execution.where) == "rules/national.yaml:" + std::to_string(national_line("  execution:")));
+    CHECK(r.cite(r.evaluation.execution.where) == "rules/national.yaml:" + std::to_string(national_line("  execution:\n")));
     // the same through load_rules_text with base_dir
     LoadLimits limits;
     limits.base_dir = dir.path.string();
@@ -315,7 +315,7 @@ TEST_CASE("profile: rules/wuchang.yaml — five grades, 低 cut 50%") {
     // overridden rules cite wuchang.yaml, inherited ones national.yaml
     CHECK(r.cite(r.grades.bands[3].where) == path + ":" + std::to_string(line_of(text, "{id: low,")));
     CHECK(r.cite(r.application.cut.where) == path + ":" + std::to_string(line_of(text, "  cut:")));
-    CHECK(r.cite(r.evaluation.execution.where) == "rules/national.yaml:" + std::to_string(national_line("  execution:")));
+    CHECK(r.cite(r.evaluation.execution.where) == "rules/national.yaml:" + std::to_string(national_line("  execution:\n")));
 
     // total = 48 + 17 = 65.00 → 低 [60, 70)
     const ProjectResult p = evaluate(project("17"), r);

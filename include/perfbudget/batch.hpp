@@ -61,4 +61,8 @@ public:
 /// inputs (the same path, or another name for the same file: a symbolic or hard link).
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules);
 
+/// Throws OptionsError when the output file is one of the inputs (evaluate_files'
+/// first check; other commands reading the same inputs make it too).
+void check_output_not_input(const EvaluateOptions& options);
+
 } // namespace perfbudget

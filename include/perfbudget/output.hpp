@@ -43,6 +43,9 @@ void write_csv_row(std::string& out, std::string_view project_id, std::string_vi
 void write_json_project(std::string& out, const Project& project, const ProjectResult& result, const RuleBook& book,
                         Lang lang);
 
+/// Appends a CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+void append_csv_field(std::string& out, std::string_view text);
+
 /// An output that appears only when the run succeeds: a temporary file renamed
 /// into place on commit(), or standard output (buffered until commit) when the
 /// path is empty or "-". Destroying it uncommitted removes the temporary file.

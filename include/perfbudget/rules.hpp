@@ -10,6 +10,7 @@
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/model.hpp"
+#include "perfbudget/monitoring_rules.hpp"
 #include "perfbudget/rule_ref.hpp"
 
 #include <array>
@@ -164,6 +165,7 @@ struct RuleSet {
     EvaluationRules evaluation;
     GradeScale grades;
     ApplicationRules application;
+    MonitoringRules monitoring; // in-year monitoring (monitoring_rules.hpp)
     CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
 
     /// When the file has dated values (docs/rules.md "Values by budget year"): the

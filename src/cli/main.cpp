@@ -5,6 +5,7 @@
 // stderr with file:line[:column]), 2 bad usage.
 #include "perfbudget/batch.hpp"
 #include "perfbudget/load.hpp"
+#include "perfbudget/monitor.hpp"
 #include "perfbudget/testing.hpp"
 
 #include <algorithm>
@@ -27,6 +28,8 @@ const char* const usage_text =
     "  perfbudget evaluate --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
     "                      [--format csv|json] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (budget year of projects with no `year` value)\n"
+    "  perfbudget monitor --projects P.csv --indicators I.csv --as-of YYYY-MM-DD [--rules R.yaml]\n"
+    "                      [--out F] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk] [--year YYYY]\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
@@ -98,13 +101,12 @@ void print(const std::vector<Diagnostic>& ds, Lang lang) {
     for (const auto& d : ds) std::cerr << d.to_string(lang) << '\n';
 }
 
-int cmd_evaluate(int argc, char** argv) {
-    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year"},
-                         {"explain"});
+/// The input and output options evaluate and monitor share.
+EvaluateOptions file_options(const Args& a, const std::string& cmd) {
     if (!a.positional.empty()) throw UsageError{"unexpected argument " + a.positional.front()};
     EvaluateOptions opt;
     opt.lang = lang_of(a);
-    if (!a.get("projects") || !a.get("indicators")) throw UsageError{"evaluate needs --projects and --indicators"};
+    if (!a.get("projects") || !a.get("indicators")) throw UsageError{cmd + " needs --projects and --indicators"};
     opt.projects = *a.get("projects");
     opt.indicators = *a.get("indicators");
     opt.out = a.get("out").value_or("");
@@ -116,22 +118,39 @@ int cmd_evaluate(int argc, char** argv) {
     if (enc == "utf8" || enc == "utf-8") opt.encoding = Encoding::utf8;
     else if (enc == "gbk" || enc == "gb18030") opt.encoding = Encoding::gbk;
     else throw UsageError{"--encoding must be utf8 or gbk, not " + enc};
-    opt.explain = a.has("explain");
     if (const auto y = a.get("year")) {
         const bool ok = y->size() == 4 && std::all_of(y->begin(), y->end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!ok || *y < "1900") throw UsageError{"--year must be a budget year such as 2023 (1900–9999), not " + *y};
         opt.year = std::stoi(*y);
     }
+    return opt;
+}
+
+/// The rules of --rules, or the built-in national rules; `loaded` keeps a file's.
+const RuleBook& rules_of(const Args& a, std::optional<RuleBook>& loaded) {
+    if (!a.get("rules")) return national_rules();
+    loaded.emplace(load_rules_file(*a.get("rules")));
+    return *loaded;
+}
+
+void print_notices(const std::vector<Diagnostic>& notices, std::size_t dropped, Lang lang) {
+    print(notices, lang);
+    if (dropped)
+        std::cerr << (lang == Lang::zh ? "……另有 " + std::to_string(dropped) + " 条提示\n"
+                                       : "… and " + std::to_string(dropped) + " more notices\n");
+}
+
+int cmd_evaluate(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year"},
+                         {"explain"});
+    EvaluateOptions opt = file_options(a, "evaluate");
+    opt.explain = a.has("explain");
 
     try {
-        const std::optional<RuleBook> loaded =
-            a.get("rules") ? std::optional<RuleBook>(load_rules_file(*a.get("rules"))) : std::nullopt;
-        const RuleBook& rules = loaded ? *loaded : national_rules();
+        std::optional<RuleBook> loaded;
+        const RuleBook& rules = rules_of(a, loaded);
         const BatchSummary s = evaluate_files(opt, rules);
-        print(s.notices, opt.lang);
-        if (s.notices_dropped)
-            std::cerr << (opt.lang == Lang::zh ? "……另有 " + std::to_string(s.notices_dropped) + " 条提示\n"
-                                               : "… and " + std::to_string(s.notices_dropped) + " more notices\n");
+        print_notices(s.notices, s.notices_dropped, opt.lang);
         std::cerr << (opt.lang == Lang::zh ? "已评价 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标（规则：" + rules.name() + "）\n"
                                            : "evaluated " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) + " indicators (rules: " + rules.name() + ")\n");
         return exit_ok;
@@ -140,6 +159,35 @@ int cmd_evaluate(int argc, char** argv) {
         return exit_usage;
     } catch (const Error& e) {
         print(e.diagnostics(), opt.lang);
+        return exit_data;
+    }
+}
+
+int cmd_monitor(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2,
+                         {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year"}, {});
+    MonitorOptions opt;
+    opt.files = file_options(a, "monitor");
+    const auto as_of_text = a.get("as-of");
+    if (!as_of_text) throw UsageError{"monitor needs --as-of YYYY-MM-DD"};
+    const std::optional<Date> as_of = parse_date(*as_of_text);
+    if (!as_of) throw UsageError{"--as-of must be a date YYYY-MM-DD, not " + *as_of_text};
+    opt.as_of = *as_of;
+    const Lang lang = opt.files.lang;
+    try {
+        std::optional<RuleBook> loaded;
+        const RuleBook& rules = rules_of(a, loaded);
+        const MonitorSummary s = monitor_files(opt, rules);
+        print_notices(s.notices, 0, lang);
+        std::cerr << monitor_summary_text(s, lang)
+                  << (lang == Lang::zh ? "（规则：" + rules.name() + "，截至 " + *as_of_text + "）\n"
+                                       : "(rules: " + rules.name() + ", as of " + *as_of_text + ")\n");
+        return exit_ok;
+    } catch (const OptionsError& e) {
+        print(e.diagnostics(), lang);
+        return exit_usage;
+    } catch (const Error& e) {
+        print(e.diagnostics(), lang);
         return exit_data;
     }
 }
@@ -219,7 +267,8 @@ int main(int argc, char** argv) {
             return exit_ok;
         }
         if (cmd == "test") return cmd_test(argc, argv);
-        if (cmd == "monitor" || cmd == "review" || cmd == "report")
+        if (cmd == "monitor") return cmd_monitor(argc, argv);
+        if (cmd == "review" || cmd == "report")
             throw UsageError{"command " + cmd + " is not available yet in this version"};
         throw UsageError{"unknown command " + cmd};
     } catch (const UsageError& e) {

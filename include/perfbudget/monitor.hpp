@@ -1,0 +1,135 @@
+// perfbudget/monitor.hpp — the monitor stage: in-year monitoring (绩效运行监控,
+// "双监控": budget execution and target progress), SPEC §5.
+//
+// As of a date, a project's execution rate is set against the time progress
+// (序时进度) and each indicator's actual-to-date against its annual target; the
+// rules of RuleSet::monitoring (monitoring_rules.hpp) give each a traffic light
+// and the project the worst of them. A red or yellow project is a warning project
+// (预警项目). Indicator completion `rc` is the evaluation's (evaluate.hpp), so the
+// overall completion (总体完成率) is the one a year-end evaluation would start from.
+//
+//   time_progress()      as-of date → exact fraction of the year
+//   monitor_project()    one project (held in memory) → MonitorResult
+//   explain_monitoring() why, in Chinese or English, citing each rule's file:line
+//   monitor_files()      the `perfbudget monitor` command as a library call
+#pragma once
+
+#include "perfbudget/batch.hpp"
+#include "perfbudget/evaluate.hpp"
+#include "perfbudget/explain.hpp"
+#include "perfbudget/monitoring_rules.hpp"
+#include "perfbudget/number.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace perfbudget {
+
+/// 序时进度 as of `as_of`: months: (m − 1)/12 + (day / days in month)/12, so every
+/// month end is m/12; days: day of year / days in year. Always in (0, 1].
+Fraction time_progress(Date as_of, TimeProgressMethod method);
+
+/// Which case of the pace rule gave an indicator its light.
+enum class PaceCase : std::uint8_t {
+    off,          // the pace rule is switched off
+    ratio,        // ge/eq: v = actual / (target × time progress)
+    target_zero,  // ge/eq: target 0 → green
+    le_within,    // le: actual ≤ target → green
+    le_over,      // le: actual > target → red
+    tier,         // qual: the tier's light
+    not_due,      // date: not done, as-of on or before the target date → green, not counted
+    on_time,      // date: done on or before the target date → green
+    overdue,      // date: not done and past due → red, counted as 0
+    late,         // date: done after the target date → red
+};
+
+/// The monitoring result for one indicator.
+struct IndicatorMonitor {
+    bool counted = false;    // in the overall completion
+    Fraction rc;             // capped completion ratio, as in evaluation (when counted)
+    PaceCase pace_case = PaceCase::off;
+    Fraction pace;           // v (PaceCase::ratio only)
+    Light pace_light = Light::green;
+    bool impossible = false; // likelihood `impossible` and the rule is on
+    Light light = Light::green; // the worst of pace_light and the impossible rule's light
+    std::int32_t days_late = 0; // PaceCase::late and overdue: days after the target date
+};
+
+/// The monitoring result for one project.
+struct MonitorResult {
+    Date as_of;
+    Fraction time_progress;
+    bool exec_applicable = true; // false: budget 0, the execution rule (and deviation) does not apply
+    Fraction exec_rate;          // spent / budget, exact
+    Fraction exec_pace;          // v = exec_rate / time_progress
+    std::uint32_t counted = 0;   // indicators counted in the completion
+    bool weighted = false;       // completion weighted by 分值 (else a simple mean)
+    bool has_completion = false; // false: no indicator counted (completion blank)
+    Number completion;           // Σ(weight × rc) / Σ weight over the counted indicators
+    bool deviation_applied = false;
+    Number deviation;            // |exec_rate − completion| when applied
+    std::array<Light, monitor_rule_count> rule_light{}; // the worst light each rule gave (MonitorRule order)
+    Light level = Light::green;  // the worst of all
+    MonitorAction action = MonitorAction::none;
+    std::vector<IndicatorMonitor> indicators; // one per indicator of the project
+
+    /// 预警项目: red or yellow.
+    bool warning() const { return level == Light::red || level == Light::yellow; }
+    /// The rule gave a light other than green: it is one of the project's reasons.
+    bool reason(MonitorRule r) const { return rule_light[static_cast<std::size_t>(r)] != Light::green; }
+};
+
+/// Monitors a project held in memory as of `as_of` with one period's rules.
+/// Reuses out.indicators' capacity. Throws Error listing every problem, each naming
+/// the project and its file:line (missing or mistyped actual values, negative
+/// values, a completion date after the as-of date, weights given for some
+/// indicators only, a negative executed amount).
+void monitor_project(const Project& project, Date as_of, const RuleSet& rules, MonitorResult& out,
+                     const InputNames& files = {});
+
+/// Convenience form returning a fresh result.
+inline MonitorResult monitor_project(const Project& project, Date as_of, const RuleSet& rules) {
+    MonitorResult r;
+    monitor_project(project, as_of, rules, r);
+    return r;
+}
+
+/// The reasons column: ids of the rules that gave a non-green light, `;`-separated.
+std::string monitor_reasons(const MonitorResult& r);
+
+/// Why: time progress, then for every reason the rule id, the values, the
+/// thresholds and the rule's file:line, then the light and the action.
+std::vector<ExplanationLine> explain_monitoring(const Project& project, const MonitorResult& r, const RuleSet& rules,
+                                                Lang lang);
+
+/// `perfbudget monitor`: the inputs and options of evaluate, and the as-of date.
+struct MonitorOptions {
+    EvaluateOptions files; // projects, indicators, out, encoding, format (csv|json), lang, year
+    Date as_of;
+};
+
+/// Projects and money (budget) per light, and the warning projects (red or yellow).
+struct MonitorSummary {
+    std::size_t projects = 0;
+    std::size_t indicators = 0;
+    std::array<std::size_t, light_count> by_level{};
+    std::array<Money, light_count> budget_by_level{};
+    std::vector<Diagnostic> notices;
+    std::size_t warning_projects() const { return by_level[2] + by_level[3]; }
+    Money warning_budget() const { return budget_by_level[2] + budget_by_level[3]; }
+};
+
+/// Monitors every project of the files and writes CSV (columns project_id,
+/// department, budget, spent, time_progress, exec_rate, completion, level,
+/// reasons, action) or JSON (with each indicator's light and the explanation).
+/// Throws Error listing every problem; a failed run writes nothing. The rules
+/// period of a project is that of its budget year, else --year, else the as-of year.
+MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules);
+
+/// The summary in seed 000's words: "预警项目 111 个，资金 12,349.20 万元", with the
+/// projects and money of each light.
+std::string monitor_summary_text(const MonitorSummary& s, Lang lang);
+
+} // namespace perfbudget

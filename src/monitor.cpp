@@ -1,0 +1,320 @@
+// The monitor stage (monitor.hpp): time progress, lights, completion, explanation.
+#include "perfbudget/monitor.hpp"
+
+#include <algorithm>
+
+namespace perfbudget {
+
+Fraction time_progress(Date as_of, TimeProgressMethod method) {
+    const auto ymd = as_of.year_month_day();
+    if (method == TimeProgressMethod::days) {
+        const int days_in_year = boost::gregorian::gregorian_calendar::is_leap_year(ymd.year) ? 366 : 365;
+        return Fraction::positive(as_of.day_of_year(), days_in_year);
+    }
+    // (m − 1)/12 + (day / dim)/12 = ((m − 1) × dim + day) / (12 × dim)
+    const std::int64_t dim = as_of.end_of_month().day();
+    return Fraction::positive((ymd.month - 1) * dim + ymd.day, 12 * dim);
+}
+
+namespace {
+
+Light worst(Light a, Light b) { return a > b ? a : b; }
+
+/// v against red and yellow thresholds (execution, and pace below blue).
+Light light_below(const Fraction& v, Decimal red_below, Decimal yellow_below) {
+    if (v < Fraction::of(red_below)) return Light::red;
+    if (v < Fraction::of(yellow_below)) return Light::yellow;
+    return Light::green;
+}
+
+/// a / b for b > 0.
+Fraction divide(const Fraction& a, const Fraction& b) { return Fraction(a.num() * b.den(), a.den() * b.num()); }
+
+Diagnostic indicator_problem(std::string_view file, const Project& p, const Indicator& ind, std::string en,
+                             std::string zh) {
+    return {{std::string(file), ind.source_line, 0}, "project " + p.id + ", indicator \"" + ind.name + "\": " + en,
+            "项目 " + p.id + "，指标“" + ind.name + "”：" + zh};
+}
+
+/// A date indicator: done on time, done late, not yet due, or past due and not done.
+/// Returns false (a problem recorded) on bad data.
+bool monitor_date(const Project& p, const Indicator& ind, Date as_of, const RuleSet& rules, const InputNames& files,
+                  IndicatorMonitor& m, std::vector<Diagnostic>& problems) {
+    const auto* t = std::get_if<Date>(&ind.target);
+    if (!t) {
+        const Issue issue = std::holds_alternative<std::monostate>(ind.target) ? Issue::missing_target : Issue::wrong_measure;
+        problems.push_back(detail::issue_diagnostic(issue, files.indicators, p.id, ind));
+        return false;
+    }
+    if (std::holds_alternative<std::monostate>(ind.actual)) { // not done yet
+        if (as_of <= *t) {
+            m.pace_case = PaceCase::not_due; // left out of the completion
+            return true;
+        }
+        m.pace_case = PaceCase::overdue;
+        m.counted = true;
+        m.rc = Fraction::zero();
+        m.days_late = static_cast<std::int32_t>((as_of - *t).days());
+        return true;
+    }
+    IndicatorResult r;
+    if (const Issue issue = detail::ratio_of_dates(ind, rules.evaluation, r); issue != Issue::none) {
+        problems.push_back(detail::issue_diagnostic(issue, files.indicators, p.id, ind));
+        return false;
+    }
+    const Date done = std::get<Date>(ind.actual);
+    if (done > as_of) {
+        problems.push_back(indicator_problem(
+            files.indicators, p, ind,
+            "the completion date " + to_string(done) + " is after the as-of date " + to_string(as_of),
+            "完成日期 " + to_string(done) + " 晚于监控基准日 " + to_string(as_of)));
+        return false;
+    }
+    m.pace_case = r.ratio_case == RatioCase::on_time ? PaceCase::on_time : PaceCase::late;
+    m.days_late = r.days_late;
+    m.counted = true;
+    m.rc = min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio));
+    return true;
+}
+
+/// A numeric or qualitative indicator: rc as in evaluation, and the pace case.
+bool monitor_value(const Project& p, const Indicator& ind, const Fraction& tp, const RuleSet& rules,
+                   const InputNames& files, IndicatorMonitor& m, std::vector<Diagnostic>& problems) {
+    IndicatorResult r;
+    const Issue issue = ind.direction == Direction::qual ? detail::ratio_of_tier(ind, rules.evaluation, r)
+                                                          : detail::ratio_of_numbers(ind, rules.evaluation, r);
+    if (issue != Issue::none) {
+        problems.push_back(detail::issue_diagnostic(issue, files.indicators, p.id, ind));
+        return false;
+    }
+    m.counted = true;
+    m.rc = min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio));
+    switch (ind.direction) {
+    case Direction::qual: m.pace_case = PaceCase::tier; break;
+    case Direction::le:
+        m.pace_case = std::get<Decimal>(ind.actual) > std::get<Decimal>(ind.target) ? PaceCase::le_over : PaceCase::le_within;
+        break;
+    default: { // ge, eq
+        const Decimal target = std::get<Decimal>(ind.target);
+        if (target.units() == 0) {
+            m.pace_case = PaceCase::target_zero;
+        } else {
+            m.pace_case = PaceCase::ratio;
+            m.pace = divide(Fraction::of(std::get<Decimal>(ind.actual), target), tp);
+        }
+    }
+    }
+    return true;
+}
+
+Light pace_light(const Indicator& ind, const IndicatorMonitor& m, const MonitoringRules::Pace& pace) {
+    switch (m.pace_case) {
+    case PaceCase::ratio:
+        return m.pace >= Fraction::of(pace.blue_from) ? Light::blue : light_below(m.pace, pace.red_below, pace.yellow_below);
+    case PaceCase::le_over:
+    case PaceCase::overdue:
+    case PaceCase::late: return Light::red;
+    case PaceCase::tier: return pace.tier[static_cast<std::size_t>(std::get<QualRating>(ind.actual).tier)];
+    default: return Light::green;
+    }
+}
+
+} // namespace
+
+void monitor_project(const Project& p, Date as_of, const RuleSet& rules, MonitorResult& out, const InputNames& files) {
+    const MonitoringRules& mr = rules.monitoring;
+    std::vector<Diagnostic> problems;
+    out.as_of = as_of;
+    out.time_progress = time_progress(as_of, mr.time_progress.method);
+    out.rule_light = {};
+    out.indicators.assign(p.indicators.size(), IndicatorMonitor{});
+    if (p.spent.fen() < 0) {
+        auto [en, zh] = describe(Issue::spent_negative);
+        problems.push_back({{std::string(files.projects), p.source_line, 0}, "project " + p.id + ": " + en,
+                            "项目 " + p.id + "：" + zh});
+    }
+
+    // Weights: all given (weighted mean) or none (simple mean); some only is ambiguous.
+    const auto weighted = static_cast<std::size_t>(
+        std::count_if(p.indicators.begin(), p.indicators.end(), [](const Indicator& i) { return i.weight.has_value(); }));
+    out.weighted = weighted > 0;
+    if (weighted > 0 && weighted < p.indicators.size()) {
+        const Indicator& first =
+            *std::find_if(p.indicators.begin(), p.indicators.end(), [](const Indicator& i) { return !i.weight; });
+        problems.push_back(indicator_problem(
+            files.indicators, p, first,
+            "the indicator has no weight while others of the project have one: give every indicator a weight, or none (simple mean)",
+            "本指标缺少分值而同项目其他指标有分值：请为全部指标填写分值，或全部不填（简单平均）"));
+    }
+
+    auto& rule_light = out.rule_light;
+    auto raise = [&rule_light](MonitorRule r, Light l) {
+        auto& slot = rule_light[static_cast<std::size_t>(r)];
+        slot = worst(slot, l);
+    };
+    detail::CompletionSum sum;
+    Decimal weight_total;
+    out.counted = 0;
+    for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+        const Indicator& ind = p.indicators[i];
+        IndicatorMonitor& m = out.indicators[i];
+        if (ind.weight && ind.weight->units() < 0) {
+            problems.push_back(detail::issue_diagnostic(Issue::negative_weight, files.indicators, p.id, ind));
+            continue;
+        }
+        const bool ok = ind.direction == Direction::date
+                            ? monitor_date(p, ind, as_of, rules, files, m, problems)
+                            : monitor_value(p, ind, out.time_progress, rules, files, m, problems);
+        if (!ok) continue;
+        if (mr.pace.enabled) {
+            m.pace_light = pace_light(ind, m, mr.pace);
+            raise(MonitorRule::pace, m.pace_light);
+        } else {
+            m.pace_case = PaceCase::off;
+        }
+        m.impossible = mr.impossible.enabled && ind.likelihood == 2;
+        m.light = worst(m.pace_light, m.impossible ? mr.impossible.light : Light::green);
+        if (m.impossible) raise(MonitorRule::impossible, mr.impossible.light);
+        if (m.counted) {
+            const Decimal w = out.weighted ? *ind.weight : Decimal::whole(1);
+            sum.add(w, m.rc);
+            weight_total += w;
+            ++out.counted;
+        }
+    }
+    if (!problems.empty()) throw Error(std::move(problems));
+
+    // Overall completion: blank when nothing is counted (or every counted weight is 0).
+    out.has_completion = weight_total.units() > 0;
+    out.completion = out.has_completion ? sum.over(weight_total) : Number();
+
+    // Execution: v = exec_rate / time_progress. A budget of 0 has no rate: the rule does not apply.
+    out.exec_applicable = p.budget.fen() > 0;
+    out.exec_rate = out.exec_applicable ? Fraction::of(p.spent, p.budget) : Fraction::zero();
+    out.exec_pace = out.exec_applicable ? divide(out.exec_rate, out.time_progress) : Fraction::zero();
+    if (mr.execution.enabled && out.exec_applicable)
+        raise(MonitorRule::execution, light_below(out.exec_pace, mr.execution.red_below, mr.execution.yellow_below));
+
+    // Deviation (seed 000): |exec_rate − completion| > threshold, strictly.
+    out.deviation_applied = mr.deviation.enabled && out.exec_applicable && out.has_completion;
+    out.deviation = out.deviation_applied ? abs(Number(out.exec_rate) - out.completion) : Number();
+    if (out.deviation_applied && out.deviation > Number::of(mr.deviation.threshold)) raise(MonitorRule::deviation, mr.deviation.light);
+
+    out.level = Light::green;
+    for (const Light l : out.rule_light) out.level = worst(out.level, l);
+    out.action = mr.actions.by_light[static_cast<std::size_t>(out.level)];
+}
+
+std::string monitor_reasons(const MonitorResult& r) {
+    std::string s;
+    for (std::size_t k = 0; k < monitor_rule_count; ++k) {
+        if (!r.reason(static_cast<MonitorRule>(k))) continue;
+        if (!s.empty()) s += ';';
+        s += names::monitor_rule[k];
+    }
+    return s;
+}
+
+// --- explanation ------------------------------------------------------------
+
+namespace {
+
+/// A rate as a percentage with up to 2 decimals, "≈" when rounded: 50%, ≈83.33%.
+std::string pct(const Number& n) {
+    const Number hundred = n * Number::integer(100);
+    const Decimal d = hundred.rounded(2, RoundingMode::half_up);
+    return (Number::of(d) == hundred ? "" : "≈") + d.to_string() + "%";
+}
+
+std::string light_label(Light l, Lang lang) {
+    const auto i = static_cast<std::size_t>(l);
+    return std::string(lang == Lang::zh ? names::light_zh[i] : names::light[i]);
+}
+
+} // namespace
+
+std::vector<ExplanationLine> explain_monitoring(const Project& p, const MonitorResult& r, const RuleSet& rules, Lang lang) {
+    const bool zh = lang == Lang::zh;
+    const MonitoringRules& mr = rules.monitoring;
+    std::vector<ExplanationLine> out;
+    auto line = [&](std::string rule, const RuleRef& where, std::string text) {
+        out.push_back({std::move(rule), rules.cite(where), std::move(text)});
+    };
+    const std::string tp = pct(r.time_progress);
+    const std::string as_of = to_string(r.as_of);
+    line("monitoring.time_progress", mr.time_progress.where,
+         mr.time_progress.method == TimeProgressMethod::months
+             ? (zh ? "截至 " + as_of + "，按月计算序时进度 = " + tp : "as of " + as_of + ", time progress by months = " + tp)
+             : (zh ? "截至 " + as_of + "，按天计算序时进度 = " + tp : "as of " + as_of + ", time progress by days = " + tp));
+
+    if (r.reason(MonitorRule::execution)) {
+        const std::string v = pct(r.exec_pace);
+        const std::string rate = pct(r.exec_rate);
+        const std::string red = pct(Number::of(mr.execution.red_below)), yellow = pct(Number::of(mr.execution.yellow_below));
+        const std::string light = light_label(r.rule_light[0], lang);
+        line("monitoring.execution", mr.execution.where,
+             zh ? "预算执行率 = 执行数 / 预算数 = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + rate +
+                      "；执行进度 v = 执行率 / 序时进度 = " + rate + " / " + tp + " = " + v + "；低于 " + red + " 红灯，低于 " +
+                      yellow + " 黄灯 → " + light
+                : "execution rate = spent / budget = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + rate +
+                      "; v = execution rate / time progress = " + rate + " / " + tp + " = " + v + "; below " + red +
+                      " red, below " + yellow + " yellow → " + light);
+    }
+    for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+        const Indicator& ind = p.indicators[i];
+        const IndicatorMonitor& m = r.indicators[i];
+        if (m.pace_light != Light::green) {
+            const std::string light = light_label(m.pace_light, lang);
+            const std::string t = detail::show_measure(ind.target), a = detail::show_measure(ind.actual);
+            std::string text;
+            switch (m.pace_case) {
+            case PaceCase::ratio:
+                text = zh ? "v = 完成值 / (指标值 × 序时进度) = " + a + " / (" + t + " × " + tp + ") = " + pct(m.pace) +
+                                "；低于 " + pct(Number::of(mr.pace.red_below)) + " 红灯，低于 " + pct(Number::of(mr.pace.yellow_below)) +
+                                " 黄灯，达到 " + pct(Number::of(mr.pace.blue_from)) + " 蓝灯 → " + light
+                          : "v = actual / (target × time progress) = " + a + " / (" + t + " × " + tp + ") = " + pct(m.pace) +
+                                "; below " + pct(Number::of(mr.pace.red_below)) + " red, below " +
+                                pct(Number::of(mr.pace.yellow_below)) + " yellow, from " + pct(Number::of(mr.pace.blue_from)) +
+                                " blue → " + light;
+                break;
+            case PaceCase::le_over:
+                text = zh ? "反向指标完成值 " + a + " 已超过指标值 " + t + " → " + light
+                          : "le indicator: actual " + a + " already exceeds the target " + t + " → " + light;
+                break;
+            case PaceCase::tier:
+                text = zh ? "定性指标档次 " + a + " → " + light : "qualitative tier " + a + " → " + light;
+                break;
+            case PaceCase::overdue:
+                text = zh ? "时效指标截止 " + t + "，至 " + as_of + " 仍未完成（逾期 " + std::to_string(m.days_late) + " 天）→ " + light
+                          : "date indicator due " + t + ", not done by " + as_of + " (" + std::to_string(m.days_late) +
+                                " days past due) → " + light;
+                break;
+            default: // late
+                text = zh ? "时效指标截止 " + t + "，于 " + a + " 完成（逾期 " + std::to_string(m.days_late) + " 天）→ " + light
+                          : "date indicator due " + t + ", done " + a + " (" + std::to_string(m.days_late) + " days late) → " +
+                                light;
+                break;
+            }
+            line("monitoring.pace: " + ind.name, mr.pace.where, std::move(text));
+        }
+        if (m.impossible)
+            line("monitoring.impossible: " + ind.name, mr.impossible.where,
+                 zh ? "预计全年目标完全不可能实现 → " + light_label(mr.impossible.light, lang)
+                    : "the likelihood of meeting the target is `impossible` → " + light_label(mr.impossible.light, lang));
+    }
+    if (r.reason(MonitorRule::deviation)) {
+        const std::string c = pct(r.completion), e = pct(r.exec_rate), d = pct(r.deviation);
+        const std::string th = pct(Number::of(mr.deviation.threshold)), light = light_label(mr.deviation.light, lang);
+        line("monitoring.deviation", mr.deviation.where,
+             zh ? "|预算执行率 − 总体完成率| = |" + e + " − " + c + "| = " + d + "，大于 " + th + " → " + light
+                : "|execution rate − overall completion| = |" + e + " − " + c + "| = " + d + ", more than " + th + " → " +
+                      light);
+    }
+    const auto act = static_cast<std::size_t>(r.action);
+    line("monitoring.actions", mr.actions.where,
+         zh ? "预警等级 " + light_label(r.level, lang) + "，处理措施：" + std::string(names::action_zh[act])
+            : "level " + light_label(r.level, lang) + ", action: " + std::string(names::action[act]));
+    return out;
+}
+
+} // namespace perfbudget

@@ -1,0 +1,154 @@
+// monitor_files(): the monitor command as a library call (monitor.hpp). Reads
+// both files into memory (read_projects, as evaluate's in-memory path) and
+// monitors each project; a streaming path can follow when monitoring runs on
+// exports too large for memory.
+#include "perfbudget/monitor.hpp"
+
+#include "json_fields.hpp"
+
+namespace perfbudget {
+
+namespace {
+
+std::string rate(const Fraction& f) { return f.to_string(4); }
+std::string rate(const Number& n) { return n.rounded(4, RoundingMode::half_up).to_string(4); }
+
+void write_csv(OutputFile& out, const std::vector<Project>& projects, const std::vector<MonitorResult>& results) {
+    out.write("project_id,department,budget,spent,time_progress,exec_rate,completion,level,reasons,action\n");
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const Project& p = projects[i];
+        const MonitorResult& r = results[i];
+        std::string& s = out.buffer();
+        append_csv_field(s, p.id);
+        s += ',';
+        append_csv_field(s, p.department);
+        s += ',' + p.budget.to_string() + ',' + p.spent.to_string() + ',' + rate(r.time_progress) + ',';
+        if (r.exec_applicable) s += rate(r.exec_rate); // blank: budget 0
+        s += ',';
+        if (r.has_completion) s += rate(r.completion); // blank: no indicator counted
+        s += ',';
+        s += to_string(r.level);
+        s += ',';
+        s += monitor_reasons(r);
+        s += ',';
+        s += to_string(r.action);
+        s += '\n';
+        out.flush_if_full();
+    }
+}
+
+void write_json(OutputFile& out, const std::vector<Project>& projects, const std::vector<MonitorResult>& results,
+                const std::vector<const RuleSet*>& periods, Lang lang) {
+    using nlohmann::ordered_json;
+    out.write("[\n");
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const Project& p = projects[i];
+        const MonitorResult& r = results[i];
+        ordered_json j;
+        detail::add_project_fields(j, p);
+        j["as_of"] = to_string(r.as_of);
+        j["time_progress"] = rate(r.time_progress);
+        j["exec_rate"] = r.exec_applicable ? ordered_json(rate(r.exec_rate)) : ordered_json(nullptr);
+        j["completion"] = r.has_completion ? ordered_json(rate(r.completion)) : ordered_json(nullptr);
+        j["level"] = to_string(r.level);
+        j["warning"] = r.warning();
+        ordered_json reasons = ordered_json::array();
+        for (std::size_t k = 0; k < monitor_rule_count; ++k)
+            if (r.reason(static_cast<MonitorRule>(k))) reasons.push_back(names::monitor_rule[k]);
+        j["reasons"] = std::move(reasons);
+        j["action"] = to_string(r.action);
+        ordered_json inds = ordered_json::array();
+        for (std::size_t k = 0; k < p.indicators.size(); ++k) {
+            const IndicatorMonitor& m = r.indicators[k];
+            ordered_json ji;
+            ji["name"] = p.indicators[k].name;
+            ji["direction"] = to_string(p.indicators[k].direction);
+            ji["counted"] = m.counted;
+            ji["completion"] = m.counted ? ordered_json(rate(m.rc)) : ordered_json(nullptr);
+            ji["pace"] = m.pace_case == PaceCase::ratio ? ordered_json(rate(m.pace)) : ordered_json(nullptr);
+            ji["level"] = to_string(m.light);
+            inds.push_back(std::move(ji));
+        }
+        j["indicators"] = std::move(inds);
+        ordered_json lines = ordered_json::array();
+        for (const ExplanationLine& l : explain_monitoring(p, r, *periods[i], lang))
+            lines.push_back({{"rule", l.rule}, {"source", l.source}, {"text", l.text}});
+        j["explanation"] = std::move(lines);
+        out.write(j.dump(2));
+        out.write(i + 1 < projects.size() ? ",\n" : "\n");
+    }
+    out.write("]\n");
+}
+
+/// 1234567 fen → "12,345.67" (万元 are yuan / 10,000: fen / 10^6), 2 places half-up.
+std::string wan_text(Money m) {
+    const std::string plain = Fraction::of(m, Money::from_fen(1'000'000)).to_string(2);
+    const bool negative = plain[0] == '-';
+    const std::size_t dot = plain.find('.');
+    std::string whole = plain.substr(negative ? 1 : 0, dot - (negative ? 1 : 0));
+    for (std::size_t k = whole.size(); k > 3; k -= 3) whole.insert(k - 3, 1, ',');
+    return (negative ? "-" : "") + whole + plain.substr(dot);
+}
+
+} // namespace
+
+MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules) {
+    const EvaluateOptions& opt = options.files;
+    check_output_not_input(opt);
+    MonitorSummary summary;
+    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    const int as_of_year = options.as_of.year();
+    for (Project& p : projects)
+        if (!p.year) p.year = opt.year ? *opt.year : as_of_year; // the period in effect for the as-of date's year
+    std::vector<MonitorResult> results(projects.size());
+    std::vector<const RuleSet*> periods(projects.size());
+    std::vector<Diagnostic> problems;
+    const InputNames files{opt.projects, opt.indicators};
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const Project& p = projects[i];
+        summary.indicators += p.indicators.size();
+        try {
+            periods[i] = &detail::rules_for(p, rules, opt.projects);
+            monitor_project(p, options.as_of, *periods[i], results[i], files);
+        } catch (const ArithmeticError& e) { // unplaced: place it at the project
+            problems.push_back({{opt.projects, p.source_line, 0}, "project " + p.id + ": " + e.diagnostics().front().en,
+                                "项目 " + p.id + "：" + e.diagnostics().front().zh});
+        } catch (const Error& e) {
+            for (const Diagnostic& d : e.diagnostics())
+                if (problems.size() < opt.max_problems) problems.push_back(d);
+        }
+    }
+    if (!problems.empty()) throw Error(std::move(problems));
+
+    summary.projects = projects.size();
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const auto l = static_cast<std::size_t>(results[i].level);
+        ++summary.by_level[l];
+        summary.budget_by_level[l] += projects[i].budget;
+    }
+    OutputFile out(opt.out);
+    if (opt.format == OutputFormat::json) write_json(out, projects, results, periods, opt.lang);
+    else write_csv(out, projects, results);
+    out.commit();
+    return summary;
+}
+
+std::string monitor_summary_text(const MonitorSummary& s, Lang lang) {
+    const bool zh = lang == Lang::zh;
+    std::string t = zh ? "已监控 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标："
+                       : "monitored " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) +
+                             " indicators: ";
+    for (std::size_t l = 0; l < light_count; ++l) {
+        if (l) t += zh ? "，" : "; ";
+        t += zh ? std::string(names::light_zh[l]) + " " + std::to_string(s.by_level[l]) + " 个（" +
+                      wan_text(s.budget_by_level[l]) + " 万元）"
+                : std::string(names::light[l]) + " " + std::to_string(s.by_level[l]) + " (" +
+                      wan_text(s.budget_by_level[l]) + " 万元)";
+    }
+    t += zh ? "\n预警项目 " + std::to_string(s.warning_projects()) + " 个，资金 " + wan_text(s.warning_budget()) + " 万元\n"
+            : "\nwarning projects " + std::to_string(s.warning_projects()) + ", funds " + wan_text(s.warning_budget()) +
+                  " 万元\n";
+    return t;
+}
+
+} // namespace perfbudget

@@ -1,0 +1,17 @@
+# Runs the CLI with ARGS (a ;-list) writing `--out OUT`, expects exit 0, the combined
+# stdout and stderr to match every regex in EXPECT (a ;-list), and OUT to equal EXPECTED.
+file(REMOVE ${OUT})
+execute_process(COMMAND ${CLI} ${ARGS} --out ${OUT} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+if(rc)
+  message(FATAL_ERROR "perfbudget exited ${rc}:\n${out}${err}")
+endif()
+foreach(re IN LISTS EXPECT)
+  if(NOT "${out}${err}" MATCHES "${re}")
+    message(FATAL_ERROR "output does not match \"${re}\":\n${out}${err}")
+  endif()
+endforeach()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT} ${EXPECTED} RESULT_VARIABLE diff)
+if(diff)
+  file(READ ${OUT} got)
+  message(FATAL_ERROR "results differ from ${EXPECTED}; got:\n${got}")
+endif()
