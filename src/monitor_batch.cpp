@@ -22,11 +22,9 @@ void write_csv(OutputFile& out, const std::vector<Project>& projects, const std:
         append_csv_field(s, p.id);
         s += ',';
         append_csv_field(s, p.department);
-        s += ',' + p.budget.to_string() + ',' + p.spent.to_string() + ',' + rate(r.time_progress) + ',';
-        if (r.exec_applicable) s += rate(r.exec_rate); // blank: budget 0
-        s += ',';
-        if (r.has_completion) s += rate(r.completion); // blank: no indicator counted
-        s += ',';
+        const MonitorRatesText rates = monitor_rates_text(r);
+        s += ',' + p.budget.to_string() + ',' + p.spent.to_string() + ',' + rates.time_progress + ',' + rates.exec_rate +
+             ',' + rates.completion + ',';
         s += to_string(r.level);
         s += ',';
         s += monitor_reasons(r);
@@ -91,6 +89,11 @@ std::string wan_text(Money m) {
 }
 
 } // namespace
+
+MonitorRatesText monitor_rates_text(const MonitorResult& r) {
+    return {rate(r.time_progress), r.exec_applicable ? rate(r.exec_rate) : std::string(),
+            r.has_completion ? rate(r.completion) : std::string()};
+}
 
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules) {
     const EvaluateOptions& opt = options.files;

@@ -4,13 +4,15 @@
 // checked as a whole before any case runs: unknown keys, expected values not
 // written the way the output writes them, a case with neither or both of expect
 // and expect_error are errors of the test file (file:line:column). Each case's
-// projects are then read (yaml_data.hpp) and evaluated; problems with them are
-// the case's errors, which expect_error may match.
+// projects are then read (yaml_data.hpp) and evaluated, or monitored as of the
+// case's `as_of` (`stage: monitoring`); problems with them are the case's errors,
+// which expect_error may match.
 #include "perfbudget/testing.hpp"
 
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/load.hpp"
+#include "perfbudget/monitor.hpp"
 #include "rule_tree.hpp"
 #include "yaml_data.hpp"
 
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <new>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -28,18 +31,30 @@ namespace {
 using namespace detail::rules_yaml;
 namespace fs = std::filesystem;
 
+/// Which stage a case runs: the year-end evaluation or in-year monitoring as of a date.
+enum class Stage { evaluation, monitoring };
+
 /// The result fields a case may expect, and how each is written.
-enum class Form { rate, score, money, flag, grade, reasons };
+enum class Form { rate, score, money, flag, grade, reasons, light, action };
 struct ExpectField {
     std::string_view name;
     Form form;
 };
-constexpr ExpectField expect_fields[] = {
+constexpr ExpectField evaluation_fields[] = {
     {"exec_rate", Form::rate},   {"exec_score", Form::score}, {"indicator_score", Form::score},
     {"total", Form::score},      {"grade", Form::grade},      {"rectify", Form::flag},
     {"priority", Form::flag},    {"cut", Form::money},        {"recover", Form::money},
     {"accountability", Form::flag}, {"reasons", Form::reasons},
 };
+// The monitoring CSV's result columns (monitor.hpp).
+constexpr ExpectField monitoring_fields[] = {
+    {"level", Form::light},      {"reasons", Form::reasons},  {"action", Form::action},
+    {"time_progress", Form::rate}, {"exec_rate", Form::rate}, {"completion", Form::rate},
+};
+std::span<const ExpectField> expect_fields(Stage stage) {
+    if (stage == Stage::monitoring) return monitoring_fields;
+    return evaluation_fields;
+}
 
 /// One expected value, checked for form when the file is read.
 struct Expected {
@@ -60,6 +75,8 @@ struct ExpectedProject {
 struct Case {
     std::string name;
     Pos pos;
+    Stage stage = Stage::evaluation;
+    std::optional<Date> as_of; // stage monitoring only (required there)
     const Node* projects = nullptr;
     std::string projects_path;
     Pos projects_pos;
@@ -111,6 +128,10 @@ public:
             return read_text(ctx_, f);
         case Form::reasons:
             return read_reasons(f);
+        case Form::light:
+            return read_name(f, names::light);
+        case Form::action:
+            return read_name(f, names::action);
         default: {
             const int n = places(form);
             const std::string want_en = "a number written with exactly " + std::to_string(n) + " decimals, such as " + example(n);
@@ -125,12 +146,24 @@ public:
         }
     }
 
+    /// One of `known` (a light, an action), with a "did you mean" otherwise.
+    template <std::size_t N>
+    std::optional<std::string> read_name(const Field& f, const std::array<std::string_view, N>& known) {
+        Choices<std::string_view> choices;
+        for (std::string_view k : known) choices.emplace_back(k, k);
+        if (auto v = read_choice(ctx_, f, choices)) return std::string(*v);
+        return std::nullopt;
+    }
+
     /// `reasons: [commend, deviation]`: the ids of the custom rules and tables that
-    /// fired, in order, each an id the rules have. Kept as "[commend, deviation]".
+    /// fired, in order, each an id the rules have; in a monitoring case, the ids of
+    /// the monitoring rules that gave a non-green light. Kept as "[commend, deviation]".
     std::optional<std::string> read_reasons(const Field& f) {
         if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
+        const bool monitoring = stage_ == Stage::monitoring;
         std::vector<std::string_view> ids;
-        if (rules_)
+        if (monitoring) ids.assign(names::monitor_rule.begin(), names::monitor_rule.end());
+        else if (rules_)
             for (const RuleSet& period : rules_->periods()) { // an id of any period
                 for (const custom::IndicatorRule& r : period.custom.indicator_rules) ids.push_back(r.id);
                 for (const custom::Step& s : period.custom.steps) ids.push_back(s.id());
@@ -144,12 +177,16 @@ public:
                 ok = false;
                 continue;
             }
-            if (rules_ && std::find(ids.begin(), ids.end(), *id) == ids.end()) {
+            if ((rules_ || monitoring) && std::find(ids.begin(), ids.end(), *id) == ids.end()) {
                 const auto [en, zh] = ids.empty() ? std::pair<std::string, std::string>{"; the rules have no custom steps",
                                                                                       "；规则没有自定义步骤"}
                                                   : suggestion(*id, ids);
-                ctx_.error(item.pos(), item.name() + ": no custom rule or table " + quote(*id) + " in the rules" + en,
-                           item.name_zh() + "：规则中没有自定义规则或决策表 " + quote(*id) + zh);
+                if (monitoring)
+                    ctx_.error(item.pos(), item.name() + ": no monitoring rule " + quote(*id) + " (one of " + join(ids) + ")" + en,
+                               item.name_zh() + "：没有监控规则 " + quote(*id) + "（应为 " + join(ids) + " 之一）" + zh);
+                else
+                    ctx_.error(item.pos(), item.name() + ": no custom rule or table " + quote(*id) + " in the rules" + en,
+                               item.name_zh() + "：规则中没有自定义规则或决策表 " + quote(*id) + zh);
                 ok = false;
                 continue;
             }
@@ -163,17 +200,18 @@ public:
         ExpectedProject e;
         e.id = key.text;
         e.pos = key.pos;
+        const bool evaluation = stage_ == Stage::evaluation;
         std::vector<std::string_view> known;
-        for (const ExpectField& ef : expect_fields) known.push_back(ef.name);
-        known.push_back("indicators");
+        for (const ExpectField& ef : expect_fields(stage_)) known.push_back(ef.name);
+        if (evaluation) known.push_back("indicators"); // scores per indicator: evaluation only
         MapView m(ctx_, Field{&key, &value, child_path(path, key.text)}, known);
         if (!m.ok()) return e;
-        for (const ExpectField& ef : expect_fields) {
+        for (const ExpectField& ef : expect_fields(stage_)) {
             const Field f = m.find(ef.name);
             if (!f.value) continue;
             if (auto v = read_value(f, ef.form)) e.values.push_back(Expected{std::string(ef.name), ef.form, 0, false, *v, f.pos()});
         }
-        const Field inds = m.find("indicators");
+        const Field inds = evaluation ? m.find("indicators") : Field{};
         if (inds.value && expect_kind(ctx_, inds, Node::Kind::list)) {
             e.indicator_count = inds.value->size();
             e.indicators_pos = inds.pos();
@@ -190,11 +228,13 @@ public:
     }
 
     std::optional<Case> read_case(const Field& item) {
-        MapView m(ctx_, item, {"name", "projects", "expect", "expect_error"});
+        MapView m(ctx_, item, {"name", "stage", "as_of", "projects", "expect", "expect_error"});
         if (!m.ok()) return std::nullopt;
         Case c;
         c.pos = item.pos();
         if (auto n = read_text(ctx_, m.get("name"))) c.name = *n;
+        read_stage(m, c);
+        stage_ = c.stage; // the expected fields below are the stage's
         const Field projects = m.get("projects");
         c.projects = projects.value;
         c.projects_path = projects.path;
@@ -214,8 +254,30 @@ public:
     }
 
 private:
+    /// `stage:` (default evaluation) and `as_of:`, required by monitoring and only there.
+    void read_stage(const MapView& m, Case& c) {
+        const Field stage = m.find("stage"), as_of = m.find("as_of");
+        if (stage.key)
+            if (auto s = read_choice(ctx_, stage, Choices<Stage>{{"evaluation", Stage::evaluation}, {"monitoring", Stage::monitoring}}))
+                c.stage = *s;
+        if (as_of.key)
+            if (const std::string* t = scalar_text(ctx_, as_of, "a date YYYY-MM-DD", "日期 YYYY-MM-DD")) {
+                c.as_of = parse_date(*t);
+                if (!c.as_of)
+                    ctx_.error(as_of.pos(), as_of.name() + " must be a date YYYY-MM-DD; found " + quote(*t),
+                               as_of.name_zh() + " 应为日期 YYYY-MM-DD；实际为 " + quote(*t));
+            }
+        if (c.stage == Stage::monitoring && !as_of.key)
+            ctx_.error(stage.pos(), "case " + quote(c.name) + " has `stage: monitoring` and needs `as_of: YYYY-MM-DD` (the monitoring date)",
+                       "用例 " + quote(c.name) + " 为 `stage: monitoring`，需要 `as_of: YYYY-MM-DD`（监控基准日）");
+        if (c.stage == Stage::evaluation && as_of.key)
+            ctx_.error(as_of.rule_pos(), "`as_of` applies to `stage: monitoring` cases only",
+                       "`as_of` 只用于 `stage: monitoring` 的用例");
+    }
+
     Ctx& ctx_;
     const RuleBook* rules_;
+    Stage stage_ = Stage::evaluation; // of the case being read
 };
 
 // --- running -------------------------------------------------------------------
@@ -244,6 +306,23 @@ std::string got_text(const Expected& e, const ProjectResult& r, const RuleSet& r
     return {};
 }
 
+/// A monitoring field as the monitoring CSV writes it (reasons as a list, like the evaluation's).
+std::string monitor_got_text(const Expected& e, const MonitorResult& r) {
+    if (e.field == "level") return std::string(to_string(r.level));
+    if (e.field == "action") return std::string(to_string(r.action));
+    if (e.field == "reasons") {
+        std::string s = "[";
+        for (std::size_t k = 0; k < monitor_rule_count; ++k)
+            if (r.reason(static_cast<MonitorRule>(k))) s += (s.size() > 1 ? ", " : "") + std::string(names::monitor_rule[k]);
+        return s + "]";
+    }
+    const MonitorRatesText rates = monitor_rates_text(r);
+    if (e.field == "time_progress") return rates.time_progress;
+    if (e.field == "exec_rate") return rates.exec_rate;
+    if (e.field == "completion") return rates.completion;
+    return {};
+}
+
 bool matches(const Expected& e, const std::string& got, const ProjectResult& r, const RuleSet& rules) {
     if (e.form != Form::grade) return e.text == got;
     const GradeBand& band = rules.grades.bands[r.grade];
@@ -264,6 +343,13 @@ Diagnostic diagnostic(SourceLocation where, std::string en, std::string zh) {
     return d;
 }
 
+/// A difference; a blank rate (not applicable) is shown as the test file writes it, `~`.
+TestMismatch mismatch(const ExpectedProject& ep, const Expected& e, std::string got, const Sources& sources) {
+    static const std::string blank = "~ (not applicable)";
+    if (e.form == Form::rate && got.empty()) got = blank;
+    return {ep.id, e.field, e.text.empty() ? blank : e.text, std::move(got), sources.where(e.pos)};
+}
+
 TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) {
     TestCaseResult out;
     out.name = c.name;
@@ -275,12 +361,20 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
     std::vector<Project> projects = read_project_list(ctx, Field{nullptr, c.projects, c.projects_path});
     if (!problems.empty()) out.errors = problems.take();
 
-    std::vector<ProjectResult> results(projects.size());
+    const bool monitoring = c.stage == Stage::monitoring;
+    if (monitoring) // the period in effect on the as-of date, as `perfbudget monitor` picks it
+        for (Project& p : projects)
+            if (!p.year) p.year = c.as_of->year();
+    std::vector<ProjectResult> results(monitoring ? 0 : projects.size());
+    std::vector<MonitorResult> monitored(monitoring ? projects.size() : 0);
     if (out.errors.empty()) {
         const std::string& file = sources.names[0];
         for (std::size_t i = 0; i < projects.size(); ++i) {
             try {
-                evaluate(projects[i], rules, results[i], InputNames{file, file});
+                if (monitoring)
+                    monitor_project(projects[i], *c.as_of, rules.for_year(projects[i].year), monitored[i], InputNames{file, file});
+                else
+                    evaluate(projects[i], rules, results[i], InputNames{file, file});
             } catch (const Error& e) {
                 out.errors.insert(out.errors.end(), e.diagnostics().begin(), e.diagnostics().end());
             } catch (const std::bad_alloc&) {
@@ -308,6 +402,13 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
             out.mismatches.push_back(TestMismatch{ep.id, "project_id", ep.id, "(no such project in this case)", at});
             continue;
         }
+        if (monitoring) {
+            for (const Expected& e : ep.values) {
+                std::string got = monitor_got_text(e, monitored[k]);
+                if (e.text != got) out.mismatches.push_back(mismatch(ep, e, std::move(got), sources));
+            }
+            continue;
+        }
         const ProjectResult& r = results[k];
         const RuleSet& period = rules.for_year(projects[k].year); // the rules evaluate() used
         if (ep.indicator_count && *ep.indicator_count != r.indicators.size()) {
@@ -323,9 +424,7 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
                 const GradeBand& band = period.grades.bands[r.grade];
                 got = band.id + " (" + band.zh + ")";
             }
-            if (e.form == Form::rate && got.empty()) got = "~ (not applicable)";
-            out.mismatches.push_back(
-                TestMismatch{ep.id, e.field, e.text.empty() ? "~ (not applicable)" : e.text, got, sources.where(e.pos)});
+            out.mismatches.push_back(mismatch(ep, e, std::move(got), sources));
         }
     }
     out.passed = out.mismatches.empty();

@@ -168,7 +168,7 @@ TEST_CASE("testing: the shipped test files pass") {
     }
     const TestReport n = run_test_file(kSource + "/rules/tests/national.yaml");
     CHECK(n.rules == "national");
-    REQUIRE(n.cases.size() == 8);
+    REQUIRE(n.cases.size() == 12); // 8 evaluation, 4 monitoring
     CHECK(n.cases[0].name == "SPEC §4 worked example W1, to the fen");
     CHECK(n.cases[0].where.line == 7);
 }
@@ -269,4 +269,76 @@ TEST_CASE("testing: a bad test file is an Error with file:line:column") {
 
     const auto missing = problems_of([] { run_test_file("/nonexistent/t.yaml"); });
     CHECK(missing[0].en == "cannot open the test file");
+}
+
+// --- monitoring cases -----------------------------------------------------------
+
+// yaml_p1("34") as of June 30 (time progress 0.5): execution 0.8 / 0.5 = 1.6 green;
+// pace 34 / 50 = 0.68 yellow, 1 / 0.5 = 2 and 90% / 45% = 2 blue → yellow by `pace`;
+// completion (50 × 0.34 + 30 + 10) / 90 = 57 / 90 = 0.6333…
+TEST_CASE("testing: a monitoring case compares the monitoring CSV's fields") {
+    const std::string text = "rules: national\n"                              // 1
+                             "cases:\n"                                       // 2
+                             "  - name: monitoring, wrong on purpose\n"       // 3
+                             "    stage: monitoring\n"                        // 4
+                             "    as_of: 2023-06-30\n"                        // 5
+                             "    projects:\n" +                              // 6
+                             yaml_p1("34") +                                  // 7-15
+                             "    expect:\n"                                  // 16
+                             "      P1:\n"                                    // 17
+                             "        level: red\n"                           // 18
+                             "        reasons: [execution]\n"                 // 19
+                             "        action: follow_up\n"                    // 20
+                             "        completion: 0.6333\n"                   // 21
+                             "        time_progress: 0.5000\n"                // 22
+                             "        exec_rate: ~\n";                        // 23
+    const TestReport r = run_test_text(text, kTestName);
+    REQUIRE(r.cases.size() == 1);
+    const TestCaseResult& c = r.cases[0];
+    CHECK_FALSE(c.passed);
+    INFO(c.diff());
+    REQUIRE(c.mismatches.size() == 3);
+    CHECK(c.mismatches[0].field == "level");
+    CHECK(c.mismatches[0].got == "yellow");
+    CHECK(c.mismatches[0].where.line == 18);
+    CHECK(c.mismatches[0].where.column == 16);
+    CHECK(c.mismatches[1].field == "reasons");
+    CHECK(c.mismatches[1].expected == "[execution]");
+    CHECK(c.mismatches[1].got == "[pace]");
+    CHECK(c.mismatches[2].field == "exec_rate");
+    CHECK(c.mismatches[2].expected == "~ (not applicable)");
+    CHECK(c.mismatches[2].got == "0.8000");
+    CHECK(c.mismatches[2].where.line == 23);
+    CHECK(c.diff().find("  P1 level: expected red, got yellow  (" + kTestName + ":18:16)\n") != std::string::npos);
+}
+
+TEST_CASE("testing: a monitoring case needs as_of; its fields and ids are checked") {
+    const std::string head = "rules: national\ncases:\n  - name: c\n    stage: monitoring\n"; // lines 1-4
+    const std::string body = "    projects:\n" + yaml_p1("34");
+    const auto no_date = problems_of([&] { run_test_text(head + body + "    expect: {P1: {level: yellow}}\n", "t.yaml"); });
+    INFO(dump(no_date));
+    CHECK(has(no_date, "t.yaml", 4, 12, "case `c` has `stage: monitoring` and needs `as_of: YYYY-MM-DD`"));
+
+    const std::string dated = head + "    as_of: 2023-06-30\n" + body; // expect on line 16
+    const auto field = problems_of([&] { run_test_text(dated + "    expect: {P1: {levl: yellow, total: 65.00}}\n", "t.yaml"); });
+    INFO(dump(field));
+    CHECK(has(field, "t.yaml", 16, 19, "unknown key `levl` in `cases[0].expect.P1`; did you mean `level`?"));
+    CHECK(has(field, "t.yaml", 16, 33, "unknown key `total` in `cases[0].expect.P1`"));
+
+    const auto ids = problems_of([&] { run_test_text(dated + "    expect: {P1: {level: yelow, reasons: [pase]}}\n", "t.yaml"); });
+    INFO(dump(ids));
+    CHECK(has(ids, "t.yaml", 16, 26, "did you mean `yellow`?"));
+    CHECK(has(ids, "t.yaml", 16, 43, "no monitoring rule `pase`"));
+
+    const auto bad_date = problems_of([&] {
+        run_test_text("rules: national\ncases:\n  - name: c\n    stage: monitoring\n    as_of: 2023-02-30\n" + body +
+                          "    expect: {P1: {level: yellow}}\n", "t.yaml");
+    });
+    CHECK(has(bad_date, "t.yaml", 5, 12, "must be a date YYYY-MM-DD"));
+
+    const auto eval_date = problems_of([&] {
+        run_test_text("rules: national\ncases:\n  - name: c\n    as_of: 2023-06-30\n" + body +
+                          "    expect: {P1: {total: 65.00}}\n", "t.yaml");
+    });
+    CHECK(has(eval_date, "t.yaml", 4, 5, "`as_of` applies to `stage: monitoring` cases only"));
 }

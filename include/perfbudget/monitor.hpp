@@ -99,6 +99,14 @@ inline MonitorResult monitor_project(const Project& project, Date as_of, const R
 /// The reasons column: ids of the rules that gave a non-green light, `;`-separated.
 std::string monitor_reasons(const MonitorResult& r);
 
+/// The three rates as the CSV writes them: 4 places, half-up; blank when not
+/// applicable (exec_rate: budget 0; completion: no indicator counted). Shared by
+/// the CSV writer and `perfbudget test`, so a test compares what the CSV shows.
+struct MonitorRatesText {
+    std::string time_progress, exec_rate, completion;
+};
+MonitorRatesText monitor_rates_text(const MonitorResult& r);
+
 /// Why: time progress, then for every reason the rule id, the values, the
 /// thresholds and the rule's file:line, then the light and the action.
 std::vector<ExplanationLine> explain_monitoring(const Project& project, const MonitorResult& r, const RuleSet& rules,
