@@ -362,26 +362,34 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rule
 /// An output file that is an input would replace it with the results (the rename
 /// of OutputFile::commit). Compared as files, not names: `./p.csv`, a symbolic
 /// link and a hard link name the same file.
-void refuse_output_over_input(const EvaluateOptions& opt) {
-    if (opt.out.empty() || opt.out == "-") return;
+void refuse_output_over_input(const EvaluateOptions& opt, const std::string& out = {}, std::string_view what_en = "output",
+                              std::string_view what_zh = "输出") {
+    const std::string& path = out.empty() ? opt.out : out;
+    if (path.empty() || path == "-") return;
     struct Input {
         const std::string& path;
         const char *en, *zh;
     };
     for (const Input& in : {Input{opt.projects, "projects", "项目"}, Input{opt.indicators, "indicators", "指标"}}) {
         std::error_code ec; // a file that does not exist is no input it could replace
-        if (in.path != opt.out && !std::filesystem::equivalent(opt.out, in.path, ec)) continue;
-        throw OptionsError({opt.out, 0, 0},
-                           "the output file \"" + opt.out + "\" is the " + in.en + " file \"" + in.path +
-                               "\": writing the results would replace it; choose another output file",
-                           "输出文件“" + opt.out + "”就是" + in.zh + "文件“" + in.path +
-                               "”：写入结果会覆盖该输入文件；请另选输出文件");
+        if (in.path != path && !std::filesystem::equivalent(path, in.path, ec)) continue;
+        const std::string en(what_en), zh(what_zh);
+        throw OptionsError({path, 0, 0},
+                           "the " + en + " file \"" + path + "\" is the " + in.en + " file \"" + in.path +
+                               "\": writing the results would replace it; choose another " + en + " file",
+                           zh + "文件“" + path + "”就是" + in.zh + "文件“" + in.path + "”：写入结果会覆盖该输入文件；请另选" +
+                               zh + "文件");
     }
 }
 
 } // namespace
 
 void check_output_not_input(const EvaluateOptions& options) { refuse_output_over_input(options); }
+
+void check_output_not_input(const EvaluateOptions& options, const std::string& path, std::string_view what_en,
+                            std::string_view what_zh) {
+    refuse_output_over_input(options, path, what_en, what_zh);
+}
 
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules) {
     refuse_output_over_input(options);

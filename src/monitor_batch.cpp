@@ -6,6 +6,11 @@
 
 #include "json_fields.hpp"
 
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
 namespace perfbudget {
 
 namespace {
@@ -98,6 +103,15 @@ MonitorRatesText monitor_rates_text(const MonitorResult& r) {
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules) {
     const EvaluateOptions& opt = options.files;
     check_output_not_input(opt);
+    if (!options.summary.empty()) {
+        check_output_not_input(opt, options.summary, "summary", "汇总");
+        const auto stdout_or = [](const std::string& p) { return p.empty() ? std::string("-") : p; };
+        std::error_code ec; // the output does not exist yet: compared by name
+        if (stdout_or(options.summary) == stdout_or(opt.out) || std::filesystem::equivalent(options.summary, opt.out, ec))
+            throw OptionsError({options.summary, 0, 0},
+                               "the summary file \"" + options.summary + "\" is the output file; choose another summary file",
+                               "汇总文件“" + options.summary + "”就是输出文件；请另选汇总文件");
+    }
     MonitorSummary summary;
     std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
     const int as_of_year = options.as_of.year();
@@ -123,17 +137,71 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
     }
     if (!problems.empty()) throw Error(std::move(problems));
 
-    summary.projects = projects.size();
-    for (std::size_t i = 0; i < projects.size(); ++i) {
-        const auto l = static_cast<std::size_t>(results[i].level);
-        ++summary.by_level[l];
-        summary.budget_by_level[l] += projects[i].budget;
+    const std::size_t indicators = summary.indicators;
+    summary = monitor_summary(projects, results);
+    summary.indicators = indicators;
+    // Both files are complete in their temporaries before either is renamed.
+    std::optional<OutputFile> summary_file;
+    if (!options.summary.empty()) {
+        summary_file.emplace(options.summary);
+        summary_file->write(monitor_summary_json(summary));
     }
     OutputFile out(opt.out);
     if (opt.format == OutputFormat::json) write_json(out, projects, results, periods, opt.lang);
     else write_csv(out, projects, results);
     out.commit();
+    if (summary_file) summary_file->commit();
     return summary;
+}
+
+void MonitorTotals::add(const Project& p, Light level) {
+    const auto l = static_cast<std::size_t>(level);
+    ++projects;
+    budget += p.budget;
+    spent += p.spent;
+    ++by_level[l];
+    budget_by_level[l] += p.budget;
+}
+
+MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::vector<MonitorResult>& results) {
+    MonitorSummary s;
+    std::unordered_map<std::string_view, std::size_t> index; // department → position in s.departments
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const Project& p = projects[i];
+        s.add(p, results[i].level);
+        const auto [it, added] = index.try_emplace(p.department, s.departments.size());
+        if (added) s.departments.emplace_back().department = p.department;
+        s.departments[it->second].add(p, results[i].level);
+    }
+    return s;
+}
+
+std::string monitor_summary_json(const MonitorSummary& s) {
+    using nlohmann::ordered_json;
+    const auto count = [](std::size_t projects, Money budget) {
+        return ordered_json{{"projects", projects}, {"budget", budget.to_string()}};
+    };
+    const auto totals = [&](ordered_json& j, const MonitorTotals& t) {
+        j["projects"] = t.projects;
+        j["budget"] = t.budget.to_string();
+        j["spent"] = t.spent.to_string();
+        ordered_json levels = ordered_json::object();
+        for (std::size_t l = 0; l < light_count; ++l)
+            levels[std::string(names::light[l])] = count(t.by_level[l], t.budget_by_level[l]);
+        j["by_level"] = std::move(levels);
+        j["warning"] = count(t.warning_projects(), t.warning_budget());
+    };
+    ordered_json j;
+    totals(j, s);
+    ordered_json departments = ordered_json::array();
+    for (const DepartmentMonitor& d : s.departments) {
+        ordered_json jd;
+        jd["department"] = d.department;
+        totals(jd, d);
+        departments.push_back(std::move(jd));
+    }
+    j["departments"] = std::move(departments);
+    return j.dump(2) + "\n";
 }
 
 std::string monitor_summary_text(const MonitorSummary& s, Lang lang) {

@@ -8,6 +8,12 @@
 #include "support.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
 
 using namespace perfbudget;
 using perfbudget::test::dec;
@@ -313,4 +319,77 @@ TEST_CASE("monitor: the summary in seed 000's words, money in 万元") {
     // 0.5 fen of a 万元 rounds half-up: 0.005 万元 = 50.00 yuan → 0.01.
     s.budget_by_level = {Money{}, Money{}, yuan("50.00"), Money{}};
     CHECK(monitor_summary_text(s, Lang::en).find("funds 0.01 万元") != std::string::npos);
+}
+
+// examples/data as of 2023-12-31 with the national rules: the CLI reports 绿灯 1
+// (450.00 万元), 黄灯 1 (580.00 万元), 红灯 10 (2,685.00 万元). Summed by hand from
+// projects.csv and tests/golden/monitor-examples-national.csv.
+TEST_CASE("monitor: the summary's totals and departments, and --summary as JSON") {
+    namespace fs = std::filesystem;
+    const std::string ex = std::string(PERFBUDGET_SOURCE_DIR) + "/examples/data/";
+    const fs::path dir = fs::temp_directory_path() / ("perfbudget-summary-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    MonitorOptions opt;
+    opt.files.projects = ex + "projects.csv";
+    opt.files.indicators = ex + "indicators.csv";
+    opt.files.out = (dir / "out.csv").string();
+    opt.summary = (dir / "summary.json").string();
+    opt.as_of = Date(2023, 12, 31);
+    const MonitorSummary s = monitor_files(opt, national_rules());
+
+    CHECK(s.projects == 12);
+    CHECK(s.budget == yuan("37150000.00"));
+    // 812,345.67 + 4,500,000 + 1,702,000 + 2,650,000 + 900,000 + 5,336,000 + 350,600
+    //   + 1,960,000 + 1,200,000 + 3,200,000 + 4,500,000 + 720,000
+    CHECK(s.spent == yuan("27830945.67"));
+    CHECK(s.by_level == std::array<std::size_t, light_count>{1, 0, 1, 10});
+    CHECK(s.budget_by_level[0] == yuan("4500000.00"));
+    CHECK(s.budget_by_level[2] == yuan("5800000.00"));
+    CHECK(s.budget_by_level[3] == yuan("26850000.00"));
+    CHECK(s.warning_projects() == 11);
+    CHECK(s.warning_budget() == yuan("32650000.00"));
+
+    REQUIRE(s.departments.size() == 5); // in order of first appearance
+    const DepartmentMonitor& edu = s.departments[0];
+    CHECK(edu.department == "县教育局");
+    CHECK(edu.projects == 3);
+    CHECK(edu.budget == yuan("7350000.00"));
+    CHECK(edu.spent == yuan("7014345.67"));
+    CHECK(edu.by_level == std::array<std::size_t, light_count>{1, 0, 0, 2});
+    CHECK(edu.warning_budget() == yuan("2850000.00"));
+    const DepartmentMonitor& health = s.departments[2];
+    CHECK(health.department == "县卫生健康委员会");
+    CHECK(health.spent == yuan("7646600.00"));
+    CHECK(health.budget_by_level[2] == yuan("5800000.00"));
+    CHECK(health.warning_projects() == 3);
+    CHECK(s.departments[4].department == "县民政局");
+    CHECK(s.departments[4].budget == yuan("6900000.00"));
+
+    std::ifstream in(opt.summary);
+    const auto j = nlohmann::json::parse(in);
+    CHECK(j["projects"] == 12);
+    CHECK(j["budget"] == "37150000.00");
+    CHECK(j["spent"] == "27830945.67");
+    CHECK(j["by_level"]["red"]["projects"] == 10);
+    CHECK(j["by_level"]["red"]["budget"] == "26850000.00");
+    CHECK(j["by_level"]["blue"]["budget"] == "0.00");
+    CHECK(j["warning"]["budget"] == "32650000.00");
+    CHECK(j["departments"][1]["department"] == "县水利局");
+    CHECK(j["departments"][1]["warning"]["projects"] == 2);
+    CHECK(j.size() == 6); // projects, budget, spent, by_level, warning, departments
+
+    // A failed run writes neither file; a summary over an input is refused.
+    fs::remove(opt.summary);
+    fs::remove(opt.files.out);
+    MonitorOptions bad = opt;
+    bad.as_of = june30; // completion dates after the as-of date
+    CHECK_THROWS_AS(monitor_files(bad, national_rules()), Error);
+    CHECK_FALSE(fs::exists(opt.summary));
+    CHECK_FALSE(fs::exists(opt.files.out));
+    bad = opt;
+    bad.summary = opt.files.indicators;
+    CHECK_THROWS_AS(monitor_files(bad, national_rules()), OptionsError);
+    bad.summary = opt.files.out;
+    CHECK_THROWS_AS(monitor_files(bad, national_rules()), OptionsError);
+    fs::remove_all(dir);
 }

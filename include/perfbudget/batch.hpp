@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfbudget {
@@ -64,5 +65,8 @@ BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rule
 /// Throws OptionsError when the output file is one of the inputs (evaluate_files'
 /// first check; other commands reading the same inputs make it too).
 void check_output_not_input(const EvaluateOptions& options);
+/// The same for another file a command writes (`what`: "summary", "汇总").
+void check_output_not_input(const EvaluateOptions& options, const std::string& path, std::string_view what_en,
+                            std::string_view what_zh);
 
 } // namespace perfbudget

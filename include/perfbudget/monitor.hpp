@@ -116,28 +116,56 @@ std::vector<ExplanationLine> explain_monitoring(const Project& project, const Mo
 struct MonitorOptions {
     EvaluateOptions files; // projects, indicators, out, encoding, format (csv|json), lang, year
     Date as_of;
+    std::string summary;   // --summary: the summary as JSON (monitor_summary_json); empty: none
 };
 
-/// Projects and money (budget) per light, and the warning projects (red or yellow).
-struct MonitorSummary {
+/// Projects and money per light of a set of projects (the run, or one department),
+/// and its warning projects (red or yellow). Money adds the per-project amounts as
+/// the output reports them, exactly, so a column of the output adds up to its total.
+struct MonitorTotals {
     std::size_t projects = 0;
-    std::size_t indicators = 0;
+    Money budget;
+    Money spent;
     std::array<std::size_t, light_count> by_level{};
     std::array<Money, light_count> budget_by_level{};
-    std::vector<Diagnostic> notices;
     std::size_t warning_projects() const { return by_level[2] + by_level[3]; }
     Money warning_budget() const { return budget_by_level[2] + budget_by_level[3]; }
+    /// Counts one project of the given light.
+    void add(const Project& p, Light level);
 };
+
+/// One department's totals.
+struct DepartmentMonitor : MonitorTotals {
+    std::string department;
+};
+
+/// The run's totals, and each department's in order of first appearance.
+struct MonitorSummary : MonitorTotals {
+    std::size_t indicators = 0;
+    std::vector<DepartmentMonitor> departments;
+    std::vector<Diagnostic> notices;
+};
+
+/// The totals and departments of monitored projects (results[i] is projects[i]'s).
+/// `indicators` and `notices` are left to the caller.
+MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::vector<MonitorResult>& results);
 
 /// Monitors every project of the files and writes CSV (columns project_id,
 /// department, budget, spent, time_progress, exec_rate, completion, level,
 /// reasons, action) or JSON (with each indicator's light and the explanation).
-/// Throws Error listing every problem; a failed run writes nothing. The rules
-/// period of a project is that of its budget year, else --year, else the as-of year.
+/// Throws Error listing every problem; a failed run writes nothing (neither the
+/// output nor the summary). The rules period of a project is that of its budget
+/// year, else --year, else the as-of year.
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules);
 
 /// The summary in seed 000's words: "预警项目 111 个，资金 12,349.20 万元", with the
 /// projects and money of each light.
 std::string monitor_summary_text(const MonitorSummary& s, Lang lang);
+
+/// The summary as JSON (`--summary`), in SPEC §9's keys; counts as numbers, money
+/// as strings in yuan with 2 places:
+/// {"projects", "budget", "spent", "by_level": {green|blue|yellow|red: {"projects",
+/// "budget"}}, "warning": {"projects", "budget"}, "departments": [{"department", …}]}.
+std::string monitor_summary_json(const MonitorSummary& s);
 
 } // namespace perfbudget

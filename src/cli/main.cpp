@@ -29,7 +29,8 @@ const char* const usage_text =
     "                      [--format csv|json] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (budget year of projects with no `year` value)\n"
     "  perfbudget monitor --projects P.csv --indicators I.csv --as-of YYYY-MM-DD [--rules R.yaml]\n"
-    "                      [--out F] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk] [--year YYYY]\n"
+    "                      [--out F] [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
+    "                      [--year YYYY]  (--summary: projects and money by light and department, JSON)\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
@@ -165,9 +166,10 @@ int cmd_evaluate(int argc, char** argv) {
 
 int cmd_monitor(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year"}, {});
+                         {"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
     MonitorOptions opt;
     opt.files = file_options(a, "monitor");
+    if (const auto summary = a.get("summary")) opt.summary = *summary;
     const auto as_of_text = a.get("as-of");
     if (!as_of_text) throw UsageError{"monitor needs --as-of YYYY-MM-DD"};
     const std::optional<Date> as_of = parse_date(*as_of_text);
