@@ -11,6 +11,10 @@
 
 namespace perfbudget::test {
 
+/// Allocations made so far by the whole test program (test_expr.cpp replaces
+/// operator new and counts them), for checks that a stage allocates nothing.
+long allocation_count();
+
 /// "98.5", "95%" → Decimal; the test fails on text that does not parse.
 inline Decimal dec(const char* s) {
     Decimal d;

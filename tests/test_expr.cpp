@@ -57,6 +57,10 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::f
 void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 
+namespace perfbudget::test {
+long allocation_count() { return allocations.load(); } // support.hpp: for the other stages' tests
+} // namespace perfbudget::test
+
 using namespace perfbudget;
 using namespace perfbudget::expr;
 

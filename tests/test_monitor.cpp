@@ -393,3 +393,25 @@ TEST_CASE("monitor: the summary's totals and departments, and --summary as JSON"
     CHECK_THROWS_AS(monitor_files(bad, national_rules()), OptionsError);
     fs::remove_all(dir);
 }
+
+TEST_CASE("monitor: one project allocates nothing once the rules are loaded and the result is reused") {
+    // The payment-request check of issue 8: a budget system monitors one project
+    // at a time. Every kind of indicator and light, and the deviation rule (it
+    // reads the exact completion), after one warm-up call that sizes the result.
+    const RuleSet& rules = with_deviation();
+    Project p = project("350.00", {ind(Direction::ge, "100", "30"), ind(Direction::le, "500", "550"),
+                                   ind(Direction::eq, "90%", "50%"), ind(Direction::qual, "", "B"),
+                                   ind(Direction::date, "2023-10-31", ""), ind(Direction::date, "2023-03-31", "2023-03-15")});
+    p.indicators[1].likelihood = 2; // impossible
+    MonitorResult out;
+    monitor_project(p, june30, rules, out);
+    const long before = test::allocation_count();
+    for (int i = 0; i < 100; ++i) monitor_project(p, june30, rules, out);
+    CHECK(test::allocation_count() - before == 0);
+    CHECK(out.level == Light::red);
+    // The count is live: a fresh result allocates its per-indicator vector.
+    const MonitorResult fresh = monitor_project(p, june30, rules);
+    CHECK(test::allocation_count() > before);
+    CHECK(fresh.level == out.level);
+    CHECK(out.indicators.size() == 6);
+}
