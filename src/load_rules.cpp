@@ -27,6 +27,7 @@
 #include "load_monitoring.hpp"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <filesystem>
 #include <new>
@@ -184,8 +185,7 @@ void check_total(Ctx& ctx, const Field& weights, const EvaluationRules& ev) {
               "预算执行率分值与一级指标权重之和应为 100，实际为 " + sum.to_string() + "（" + terms + "）");
 }
 
-void compile_evaluation(Ctx& ctx, const Field& f, EvaluationRules& out) {
-    MapView m(ctx, f, {"execution", "weights", "directions", "cap", "over_completion", "rounding"});
+void compile_evaluation_scoring(Ctx& ctx, const MapView& m, EvaluationRules& out) {
     bool execution_ok = false, weights_ok = false;
     compile_execution(ctx, m.get("execution"), out.execution, execution_ok);
     const Field weights = m.get("weights");
@@ -407,19 +407,56 @@ const Node* find_key(const Node& map, std::string_view key) {
 
 /// Compiles a complete rule tree: a file without `base:`, or a profile's tree
 /// already merged onto its bases' trees (merge_onto), so both are checked alike.
+/// The `evaluation:` section: the year-end self-evaluation stage (绩效自评) — its
+/// scoring parameters, its grade scale, its result application and its custom steps.
+/// `top` is the file's top level: a key of the old layout found there (already
+/// reported by report_old_layout) is compiled from there, so its own problems
+/// are found too and it is not also reported missing from `evaluation:`.
+void compile_evaluation(Ctx& ctx, const Field& f, const MapView& top, RuleSet& rules) {
+    MapView m(ctx, f,
+              {"execution", "weights", "directions", "cap", "over_completion", "rounding", "grades", "results", "custom"});
+    if (!m.ok()) return;
+    const auto part = [&](std::string_view key) {
+        if (const Field old = top.find(key); old.value && !m.find(key).value) return old;
+        return m.get(key);
+    };
+    compile_evaluation_scoring(ctx, m, rules.evaluation);
+    bool grades_usable = false;
+    rules.grades = compile_grades(ctx, part("grades"), grades_usable);
+    compile_results(ctx, part("results"), rules.grades, grades_usable, rules.application);
+    if (const Field c = top.find("custom").value ? part("custom") : m.find("custom"); c.value)
+        compile_custom(ctx, c, grades_usable ? &rules.grades : nullptr, rules.custom);
+}
+
+/// Keys that were top-level before rule files had one section per stage.
+constexpr std::array<std::string_view, 3> moved_to_evaluation = {"grades", "results", "custom"};
+
+/// A file in the old layout (top-level `grades:`, `results:`, `custom:`) gets one
+/// error per moved key saying where it goes now, instead of "unknown key".
+void report_old_layout(Ctx& ctx, const Field& top) {
+    for (std::size_t i = 0; i < top.value->size(); ++i) {
+        const Node& key = top.value->key(i);
+        if (std::find(moved_to_evaluation.begin(), moved_to_evaluation.end(), key.text) == moved_to_evaluation.end())
+            continue;
+        ctx.error(key.pos,
+                  "`" + key.text + ":` is no longer a top-level key: rule files have one section per stage, and `" +
+                      key.text + "` belongs to the year-end evaluation. Move it, indented, under `evaluation:` (next to `execution:` and `weights:`); docs/rules.md, \"Layout\"",
+                  "`" + key.text + ":` 已不是顶层键：规则文件按阶段分节，`" + key.text +
+                      "` 属于年终绩效自评。请将其缩进移到 `evaluation:` 之下（与 `execution:`、`weights:` 并列）；见 docs/rules.md “Layout”");
+    }
+}
+
+/// Compiles a complete rule tree: a file without `base:`, or a profile's tree
+/// already merged onto its bases' trees (merge_onto), so both are checked alike.
 RuleSet compile_rules(Ctx& ctx, const Node& root) {
     RuleSet rules;
     rules.files = ctx.sources.names;
     const Field top{nullptr, &root, ""};
-    MapView m(ctx, top, {"profile", "evaluation", "grades", "results", "custom", "monitoring"});
+    if (root.kind == Node::Kind::map) report_old_layout(ctx, top);
+    MapView m(ctx, top, {"profile", "evaluation", "monitoring", "grades", "results", "custom"});
     if (!m.ok()) return rules;
     if (auto name = read_identifier(ctx, m.get("profile"))) rules.name = *name;
-    compile_evaluation(ctx, m.get("evaluation"), rules.evaluation);
-    bool grades_usable = false;
-    rules.grades = compile_grades(ctx, m.get("grades"), grades_usable);
-    compile_results(ctx, m.get("results"), rules.grades, grades_usable, rules.application);
-    if (const Field c = m.find("custom"); c.value)
-        compile_custom(ctx, c, grades_usable ? &rules.grades : nullptr, rules.custom);
+    compile_evaluation(ctx, m.get("evaluation"), m, rules);
     // Optional: a file without it (a test's own rules) monitors by the national defaults.
     if (const Field mon = m.find("monitoring"); mon.value) compile_monitoring(ctx, mon, rules.monitoring);
     return rules;
@@ -440,10 +477,10 @@ std::optional<Node> read_tree(std::string_view text, std::uint16_t file, const L
                               Problems& problems) {
     static constexpr DocumentKind rule_file{
         "rule file", "规则文件",
-        "the rule file is empty; expected a map with profile, evaluation, grades, results",
-        "规则文件为空；应为包含 profile、evaluation、grades、results 的映射",
-        "the rule file has only comments; expected a map with profile, evaluation, grades, results",
-        "规则文件只有注释；应为包含 profile、evaluation、grades、results 的映射"};
+        "the rule file is empty; expected a map with profile, evaluation, monitoring",
+        "规则文件为空；应为包含 profile、evaluation、monitoring 的映射",
+        "the rule file has only comments; expected a map with profile, evaluation, monitoring",
+        "规则文件只有注释；应为包含 profile、evaluation、monitoring 的映射"};
     return read_document(text, file, limits, sources, problems, rule_file);
 }
 
@@ -457,7 +494,7 @@ std::size_t base_index(const Node& root) {
 
 /// Maps whose keys are data (grade names), not schema keys: replaced whole like a
 /// list, so a profile with other grades can drop the base's entries.
-bool data_keyed_map(std::string_view path) { return path == "results.cut"; }
+bool data_keyed_map(std::string_view path) { return path == "evaluation.results.cut"; }
 
 /// A value by date (`{effective: {...}}`): a profile's dated or undated value
 /// replaces the base's whole, so each file states all the dates of what it dates.
@@ -473,7 +510,7 @@ bool dated(const Node& n) {
 /// both is merged recursively and takes `over`'s key node (so a map rule such as
 /// `execution` cites the profile that changed part of it), a key only in `over`
 /// is added (and reported by compile if the schema does not know it). Anything
-/// else — lists, scalars, a kind change, a data-keyed map (`results.cut`) or a
+/// else — lists, scalars, a kind change, a data-keyed map (`evaluation.results.cut`) or a
 /// value by date — is replaced whole by `over`. `path` is the dotted key path of `base` ("" at the top).
 void merge_onto(Node& base, const Node& over, const std::string& path = {}) {
     if (base.kind != Node::Kind::map || over.kind != Node::Kind::map || data_keyed_map(path) || dated(base) ||

@@ -216,7 +216,7 @@ TEST_CASE("batch: every custom slot streams like it evaluates in memory") {
 profile: all-slots
 evaluation:
   over_completion: {threshold: 105%}
-custom:
+  custom:
   - table: by_kind
     hit: collect
     inputs: [budget_kind, category, rectification, year]
@@ -290,7 +290,8 @@ TEST_CASE("batch: completion is exact at the 20-point deviation boundary") {
 TEST_CASE("batch: a custom rule that fails names the project, on either path") {
     const std::string profile = write_scratch("failing.yaml", R"(base: national
 profile: failing
-custom:
+evaluation:
+  custom:
   - rule: divide
     zh: 除以零
     en: divides by zero

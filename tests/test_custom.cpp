@@ -172,8 +172,8 @@ TEST_CASE("custom: collect table applies every matching row; adjustments add up 
     CHECK(r.cut == Money{});
 
     const auto lines = explain(project("90"), r, rules, Lang::en);
-    CHECK(has_line(lines, "custom", "county.yaml:1", "custom rules adjust the total: 93.00 − 5.00 = 88.00 (kept within 0 to 100), re-graded"));
-    CHECK(has_line(lines, "custom.deductions", "county.yaml:9",
+    CHECK(has_line(lines, "evaluation.custom", "county.yaml:1", "custom rules adjust the total: 93.00 − 5.00 = 88.00 (kept within 0 to 100), re-graded"));
+    CHECK(has_line(lines, "evaluation.custom.deductions", "county.yaml:9",
                    "table deductions (execution and over-completion deductions), row 1: exec_rate < 90% → adjust = -2"));
     CHECK(has_line(lines, "evaluation.rounding", "rules/national.yaml:" + std::to_string(rules.evaluation.rounding.where.line),
                    "= 93.00"));
@@ -192,7 +192,7 @@ TEST_CASE("custom: an adjustment keeps the total within [0, 100] and the explana
     CHECK(r.total_before_custom == dec("93"));
     CHECK(r.adjustment == dec("7"));
     CHECK(r.total == dec("100"));
-    CHECK(has_line(explain(project("90"), r, up, Lang::en), "custom", "county.yaml:1",
+    CHECK(has_line(explain(project("90"), r, up, Lang::en), "evaluation.custom", "county.yaml:1",
                    "custom rules adjust the total: 93.00 + 7.00 = 100.00 (kept within 0 to 100), re-graded"));
     const RuleSet down = with_custom(R"(custom:
   - rule: penalty
@@ -206,7 +206,7 @@ TEST_CASE("custom: an adjustment keeps the total within [0, 100] and the explana
     CHECK(r.total_before_custom == dec("48"));
     CHECK(r.adjustment == dec("-48"));
     CHECK(r.total == Decimal{});
-    CHECK(has_line(explain(project("0"), r, down, Lang::zh), "custom", "county.yaml:1",
+    CHECK(has_line(explain(project("0"), r, down, Lang::zh), "evaluation.custom", "county.yaml:1",
                    "自定义规则调整总分：48.00 − 48.00 = 0.00（限定在 0 至 100 分之间），重新评级"));
 }
 
@@ -239,9 +239,9 @@ TEST_CASE("custom: a rule adjusting the total re-grades; later steps see the new
     CHECK(r.fired_count == 2);
 
     const auto zh = explain(project("66", "110"), r, rules, Lang::zh);
-    CHECK(has_line(zh, "custom.over_target", "county.yaml:2", "完成值高于指标值较多，每个指标扣 2 分：条件 over_completed.count >= 1 成立，总分调整 = -2 * over_completed.count"));
-    CHECK(has_line(zh, "results.cut", "county.yaml:8", "（由自定义决策表 cut_after 设定）"));
-    CHECK(has_line(zh, "grades", "rules/national.yaml:" + std::to_string(rules.grades.bands[2].where.line), "79.00"));
+    CHECK(has_line(zh, "evaluation.custom.over_target", "county.yaml:2", "完成值高于指标值较多，每个指标扣 2 分：条件 over_completed.count >= 1 成立，总分调整 = -2 * over_completed.count"));
+    CHECK(has_line(zh, "evaluation.results.cut", "county.yaml:8", "（由自定义决策表 cut_after 设定）"));
+    CHECK(has_line(zh, "evaluation.grades", "rules/national.yaml:" + std::to_string(rules.grades.bands[2].where.line), "79.00"));
 }
 
 TEST_CASE("custom: flags (recover, accountability, rectify) and the reason in both languages") {
@@ -262,13 +262,13 @@ TEST_CASE("custom: flags (recover, accountability, rectify) and the reason in bo
     CHECK(r.rectify);
     CHECK(r.priority);
     const auto en = explain(p, r, rules, Lang::en);
-    CHECK(has_line(en, "custom.low_exec", "county.yaml:2",
+    CHECK(has_line(en, "evaluation.custom.low_exec", "county.yaml:2",
                    "local projects executing below 90% have their balance recovered and are held accountable: exec_rate < 90% "
                    "and fund_source == \"local\" holds; recover = true, accountability = true"));
-    CHECK(has_line(en, "results.recover", "county.yaml:2", "200000.00 yuan (set by custom rule low_exec)"));
-    CHECK(has_line(en, "custom.accountability", "county.yaml:2", "accountability: yes"));
+    CHECK(has_line(en, "evaluation.results.recover", "county.yaml:2", "200000.00 yuan (set by custom rule low_exec)"));
+    CHECK(has_line(en, "evaluation.custom.accountability", "county.yaml:2", "accountability: yes"));
     const auto zh = explain(p, r, rules, Lang::zh);
-    CHECK(has_line(zh, "custom.low_exec", "county.yaml:2", "执行率低于90%的本级项目收回结余并问责"));
+    CHECK(has_line(zh, "evaluation.custom.low_exec", "county.yaml:2", "执行率低于90%的本级项目收回结余并问责"));
 
     // A transfer project: the rule does not fire; national results stand.
     r = evaluate(project("90", "90", FundSource::transfer), rules);
@@ -514,9 +514,9 @@ TEST_CASE("custom: category, year and indicator aggregates; a rule without `then
     CHECK(r.rectify);
     CHECK(r.cut == yuan("100000.00"));
     const auto en = explain(p, r, rules, Lang::en);
-    CHECK(has_line(en, "custom.weak_indicator", "county.yaml:2",
+    CHECK(has_line(en, "evaluation.custom.weak_indicator", "county.yaml:2",
                    "an indicator is below 50% complete: indicators.min_ratio < 50% and indicators.count == 3 holds"));
-    CHECK(has_line(en, "custom.by_category", "county.yaml:11", "row 1: category in [\"roads\", \"bridges\"] and year >= 2023 → accountability = true"));
+    CHECK(has_line(en, "evaluation.custom.by_category", "county.yaml:11", "row 1: category in [\"roads\", \"bridges\"] and year >= 2023 → accountability = true"));
 
     p.year.reset(); // year 0: row 2 (category literal) → false
     p.indicators[0].actual = dec("60");
@@ -537,9 +537,9 @@ TEST_CASE("custom: a rule can clear the national recovery, and the explanation s
     const Project p = project("40"); // 68, 中: nationally 200,000.00 recovered
     const ProjectResult r = evaluate(p, rules);
     CHECK(r.recover == Money{});
-    CHECK(has_line(explain(p, r, rules, Lang::en), "results.recover", "county.yaml:2",
+    CHECK(has_line(explain(p, r, rules, Lang::en), "evaluation.results.recover", "county.yaml:2",
                    "no recovery: 0.00 yuan (set by custom rule keep_balance)"));
-    CHECK(has_line(explain(p, r, rules, Lang::zh), "results.recover", "county.yaml:2",
+    CHECK(has_line(explain(p, r, rules, Lang::zh), "evaluation.results.recover", "county.yaml:2",
                    "不收回结余，收回 0.00 元（由自定义规则 keep_balance 设定）"));
 }
 
@@ -581,7 +581,8 @@ TEST_CASE("custom: a profile's custom section is loaded from YAML and applied") 
     // because exec_rate 0.8 < 90%.
     const RuleSet rules = load_rules_text(R"(base: national
 profile: county
-custom:
+evaluation:
+  custom:
   - table: cut_by_grade
     hit: first
     inputs: [grade, fund_source]
@@ -727,7 +728,7 @@ TEST_CASE("custom: 17 rules that all fire are all listed in reasons and explanat
     CHECK(ids.front() == "r1");
     CHECK(ids.back() == "r17");
     std::size_t lines = 0;
-    for (const auto& l : explain(p, r, rules, Lang::en)) lines += l.rule.rfind("custom.r", 0) == 0;
+    for (const auto& l : explain(p, r, rules, Lang::en)) lines += l.rule.rfind("evaluation.custom.r", 0) == 0;
     CHECK(lines == 17);
 }
 

@@ -34,13 +34,14 @@ Project project(const char* actual, std::optional<int> year) {
 /// The 中 cut rate changes in 2023: 10% of the budget until 2022, 20% from 2023.
 const std::string kDated = "base: national\n"               // 1
                            "profile: dated\n"               // 2
-                           "results:\n"                     // 3
-                           "  cut:\n"                       // 4
-                           "    fair:\n"                    // 5
-                           "      effective:\n"             // 6
-                           "        2020-01-01: 10%\n"      // 7
-                           "        2023: 20%\n"            // 8
-                           "    poor: 100%\n";              // 9
+                           "evaluation:\n"                  // 3
+                           "  results:\n"                   // 4
+                           "    cut:\n"                     // 5
+                           "      fair:\n"                  // 6
+                           "        effective:\n"           // 7
+                           "          2020-01-01: 10%\n"    // 8
+                           "          2023: 20%\n"          // 9
+                           "      poor: 100%\n";            // 10
 
 std::vector<Diagnostic> problems_of(const std::string& text) {
     try {
@@ -82,8 +83,8 @@ TEST_CASE("effective: one period per date; each budget year uses the values in e
     CHECK(to_string(*r.periods()[1].effective_from) == "2023-01-01");
     const RuleSet& latest = r.periods()[1];
     REQUIRE(latest.effective.size() == 1);
-    CHECK(latest.effective[0].path == "results.cut.fair");
-    CHECK(latest.cite(latest.effective[0].where) == "t.yaml:8");
+    CHECK(latest.effective[0].path == "evaluation.results.cut.fair");
+    CHECK(latest.cite(latest.effective[0].where) == "t.yaml:9");
     CHECK(&r.for_year(2020) == &r.periods()[0]);
     CHECK(&r.for_year(2022) == &r.periods()[0]);
     CHECK(&r.for_year(2023) == &r.periods()[1]);
@@ -106,22 +107,22 @@ TEST_CASE("effective: the explanation names the period and each dated value's ef
     const auto lines = explain(p, evaluate(p, r), r, Lang::en);
     REQUIRE(!lines.empty());
     CHECK(lines[0].rule == "effective");
-    CHECK(lines[0].source == "t.yaml:8");
-    CHECK(lines[0].text ==
-          "budget year 2023 uses the rules in effect from 2023-01-01; results.cut.fair effective from 2023-01-01 (t.yaml:8)");
+    CHECK(lines[0].source == "t.yaml:9");
+    CHECK(lines[0].text == "budget year 2023 uses the rules in effect from 2023-01-01; evaluation.results.cut.fair effective "
+                           "from 2023-01-01 (t.yaml:9)");
     const Project old = project("20", 2021);
     const auto zh = explain(old, evaluate(old, r), r, Lang::zh);
-    CHECK(zh[0].text == "预算年度 2021 适用自 2020-01-01 起施行的规则；results.cut.fair 自 2020-01-01 起（t.yaml:7）");
+    CHECK(zh[0].text == "预算年度 2021 适用自 2020-01-01 起施行的规则；evaluation.results.cut.fair 自 2020-01-01 起（t.yaml:8）");
     bool cut_line = false;
     for (const auto& l : lines)
-        if (l.rule == "results.cut") cut_line = l.text.find("1000.00 × 0.2 = 200.00") != std::string::npos;
+        if (l.rule == "evaluation.results.cut") cut_line = l.text.find("1000.00 × 0.2 = 200.00") != std::string::npos;
     CHECK(cut_line);
 }
 
 TEST_CASE("effective: a year before the first date, or no year, is an error naming the project") {
     const RuleBook r = load_rules_text(kDated, "t.yaml");
     CHECK(error_of(project("20", 2019), r).find("project P: no rules in effect for budget year 2019: the rules `dated` "
-                                                "take effect from 2020-01-01 (t.yaml:7)") != std::string::npos);
+                                                "take effect from 2020-01-01 (t.yaml:8)") != std::string::npos);
     CHECK(error_of(project("20", std::nullopt), r).find("project P: no budget year") != std::string::npos);
     // Undated rules need no year.
     CHECK(evaluate(project("20", std::nullopt), national_rules()).cut == yuan("100.00"));
@@ -152,14 +153,14 @@ TEST_CASE("effective: every dated value needs a value from the first date") {
                              "evaluation:\n"                                       // 3
                              "  cap:\n"                                            // 4
                              "    effective: {2020: 100%}\n"                       // 5
-                             "results:\n"                                          // 6
-                             "  cut:\n"                                            // 7
-                             "    fair:\n"                                         // 8
-                             "      effective: {2022: 20%}\n"                      // 9
-                             "    poor: 100%\n";                                   // 10
-    check_one_error(text, 9, 19,
-                    "`results.cut.fair` has no value before 2022-01-01, but `evaluation.cap` is dated from 2020-01-01 "
-                    "(line 5): give `results.cut.fair` a value from 2020-01-01 too");
+                             "  results:\n"                                        // 6
+                             "    cut:\n"                                          // 7
+                             "      fair:\n"                                       // 8
+                             "        effective: {2022: 20%}\n"                    // 9
+                             "      poor: 100%\n";                                 // 10
+    check_one_error(text, 9, 21,
+                    "`evaluation.results.cut.fair` has no value before 2022-01-01, but `evaluation.cap` is dated from "
+                    "2020-01-01 (line 5): give `evaluation.results.cut.fair` a value from 2020-01-01 too");
 }
 
 TEST_CASE("effective: each period is checked; a problem of some periods names the first of them") {
@@ -183,18 +184,19 @@ TEST_CASE("effective: each period is checked; a problem of some periods names th
 
 TEST_CASE("effective: any value can be dated — a whole grade list") {
     const std::string text = "base: national\nprofile: t\n"
-                             "grades:\n"
-                             "  effective:\n"
-                             "    2020:\n"
-                             "      - {id: excellent, zh: 优, en: excellent, range: [90, 100]}\n"
-                             "      - {id: good, zh: 良, en: good, range: [80, 90]}\n"
-                             "      - {id: fair, zh: 中, en: fair, range: [60, 80]}\n"
-                             "      - {id: poor, zh: 差, en: poor, range: [0, 60]}\n"
-                             "    2024:\n"
-                             "      - {id: excellent, zh: 优, en: excellent, range: [85, 100]}\n"
-                             "      - {id: good, zh: 良, en: good, range: [80, 85]}\n"
-                             "      - {id: fair, zh: 中, en: fair, range: [60, 80]}\n"
-                             "      - {id: poor, zh: 差, en: poor, range: [0, 60]}\n";
+                             "evaluation:\n"
+                             "  grades:\n"
+                             "    effective:\n"
+                             "      2020:\n"
+                             "        - {id: excellent, zh: 优, en: excellent, range: [90, 100]}\n"
+                             "        - {id: good, zh: 良, en: good, range: [80, 90]}\n"
+                             "        - {id: fair, zh: 中, en: fair, range: [60, 80]}\n"
+                             "        - {id: poor, zh: 差, en: poor, range: [0, 60]}\n"
+                             "      2024:\n"
+                             "        - {id: excellent, zh: 优, en: excellent, range: [85, 100]}\n"
+                             "        - {id: good, zh: 良, en: good, range: [80, 85]}\n"
+                             "        - {id: fair, zh: 中, en: fair, range: [60, 80]}\n"
+                             "        - {id: poor, zh: 差, en: poor, range: [0, 60]}\n";
     const RuleBook r = load_rules_text(text, "t.yaml");
     // 48 + 38 = 86.00: 良 until 2023, 优 from 2024
     const ProjectResult a = evaluate(project("38", 2023), r);

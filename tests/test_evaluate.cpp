@@ -351,6 +351,6 @@ TEST_CASE("explain: W1 in both languages cites the rules") {
     CHECK(zh[0].text.find("预算执行率 = 执行数 / 预算数") == 0);
     bool grade_line = false;
     for (const auto& l : zh)
-        if (l.rule == "grades") grade_line = l.text == "总分 85.32 在 [80, 90) 内，等级 良（good）";
+        if (l.rule == "evaluation.grades") grade_line = l.text == "总分 85.32 在 [80, 90) 内，等级 良（good）";
     CHECK(grade_line);
 }

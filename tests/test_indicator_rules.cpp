@@ -26,16 +26,17 @@ Project project(const char* actual) {
 /// (the target was set far too low) costs 10% of the indicator's points.
 const std::string kRules = "base: national\n"                                               // 1
                            "profile: t\n"                                                   // 2
-                           "custom:\n"                                                      // 3
-                           "  - indicator_rule: over_target\n"                              // 4
-                           "    zh: 完成值高于指标值较多，指标值设定明显偏低，调减分值\n"   // 5
-                           "    en: far above target, the target was set too low\n"         // 6
-                           "    when: indicator.ratio >= 150% and indicator.direction == \"ge\"\n" // 7
-                           "    then: {adjust: -(indicator.weight * 10%)}\n"               // 8
-                           "  - rule: below_95\n"                                           // 9
-                           "    zh: 总分低于95\n"                                           // 10
-                           "    en: total below 95\n"                                       // 11
-                           "    when: total < 95\n";                                        // 12
+                           "evaluation:\n"                                                  // 3
+                           "  custom:\n"                                                    // 4
+                           "  - indicator_rule: over_target\n"                              // 5
+                           "    zh: 完成值高于指标值较多，指标值设定明显偏低，调减分值\n"   // 6
+                           "    en: far above target, the target was set too low\n"         // 7
+                           "    when: indicator.ratio >= 150% and indicator.direction == \"ge\"\n" // 8
+                           "    then: {adjust: -(indicator.weight * 10%)}\n"               // 9
+                           "  - rule: below_95\n"                                           // 10
+                           "    zh: 总分低于95\n"                                           // 11
+                           "    en: total below 95\n"                                       // 12
+                           "    when: total < 95\n";                                        // 13
 
 std::string reasons(const ProjectResult& r, const RuleSet& rules) {
     std::string s;
@@ -80,7 +81,7 @@ TEST_CASE("indicator rules: an adjusted indicator score flows into the total, th
 }
 
 TEST_CASE("indicator rules: the score stays within [0, weight]; adjustments are rounded like scores") {
-    const std::string head = "base: national\nprofile: t\ncustom:\n  - indicator_rule: x\n    zh: 调整\n    en: adjust\n";
+    const std::string head = "base: national\nprofile: t\nevaluation:\n  custom:\n  - indicator_rule: x\n    zh: 调整\n    en: adjust\n";
     // −80 on a 50-point indicator at 20.00 (actual 20): 20 − 80 → 0, not −60; total 8 + 0 + 40 = 48
     const RuleSet down = load_rules_text(head + "    when: indicator.level1 == \"output\"\n    then: {adjust: -80}\n", "t.yaml").only();
     const ProjectResult d = evaluate(project("20"), down);
@@ -106,12 +107,12 @@ TEST_CASE("indicator rules: project fields are readable; the explanation cites t
         if (l.rule == "数量")
             indicator_line = l.text.find("→ 50.00 (half-up, 2 decimals); indicator rules adjust it: 50.00 − 5.00 = 45.00") !=
                              std::string::npos;
-        if (l.rule == "custom.over_target")
-            rule_line = l.source == "t.yaml:4" && l.text.find("indicator \"数量\" meets indicator.ratio >= 150%") != std::string::npos;
+        if (l.rule == "evaluation.custom.over_target")
+            rule_line = l.source == "t.yaml:5" && l.text.find("indicator \"数量\" meets indicator.ratio >= 150%") != std::string::npos;
     }
     CHECK(indicator_line);
     CHECK(rule_line);
-    const RuleSet cat = load_rules_text("base: national\nprofile: t\ncustom:\n  - indicator_rule: it\n    zh: 信息化\n    en: IT\n"
+    const RuleSet cat = load_rules_text("base: national\nprofile: t\nevaluation:\n  custom:\n  - indicator_rule: it\n    zh: 信息化\n    en: IT\n"
                                         "    when: category == \"信息化\" and indicator.level1 == \"output\"\n"
                                         "    then: {adjust: -1}\n",
                                         "t.yaml").only();
@@ -122,23 +123,23 @@ TEST_CASE("indicator rules: project fields are readable; the explanation cites t
 }
 
 TEST_CASE("indicator rules: load-time errors") {
-    const std::string head = "base: national\nprofile: t\ncustom:\n";
+    const std::string head = "base: national\nprofile: t\nevaluation:\n  custom:\n";
     const std::string rule = "  - indicator_rule: x\n    zh: a\n    en: b\n";
     CHECK(load_error(head + "  - rule: first\n    zh: a\n    en: b\n    when: total < 60\n" + rule +
                      "    when: indicator.ratio > 1\n    then: {adjust: -1}\n")
-              .find("t.yaml:8:5: error: indicator rule `x` comes after the step `first`") != std::string::npos);
+              .find("t.yaml:9:5: error: indicator rule `x` comes after the step `first`") != std::string::npos);
     CHECK(load_error(head + rule + "    when: indicator.ratoi > 1\n    then: {adjust: -1}\n")
               .find("unknown name \"indicator.ratoi\" — did you mean \"indicator.ratio\"?") != std::string::npos);
     CHECK(load_error(head + rule + "    when: indicator.ratio\n    then: {adjust: -1}\n")
               .find("must be a boolean, not a number") != std::string::npos);
     CHECK(load_error(head + rule + "    when: indicator.ratio > 1\n    then: {cut: 10%}\n")
-              .find("unknown key `cut` in `custom[1].then`; expected one of: adjust") != std::string::npos);
-    CHECK(load_error(head + rule + "    when: total > 1\n    then: {adjust: -1}\n").find("t.yaml:7:11: error: unknown name \"total\"") !=
+              .find("unknown key `cut` in `evaluation.custom[1].then`; expected one of: adjust") != std::string::npos);
+    CHECK(load_error(head + rule + "    when: total > 1\n    then: {adjust: -1}\n").find("t.yaml:8:11: error: unknown name \"total\"") !=
           std::string::npos);
 }
 
 TEST_CASE("indicator rules: a failing expression names the project, the indicator and the rule") {
-    const RuleSet r = load_rules_text("base: national\nprofile: t\ncustom:\n  - indicator_rule: x\n    zh: a\n    en: b\n"
+    const RuleSet r = load_rules_text("base: national\nprofile: t\nevaluation:\n  custom:\n  - indicator_rule: x\n    zh: a\n    en: b\n"
                                       "    when: 1 / (indicator.weight - 50) > 0\n    then: {adjust: -1}\n",
                                       "t.yaml").only();
     try {
@@ -146,14 +147,14 @@ TEST_CASE("indicator rules: a failing expression names the project, the indicato
         FAIL("expected an error");
     } catch (const Error& e) {
         const std::string m = e.diagnostics().front().en;
-        CHECK(m.find("project P, indicator \"数量\": indicator rule at t.yaml:4: ") != std::string::npos);
+        CHECK(m.find("project P, indicator \"数量\": indicator rule at t.yaml:5: ") != std::string::npos);
         CHECK(m.find("division by zero") != std::string::npos);
     }
 }
 
 TEST_CASE("indicator rules: total_only rounding adds the adjustment exactly") {
     const RuleSet r = load_rules_text("base: national\nprofile: t\nevaluation:\n  rounding: {apply: total_only}\n"
-                                      "custom:\n  - indicator_rule: x\n    zh: a\n    en: b\n"
+                                      "  custom:\n  - indicator_rule: x\n    zh: a\n    en: b\n"
                                       "    when: indicator.level1 == \"output\"\n    then: {adjust: -1.5}\n",
                                       "t.yaml").only();
     // output 50 × 20/50 = 20 − 1.5 = 18.5; total 8 + 18.5 + 40 = 66.50

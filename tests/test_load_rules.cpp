@@ -41,16 +41,16 @@ evaluation:
   cap: 100%
   over_completion: {enabled: false, threshold: 120%, mode: fixed, deduction: 10%}
   rounding: {digits: 2, mode: half_up, apply: per_part}
-grades:
-  - {id: excellent, zh: 优, en: excellent, range: [90, 100]}
-  - {id: good, zh: 良, en: good, range: [80, 90]}
-  - {id: fair, zh: 中, en: fair, range: [60, 80]}
-  - {id: poor, zh: 差, en: poor, range: [0, 60]}
-results:
-  rectify: {grades: [fair, poor]}
-  priority: {grades: [excellent, good]}
-  cut: {fair: 10%, poor: 100%}
-  recover: {grades: [fair, poor], fund_sources: [local]}
+  grades:
+    - {id: excellent, zh: 优, en: excellent, range: [90, 100]}
+    - {id: good, zh: 良, en: good, range: [80, 90]}
+    - {id: fair, zh: 中, en: fair, range: [60, 80]}
+    - {id: poor, zh: 差, en: poor, range: [0, 60]}
+  results:
+    rectify: {grades: [fair, poor]}
+    priority: {grades: [excellent, good]}
+    cut: {fair: 10%, poor: 100%}
+    recover: {grades: [fair, poor], fund_sources: [local]}
 )";
 
 /// kBase with `from` (which must occur exactly once) replaced by `to`.
@@ -305,7 +305,7 @@ TEST_CASE("load: rule references are the line and column of each rule's key") {
     CHECK(r.evaluation.over_completion.where.line == 15);
     CHECK(r.evaluation.rounding.where.line == 16);
     CHECK(r.grades.bands[0].where.line == 18);
-    CHECK(r.grades.bands[0].where.column == 5);
+    CHECK(r.grades.bands[0].where.column == 7);
     CHECK(r.grades.bands[3].where.line == 21);
     CHECK(r.application.rectify.where.line == 23);
     CHECK(r.application.priority.where.line == 24);
@@ -314,17 +314,17 @@ TEST_CASE("load: rule references are the line and column of each rule's key") {
 }
 
 TEST_CASE("load: a five-level scale (武昌区 优/良/中/低/差) with Chinese grade names") {
-    const std::string text = kBase.substr(0, kBase.find("grades:")) + R"(grades:
-  - {id: excellent, zh: 优, en: excellent, range: [90, 100]}
-  - {id: good, zh: 良, en: good, range: [80, 90]}
-  - {id: fair, zh: 中, en: fair, range: [70, 80]}
-  - {id: low, zh: 低, en: low, range: [60, 70]}
-  - {id: poor, zh: 差, en: poor, range: [0, 60]}
-results:
-  rectify: {grades: [中, 低, 差]}
-  priority: {grades: [优, 良]}
-  cut: {low: 50%, 差: 100%}
-  recover: {grades: [low, poor], fund_sources: [本级, 上级转移支付]}
+    const std::string text = kBase.substr(0, kBase.find("  grades:")) + R"(  grades:
+    - {id: excellent, zh: 优, en: excellent, range: [90, 100]}
+    - {id: good, zh: 良, en: good, range: [80, 90]}
+    - {id: fair, zh: 中, en: fair, range: [70, 80]}
+    - {id: low, zh: 低, en: low, range: [60, 70]}
+    - {id: poor, zh: 差, en: poor, range: [0, 60]}
+  results:
+    rectify: {grades: [中, 低, 差]}
+    priority: {grades: [优, 良]}
+    cut: {low: 50%, 差: 100%}
+    recover: {grades: [low, poor], fund_sources: [本级, 上级转移支付]}
 )";
     const RuleSet r = load(text);
     REQUIRE(r.grades.size() == 5);
@@ -412,48 +412,78 @@ TEST_CASE("load error: unknown key, with did-you-mean") {
                 "unknown key `colour` in `evaluation`; expected one of: execution, weights, directions, cap, "
                 "over_completion, rounding");
     // Columns count characters, not bytes: 优 is one column.
-    check_error(with("range: [90, 100]}", "range: [90, 100], x: 1}"), 18, 61, "unknown key `x` in `grades[0]`");
+    check_error(with("range: [90, 100]}", "range: [90, 100], x: 1}"), 18, 63, "unknown key `x` in `evaluation.grades[0]`");
+}
+
+TEST_CASE("load error: a file in the layout before stage sections says where each key goes") {
+    // Before rule files had one section per stage, grades/results/custom were top-level.
+    std::string old = kBase;
+    for (const char* key : {"grades:", "results:"}) {
+        const auto at = old.find(std::string("  ") + key);
+        old.erase(at, 2); // the key back at the top level
+        for (auto nl = old.find('\n', at); nl != std::string::npos && old.compare(nl + 1, 2, "  ") == 0 &&
+                                            old.compare(nl + 1, 4, "  re") != 0;
+             nl = old.find('\n', nl + 1))
+            old.erase(nl + 1, 2);
+    }
+    REQUIRE(old.find("\ngrades:\n  - {id: excellent") != std::string::npos);
+    REQUIRE(old.find("\nresults:\n  rectify:") != std::string::npos);
+    const auto list = problems(old);
+    REQUIRE(list.size() >= 2);
+    CHECK(list[0].where.line == 17);
+    CHECK(list[0].where.column == 1);
+    CHECK(list[0].en.rfind("`grades:` is no longer a top-level key: rule files have one section per stage, and `grades` "
+                           "belongs to the year-end evaluation. Move it, indented, under `evaluation:`", 0) == 0);
+    CHECK(list[0].zh.rfind("`grades:` 已不是顶层键：规则文件按阶段分节", 0) == 0);
+    CHECK(list[1].where.line == 22);
+    CHECK(list[1].en.rfind("`results:` is no longer a top-level key", 0) == 0);
+    // A profile in the old layout: the same error, at the profile's line.
+    const auto custom = problems("base: national\nprofile: t\ncustom:\n  - rule: r\n    zh: 规则\n    en: rule\n"
+                                 "    when: total < 60\n");
+    REQUIRE(custom.size() == 1);
+    CHECK(custom[0].where.line == 3);
+    CHECK(custom[0].en.rfind("`custom:` is no longer a top-level key", 0) == 0);
 }
 
 TEST_CASE("load error: wrong type") {
     check_error(with("weights: {output: 50, benefit: 30, satisfaction: 10, missing_level1: error}",
                      "weights: [50, 30, 10]"),
                 4, 12, "`evaluation.weights` must be a map (key: value), found a list");
-    check_error(with("grades: [fair, poor]}\n  priority", "grades: fair}\n  priority"), 23, 21,
-                "`results.rectify.grades` must be a list, found a single value");
+    check_error(with("grades: [fair, poor]}\n    priority", "grades: fair}\n    priority"), 23, 23,
+                "`evaluation.results.rectify.grades` must be a list, found a single value");
     check_error(with("cap: 100%", "cap: [100%]"), 14, 8, "`evaluation.cap` must be a number such as 10% or 0.1, found a list");
     check_error(with("cap: 100%", "cap:"), 14, 3, "`evaluation.cap` must be a number such as 10% or 0.1, found nothing");
 }
 
 TEST_CASE("load error: missing key") {
     check_error(with("  cap: 100%\n", ""), 2, 1, "missing key `cap` in `evaluation`");
-    check_error(with("en: good, ", ""), 19, 5, "missing key `en` in `grades[1]`");
+    check_error(with("en: good, ", ""), 19, 7, "missing key `en` in `evaluation.grades[1]`");
 }
 
 TEST_CASE("load error: grade bands with a gap, an overlap, a wrong order or a wrong end") {
-    check_error(with("range: [80, 90]", "range: [80, 85]"), 19, 5,
+    check_error(with("range: [80, 90]", "range: [80, 85]"), 19, 7,
                 "gap between `excellent` and `good` (85 to 90 not covered)");
-    check_error(with("range: [80, 90]", "range: [80, 95]"), 19, 5,
+    check_error(with("range: [80, 90]", "range: [80, 95]"), 19, 7,
                 "bands overlap between `excellent` and `good` (90 to 95 in both)");
-    check_error(with("range: [90, 100]", "range: [90, 99.5]"), 18, 5, "the top grade `excellent` must end at 100, found 99.5");
-    check_error(with("range: [0, 60]", "range: [10, 60]"), 21, 5, "the bottom grade `poor` must start at 0, found 10");
-    check_error(with("range: [80, 90]", "range: [90, 80]"), 19, 40, "must run from a lower to a higher number");
-    check_error(with("range: [0, 60]", "range: [0, 60%]"), 21, 44, "`grades[3].range[1]` must be a number such as 10 or 12.5");
-    const auto swapped = with("  - {id: fair, zh: 中, en: fair, range: [60, 80]}\n  - {id: poor, zh: 差, en: poor, range: [0, 60]}",
-                              "  - {id: poor, zh: 差, en: poor, range: [0, 60]}\n  - {id: fair, zh: 中, en: fair, range: [60, 80]}");
+    check_error(with("range: [90, 100]", "range: [90, 99.5]"), 18, 7, "the top grade `excellent` must end at 100, found 99.5");
+    check_error(with("range: [0, 60]", "range: [10, 60]"), 21, 7, "the bottom grade `poor` must start at 0, found 10");
+    check_error(with("range: [80, 90]", "range: [90, 80]"), 19, 42, "must run from a lower to a higher number");
+    check_error(with("range: [0, 60]", "range: [0, 60%]"), 21, 46, "`evaluation.grades[3].range[1]` must be a number such as 10 or 12.5");
+    const auto swapped = with("    - {id: fair, zh: 中, en: fair, range: [60, 80]}\n    - {id: poor, zh: 差, en: poor, range: [0, 60]}",
+                              "    - {id: poor, zh: 差, en: poor, range: [0, 60]}\n    - {id: fair, zh: 中, en: fair, range: [60, 80]}");
     const auto list = problems(swapped);
     const Diagnostic d = problem(list, "grades must be listed best first, but `fair` (from 60) follows `poor` (from 0)");
     CHECK(d.where.line == 21);
 }
 
 TEST_CASE("load error: grade count, ids and names") {
-    const std::string one = kBase.substr(0, kBase.find("  - {id: good")) + "results:" +
-                            kBase.substr(kBase.find("results:") + 8);
+    const std::string one = kBase.substr(0, kBase.find("    - {id: good")) + "  results:" +
+                            kBase.substr(kBase.find("  results:") + 10);
     const auto list = problems(one);
     CHECK(problem(list, "a grade scale must have 2 to 64 grades, found 1").where.line == 18); // the list
-    check_error(with("id: good", "id: 优"), 19, 10, "`grades[1].id` must be an identifier");
-    check_error(with("zh: 良", "zh: 优"), 19, 5, "grade name `优` is used twice");
-    check_error(with("id: good", "id: 'good '"), 19, 10, "must be an identifier");
+    check_error(with("id: good", "id: 优"), 19, 12, "`evaluation.grades[1].id` must be an identifier");
+    check_error(with("zh: 良", "zh: 优"), 19, 7, "grade name `优` is used twice");
+    check_error(with("id: good", "id: 'good '"), 19, 12, "must be an identifier");
 }
 
 TEST_CASE("load error: execution points and weights must total 100") {
@@ -477,8 +507,8 @@ TEST_CASE("load error: execution points and level-1 weights have at most 2 decim
     // 2 decimals are fine; grade bounds (a total, rounded to rounding.digits) may have more.
     CHECK(load(with("output: 50, benefit: 30", "output: 49.99, benefit: 30.01")).evaluation.weights.level1[0] ==
           dec("49.99"));
-    const RuleSet fine = load(with("range: [90, 100]}\n  - {id: good, zh: 良, en: good, range: [80, 90]}",
-                                   "range: [89.995, 100]}\n  - {id: good, zh: 良, en: good, range: [80, 89.995]}"));
+    const RuleSet fine = load(with("range: [90, 100]}\n    - {id: good, zh: 良, en: good, range: [80, 90]}",
+                                   "range: [89.995, 100]}\n    - {id: good, zh: 良, en: good, range: [80, 89.995]}"));
     CHECK(fine.grades.bands[0].from == dec("89.995"));
 }
 
@@ -507,7 +537,7 @@ TEST_CASE("load error: out-of-range and misspelt values") {
                 "must be one of half_up | half_even | down; found `halfup`; did you mean `half_up`?");
     check_error(with("le: {formula: ratio}", "le: {formula: inverse}"), 8, 19, "must be one of ratio | linear");
     check_error(with("enabled: false", "enabled: no"), 15, 30, "must be one of true | false; found `no`");
-    check_error(with("cut: {fair: 10%", "cut: {fair: 10"), 25, 15, "`results.cut.fair` must be between 0% and 100%");
+    check_error(with("cut: {fair: 10%", "cut: {fair: 10"), 25, 17, "`evaluation.results.cut.fair` must be between 0% and 100%");
     check_error(with("profile: test", "profile: my profile"), 1, 10, "`profile` must be an identifier");
 }
 
@@ -521,20 +551,20 @@ TEST_CASE("load error: YAML 1.1 number traps are refused") {
 }
 
 TEST_CASE("load error: results name grades that exist") {
-    check_error(with("[fair, poor]}\n  priority", "[fair, pooor]}\n  priority"), 23, 28,
-                "unknown grade `pooor` in `results.rectify.grades`; did you mean `poor`?");
-    check_error(with("cut: {fair: 10%", "cut: {medium: 10%"), 25, 9,
-                "unknown grade `medium` in `results.cut`; expected one of: excellent, good, fair, poor");
-    check_error(with("cut: {fair: 10%, poor: 100%}", "cut: {fair: 10%, 中: 20%, poor: 100%}"), 25, 20,
+    check_error(with("[fair, poor]}\n    priority", "[fair, pooor]}\n    priority"), 23, 30,
+                "unknown grade `pooor` in `evaluation.results.rectify.grades`; did you mean `poor`?");
+    check_error(with("cut: {fair: 10%", "cut: {medium: 10%"), 25, 11,
+                "unknown grade `medium` in `evaluation.results.cut`; expected one of: excellent, good, fair, poor");
+    check_error(with("cut: {fair: 10%, poor: 100%}", "cut: {fair: 10%, 中: 20%, poor: 100%}"), 25, 22,
                 "the cut rate for grade `fair` is given twice");
-    check_error(with("[excellent, good]", "[excellent, good, 优]"), 24, 40, "grade `excellent` is listed twice");
-    check_error(with("fund_sources: [local]", "fund_sources: [local, county]"), 26, 57,
+    check_error(with("[excellent, good]", "[excellent, good, 优]"), 24, 42, "grade `excellent` is listed twice");
+    check_error(with("fund_sources: [local]", "fund_sources: [local, county]"), 26, 59,
                 "entries must be local or transfer (本级 / 上级转移支付), found `county`");
 }
 
 TEST_CASE("load error: duplicate keys are refused") {
     check_error(with("  cap: 100%\n", "  cap: 100%\n  cap: 90%\n"), 15, 3, "duplicate key `cap` (first written on line 14)");
-    check_error(with("{fair: 10%, poor: 100%}", "{fair: 10%, fair: 100%}"), 25, 20, "duplicate key `fair`");
+    check_error(with("{fair: 10%, poor: 100%}", "{fair: 10%, fair: 100%}"), 25, 22, "duplicate key `fair`");
 }
 
 TEST_CASE("load error: `base:` must be the first key (profiles: tests/test_profiles.cpp)") {
@@ -545,21 +575,21 @@ TEST_CASE("load error: `base:` must be the first key (profiles: tests/test_profi
 TEST_CASE("load error: every problem in a file is listed, in file order") {
     std::string t = with("benefit: 30", "benefit: 31");
     t = with("threshold: 120%", "treshold: 120%", t);
-    t = with("[fair, poor]}\n  priority", "[fiar, poor]}\n  priority", t);
+    t = with("[fair, poor]}\n    priority", "[fiar, poor]}\n    priority", t);
     const auto list = problems(t);
     REQUIRE(list.size() == 3);
     CHECK(list[0].where.line == 4);
     CHECK(list[0].en.find("found 101") != std::string::npos);
     CHECK(list[1].where.line == 15);
     CHECK(list[2].where.line == 23);
-    CHECK(list[2].zh == "`results.rectify.grades` 中有未知的等级 `fiar`；是否应为 `fair`？");
+    CHECK(list[2].zh == "`evaluation.results.rectify.grades` 中有未知的等级 `fiar`；是否应为 `fair`？");
 }
 
 // ---------------------------------------------------------------------------
 // Hostile or broken files
 
 TEST_CASE("load error: anchors and aliases, and the billion laughs") {
-    check_error(with("rectify: {grades: [fair, poor]}", "rectify: {grades: &g [fair, poor]}"), 23, 21,
+    check_error(with("rectify: {grades: [fair, poor]}", "rectify: {grades: &g [fair, poor]}"), 23, 23,
                 "YAML anchors and aliases (&g) are not allowed");
 
     std::string bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
@@ -609,10 +639,10 @@ TEST_CASE("load error: junk, several documents, empty files") {
 }
 
 TEST_CASE("load error: bad bytes") {
-    check_error(with("zh: 良", "zh: \xFF"), 19, 20, "invalid UTF-8 (byte 0xFF)");
-    check_error(with("zh: 良", "zh: \xE8\x89"), 19, 20, "invalid UTF-8 (byte 0xE8)");   // truncated 良
-    check_error(with("zh: 良", "zh: \xC0\xAF"), 19, 20, "invalid UTF-8 (byte 0xC0)");   // overlong '/'
-    check_error(with("zh: 良", "zh: \xED\xA0\x80"), 19, 20, "invalid UTF-8 (byte 0xED)"); // surrogate
+    check_error(with("zh: 良", "zh: \xFF"), 19, 22, "invalid UTF-8 (byte 0xFF)");
+    check_error(with("zh: 良", "zh: \xE8\x89"), 19, 22, "invalid UTF-8 (byte 0xE8)");   // truncated 良
+    check_error(with("zh: 良", "zh: \xC0\xAF"), 19, 22, "invalid UTF-8 (byte 0xC0)");   // overlong '/'
+    check_error(with("zh: 良", "zh: \xED\xA0\x80"), 19, 22, "invalid UTF-8 (byte 0xED)"); // surrogate
     check_error(with("profile: test", std::string("profile: te\0st", 14)), 1, 12, "control character 0x00");
     check_error(with("  cap: 100%", "\tcap: 100%"), 14, 2, "YAML syntax error");
 }

@@ -131,20 +131,21 @@ TEST_CASE("profile: overriding one scalar keeps everything else national") {
 
 TEST_CASE("profile: a list is replaced whole, not merged item by item") {
     const std::string text = kHead +
-                             "grades:\n"                                                  // 3
-                             "  - {id: pass, zh: 合格, en: pass, range: [60, 100]}\n"     // 4
-                             "  - {id: fail, zh: 不合格, en: fail, range: [0, 60]}\n"     // 5
-                             "results:\n"                                                 // 6
-                             "  rectify: {grades: [fail]}\n"                              // 7
-                             "  priority: {grades: [pass]}\n"                             // 8
-                             "  cut: {fail: 100%}\n"                                      // 9
-                             "  recover: {grades: [fail]}\n";                             // 10
+                             "evaluation:\n"                                               // 3
+                             "  grades:\n"                                                 // 4
+                             "    - {id: pass, zh: 合格, en: pass, range: [60, 100]}\n"    // 5
+                             "    - {id: fail, zh: 不合格, en: fail, range: [0, 60]}\n"    // 6
+                             "  results:\n"                                                // 7
+                             "    rectify: {grades: [fail]}\n"                             // 8
+                             "    priority: {grades: [pass]}\n"                            // 9
+                             "    cut: {fail: 100%}\n"                                     // 10
+                             "    recover: {grades: [fail]}\n";                            // 11
     const RuleSet r = load_text(text);
     // Merged item by item there would be 4 grades; replaced whole there are 2.
     REQUIRE(r.grades.size() == 2);
     CHECK(r.grades.bands[0].id == "pass");
     CHECK(r.grades.bands[1].id == "fail");
-    CHECK(r.cite(r.grades.bands[1].where) == "t.yaml:5");
+    CHECK(r.cite(r.grades.bands[1].where) == "t.yaml:6");
     CHECK(r.application.rectify.grades.bits == 0b10);
     CHECK(r.application.priority.grades.bits == 0b01);
     // `cut` (keyed by grade) is replaced whole too: national's fair/poor are gone.
@@ -158,14 +159,14 @@ TEST_CASE("profile: a replaced grade list leaves base lists naming old grades as
     // National's `rectify: {grades: [fair, poor]}` is inherited but names grades that
     // no longer exist: the error points at the national line that names them.
     const auto list = problems_of([&] {
-        load_text(kHead + "grades:\n  - {id: pass, zh: 合格, en: pass, range: [60, 100]}\n"
-                          "  - {id: fail, zh: 不合格, en: fail, range: [0, 60]}\n"
-                          "results:\n  cut: {}\n  recover: {grades: []}\n  priority: {grades: [pass]}\n");
+        load_text(kHead + "evaluation:\n  grades:\n    - {id: pass, zh: 合格, en: pass, range: [60, 100]}\n"
+                          "    - {id: fail, zh: 不合格, en: fail, range: [0, 60]}\n"
+                          "  results:\n    cut: {}\n    recover: {grades: []}\n    priority: {grades: [pass]}\n");
     });
     REQUIRE(list.size() == 2); // `fair` and `poor` in results.rectify
     CHECK(list[0].where.file == "rules/national.yaml");
     CHECK(list[0].where.line == national_line("rectify: {grades: [fair, poor]}"));
-    CHECK(list[0].en.find("unknown grade `fair` in `results.rectify.grades`") != std::string::npos);
+    CHECK(list[0].en.find("unknown grade `fair` in `evaluation.results.rectify.grades`") != std::string::npos);
 }
 
 TEST_CASE("profile: nested maps merge key by key") {
@@ -174,8 +175,8 @@ TEST_CASE("profile: nested maps merge key by key") {
                              "  weights: {output: 40, benefit: 40}\n"          // 4
                              "  over_completion:\n"                            // 5
                              "    enabled: true\n"                             // 6
-                             "results:\n"                                      // 7
-                             "  recover: {fund_sources: [local, transfer]}\n"; // 8
+                             "  results:\n"                                    // 7
+                             "    recover: {fund_sources: [local, transfer]}\n"; // 8
     const RuleSet r = load_text(text);
     const auto& ev = r.evaluation;
     // weights: output and benefit overridden, satisfaction and missing_level1 inherited;
@@ -215,8 +216,8 @@ TEST_CASE("profile: a merged rule is checked like a complete file, errors in the
 TEST_CASE("profile: an unknown key in the override is an error, with did-you-mean") {
     check_one_error([&] { load_text(kHead + "evaluation:\n  over_completion: {treshold: 130%}\n"); }, "t.yaml", 4, 21,
                     "unknown key `treshold` in `evaluation.over_completion`; did you mean `threshold`?");
-    check_one_error([&] { load_text(kHead + "result:\n  cut: {}\n"); }, "t.yaml", 3, 1,
-                    "unknown key `result` in the file; did you mean `results`?");
+    check_one_error([&] { load_text(kHead + "evaluation:\n  result:\n    cut: {}\n"); }, "t.yaml", 4, 3,
+                    "unknown key `result` in `evaluation`; did you mean `results`?");
     check_one_error([&] { load_text(kHead + "evaluation:\n  base: national\n"); }, "t.yaml", 4, 3,
                     "unknown key `base` in `evaluation`");
 }

@@ -20,7 +20,7 @@ namespace perfbudget {
 
 /// One step of an explanation.
 struct ExplanationLine {
-    std::string rule;   // "evaluation.execution", "grades", "results.cut", an indicator's name…
+    std::string rule;   // "evaluation.execution", "evaluation.grades", "evaluation.results.cut", an indicator's name…
     std::string source; // "rules/national.yaml:19"
     std::string text;   // the inputs and arithmetic, in the chosen language
 };
@@ -202,7 +202,7 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
             const custom::Rule& rule = step.rule;
             std::string text = zh ? rule.zh + "：条件 " + rule.when.text() + " 成立" : rule.en + ": " + rule.when.text() + " holds";
             if (!rule.then.empty()) text += (zh ? "，" : "; ") + outputs(rule.then);
-            out.push_back({"custom." + rule.id, rules.cite(rule.where), std::move(text)});
+            out.push_back({"evaluation.custom." + rule.id, rules.cite(rule.where), std::move(text)});
             continue;
         }
         const custom::Table& t = step.table;
@@ -222,7 +222,7 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
         std::string text = zh ? "决策表 " + t.id + (desc.empty() ? "" : "（" + desc + "）") + " 第 " + n + " 行命中：" + cond
                               : "table " + t.id + (desc.empty() ? "" : " (" + desc + ")") + ", row " + n + ": " + cond;
         text += (zh ? " → " : " → ") + (row.outputs.empty() ? std::string(zh ? "不设定" : "sets nothing") : outputs(row.outputs));
-        out.push_back({"custom." + t.id, rules.cite(row.where), std::move(text)});
+        out.push_back({"evaluation.custom." + t.id, rules.cite(row.where), std::move(text)});
     }
 }
 
@@ -278,7 +278,7 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
             const auto& ir = rules.custom.indicator_rules;
             for (std::size_t k = 0; k < ir.size(); ++k) // each indicator rule that fired on it, citing it
                 if (r.indicators[i].custom_fired >> k & 1U)
-                    add("custom." + ir[k].id, ir[k].where,
+                    add("evaluation.custom." + ir[k].id, ir[k].where,
                         (zh ? ir[k].zh + "：指标“" + ind.name + "”满足 " + ir[k].when.text() + "；调整 = " + ir[k].adjust.text()
                             : ir[k].en + ": indicator \"" + ind.name + "\" meets " + ir[k].when.text() + "; adjust = " +
                                   ir[k].adjust.text()));
@@ -303,7 +303,7 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
     total += " = " + (adjusted ? r.total_before_custom : r.total).to_string(digits);
     add("evaluation.rounding", ev.rounding.where, total);
     if (adjusted) // custom rules adjusted the total (each adjusting rule is explained below)
-        add("custom", rules.custom.where,
+        add("evaluation.custom", rules.custom.where,
             (zh ? "自定义规则调整总分：" : "custom rules adjust the total: ") + r.total_before_custom.to_string(digits) +
                 (r.adjustment.units() < 0 ? " − " + Decimal::from_units(-r.adjustment.units()).to_string(digits)
                                           : " + " + r.adjustment.to_string(digits)) +
@@ -311,7 +311,7 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
 
     // 4. Grade and result application.
     const GradeBand& band = rules.grades.bands[r.grade];
-    add("grades", band.where,
+    add("evaluation.grades", band.where,
         zh ? "总分 " + r.total.to_string(digits) + " 在 [" + band.from.to_string() + ", " + band.to.to_string() + (r.grade == 0 ? "]" : ")") +
                  " 内，等级 " + detail::grade_label(rules, r.grade, lang)
            : "total " + r.total.to_string(digits) + " lies in [" + band.from.to_string() + ", " + band.to.to_string() +
@@ -331,13 +331,13 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
         const custom::Step* s = setter(t);
         add(std::move(key), s ? s->where() : national, std::move(text) + set_note(s));
     };
-    result_line("results.rectify", app.rectify.where, custom::Target::rectify,
+    result_line("evaluation.results.rectify", app.rectify.where, custom::Target::rectify,
                 (zh ? "限期整改：" : "rectify: ") + std::string(detail::yes_no(r.rectify, lang)));
-    result_line("results.priority", app.priority.where, custom::Target::priority,
+    result_line("evaluation.results.priority", app.priority.where, custom::Target::priority,
                 (zh ? "下年优先安排：" : "priority next year: ") + std::string(detail::yes_no(r.priority, lang)));
     const custom::Step* cut_setter = setter(custom::Target::cut);
     const Decimal rate = cut_setter ? r.cut_rate : r.grade < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[r.grade] : Decimal{};
-    result_line("results.cut", app.cut.where, custom::Target::cut,
+    result_line("evaluation.results.cut", app.cut.where, custom::Target::cut,
         zh ? "下年同类项目核减 = 预算数 × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
                  r.cut.to_string() + " 元"
            : "next-year cut = budget × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
@@ -362,10 +362,10 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
                        r.recover.to_string() + " 元"
                  : "recover = max(budget − spent, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
                        r.recover.to_string() + " yuan";
-    result_line("results.recover", app.recover.where, custom::Target::recover, rec);
+    result_line("evaluation.results.recover", app.recover.where, custom::Target::recover, rec);
     if (!rules.custom.empty()) {
         if (const custom::Step* s = setter(custom::Target::accountability))
-            add("custom.accountability", s->where(), (zh ? "问责：" : "accountability: ") + std::string(detail::yes_no(r.accountability, lang)) + set_note(s));
+            add("evaluation.custom.accountability", s->where(), (zh ? "问责：" : "accountability: ") + std::string(detail::yes_no(r.accountability, lang)) + set_note(s));
         explain_custom(r, rules, lang, out);
     }
     return out;

@@ -259,7 +259,7 @@ int main(int argc, char** argv) {
             return exit_ok;
         }
         if (cmd == "--version") {
-            std::cout << "perfbudget 0.1.0\n";
+            std::cout << "perfbudget " PERFBUDGET_VERSION "\n";
             return exit_ok;
         }
         if (cmd == "evaluate") return cmd_evaluate(argc, argv);
