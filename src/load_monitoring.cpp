@@ -1,6 +1,10 @@
 // src/load_monitoring.cpp — the `monitoring:` section of a rule file (SPEC §5).
 #include "load_monitoring.hpp"
 
+#include <algorithm>
+#include <array>
+#include <string>
+
 namespace perfbudget::detail::rules_yaml {
 namespace {
 
@@ -88,16 +92,67 @@ void compile_actions(Ctx& ctx, const Field& f, MonitoringRules::Actions& out) {
         if (auto v = read_choice(ctx, m.get(names::light[l]), actions)) out.by_light[l] = *v;
 }
 
+void compile_checkpoints(Ctx& ctx, const Field& f, MonitoringRules::Checkpoints& out) {
+    MapView m(ctx, f, {"every"});
+    out.where = ctx.ref(f.rule_pos());
+    if (auto v = read_choice<CheckpointEvery>(ctx, m.get("every"), {{"any", CheckpointEvery::any},
+                                                                     {"month", CheckpointEvery::month},
+                                                                     {"quarter", CheckpointEvery::quarter}}))
+        out.every = *v;
+}
+
+/// `06-30`: a month and a day that exists in some year (02-29 does).
+std::optional<MonthDay> read_month_day(Ctx& ctx, const Field& f) {
+    const std::string* s = scalar_text(ctx, f, "a day of the year MM-DD such as 06-30", "形如 06-30 的月-日（MM-DD）");
+    if (!s) return std::nullopt;
+    static constexpr std::array<int, 12> days_in{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const auto digits = [](std::string_view t) {
+        return t.size() == 2 && t[0] >= '0' && t[0] <= '9' && t[1] >= '0' && t[1] <= '9' ? (t[0] - '0') * 10 + (t[1] - '0')
+                                                                                          : -1;
+    };
+    if (s->size() == 5 && (*s)[2] == '-') {
+        const int month = digits(std::string_view(*s).substr(0, 2)), day = digits(std::string_view(*s).substr(3, 2));
+        if (month >= 1 && month <= 12 && day >= 1 && day <= days_in[static_cast<std::size_t>(month - 1)])
+            return MonthDay{static_cast<std::uint8_t>(month), static_cast<std::uint8_t>(day)};
+    }
+    ctx.error(f.pos(), f.name() + " must be a day of the year MM-DD such as 06-30, found " + quote(*s),
+              f.name_zh() + " 应为形如 06-30 的月-日（MM-DD），实际为 " + quote(*s));
+    return std::nullopt;
+}
+
+void compile_department_review(Ctx& ctx, const Field& f, MonitoringRules::DepartmentReview& out) {
+    MapView m(ctx, f, {"enabled", "on"});
+    out.where = ctx.ref(f.rule_pos());
+    read_enabled(ctx, m, out.enabled);
+    const Field on = m.get("on");
+    if (!on.value || !expect_kind(ctx, on, Node::Kind::list)) return;
+    out.on.clear();
+    for (std::size_t i = 0; i < on.value->size(); ++i) {
+        const Field item{nullptr, &on.value->children[i], on.path + "[" + std::to_string(i) + "]"};
+        const auto d = read_month_day(ctx, item);
+        if (!d) continue;
+        if (std::find(out.on.begin(), out.on.end(), *d) != out.on.end())
+            ctx.error(item.pos(), quote(item.value->text) + " is listed twice in " + on.name(),
+                      on.name_zh() + " 中 " + quote(item.value->text) + " 重复");
+        else
+            out.on.push_back(*d);
+    }
+}
+
 } // namespace
 
 void compile_monitoring(Ctx& ctx, const Field& f, MonitoringRules& out) {
-    MapView m(ctx, f, {"time_progress", "execution", "pace", "impossible", "deviation", "actions"});
+    MapView m(ctx, f,
+              {"time_progress", "checkpoints", "execution", "pace", "impossible", "deviation", "department_review",
+               "actions"});
     if (!m.ok()) return;
     compile_time_progress(ctx, m.get("time_progress"), out.time_progress);
+    compile_checkpoints(ctx, m.get("checkpoints"), out.checkpoints);
     compile_execution(ctx, m.get("execution"), out.execution);
     compile_pace(ctx, m.get("pace"), out.pace);
     compile_impossible(ctx, m.get("impossible"), out.impossible);
     compile_deviation(ctx, m.get("deviation"), out.deviation);
+    compile_department_review(ctx, m.get("department_review"), out.department_review);
     compile_actions(ctx, m.get("actions"), out.actions);
 }
 

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace perfbudget {
 
@@ -30,6 +31,18 @@ inline constexpr std::size_t action_count = 3;
 /// 序时进度: by months (every month end is m/12) or by days of the year.
 enum class TimeProgressMethod : std::uint8_t { months, days };
 
+/// 监控节点: the dates monitoring is due. `any`: every date is one (the national
+/// documents set no calendar); `month`: every month end; `quarter`: 31 March, 30 June,
+/// 30 September and 31 December.
+enum class CheckpointEvery : std::uint8_t { any, month, quarter };
+
+/// A day of the year without a year (`06-30`).
+struct MonthDay {
+    std::uint8_t month = 1; // 1–12
+    std::uint8_t day = 1;   // 1–31, valid for the month (02-29 allowed)
+    friend constexpr bool operator==(MonthDay, MonthDay) = default;
+};
+
 /// The warning rules, by the id a result's `reasons` names.
 enum class MonitorRule : std::uint8_t { execution, pace, impossible, deviation };
 inline constexpr std::size_t monitor_rule_count = 4;
@@ -40,6 +53,7 @@ inline constexpr std::array<std::string_view, 4> light_zh = {"绿灯", "蓝灯",
 inline constexpr std::array<std::string_view, 3> action = {"none", "follow_up", "suspend"};
 inline constexpr std::array<std::string_view, 3> action_zh = {"无", "督促整改", "暂缓或停止拨款"};
 inline constexpr std::array<std::string_view, 4> monitor_rule = {"execution", "pace", "impossible", "deviation"};
+inline constexpr std::array<std::string_view, 3> checkpoint_every = {"any", "month", "quarter"};
 } // namespace names
 
 constexpr std::string_view to_string(Light v) { return names::light[static_cast<std::size_t>(v)]; }
@@ -87,6 +101,23 @@ struct MonitoringRules {
         Light light = Light::yellow;
         RuleRef where;
     } deviation;
+
+    /// When monitoring is due (监控节点). A run as of another date still monitors;
+    /// `perfbudget monitor` says the date is not a checkpoint (a notice).
+    struct Checkpoints {
+        CheckpointEvery every = CheckpointEvery::any;
+        RuleRef where;
+    } checkpoints;
+
+    /// 部门整体绩效监控: as of one of these days (month-day), each department's
+    /// whole-year targets are reviewed as a whole (department_review.hpp). Off
+    /// nationally; seed 001 (昌吉市): "以每年6月底为节点…对本部门单位年度整体绩效目标
+    /// 实现程度进行监控".
+    struct DepartmentReview {
+        bool enabled = false;
+        std::vector<MonthDay> on{MonthDay{6, 30}};
+        RuleRef where;
+    } department_review;
 
     /// The action per light (green, blue, yellow, red).
     struct Actions {
