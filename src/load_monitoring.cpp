@@ -1,6 +1,9 @@
 // src/load_monitoring.cpp — the `monitoring:` section of a rule file (SPEC §5).
 #include "load_monitoring.hpp"
 
+#include "load_custom.hpp"
+#include "perfbudget/monitor_custom.hpp"
+
 namespace perfbudget::detail::rules_yaml {
 namespace {
 
@@ -91,7 +94,7 @@ void compile_actions(Ctx& ctx, const Field& f, MonitoringRules::Actions& out) {
 } // namespace
 
 void compile_monitoring(Ctx& ctx, const Field& f, MonitoringRules& out) {
-    MapView m(ctx, f, {"time_progress", "execution", "pace", "impossible", "deviation", "actions"});
+    MapView m(ctx, f, {"time_progress", "execution", "pace", "impossible", "deviation", "actions", "custom"});
     if (!m.ok()) return;
     compile_time_progress(ctx, m.get("time_progress"), out.time_progress);
     compile_execution(ctx, m.get("execution"), out.execution);
@@ -99,6 +102,8 @@ void compile_monitoring(Ctx& ctx, const Field& f, MonitoringRules& out) {
     compile_impossible(ctx, m.get("impossible"), out.impossible);
     compile_deviation(ctx, m.get("deviation"), out.deviation);
     compile_actions(ctx, m.get("actions"), out.actions);
+    // The county's own steps, in the rule language, over the monitoring schema.
+    if (const Field c = m.find("custom"); c.value) compile_custom(ctx, c, monitoring_schema(), out.custom);
 }
 
 } // namespace perfbudget::detail::rules_yaml
