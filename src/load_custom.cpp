@@ -6,8 +6,8 @@
 #include "perfbudget/expr.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <exception>
 #include <map>

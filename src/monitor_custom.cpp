@@ -138,7 +138,7 @@ private:
              def.zh + "取值无效：" + v.to_string());
     }
 
-    void apply(const custom::Output& o, std::size_t /*step*/) {
+    void apply(const custom::Output& o, std::size_t step) {
         const expr::Value v = check(o.value, o.where);
         switch (static_cast<MonitorTarget>(o.target)) {
         case MonitorTarget::light:
@@ -148,6 +148,7 @@ private:
             break;
         case MonitorTarget::action:
             out_.action_set = true;
+            out_.action_step = static_cast<std::uint16_t>(step + 1);
             set_action(static_cast<MonitorAction>(choice(o, v)));
             break;
         case MonitorTarget::cut: {
@@ -162,6 +163,7 @@ private:
                      "核减比例 " + v.to_string() + " 超过 6 位小数，请用 round()");
             }
             out_.has_cut = true;
+            out_.cut_step = static_cast<std::uint16_t>(step + 1);
             if (needs(MonitorSlot::cut)) set(MonitorSlot::cut, expr::Value::number(out_.cut_rate));
             break;
         }
@@ -199,6 +201,7 @@ void apply_monitoring_custom(const Project& project, const RuleSet& rules, Monit
     out.cut_rate = Decimal{};
     out.cut = Money{};
     out.action_set = false;
+    out.cut_step = out.action_step = 0;
     out.fired_count = 0;
     if (rules.monitoring.custom.steps.empty()) return;
     MonitorRunner runner(project, rules, out);

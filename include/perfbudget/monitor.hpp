@@ -80,6 +80,7 @@ struct MonitorResult {
     Decimal cut_rate;            // the share of the budget to cut (0–100%)
     Money cut;                   // budget × cut_rate, half-up to the fen
     bool action_set = false;     // a step set `action` (else the action is the light's)
+    std::uint16_t cut_step = 0, action_step = 0; // the last step that set them, 1-based (0: none), for explanations
     std::uint16_t fired_count = 0; // rules and table rows that fired, in `fired`
     std::array<custom::Fired, custom::max_fired> fired{};
 
