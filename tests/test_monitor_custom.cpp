@@ -227,6 +227,32 @@ TEST_CASE("monitor custom: type errors and unknown names are load errors at file
                        "only read what the built-in monitoring rules and earlier steps set") == 0);
 }
 
+TEST_CASE("monitor custom: the table analysis reads the monitoring schema") {
+    // `level` has four values (synonyms included): after all four, a `-` row is unreachable.
+    auto d = load_problems("    - table: t\n"
+                           "      hit: first\n"
+                           "      inputs: [level]\n"
+                           "      outputs: [cut]\n"
+                           "      rows:\n"
+                           "        - [green, 0%]\n"
+                           "        - [blue, 0%]\n"
+                           "        - [yellow, 10%]\n"
+                           "        - [红灯, 20%]\n"
+                           "        - [\"-\", 5%]\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where.line == 14);
+    CHECK(d[0].en.find("row 5 of first-hit table `t` can never be reached: the earlier rows at lines") == 0);
+    // `indicators.counted` is a count: 1.5 is no value of it.
+    d = load_problems("    - table: c\n"
+                      "      hit: first\n"
+                      "      inputs: [indicators.counted]\n"
+                      "      outputs: [light]\n"
+                      "      rows:\n"
+                      "        - [1.5, red]\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].en.find("row 1 of first-hit table `c` can never match: no value of indicators.counted") == 0);
+}
+
 TEST_CASE("monitor custom: the explanation cites each fired step, then the cut") {
     const RuleSet rules = load("    - rule: cut\n"
                                "      zh: 核减未执行部分\n"
