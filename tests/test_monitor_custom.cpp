@@ -303,6 +303,23 @@ TEST_CASE("monitor custom: a project allocates nothing with custom steps once th
     CHECK(out.fired[0].row == 1);
 }
 
+TEST_CASE("monitor custom: the schemas match their index constants") {
+    const custom::StageSchema& m = monitoring_schema();
+    REQUIRE(m.inputs().size() == monitor_slot_count);
+    REQUIRE(m.outputs().size() == monitor_target_count);
+    CHECK(*m.input("level") == static_cast<std::size_t>(MonitorSlot::level));
+    CHECK(*m.input("deviation.light") == static_cast<std::size_t>(MonitorSlot::deviation_light));
+    CHECK(*m.input("as_of_year") == static_cast<std::size_t>(MonitorSlot::as_of_year));
+    CHECK(*m.output("cut") == static_cast<std::size_t>(MonitorTarget::cut));
+    CHECK_FALSE(m.indicator_rules());
+    const custom::StageSchema& e = custom::evaluation_schema();
+    REQUIRE(e.inputs().size() == custom::slot_count);
+    REQUIRE(e.outputs().size() == custom::target_count);
+    CHECK(*e.input("accountability") == static_cast<std::size_t>(custom::Slot::accountability));
+    CHECK(*e.output("adjust") == static_cast<std::size_t>(custom::Target::adjust));
+    CHECK(e.indicator_rules());
+}
+
 TEST_CASE("monitor custom: docs/rules.md lists each stage's schema as the code has it") {
     std::ifstream f(std::string(PERFBUDGET_SOURCE_DIR) + "/docs/rules.md");
     std::stringstream ss;
