@@ -3,6 +3,8 @@
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/evaluate.hpp"
 
+#include "step_walker.hpp"
+
 #include <array>
 #include <string>
 
@@ -12,67 +14,73 @@ namespace custom {
 
 namespace {
 
-constexpr std::array<std::string_view, slot_count> slot_names = {
-    "budget",   "spent",       "exec_rate", "exec_score", "indicator_score", "total",
-    "grade",    "fund_source", "budget_kind", "category", "year",            "rectification",
-    "indicators.count",        "indicators.min_ratio",    "over_completed.count", "completion", "cut", "rectify",
-    "priority", "recover",     "accountability"};
-
 using expr::Type;
-constexpr std::array<Type, slot_count> slot_types = {
-    Type::number,  Type::number,  Type::number,  Type::number,  Type::number,  Type::number,  // budget … total
-    Type::text,    Type::text,    Type::text,    Type::text,    Type::number,  Type::text,    // grade … rectification
-    Type::number,  Type::number,  Type::number,  Type::number,  Type::number,                 // indicators.count … cut
-    Type::boolean, Type::boolean, Type::boolean, Type::boolean};                              // rectify … accountability
-
-constexpr std::array<std::string_view, target_count> target_names = {"cut",     "rectify",        "priority",
-                                                                     "recover", "accountability", "adjust"};
-constexpr std::array<std::string_view, target_count> target_names_zh = {"下年核减比例", "限期整改", "优先安排",
-                                                                        "收回结余",     "问责",     "总分调整"};
 
 constexpr std::uint32_t bit(Slot s) { return std::uint32_t{1} << static_cast<unsigned>(s); }
 
+/// The evaluation's inputs, in Slot order (the Runner fills them by Slot).
+std::vector<InputDef> evaluation_inputs(std::vector<expr::Choice> grades) {
+    using K = NumberKind;
+    return {
+        {"budget", Type::number, K::any, {}, "yuan"},
+        {"spent", Type::number, K::any, {}, "yuan"},
+        {"exec_rate", Type::number, K::share, {}, "spent / budget, exact (0 when a zero budget is not applicable)"},
+        {"exec_score", Type::number, K::any, {}, "points, as scored"},
+        {"indicator_score", Type::number, K::any, {}, "points, as scored"},
+        {"total", Type::number, K::any, {}, "the total, after any adjustment by earlier steps"},
+        {"grade", Type::text, K::any, std::move(grades), "the grade's id (`\"good\"`), after any re-grading"},
+        {"fund_source", Type::text, K::any, field_values("fund_source"), "资金来源"},
+        {"budget_kind", Type::text, K::any, field_values("budget_kind"), "预算类型"},
+        {"category", Type::text, K::any, {}, "the project's category (`\"\"` when absent)"},
+        {"year", Type::number, K::integer, {}, "the budget year (0 when absent)"},
+        {"rectification", Type::text, K::any, field_values("rectification"),
+         "an earlier rectification request's outcome"},
+        {"indicators.count", Type::number, K::count, {}, "number of indicators"},
+        {"indicators.min_ratio", Type::number, K::share, {}, "the least capped completion ratio rc"},
+        {"over_completed.count", Type::number, K::count, {},
+         "indicators with r ≥ `evaluation.over_completion.threshold` (120%)"},
+        {"completion", Type::number, K::share, {}, "总体完成率 Σ(weight × rc) / Σ weight, exact (0 without indicators)"},
+        {"cut", Type::number, K::share, {}, "the next-year cut rate so far (a share)"},
+        {"rectify", Type::boolean, K::any, {}, "限期整改, so far"},
+        {"priority", Type::boolean, K::any, {}, "优先安排, so far"},
+        {"recover", Type::boolean, K::any, {}, "whether the balance is recovered (fund-source exemption included), so far"},
+        {"accountability", Type::boolean, K::any, {}, "问责, so far"},
+    };
+}
+
+/// The evaluation's outputs, in Target order.
+std::vector<OutputDef> evaluation_outputs() {
+    using K = OutputKind;
+    const std::uint32_t regrade = bit(Slot::total) | bit(Slot::grade) | bit(Slot::cut) | bit(Slot::rectify) |
+                                  bit(Slot::priority) | bit(Slot::recover);
+    return {
+        {"cut", "下年核减比例", K::share, {}, bit(Slot::cut), "next-year cut rate: cut = budget × rate, half-up to the fen"},
+        {"rectify", "限期整改", K::boolean, {}, bit(Slot::rectify), "rectify within a deadline"},
+        {"priority", "优先安排", K::boolean, {}, bit(Slot::priority), "priority in next year's budget"},
+        {"recover", "收回结余", K::boolean, {}, bit(Slot::recover),
+         "recover the unspent balance max(budget − spent, 0) (or not)"},
+        {"accountability", "问责", K::boolean, {}, bit(Slot::accountability), "accountability (only custom rules set it; false otherwise)"},
+        // Re-grading changes the grade and every national result that depends on it.
+        {"adjust", "总分调整", K::points, {}, regrade,
+         "points added to the total (negative: deducted), rounded like a score; the project is then re-graded"},
+    };
+}
+
+StageSchema make_evaluation_schema(std::vector<expr::Choice> grades) {
+    return StageSchema("evaluation", "grading", "评级", evaluation_inputs(std::move(grades)), evaluation_outputs(), true);
+}
+
 } // namespace
 
-std::string_view slot_name(Slot s) { return slot_names[static_cast<std::size_t>(s)]; }
-
-namespace {
-/// The values of an enumerated input and the spellings the CSV accepts for each
-/// (model.hpp's parse_*): the Chinese term, without 指标 too, and the aliases.
-template <std::size_t N, std::size_t A = 0>
-std::vector<expr::Choice> choices(const std::array<std::string_view, N>& ids, const std::array<std::string_view, N>& zh,
-                                  const std::array<names::Alias, A>& aliases = {}) {
-    std::vector<expr::Choice> out;
-    for (std::size_t i = 0; i < N; ++i) {
-        expr::Choice c{std::string(ids[i]), {std::string(zh[i])}};
-        if (const std::string_view bare = detail::strip_suffix(zh[i], "指标"); bare != zh[i]) c.synonyms.emplace_back(bare);
-        for (const names::Alias& a : aliases)
-            if (a.index == i) c.synonyms.emplace_back(a.text);
-        out.push_back(std::move(c));
-    }
-    return out;
+const StageSchema& evaluation_schema() {
+    static const StageSchema s = make_evaluation_schema({});
+    return s;
 }
+StageSchema evaluation_schema(std::vector<expr::Choice> grades) { return make_evaluation_schema(std::move(grades)); }
 
-std::vector<expr::Choice> fixed_values(std::string_view name) {
-    if (name == "fund_source") return choices(names::fund_source, names::fund_source_zh, names::fund_source_alias);
-    if (name == "budget_kind") return choices(names::budget_kind, names::budget_kind_zh);
-    if (name == "rectification") return choices(names::rectification, names::rectification_zh, names::rectification_alias);
-    if (name == "indicator.direction") return choices(names::direction, names::direction_zh, names::direction_alias);
-    if (name == "indicator.level1") return choices(names::level1, names::level1_zh, names::level1_alias);
-    if (name == "indicator.level2") return choices(names::level2, names::level2_zh, names::level2_alias);
-    return {};
-}
-} // namespace
+std::string_view slot_name(Slot s) { return evaluation_schema().inputs()[static_cast<std::size_t>(s)].name; }
 
-expr::Schema schema(std::vector<expr::Choice> grades) {
-    expr::Schema sc;
-    for (std::size_t i = 0; i < slot_count; ++i) {
-        const auto slot = static_cast<Slot>(i);
-        sc.add(std::string(slot_names[i]), slot_types[i],
-               slot == Slot::grade ? std::move(grades) : fixed_values(slot_names[i]));
-    }
-    return sc;
-}
+expr::Schema schema(std::vector<expr::Choice> grades) { return evaluation_schema(std::move(grades)).expr(); }
 
 std::vector<expr::Choice> grade_values(const GradeScale& scale) {
     std::vector<expr::Choice> out;
@@ -83,10 +91,7 @@ std::vector<expr::Choice> grade_values(const GradeScale& scale) {
     return out;
 }
 
-const expr::Schema& schema() {
-    static const expr::Schema s = schema(std::vector<expr::Choice>{});
-    return s;
-}
+const expr::Schema& schema() { return evaluation_schema().expr(); }
 
 namespace {
 constexpr std::array<std::string_view, indicator_slot_count> indicator_slot_names = {
@@ -104,30 +109,16 @@ const expr::Schema& indicator_schema() {
     static const expr::Schema s = [] {
         expr::Schema sc;
         for (std::size_t i = 0; i < indicator_slot_count; ++i)
-            sc.add(std::string(indicator_slot_names[i]), indicator_slot_types[i], fixed_values(indicator_slot_names[i]));
+            sc.add(std::string(indicator_slot_names[i]), indicator_slot_types[i], field_values(indicator_slot_names[i]));
         return sc;
     }();
     return s;
 }
 
-std::string_view target_name(Target t) { return target_names[static_cast<std::size_t>(t)]; }
-std::string_view target_name_zh(Target t) { return target_names_zh[static_cast<std::size_t>(t)]; }
-expr::Type target_type(Target t) {
-    return t == Target::cut || t == Target::adjust ? expr::Type::number : expr::Type::boolean;
-}
-std::uint32_t target_writes(Target t) {
-    switch (t) {
-    case Target::cut: return bit(Slot::cut);
-    case Target::rectify: return bit(Slot::rectify);
-    case Target::priority: return bit(Slot::priority);
-    case Target::recover: return bit(Slot::recover);
-    case Target::accountability: return bit(Slot::accountability);
-    case Target::adjust:
-        return bit(Slot::total) | bit(Slot::grade) | bit(Slot::cut) | bit(Slot::rectify) | bit(Slot::priority) |
-               bit(Slot::recover);
-    }
-    return 0;
-}
+std::string_view target_name(Target t) { return evaluation_schema().outputs()[static_cast<std::size_t>(t)].name; }
+std::string_view target_name_zh(Target t) { return evaluation_schema().outputs()[static_cast<std::size_t>(t)].zh; }
+expr::Type target_type(Target t) { return evaluation_schema().outputs()[static_cast<std::size_t>(t)].type(); }
+std::uint32_t target_writes(Target t) { return evaluation_schema().outputs()[static_cast<std::size_t>(t)].writes; }
 
 } // namespace custom
 
@@ -138,7 +129,9 @@ using custom::Target;
 
 /// The state custom steps work on: the bindings their expressions read, plus the
 /// recover flag (the amount is computed once at the end).
-class Runner {
+class Runner : public detail::StepWalker<Runner> {
+    friend class detail::StepWalker<Runner>;
+
 public:
     Runner(const CustomInput& p, const CustomAccumulator& agg, const RuleSet& rules, ProjectResult& out)
         : p_(p), rules_(rules), out_(out), reads_(rules.custom.reads) {
@@ -167,24 +160,7 @@ public:
     }
 
     void run() {
-        const auto& steps = rules_.custom.steps;
-        for (std::size_t s = 0; s < steps.size(); ++s) {
-            const custom::Step& step = steps[s];
-            if (step.kind == custom::Step::Kind::rule) {
-                if (!check(step.rule.when, step.rule.where).as_bool()) continue;
-                fire(s, custom::Fired::no_row);
-                for (const custom::Output& o : step.rule.then) apply(o, s);
-                continue;
-            }
-            const custom::Table& t = step.table;
-            for (std::size_t r = 0; r < t.rows.size(); ++r) {
-                const custom::Row& row = t.rows[r];
-                if (!matches(t, row)) continue;
-                fire(s, r);
-                for (const custom::Output& o : row.outputs) apply(o, s);
-                if (t.hit != custom::HitPolicy::collect) break; // first; unique: no other row can match
-            }
-        }
+        walk(rules_.custom.steps, slots_, out_.fired, out_.fired_count);
         const ProjectFunds& f = p_.funds;
         if (out_.cut_rate != national_cut_rate_) out_.cut = f.budget.times(out_.cut_rate); // else finish_project's stands
         out_.recover = recover_ && f.budget > f.spent ? f.budget - f.spent : Money{};
@@ -193,7 +169,6 @@ public:
 private:
     void set(Slot s, const expr::Value& v) { slots_[static_cast<std::size_t>(s)] = v; }
     bool needs(Slot s) const { return (reads_ >> static_cast<unsigned>(s) & 1U) != 0; }
-    const expr::Value& get(Slot s) const { return slots_[static_cast<std::size_t>(s)]; }
 
     /// After grading or re-grading: the grade, the total, and every national result
     /// no custom step has set yet.
@@ -227,43 +202,7 @@ private:
                     "项目 " + id + "：自定义规则（" + rules_.cite(where) + "）：" + zh);
     }
 
-    expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const {
-        try {
-            return expr::evaluate(e, slots_);
-        } catch (const Error& err) { // ArithmeticError too
-            const Diagnostic& d = err.diagnostics().front();
-            fail(where, d.en, d.zh);
-        }
-    }
-
-    bool matches(const custom::Table& t, const custom::Row& row) const {
-        for (std::size_t c = 0; c < row.inputs.size(); ++c) {
-            const custom::Cell& cell = row.inputs[c];
-            switch (cell.kind) {
-            case custom::Cell::Kind::any: break;
-            case custom::Cell::Kind::literal: {
-                const expr::Value& v = get(t.inputs[c]);
-                if (v.type() == expr::Type::text ? v.as_text() != cell.text : !(v == cell.literal)) return false;
-                break;
-            }
-            case custom::Cell::Kind::condition:
-                if (!check(cell.condition, cell.where).as_bool()) return false;
-                break;
-            }
-        }
-        return true;
-    }
-
-    void fire(std::size_t step, std::size_t row) {
-        // The loader refuses a rule file where more could fire; steps built in code
-        // are stopped here rather than listed short.
-        if (out_.fired_count == custom::max_fired) {
-            const std::string limit = std::to_string(custom::max_fired);
-            fail(rules_.custom.steps[step].where(), "more than " + limit + " custom steps fired on one project",
-                 "一个项目上命中的自定义步骤超过 " + limit + " 项");
-        }
-        out_.fired[out_.fired_count++] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
-    }
+    expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const { return evaluate_at(e, where, slots_); }
 
     void apply(const custom::Output& o, std::size_t step) {
         const expr::Value v = check(o.value, o.where);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <exception>
 #include <map>
@@ -75,19 +76,20 @@ std::optional<expr::CompiledExpr> compile_at(Ctx& ctx, const Node& n, const std:
 const char* type_en(expr::Type t) { return expr::type_name(t, Lang::en); }
 const char* type_zh(expr::Type t) { return expr::type_name(t, Lang::zh); }
 
-std::vector<std::string_view> slot_names() {
+std::vector<std::string_view> input_names(const custom::StageSchema& stage) {
     std::vector<std::string_view> v;
-    for (std::size_t i = 0; i < custom::slot_count; ++i) v.push_back(custom::slot_name(static_cast<Slot>(i)));
+    for (const custom::InputDef& in : stage.inputs()) v.push_back(in.name);
     return v;
 }
-std::vector<std::string_view> target_names() {
+std::vector<std::string_view> output_names(const custom::StageSchema& stage) {
     std::vector<std::string_view> v;
-    for (std::size_t i = 0; i < custom::target_count; ++i) v.push_back(custom::target_name(static_cast<Target>(i)));
+    for (const custom::OutputDef& o : stage.outputs()) v.push_back(o.name);
     return v;
 }
 
-std::optional<Target> read_target(Ctx& ctx, const Node& n, const std::string& path) {
-    const auto names = target_names();
+/// An output named in `then:` or a table's `outputs:`, as an index into the stage's outputs.
+std::optional<Target> read_target(Ctx& ctx, const custom::StageSchema& stage, const Node& n, const std::string& path) {
+    const auto names = output_names(stage);
     for (std::size_t i = 0; i < names.size(); ++i)
         if (n.text == names[i]) return static_cast<Target>(i);
     const auto [en, zh] = suggestion(n.text, names);
@@ -96,28 +98,66 @@ std::optional<Target> read_target(Ctx& ctx, const Node& n, const std::string& pa
     return std::nullopt;
 }
 
-/// An output value: an expression of the target's type. A constant cut must be a share 0–100%.
-std::optional<custom::Output> compile_output(Ctx& ctx, const expr::Schema& schema, Target t, const Node& n,
+/// Letters, digits, '_' and non-ASCII only: a bare word, not an expression.
+bool is_word(std::string_view s) {
+    if (s.empty()) return false;
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (!(u >= 0x80 || std::isalnum(u) || c == '_')) return false;
+    }
+    return true;
+}
+
+void unknown_choice(Ctx& ctx, const Node& n, const custom::OutputDef& def, std::string_view text, const std::string& path) {
+    std::vector<std::string_view> ids;
+    for (const expr::Choice& c : def.values) ids.push_back(c.id);
+    const auto [en, zh] = suggestion(std::string(text), ids);
+    ctx.error(n.pos, quote(path) + ": unknown " + def.name + " " + quote(std::string(text)) + en,
+              quote(path) + "：未知的" + def.zh + " " + quote(std::string(text)) + zh);
+}
+
+/// An output value: an expression of the output's type. A constant share must be
+/// 0–100%; a choice is a bare value of its set (`red`, 红灯) or a text expression,
+/// whose constant must be one of the set.
+std::optional<custom::Output> compile_output(Ctx& ctx, const custom::StageSchema& stage, Target t, const Node& n,
                                              const std::string& path) {
     if (n.kind != Node::Kind::scalar) {
         ctx.error(n.pos, quote(path) + " must be a single value or expression, found " + kind_en(n.kind),
                   quote(path) + " 应为单个值或表达式，实际为" + kind_zh(n.kind));
         return std::nullopt;
     }
-    auto e = compile_at(ctx, n, n.text, text_start(ctx, n), schema);
+    const custom::OutputDef& def = stage.outputs()[static_cast<std::size_t>(t)];
+    std::optional<expr::CompiledExpr> e;
+    if (def.kind == custom::OutputKind::choice) {
+        if (const auto i = custom::choice_index(def.values, n.text)) { // a bare value: the id as a text literal
+            e = expr::compile("\"" + def.values[*i].id + "\"", expr::Schema{}, text_start(ctx, n));
+        } else if (is_word(n.text) && !stage.input(n.text)) { // a bare word that is no value and no name
+            unknown_choice(ctx, n, def, n.text, path);
+            return std::nullopt;
+        }
+    }
+    if (!e) e = compile_at(ctx, n, n.text, text_start(ctx, n), stage.expr());
     if (!e) return std::nullopt;
-    const expr::Type want = custom::target_type(t);
+    const expr::Type want = def.type();
     if (e->result_type() != want) {
         ctx.error(n.pos,
-                  "type error: " + quote(path) + " (" + std::string(custom::target_name(t)) + ") must be a " + type_en(want) +
-                      ", not a " + type_en(e->result_type()),
-                  "类型错误：" + quote(path) + "（" + std::string(custom::target_name_zh(t)) + "）应为" + type_zh(want) +
-                      "，实际为" + type_zh(e->result_type()));
+                  "type error: " + quote(path) + " (" + def.name + ") must be a " + type_en(want) + ", not a " +
+                      type_en(e->result_type()),
+                  "类型错误：" + quote(path) + "（" + def.zh + "）应为" + type_zh(want) + "，实际为" +
+                      type_zh(e->result_type()));
         return std::nullopt;
     }
-    if (t == Target::cut && e->reads().empty()) {
+    // A constant is checked here; it reads no name, but evaluate() wants a value per name compiled against.
+    const std::vector<expr::Value> none(e->slot_count());
+    if (def.kind == custom::OutputKind::choice && e->reads().empty()) {
+        const expr::Value v = expr::evaluate(*e, none);
+        if (!custom::choice_index(def.values, v.as_text())) {
+            unknown_choice(ctx, n, def, v.as_text(), path);
+            return std::nullopt;
+        }
+    }
+    if (def.kind == custom::OutputKind::share && e->reads().empty()) {
         try {
-            const std::array<expr::Value, custom::slot_count> none{};
             const expr::Value v = expr::evaluate(*e, none);
             if (v.as_number() < Number() || v.as_number() > Number::integer(1))
                 ctx.error(n.pos, quote(path) + ": the cut must be a share from 0% to 100%, found " + v.to_string(),
@@ -149,8 +189,8 @@ std::optional<custom::Cell> compile_cell(Ctx& ctx, const expr::Schema& schema, S
     const std::string& s = n.text;
     cell.text = s;
     if (s == "-") return cell;
-    const std::string_view name = custom::slot_name(input);
     const auto slot = static_cast<std::size_t>(input);
+    const std::string_view name = schema.name(slot);
     const expr::Type type = schema.type(slot);
     if (is_condition(s)) {
         // Compiled as `input <cell>`; positions are shifted back so errors point into the cell.
@@ -213,11 +253,11 @@ bool same_cell(const custom::Cell& a, const custom::Cell& b, bool text_input) {
 }
 
 /// Row `early` matches every project row `late` matches (so, first-hit, `late` is never reached).
-bool covers(const custom::Table& t, const custom::Row& early, const custom::Row& late) {
+bool covers(const expr::Schema& schema, const custom::Table& t, const custom::Row& early, const custom::Row& late) {
     for (std::size_t c = 0; c < early.inputs.size() && c < late.inputs.size(); ++c) {
         const custom::Cell& a = early.inputs[c];
         if (a.kind == custom::Cell::Kind::any) continue;
-        const bool text_input = custom::schema().type(static_cast<std::size_t>(t.inputs[c])) == expr::Type::text;
+        const bool text_input = schema.type(static_cast<std::size_t>(t.inputs[c])) == expr::Type::text;
         if (!same_cell(a, late.inputs[c], text_input)) return false;
     }
     return true;
@@ -410,19 +450,13 @@ Fraction floor_of(const Fraction& f) {
 }
 bool is_integer(const Fraction& f) { return f.num() % f.den() == Fraction::wide(0); }
 
-/// Slots that hold whole numbers (and which of them are never negative): a region
-/// with no such value is empty.
-bool integer_slot(Slot s) { return s == Slot::indicators_count || s == Slot::over_completed_count || s == Slot::year; }
-bool counting_slot(Slot s) { return s == Slot::indicators_count || s == Slot::over_completed_count; }
-/// Slots shown as percentages in examples ("exec_rate = 55%").
-bool share_slot(Slot s) {
-    const std::string_view n = custom::slot_name(s);
-    return n == "exec_rate" || n == "indicators.min_ratio" || n == "completion" || n == "cut";
-}
-
 /// One input (a slot; a slot listed twice in `inputs` is one axis) cut into regions.
 struct Axis {
     Slot slot{};
+    std::string name;
+    /// From the schema: whole numbers (a count: never negative) leave regions
+    /// without such a value empty; shares are shown as percentages ("exec_rate = 55%").
+    custom::NumberKind kind = custom::NumberKind::any;
     expr::Type type = expr::Type::number;
     std::vector<Fraction> points;    // numbers: the constants, ascending; regions 2i+1 = {points[i]}
     std::vector<std::string> values; // text: region i is values[i]; when !finite, region values.size() is "any other"
@@ -462,14 +496,15 @@ struct Axis {
     }
 };
 
-std::string show_number(Slot s, const Fraction& f) {
-    if (share_slot(s)) return expr::Value::number(f * Fraction::integer(100)).to_string() + "%";
+std::string show_number(const Axis& a, const Fraction& f) {
+    if (a.kind == custom::NumberKind::share) return expr::Value::number(f * Fraction::integer(100)).to_string() + "%";
     return expr::Value::number(f).to_string();
 }
 
 /// An example value of numeric region `r` of `a`, or nothing when the region holds no possible value.
 std::optional<Fraction> number_example(const Axis& a, std::size_t r) {
-    const bool integer = integer_slot(a.slot), counting = counting_slot(a.slot);
+    const bool counting = a.kind == custom::NumberKind::count;
+    const bool integer = counting || a.kind == custom::NumberKind::integer;
     const std::size_t k = a.points.size();
     std::optional<Fraction> x;
     if (r % 2 == 1) {
@@ -491,10 +526,14 @@ std::optional<Fraction> number_example(const Axis& a, std::size_t r) {
 }
 
 /// Builds the axis of `slot` from the described cells of its columns.
-Axis make_axis(const expr::Schema& schema, Slot slot, const std::vector<const CellSet*>& cells) {
+Axis make_axis(const custom::StageSchema& stage, Slot slot, const std::vector<const CellSet*>& cells) {
+    const expr::Schema& schema = stage.expr();
+    const custom::InputDef& in = stage.inputs()[static_cast<std::size_t>(slot)];
     Axis a;
     a.slot = slot;
-    a.type = schema.type(static_cast<std::size_t>(slot));
+    a.name = in.name;
+    a.kind = in.number;
+    a.type = in.type;
     if (a.type == expr::Type::number) {
         for (const CellSet* c : cells)
             if (c->op != CellSet::Op::unknown) a.points.insert(a.points.end(), c->numbers.begin(), c->numbers.end());
@@ -506,7 +545,7 @@ Axis make_axis(const expr::Schema& schema, Slot slot, const std::vector<const Ce
         for (std::size_t r = 0; r < a.size; ++r)
             if (auto x = number_example(a, r)) {
                 a.domain.set(r);
-                a.shown[r] = show_number(slot, *x);
+                a.shown[r] = show_number(a, *x);
             }
         return a;
     }
@@ -550,7 +589,8 @@ public:
         std::size_t empty_axis = SIZE_MAX; // an axis no value of which the row matches
     };
 
-    TableSets(const custom::Table& t, const expr::Schema& schema) : t_(t) {
+    TableSets(const custom::Table& t, const custom::StageSchema& stage) : t_(t) {
+        const expr::Schema& schema = stage.expr();
         for (Slot s : t.inputs)
             if (std::find(slots_.begin(), slots_.end(), s) == slots_.end()) slots_.push_back(s);
         for (const custom::Row& row : t.rows) {
@@ -567,7 +607,7 @@ public:
             for (const RowSet& rs : rows_)
                 for (std::size_t c = 0; c < rs.cells.size(); ++c)
                     if (t.inputs[c] == s) cells.push_back(&rs.cells[c]);
-            axes_.push_back(make_axis(schema, s, cells));
+            axes_.push_back(make_axis(stage, s, cells));
         }
         for (RowSet& rs : rows_) {
             for (std::size_t x = 0; x < axes_.size(); ++x) {
@@ -608,7 +648,7 @@ public:
     std::pair<std::string, std::string> example(std::size_t a, std::size_t b) const {
         std::string en, zh;
         for (std::size_t x = 0; x < axes_.size(); ++x) {
-            const std::string name(custom::slot_name(axes_[x].slot));
+            const std::string& name = axes_[x].name;
             bool constrained = false;
             for (std::size_t c = 0; c < t_.inputs.size(); ++c)
                 if (t_.inputs[c] == axes_[x].slot)
@@ -768,8 +808,9 @@ constexpr std::size_t max_notes_per_table = 20;
 /// rows that match nothing; first-hit rows that earlier rows cover together;
 /// unique-hit rows that can match together (errors); first-hit rows that partly
 /// overlap with different outputs (notes). `number[i]` is row i's 1-based number as written.
-void check_rows(Ctx& ctx, const expr::Schema& schema, const custom::Table& t, const std::vector<std::size_t>& number,
+void check_rows(Ctx& ctx, const custom::StageSchema& stage, const custom::Table& t, const std::vector<std::size_t>& number,
                 std::vector<Diagnostic>& notes) {
+    const expr::Schema& schema = stage.expr();
     const std::string id = quote(t.id);
     const std::string policy = policy_name(t.hit), policy_zh = policy_name_zh(t.hit);
     auto row_name = [&](std::size_t r) { return "row " + std::to_string(number[r]); };
@@ -791,7 +832,7 @@ void check_rows(Ctx& ctx, const expr::Schema& schema, const custom::Table& t, co
 
     std::optional<TableSets> sets;
     try {
-        sets.emplace(t, schema);
+        sets.emplace(t, stage);
     } catch (const std::exception&) {
         sets.reset(); // a constant beyond exact arithmetic: only the single-row test below
         if (t.hit == custom::HitPolicy::unique)
@@ -810,7 +851,7 @@ void check_rows(Ctx& ctx, const expr::Schema& schema, const custom::Table& t, co
         if (sets && sets->rows()[r].empty_axis != SIZE_MAX) {
             dead[r] = true;
             const std::size_t c = sets->empty_column(r);
-            const std::string name(custom::slot_name(t.inputs[c]));
+            const std::string& name = schema.name(static_cast<std::size_t>(t.inputs[c]));
             ctx.problems.add_at(at,
                                 row_name(r) + " of " + policy + " table " + id + " can never match: no value of " + name +
                                     " satisfies its cells (" + quote(row.inputs[c].text) + ")",
@@ -842,7 +883,7 @@ void check_rows(Ctx& ctx, const expr::Schema& schema, const custom::Table& t, co
             // The single-row test as well: it also knows identical unknown cells.
             if (cover_rows.empty())
                 for (std::size_t e = 0; e < r; ++e)
-                    if (covers(t, t.rows[e], row)) {
+                    if (covers(schema, t, t.rows[e], row)) {
                         cover_rows = {e};
                         break;
                     }
@@ -913,8 +954,9 @@ void check_rows(Ctx& ctx, const expr::Schema& schema, const custom::Table& t, co
     }
 }
 
-std::optional<custom::Table> compile_table(Ctx& ctx, const expr::Schema& schema, const MapView& m,
+std::optional<custom::Table> compile_table(Ctx& ctx, const custom::StageSchema& stage, const MapView& m,
                                            std::vector<Diagnostic>& notes) {
+    const expr::Schema& schema = stage.expr();
     custom::Table t;
     bool ok = true;
     const Field idf = m.get("table");
@@ -934,7 +976,7 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const expr::Schema& schema,
     std::vector<std::size_t> number;        // each compiled row's number as written (1-based)
     const Field inf = m.get("inputs");
     if (expect_kind(ctx, inf, Node::Kind::list)) {
-        const auto known = slot_names();
+        const auto known = input_names(stage);
         for (const Node& n : inf.value->children) {
             const auto it = n.kind == Node::Kind::scalar ? std::find(known.begin(), known.end(), n.text) : known.end();
             if (it == known.end()) {
@@ -951,7 +993,7 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const expr::Schema& schema,
     const Field outf = m.get("outputs");
     if (expect_kind(ctx, outf, Node::Kind::list)) {
         for (const Node& n : outf.value->children) {
-            auto target = read_target(ctx, n, outf.path);
+            auto target = read_target(ctx, stage, n, outf.path);
             if (!target) {
                 ok = false;
                 continue;
@@ -1000,7 +1042,7 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const expr::Schema& schema,
         for (std::size_t c = 0; c < t.outputs.size(); ++c) {
             const Node& cn = rn.children[t.inputs.size() + c];
             if (cn.kind == Node::Kind::scalar && cn.text == "-") continue;
-            auto o = compile_output(ctx, schema, t.outputs[c], cn, rpath);
+            auto o = compile_output(ctx, stage, t.outputs[c], cn, rpath);
             if (o) row.outputs.push_back(std::move(*o));
             else row_ok = false;
         }
@@ -1011,14 +1053,14 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const expr::Schema& schema,
         t.rows.push_back(std::move(row));
         number.push_back(r + 1);
     }
-    check_rows(ctx, schema, t, number, notes);
+    check_rows(ctx, stage, t, number, notes);
     if (ok && !t.rows.empty()) {
         // Unused definitions: a column every row leaves `-`.
         for (std::size_t c = 0; c < t.inputs.size(); ++c) {
             bool used = false;
             for (const custom::Row& row : t.rows) used = used || row.inputs[c].kind != custom::Cell::Kind::any;
             if (used) continue;
-            const std::string name(custom::slot_name(t.inputs[c]));
+            const std::string& name = schema.name(static_cast<std::size_t>(t.inputs[c]));
             ctx.error(input_pos[c],
                       "input " + quote(name) + " of table " + quote(t.id) +
                           " is never used: every row's cell for it is `-`; remove it from " + inf.name() + " and the rows",
@@ -1031,7 +1073,7 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const expr::Schema& schema,
             for (const custom::Row& row : t.rows)
                 for (const custom::Output& o : row.outputs) used = used || o.target == t.outputs[c];
             if (used) continue;
-            const std::string name(custom::target_name(t.outputs[c]));
+            const std::string& name = stage.outputs()[static_cast<std::size_t>(t.outputs[c])].name;
             ctx.error(output_pos[c],
                       "output " + quote(name) + " of table " + quote(t.id) +
                           " is never set: every row's cell for it is `-`; remove it from " + outf.name() + " and the rows",
@@ -1060,7 +1102,8 @@ bool read_rule_head(Ctx& ctx, const MapView& m, std::string_view key, R& r) {
     return ok;
 }
 
-std::optional<custom::Rule> compile_rule(Ctx& ctx, const expr::Schema& schema, const MapView& m) {
+std::optional<custom::Rule> compile_rule(Ctx& ctx, const custom::StageSchema& stage, const MapView& m) {
+    const expr::Schema& schema = stage.expr();
     custom::Rule r;
     bool ok = read_rule_head(ctx, m, "rule", r);
     const Field whenf = m.get("when");
@@ -1079,12 +1122,12 @@ std::optional<custom::Rule> compile_rule(Ctx& ctx, const expr::Schema& schema, c
         if (expect_kind(ctx, thenf, Node::Kind::map)) {
             for (std::size_t i = 0; i < thenf.value->size(); ++i) {
                 const Node& k = thenf.value->key(i);
-                auto target = read_target(ctx, k, thenf.path);
+                auto target = read_target(ctx, stage, k, thenf.path);
                 if (!target) {
                     ok = false;
                     continue;
                 }
-                auto o = compile_output(ctx, schema, *target, thenf.value->value(i), child_path(thenf.path, k.text));
+                auto o = compile_output(ctx, stage, *target, thenf.value->value(i), child_path(thenf.path, k.text));
                 if (!o) {
                     ok = false;
                     continue;
@@ -1132,7 +1175,8 @@ std::optional<custom::IndicatorRule> compile_indicator_rule(Ctx& ctx, const MapV
 }
 
 /// The slots a step reads and writes, as bit masks over Slot.
-std::pair<std::uint32_t, std::uint32_t> reads_writes(const custom::Step& s) {
+std::pair<std::uint32_t, std::uint32_t> reads_writes(const custom::StageSchema& stage, const custom::Step& s) {
+    auto writes_of = [&](Target t) { return stage.outputs()[static_cast<std::size_t>(t)].writes; };
     std::uint32_t reads = 0, writes = 0;
     auto read = [&](const expr::CompiledExpr& e) {
         for (std::size_t slot : e.reads()) reads |= std::uint32_t{1} << slot;
@@ -1141,11 +1185,11 @@ std::pair<std::uint32_t, std::uint32_t> reads_writes(const custom::Step& s) {
         read(s.rule.when);
         for (const auto& o : s.rule.then) {
             read(o.value);
-            writes |= custom::target_writes(o.target);
+            writes |= writes_of(o.target);
         }
     } else {
         for (Slot in : s.table.inputs) reads |= std::uint32_t{1} << static_cast<unsigned>(in);
-        for (Target t : s.table.outputs) writes |= custom::target_writes(t);
+        for (Target t : s.table.outputs) writes |= writes_of(t);
         for (const auto& row : s.table.rows) {
             for (const auto& c : row.inputs)
                 if (c.kind == custom::Cell::Kind::condition) read(c.condition);
@@ -1155,23 +1199,27 @@ std::pair<std::uint32_t, std::uint32_t> reads_writes(const custom::Step& s) {
     return {reads, writes};
 }
 
-std::string slot_list(std::uint32_t mask) {
+std::string slot_list(const custom::StageSchema& stage, std::uint32_t mask) {
     std::string s;
-    for (std::size_t i = 0; i < custom::slot_count; ++i)
-        if (mask >> i & 1U) s += (s.empty() ? "" : ", ") + std::string(custom::slot_name(static_cast<Slot>(i)));
+    for (std::size_t i = 0; i < stage.inputs().size(); ++i)
+        if (mask >> i & 1U) s += (s.empty() ? "" : ", ") + stage.inputs()[i].name;
     return s;
 }
 
 } // namespace
 
 void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRules& out) {
+    // Grade literals are checked against this rule set's scale (when it is usable).
+    if (grades) compile_custom(ctx, f, custom::evaluation_schema(custom::grade_values(*grades)), out);
+    else compile_custom(ctx, f, custom::evaluation_schema(), out);
+}
+
+void compile_custom(Ctx& ctx, const Field& f, const custom::StageSchema& stage, CustomRules& out) {
     out.steps.clear();
     out.indicator_rules.clear();
     out.notes.clear();
     if (!expect_kind(ctx, f, Node::Kind::list)) return;
     out.where = ctx.ref(f.rule_pos());
-    // Grade literals are checked against this rule set's scale (when it is usable).
-    const expr::Schema schema = grades ? custom::schema(custom::grade_values(*grades)) : custom::schema();
     if (f.value->children.size() > custom::max_steps) {
         ctx.error(f.pos(), f.name() + " has more than 1000 steps", f.name_zh() + " 超过 1000 项");
         return;
@@ -1196,6 +1244,14 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
                       item.name() + " must have exactly one of `table: ID` (a decision table), `rule: ID` (a rule) or "
                                     "`indicator_rule: ID` (a rule on each indicator)",
                       item.name_zh() + " 应有且仅有 `table: ID`（决策表）、`rule: ID`（规则）或 `indicator_rule: ID`（指标规则）之一");
+            ok = false;
+            continue;
+        }
+        if (is_indicator && !stage.indicator_rules()) {
+            ctx.error(n.pos,
+                      item.name() + ": indicator rules score indicators at evaluation; the " + stage.stage() +
+                          " stage has tables and rules only",
+                      item.name_zh() + "：指标规则用于评价时的指标计分；" + stage.stage() + " 阶段只能使用决策表和规则");
             ok = false;
             continue;
         }
@@ -1234,7 +1290,7 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
         custom::Step step;
         if (is_table) {
             const MapView m(ctx, item, {"table", "zh", "en", "hit", "inputs", "outputs", "rows"});
-            auto t = compile_table(ctx, schema, m, out.notes);
+            auto t = compile_table(ctx, stage, m, out.notes);
             if (!t) {
                 ok = false;
                 continue;
@@ -1243,7 +1299,7 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
             step.table = std::move(*t);
         } else {
             const MapView m(ctx, item, {"rule", "zh", "en", "when", "then"});
-            auto r = compile_rule(ctx, schema, m);
+            auto r = compile_rule(ctx, stage, m);
             if (!r) {
                 ok = false;
                 continue;
@@ -1298,23 +1354,23 @@ void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRu
     std::vector<std::pair<std::uint32_t, std::uint32_t>> rw;
     out.reads = 0;
     for (const auto& s : out.steps) {
-        rw.push_back(reads_writes(s));
+        rw.push_back(reads_writes(stage, s));
         out.reads |= rw.back().first;
     }
     for (std::size_t j = 0; j < out.steps.size(); ++j)
         for (std::size_t i = 0; i < j; ++i) {
             const std::uint32_t clash = rw[i].first & rw[j].second;
             if (!clash) continue;
-            const std::string fields = slot_list(clash);
+            const std::string fields = slot_list(stage, clash);
             const std::string earlier = quote(out.steps[i].id()) + " (line " + std::to_string(out.steps[i].where().line) + ")";
             const std::string earlier_zh =
                 quote(out.steps[i].id()) + "（第 " + std::to_string(out.steps[i].where().line) + " 行）";
             ctx.error(step_pos[j],
                       quote(out.steps[j].id()) + " changes " + fields + ", which the earlier step " + earlier +
-                          " reads: a step may only read what grading and earlier steps set; move " + quote(out.steps[j].id()) +
+                          " reads: a step may only read what " + stage.before_en() + " and earlier steps set; move " + quote(out.steps[j].id()) +
                           " before " + quote(out.steps[i].id()),
                       quote(out.steps[j].id()) + " 会改变 " + fields + "，而前面的 " + earlier_zh +
-                          " 读取了它：每一步只能读取评级和前面各步设定的字段；请把 " + quote(out.steps[j].id()) + " 移到 " +
+                          " 读取了它：每一步只能读取" + stage.before_zh() + "和前面各步设定的字段；请把 " + quote(out.steps[j].id()) + " 移到 " +
                           quote(out.steps[i].id()) + " 之前");
             break;
         }

@@ -16,4 +16,9 @@ namespace perfbudget::detail::rules_yaml {
 /// when the grades themselves had problems (the names are then not checked).
 void compile_custom(Ctx& ctx, const Field& f, const GradeScale* grades, CustomRules& out);
 
+/// The same for any stage: tables and rules compile against `stage` (its inputs,
+/// outputs and what sets the inputs, stage_schema.hpp); `indicator_rule:` items only
+/// where the stage allows them. Monitoring's `custom:` list is compiled this way.
+void compile_custom(Ctx& ctx, const Field& f, const custom::StageSchema& stage, CustomRules& out);
+
 } // namespace perfbudget::detail::rules_yaml

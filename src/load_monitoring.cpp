@@ -1,6 +1,8 @@
 // src/load_monitoring.cpp — the `monitoring:` section of a rule file (SPEC §5).
 #include "load_monitoring.hpp"
 
+#include "load_custom.hpp"
+#include "perfbudget/monitor_custom.hpp"
 #include <algorithm>
 #include <array>
 #include <string>
@@ -144,7 +146,7 @@ void compile_department_review(Ctx& ctx, const Field& f, MonitoringRules::Depart
 void compile_monitoring(Ctx& ctx, const Field& f, MonitoringRules& out) {
     MapView m(ctx, f,
               {"time_progress", "checkpoints", "execution", "pace", "impossible", "deviation", "department_review",
-               "actions"});
+               "actions", "custom"});
     if (!m.ok()) return;
     compile_time_progress(ctx, m.get("time_progress"), out.time_progress);
     compile_checkpoints(ctx, m.get("checkpoints"), out.checkpoints);
@@ -154,6 +156,8 @@ void compile_monitoring(Ctx& ctx, const Field& f, MonitoringRules& out) {
     compile_deviation(ctx, m.get("deviation"), out.deviation);
     compile_department_review(ctx, m.get("department_review"), out.department_review);
     compile_actions(ctx, m.get("actions"), out.actions);
+    // The county's own steps, in the rule language, over the monitoring schema.
+    if (const Field c = m.find("custom"); c.value) compile_custom(ctx, c, monitoring_schema(), out.custom);
 }
 
 } // namespace perfbudget::detail::rules_yaml

@@ -1,5 +1,6 @@
 // The monitor stage (monitor.hpp): time progress, lights, completion, explanation.
 #include "perfbudget/monitor.hpp"
+#include "perfbudget/monitor_custom.hpp"
 
 #include <algorithm>
 
@@ -203,6 +204,7 @@ void monitor_project(const Project& p, Date as_of, const RuleSet& rules, Monitor
     out.level = Light::green;
     for (const Light l : out.rule_light) out.level = worst(out.level, l);
     out.action = mr.actions.by_light[static_cast<std::size_t>(out.level)];
+    apply_monitoring_custom(p, rules, out);
 }
 
 std::string monitor_reasons(const MonitorResult& r) {
@@ -310,10 +312,27 @@ std::vector<ExplanationLine> explain_monitoring(const Project& p, const MonitorR
                 : "|execution rate − overall completion| = |" + e + " − " + c + "| = " + d + ", more than " + th + " → " +
                       light);
     }
+    explain_fired(mr.custom, monitoring_schema(), {r.fired.data(), r.fired_count}, rules, lang, "monitoring.custom.", out);
+    // The cut and a custom action cite the step that set them, as evaluation results cite theirs.
+    auto step_where = [&](std::uint16_t step) {
+        return step > 0 && step <= mr.custom.steps.size() ? mr.custom.steps[step - 1].where() : mr.custom.where;
+    };
+    if (r.has_cut) {
+        const std::string rate = pct(Number::of(r.cut_rate));
+        line("monitoring.cut", step_where(r.cut_step),
+             zh ? "中期调整预算建议核减 = 预算数 × 核减比例 = " + p.budget.to_string() + " × " + rate + " = " + r.cut.to_string() +
+                      " 元（四舍五入到分）"
+                : "mid-year cut recommended = budget × rate = " + p.budget.to_string() + " × " + rate + " = " +
+                      r.cut.to_string() + " yuan (half-up to the fen)");
+    }
     const auto act = static_cast<std::size_t>(r.action);
+    const std::string by_step =
+        r.action_set ? (zh ? "（由自定义规则 " + rules.cite(step_where(r.action_step)) + " 设定）"
+                           : " (set by the custom step at " + rules.cite(step_where(r.action_step)) + ")")
+                     : "";
     line("monitoring.actions", mr.actions.where,
-         zh ? "预警等级 " + light_label(r.level, lang) + "，处理措施：" + std::string(names::action_zh[act])
-            : "level " + light_label(r.level, lang) + ", action: " + std::string(names::action[act]));
+         zh ? "预警等级 " + light_label(r.level, lang) + "，处理措施：" + std::string(names::action_zh[act]) + by_step
+            : "level " + light_label(r.level, lang) + ", action: " + std::string(names::action[act]) + by_step);
     return out;
 }
 

@@ -18,8 +18,9 @@ namespace {
 std::string rate(const Fraction& f) { return f.to_string(4); }
 std::string rate(const Number& n) { return n.rounded(4, RoundingMode::half_up).to_string(4); }
 
-void write_csv(OutputFile& out, const std::vector<Project>& projects, const std::vector<MonitorResult>& results) {
-    out.write("project_id,department,budget,spent,time_progress,exec_rate,completion,level,reasons,action\n");
+void write_csv(OutputFile& out, const std::vector<Project>& projects, const std::vector<MonitorResult>& results,
+               const std::vector<const RuleSet*>& periods) {
+    out.write("project_id,department,budget,spent,time_progress,exec_rate,completion,level,reasons,action,cut,cut_amount\n");
     for (std::size_t i = 0; i < projects.size(); ++i) {
         const Project& p = projects[i];
         const MonitorResult& r = results[i];
@@ -32,9 +33,10 @@ void write_csv(OutputFile& out, const std::vector<Project>& projects, const std:
              ',' + rates.completion + ',';
         s += to_string(r.level);
         s += ',';
-        s += monitor_reasons(r);
+        s += monitor_reasons(r, *periods[i]);
         s += ',';
         s += to_string(r.action);
+        s += ',' + rates.cut + ',' + rates.cut_amount;
         s += '\n';
         out.flush_if_full();
     }
@@ -58,8 +60,12 @@ void write_json(OutputFile& out, const std::vector<Project>& projects, const std
         ordered_json reasons = ordered_json::array();
         for (std::size_t k = 0; k < monitor_rule_count; ++k)
             if (r.reason(static_cast<MonitorRule>(k))) reasons.push_back(names::monitor_rule[k]);
+        for (std::string_view id : monitor_custom_ids(r, *periods[i])) reasons.push_back(id);
         j["reasons"] = std::move(reasons);
         j["action"] = to_string(r.action);
+        const MonitorRatesText rates = monitor_rates_text(r);
+        j["cut"] = r.has_cut ? ordered_json(rates.cut) : ordered_json(nullptr);
+        j["cut_amount"] = r.has_cut ? ordered_json(rates.cut_amount) : ordered_json(nullptr);
         ordered_json inds = ordered_json::array();
         for (std::size_t k = 0; k < p.indicators.size(); ++k) {
             const IndicatorMonitor& m = r.indicators[k];
@@ -97,7 +103,9 @@ std::string wan_text(Money m) {
 
 MonitorRatesText monitor_rates_text(const MonitorResult& r) {
     return {rate(r.time_progress), r.exec_applicable ? rate(r.exec_rate) : std::string(),
-            r.has_completion ? rate(r.completion) : std::string()};
+            r.has_completion ? rate(r.completion) : std::string(),
+            r.has_cut ? r.cut_rate.rounded(4, RoundingMode::half_up).to_string(4) : std::string(),
+            r.has_cut ? r.cut.to_string() : std::string()};
 }
 
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules) {
@@ -148,7 +156,7 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
     }
     OutputFile out(opt.out);
     if (opt.format == OutputFormat::json) write_json(out, projects, results, periods, opt.lang);
-    else write_csv(out, projects, results);
+    else write_csv(out, projects, results, periods);
     out.commit();
     if (summary_file) summary_file->commit();
     return summary;

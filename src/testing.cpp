@@ -50,6 +50,7 @@ constexpr ExpectField evaluation_fields[] = {
 constexpr ExpectField monitoring_fields[] = {
     {"level", Form::light},      {"reasons", Form::reasons},  {"action", Form::action},
     {"time_progress", Form::rate}, {"exec_rate", Form::rate}, {"completion", Form::rate},
+    {"cut", Form::rate},         {"cut_amount", Form::money}, // a custom step's mid-year cut; `cut: ~`: none
 };
 std::span<const ExpectField> expect_fields(Stage stage) {
     if (stage == Stage::monitoring) return monitoring_fields;
@@ -157,13 +158,18 @@ public:
 
     /// `reasons: [commend, deviation]`: the ids of the custom rules and tables that
     /// fired, in order, each an id the rules have; in a monitoring case, the ids of
-    /// the monitoring rules that gave a non-green light. Kept as "[commend, deviation]".
+    /// the monitoring rules that gave a non-green light, then of the monitoring
+    /// custom steps that fired. Kept as "[commend, deviation]".
     std::optional<std::string> read_reasons(const Field& f) {
         if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
         const bool monitoring = stage_ == Stage::monitoring;
         std::vector<std::string_view> ids;
-        if (monitoring) ids.assign(names::monitor_rule.begin(), names::monitor_rule.end());
-        else if (rules_)
+        if (monitoring) {
+            ids.assign(names::monitor_rule.begin(), names::monitor_rule.end());
+            if (rules_)
+                for (const RuleSet& period : rules_->periods())
+                    for (const custom::Step& s : period.monitoring.custom.steps) ids.push_back(s.id());
+        } else if (rules_)
             for (const RuleSet& period : rules_->periods()) { // an id of any period
                 for (const custom::IndicatorRule& r : period.custom.indicator_rules) ids.push_back(r.id);
                 for (const custom::Step& s : period.custom.steps) ids.push_back(s.id());
@@ -307,16 +313,19 @@ std::string got_text(const Expected& e, const ProjectResult& r, const RuleSet& r
 }
 
 /// A monitoring field as the monitoring CSV writes it (reasons as a list, like the evaluation's).
-std::string monitor_got_text(const Expected& e, const MonitorResult& r) {
+std::string monitor_got_text(const Expected& e, const MonitorResult& r, const RuleSet& rules) {
     if (e.field == "level") return std::string(to_string(r.level));
     if (e.field == "action") return std::string(to_string(r.action));
     if (e.field == "reasons") {
         std::string s = "[";
         for (std::size_t k = 0; k < monitor_rule_count; ++k)
             if (r.reason(static_cast<MonitorRule>(k))) s += (s.size() > 1 ? ", " : "") + std::string(names::monitor_rule[k]);
+        for (std::string_view id : monitor_custom_ids(r, rules)) s += (s.size() > 1 ? ", " : "") + std::string(id);
         return s + "]";
     }
     const MonitorRatesText rates = monitor_rates_text(r);
+    if (e.field == "cut") return rates.cut;
+    if (e.field == "cut_amount") return rates.cut_amount;
     if (e.field == "time_progress") return rates.time_progress;
     if (e.field == "exec_rate") return rates.exec_rate;
     if (e.field == "completion") return rates.completion;
@@ -404,7 +413,7 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
         }
         if (monitoring) {
             for (const Expected& e : ep.values) {
-                std::string got = monitor_got_text(e, monitored[k]);
+                std::string got = monitor_got_text(e, monitored[k], rules.for_year(projects[k].year));
                 if (e.text != got) out.mismatches.push_back(mismatch(ep, e, std::move(got), sources));
             }
             continue;

@@ -20,6 +20,12 @@
 // field that a later step changes is a load-time error, so the order is the
 // dependency order and there are no cycles.
 //
+// The compiled steps are the same for every stage: what a stage's steps read and
+// set is its StageSchema (stage_schema.hpp). A Table's inputs and an Output's
+// target are indices into the schema the steps were compiled against; `Slot` and
+// `Target` below are the evaluation schema's (evaluation_schema()), monitoring's
+// are MonitorSlot and MonitorTarget (monitor_custom.hpp), held in the same fields.
+//
 // The runtime is apply_custom() (evaluate.hpp calls it after grading when
 // RuleSet::custom is not empty; a RuleSet without custom steps pays nothing).
 #pragma once
@@ -27,6 +33,7 @@
 #include "perfbudget/error.hpp"
 #include "perfbudget/expr.hpp"
 #include "perfbudget/rule_ref.hpp"
+#include "perfbudget/stage_schema.hpp"
 
 #include <array>
 #include <cstdint>
@@ -40,7 +47,8 @@ struct GradeScale; // rules.hpp
 
 namespace custom {
 
-/// The names custom expressions read, in slot order (one expr::Value each).
+/// The names the evaluation's custom expressions read, in slot order (one expr::Value
+/// each): the index constants of evaluation_schema(), which describes each.
 enum class Slot : std::uint8_t {
     budget,               // number, yuan
     spent,                // number, yuan
@@ -77,7 +85,8 @@ const expr::Schema& schema();
 /// The grades of a scale as expression values: each id, with its zh label as a synonym.
 std::vector<expr::Choice> grade_values(const GradeScale& scale);
 
-/// A result field a table output or a rule action sets.
+/// A result field an evaluation table output or rule action sets: the index
+/// constants of evaluation_schema().outputs().
 enum class Target : std::uint8_t { cut, rectify, priority, recover, accountability, adjust };
 inline constexpr std::size_t target_count = 6;
 /// Fields a step can override, as ProjectResult::set_by indexes them (all but adjust).

@@ -13,6 +13,7 @@
 #include "perfbudget/evaluate.hpp"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -184,25 +185,28 @@ inline RuleRef rule_of(const Indicator& ind, const RuleSet& rules) {
     return {};
 }
 
-/// One line per custom rule and decision-table row that fired (ProjectResult::fired), citing it.
-inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang lang, std::vector<ExplanationLine>& out) {
+/// One line per custom rule and decision-table row that fired (`fired`, indices into
+/// `steps`, compiled against `stage`), citing it. `prefix` starts each line's rule
+/// name ("evaluation.custom.", "monitoring.custom.").
+inline void explain_fired(const CustomRules& steps, const custom::StageSchema& stage, std::span<const custom::Fired> fired,
+                          const RuleSet& rules, Lang lang, std::string_view prefix, std::vector<ExplanationLine>& out) {
     const bool zh = lang == Lang::zh;
     auto outputs = [&](const std::vector<custom::Output>& os) {
         std::string s;
-        for (const custom::Output& o : os)
-            s += (s.empty() ? "" : zh ? "，" : ", ") +
-                 std::string(zh ? custom::target_name_zh(o.target) : custom::target_name(o.target)) + " = " + o.value.text();
+        for (const custom::Output& o : os) {
+            const custom::OutputDef& def = stage.outputs()[static_cast<std::size_t>(o.target)];
+            s += (s.empty() ? "" : zh ? "，" : ", ") + (zh ? def.zh : def.name) + " = " + o.value.text();
+        }
         return s;
     };
-    for (std::size_t i = 0; i < r.fired_count; ++i) {
-        const custom::Fired& f = r.fired[i];
-        if (f.step >= rules.custom.steps.size()) continue;
-        const custom::Step& step = rules.custom.steps[f.step];
+    for (const custom::Fired& f : fired) {
+        if (f.step >= steps.steps.size()) continue;
+        const custom::Step& step = steps.steps[f.step];
         if (step.kind == custom::Step::Kind::rule) {
             const custom::Rule& rule = step.rule;
             std::string text = zh ? rule.zh + "：条件 " + rule.when.text() + " 成立" : rule.en + ": " + rule.when.text() + " holds";
             if (!rule.then.empty()) text += (zh ? "，" : "; ") + outputs(rule.then);
-            out.push_back({"evaluation.custom." + rule.id, rules.cite(rule.where), std::move(text)});
+            out.push_back({std::string(prefix) + rule.id, rules.cite(rule.where), std::move(text)});
             continue;
         }
         const custom::Table& t = step.table;
@@ -212,7 +216,7 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
         for (std::size_t c = 0; c < row.inputs.size(); ++c) {
             const custom::Cell& cell = row.inputs[c];
             if (cell.kind == custom::Cell::Kind::any) continue;
-            const std::string name(custom::slot_name(t.inputs[c]));
+            const std::string& name = stage.inputs()[static_cast<std::size_t>(t.inputs[c])].name;
             cond += (cond.empty() ? "" : zh ? " 且 " : " and ") +
                     (cell.kind == custom::Cell::Kind::condition ? cell.condition.text() : name + " = " + cell.text);
         }
@@ -222,8 +226,13 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
         std::string text = zh ? "决策表 " + t.id + (desc.empty() ? "" : "（" + desc + "）") + " 第 " + n + " 行命中：" + cond
                               : "table " + t.id + (desc.empty() ? "" : " (" + desc + ")") + ", row " + n + ": " + cond;
         text += (zh ? " → " : " → ") + (row.outputs.empty() ? std::string(zh ? "不设定" : "sets nothing") : outputs(row.outputs));
-        out.push_back({"evaluation.custom." + t.id, rules.cite(row.where), std::move(text)});
+        out.push_back({std::string(prefix) + t.id, rules.cite(row.where), std::move(text)});
     }
+}
+
+/// One line per custom rule and decision-table row that fired (ProjectResult::fired), citing it.
+inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang lang, std::vector<ExplanationLine>& out) {
+    explain_fired(rules.custom, custom::evaluation_schema(), {r.fired.data(), r.fired_count}, rules, lang, "evaluation.custom.", out);
 }
 
 /// Explains a whole project result, step by step, with the period of rules it was

@@ -75,6 +75,15 @@ struct MonitorResult {
     MonitorAction action = MonitorAction::none;
     std::vector<IndicatorMonitor> indicators; // one per indicator of the project
 
+    // Set by the rule file's monitoring custom steps (monitor_custom.hpp).
+    bool has_cut = false;        // a step recommended a mid-year cut
+    Decimal cut_rate;            // the share of the budget to cut (0–100%)
+    Money cut;                   // budget × cut_rate, half-up to the fen
+    bool action_set = false;     // a step set `action` (else the action is the light's)
+    std::uint16_t cut_step = 0, action_step = 0; // the last step that set them, 1-based (0: none), for explanations
+    std::uint16_t fired_count = 0; // rules and table rows that fired, in `fired`
+    std::array<custom::Fired, custom::max_fired> fired{};
+
     /// 预警项目: red or yellow.
     bool warning() const { return level == Light::red || level == Light::yellow; }
     /// The rule gave a light other than green: it is one of the project's reasons.
@@ -98,12 +107,18 @@ inline MonitorResult monitor_project(const Project& project, Date as_of, const R
 
 /// The reasons column: ids of the rules that gave a non-green light, `;`-separated.
 std::string monitor_reasons(const MonitorResult& r);
+/// The same, then the ids of the monitoring custom steps that fired, in order (a
+/// table once, however many of its rows fired): "execution;deviation;mid_year_cut".
+std::string monitor_reasons(const MonitorResult& r, const RuleSet& rules);
+/// The ids of the monitoring custom steps that fired, in order, each once.
+std::vector<std::string_view> monitor_custom_ids(const MonitorResult& r, const RuleSet& rules);
 
 /// The three rates as the CSV writes them: 4 places, half-up; blank when not
 /// applicable (exec_rate: budget 0; completion: no indicator counted). Shared by
 /// the CSV writer and `perfbudget test`, so a test compares what the CSV shows.
 struct MonitorRatesText {
     std::string time_progress, exec_rate, completion;
+    std::string cut, cut_amount; // blank when no custom step recommended a cut; cut_amount in yuan, 2 places
 };
 MonitorRatesText monitor_rates_text(const MonitorResult& r);
 

@@ -6,6 +6,7 @@
 // off (`enabled`) and remembers where it was written, for explanations.
 #pragma once
 
+#include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/rule_ref.hpp"
 
@@ -125,6 +126,10 @@ struct MonitoringRules {
                                                         MonitorAction::follow_up, MonitorAction::suspend};
         RuleRef where;
     } actions;
+
+    /// The county's own steps (`custom:`, monitor_custom.hpp), run after the
+    /// built-in lights; compiled against monitoring_schema(). Empty nationally.
+    CustomRules custom;
 };
 
 } // namespace perfbudget

@@ -204,11 +204,12 @@ int cmd_check(int argc, char** argv) {
             const RuleBook r = load_rules_file(file);
             std::vector<const Diagnostic*> notes; // of every period, each once
             for (const RuleSet& period : r.periods())
-                for (const Diagnostic& n : period.custom.notes)
-                    if (std::none_of(notes.begin(), notes.end(), [&](const Diagnostic* m) {
-                            return m->where.to_string() == n.where.to_string() && m->en == n.en;
-                        }))
-                        notes.push_back(&n);
+                for (const auto* list : {&period.custom.notes, &period.monitoring.custom.notes}) // both stages' steps
+                    for (const Diagnostic& n : *list)
+                        if (std::none_of(notes.begin(), notes.end(), [&](const Diagnostic* m) {
+                                return m->where.to_string() == n.where.to_string() && m->en == n.en;
+                            }))
+                            notes.push_back(&n);
             for (const Diagnostic* n : notes) // remarks, not errors: the status stays 0
                 std::cerr << n->where.to_string() << (lang == Lang::zh ? ": 提示: " : ": note: ") << n->message(lang) << '\n';
             std::cerr << file << ": " << (lang == Lang::zh ? "规则有效（" : "rules are valid (") << r.name()

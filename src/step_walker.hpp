@@ -1,0 +1,93 @@
+// src/step_walker.hpp — runs compiled custom steps (custom_rules.hpp) in order, for
+// any stage. INTERNAL: not installed.
+//
+// The stage's runner derives from StepWalker<Runner> and provides
+//   expr::Value check(const expr::CompiledExpr&, const RuleRef&) const  (evaluate_at() with its bindings)
+//   void apply(const custom::Output&, std::size_t step)                 (set one output)
+//   [[noreturn]] void fail(const RuleRef&, const std::string& en, const std::string& zh) const
+// and passes its bindings, the steps and where fired steps are recorded. Inlined
+// into each runner: the evaluation's hot loop pays no indirection.
+#pragma once
+
+#include "perfbudget/custom_rules.hpp"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace perfbudget::detail {
+
+template <class Runner>
+class StepWalker {
+protected:
+    /// `e` with the runner's bindings; an error (division by zero, …) cites the rule at `where`.
+    expr::Value evaluate_at(const expr::CompiledExpr& e, const RuleRef& where, std::span<const expr::Value> slots) const {
+        try {
+            return expr::evaluate(e, slots);
+        } catch (const Error& err) { // ArithmeticError too
+            const Diagnostic& d = err.diagnostics().front();
+            static_cast<const Runner&>(*this).fail(where, d.en, d.zh);
+        }
+    }
+
+    /// Runs `steps` in order: a rule whose condition holds fires and applies its
+    /// outputs; a table applies its first matching row (every matching row for collect).
+    void walk(const std::vector<custom::Step>& steps, std::span<const expr::Value> slots,
+              std::array<custom::Fired, custom::max_fired>& fired, std::uint16_t& fired_count) {
+        Runner& self = static_cast<Runner&>(*this);
+        for (std::size_t s = 0; s < steps.size(); ++s) {
+            const custom::Step& step = steps[s];
+            if (step.kind == custom::Step::Kind::rule) {
+                if (!self.check(step.rule.when, step.rule.where).as_bool()) continue;
+                fire(steps, s, custom::Fired::no_row, fired, fired_count);
+                for (const custom::Output& o : step.rule.then) self.apply(o, s);
+                continue;
+            }
+            const custom::Table& t = step.table;
+            for (std::size_t r = 0; r < t.rows.size(); ++r) {
+                const custom::Row& row = t.rows[r];
+                if (!matches(t, row, slots)) continue;
+                fire(steps, s, r, fired, fired_count);
+                for (const custom::Output& o : row.outputs) self.apply(o, s);
+                if (t.hit != custom::HitPolicy::collect) break; // first; unique: no other row can match
+            }
+        }
+    }
+
+private:
+    bool matches(const custom::Table& t, const custom::Row& row, std::span<const expr::Value> slots) const {
+        const Runner& self = static_cast<const Runner&>(*this);
+        for (std::size_t c = 0; c < row.inputs.size(); ++c) {
+            const custom::Cell& cell = row.inputs[c];
+            switch (cell.kind) {
+            case custom::Cell::Kind::any: break;
+            case custom::Cell::Kind::literal: {
+                const expr::Value& v = slots[static_cast<std::size_t>(t.inputs[c])];
+                if (v.type() == expr::Type::text ? v.as_text() != cell.text : !(v == cell.literal)) return false;
+                break;
+            }
+            case custom::Cell::Kind::condition:
+                if (!self.check(cell.condition, cell.where).as_bool()) return false;
+                break;
+            }
+        }
+        return true;
+    }
+
+    void fire(const std::vector<custom::Step>& steps, std::size_t step, std::size_t row,
+              std::array<custom::Fired, custom::max_fired>& fired, std::uint16_t& fired_count) const {
+        // The loader refuses a rule file where more could fire; steps built in code
+        // are stopped here rather than listed short.
+        if (fired_count == custom::max_fired) {
+            const std::string limit = std::to_string(custom::max_fired);
+            static_cast<const Runner&>(*this).fail(steps[step].where(),
+                                                   "more than " + limit + " custom steps fired on one project",
+                                                   "一个项目上命中的自定义步骤超过 " + limit + " 项");
+        }
+        fired[fired_count++] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
+    }
+};
+
+} // namespace perfbudget::detail
