@@ -9,6 +9,9 @@
 // which expect_error may match.
 #include "perfbudget/testing.hpp"
 
+#include "perfbudget/department_review.hpp"
+#include "perfbudget/monitoring_calendar.hpp"
+
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/load.hpp"
@@ -35,7 +38,7 @@ namespace fs = std::filesystem;
 enum class Stage { evaluation, monitoring };
 
 /// The result fields a case may expect, and how each is written.
-enum class Form { rate, score, money, flag, grade, reasons, light, action };
+enum class Form { rate, score, money, flag, grade, reasons, light, action, count };
 struct ExpectField {
     std::string_view name;
     Form form;
@@ -51,6 +54,11 @@ constexpr ExpectField monitoring_fields[] = {
     {"level", Form::light},      {"reasons", Form::reasons},  {"action", Form::action},
     {"time_progress", Form::rate}, {"exec_rate", Form::rate}, {"completion", Form::rate},
     {"cut", Form::rate},         {"cut_amount", Form::money}, // a custom step's mid-year cut; `cut: ~`: none
+};
+// A department's review as of a review date (department_review.hpp), `expect_departments:`.
+constexpr ExpectField department_fields[] = {
+    {"level", Form::light},     {"action", Form::action},     {"exec_rate", Form::rate},
+    {"completion", Form::rate}, {"warning_projects", Form::count},
 };
 std::span<const ExpectField> expect_fields(Stage stage) {
     if (stage == Stage::monitoring) return monitoring_fields;
@@ -82,6 +90,7 @@ struct Case {
     std::string projects_path;
     Pos projects_pos;
     std::vector<ExpectedProject> expect;
+    std::vector<ExpectedProject> expect_departments; // monitoring: the department review (id = department)
     std::optional<std::string> expect_error;
 };
 
@@ -202,6 +211,24 @@ public:
         return text + "]";
     }
 
+    /// One department's expected review figures (`expect_departments:`).
+    ExpectedProject department(const Node& key, const Node& value, const std::string& path) {
+        ExpectedProject e;
+        e.id = key.text;
+        e.pos = key.pos;
+        std::vector<std::string_view> known;
+        for (const ExpectField& ef : department_fields) known.push_back(ef.name);
+        MapView m(ctx_, Field{&key, &value, child_path(path, key.text)}, known);
+        if (!m.ok()) return e;
+        for (const ExpectField& ef : department_fields)
+            if (const Field f = m.find(ef.name); f.value)
+                if (auto v = read_value(f, ef.form)) e.values.push_back(Expected{std::string(ef.name), ef.form, 0, false, *v, f.pos()});
+        if (value.size() == 0)
+            ctx_.error(key.pos, "no expected value for department " + quote(e.id) + " in " + quote(path),
+                       quote(path) + " 中部门 " + quote(e.id) + " 没有期望值");
+        return e;
+    }
+
     ExpectedProject project(const Node& key, const Node& value, const std::string& path) {
         ExpectedProject e;
         e.id = key.text;
@@ -234,7 +261,7 @@ public:
     }
 
     std::optional<Case> read_case(const Field& item) {
-        MapView m(ctx_, item, {"name", "stage", "as_of", "projects", "expect", "expect_error"});
+        MapView m(ctx_, item, {"name", "stage", "as_of", "projects", "expect", "expect_departments", "expect_error"});
         if (!m.ok()) return std::nullopt;
         Case c;
         c.pos = item.pos();
@@ -246,7 +273,7 @@ public:
         c.projects_path = projects.path;
         c.projects_pos = projects.pos();
         const Field expect = m.find("expect"), error = m.find("expect_error");
-        if (!expect.key && !error.key)
+        if (!expect.key && !error.key && !m.find("expect_departments").key)
             ctx_.error(item.pos(), "case " + quote(c.name) + " needs `expect:` (the results) or `expect_error:` (part of the error message)",
                        "用例 " + quote(c.name) + " 需要 `expect:`（期望结果）或 `expect_error:`（错误信息的一部分）");
         if (expect.key && error.key)
@@ -256,6 +283,14 @@ public:
         if (expect.key && expect_kind(ctx_, expect, Node::Kind::map))
             for (std::size_t i = 0; i < expect.value->size(); ++i)
                 c.expect.push_back(project(expect.value->key(i), expect.value->value(i), expect.path));
+        if (const Field d = m.find("expect_departments"); d.key) {
+            if (c.stage != Stage::monitoring)
+                ctx_.error(d.rule_pos(), "`expect_departments` applies to `stage: monitoring` cases only (the department review)",
+                           "`expect_departments` 只用于 `stage: monitoring` 的用例（部门整体绩效监控）");
+            else if (expect_kind(ctx_, d, Node::Kind::map))
+                for (std::size_t i = 0; i < d.value->size(); ++i)
+                    c.expect_departments.push_back(department(d.value->key(i), d.value->value(i), d.path));
+        }
         return c;
     }
 
@@ -359,6 +394,42 @@ TestMismatch mismatch(const ExpectedProject& ep, const Expected& e, std::string 
     return {ep.id, e.field, e.text.empty() ? blank : e.text, std::move(got), sources.where(e.pos)};
 }
 
+/// Compares `expect_departments:` with the department review of the case's projects
+/// as of its date, which must be a review date of the rules in effect on it.
+void check_departments(const Case& c, const std::vector<Project>& projects, const std::vector<MonitorResult>& monitored,
+                       const RuleBook& rules, const Sources& sources, TestCaseResult& out) {
+    const RuleSet& period = rules.for_year(c.as_of->year());
+    if (!is_department_review_date(*c.as_of, period.monitoring)) {
+        const MonitoringRules::DepartmentReview& dr = period.monitoring.department_review;
+        std::string days;
+        for (const MonthDay d : dr.on) days += (days.empty() ? "" : ", ") + to_string(d);
+        out.errors.push_back(diagnostic(
+            sources.where(c.pos),
+            "no department review as of " + to_string(*c.as_of) +
+                (dr.enabled ? ": the rules review departments on " + days : ": the rules have no department review"),
+            to_string(*c.as_of) + " 不做部门整体绩效监控" + (dr.enabled ? "：规则规定的监控日为 " + days : "：规则未启用部门整体绩效监控")));
+        return;
+    }
+    const std::vector<DepartmentReview> reviews = review_departments(projects, monitored, *c.as_of, period);
+    for (const ExpectedProject& ed : c.expect_departments) {
+        const auto it = std::find_if(reviews.begin(), reviews.end(), [&](const DepartmentReview& r) { return r.department == ed.id; });
+        if (it == reviews.end()) {
+            out.mismatches.push_back(TestMismatch{ed.id, "department", ed.id, "(no project of this department in this case)",
+                                                  sources.where(ed.pos)});
+            continue;
+        }
+        const DepartmentReviewText text = department_review_text(*it);
+        for (const Expected& e : ed.values) {
+            std::string got = e.field == "level"        ? std::string(to_string(it->level))
+                              : e.field == "action"     ? std::string(to_string(it->action))
+                              : e.field == "exec_rate"  ? text.exec_rate
+                              : e.field == "completion" ? text.completion
+                                                        : std::to_string(it->totals.warning_projects);
+            if (e.text != got) out.mismatches.push_back(mismatch(ed, e, std::move(got), sources));
+        }
+    }
+}
+
 TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) {
     TestCaseResult out;
     out.name = c.name;
@@ -395,6 +466,10 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
         }
     }
 
+    if (out.errors.empty() && !c.expect_departments.empty()) {
+        check_departments(c, projects, monitored, rules, sources, out);
+        if (!out.errors.empty()) out.mismatches.clear(); // the case's error says it all
+    }
     if (c.expect_error) {
         out.error_missing = out.errors.empty();
         out.passed = !out.errors.empty() && contains(out.errors, *c.expect_error);
