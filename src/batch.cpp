@@ -77,10 +77,10 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     const bool custom = book.has_custom();
     detail::ProjectSlots<Slot> kept;
     std::vector<Slot>& slots = kept.slots;
-    std::vector<CustomSlot> customs;  // one per slot when `custom`
-    std::vector<std::int32_t> years;  // one per slot when dated (0: none), for the output's period
+    std::vector<CustomSlot> customs; // one per slot when `custom`
     {
         ProjectReader reader(opt.projects, opt.encoding);
+        kept.reserve_for(opt.projects);
         for (const auto& n : reader.notices()) add_notice(summary, n);
         Project p;
         bool ok = true;
@@ -105,7 +105,6 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
                 problems.add(ds);
                 slots[n].bad = true;
             }
-            if (book.dated()) years.push_back(p.year.value_or(0));
             if (custom) {
                 CustomSlot c;
                 c.category_size = static_cast<std::uint32_t>(p.category.size());
@@ -204,7 +203,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         if (result.split_differs)
             add_notice_lazily(summary, [&] { return split_notice(opt.projects, id, s.line, result, rules); });
         if (problems.any()) continue; // keep checking, but stop writing
-        const std::optional<int> year = years.empty() || years[k] == 0 ? std::nullopt : std::optional<int>(years[k]);
+        const std::optional<int> year = s.budget_year();
         if (sink) {
             (*sink)(ProjectView{id, kept.department(k), s.funds, year, s.line, &rules, nullptr}, result);
             continue;

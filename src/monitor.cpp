@@ -101,7 +101,8 @@ bool monitor_value(std::string_view id, const Indicator& ind, const Fraction& tp
             m.pace_case = PaceCase::target_zero;
         } else {
             m.pace_case = PaceCase::ratio;
-            m.pace = divide(Fraction::of(std::get<Decimal>(ind.actual), target), tp);
+            m.pace = Fraction(Fraction::wide(std::get<Decimal>(ind.actual).units()) * tp.den(),
+                              Fraction::wide(target.units()) * tp.num()); // = divide(actual / target, tp), one step
         }
     }
     }
@@ -110,8 +111,18 @@ bool monitor_value(std::string_view id, const Indicator& ind, const Fraction& tp
 
 Light pace_light(const Indicator& ind, const IndicatorMonitor& m, const MonitoringRules::Pace& pace) {
     switch (m.pace_case) {
-    case PaceCase::ratio:
-        return m.pace >= Fraction::of(pace.blue_from) ? Light::blue : light_below(m.pace, pace.red_below, pace.yellow_below);
+    case PaceCase::ratio: {
+        // v ≥ blue_from: blue; else below red_below: red; else below yellow_below:
+        // yellow; else green. All three compared, then combined without branches:
+        // which band v falls in is data, and a mispredicted branch per indicator
+        // costs more than the comparisons.
+        const int blue = m.pace >= Fraction::of(pace.blue_from);
+        const int red = m.pace < Fraction::of(pace.red_below), yellow = m.pace < Fraction::of(pace.yellow_below);
+        static_assert(static_cast<int>(Light::green) == 0 && static_cast<int>(Light::blue) == 1 &&
+                      static_cast<int>(Light::yellow) == 2 && static_cast<int>(Light::red) == 3);
+        const int below = 3 * red + 2 * yellow * (1 - red);
+        return static_cast<Light>(blue + (1 - blue) * below);
+    }
     case PaceCase::le_over:
     case PaceCase::overdue:
     case PaceCase::late: return Light::red;
@@ -143,7 +154,7 @@ bool monitor_indicator(std::string_view id, const Indicator& ind, Date as_of, co
                        std::string_view file) {
     const MonitoringRules& mr = rules.monitoring;
     m = IndicatorMonitor{};
-    ++(ind.weight ? acc.weighted : acc.unweighted); // every indicator, good or bad, decides weighted or not
+    (ind.weight ? acc.weighted : acc.unweighted) = true; // every indicator, good or bad, decides weighted or not
     if (ind.weight && ind.weight->units() < 0) {
         problems.push_back(detail::issue_diagnostic(Issue::negative_weight, file, id, ind));
         return false;
@@ -151,19 +162,15 @@ bool monitor_indicator(std::string_view id, const Indicator& ind, Date as_of, co
     const bool ok = ind.direction == Direction::date ? monitor_date(id, ind, as_of, rules, file, m, problems)
                                                      : monitor_value(id, ind, tp, rules, file, m, problems);
     if (!ok) return false;
-    auto raise = [&acc](MonitorRule r, Light l) {
-        auto& slot = acc.rule_light[static_cast<std::size_t>(r)];
-        slot = worst(slot, l);
-    };
     if (mr.pace.enabled) {
         m.pace_light = pace_light(ind, m, mr.pace);
-        raise(MonitorRule::pace, m.pace_light);
+        acc.pace = worst(acc.pace, m.pace_light);
     } else {
         m.pace_case = PaceCase::off;
     }
     m.impossible = mr.impossible.enabled && ind.likelihood == 2;
     m.light = worst(m.pace_light, m.impossible ? mr.impossible.light : Light::green);
-    if (m.impossible) raise(MonitorRule::impossible, mr.impossible.light);
+    if (m.impossible) acc.impossible = worst(acc.impossible, mr.impossible.light);
     if (m.counted) {
         // A project's weights are all given or none (else an error): 1 each for a simple mean.
         const Decimal w = ind.weight ? *ind.weight : Decimal::whole(1);
@@ -179,9 +186,11 @@ void finish_monitoring(Money budget, Money spent, const MonitorAccumulator& acc,
     const MonitoringRules& mr = rules.monitoring;
     out.as_of = as_of;
     out.time_progress = tp;
-    out.rule_light = acc.rule_light;
+    out.rule_light = {};
+    out.rule_light[static_cast<std::size_t>(MonitorRule::pace)] = acc.pace;
+    out.rule_light[static_cast<std::size_t>(MonitorRule::impossible)] = acc.impossible;
     out.counted = acc.counted;
-    out.weighted = acc.weighted > 0;
+    out.weighted = acc.weighted;
     auto raise = [&out](MonitorRule r, Light l) {
         auto& slot = out.rule_light[static_cast<std::size_t>(r)];
         slot = worst(slot, l);
@@ -228,13 +237,19 @@ void monitor_project(const Project& p, Date as_of, const RuleSet& rules, Monitor
     finish_monitoring(p.budget, p.spent, acc, as_of, tp, rules, out);
 }
 
-std::string monitor_reasons(const MonitorResult& r) {
-    std::string s;
+void detail::append_monitor_reasons(std::string& out, const MonitorResult& r) {
+    bool first = true;
     for (std::size_t k = 0; k < monitor_rule_count; ++k) {
         if (!r.reason(static_cast<MonitorRule>(k))) continue;
-        if (!s.empty()) s += ';';
-        s += names::monitor_rule[k];
+        if (!first) out += ';';
+        first = false;
+        out += names::monitor_rule[k];
     }
+}
+
+std::string monitor_reasons(const MonitorResult& r) {
+    std::string s;
+    detail::append_monitor_reasons(s, r);
     return s;
 }
 

@@ -26,22 +26,46 @@ void write_csv_header(OutputFile& out) {
     out.write("project_id,department,budget,spent,time_progress,exec_rate,completion,level,reasons,action\n");
 }
 
-void write_csv_row(OutputFile& out, const ProjectView& p, const MonitorResult& r) {
-    std::string& s = out.buffer();
-    append_csv_field(s, p.id);
-    s += ',';
-    append_csv_field(s, p.department);
-    const MonitorRatesText rates = monitor_rates_text(r);
-    s += ',' + p.funds.budget.to_string() + ',' + p.funds.spent.to_string() + ',' + rates.time_progress + ',' +
-         rates.exec_rate + ',' + rates.completion + ',';
-    s += to_string(r.level);
-    s += ',';
-    s += monitor_reasons(r);
-    s += ',';
-    s += to_string(r.action);
-    s += '\n';
-    out.flush_if_full();
-}
+/// The CSV rows, formatted in place (a million rows). Rates as monitor_rates_text() gives them.
+class CsvRows {
+public:
+    explicit CsvRows(OutputFile& out) : out_(out) {}
+    void write(const ProjectView& p, const MonitorResult& r) {
+        std::string& s = out_.buffer();
+        append_csv_field(s, p.id);
+        s += ',';
+        append_csv_field(s, p.department);
+        s += ',';
+        append_money(s, p.funds.budget);
+        s += ',';
+        append_money(s, p.funds.spent);
+        s += ',';
+        // The same for every project of a rules period: formatted once.
+        if (tp_text_.empty() || r.time_progress.num() != tp_.num() || r.time_progress.den() != tp_.den()) {
+            tp_ = r.time_progress;
+            tp_text_.clear();
+            append_rate(tp_text_, tp_);
+        }
+        s += tp_text_;
+        s += ',';
+        if (r.exec_applicable) append_rate(s, r.exec_rate);
+        s += ',';
+        if (r.has_completion) append_decimal(s, r.completion.rounded(4, RoundingMode::half_up), 4);
+        s += ',';
+        s += to_string(r.level);
+        s += ',';
+        detail::append_monitor_reasons(s, r);
+        s += ',';
+        s += to_string(r.action);
+        s += '\n';
+        out_.flush_if_full();
+    }
+
+private:
+    OutputFile& out_;
+    Fraction tp_;
+    std::string tp_text_;
+};
 
 /// One project as JSON; needs the project held in memory (ProjectView::project).
 std::string json_project(const Project& p, const MonitorResult& r, const RuleSet& period, Lang lang) {
@@ -126,12 +150,21 @@ std::size_t monitor_in_memory(const MonitorOptions& options, const RuleBook& rul
 
 // --- streaming path ---------------------------------------------------------------
 
-/// A project as the streaming path keeps it: 112 bytes. SlotHead::mark is the line
-/// of its first indicator without a weight (named when weights are mixed);
-/// SlotHead::bad: a problem is reported against it.
+/// A project as the streaming path keeps it: 104 bytes. SlotHead::mark is the line
+/// of its first indicator without a weight (named when weights are mixed), or
+/// `whole`: a problem replaced its others (SlotProblem); SlotHead::bad: a problem
+/// is reported against it.
 struct MonitorSlot : detail::SlotHead {
+    static constexpr std::uint32_t whole = UINT32_MAX; // no line is
     MonitorAccumulator acc;
+    static_assert(sizeof(MonitorAccumulator) == 56);
+    bool replaced() const { return mark == whole; }
+    void replace() {
+        bad = true;
+        mark = whole;
+    }
 };
+static_assert(sizeof(MonitorSlot) == 104);
 
 /// A problem of one project, put in the order the in-memory path reports it:
 /// by project, then the project's own, mixed weights, its indicators' in order.
@@ -154,10 +187,10 @@ struct SlotProblem {
 /// Names the first indicator without a weight of each project with mixed weights,
 /// reading the indicators file again (only when there are such projects).
 void add_weights_problems(const EvaluateOptions& opt, const detail::ProjectSlots<MonitorSlot>& kept,
-                          const std::vector<bool>& whole, std::vector<SlotProblem>& staged) {
+                          std::vector<SlotProblem>& staged) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> wanted; // (line, slot)
     for (const MonitorSlot& s : kept.slots)
-        if (s.acc.mixed_weights() && !whole[kept.number(s)]) wanted.emplace_back(s.mark, kept.number(s));
+        if (s.acc.mixed_weights() && !s.replaced()) wanted.emplace_back(s.mark, kept.number(s));
     if (wanted.empty()) return;
     std::sort(wanted.begin(), wanted.end());
     IndicatorReader reader(opt.indicators, opt.encoding);
@@ -183,13 +216,12 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     std::vector<Diagnostic> row_problems;
     detail::ProjectSlots<MonitorSlot> kept;
     std::vector<MonitorSlot>& slots = kept.slots;
-    std::vector<std::int32_t> years;         // per slot: the year of its rules period
-    std::vector<bool> whole;                 // per slot: a problem replaced its others
     std::size_t indicators = 0;
 
     // 1. Projects, kept compactly.
     try {
         ProjectReader reader(opt.projects, opt.encoding);
+        kept.reserve_for(opt.projects);
         Project p;
         bool ok = true;
         while (reader.next(p, ok, row_problems)) {
@@ -205,8 +237,6 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                 reading.push_back({{opt.projects, p.source_line, 0}, "duplicate project_id", "项目编号重复"});
                 continue;
             }
-            years.push_back(*p.year);
-            whole.push_back(false);
             if (p.spent.fen() < 0) {
                 slots[n].bad = true;
                 staged.push_back({n, SlotProblem::project, detail::monitor_spent_problem(opt.projects, p.id, p.source_line)});
@@ -215,8 +245,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                 try {
                     slots[n].period = static_cast<std::uint32_t>(&detail::rules_for(p, book, opt.projects) - periods.data());
                 } catch (const Error& e) {
-                    slots[n].bad = true;
-                    whole[n] = true;
+                    slots[n].replace();
                     for (const Diagnostic& d : e.diagnostics()) staged.push_back({n, SlotProblem::whole_period, d});
                 }
             }
@@ -245,7 +274,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
             if (!reading.empty()) continue; // read_projects() will list them; nothing else counts
             ++indicators;
             MonitorSlot& slot = slots[last];
-            if (whole[last]) continue; // monitor_project() never ran or stopped for this project
+            if (slot.replaced()) continue; // monitor_project() never ran or stopped for this project
             if (!ind.weight && slot.mark == 0) slot.mark = ind.source_line;
             const RuleSet& rules = periods[slot.period];
             try {
@@ -255,8 +284,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                     found.clear();
                 }
             } catch (const ArithmeticError& e) {
-                slot.bad = true;
-                whole[last] = true;
+                slot.replace();
                 staged.push_back({last, SlotProblem::whole_arithmetic, placed(e, opt.projects, pid, slot.line)});
             }
         }
@@ -266,7 +294,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     if (!reading.empty()) raise_reading_problems(opt, reading);
 
     // 3. Problems, in the in-memory path's order and with its limit.
-    add_weights_problems(opt, kept, whole, staged);
+    add_weights_problems(opt, kept, staged);
     if (!staged.empty()) {
         std::stable_sort(staged.begin(), staged.end(), [](const SlotProblem& a, const SlotProblem& b) {
             return a.slot != b.slot ? a.slot < b.slot : a.kind < b.kind;
@@ -298,7 +326,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
             problems.push_back(placed(e, opt.projects, kept.id(k), s.line));
             continue;
         }
-        if (problems.empty()) each(ProjectView{kept.id(k), kept.department(k), s.funds, years[k], s.line, &rules, nullptr}, result);
+        if (problems.empty()) each(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr}, result);
     }
     if (!problems.empty()) throw Error(std::move(problems));
     return indicators;
@@ -347,10 +375,11 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
     if (!json) write_csv_header(out);
     else out.write("[\n");
     MonitorRollup rollup;
+    CsvRows rows(out);
     bool first = true;
     const std::size_t indicators = monitor_run(options, rules, json || opt.in_memory, [&](const ProjectView& p, const MonitorResult& r) {
         rollup.add(p, r);
-        if (!json) return write_csv_row(out, p, r);
+        if (!json) return rows.write(p, r);
         if (!first) out.write(",\n");
         first = false;
         out.write(json_project(*p.project, r, *p.rules, opt.lang));

@@ -9,7 +9,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <new>
+#include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,10 +106,15 @@ private:
 struct SlotHead {
     static constexpr std::size_t max_id_size = (1u << 24) - 1;
     static constexpr std::size_t max_periods = 256;
+    static constexpr std::size_t max_department_size = 0xFFFF;
+
+    std::optional<int> budget_year() const { return year ? std::optional<int>(year) : std::nullopt; }
     std::uint32_t id_offset = 0;
     std::uint32_t id_size : 24 = 0;
     std::uint32_t period : 8 = 0; // the RuleBook period the project uses (its budget year's)
-    std::uint32_t dept_offset = 0, dept_size = 0;
+    std::uint32_t dept_offset = 0;
+    std::uint32_t dept_size : 16 = 0;
+    std::uint32_t year : 16 = 0; // the budget year (4 digits), 0 when none
     std::uint32_t mark = 0; // a line the stage remembers (evaluate: the first indicator's)
     // The line, and whether the project's row or one of its indicators has a
     // problem already reported: one word (a million projects are kept).
@@ -123,9 +132,12 @@ public:
     std::string arena; // ids, departments, and what a stage adds (add_text)
     std::vector<Slot> slots;
 
-    std::string_view id(std::uint32_t s) const { return text(slots[s].id_offset, slots[s].id_size); }
+    // Inlined: called for every indicator row.
+    [[gnu::always_inline]] std::string_view id(std::uint32_t s) const { return text(slots[s].id_offset, slots[s].id_size); }
     std::string_view department(std::uint32_t s) const { return text(slots[s].dept_offset, slots[s].dept_size); }
-    std::string_view text(std::uint32_t offset, std::uint32_t size) const { return std::string_view(arena).substr(offset, size); }
+    [[gnu::always_inline]] std::string_view text(std::uint32_t offset, std::uint32_t size) const {
+        return {arena.data() + offset, size};
+    }
     std::uint32_t number(const Slot& s) const { return static_cast<std::uint32_t>(&s - slots.data()); }
 
     /// Keeps project `p` (ok: its row had no problem) and returns its slot number,
@@ -135,6 +147,8 @@ public:
             throw Error({file, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
         if (p.id.size() > SlotHead::max_id_size)
             throw Error({file, p.source_line, 0}, "the project_id is too long", "项目编号过长");
+        if (p.department.size() > SlotHead::max_department_size)
+            throw Error({file, p.source_line, 0}, "the department name is too long", "预算单位名称过长");
         Slot s;
         s.id_offset = static_cast<std::uint32_t>(arena.size());
         s.id_size = static_cast<std::uint32_t>(p.id.size());
@@ -149,12 +163,30 @@ public:
         s.dept_offset = static_cast<std::uint32_t>(arena.size());
         s.dept_size = static_cast<std::uint32_t>(p.department.size());
         arena += p.department;
+        s.year = p.year && *p.year > 0 && *p.year <= 0xFFFF ? static_cast<std::uint32_t>(*p.year) : 0; // the reader allows 4 digits
         s.line = p.source_line;
         s.bad = !ok;
         s.funds = {p.budget, p.spent, p.fund_source};
         slots.push_back(std::move(s));
         return n;
     }
+    /// Reserves room for the projects of `file` (its size in bytes), so that neither
+    /// the arena (a row's text is at most its bytes) nor the slots (rows are rarely
+    /// under 32 bytes) move while a million projects are read: a move copies
+    /// everything and holds old and new at once. Reserved pages that are never
+    /// written take no memory. A reservation that fails only leaves growing to them.
+    void reserve_for(const std::string& file) {
+        std::error_code unknown; // no size: no reservation
+        const std::uintmax_t bytes = std::filesystem::file_size(file, unknown);
+        if (unknown) return;
+        try {
+            arena.reserve(static_cast<std::size_t>(bytes));
+            slots.reserve(static_cast<std::size_t>(bytes / 32));
+        } catch (const std::bad_alloc&) {
+        } catch (const std::length_error&) {
+        }
+    }
+
     /// Appends text to the arena (a stage's own field) and returns its offset.
     std::uint32_t add_text(std::string_view t) {
         const auto offset = static_cast<std::uint32_t>(arena.size());
@@ -165,7 +197,7 @@ public:
     /// The slot of an indicator row's project, or IdIndex::empty. Indicator rows
     /// usually come grouped, in the projects' order: `last` (the previous row's
     /// slot) and the one after it are tried before the hash table.
-    std::uint32_t find(std::string_view pid, std::uint32_t& last) const {
+    [[gnu::always_inline]] std::uint32_t find(std::string_view pid, std::uint32_t& last) const {
         if (last == IdIndex::empty || id(last) != pid) {
             if (last != IdIndex::empty && last + 1 < slots.size() && id(last + 1) == pid) ++last;
             else last = index_.find(pid, [this](std::uint32_t k) { return id(k); });

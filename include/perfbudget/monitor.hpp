@@ -88,17 +88,18 @@ struct MonitorResult {
 /// in any order: the per-indicator rules' worst lights, the exact completion sum,
 /// and how many indicators have a weight. monitor_project() fills one from a
 /// project held in memory; monitor_files() keeps one per project while indicator
-/// rows stream (so it stays small: 72 bytes). Both then call finish_monitoring().
+/// rows stream (so it stays small: 56 bytes). Both then call finish_monitoring().
 struct MonitorAccumulator {
-    detail::CompletionSum sum;     // Σ weight × rc over the counted indicators
-    Decimal weight_total;          // Σ weight over the counted indicators
-    std::uint32_t counted = 0;     // indicators counted in the completion
-    std::uint32_t weighted = 0;    // indicators with a weight
-    std::uint32_t unweighted = 0;  // indicators without one
-    std::array<Light, monitor_rule_count> rule_light{}; // pace and impossible so far
+    detail::CompletionSum sum;      // Σ weight × rc over the counted indicators
+    Decimal weight_total;           // Σ weight over the counted indicators
+    std::uint32_t counted = 0;      // indicators counted in the completion
+    bool weighted = false;          // some indicator has a weight
+    bool unweighted = false;        // some indicator has none
+    Light pace = Light::green;      // the worst light of the pace rule so far
+    Light impossible = Light::green; // of the impossible rule
 
     /// Some indicators have a weight and some not: an error (which weight would the others get?).
-    bool mixed_weights() const { return weighted != 0 && unweighted != 0; }
+    bool mixed_weights() const { return weighted && unweighted; }
 };
 
 /// Monitors one indicator of project `project_id` as of `as_of` (time progress `tp`)
@@ -140,6 +141,10 @@ inline MonitorResult monitor_project(const Project& project, Date as_of, const R
 
 /// The reasons column: ids of the rules that gave a non-green light, `;`-separated.
 std::string monitor_reasons(const MonitorResult& r);
+namespace detail {
+/// monitor_reasons() appended to `out` (the CSV writer's form).
+void append_monitor_reasons(std::string& out, const MonitorResult& r);
+} // namespace detail
 
 /// The three rates as the CSV writes them: 4 places, half-up; blank when not
 /// applicable (exec_rate: budget 0; completion: no indicator counted). Shared by
