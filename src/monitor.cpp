@@ -22,7 +22,14 @@ Light worst(Light a, Light b) { return a > b ? a : b; }
 
 /// a < b for fractions with positive denominators, inlined: the per-indicator
 /// comparisons of the streaming path otherwise call an out-of-line operator<=>.
-[[gnu::always_inline]] inline bool less(const Fraction& a, const Fraction& b) { return a.num() * b.den() < b.num() * a.den(); }
+[[gnu::always_inline]] inline bool less(const Fraction& a, const Fraction& b) {
+    using detail::int128_native;
+    const int128_native an = a.num().native(), ad = a.den().native(), bn = b.num().native(), bd = b.den().native();
+    const auto fits64 = [](int128_native v) { return v == static_cast<std::int64_t>(v); };
+    // Products of 64-bit values cannot overflow 128 bits: the native multiply, no check.
+    if (fits64(an) && fits64(ad) && fits64(bn) && fits64(bd)) return an * bd < bn * ad;
+    return a.num() * b.den() < b.num() * a.den();
+}
 
 /// v against red and yellow thresholds (execution).
 Light light_below(const Fraction& v, Decimal red_below, Decimal yellow_below) {
@@ -40,7 +47,7 @@ IndicatorResult& scratch_result() {
 }
 
 /// rc = min(r, cap), as evaluation caps it.
-Fraction capped(const Fraction& r, const RuleSet& rules) {
+[[gnu::always_inline]] inline Fraction capped(const Fraction& r, const RuleSet& rules) {
     const Fraction cap = Fraction::of(rules.evaluation.cap.max_ratio);
     return less(cap, r) ? cap : r;
 }
@@ -119,8 +126,11 @@ bool monitor_value(std::string_view id, const Indicator& ind, const Fraction& tp
             m.pace_case = PaceCase::target_zero;
         } else {
             m.pace_case = PaceCase::ratio;
-            m.pace = Fraction(Fraction::wide(std::get<Decimal>(ind.actual).units()) * tp.den(),
-                              Fraction::wide(target.units()) * tp.num()); // = divide(actual / target, tp), one step
+            // = divide(actual / target, tp) in one step; 64-bit × 64-bit fits 128 bits.
+            using detail::int128_native;
+            const int128_native tp_num = tp.num().native(), tp_den = tp.den().native();
+            m.pace = Fraction(Fraction::wide::from_native(std::get<Decimal>(ind.actual).units() * tp_den),
+                              Fraction::wide::from_native(target.units() * tp_num));
         }
     }
     }
