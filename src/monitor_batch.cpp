@@ -230,6 +230,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                 row_problems.clear();
                 continue;
             }
+            if (p.id.empty()) continue; // as read_projects() does
             p.year = monitor_year(p, options);
             std::uint32_t first = 0;
             const std::uint32_t n = kept.add(p, ok, opt.projects, first);
@@ -265,6 +266,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
         while (reader.next(pid, ind, ok, row_problems)) {
+            if (ok && row_problems.empty() && pid.empty()) continue; // as read_projects() does
             if (!ok || !row_problems.empty() || kept.find(pid, last) == detail::IdIndex::empty) {
                 reading.insert(reading.end(), row_problems.begin(), row_problems.end());
                 row_problems.clear();
