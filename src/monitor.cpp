@@ -129,8 +129,10 @@ bool monitor_value(std::string_view id, const Indicator& ind, const Fraction& tp
             // = divide(actual / target, tp) in one step; 64-bit × 64-bit fits 128 bits.
             using detail::int128_native;
             const int128_native tp_num = tp.num().native(), tp_den = tp.den().native();
-            m.pace = Fraction(Fraction::wide::from_native(std::get<Decimal>(ind.actual).units() * tp_den),
-                              Fraction::wide::from_native(target.units() * tp_num));
+            const int128_native n = std::get<Decimal>(ind.actual).units() * tp_den, d = target.units() * tp_num;
+            const auto fits64 = [](int128_native v) { return v == static_cast<std::int64_t>(v); };
+            m.pace = fits64(n) && fits64(d) ? Fraction::positive(static_cast<std::int64_t>(n), static_cast<std::int64_t>(d)) // d > 0
+                                            : Fraction(Fraction::wide::from_native(n), Fraction::wide::from_native(d));
         }
     }
     }

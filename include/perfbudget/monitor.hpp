@@ -204,13 +204,9 @@ public:
     MonitorSummary take() { return std::move(summary_); }
 
 private:
-    struct Hash { // finds a department by string_view without a copy; FNV-1a, inlined (once per project)
+    struct Hash { // finds a department by string_view without a copy
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const {
-            std::uint64_t h = 14695981039346656037u;
-            for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211u;
-            return h;
-        }
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
     static constexpr std::size_t npos = SIZE_MAX;
     MonitorSummary summary_;
