@@ -286,6 +286,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                     found.clear();
                 }
             } catch (const ArithmeticError& e) {
+                found.clear();
                 slot.replace();
                 staged.push_back({last, SlotProblem::whole_arithmetic, placed(e, opt.projects, pid, slot.line)});
             }
@@ -298,6 +299,16 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     // 3. Problems, in the in-memory path's order and with its limit.
     add_weights_problems(opt, kept, staged);
     if (!staged.empty()) {
+        // The in-memory path finishes every project without problems too, and lists an overflow there.
+        MonitorResult scratch;
+        for (MonitorSlot& s : slots) {
+            if (s.bad || s.acc.mixed_weights()) continue;
+            try {
+                finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options.as_of, tps[s.period], periods[s.period], scratch);
+            } catch (const ArithmeticError& e) {
+                staged.push_back({kept.number(s), SlotProblem::whole_arithmetic, placed(e, opt.projects, kept.id(kept.number(s)), s.line)});
+            }
+        }
         std::stable_sort(staged.begin(), staged.end(), [](const SlotProblem& a, const SlotProblem& b) {
             return a.slot != b.slot ? a.slot < b.slot : a.kind < b.kind;
         });
