@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of `perfbudget evaluate` on synthetic county data.
+# End-to-end benchmark of `perfbudget evaluate` (and `monitor`) on synthetic county data.
 #
 #   benchmarks/e2e.sh BUILD_DIR [N=1000000] [RULES...]
 #
@@ -12,6 +12,10 @@
 #            each one's fastest time and its ratio to the first.
 #
 # Environment:
+#   COMMANDS=evaluate  the commands to time, e.g. "evaluate monitor": each runs
+#                 with every rule set on the same data, interleaved; monitor runs
+#                 `perfbudget monitor --as-of $AS_OF` (CSV output, streamed)
+#   AS_OF=2024-06-30  monitor's as-of date
 #   SEED=1        generator seed
 #   RUNS=1        how many timed runs per rule set (the report gives each and the fastest)
 #   KEEP_OUT=0    1 keeps the result CSV next to the data
@@ -32,6 +36,9 @@ rule_sets=("${@:3}")
 [[ ${#rule_sets[@]} -gt 0 ]] || rule_sets=(national)
 seed=${SEED:-1}
 runs=${RUNS:-1}
+read -r -a commands <<<"${COMMANDS:-evaluate}"
+as_of=${AS_OF:-2024-06-30}
+for c in "${commands[@]}"; do [[ $c == evaluate || $c == monitor ]] || die "COMMANDS: evaluate or monitor, got '$c'"; done
 [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "N must be a positive whole number, got '$n'"
 [[ $seed =~ ^[0-9]+$ ]] || die "SEED must be a whole number, got '$seed'"
 [[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || die "RUNS must be a positive whole number, got '$runs'"
@@ -93,19 +100,25 @@ errlog=$data/stderr-$$.log
 cleanup() { rm -f "$timelog" "$errlog"; [[ ${KEEP_OUT:-0} == 1 ]] || rm -f "$out"; }
 trap cleanup EXIT
 
-command_for() { # the rule set's command line, in the array `cmd`
-    cmd=("$cli" evaluate --projects "$projects" --indicators "$indicators" --out "$out")
-    [[ $1 == national ]] || cmd+=(--rules "$1")
+# Jobs: every command with every rule set, as "command|rules".
+jobs=()
+for r in "${rule_sets[@]}"; do for c in "${commands[@]}"; do jobs+=("$c|$r"); done; done
+command_for() { # the job's command line, in the array `cmd`
+    local c=${1%%|*} r=${1#*|}
+    cmd=("$cli" "$c" --projects "$projects" --indicators "$indicators" --out "$out")
+    [[ $c == monitor ]] && cmd+=(--as-of "$as_of")
+    [[ $r == national ]] || cmd+=(--rules "$r")
 }
-for r in "${rule_sets[@]}"; do
-    command_for "$r"
+job_name() { local c=${1%%|*} r=${1#*|}; echo "$c $(basename "$r" .yaml)"; }
+for j in "${jobs[@]}"; do
+    command_for "$j"
     echo "e2e: ${cmd[*]}"
 done
 
-declare -A best_ns best_rss out_rows_of out_bytes_of notices_of
+declare -A best_ns best_rss best_cpu out_rows_of out_bytes_of notices_of
 for (( run = 1; run <= runs; run++ )); do
-    for r in "${rule_sets[@]}"; do
-        command_for "$r"
+    for j in "${jobs[@]}"; do
+        command_for "$j"
         rm -f "$out"
         status=0
         start=$(date +%s%N)
@@ -116,40 +129,45 @@ for (( run = 1; run <= runs; run++ )); do
         fi
         end=$(date +%s%N)
         if [[ $status -ne 0 ]]; then
-            echo "e2e: perfbudget failed with exit status $status ($(basename "$r")); last lines of its stderr:" >&2
+            echo "e2e: perfbudget failed with exit status $status ($(job_name "$j")); last lines of its stderr:" >&2
             tail -n 20 "$errlog" >&2
             exit "$status"
         fi
         ns=$(( end - start ))
         rss_mb=unknown
+        cpu_s=unknown
         if [[ -n $timer ]]; then
             rss_kb=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): *//p' "$timelog")
             [[ -n $rss_kb ]] && rss_mb="$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB"
+            cpu_s=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { t += $2 } END { printf "%.2f", t }' "$timelog")
         fi
-        printf 'e2e: run %d, %s: wall %s s, peak RSS %s\n' "$run" "$(basename "$r")" \
-            "$(awk -v n="$ns" 'BEGIN { printf "%.3f", n / 1e9 }')" "$rss_mb"
-        if [[ -z ${best_ns[$r]:-} || $ns -lt ${best_ns[$r]} ]]; then best_ns[$r]=$ns; best_rss[$r]=$rss_mb; fi
+        printf 'e2e: run %d, %s: wall %s s, CPU %s s, peak RSS %s\n' "$run" "$(job_name "$j")" \
+            "$(awk -v n="$ns" 'BEGIN { printf "%.3f", n / 1e9 }')" "$cpu_s" "$rss_mb"
+        if [[ -z ${best_ns[$j]:-} || $ns -lt ${best_ns[$j]} ]]; then best_ns[$j]=$ns; best_rss[$j]=$rss_mb; best_cpu[$j]=$cpu_s; fi
         [[ -f $out ]] || { echo "e2e: perfbudget exited 0 but wrote no $out" >&2; exit 1; }
-        out_rows_of[$r]=$(( $(wc -l <"$out") - 1 ))
-        out_bytes_of[$r]=$(stat -c %s "$out")
-        notices_of[$r]=$(wc -l <"$errlog")
-        [[ ${out_rows_of[$r]} -eq $n ]] || echo "e2e: warning: ${out_rows_of[$r]} result rows for $n projects" >&2
+        out_rows_of[$j]=$(( $(wc -l <"$out") - 1 ))
+        out_bytes_of[$j]=$(stat -c %s "$out")
+        notices_of[$j]=$(wc -l <"$errlog")
+        [[ ${out_rows_of[$j]} -eq $n ]] || echo "e2e: warning: ${out_rows_of[$j]} result rows for $n projects" >&2
     done
 done
 
 # --- report ----------------------------------------------------------------------------
-for r in "${rule_sets[@]}"; do
-    awk -v ns="${best_ns[$r]}" -v rss="${best_rss[$r]}" -v bytes="$input_bytes" -v n="$n" \
-        -v irows="$indicator_rows" -v orows="${out_rows_of[$r]}" -v runs="$runs" -v notices="${notices_of[$r]}" \
-        -v rules="$([[ $r == national ]] && echo 'national (built in)' || echo "$r")" \
-        -v outbytes="${out_bytes_of[$r]}" 'BEGIN {
-        printf "perfbudget evaluate, end to end%s\n", (runs > 1 ? " (fastest of " runs " runs)" : "")
+for j in "${jobs[@]}"; do
+    r=${j#*|}
+    awk -v ns="${best_ns[$j]}" -v rss="${best_rss[$j]}" -v cpu="${best_cpu[$j]}" -v bytes="$input_bytes" -v n="$n" \
+        -v irows="$indicator_rows" -v orows="${out_rows_of[$j]}" -v runs="$runs" -v notices="${notices_of[$j]}" \
+        -v rules="$([[ $r == national ]] && echo 'national (built in)' || echo "$r")" -v command="${j%%|*}" \
+        -v as_of="$([[ ${j%%|*} == monitor ]] && echo " --as-of $as_of")" \
+        -v outbytes="${out_bytes_of[$j]}" 'BEGIN {
+        printf "perfbudget %s%s, end to end%s\n", command, as_of, (runs > 1 ? " (fastest of " runs " runs)" : "")
         printf "  rules              %s\n", rules
         printf "  projects           %d\n", n
         printf "  indicator rows     %d (%.2f per project)\n", irows, irows / n
         printf "  input size         %.1f MB\n", bytes / 1048576
         printf "  output rows        %d (%.1f MB)\n", orows, outbytes / 1048576
         printf "  wall time          %.3f s\n", ns / 1e9
+        printf "  CPU (user + sys)   %s s\n", cpu
         printf "  peak RSS           %s\n", rss
         printf "  ns per project     %d\n", ns / n
         printf "  ns per indicator   %d\n", ns / irows
@@ -157,11 +175,11 @@ for r in "${rule_sets[@]}"; do
         if (notices > 0) printf "  stderr lines       %d\n", notices
     }'
 done
-if [[ ${#rule_sets[@]} -gt 1 ]]; then
-    first=${rule_sets[0]}
+if [[ ${#jobs[@]} -gt 1 ]]; then
+    first=${jobs[0]}
     echo "comparison (fastest of $runs, same data):"
-    for r in "${rule_sets[@]}"; do
-        awk -v ns="${best_ns[$r]}" -v base="${best_ns[$first]}" -v name="$(basename "$r" .yaml)" -v rss="${best_rss[$r]}" \
-            'BEGIN { printf "  %-16s %7.3f s   %5.2f×   peak RSS %s\n", name, ns / 1e9, ns / base, rss }'
+    for j in "${jobs[@]}"; do
+        awk -v ns="${best_ns[$j]}" -v base="${best_ns[$first]}" -v name="$(job_name "$j")" -v rss="${best_rss[$j]}" \
+            -v cpu="${best_cpu[$j]}" 'BEGIN { printf "  %-24s %7.3f s   %5.2f×   CPU %s s   peak RSS %s\n", name, ns / 1e9, ns / base, cpu, rss }'
     done
 fi

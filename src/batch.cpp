@@ -4,6 +4,9 @@
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 
+#include "stream_projects.hpp"
+
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <string_view>
@@ -13,32 +16,6 @@ namespace perfbudget {
 namespace {
 
 constexpr std::size_t max_notices = 20;
-
-/// Collects problems up to a limit, counting the rest.
-class Problems {
-public:
-    explicit Problems(std::size_t max) : max_(max) {}
-    void add(Diagnostic d) {
-        if (list_.size() < max_) list_.push_back(std::move(d));
-        else ++dropped_;
-    }
-    void add(std::vector<Diagnostic>& ds) {
-        for (auto& d : ds) add(std::move(d));
-        ds.clear();
-    }
-    bool any() const { return !list_.empty(); }
-    [[noreturn]] void raise() {
-        if (dropped_)
-            list_.push_back(Diagnostic{SourceLocation{std::string(), 0, 0}, "… and " + std::to_string(dropped_) + " more problems",
-                                       "……另有 " + std::to_string(dropped_) + " 个问题"});
-        throw Error(std::move(list_));
-    }
-
-private:
-    std::size_t max_;
-    std::vector<Diagnostic> list_;
-    std::size_t dropped_ = 0;
-};
 
 void add_notice(BatchSummary& s, Diagnostic d) {
     d.severity = Diagnostic::Severity::notice;
@@ -66,16 +43,9 @@ Diagnostic split_notice(std::string_view file, std::string_view id, std::uint32_
 
 // --- streaming path ---------------------------------------------------------
 
-/// A project as the streaming path keeps it: strings in one arena, funds, score sums.
-struct Slot {
-    std::uint32_t id_offset = 0, id_size = 0, dept_offset = 0, dept_size = 0;
-    std::uint32_t first_indicator_line = 0; // where a wrong weight total is reported
-    // The line, and whether the project's row or one of its indicators has a
-    // problem already reported: one word, so a slot stays 112 bytes (a million
-    // projects are kept).
-    std::uint32_t line : 31 = 0;
-    std::uint32_t bad : 1 = 0;
-    ProjectFunds funds;
+/// A project as the streaming path keeps it: strings in the arena, funds, score
+/// sums; 112 bytes (a million projects are kept).
+struct Slot : detail::SlotHead {
     ScoreAccumulator acc;
 };
 
@@ -90,76 +60,27 @@ struct CustomSlot {
     CustomAccumulator aggregates;
 };
 
-/// Open-addressing index from project id to slot number (ids live in the arena).
-/// Each entry keeps the upper 32 bits of the id's hash beside the slot number,
-/// so a probe reads the project's id only when those agree: one cache miss per
-/// lookup instead of three on a million projects.
-class IdIndex {
-public:
-    static constexpr std::uint32_t empty = UINT32_MAX;
+/// The period of `book` for project `p` (its budget year, else --year); with
+/// nothing dated always 0. Throws Error as evaluate() would, placed at the project.
+std::uint32_t period_of(const Project& p, const RuleBook& book, std::string_view file) {
+    if (!book.dated()) return 0;
+    return static_cast<std::uint32_t>(&detail::rules_for(p, book, file) - book.periods().data());
+}
 
-    /// Returns the slot of `id`, or inserts `slot` and returns it.
-    template <class IdOf>
-    std::uint32_t find_or_insert(std::string_view id, std::uint32_t slot, const IdOf& id_of) {
-        if ((count_ + 1) * 2 > table_.size()) grow(id_of);
-        const std::uint64_t h = hash(id);
-        std::size_t i = h & (table_.size() - 1);
-        for (;; i = (i + 1) & (table_.size() - 1)) {
-            const std::uint64_t e = table_[i];
-            if (e == vacant) break;
-            if (e >> 32 == h >> 32 && id_of(static_cast<std::uint32_t>(e)) == id) return static_cast<std::uint32_t>(e);
-        }
-        table_[i] = (h >> 32) << 32 | slot;
-        ++count_;
-        return slot;
-    }
-    template <class IdOf>
-    std::uint32_t find(std::string_view id, const IdOf& id_of) const {
-        if (table_.empty()) return empty;
-        const std::uint64_t h = hash(id);
-        for (std::size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
-            const std::uint64_t e = table_[i];
-            if (e == vacant) return empty;
-            if (e >> 32 == h >> 32 && id_of(static_cast<std::uint32_t>(e)) == id) return static_cast<std::uint32_t>(e);
-        }
-    }
-
-private:
-    static constexpr std::uint64_t vacant = UINT64_MAX;
-    static std::uint64_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
-
-    template <class IdOf>
-    void grow(const IdOf& id_of) {
-        const std::vector<std::uint64_t> old = std::move(table_);
-        table_.assign(std::max<std::size_t>(1024, old.size() * 2), vacant);
-        for (const std::uint64_t e : old) {
-            if (e == vacant) continue;
-            std::size_t i = hash(id_of(static_cast<std::uint32_t>(e))) & (table_.size() - 1);
-            while (table_[i] != vacant) i = (i + 1) & (table_.size() - 1);
-            table_[i] = e;
-        }
-    }
-
-    std::vector<std::uint64_t> table_;
-    std::size_t count_ = 0;
-};
-
-/// Only for rules with nothing dated (evaluate_files): every project uses book.only().
-BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book) {
-    const RuleSet& rules = book.only();
+BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink) {
+    const std::vector<RuleSet>& periods = book.periods();
     BatchSummary summary;
-    Problems problems(opt.max_problems);
+    detail::Problems problems(opt.max_problems);
     std::vector<Diagnostic> row_problems;
 
     // 1. Projects, kept compactly.
-    const bool custom = !rules.custom.empty();
-    std::string arena;
-    std::vector<Slot> slots;
+    const bool custom = book.has_custom();
+    detail::ProjectSlots<Slot> kept;
+    std::vector<Slot>& slots = kept.slots;
     std::vector<CustomSlot> customs; // one per slot when `custom`
-    IdIndex index;
-    auto id_of = [&](std::uint32_t s) { return std::string_view(arena).substr(slots[s].id_offset, slots[s].id_size); };
     {
         ProjectReader reader(opt.projects, opt.encoding);
+        kept.reserve_for(opt.projects);
         for (const auto& n : reader.notices()) add_notice(summary, n);
         Project p;
         bool ok = true;
@@ -168,38 +89,30 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             // A row that failed is kept (as bad) when its id was read, so its
             // indicator rows are not reported again as belonging to no project.
             if (!ok && p.id.empty()) continue;
-            if (arena.size() + p.id.size() + p.department.size() + p.category.size() > UINT32_MAX)
-                throw Error({opt.projects, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
-            Slot s;
-            s.id_offset = static_cast<std::uint32_t>(arena.size());
-            s.id_size = static_cast<std::uint32_t>(p.id.size());
-            arena += p.id;
-            s.dept_offset = static_cast<std::uint32_t>(arena.size());
-            s.dept_size = static_cast<std::uint32_t>(p.department.size());
-            arena += p.department;
-            s.line = p.source_line;
-            s.bad = !ok;
-            s.funds = {p.budget, p.spent, p.fund_source};
-            const auto n = static_cast<std::uint32_t>(slots.size());
-            slots.push_back(s);
+            if (!p.year) p.year = opt.year;
+            std::uint32_t first = 0;
+            const std::uint32_t n = kept.add(p, ok, opt.projects, first);
+            if (n == detail::IdIndex::empty) {
+                const std::string line = std::to_string(static_cast<std::uint32_t>(slots[first].line));
+                problems.add({{opt.projects, p.source_line, 0}, "duplicate project_id \"" + p.id + "\" (first on line " + line + ")",
+                              "项目编号“" + p.id + "”重复（首次出现在第 " + line + " 行）"});
+                continue;
+            }
+            try {
+                slots[n].period = period_of(p, book, opt.projects);
+            } catch (Error& e) {
+                auto ds = e.diagnostics();
+                problems.add(ds);
+                slots[n].bad = true;
+            }
             if (custom) {
                 CustomSlot c;
-                c.category_offset = static_cast<std::uint32_t>(arena.size());
                 c.category_size = static_cast<std::uint32_t>(p.category.size());
-                arena += p.category;
-                c.year = p.year ? *p.year : opt.year.value_or(0);
+                c.category_offset = kept.add_text(p.category);
+                c.year = p.year.value_or(0);
                 c.budget_kind = p.budget_kind;
                 c.rectification = p.rectification;
                 customs.push_back(std::move(c));
-            }
-            const std::uint32_t found = index.find_or_insert(p.id, n, id_of);
-            if (found != n) {
-                problems.add({{opt.projects, p.source_line, 0},
-                              "duplicate project_id \"" + p.id + "\" (first on line " + std::to_string(static_cast<std::uint32_t>(slots[found].line)) + ")",
-                              "项目编号“" + p.id + "”重复（首次出现在第 " + std::to_string(static_cast<std::uint32_t>(slots[found].line)) + " 行）"});
-                slots.pop_back();
-                if (custom) customs.pop_back();
-                arena.resize(s.id_offset);
             }
         }
     }
@@ -213,28 +126,23 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         Indicator ind;
         IndicatorResult r;
         bool ok = true;
-        std::uint32_t last = IdIndex::empty;
+        std::uint32_t last = detail::IdIndex::empty;
         while (reader.next(pid, ind, ok, row_problems)) {
             problems.add(row_problems);
             ++summary.indicators;
-            // Indicator rows usually come grouped, in the projects' order: try the
-            // current project, then the next one, before the hash table.
-            if (last == IdIndex::empty || id_of(last) != pid) {
-                if (last != IdIndex::empty && last + 1 < slots.size() && id_of(last + 1) == pid) ++last;
-                else last = index.find(pid, id_of);
-            }
-            if (last == IdIndex::empty) {
+            if (kept.find(pid, last) == detail::IdIndex::empty) {
                 problems.add({{opt.indicators, ind.source_line, 0},
                               "project_id \"" + pid + "\" is not in " + opt.projects,
                               "项目编号“" + pid + "”不在 " + opt.projects + " 中"});
                 continue;
             }
             Slot& slot = slots[last];
-            if (slot.first_indicator_line == 0) slot.first_indicator_line = ind.source_line;
+            if (slot.mark == 0) slot.mark = ind.source_line;
             if (!ok) {
                 slot.bad = true;
                 continue;
             }
+            const RuleSet& rules = periods[slot.period];
             Issue issue;
             try {
                 issue = score_indicator(ind, rules, r);
@@ -256,12 +164,17 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     }
 
     // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
-    OutputFile out(opt.out);
-    write_csv_header(out.buffer(), false, book);
+    std::optional<OutputFile> out;
+    if (!sink) {
+        out.emplace(opt.out);
+        write_csv_header(out->buffer(), false, book);
+    }
     ProjectResult result;
     for (const Slot& s : slots) {
         if (s.bad) continue;
-        const std::string_view id = id_of(static_cast<std::uint32_t>(&s - slots.data()));
+        const std::uint32_t k = kept.number(s);
+        const std::string_view id = kept.id(k);
+        const RuleSet& rules = periods[s.period];
         Issue issue;
         try {
             issue = finish_project(s.funds, s.acc, rules, result);
@@ -271,18 +184,12 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             continue;
         }
         if (issue != Issue::none) {
-            problems.add(detail::project_issue_diagnostic(issue, result, rules, {opt.projects, opt.indicators}, id, s.line,
-                                                          s.first_indicator_line));
+            problems.add(detail::project_issue_diagnostic(issue, result, rules, {opt.projects, opt.indicators}, id, s.line, s.mark));
             continue;
         }
-        if (custom) {
-            const CustomSlot& c = customs[static_cast<std::size_t>(&s - slots.data())];
-            const CustomInput in{id,
-                                 s.funds,
-                                 c.budget_kind,
-                                 std::string_view(arena).substr(c.category_offset, c.category_size),
-                                 c.year,
-                                 c.rectification};
+        if (!rules.custom.empty()) {
+            const CustomSlot& c = customs[k];
+            const CustomInput in{id, s.funds, c.budget_kind, kept.text(c.category_offset, c.category_size), c.year, c.rectification};
             try {
                 apply_custom(in, c.aggregates, rules, result);
             } catch (const Error& e) { // placed at the project's line, as evaluate() does; the message cites the rule
@@ -296,20 +203,24 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         if (result.split_differs)
             add_notice_lazily(summary, [&] { return split_notice(opt.projects, id, s.line, result, rules); });
         if (problems.any()) continue; // keep checking, but stop writing
-        write_csv_row(out.buffer(), id, std::string_view(arena).substr(s.dept_offset, s.dept_size), s.funds, result, book,
-                      std::nullopt, opt.lang); // nothing dated: one period whatever the year
-        out.flush_if_full();
+        const std::optional<int> year = s.budget_year();
+        if (sink) {
+            (*sink)(ProjectView{id, kept.department(k), s.funds, year, s.line, &rules, nullptr}, result);
+            continue;
+        }
+        write_csv_row(out->buffer(), id, kept.department(k), s.funds, result, book, year, opt.lang);
+        out->flush_if_full();
     }
     if (problems.any()) problems.raise();
-    out.commit();
+    if (out) out->commit();
     return summary;
 }
 
 // --- in-memory path -----------------------------------------------------------
 
-BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rules) {
+BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rules, const EvaluateSink* sink) {
     BatchSummary summary;
-    Problems problems(opt.max_problems);
+    detail::Problems problems(opt.max_problems);
     std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
     if (opt.year)
         for (Project& p : projects)
@@ -336,6 +247,15 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rule
     }
     if (problems.any()) problems.raise();
 
+    if (sink) {
+        for (std::size_t i = 0; i < projects.size(); ++i) {
+            const Project& p = projects[i];
+            const RuleSet& period = rules.for_year(p.year);
+            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, &period, &p},
+                    results[i]);
+        }
+        return summary;
+    }
     OutputFile out(opt.out);
     if (opt.format == OutputFormat::json) {
         out.write("[\n");
@@ -391,17 +311,32 @@ void check_output_not_input(const EvaluateOptions& options, const std::string& p
     refuse_output_over_input(options, path, what_en, what_zh);
 }
 
+namespace {
+
+/// Whether the rules need every indicator's result (the in-memory path), whatever the output.
+bool rules_need_everything(const RuleBook& rules) {
+    if (rules.periods().size() > detail::SlotHead::max_periods) return true;
+    // Indicator rules change scores as indicators are scored; total_only sums the exact scores.
+    return std::any_of(rules.periods().begin(), rules.periods().end(), [](const RuleSet& r) {
+        return !r.custom.indicator_rules.empty() || r.evaluation.rounding.apply == RoundApply::total_only;
+    });
+}
+
+} // namespace
+
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules) {
     refuse_output_over_input(options);
     // Custom steps stream too: what they read of the indicators is summed as rows
-    // arrive (CustomAccumulator), the project fields are kept beside the sums.
-    // Rules with values by year take the in-memory path: each project may use
-    // another period's rules, which the streaming path does not keep per project.
-    // So do indicator rules, which change scores as indicators are scored.
-    const bool needs_everything = options.in_memory || options.format == OutputFormat::json || options.explain ||
-                                  rules.dated() || !rules.only().custom.indicator_rules.empty() ||
-                                  rules.only().evaluation.rounding.apply == RoundApply::total_only;
-    return needs_everything ? evaluate_in_memory(options, rules) : evaluate_streaming(options, rules);
+    // arrive (CustomAccumulator), the project fields are kept beside the sums; so
+    // do rules with values by year (each kept project remembers its period).
+    const bool needs_everything =
+        options.in_memory || options.format == OutputFormat::json || options.explain || rules_need_everything(rules);
+    return needs_everything ? evaluate_in_memory(options, rules, nullptr) : evaluate_streaming(options, rules, nullptr);
+}
+
+BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules, const EvaluateSink& sink) {
+    return options.in_memory || rules_need_everything(rules) ? evaluate_in_memory(options, rules, &sink)
+                                                             : evaluate_streaming(options, rules, &sink);
 }
 
 } // namespace perfbudget

@@ -21,30 +21,56 @@ namespace {
 
 Light worst(Light a, Light b) { return a > b ? a : b; }
 
-/// v against red and yellow thresholds (execution, and pace below blue).
+/// a < b for fractions with positive denominators, inlined: the per-indicator
+/// comparisons of the streaming path otherwise call an out-of-line operator<=>.
+[[gnu::always_inline]] inline bool less(const Fraction& a, const Fraction& b) {
+    using detail::int128_native;
+    const int128_native an = a.num().native(), ad = a.den().native(), bn = b.num().native(), bd = b.den().native();
+    const auto fits64 = [](int128_native v) { return v == static_cast<std::int64_t>(v); };
+    // Products of 64-bit values cannot overflow 128 bits: the native multiply, no check.
+    if (fits64(an) && fits64(ad) && fits64(bn) && fits64(bd)) return an * bd < bn * ad;
+    return a.num() * b.den() < b.num() * a.den();
+}
+
+/// v against red and yellow thresholds (execution).
 Light light_below(const Fraction& v, Decimal red_below, Decimal yellow_below) {
-    if (v < Fraction::of(red_below)) return Light::red;
-    if (v < Fraction::of(yellow_below)) return Light::yellow;
+    if (less(v, Fraction::of(red_below))) return Light::red;
+    if (less(v, Fraction::of(yellow_below))) return Light::yellow;
     return Light::green;
+}
+
+/// Where the evaluation's ratio functions put r (only the fields they set are
+/// read): one per thread, since constructing one per indicator row (a 150-byte
+/// `rep stos`) cost a fifth of monitoring an indicator.
+IndicatorResult& scratch_result() {
+    thread_local IndicatorResult r;
+    return r;
+}
+
+/// rc = min(r, cap), as evaluation caps it.
+[[gnu::always_inline]] inline Fraction capped(const Fraction& r, const RuleSet& rules) {
+    const Fraction cap = Fraction::of(rules.evaluation.cap.max_ratio);
+    return less(cap, r) ? cap : r;
 }
 
 /// a / b for b > 0.
 Fraction divide(const Fraction& a, const Fraction& b) { return Fraction(a.num() * b.den(), a.den() * b.num()); }
 
-Diagnostic indicator_problem(std::string_view file, const Project& p, const Indicator& ind, std::string en,
+Diagnostic indicator_problem(std::string_view file, std::string_view id, const Indicator& ind, std::string en,
                              std::string zh) {
-    return {{std::string(file), ind.source_line, 0}, "project " + p.id + ", indicator \"" + ind.name + "\": " + en,
-            "项目 " + p.id + "，指标“" + ind.name + "”：" + zh};
+    return {{std::string(file), ind.source_line, 0},
+            "project " + std::string(id) + ", indicator \"" + ind.name + "\": " + en,
+            "项目 " + std::string(id) + "，指标“" + ind.name + "”：" + zh};
 }
 
 /// A date indicator: done on time, done late, not yet due, or past due and not done.
 /// Returns false (a problem recorded) on bad data.
-bool monitor_date(const Project& p, const Indicator& ind, Date as_of, const RuleSet& rules, const InputNames& files,
+bool monitor_date(std::string_view id, const Indicator& ind, Date as_of, const RuleSet& rules, std::string_view file,
                   IndicatorMonitor& m, std::vector<Diagnostic>& problems) {
     const auto* t = std::get_if<Date>(&ind.target);
     if (!t) {
         const Issue issue = std::holds_alternative<std::monostate>(ind.target) ? Issue::missing_target : Issue::wrong_measure;
-        problems.push_back(detail::issue_diagnostic(issue, files.indicators, p.id, ind));
+        problems.push_back(detail::issue_diagnostic(issue, file, id, ind));
         return false;
     }
     if (std::holds_alternative<std::monostate>(ind.actual)) { // not done yet
@@ -58,15 +84,15 @@ bool monitor_date(const Project& p, const Indicator& ind, Date as_of, const Rule
         m.days_late = static_cast<std::int32_t>((as_of - *t).days());
         return true;
     }
-    IndicatorResult r;
+    IndicatorResult& r = scratch_result();
     if (const Issue issue = detail::ratio_of_dates(ind, rules.evaluation, r); issue != Issue::none) {
-        problems.push_back(detail::issue_diagnostic(issue, files.indicators, p.id, ind));
+        problems.push_back(detail::issue_diagnostic(issue, file, id, ind));
         return false;
     }
     const Date done = std::get<Date>(ind.actual);
     if (done > as_of) {
         problems.push_back(indicator_problem(
-            files.indicators, p, ind,
+            file, id, ind,
             "the completion date " + to_string(done) + " is after the as-of date " + to_string(as_of),
             "完成日期 " + to_string(done) + " 晚于监控基准日 " + to_string(as_of)));
         return false;
@@ -74,22 +100,22 @@ bool monitor_date(const Project& p, const Indicator& ind, Date as_of, const Rule
     m.pace_case = r.ratio_case == RatioCase::on_time ? PaceCase::on_time : PaceCase::late;
     m.days_late = r.days_late;
     m.counted = true;
-    m.rc = min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio));
+    m.rc = capped(r.ratio, rules);
     return true;
 }
 
 /// A numeric or qualitative indicator: rc as in evaluation, and the pace case.
-bool monitor_value(const Project& p, const Indicator& ind, const Fraction& tp, const RuleSet& rules,
-                   const InputNames& files, IndicatorMonitor& m, std::vector<Diagnostic>& problems) {
-    IndicatorResult r;
+bool monitor_value(std::string_view id, const Indicator& ind, const Fraction& tp, const RuleSet& rules,
+                   std::string_view file, IndicatorMonitor& m, std::vector<Diagnostic>& problems) {
+    IndicatorResult& r = scratch_result();
     const Issue issue = ind.direction == Direction::qual ? detail::ratio_of_tier(ind, rules.evaluation, r)
                                                           : detail::ratio_of_numbers(ind, rules.evaluation, r);
     if (issue != Issue::none) {
-        problems.push_back(detail::issue_diagnostic(issue, files.indicators, p.id, ind));
+        problems.push_back(detail::issue_diagnostic(issue, file, id, ind));
         return false;
     }
     m.counted = true;
-    m.rc = min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio));
+    m.rc = capped(r.ratio, rules);
     switch (ind.direction) {
     case Direction::qual: m.pace_case = PaceCase::tier; break;
     case Direction::le:
@@ -101,7 +127,13 @@ bool monitor_value(const Project& p, const Indicator& ind, const Fraction& tp, c
             m.pace_case = PaceCase::target_zero;
         } else {
             m.pace_case = PaceCase::ratio;
-            m.pace = divide(Fraction::of(std::get<Decimal>(ind.actual), target), tp);
+            // = divide(actual / target, tp) in one step; 64-bit × 64-bit fits 128 bits.
+            using detail::int128_native;
+            const int128_native tp_num = tp.num().native(), tp_den = tp.den().native();
+            const int128_native n = std::get<Decimal>(ind.actual).units() * tp_den, d = target.units() * tp_num;
+            const auto fits64 = [](int128_native v) { return v == static_cast<std::int64_t>(v); };
+            m.pace = fits64(n) && fits64(d) ? Fraction::positive(static_cast<std::int64_t>(n), static_cast<std::int64_t>(d)) // d > 0
+                                            : Fraction(Fraction::wide::from_native(n), Fraction::wide::from_native(d));
         }
     }
     }
@@ -110,8 +142,18 @@ bool monitor_value(const Project& p, const Indicator& ind, const Fraction& tp, c
 
 Light pace_light(const Indicator& ind, const IndicatorMonitor& m, const MonitoringRules::Pace& pace) {
     switch (m.pace_case) {
-    case PaceCase::ratio:
-        return m.pace >= Fraction::of(pace.blue_from) ? Light::blue : light_below(m.pace, pace.red_below, pace.yellow_below);
+    case PaceCase::ratio: {
+        // v ≥ blue_from: blue; else below red_below: red; else below yellow_below:
+        // yellow; else green. All three compared, then combined without branches:
+        // which band v falls in is data, and a mispredicted branch per indicator
+        // costs more than the comparisons.
+        const int blue = !less(m.pace, Fraction::of(pace.blue_from));
+        const int red = less(m.pace, Fraction::of(pace.red_below)), yellow = less(m.pace, Fraction::of(pace.yellow_below));
+        static_assert(static_cast<int>(Light::green) == 0 && static_cast<int>(Light::blue) == 1 &&
+                      static_cast<int>(Light::yellow) == 2 && static_cast<int>(Light::red) == 3);
+        const int below = 3 * red + 2 * yellow * (1 - red);
+        return static_cast<Light>(blue + (1 - blue) * below);
+    }
     case PaceCase::le_over:
     case PaceCase::overdue:
     case PaceCase::late: return Light::red;
@@ -122,76 +164,83 @@ Light pace_light(const Indicator& ind, const IndicatorMonitor& m, const Monitori
 
 } // namespace
 
-void monitor_project(const Project& p, Date as_of, const RuleSet& rules, MonitorResult& out, const InputNames& files) {
+namespace detail {
+
+Diagnostic monitor_spent_problem(std::string_view projects_file, std::string_view id, std::uint32_t line) {
+    auto [en, zh] = describe(Issue::spent_negative);
+    return {{std::string(projects_file), line, 0}, "project " + std::string(id) + ": " + en, "项目 " + std::string(id) + "：" + zh};
+}
+
+Diagnostic monitor_weights_problem(std::string_view indicators_file, std::string_view id, const Indicator& first_unweighted) {
+    return indicator_problem(
+        indicators_file, id, first_unweighted,
+        "the indicator has no weight while others of the project have one: give every indicator a weight, or none (simple mean)",
+        "本指标缺少分值而同项目其他指标有分值：请为全部指标填写分值，或全部不填（简单平均）");
+}
+
+} // namespace detail
+
+bool monitor_indicator(std::string_view id, const Indicator& ind, Date as_of, const Fraction& tp, const RuleSet& rules,
+                       MonitorAccumulator& acc, IndicatorMonitor& m, std::vector<Diagnostic>& problems,
+                       std::string_view file) {
     const MonitoringRules& mr = rules.monitoring;
-    std::vector<Diagnostic> problems;
+    // Reset field by field (a whole-struct reset is a slow `rep stos` per row);
+    // rc and pace are read only when counted and PaceCase::ratio say so.
+    m.counted = false;
+    m.pace_case = PaceCase::off;
+    m.pace_light = Light::green;
+    m.impossible = false;
+    m.light = Light::green;
+    m.days_late = 0;
+    (ind.weight ? acc.weighted : acc.unweighted) = true; // every indicator, good or bad, decides weighted or not
+    if (ind.weight && ind.weight->units() < 0) {
+        problems.push_back(detail::issue_diagnostic(Issue::negative_weight, file, id, ind));
+        return false;
+    }
+    const bool ok = ind.direction == Direction::date ? monitor_date(id, ind, as_of, rules, file, m, problems)
+                                                     : monitor_value(id, ind, tp, rules, file, m, problems);
+    if (!ok) return false;
+    if (mr.pace.enabled) {
+        m.pace_light = pace_light(ind, m, mr.pace);
+        acc.pace = worst(acc.pace, m.pace_light);
+    } else {
+        m.pace_case = PaceCase::off;
+    }
+    m.impossible = mr.impossible.enabled && ind.likelihood == 2;
+    m.light = worst(m.pace_light, m.impossible ? mr.impossible.light : Light::green);
+    if (m.impossible) acc.impossible = worst(acc.impossible, mr.impossible.light);
+    if (m.counted) {
+        // A project's weights are all given or none (else an error): 1 each for a simple mean.
+        const Decimal w = ind.weight ? *ind.weight : Decimal::whole(1);
+        acc.sum.add(w, m.rc);
+        acc.weight_total += w;
+        ++acc.counted;
+    }
+    return true;
+}
+
+void finish_monitoring(Money budget, Money spent, const MonitorAccumulator& acc, Date as_of, const Fraction& tp,
+                       const RuleSet& rules, MonitorResult& out) {
+    const MonitoringRules& mr = rules.monitoring;
     out.as_of = as_of;
-    out.time_progress = time_progress(as_of, mr.time_progress.method);
+    out.time_progress = tp;
     out.rule_light = {};
-    out.indicators.assign(p.indicators.size(), IndicatorMonitor{});
-    if (p.spent.fen() < 0) {
-        auto [en, zh] = describe(Issue::spent_negative);
-        problems.push_back({{std::string(files.projects), p.source_line, 0}, "project " + p.id + ": " + en,
-                            "项目 " + p.id + "：" + zh});
-    }
-
-    // Weights: all given (weighted mean) or none (simple mean); some only is ambiguous.
-    const auto weighted = static_cast<std::size_t>(
-        std::count_if(p.indicators.begin(), p.indicators.end(), [](const Indicator& i) { return i.weight.has_value(); }));
-    out.weighted = weighted > 0;
-    if (weighted > 0 && weighted < p.indicators.size()) {
-        const Indicator& first =
-            *std::find_if(p.indicators.begin(), p.indicators.end(), [](const Indicator& i) { return !i.weight; });
-        problems.push_back(indicator_problem(
-            files.indicators, p, first,
-            "the indicator has no weight while others of the project have one: give every indicator a weight, or none (simple mean)",
-            "本指标缺少分值而同项目其他指标有分值：请为全部指标填写分值，或全部不填（简单平均）"));
-    }
-
-    auto& rule_light = out.rule_light;
-    auto raise = [&rule_light](MonitorRule r, Light l) {
-        auto& slot = rule_light[static_cast<std::size_t>(r)];
+    out.rule_light[static_cast<std::size_t>(MonitorRule::pace)] = acc.pace;
+    out.rule_light[static_cast<std::size_t>(MonitorRule::impossible)] = acc.impossible;
+    out.counted = acc.counted;
+    out.weighted = acc.weighted;
+    auto raise = [&out](MonitorRule r, Light l) {
+        auto& slot = out.rule_light[static_cast<std::size_t>(r)];
         slot = worst(slot, l);
     };
-    detail::CompletionSum sum;
-    Decimal weight_total;
-    out.counted = 0;
-    for (std::size_t i = 0; i < p.indicators.size(); ++i) {
-        const Indicator& ind = p.indicators[i];
-        IndicatorMonitor& m = out.indicators[i];
-        if (ind.weight && ind.weight->units() < 0) {
-            problems.push_back(detail::issue_diagnostic(Issue::negative_weight, files.indicators, p.id, ind));
-            continue;
-        }
-        const bool ok = ind.direction == Direction::date
-                            ? monitor_date(p, ind, as_of, rules, files, m, problems)
-                            : monitor_value(p, ind, out.time_progress, rules, files, m, problems);
-        if (!ok) continue;
-        if (mr.pace.enabled) {
-            m.pace_light = pace_light(ind, m, mr.pace);
-            raise(MonitorRule::pace, m.pace_light);
-        } else {
-            m.pace_case = PaceCase::off;
-        }
-        m.impossible = mr.impossible.enabled && ind.likelihood == 2;
-        m.light = worst(m.pace_light, m.impossible ? mr.impossible.light : Light::green);
-        if (m.impossible) raise(MonitorRule::impossible, mr.impossible.light);
-        if (m.counted) {
-            const Decimal w = out.weighted ? *ind.weight : Decimal::whole(1);
-            sum.add(w, m.rc);
-            weight_total += w;
-            ++out.counted;
-        }
-    }
-    if (!problems.empty()) throw Error(std::move(problems));
 
     // Overall completion: blank when nothing is counted (or every counted weight is 0).
-    out.has_completion = weight_total.units() > 0;
-    out.completion = out.has_completion ? sum.over(weight_total) : Number();
+    out.has_completion = acc.weight_total.units() > 0;
+    out.completion = out.has_completion ? acc.sum.over(acc.weight_total) : Number();
 
     // Execution: v = exec_rate / time_progress. A budget of 0 has no rate: the rule does not apply.
-    out.exec_applicable = p.budget.fen() > 0;
-    out.exec_rate = out.exec_applicable ? Fraction::of(p.spent, p.budget) : Fraction::zero();
+    out.exec_applicable = budget.fen() > 0;
+    out.exec_rate = out.exec_applicable ? Fraction::of(spent, budget) : Fraction::zero();
     out.exec_pace = out.exec_applicable ? divide(out.exec_rate, out.time_progress) : Fraction::zero();
     if (mr.execution.enabled && out.exec_applicable)
         raise(MonitorRule::execution, light_below(out.exec_pace, mr.execution.red_below, mr.execution.yellow_below));
@@ -204,16 +253,49 @@ void monitor_project(const Project& p, Date as_of, const RuleSet& rules, Monitor
     out.level = Light::green;
     for (const Light l : out.rule_light) out.level = worst(out.level, l);
     out.action = mr.actions.by_light[static_cast<std::size_t>(out.level)];
+    // No custom step has run yet (monitor_project runs them next; a reused result is cleared).
+    out.has_cut = false;
+    out.cut_rate = Decimal{};
+    out.cut = Money{};
+    out.action_set = false;
+    out.cut_step = out.action_step = 0;
+    out.fired_count = 0;
+}
+
+void monitor_project(const Project& p, Date as_of, const RuleSet& rules, MonitorResult& out, const InputNames& files) {
+    std::vector<Diagnostic> problems;
+    const Fraction tp = time_progress(as_of, rules.monitoring.time_progress.method);
+    out.indicators.assign(p.indicators.size(), IndicatorMonitor{});
+    if (p.spent.fen() < 0) problems.push_back(detail::monitor_spent_problem(files.projects, p.id, p.source_line));
+    const std::size_t project_problems = problems.size();
+    MonitorAccumulator acc;
+    for (std::size_t i = 0; i < p.indicators.size(); ++i)
+        monitor_indicator(p.id, p.indicators[i], as_of, tp, rules, acc, out.indicators[i], problems, files.indicators);
+    // Weights given for some only: reported before the indicators' own problems.
+    if (acc.mixed_weights()) {
+        const Indicator& first =
+            *std::find_if(p.indicators.begin(), p.indicators.end(), [](const Indicator& i) { return !i.weight; });
+        problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(project_problems),
+                        detail::monitor_weights_problem(files.indicators, p.id, first));
+    }
+    if (!problems.empty()) throw Error(std::move(problems));
+    finish_monitoring(p.budget, p.spent, acc, as_of, tp, rules, out);
     apply_monitoring_custom(p, rules, out);
+}
+
+void detail::append_monitor_reasons(std::string& out, const MonitorResult& r) {
+    bool first = true;
+    for (std::size_t k = 0; k < monitor_rule_count; ++k) {
+        if (!r.reason(static_cast<MonitorRule>(k))) continue;
+        if (!first) out += ';';
+        first = false;
+        out += names::monitor_rule[k];
+    }
 }
 
 std::string monitor_reasons(const MonitorResult& r) {
     std::string s;
-    for (std::size_t k = 0; k < monitor_rule_count; ++k) {
-        if (!r.reason(static_cast<MonitorRule>(k))) continue;
-        if (!s.empty()) s += ';';
-        s += names::monitor_rule[k];
-    }
+    detail::append_monitor_reasons(s, r);
     return s;
 }
 

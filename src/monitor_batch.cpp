@@ -1,15 +1,20 @@
-// monitor_files(): the monitor command as a library call (monitor.hpp). Reads
-// both files into memory (read_projects, as evaluate's in-memory path) and
-// monitors each project; a streaming path can follow when monitoring runs on
-// exports too large for memory.
+// monitor_files(): the monitor command as a library call (monitor.hpp). Plain
+// CSV streams as evaluate does (projects kept compactly, indicator rows folded
+// into a MonitorAccumulator as they arrive); JSON reads both files into memory
+// (it shows every indicator). Both paths call monitor_indicator() and
+// finish_monitoring() and hand each result to sinks: the writer, the summary
+// (MonitorRollup) and a caller's.
 #include "perfbudget/monitor.hpp"
+#include "perfbudget/monitor_custom.hpp"
 
 #include "json_fields.hpp"
+#include "stream_projects.hpp"
+
+#include <algorithm>
 
 #include <filesystem>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 
 namespace perfbudget {
 
@@ -18,75 +23,370 @@ namespace {
 std::string rate(const Fraction& f) { return f.to_string(4); }
 std::string rate(const Number& n) { return n.rounded(4, RoundingMode::half_up).to_string(4); }
 
-void write_csv(OutputFile& out, const std::vector<Project>& projects, const std::vector<MonitorResult>& results,
-               const std::vector<const RuleSet*>& periods) {
+void write_csv_header(OutputFile& out) {
     out.write("project_id,department,budget,spent,time_progress,exec_rate,completion,level,reasons,action,cut,cut_amount\n");
-    for (std::size_t i = 0; i < projects.size(); ++i) {
-        const Project& p = projects[i];
-        const MonitorResult& r = results[i];
-        std::string& s = out.buffer();
+}
+
+/// The CSV rows, formatted in place (a million rows). Rates as monitor_rates_text() gives them.
+class CsvRows {
+public:
+    explicit CsvRows(OutputFile& out) : out_(out) {}
+    void write(const ProjectView& p, const MonitorResult& r) {
+        std::string& s = out_.buffer();
         append_csv_field(s, p.id);
         s += ',';
         append_csv_field(s, p.department);
-        const MonitorRatesText rates = monitor_rates_text(r);
-        s += ',' + p.budget.to_string() + ',' + p.spent.to_string() + ',' + rates.time_progress + ',' + rates.exec_rate +
-             ',' + rates.completion + ',';
+        s += ',';
+        append_money(s, p.funds.budget);
+        s += ',';
+        append_money(s, p.funds.spent);
+        s += ',';
+        // The same for every project of a rules period: formatted once.
+        if (tp_text_.empty() || r.time_progress.num() != tp_.num() || r.time_progress.den() != tp_.den()) {
+            tp_ = r.time_progress;
+            tp_text_.clear();
+            append_rate(tp_text_, tp_);
+        }
+        s += tp_text_;
+        s += ',';
+        if (r.exec_applicable) append_rate(s, r.exec_rate);
+        s += ',';
+        if (r.has_completion) append_decimal(s, r.completion.rounded(4, RoundingMode::half_up), 4);
+        s += ',';
         s += to_string(r.level);
         s += ',';
-        s += monitor_reasons(r, *periods[i]);
+        detail::append_monitor_reasons(s, r);
+        if (r.fired_count > 0)
+            for (std::string_view id : monitor_custom_ids(r, *p.rules)) {
+                if (s.back() != ',') s += ';';
+                s += id;
+            }
         s += ',';
         s += to_string(r.action);
-        s += ',' + rates.cut + ',' + rates.cut_amount;
+        s += ',';
+        if (r.has_cut) {
+            append_decimal(s, r.cut_rate.rounded(4, RoundingMode::half_up), 4);
+            s += ',';
+            append_money(s, r.cut);
+        } else {
+            s += ',';
+        }
         s += '\n';
-        out.flush_if_full();
+        out_.flush_if_full();
+    }
+
+private:
+    OutputFile& out_;
+    Fraction tp_;
+    std::string tp_text_;
+};
+
+/// One project as JSON; needs the project held in memory (ProjectView::project).
+std::string json_project(const Project& p, const MonitorResult& r, const RuleSet& period, Lang lang) {
+    using nlohmann::ordered_json;
+    ordered_json j;
+    detail::add_project_fields(j, p);
+    j["as_of"] = to_string(r.as_of);
+    j["time_progress"] = rate(r.time_progress);
+    j["exec_rate"] = r.exec_applicable ? ordered_json(rate(r.exec_rate)) : ordered_json(nullptr);
+    j["completion"] = r.has_completion ? ordered_json(rate(r.completion)) : ordered_json(nullptr);
+    j["level"] = to_string(r.level);
+    j["warning"] = r.warning();
+    ordered_json reasons = ordered_json::array();
+    for (std::size_t k = 0; k < monitor_rule_count; ++k)
+        if (r.reason(static_cast<MonitorRule>(k))) reasons.push_back(names::monitor_rule[k]);
+    for (std::string_view id : monitor_custom_ids(r, period)) reasons.push_back(id);
+    j["reasons"] = std::move(reasons);
+    j["action"] = to_string(r.action);
+    const MonitorRatesText rates = monitor_rates_text(r);
+    j["cut"] = r.has_cut ? ordered_json(rates.cut) : ordered_json(nullptr);
+    j["cut_amount"] = r.has_cut ? ordered_json(rates.cut_amount) : ordered_json(nullptr);
+    ordered_json inds = ordered_json::array();
+    for (std::size_t k = 0; k < p.indicators.size(); ++k) {
+        const IndicatorMonitor& m = r.indicators[k];
+        ordered_json ji;
+        ji["name"] = p.indicators[k].name;
+        ji["direction"] = to_string(p.indicators[k].direction);
+        ji["counted"] = m.counted;
+        ji["completion"] = m.counted ? ordered_json(rate(m.rc)) : ordered_json(nullptr);
+        ji["pace"] = m.pace_case == PaceCase::ratio ? ordered_json(rate(m.pace)) : ordered_json(nullptr);
+        ji["level"] = to_string(m.light);
+        inds.push_back(std::move(ji));
+    }
+    j["indicators"] = std::move(inds);
+    ordered_json lines = ordered_json::array();
+    for (const ExplanationLine& l : explain_monitoring(p, r, period, lang))
+        lines.push_back({{"rule", l.rule}, {"source", l.source}, {"text", l.text}});
+    j["explanation"] = std::move(lines);
+    return j.dump(2);
+}
+
+/// The year whose rules period a project uses: its budget year, else --year, else the as-of date's.
+int monitor_year(const Project& p, const MonitorOptions& options) {
+    return p.year ? *p.year : options.files.year ? *options.files.year : static_cast<int>(options.as_of.year());
+}
+
+/// An ArithmeticError (unplaced) placed at the project's line.
+Diagnostic placed(const ArithmeticError& e, const std::string& file, std::string_view id, std::uint32_t line) {
+    return {{file, line, 0}, "project " + std::string(id) + ": " + e.diagnostics().front().en,
+            "项目 " + std::string(id) + "：" + e.diagnostics().front().zh};
+}
+
+// --- in-memory path -------------------------------------------------------------
+
+/// Monitors every project held in memory; calls `each` for every one when all succeeded.
+std::size_t monitor_in_memory(const MonitorOptions& options, const RuleBook& rules, const MonitorSink& each) {
+    const EvaluateOptions& opt = options.files;
+    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    for (Project& p : projects) p.year = monitor_year(p, options); // the period in effect for the as-of date's year
+    std::vector<MonitorResult> results(projects.size());
+    std::vector<const RuleSet*> periods(projects.size());
+    std::vector<Diagnostic> problems;
+    const InputNames files{opt.projects, opt.indicators};
+    std::size_t indicators = 0;
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const Project& p = projects[i];
+        indicators += p.indicators.size();
+        try {
+            periods[i] = &detail::rules_for(p, rules, opt.projects);
+            monitor_project(p, options.as_of, *periods[i], results[i], files);
+        } catch (const ArithmeticError& e) { // unplaced: place it at the project
+            problems.push_back(placed(e, opt.projects, p.id, p.source_line));
+        } catch (const Error& e) {
+            for (const Diagnostic& d : e.diagnostics())
+                if (problems.size() < opt.max_problems) problems.push_back(d);
+        }
+    }
+    if (!problems.empty()) throw Error(std::move(problems));
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const Project& p = projects[i];
+        each(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, periods[i], &p},
+             results[i]);
+    }
+    return indicators;
+}
+
+// --- streaming path ---------------------------------------------------------------
+
+/// A project as the streaming path keeps it: 104 bytes. SlotHead::mark is the line
+/// of its first indicator without a weight (named when weights are mixed), or
+/// `whole`: a problem replaced its others (SlotProblem); SlotHead::bad: a problem
+/// is reported against it.
+struct MonitorSlot : detail::SlotHead {
+    static constexpr std::uint32_t whole = UINT32_MAX; // no line is
+    MonitorAccumulator acc;
+    static_assert(sizeof(MonitorAccumulator) == 56);
+    bool replaced() const { return mark == whole; }
+    void replace() {
+        bad = true;
+        mark = whole;
+    }
+};
+static_assert(sizeof(MonitorSlot) == 104);
+
+/// A problem of one project, put in the order the in-memory path reports it:
+/// by project, then the project's own, mixed weights, its indicators' in order.
+/// `whole`: a problem that replaces the project's others (no rules period, an
+/// arithmetic overflow: monitor_project() stops there).
+struct SlotProblem {
+    enum Kind : std::uint8_t { project, weights, indicator, whole_period, whole_arithmetic };
+    std::uint32_t slot;
+    Kind kind;
+    Diagnostic d;
+};
+
+/// Reading problems (bad rows, duplicates, unknown ids) are reported exactly as
+/// read_projects() reports them: it is run again to list them. Only on failure.
+[[noreturn]] void raise_reading_problems(const EvaluateOptions& opt, std::vector<Diagnostic>& seen) {
+    read_projects(opt.projects, opt.indicators, opt.encoding); // throws them
+    throw Error(std::move(seen));                               // not reached unless the files changed meanwhile
+}
+
+/// Names the first indicator without a weight of each project with mixed weights,
+/// reading the indicators file again (only when there are such projects).
+void add_weights_problems(const EvaluateOptions& opt, const detail::ProjectSlots<MonitorSlot>& kept,
+                          std::vector<SlotProblem>& staged) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> wanted; // (line, slot)
+    for (const MonitorSlot& s : kept.slots)
+        if (s.acc.mixed_weights() && !s.replaced()) wanted.emplace_back(s.mark, kept.number(s));
+    if (wanted.empty()) return;
+    std::sort(wanted.begin(), wanted.end());
+    IndicatorReader reader(opt.indicators, opt.encoding);
+    std::string pid;
+    Indicator ind;
+    bool ok = true;
+    std::vector<Diagnostic> ignored;
+    auto next = wanted.begin();
+    while (next != wanted.end() && reader.next(pid, ind, ok, ignored)) {
+        for (; next != wanted.end() && next->first == ind.source_line; ++next)
+            staged.push_back({next->second, SlotProblem::weights,
+                              detail::monitor_weights_problem(opt.indicators, kept.id(next->second), ind)});
     }
 }
 
-void write_json(OutputFile& out, const std::vector<Project>& projects, const std::vector<MonitorResult>& results,
-                const std::vector<const RuleSet*>& periods, Lang lang) {
-    using nlohmann::ordered_json;
-    out.write("[\n");
-    for (std::size_t i = 0; i < projects.size(); ++i) {
-        const Project& p = projects[i];
-        const MonitorResult& r = results[i];
-        ordered_json j;
-        detail::add_project_fields(j, p);
-        j["as_of"] = to_string(r.as_of);
-        j["time_progress"] = rate(r.time_progress);
-        j["exec_rate"] = r.exec_applicable ? ordered_json(rate(r.exec_rate)) : ordered_json(nullptr);
-        j["completion"] = r.has_completion ? ordered_json(rate(r.completion)) : ordered_json(nullptr);
-        j["level"] = to_string(r.level);
-        j["warning"] = r.warning();
-        ordered_json reasons = ordered_json::array();
-        for (std::size_t k = 0; k < monitor_rule_count; ++k)
-            if (r.reason(static_cast<MonitorRule>(k))) reasons.push_back(names::monitor_rule[k]);
-        for (std::string_view id : monitor_custom_ids(r, *periods[i])) reasons.push_back(id);
-        j["reasons"] = std::move(reasons);
-        j["action"] = to_string(r.action);
-        const MonitorRatesText rates = monitor_rates_text(r);
-        j["cut"] = r.has_cut ? ordered_json(rates.cut) : ordered_json(nullptr);
-        j["cut_amount"] = r.has_cut ? ordered_json(rates.cut_amount) : ordered_json(nullptr);
-        ordered_json inds = ordered_json::array();
-        for (std::size_t k = 0; k < p.indicators.size(); ++k) {
-            const IndicatorMonitor& m = r.indicators[k];
-            ordered_json ji;
-            ji["name"] = p.indicators[k].name;
-            ji["direction"] = to_string(p.indicators[k].direction);
-            ji["counted"] = m.counted;
-            ji["completion"] = m.counted ? ordered_json(rate(m.rc)) : ordered_json(nullptr);
-            ji["pace"] = m.pace_case == PaceCase::ratio ? ordered_json(rate(m.pace)) : ordered_json(nullptr);
-            ji["level"] = to_string(m.light);
-            inds.push_back(std::move(ji));
+std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& book, const MonitorSink& each) {
+    const EvaluateOptions& opt = options.files;
+    const std::vector<RuleSet>& periods = book.periods();
+    std::vector<Fraction> tps; // time progress per period (its method)
+    for (const RuleSet& r : periods) tps.push_back(time_progress(options.as_of, r.monitoring.time_progress.method));
+    std::vector<Diagnostic> reading;         // any: report read_projects()' list instead
+    std::vector<SlotProblem> staged;         // monitoring problems, by project at the end
+    std::vector<Diagnostic> row_problems;
+    detail::ProjectSlots<MonitorSlot> kept;
+    std::vector<MonitorSlot>& slots = kept.slots;
+    std::size_t indicators = 0;
+
+    // 1. Projects, kept compactly.
+    try {
+        ProjectReader reader(opt.projects, opt.encoding);
+        kept.reserve_for(opt.projects);
+        Project p;
+        bool ok = true;
+        while (reader.next(p, ok, row_problems)) {
+            if (!ok || !row_problems.empty()) {
+                reading.insert(reading.end(), row_problems.begin(), row_problems.end());
+                row_problems.clear();
+                continue;
+            }
+            if (p.id.empty()) continue; // as read_projects() does
+            p.year = monitor_year(p, options);
+            std::uint32_t first = 0;
+            const std::uint32_t n = kept.add(p, ok, opt.projects, first);
+            if (n == detail::IdIndex::empty) {
+                reading.push_back({{opt.projects, p.source_line, 0}, "duplicate project_id", "项目编号重复"});
+                continue;
+            }
+            if (p.spent.fen() < 0) {
+                slots[n].bad = true;
+                staged.push_back({n, SlotProblem::project, detail::monitor_spent_problem(opt.projects, p.id, p.source_line)});
+            }
+            if (book.dated()) {
+                try {
+                    slots[n].period = static_cast<std::uint32_t>(&detail::rules_for(p, book, opt.projects) - periods.data());
+                } catch (const Error& e) {
+                    slots[n].replace();
+                    for (const Diagnostic& d : e.diagnostics()) staged.push_back({n, SlotProblem::whole_period, d});
+                }
+            }
         }
-        j["indicators"] = std::move(inds);
-        ordered_json lines = ordered_json::array();
-        for (const ExplanationLine& l : explain_monitoring(p, r, *periods[i], lang))
-            lines.push_back({{"rule", l.rule}, {"source", l.source}, {"text", l.text}});
-        j["explanation"] = std::move(lines);
-        out.write(j.dump(2));
-        out.write(i + 1 < projects.size() ? ",\n" : "\n");
+    } catch (const Error& e) {
+        reading.insert(reading.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
-    out.write("]\n");
+    if (!reading.empty()) raise_reading_problems(opt, reading);
+
+    // 2. Indicators, streamed: each row is monitored and folded into its project's accumulator.
+    try {
+        IndicatorReader reader(opt.indicators, opt.encoding);
+        std::string pid;
+        Indicator ind;
+        IndicatorMonitor m;
+        std::vector<Diagnostic> found;
+        bool ok = true;
+        std::uint32_t last = detail::IdIndex::empty;
+        while (reader.next(pid, ind, ok, row_problems)) {
+            if (ok && row_problems.empty() && pid.empty()) continue; // as read_projects() does
+            if (!ok || !row_problems.empty() || kept.find(pid, last) == detail::IdIndex::empty) {
+                reading.insert(reading.end(), row_problems.begin(), row_problems.end());
+                row_problems.clear();
+                if (reading.empty()) reading.push_back({{opt.indicators, ind.source_line, 0}, "unknown project_id", "项目编号不存在"});
+                continue;
+            }
+            if (!reading.empty()) continue; // read_projects() will list them; nothing else counts
+            ++indicators;
+            MonitorSlot& slot = slots[last];
+            if (slot.replaced()) continue; // monitor_project() never ran or stopped for this project
+            if (!ind.weight && slot.mark == 0) slot.mark = ind.source_line;
+            const RuleSet& rules = periods[slot.period];
+            try {
+                if (!monitor_indicator(pid, ind, options.as_of, tps[slot.period], rules, slot.acc, m, found, opt.indicators)) {
+                    slot.bad = true;
+                    for (Diagnostic& d : found) staged.push_back({last, SlotProblem::indicator, std::move(d)});
+                    found.clear();
+                }
+            } catch (const ArithmeticError& e) {
+                found.clear();
+                slot.replace();
+                staged.push_back({last, SlotProblem::whole_arithmetic, placed(e, opt.projects, pid, slot.line)});
+            }
+        }
+    } catch (const Error& e) {
+        reading.insert(reading.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+    if (!reading.empty()) raise_reading_problems(opt, reading);
+
+    // 3. Problems, in the in-memory path's order and with its limit.
+    add_weights_problems(opt, kept, staged);
+    if (!staged.empty()) {
+        // The in-memory path finishes every project without problems too, and lists an overflow there.
+        MonitorResult scratch;
+        for (MonitorSlot& s : slots) {
+            if (s.bad || s.acc.mixed_weights()) continue;
+            try {
+                finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options.as_of, tps[s.period], periods[s.period], scratch);
+            } catch (const ArithmeticError& e) {
+                staged.push_back({kept.number(s), SlotProblem::whole_arithmetic, placed(e, opt.projects, kept.id(kept.number(s)), s.line)});
+            }
+        }
+        std::stable_sort(staged.begin(), staged.end(), [](const SlotProblem& a, const SlotProblem& b) {
+            return a.slot != b.slot ? a.slot < b.slot : a.kind < b.kind;
+        });
+        std::vector<Diagnostic> problems;
+        for (auto it = staged.begin(); it != staged.end();) {
+            auto end = std::find_if(it, staged.end(), [&](const SlotProblem& x) { return x.slot != it->slot; });
+            const auto w = std::find_if(it, end, [](const SlotProblem& x) { return x.kind >= SlotProblem::whole_period; });
+            if (w != end && w->kind == SlotProblem::whole_arithmetic) { // as the in-memory path: always listed
+                problems.push_back(std::move(w->d));
+            } else {
+                for (auto k = w != end ? w : it; k != end; ++k)
+                    if (problems.size() < opt.max_problems) problems.push_back(std::move(k->d));
+            }
+            it = end;
+        }
+        throw Error(std::move(problems));
+    }
+
+    // 4. Finish every project and hand it on; only an arithmetic overflow can fail here.
+    std::vector<Diagnostic> problems;
+    MonitorResult result;
+    for (const MonitorSlot& s : slots) {
+        const std::uint32_t k = kept.number(s);
+        const RuleSet& rules = periods[s.period];
+        try {
+            finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options.as_of, tps[s.period], rules, result);
+        } catch (const ArithmeticError& e) {
+            problems.push_back(placed(e, opt.projects, kept.id(k), s.line));
+            continue;
+        }
+        if (problems.empty()) each(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr}, result);
+    }
+    if (!problems.empty()) throw Error(std::move(problems));
+    return indicators;
+}
+
+/// Monitoring custom steps read project fields the streaming slots do not keep
+/// (category, budget kind): such rules take the in-memory path (docs/monitoring.md).
+bool has_monitoring_steps(const RuleBook& rules) {
+    return std::any_of(rules.periods().begin(), rules.periods().end(),
+                       [](const RuleSet& r) { return !r.monitoring.custom.steps.empty(); });
+}
+
+std::size_t monitor_run(const MonitorOptions& options, const RuleBook& rules, bool in_memory, const MonitorSink& each) {
+    return in_memory || rules.periods().size() > detail::SlotHead::max_periods || has_monitoring_steps(rules)
+               ? monitor_in_memory(options, rules, each)
+                                                                               : monitor_streaming(options, rules, each);
+}
+
+void check_monitor_outputs(const MonitorOptions& options) {
+    const EvaluateOptions& opt = options.files;
+    check_output_not_input(opt);
+    if (options.summary.empty()) return;
+    check_output_not_input(opt, options.summary, "summary", "汇总");
+    const auto stdout_or = [](const std::string& p) { return p.empty() ? std::string("-") : p; };
+    std::error_code ec; // the output does not exist yet: compared by name
+    if (stdout_or(options.summary) == stdout_or(opt.out) || std::filesystem::equivalent(options.summary, opt.out, ec))
+        throw OptionsError({options.summary, 0, 0},
+                           "the summary file \"" + options.summary + "\" is the output file; choose another summary file",
+                           "汇总文件“" + options.summary + "”就是输出文件；请另选汇总文件");
 }
 
 /// 1234567 fen → "12,345.67" (万元 are yuan / 10,000: fen / 10^6), 2 places half-up.
@@ -110,43 +410,23 @@ MonitorRatesText monitor_rates_text(const MonitorResult& r) {
 
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules) {
     const EvaluateOptions& opt = options.files;
-    check_output_not_input(opt);
-    if (!options.summary.empty()) {
-        check_output_not_input(opt, options.summary, "summary", "汇总");
-        const auto stdout_or = [](const std::string& p) { return p.empty() ? std::string("-") : p; };
-        std::error_code ec; // the output does not exist yet: compared by name
-        if (stdout_or(options.summary) == stdout_or(opt.out) || std::filesystem::equivalent(options.summary, opt.out, ec))
-            throw OptionsError({options.summary, 0, 0},
-                               "the summary file \"" + options.summary + "\" is the output file; choose another summary file",
-                               "汇总文件“" + options.summary + "”就是输出文件；请另选汇总文件");
-    }
-    MonitorSummary summary;
-    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
-    const int as_of_year = options.as_of.year();
-    for (Project& p : projects)
-        if (!p.year) p.year = opt.year ? *opt.year : as_of_year; // the period in effect for the as-of date's year
-    std::vector<MonitorResult> results(projects.size());
-    std::vector<const RuleSet*> periods(projects.size());
-    std::vector<Diagnostic> problems;
-    const InputNames files{opt.projects, opt.indicators};
-    for (std::size_t i = 0; i < projects.size(); ++i) {
-        const Project& p = projects[i];
-        summary.indicators += p.indicators.size();
-        try {
-            periods[i] = &detail::rules_for(p, rules, opt.projects);
-            monitor_project(p, options.as_of, *periods[i], results[i], files);
-        } catch (const ArithmeticError& e) { // unplaced: place it at the project
-            problems.push_back({{opt.projects, p.source_line, 0}, "project " + p.id + ": " + e.diagnostics().front().en,
-                                "项目 " + p.id + "：" + e.diagnostics().front().zh});
-        } catch (const Error& e) {
-            for (const Diagnostic& d : e.diagnostics())
-                if (problems.size() < opt.max_problems) problems.push_back(d);
-        }
-    }
-    if (!problems.empty()) throw Error(std::move(problems));
-
-    const std::size_t indicators = summary.indicators;
-    summary = monitor_summary(projects, results);
+    check_monitor_outputs(options);
+    const bool json = opt.format == OutputFormat::json; // shows every indicator: needs them in memory
+    OutputFile out(opt.out);                            // appears only on commit()
+    if (!json) write_csv_header(out);
+    else out.write("[\n");
+    MonitorRollup rollup;
+    CsvRows rows(out);
+    bool first = true;
+    const std::size_t indicators = monitor_run(options, rules, json || opt.in_memory, [&](const ProjectView& p, const MonitorResult& r) {
+        rollup.add(p, r);
+        if (!json) return rows.write(p, r);
+        if (!first) out.write(",\n");
+        first = false;
+        out.write(json_project(*p.project, r, *p.rules, opt.lang));
+    });
+    if (json) out.write(first ? "]\n" : "\n]\n");
+    MonitorSummary summary = rollup.take();
     summary.indicators = indicators;
     // Both files are complete in their temporaries before either is renamed.
     std::optional<OutputFile> summary_file;
@@ -154,34 +434,54 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
         summary_file.emplace(options.summary);
         summary_file->write(monitor_summary_json(summary));
     }
-    OutputFile out(opt.out);
-    if (opt.format == OutputFormat::json) write_json(out, projects, results, periods, opt.lang);
-    else write_csv(out, projects, results, periods);
     out.commit();
     if (summary_file) summary_file->commit();
     return summary;
 }
 
-void MonitorTotals::add(const Project& p, Light level) {
+MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules, const MonitorSink& sink) {
+    MonitorRollup rollup;
+    const std::size_t indicators =
+        monitor_run(options, rules, options.files.in_memory, [&](const ProjectView& p, const MonitorResult& r) {
+            rollup.add(p, r);
+            sink(p, r);
+        });
+    MonitorSummary summary = rollup.take();
+    summary.indicators = indicators;
+    return summary;
+}
+
+void MonitorTotals::add(Money project_budget, Money project_spent, Light level) {
     const auto l = static_cast<std::size_t>(level);
     ++projects;
-    budget += p.budget;
-    spent += p.spent;
+    budget += project_budget;
+    spent += project_spent;
     ++by_level[l];
-    budget_by_level[l] += p.budget;
+    budget_by_level[l] += project_budget;
+}
+
+void MonitorRollup::add(const ProjectView& p, const MonitorResult& r) {
+    summary_.add(p.funds.budget, p.funds.spent, r.level);
+    // Projects of a department usually come together: try the last one first.
+    if (last_ == npos || summary_.departments[last_].department != p.department) {
+        if (const auto it = index_.find(p.department); it != index_.end()) {
+            last_ = it->second;
+        } else {
+            last_ = summary_.departments.size();
+            index_.emplace(std::string(p.department), last_);
+            summary_.departments.emplace_back().department = p.department;
+        }
+    }
+    summary_.departments[last_].add(p.funds.budget, p.funds.spent, r.level);
 }
 
 MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::vector<MonitorResult>& results) {
-    MonitorSummary s;
-    std::unordered_map<std::string_view, std::size_t> index; // department → position in s.departments
+    MonitorRollup rollup;
     for (std::size_t i = 0; i < projects.size(); ++i) {
         const Project& p = projects[i];
-        s.add(p, results[i].level);
-        const auto [it, added] = index.try_emplace(p.department, s.departments.size());
-        if (added) s.departments.emplace_back().department = p.department;
-        s.departments[it->second].add(p, results[i].level);
+        rollup.add(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line}, results[i]);
     }
-    return s;
+    return rollup.take();
 }
 
 std::string monitor_summary_json(const MonitorSummary& s) {

@@ -39,10 +39,6 @@ void append_fixed(std::string& out, std::int64_t units, int scale, int digits) {
     }
 }
 
-void append_decimal(std::string& out, Decimal d, int digits) { append_fixed(out, d.units(), Decimal::scale, digits); }
-void append_money(std::string& out, Money m) { append_fixed(out, m.fen(), Money::scale, Money::scale); }
-/// A ratio as a decimal fraction with 4 places, half-up from the exact value.
-void append_rate(std::string& out, const Fraction& f) { append_decimal(out, f.rounded(4, RoundingMode::half_up), 4); }
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 void append_field(std::string& out, std::string_view s) {
@@ -86,6 +82,10 @@ std::string str(Decimal d, int digits) {
 } // namespace
 
 void append_csv_field(std::string& out, std::string_view text) { append_field(out, text); }
+
+void append_decimal(std::string& out, Decimal d, int digits) { append_fixed(out, d.units(), Decimal::scale, digits); }
+void append_money(std::string& out, Money m) { append_fixed(out, m.fen(), Money::scale, Money::scale); }
+void append_rate(std::string& out, const Fraction& f) { append_decimal(out, f.rounded(4, RoundingMode::half_up), 4); }
 
 void write_csv_header(std::string& out, bool with_explanation, const RuleBook& book) {
     out += "project_id,department,budget,spent,exec_rate,exec_score,indicator_score,total,grade,grade_label,rectify,"

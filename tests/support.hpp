@@ -6,7 +6,11 @@
 #include "perfbudget/model.hpp"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace perfbudget::test {
@@ -14,6 +18,29 @@ namespace perfbudget::test {
 /// Allocations made so far by the whole test program (test_expr.cpp replaces
 /// operator new and counts them), for checks that a stage allocates nothing.
 long allocation_count();
+
+#ifdef PERFBUDGET_SOURCE_DIR
+/// The source tree, and the example county's files (examples/data) many tests run on.
+inline const std::string source_dir = PERFBUDGET_SOURCE_DIR;
+inline const std::string example_projects = source_dir + "/examples/data/projects.csv";
+inline const std::string example_indicators = source_dir + "/examples/data/indicators.csv";
+#endif
+
+/// A file's whole content.
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// `name` in a temporary folder of this test program's own (`suite` tells test files apart).
+inline std::filesystem::path scratch_file(const std::string& suite, const std::string& name) {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("perfbudget-test-" + suite + "-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return dir / name;
+}
 
 /// "98.5", "95%" → Decimal; the test fails on text that does not parse.
 inline Decimal dec(const char* s) {

@@ -4,6 +4,8 @@
 #include "perfbudget/batch.hpp"
 #include "perfbudget/load.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -23,18 +25,9 @@ const std::string src = PERFBUDGET_SOURCE_DIR;
 const std::string projects_csv = src + "/examples/data/projects.csv";
 const std::string indicators_csv = src + "/examples/data/indicators.csv";
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using test::slurp;
 
-fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("perfbudget-test-batch-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir / name;
-}
+fs::path scratch(const std::string& name) { return test::scratch_file("batch", name); }
 
 EvaluateOptions options(const std::string& out) {
     EvaluateOptions o;

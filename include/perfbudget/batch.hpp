@@ -7,8 +7,9 @@
 // order, so memory grows with the number of projects, not indicator rows.
 // Custom steps (custom_rules.hpp) stream too: their indicator aggregates are
 // summed as rows arrive (CustomAccumulator) and a few project fields are kept.
-// JSON, --explain and the total_only rounding mode need every indicator's
-// result and use the in-memory path (read_projects + evaluate). Both paths use
+// Rules with values by year stream too: each kept project remembers its period.
+// JSON, --explain, indicator rules and the total_only rounding mode need every
+// indicator's result and use the in-memory path (read_projects + evaluate). Both paths use
 // the same score_indicator / CustomAccumulator / finish_project / apply_custom code.
 #pragma once
 
@@ -16,6 +17,7 @@
 #include "perfbudget/input.hpp"
 #include "perfbudget/output.hpp"
 #include "perfbudget/rules.hpp"
+#include "perfbudget/sink.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -61,6 +63,12 @@ public:
 /// OptionsError, before reading anything, when the output file is one of the
 /// inputs (the same path, or another name for the same file: a symbolic or hard link).
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules);
+
+/// The same, handing each project's result to `sink` (sink.hpp) instead of
+/// writing: options.out, format and explain are not used. Streams unless
+/// options.in_memory or the rules need every indicator's result (ProjectView::project
+/// is then set and ProjectResult::indicators filled).
+BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules, const EvaluateSink& sink);
 
 /// Throws OptionsError when the output file is one of the inputs (evaluate_files'
 /// first check; other commands reading the same inputs make it too).

@@ -9,7 +9,8 @@
 // overall completion (总体完成率) is the one a year-end evaluation would start from.
 //
 //   time_progress()      as-of date → exact fraction of the year
-//   monitor_project()    one project (held in memory) → MonitorResult
+//   monitor_project()    one project (held in memory) → MonitorResult: monitor_indicator()
+//                        for each indicator into a MonitorAccumulator, then finish_monitoring()
 //   explain_monitoring() why, in Chinese or English, citing each rule's file:line
 //   monitor_files()      the `perfbudget monitor` command as a library call
 #pragma once
@@ -23,6 +24,8 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace perfbudget {
@@ -90,6 +93,46 @@ struct MonitorResult {
     bool reason(MonitorRule r) const { return rule_light[static_cast<std::size_t>(r)] != Light::green; }
 };
 
+/// What a project's indicators add up to while they are monitored one at a time,
+/// in any order: the per-indicator rules' worst lights, the exact completion sum,
+/// and how many indicators have a weight. monitor_project() fills one from a
+/// project held in memory; monitor_files() keeps one per project while indicator
+/// rows stream (so it stays small: 56 bytes). Both then call finish_monitoring().
+struct MonitorAccumulator {
+    detail::CompletionSum sum;      // Σ weight × rc over the counted indicators
+    Decimal weight_total;           // Σ weight over the counted indicators
+    std::uint32_t counted = 0;      // indicators counted in the completion
+    bool weighted = false;          // some indicator has a weight
+    bool unweighted = false;        // some indicator has none
+    Light pace = Light::green;      // the worst light of the pace rule so far
+    Light impossible = Light::green; // of the impossible rule
+
+    /// Some indicators have a weight and some not: an error (which weight would the others get?).
+    bool mixed_weights() const { return weighted && unweighted; }
+};
+
+/// Monitors one indicator of project `project_id` as of `as_of` (time progress `tp`)
+/// and adds it to `acc`; `m` receives its result. Returns false, with the problems
+/// appended to `problems` (placed in `indicators_file`), when it cannot be monitored.
+/// May throw ArithmeticError (unplaced).
+bool monitor_indicator(std::string_view project_id, const Indicator& ind, Date as_of, const Fraction& tp,
+                       const RuleSet& rules, MonitorAccumulator& acc, IndicatorMonitor& m,
+                       std::vector<Diagnostic>& problems, std::string_view indicators_file = {});
+
+/// Completes a project from its funds and its indicators' sums: time progress,
+/// overall completion, execution, deviation, the level and the action. The one
+/// finishing step of both monitor_files() paths and monitor_project(); leaves
+/// out.indicators alone. Call only when no indicator had a problem.
+void finish_monitoring(Money budget, Money spent, const MonitorAccumulator& acc, Date as_of, const Fraction& tp,
+                       const RuleSet& rules, MonitorResult& out);
+
+namespace detail {
+/// The problem of a negative executed amount, at the project's line.
+Diagnostic monitor_spent_problem(std::string_view projects_file, std::string_view id, std::uint32_t line);
+/// The problem of weights given for some indicators only, naming the first without one.
+Diagnostic monitor_weights_problem(std::string_view indicators_file, std::string_view id, const Indicator& first_unweighted);
+} // namespace detail
+
 /// Monitors a project held in memory as of `as_of` with one period's rules.
 /// Reuses out.indicators' capacity. Throws Error listing every problem, each naming
 /// the project and its file:line (missing or mistyped actual values, negative
@@ -112,6 +155,10 @@ std::string monitor_reasons(const MonitorResult& r);
 std::string monitor_reasons(const MonitorResult& r, const RuleSet& rules);
 /// The ids of the monitoring custom steps that fired, in order, each once.
 std::vector<std::string_view> monitor_custom_ids(const MonitorResult& r, const RuleSet& rules);
+namespace detail {
+/// monitor_reasons() appended to `out` (the CSV writer's form).
+void append_monitor_reasons(std::string& out, const MonitorResult& r);
+} // namespace detail
 
 /// The three rates as the CSV writes them: 4 places, half-up; blank when not
 /// applicable (exec_rate: budget 0; completion: no indicator counted). Shared by
@@ -146,7 +193,8 @@ struct MonitorTotals {
     std::size_t warning_projects() const { return by_level[2] + by_level[3]; }
     Money warning_budget() const { return budget_by_level[2] + budget_by_level[3]; }
     /// Counts one project of the given light.
-    void add(const Project& p, Light level);
+    void add(Money project_budget, Money project_spent, Light level);
+    void add(const Project& p, Light level) { add(p.budget, p.spent, level); }
 };
 
 /// One department's totals.
@@ -161,6 +209,26 @@ struct MonitorSummary : MonitorTotals {
     std::vector<Diagnostic> notices;
 };
 
+/// The monitoring summary as a sink (sink.hpp): add() each project's result, in the
+/// order of the projects file; take() the totals and departments (in order of first
+/// appearance). `indicators` and `notices` are left to the caller. monitor_files()
+/// fills one in the pass that writes the output.
+class MonitorRollup {
+public:
+    void add(const ProjectView& project, const MonitorResult& result);
+    MonitorSummary take() { return std::move(summary_); }
+
+private:
+    struct Hash { // finds a department by string_view without a copy
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    static constexpr std::size_t npos = SIZE_MAX;
+    MonitorSummary summary_;
+    std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_; // department → position
+    std::size_t last_ = npos;
+};
+
 /// The totals and departments of monitored projects (results[i] is projects[i]'s).
 /// `indicators` and `notices` are left to the caller.
 MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::vector<MonitorResult>& results);
@@ -171,7 +239,16 @@ MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::
 /// Throws Error listing every problem; a failed run writes nothing (neither the
 /// output nor the summary). The rules period of a project is that of its budget
 /// year, else --year, else the as-of year.
+/// Plain CSV streams (memory grows with the number of projects, not indicator
+/// rows); JSON and options.files.in_memory read both files into memory. Same
+/// results and the same problems on both paths.
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules);
+
+/// The same, handing each project's result to `sink` (sink.hpp) instead of
+/// writing anything (options.files.out, format and options.summary are not used);
+/// returns the summary. Streams (MonitorResult::indicators empty) unless
+/// options.files.in_memory (then ProjectView::project is set and indicators filled).
+MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules, const MonitorSink& sink);
 
 /// The summary in seed 000's words: "预警项目 111 个，资金 12,349.20 万元", with the
 /// projects and money of each light.

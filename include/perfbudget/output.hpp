@@ -45,6 +45,12 @@ void write_json_project(std::string& out, const Project& project, const ProjectR
 
 /// Appends a CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 void append_csv_field(std::string& out, std::string_view text);
+/// Appends `d` with `digits` decimals, half-up (digits ≤ 6).
+void append_decimal(std::string& out, Decimal d, int digits);
+/// Appends an amount with 2 decimals: 1234.50.
+void append_money(std::string& out, Money m);
+/// Appends a ratio as a decimal fraction with 4 places, half-up from the exact value: 0.8123.
+void append_rate(std::string& out, const Fraction& f);
 
 /// An output that appears only when the run succeeds: a temporary file renamed
 /// into place on commit(), or standard output (buffered until commit) when the

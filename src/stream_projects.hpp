@@ -1,0 +1,212 @@
+// What the streaming batch paths share (evaluate_files, monitor_files): projects
+// kept compactly while indicator rows stream past them, and problem collection.
+// Internal to src/.
+#pragma once
+
+#include "perfbudget/error.hpp"
+#include "perfbudget/evaluate.hpp"
+#include "perfbudget/input.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <new>
+#include <stdexcept>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perfbudget::detail {
+
+/// Collects problems up to a limit, counting the rest.
+class Problems {
+public:
+    explicit Problems(std::size_t max) : max_(max) {}
+    void add(Diagnostic d) {
+        if (list_.size() < max_) list_.push_back(std::move(d));
+        else ++dropped_;
+    }
+    void add(std::vector<Diagnostic>& ds) {
+        for (auto& d : ds) add(std::move(d));
+        ds.clear();
+    }
+    bool any() const { return !list_.empty(); }
+    [[noreturn]] void raise() {
+        if (dropped_)
+            list_.push_back(Diagnostic{SourceLocation{std::string(), 0, 0}, "… and " + std::to_string(dropped_) + " more problems",
+                                       "……另有 " + std::to_string(dropped_) + " 个问题"});
+        throw Error(std::move(list_));
+    }
+
+private:
+    std::size_t max_;
+    std::vector<Diagnostic> list_;
+    std::size_t dropped_ = 0;
+};
+
+/// Open-addressing index from project id to slot number (ids live in the arena).
+/// Each entry keeps the upper 32 bits of the id's hash beside the slot number,
+/// so a probe reads the project's id only when those agree: one cache miss per
+/// lookup instead of three on a million projects.
+class IdIndex {
+public:
+    static constexpr std::uint32_t empty = UINT32_MAX;
+
+    /// Returns the slot of `id`, or inserts `slot` and returns it.
+    template <class IdOf>
+    std::uint32_t find_or_insert(std::string_view id, std::uint32_t slot, const IdOf& id_of) {
+        if ((count_ + 1) * 2 > table_.size()) grow(id_of);
+        const std::uint64_t h = hash(id);
+        std::size_t i = h & (table_.size() - 1);
+        for (;; i = (i + 1) & (table_.size() - 1)) {
+            const std::uint64_t e = table_[i];
+            if (e == vacant) break;
+            if (e >> 32 == h >> 32 && id_of(static_cast<std::uint32_t>(e)) == id) return static_cast<std::uint32_t>(e);
+        }
+        table_[i] = (h >> 32) << 32 | slot;
+        ++count_;
+        return slot;
+    }
+    template <class IdOf>
+    std::uint32_t find(std::string_view id, const IdOf& id_of) const {
+        if (table_.empty()) return empty;
+        const std::uint64_t h = hash(id);
+        for (std::size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
+            const std::uint64_t e = table_[i];
+            if (e == vacant) return empty;
+            if (e >> 32 == h >> 32 && id_of(static_cast<std::uint32_t>(e)) == id) return static_cast<std::uint32_t>(e);
+        }
+    }
+
+private:
+    static constexpr std::uint64_t vacant = UINT64_MAX;
+    static std::uint64_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+    template <class IdOf>
+    void grow(const IdOf& id_of) {
+        const std::vector<std::uint64_t> old = std::move(table_);
+        table_.assign(std::max<std::size_t>(1024, old.size() * 2), vacant);
+        for (const std::uint64_t e : old) {
+            if (e == vacant) continue;
+            std::size_t i = hash(id_of(static_cast<std::uint32_t>(e))) & (table_.size() - 1);
+            while (table_[i] != vacant) i = (i + 1) & (table_.size() - 1);
+            table_[i] = e;
+        }
+    }
+
+    std::vector<std::uint64_t> table_;
+    std::size_t count_ = 0;
+};
+
+/// The part of a kept project every streaming stage needs. A stage's slot derives
+/// from it and adds its accumulator, so a project stays one contiguous record (one
+/// cache miss per indicator row).
+struct SlotHead {
+    static constexpr std::size_t max_id_size = (1u << 24) - 1;
+    static constexpr std::size_t max_periods = 256;
+    static constexpr std::size_t max_department_size = 0xFFFF;
+
+    std::optional<int> budget_year() const { return year ? std::optional<int>(year) : std::nullopt; }
+    std::uint32_t id_offset = 0;
+    std::uint32_t id_size : 24 = 0;
+    std::uint32_t period : 8 = 0; // the RuleBook period the project uses (its budget year's)
+    std::uint32_t dept_offset = 0;
+    std::uint32_t dept_size : 16 = 0;
+    std::uint32_t year : 16 = 0; // the budget year (4 digits), 0 when none
+    std::uint32_t mark = 0; // a line the stage remembers (evaluate: the first indicator's)
+    // The line, and whether the project's row or one of its indicators has a
+    // problem already reported: one word (a million projects are kept).
+    std::uint32_t line : 31 = 0;
+    std::uint32_t bad : 1 = 0;
+    ProjectFunds funds;
+};
+static_assert(sizeof(SlotHead) == 48);
+
+/// Projects kept compactly: ids and departments in one arena, one `Slot` (derived
+/// from SlotHead) each, found by id through an IdIndex.
+template <class Slot>
+class ProjectSlots {
+public:
+    std::string arena; // ids, departments, and what a stage adds (add_text)
+    std::vector<Slot> slots;
+
+    // Inlined: called for every indicator row.
+    [[gnu::always_inline]] std::string_view id(std::uint32_t s) const { return text(slots[s].id_offset, slots[s].id_size); }
+    std::string_view department(std::uint32_t s) const { return text(slots[s].dept_offset, slots[s].dept_size); }
+    [[gnu::always_inline]] std::string_view text(std::uint32_t offset, std::uint32_t size) const {
+        return {arena.data() + offset, size};
+    }
+    std::uint32_t number(const Slot& s) const { return static_cast<std::uint32_t>(&s - slots.data()); }
+
+    /// Keeps project `p` (ok: its row had no problem) and returns its slot number,
+    /// or, when its id was kept before, IdIndex::empty and `first` = the earlier slot.
+    std::uint32_t add(const Project& p, bool ok, const std::string& file, std::uint32_t& first) {
+        if (arena.size() + p.id.size() + p.department.size() + p.category.size() > UINT32_MAX)
+            throw Error({file, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
+        if (p.id.size() > SlotHead::max_id_size)
+            throw Error({file, p.source_line, 0}, "the project_id is too long", "项目编号过长");
+        if (p.department.size() > SlotHead::max_department_size)
+            throw Error({file, p.source_line, 0}, "the department name is too long", "预算单位名称过长");
+        Slot s;
+        s.id_offset = static_cast<std::uint32_t>(arena.size());
+        s.id_size = static_cast<std::uint32_t>(p.id.size());
+        arena += p.id;
+        const auto n = static_cast<std::uint32_t>(slots.size());
+        // The index reads only slots kept before, so the new one is pushed after the lookup.
+        first = index_.find_or_insert(p.id, n, [this](std::uint32_t k) { return id(k); });
+        if (first != n) {
+            arena.resize(s.id_offset);
+            return IdIndex::empty;
+        }
+        s.dept_offset = static_cast<std::uint32_t>(arena.size());
+        s.dept_size = static_cast<std::uint32_t>(p.department.size());
+        arena += p.department;
+        s.year = p.year && *p.year > 0 && *p.year <= 0xFFFF ? static_cast<std::uint32_t>(*p.year) : 0; // the reader allows 4 digits
+        s.line = p.source_line;
+        s.bad = !ok;
+        s.funds = {p.budget, p.spent, p.fund_source};
+        slots.push_back(std::move(s));
+        return n;
+    }
+    /// Reserves room for the projects of `file` (its size in bytes), so that neither
+    /// the arena (a row's text is at most its bytes) nor the slots (rows are rarely
+    /// under 32 bytes) move while a million projects are read: a move copies
+    /// everything and holds old and new at once. Reserved pages that are never
+    /// written take no memory. A reservation that fails only leaves growing to them.
+    void reserve_for(const std::string& file) {
+        std::error_code unknown; // no size: no reservation
+        const std::uintmax_t bytes = std::filesystem::file_size(file, unknown);
+        if (unknown) return;
+        try {
+            arena.reserve(static_cast<std::size_t>(bytes));
+            slots.reserve(static_cast<std::size_t>(bytes / 32));
+        } catch (const std::bad_alloc&) {
+        } catch (const std::length_error&) {
+        }
+    }
+
+    /// Appends text to the arena (a stage's own field) and returns its offset.
+    std::uint32_t add_text(std::string_view t) {
+        const auto offset = static_cast<std::uint32_t>(arena.size());
+        arena += t;
+        return offset;
+    }
+
+    /// The slot of an indicator row's project, or IdIndex::empty. Indicator rows
+    /// usually come grouped, in the projects' order: `last` (the previous row's
+    /// slot) and the one after it are tried before the hash table.
+    [[gnu::always_inline]] std::uint32_t find(std::string_view pid, std::uint32_t& last) const {
+        if (last == IdIndex::empty || id(last) != pid) {
+            if (last != IdIndex::empty && last + 1 < slots.size() && id(last + 1) == pid) ++last;
+            else last = index_.find(pid, [this](std::uint32_t k) { return id(k); });
+        }
+        return last;
+    }
+
+private:
+    IdIndex index_;
+};
+
+} // namespace perfbudget::detail
