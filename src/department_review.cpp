@@ -1,6 +1,8 @@
 // 部门整体绩效监控 (department_review.hpp).
 #include "perfbudget/department_review.hpp"
 
+#include "perfbudget/monitor.hpp"
+
 #include "monitor_text.hpp"
 
 #include <unordered_map>

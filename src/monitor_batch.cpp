@@ -6,6 +6,7 @@
 // (MonitorRollup) and a caller's.
 #include "perfbudget/monitor.hpp"
 #include "perfbudget/monitor_custom.hpp"
+#include "perfbudget/monitoring_calendar.hpp"
 
 #include "json_fields.hpp"
 #include "stream_projects.hpp"
@@ -189,7 +190,7 @@ static_assert(sizeof(MonitorSlot) == 104);
 /// `whole`: a problem that replaces the project's others (no rules period, an
 /// arithmetic overflow: monitor_project() stops there).
 struct SlotProblem {
-    enum Kind : std::uint8_t { project, weights, indicator, whole_period, whole_arithmetic };
+    enum Kind : std::uint8_t { project, weights, indicator, custom, whole_period, whole_arithmetic };
     std::uint32_t slot;
     Kind kind;
     Diagnostic d;
@@ -224,6 +225,40 @@ void add_weights_problems(const EvaluateOptions& opt, const detail::ProjectSlots
     }
 }
 
+/// What monitoring custom steps read besides the slot, kept only when the rules
+/// have such steps (a parallel vector: national rules pay nothing).
+struct MonitorCustomSlot {
+    std::uint32_t category_offset = 0, category_size = 0; // in the arena
+    BudgetKind budget_kind = BudgetKind::general;
+};
+
+/// Monitoring custom steps read project fields (monitor_custom.hpp): rebuilds them
+/// into one reused Project (its strings keep their capacity: no allocation per project).
+class CustomProject {
+public:
+    void fill(const detail::ProjectSlots<MonitorSlot>& kept, std::uint32_t k, const MonitorCustomSlot& c) {
+        const MonitorSlot& s = kept.slots[k];
+        p_.id.assign(kept.id(k));
+        p_.department.assign(kept.department(k));
+        p_.category.assign(kept.text(c.category_offset, c.category_size));
+        p_.budget = s.funds.budget;
+        p_.spent = s.funds.spent;
+        p_.fund_source = s.funds.fund_source;
+        p_.budget_kind = c.budget_kind;
+        p_.year = s.budget_year();
+        p_.source_line = s.line;
+    }
+    const Project& project() const { return p_; }
+
+private:
+    Project p_;
+};
+
+bool has_monitoring_steps(const RuleBook& rules) {
+    return std::any_of(rules.periods().begin(), rules.periods().end(),
+                       [](const RuleSet& r) { return !r.monitoring.custom.steps.empty(); });
+}
+
 std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& book, const MonitorSink& each) {
     const EvaluateOptions& opt = options.files;
     const std::vector<RuleSet>& periods = book.periods();
@@ -235,6 +270,9 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     detail::ProjectSlots<MonitorSlot> kept;
     std::vector<MonitorSlot>& slots = kept.slots;
     std::size_t indicators = 0;
+    const bool custom = has_monitoring_steps(book);
+    std::vector<MonitorCustomSlot> customs; // one per slot when `custom`
+    CustomProject custom_project;
 
     // 1. Projects, kept compactly.
     try {
@@ -255,6 +293,10 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
             if (n == detail::IdIndex::empty) {
                 reading.push_back({{opt.projects, p.source_line, 0}, "duplicate project_id", "项目编号重复"});
                 continue;
+            }
+            if (custom) {
+                const std::uint32_t offset = kept.add_text(p.category);
+                customs.push_back({offset, static_cast<std::uint32_t>(p.category.size()), p.budget_kind});
             }
             if (p.spent.fen() < 0) {
                 slots[n].bad = true;
@@ -321,10 +363,21 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
         MonitorResult scratch;
         for (MonitorSlot& s : slots) {
             if (s.bad || s.acc.mixed_weights()) continue;
+            const std::uint32_t k = kept.number(s);
             try {
                 finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options.as_of, tps[s.period], periods[s.period], scratch);
             } catch (const ArithmeticError& e) {
-                staged.push_back({kept.number(s), SlotProblem::whole_arithmetic, placed(e, opt.projects, kept.id(kept.number(s)), s.line)});
+                staged.push_back({k, SlotProblem::whole_arithmetic, placed(e, opt.projects, kept.id(k), s.line)});
+                continue;
+            }
+            if (!custom) continue;
+            custom_project.fill(kept, k, customs[k]);
+            try {
+                apply_monitoring_custom(custom_project.project(), periods[s.period], scratch);
+            } catch (const ArithmeticError& e) {
+                staged.push_back({k, SlotProblem::whole_arithmetic, placed(e, opt.projects, kept.id(k), s.line)});
+            } catch (const Error& e) {
+                for (const Diagnostic& d : e.diagnostics()) staged.push_back({k, SlotProblem::custom, d});
             }
         }
         std::stable_sort(staged.begin(), staged.end(), [](const SlotProblem& a, const SlotProblem& b) {
@@ -345,7 +398,8 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
         throw Error(std::move(problems));
     }
 
-    // 4. Finish every project and hand it on; only an arithmetic overflow can fail here.
+    // 4. Finish every project (and run its custom steps) and hand it on; only an
+    // arithmetic overflow or a failing custom step can fail here.
     std::vector<Diagnostic> problems;
     MonitorResult result;
     for (const MonitorSlot& s : slots) {
@@ -353,8 +407,16 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
         const RuleSet& rules = periods[s.period];
         try {
             finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options.as_of, tps[s.period], rules, result);
+            if (custom) {
+                custom_project.fill(kept, k, customs[k]);
+                apply_monitoring_custom(custom_project.project(), rules, result);
+            }
         } catch (const ArithmeticError& e) {
             problems.push_back(placed(e, opt.projects, kept.id(k), s.line));
+            continue;
+        } catch (const Error& e) { // a custom step failed (division by zero…): as the in-memory path lists it
+            for (const Diagnostic& d : e.diagnostics())
+                if (problems.size() < opt.max_problems) problems.push_back(d);
             continue;
         }
         if (problems.empty()) each(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr}, result);
@@ -363,15 +425,8 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     return indicators;
 }
 
-/// Monitoring custom steps read project fields the streaming slots do not keep
-/// (category, budget kind): such rules take the in-memory path (docs/monitoring.md).
-bool has_monitoring_steps(const RuleBook& rules) {
-    return std::any_of(rules.periods().begin(), rules.periods().end(),
-                       [](const RuleSet& r) { return !r.monitoring.custom.steps.empty(); });
-}
-
 std::size_t monitor_run(const MonitorOptions& options, const RuleBook& rules, bool in_memory, const MonitorSink& each) {
-    return in_memory || rules.periods().size() > detail::SlotHead::max_periods || has_monitoring_steps(rules)
+    return in_memory || rules.periods().size() > detail::SlotHead::max_periods
                ? monitor_in_memory(options, rules, each)
                                                                                : monitor_streaming(options, rules, each);
 }
@@ -408,6 +463,46 @@ MonitorRatesText monitor_rates_text(const MonitorResult& r) {
             r.has_cut ? r.cut.to_string() : std::string()};
 }
 
+/// The rules in effect on the as-of date, which say whether it is a checkpoint and
+/// a department review date (null when no period covers the as-of year: projects
+/// then use their own years' rules).
+struct AsOfRules {
+    const RuleSet* rules = nullptr;
+    bool review = false;
+};
+AsOfRules as_of_rules(const MonitorOptions& options, const RuleBook& book) {
+    AsOfRules on;
+    try {
+        on.rules = &book.for_year(static_cast<int>(options.as_of.year()));
+    } catch (const Error&) {
+        return on;
+    }
+    on.review = is_department_review_date(options.as_of, on.rules->monitoring);
+    return on;
+}
+
+/// The summary's parts that depend on the as-of date: each department's review on a
+/// review date, and a notice when the date is not a checkpoint.
+void add_as_of_parts(MonitorSummary& summary, const std::vector<DepartmentReviewTotals>& review_totals,
+                     const MonitorOptions& options, const AsOfRules& on) {
+    if (!on.rules) return;
+    if (on.review)
+        for (std::size_t d = 0; d < summary.departments.size() && d < review_totals.size(); ++d)
+            summary.department_reviews.push_back(
+                review_department(summary.departments[d].department, review_totals[d], options.as_of, *on.rules));
+    if (is_checkpoint(options.as_of, on.rules->monitoring)) return;
+    const CheckpointEvery every = on.rules->monitoring.checkpoints.every;
+    Diagnostic d;
+    d.where = SourceLocation{on.rules->files.at(on.rules->monitoring.checkpoints.where.file),
+                             on.rules->monitoring.checkpoints.where.line, 0};
+    d.en = to_string(options.as_of) + " is not a monitoring checkpoint of the rules " + on.rules->name + " (" +
+           describe(every, false) + "): the figures are as of that date";
+    d.zh = to_string(options.as_of) + " 不是规则 " + on.rules->name + " 的监控节点（" + describe(every, true) +
+           "）：结果为截至该日的数据";
+    d.severity = Diagnostic::Severity::notice;
+    summary.notices.push_back(std::move(d));
+}
+
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules) {
     const EvaluateOptions& opt = options.files;
     check_monitor_outputs(options);
@@ -415,7 +510,8 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
     OutputFile out(opt.out);                            // appears only on commit()
     if (!json) write_csv_header(out);
     else out.write("[\n");
-    MonitorRollup rollup;
+    const AsOfRules on = as_of_rules(options, rules);
+    MonitorRollup rollup(on.review);
     CsvRows rows(out);
     bool first = true;
     const std::size_t indicators = monitor_run(options, rules, json || opt.in_memory, [&](const ProjectView& p, const MonitorResult& r) {
@@ -426,8 +522,10 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
         out.write(json_project(*p.project, r, *p.rules, opt.lang));
     });
     if (json) out.write(first ? "]\n" : "\n]\n");
+    const std::vector<DepartmentReviewTotals> review_totals = rollup.review_totals();
     MonitorSummary summary = rollup.take();
     summary.indicators = indicators;
+    add_as_of_parts(summary, review_totals, options, on);
     // Both files are complete in their temporaries before either is renamed.
     std::optional<OutputFile> summary_file;
     if (!options.summary.empty()) {
@@ -440,14 +538,17 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
 }
 
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules, const MonitorSink& sink) {
-    MonitorRollup rollup;
+    const AsOfRules on = as_of_rules(options, rules);
+    MonitorRollup rollup(on.review);
     const std::size_t indicators =
         monitor_run(options, rules, options.files.in_memory, [&](const ProjectView& p, const MonitorResult& r) {
             rollup.add(p, r);
             sink(p, r);
         });
+    const std::vector<DepartmentReviewTotals> review_totals = rollup.review_totals();
     MonitorSummary summary = rollup.take();
     summary.indicators = indicators;
+    add_as_of_parts(summary, review_totals, options, on);
     return summary;
 }
 
@@ -473,6 +574,10 @@ void MonitorRollup::add(const ProjectView& p, const MonitorResult& r) {
         }
     }
     summary_.departments[last_].add(p.funds.budget, p.funds.spent, r.level);
+    if (review_) {
+        if (review_totals_.size() < summary_.departments.size()) review_totals_.resize(summary_.departments.size());
+        review_totals_[last_].add(p.funds.budget, p.funds.spent, r);
+    }
 }
 
 MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::vector<MonitorResult>& results) {
@@ -509,6 +614,25 @@ std::string monitor_summary_json(const MonitorSummary& s) {
         departments.push_back(std::move(jd));
     }
     j["departments"] = std::move(departments);
+    if (!s.department_reviews.empty()) {
+        ordered_json reviews = ordered_json::array();
+        for (const DepartmentReview& r : s.department_reviews) {
+            const DepartmentReviewText text = department_review_text(r);
+            const auto rate = [](const std::string& t) { return t.empty() ? ordered_json(nullptr) : ordered_json(t); };
+            reviews.push_back(ordered_json{{"department", r.department},
+                                           {"as_of", to_string(r.as_of)},
+                                           {"projects", r.totals.projects},
+                                           {"budget", r.totals.budget.to_string()},
+                                           {"spent", r.totals.spent.to_string()},
+                                           {"time_progress", text.time_progress},
+                                           {"exec_rate", rate(text.exec_rate)},
+                                           {"completion", rate(text.completion)},
+                                           {"level", to_string(r.level)},
+                                           {"action", to_string(r.action)},
+                                           {"warning", count(r.totals.warning_projects, r.totals.warning_budget)}});
+        }
+        j["department_review"] = std::move(reviews);
+    }
     return j.dump(2) + "\n";
 }
 
@@ -527,6 +651,22 @@ std::string monitor_summary_text(const MonitorSummary& s, Lang lang) {
     t += zh ? "\n预警项目 " + std::to_string(s.warning_projects()) + " 个，资金 " + wan_text(s.warning_budget()) + " 万元\n"
             : "\nwarning projects " + std::to_string(s.warning_projects()) + ", funds " + wan_text(s.warning_budget()) +
                   " 万元\n";
+    if (!s.department_reviews.empty())
+        t += zh ? "部门整体绩效监控（截至 " + to_string(s.department_reviews.front().as_of) + "）：\n"
+                : "department review (as of " + to_string(s.department_reviews.front().as_of) + "):\n";
+    for (const DepartmentReview& r : s.department_reviews) {
+        const DepartmentReviewText text = department_review_text(r);
+        const std::string none = zh ? "无" : "n/a";
+        const auto light = static_cast<std::size_t>(r.level);
+        t += zh ? "  " + r.department + "：执行率 " + (text.exec_rate.empty() ? none : text.exec_rate) + "，完成率 " +
+                      (text.completion.empty() ? none : text.completion) + "，" + std::string(names::light_zh[light]) +
+                      "，" + std::string(names::action_zh[static_cast<std::size_t>(r.action)]) + "；预警项目 " +
+                      std::to_string(r.totals.warning_projects) + " 个\n"
+                : "  " + r.department + ": execution " + (text.exec_rate.empty() ? none : text.exec_rate) +
+                      ", completion " + (text.completion.empty() ? none : text.completion) + ", " +
+                      std::string(names::light[light]) + ", " + std::string(to_string(r.action)) + "; " +
+                      std::to_string(r.totals.warning_projects) + " warning projects\n";
+    }
     return t;
 }
 

@@ -3,6 +3,7 @@
 // whole departments, seed 000 乌鲁木齐县 quarterly monitoring). Every expected value
 // is computed by hand; as of 2023-06-30 the time progress is exactly 1/2.
 #include "perfbudget/department_review.hpp"
+#include "perfbudget/monitor.hpp"
 #include "perfbudget/load.hpp"
 #include "perfbudget/monitoring_calendar.hpp"
 
@@ -10,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
 
 using namespace perfbudget;
@@ -220,4 +222,55 @@ TEST_CASE("department review: boundaries — just below 60% red, completion from
     CHECK_FALSE(none[0].has_completion);
     CHECK(department_review_text(none[0]).completion.empty());
     CHECK(none[0].level == Light::green);
+}
+
+TEST_CASE("monitor_files: the department review in the summary on a review date; a notice off the checkpoints") {
+    const auto write = [](const std::string& name, const std::string& text) {
+        const std::string path = perfbudget::test::scratch_file("department-review", name).string();
+        std::ofstream(path, std::ios::binary) << text;
+        return path;
+    };
+    MonitorOptions o;
+    o.files.projects = write("projects.csv", "project_id,name,department,budget,spent\n"
+                                             "E1,a,县教育局,1000.00,300.00\n"
+                                             "E2,b,县教育局,3000.00,1200.00\n"
+                                             "H1,c,县卫健委,800.00,100.00\n");
+    o.files.indicators = write("indicators.csv", "project_id,level1,level2,name,direction,target,actual\n"
+                                                 "E1,output,quantity,n,ge,100,40\n"
+                                                 "E2,output,quantity,n,ge,100,50\n"
+                                                 "H1,output,quantity,n,ge,100,10\n");
+    o.files.out = perfbudget::test::scratch_file("department-review", "out.csv").string();
+    o.summary = perfbudget::test::scratch_file("department-review", "summary.json").string();
+    const RuleBook changji = load_rules_file(kRules + "changji.yaml");
+
+    // June 30: 县教育局 1500.00 / 4000.00 = 0.375, v = 75% → yellow; completion
+    // (1000 × 0.4 + 3000 × 0.5) / 4000 = 0.475, v = 95% → green; level yellow.
+    o.as_of = june30;
+    const MonitorSummary s = monitor_files(o, changji);
+    CHECK(s.notices.empty()); // a month end
+    REQUIRE(s.department_reviews.size() == 2);
+    CHECK(s.department_reviews[0].department == "县教育局");
+    CHECK(s.department_reviews[0].exec_rate == Fraction::positive(3, 8));
+    CHECK(s.department_reviews[0].level == Light::yellow);
+    CHECK(s.department_reviews[1].level == Light::red);
+    const std::string json = perfbudget::test::slurp(o.summary);
+    CHECK(json.find("\"department_review\"") != std::string::npos);
+    CHECK(json.find("\"exec_rate\": \"0.3750\"") != std::string::npos);
+    CHECK(json.find("\"completion\": \"0.4750\"") != std::string::npos);
+    CHECK(monitor_summary_text(s, Lang::en).find("  县教育局: execution 0.3750, completion 0.4750, yellow, follow_up; "
+                                                 "1 warning projects") != std::string::npos);
+
+    // June 15: not a Changji checkpoint (a notice), not a review date (no review).
+    o.as_of = Date(2023, 6, 15);
+    const MonitorSummary mid = monitor_files(o, changji);
+    CHECK(mid.department_reviews.empty());
+    REQUIRE(mid.notices.size() == 1);
+    CHECK(mid.notices[0].en == "2023-06-15 is not a monitoring checkpoint of the rules changji (every month end): the "
+                               "figures are as of that date");
+    CHECK(mid.notices[0].where.file.find("changji.yaml") != std::string::npos);
+    CHECK(perfbudget::test::slurp(o.summary).find("department_review") == std::string::npos);
+    // Nationally every date is a checkpoint and there is no review.
+    const MonitorSummary national = monitor_files(o, national_rules());
+    CHECK(national.notices.empty());
+    CHECK(national.department_reviews.empty());
 }

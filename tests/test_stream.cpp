@@ -80,8 +80,8 @@ std::vector<Diagnostic> monitor_problems(MonitorOptions o, bool in_memory, const
 }
 
 /// Both paths' problems, which must be identical in both languages and places.
-std::vector<Diagnostic> monitor_problems_both_ways(const MonitorOptions& o) {
-    const auto streamed = monitor_problems(o, false), in_memory = monitor_problems(o, true);
+std::vector<Diagnostic> monitor_problems_both_ways(const MonitorOptions& o, const RuleBook& rules = national_rules()) {
+    const auto streamed = monitor_problems(o, false, rules), in_memory = monitor_problems(o, true, rules);
     REQUIRE(streamed.size() == in_memory.size());
     for (std::size_t k = 0; k < streamed.size(); ++k) {
         CHECK(streamed[k].to_string(Lang::en) == in_memory[k].to_string(Lang::en));
@@ -127,6 +127,41 @@ TEST_CASE("stream: monitor CSV streams with the in-memory path's output and summ
     monitor_both_ways(monitor_options("", Date(2023, 6, 30), src + "/tests/data/cli/projects.csv",
                                       src + "/tests/data/cli/indicators-weights.csv"),
                       national, "cli-weights");
+}
+
+TEST_CASE("stream: monitoring custom steps stream too, reading the project fields the slots keep for them") {
+    // Lanzhou: deviation on, `mid_year_cut` custom rule (reads deviation, exec_rate, level).
+    const RuleBook lanzhou = load_rules_file(src + "/rules/lanzhou-new-area.yaml");
+    // A step reading every project field a streaming slot does not otherwise keep.
+    const RuleBook fields = load_rules_text(R"(base: national
+profile: fields
+monitoring:
+  custom:
+    - rule: local_general
+      zh: 本级一般公共预算
+      en: local general budget
+      when: fund_source == "local" and budget_kind == "general" and category != "" and department != "" and year >= 2023
+      then: {light: yellow, cut: 10%}
+)", "fields.yaml");
+    for (const Date as_of : {Date(2023, 12, 31), Date(2024, 2, 29)}) { // the examples' dates are all done by then
+        CAPTURE(to_string(as_of));
+        monitor_both_ways(monitor_options("", as_of), lanzhou, "lanzhou");
+        const std::string out = monitor_both_ways(monitor_options("", as_of), fields, "fields");
+        CHECK(out.find("local_general,") != std::string::npos); // some project's reasons end with it
+    }
+    // A step that fails at run time: the same problems on both paths.
+    const RuleBook failing = load_rules_text(R"(base: national
+profile: failing
+monitoring:
+  custom:
+    - rule: divide
+      zh: 除以零
+      en: divides by zero
+      when: budget / (exec_rate - exec_rate) > 1
+)", "failing.yaml");
+    const auto problems = monitor_problems_both_ways(monitor_options(scratch("failing.csv"), Date(2023, 12, 31)), failing);
+    REQUIRE(!problems.empty());
+    CHECK(problems[0].en.find("division by zero") != std::string::npos);
 }
 
 TEST_CASE("stream: monitor problems are those of the in-memory path, in its order") {

@@ -12,17 +12,21 @@
 //                thresholds (red_below, yellow_below, blue_from);
 //   level      = the worse of the two; action by `monitoring.actions`.
 // Totals are summed per project as results arrive (DepartmentReviewTotals::add), so a
-// streaming run needs no project list.
+// streaming run needs no project list. monitor.hpp includes this header (a
+// MonitorSummary holds the reviews); include monitor.hpp to call review_departments().
 #pragma once
 
 #include "perfbudget/explain.hpp"
-#include "perfbudget/monitor.hpp"
+#include "perfbudget/model.hpp"
+#include "perfbudget/monitoring_rules.hpp"
 #include "perfbudget/number.hpp"
 
 #include <string>
 #include <vector>
 
 namespace perfbudget {
+
+struct MonitorResult; // monitor.hpp, which includes this header (MonitorSummary holds reviews)
 
 /// One department's sums, added project by project.
 struct DepartmentReviewTotals {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "perfbudget/batch.hpp"
+#include "perfbudget/department_review.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/monitoring_rules.hpp"
@@ -206,6 +207,9 @@ struct DepartmentMonitor : MonitorTotals {
 struct MonitorSummary : MonitorTotals {
     std::size_t indicators = 0;
     std::vector<DepartmentMonitor> departments;
+    /// 部门整体绩效监控, in the departments' order: only when the as-of date is a
+    /// review date of the rules (monitoring.department_review; docs/monitoring.md).
+    std::vector<DepartmentReview> department_reviews;
     std::vector<Diagnostic> notices;
 };
 
@@ -215,7 +219,12 @@ struct MonitorSummary : MonitorTotals {
 /// fills one in the pass that writes the output.
 class MonitorRollup {
 public:
+    /// `review_departments`: also sum each department's review totals
+    /// (DepartmentReviewTotals; only on a review date, since they cost per project).
+    explicit MonitorRollup(bool review_departments = false) : review_(review_departments) {}
     void add(const ProjectView& project, const MonitorResult& result);
+    /// Each department's review totals, in the departments' order (review_departments only).
+    const std::vector<DepartmentReviewTotals>& review_totals() const { return review_totals_; }
     MonitorSummary take() { return std::move(summary_); }
 
 private:
@@ -224,7 +233,9 @@ private:
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
     static constexpr std::size_t npos = SIZE_MAX;
+    bool review_;
     MonitorSummary summary_;
+    std::vector<DepartmentReviewTotals> review_totals_;
     std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_; // department → position
     std::size_t last_ = npos;
 };
