@@ -435,3 +435,27 @@ TEST_CASE("testing: a stage assessment case reads `assessments:` and compares th
     });
     CHECK(any_contains(missing, "needs `assessments:`"));
 }
+
+TEST_CASE("assess_files: yuechi's mid-year cut adds the cut and cut_amount columns") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("pb-assess-y-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    AssessOptions o;
+    o.projects = data + "projects.csv";
+    o.assessments = data + "fair.csv";
+    o.out = (dir / "out.csv").string();
+    o.lang = Lang::en;
+    const RuleBook yuechi = load_rules_file(std::string(PERFBUDGET_SOURCE_DIR) + "/rules/yuechi.yaml");
+    const AssessSummary s = assess_files(o, yuechi);
+    // A1: 75 → fair → 1000000.00 × 10% = 100000.00; A3: 85 → good, not cut.
+    CHECK(read(o.out) == "project_id,department,budget,experts,necessity,economy,targets,feasibility,financing,score,grade,approved,cut,cut_amount\n"
+                         "A1,县消防救援大队,1000000.00,1,75.00,75.00,75.00,75.00,75.00,75.00,fair,1,0.1000,100000.00\n"
+                         "A3,县民政局,800000.00,1,85.00,85.00,85.00,85.00,85.00,85.00,good,1,0.0000,0.00\n");
+    CHECK(s.cut == yuan("100000.00"));
+    CHECK(s.not_assessed == 1);
+    CHECK(assess_summary_text(s, Lang::en).find("mid-year cut 10.00 万元") != std::string::npos);
+    CHECK(assess_summary_json(s).find("\"cut\": \"100000.00\"") != std::string::npos);
+    // Nationally there is no cut, and no cut columns.
+    (void)assess_files(o, national_rules());
+    CHECK(read(o.out).find(",approved\nA1,") != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
