@@ -95,12 +95,13 @@ void AssessTotals::add(const Project& p, const AssessResult& r, std::size_t grad
 }
 
 AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) {
-    EvaluateOptions files; // the shape the output checks take
+    EvaluateOptions files; // the shape the output checks take (no indicators file)
     files.projects = options.projects;
-    files.indicators = options.assessments;
     files.out = options.out;
     check_output_not_input(files);
+    detail::check_not_input(options.out, "output", "输出", options.assessments, "assessments", "专家评分");
     detail::check_summary_path(files, options.summary);
+    detail::check_not_input(options.summary, "summary", "汇总", options.assessments, "assessments", "专家评分");
 
     AssessSummary summary;
     std::vector<Project> projects = read_projects(options.projects, "", options.encoding);

@@ -14,6 +14,23 @@
 
 namespace perfbudget::detail {
 
+/// Throws OptionsError when `out` (the output, or another file a command writes:
+/// `what` "summary") is the input file `input` (named `input_en`/`input_zh` in the
+/// message): the same path or another name for the same file. For inputs other
+/// than projects.csv and indicators.csv, which check_output_not_input covers.
+inline void check_not_input(const std::string& out, std::string_view what_en, std::string_view what_zh,
+                            const std::string& input, std::string_view input_en, std::string_view input_zh) {
+    if (out.empty() || out == "-") return;
+    std::error_code ec; // a file that does not exist is no input it could replace
+    if (out != input && !std::filesystem::equivalent(out, input, ec)) return;
+    const std::string en(what_en), zh(what_zh);
+    throw OptionsError({out, 0, 0},
+                       "the " + en + " file \"" + out + "\" is the " + std::string(input_en) + " file \"" + input +
+                           "\": writing the results would replace it; choose another " + en + " file",
+                       zh + "文件“" + out + "”就是" + std::string(input_zh) + "文件“" + input + "”：写入结果会覆盖该输入文件；请另选" +
+                           zh + "文件");
+}
+
 /// Throws OptionsError when the summary file is one of the inputs or the output itself.
 inline void check_summary_path(const EvaluateOptions& files, const std::string& summary) {
     if (summary.empty()) return;
