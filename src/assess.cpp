@@ -75,7 +75,7 @@ void assess_project(const Project& p, const ProjectAssessment& a, const RuleSet&
     out.score = out.exact_score.rounded(2, RoundingMode::half_up);
     out.grade = rules.grades.grade_of(out.score);
     out.approved = ar.approve.approves(out.grade, rules.grades.size());
-    out.cut_rate = ar.cut.rate(out.grade);
+    out.cut_rate = ar.mid_year_cut.rate(out.grade);
     out.cut_amount = p.budget.times(out.cut_rate, RoundingMode::half_up);
 }
 
@@ -130,7 +130,7 @@ std::vector<ExplanationLine> explain_assessment(const Project& p, const ProjectA
         zh ? std::string("等级") + band.zh + (r.approved ? "：予以通过" : "：不予通过")
            : "grade " + band.en + (r.approved ? ": approved" : ": not approved"));
     if (r.cut_rate != Decimal())
-        add("assessment.mid_year_cut", ar.cut.where,
+        add("assessment.mid_year_cut", ar.mid_year_cut.where,
             zh ? "年中追减 " + p.budget.to_string() + " × " + r.cut_rate.to_string() + " = " + r.cut_amount.to_string() + " 元"
                : "mid-year cut " + p.budget.to_string() + " × " + r.cut_rate.to_string() + " = " + r.cut_amount.to_string() +
                      " yuan");

@@ -116,7 +116,7 @@ AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) 
     rows.reserve(scores.size());
     std::vector<Diagnostic> problems;
     bool cut = false;
-    for (const RuleSet& period : rules.periods()) cut = cut || period.assessment.cut.any();
+    for (const RuleSet& period : rules.periods()) cut = cut || period.assessment.mid_year_cut.any();
     for (const Project& p : projects) {
         const auto it = by_id.find(p.id);
         if (it == by_id.end()) {

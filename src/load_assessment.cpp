@@ -54,13 +54,13 @@ void compile_assessment(Ctx& ctx, const Field& f, const GradeScale& grades, bool
     compile_drop_extremes(ctx, m.get("drop_extremes"), out.drop_extremes);
     compile_approve(ctx, m.get("approve"), grades, usable, out.approve);
     const Field cut = m.get("mid_year_cut");
-    out.cut.where = ctx.ref(cut.rule_pos());
-    if (cut.value) out.cut.rate_by_grade = read_rates_by_grade(ctx, cut, grades, usable, "cut rate", "追减比例");
+    out.mid_year_cut.where = ctx.ref(cut.rule_pos());
+    if (cut.value) out.mid_year_cut.rate_by_grade = read_rates_by_grade(ctx, cut, grades, usable, "cut rate", "追减比例");
 }
 
 void default_assessment(const GradeScale& grades, AssessmentRules& out) {
     out.approve.defaulted = true;
-    out.cut.rate_by_grade.assign(grades.size(), Decimal());
+    out.mid_year_cut.rate_by_grade.assign(grades.size(), Decimal());
 }
 
 } // namespace perfbudget::detail::rules_yaml

@@ -115,7 +115,7 @@ TEST_CASE("assessment rules: national defaults (SPEC §7)") {
     CHECK(a.approve.approves(0, 4));
     CHECK(a.approve.approves(2, 4));
     CHECK_FALSE(a.approve.approves(3, 4)); // poor
-    CHECK_FALSE(a.cut.any());
+    CHECK_FALSE(a.mid_year_cut.any());
     CHECK(national().cite(a.weights.where[4]).rfind("rules/national.yaml:", 0) == 0);
 }
 

@@ -73,7 +73,7 @@ struct AssessmentRules {
 
     /// Mid-year cut (年中追减) by the assessment's grade, as a share of the budget
     /// (seed 004, 岳池县). National: none. One rate per grade band; empty or 0: no cut.
-    struct Cut {
+    struct MidYearCut {
         std::vector<Decimal> rate_by_grade;
         RuleRef where;
         Decimal rate(std::size_t grade) const { return grade < rate_by_grade.size() ? rate_by_grade[grade] : Decimal(); }
@@ -82,7 +82,7 @@ struct AssessmentRules {
                 if (d != Decimal()) return true;
             return false;
         }
-    } cut;
+    } mid_year_cut;
 };
 
 } // namespace perfbudget
