@@ -46,6 +46,7 @@ std::vector<ProjectAssessment> read_assessments(const std::string& path, const s
     std::vector<ProjectAssessment> out;
     std::unordered_map<std::string, std::size_t> index; // project_id → position in `out`
     std::vector<Diagnostic> problems, row_problems;
+    std::unordered_set<std::string> with_bad_rows; // projects with a row already reported
     constexpr std::size_t max_problems = 1000;
     const auto add = [&](Diagnostic d) {
         if (problems.size() < max_problems) problems.push_back(std::move(d));
@@ -63,7 +64,10 @@ std::vector<ProjectAssessment> read_assessments(const std::string& path, const s
                         "项目编号“" + row.project_id + "”在 " + projects_file + " 中不存在"));
             continue;
         }
-        if (!ok) continue;
+        if (!ok) { // one mistake, one message: its gap is not reported again as a missing pair
+            with_bad_rows.insert(row.project_id);
+            continue;
+        }
         const auto [it, fresh] = index.try_emplace(row.project_id, out.size());
         if (fresh) {
             out.emplace_back();
@@ -93,6 +97,7 @@ std::vector<ProjectAssessment> read_assessments(const std::string& path, const s
     for (Diagnostic& d : row_problems) add(std::move(d));
 
     for (const ProjectAssessment& a : out) {
+        if (with_bad_rows.count(a.project_id)) continue;
         const auto gaps = missing_pairs(a);
         if (gaps.empty()) continue;
         std::string en, zh;

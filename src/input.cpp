@@ -645,7 +645,9 @@ void fill_assessment(Row& row, AssessmentRow& out) {
     }
     const std::string_view v = row.cell(a_score);
     Decimal d;
-    if (const NumberError e = parse_decimal(v, d, false); !e.ok()) row.bad(a_score, v, e);
+    if (!parse_decimal(v, d, false).ok())
+        row.bad(a_score, v, "a score: a number from 0 to 100 with at most 2 decimals, such as 86.75",
+                "评分应为 0 至 100 之间、最多两位小数的数字，如 86.75");
     else if (d < Decimal{} || d > Decimal::whole(100)) row.bad(a_score, v, "a score from 0 to 100", "评分应在 0 至 100 之间");
     // The resolution of a score, as for indicator weights.
     else if (d.units() % (Decimal::one_units / 100) != 0)

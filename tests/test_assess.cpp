@@ -346,13 +346,17 @@ TEST_CASE("assessments.csv: Chinese headers, BOM, short dimension names; an unkn
 TEST_CASE("assessments.csv: every bad row is reported with file:line") {
     const auto projects = read_projects(data + "projects.csv", "");
     const auto list = problems([&] { (void)read_assessments(data + "errors.csv", projects, "projects.csv"); });
-    CHECK(any_contains(list, "errors.csv:3: column \"score\": \"abc\""));
+    CHECK(any_contains(list, "errors.csv:3: column \"score\": \"abc\" — expected a score: a number from 0 to 100"));
     CHECK(any_contains(list, "errors.csv:4: column \"score\": \"100.5\" — expected a score from 0 to 100"));
     CHECK(any_contains(list, "errors.csv:5: column \"score\": \"85.125\" — expected a score with at most 2 decimals"));
     CHECK(any_contains(list, "errors.csv:6: column \"score\": \"-1\""));
     CHECK(any_contains(list, "errors.csv:7: column \"dimension\": \"benefit\""));
     CHECK(any_contains(list, "errors.csv:8: project_id \"A9\" is not in projects.csv"));
     CHECK(any_contains(list, "errors.csv:10: project A2: expert \"李\" scores necessity (立项必要性) twice (first at line 9)"));
+    // A1's bad rows are not reported again as missing pairs; A2 really lacks four.
+    CHECK_FALSE(any_contains(list, "project A1: every expert must score"));
+    CHECK(any_contains(list, "errors.csv:9: project A2: every expert must score every dimension; missing expert \"李\": economy"));
+    CHECK(list.size() == 8);
 }
 
 TEST_CASE("assessments.csv: a project's experts must each score every dimension") {
