@@ -7,6 +7,8 @@
 // the row is marked bad and reading goes on, so one run lists every problem.
 #include "perfbudget/input.hpp"
 
+#include "perfbudget/assessment_input.hpp"
+
 #include "input_cells.hpp"
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
@@ -616,6 +618,43 @@ template <std::size_t N> struct TableReader {
     }
 };
 
+// --- assessments.csv (assessment_input.hpp) ---------------------------------------
+
+enum AssessmentColumn : std::size_t { a_project, a_expert, a_dimension, a_score, a_count };
+constexpr std::array<ColumnSpec, a_count> assessment_columns{{
+    {"project_id", {"项目编号", "项目代码", "项目ID"}, true},
+    {"expert", {"专家", "评审专家", "专家姓名"}, true},
+    {"dimension", {"评估维度", "维度", "评估内容"}, true},
+    {"score", {"评分", "得分", "分数"}, true},
+}};
+
+/// An assessments.csv row into `out` (the caller sets its source_line).
+void fill_assessment(Row& row, AssessmentRow& out) {
+    text_cell(row, a_project, out.project_id);
+    text_cell(row, a_expert, out.expert);
+    for (std::size_t c : {a_project, a_expert})
+        if (row.cell(c).empty()) row.bad(c, "", "a value, not an empty cell", "不能为空");
+    const std::string_view dim = row.cell(a_dimension);
+    if (const auto d = parse_assess_dimension(dim)) {
+        out.dimension = *d;
+    } else {
+        auto [en, zh] = choices(names::assess_dimension, names::assess_dimension_zh);
+        en += "; or the short forms 必要性, 经济性, 合理性, 可行性, 合规性";
+        zh += "；或简称 必要性、经济性、合理性、可行性、合规性";
+        row.bad(a_dimension, dim, en, zh);
+    }
+    const std::string_view v = row.cell(a_score);
+    Decimal d;
+    if (!parse_decimal(v, d, false).ok())
+        row.bad(a_score, v, "a score: a number from 0 to 100 with at most 2 decimals, such as 86.75",
+                "评分应为 0 至 100 之间、最多两位小数的数字，如 86.75");
+    else if (d < Decimal{} || d > Decimal::whole(100)) row.bad(a_score, v, "a score from 0 to 100", "评分应在 0 至 100 之间");
+    // The resolution of a score, as for indicator weights.
+    else if (d.units() % (Decimal::one_units / 100) != 0)
+        row.bad(a_score, v, "a score with at most 2 decimals, such as 86.75", "评分最多两位小数，如 86.75");
+    else out.score = d;
+}
+
 /// Number of diagnostics kept by read_projects before it only counts.
 constexpr std::size_t max_diagnostics = 1000;
 
@@ -720,6 +759,31 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
     return true;
 }
 
+// --- AssessmentReader -------------------------------------------------------------
+
+struct AssessmentReader::Impl : TableReader<a_count> {
+    Impl(const std::string& path, Encoding encoding) : TableReader(path, encoding, assessment_columns) {}
+};
+
+AssessmentReader::AssessmentReader(const std::string& path, Encoding encoding)
+    : impl_(std::make_unique<Impl>(path, encoding)) {}
+AssessmentReader::~AssessmentReader() = default;
+AssessmentReader::AssessmentReader(AssessmentReader&&) noexcept = default;
+AssessmentReader& AssessmentReader::operator=(AssessmentReader&&) noexcept = default;
+const std::vector<Diagnostic>& AssessmentReader::notices() const { return impl_->header.notices; }
+const std::string& AssessmentReader::file() const { return impl_->csv.file(); }
+
+bool AssessmentReader::next(AssessmentRow& out, bool& ok, std::vector<Diagnostic>& problems) {
+    Impl& m = *impl_;
+    if (!m.next_row()) return false;
+    Row row = m.row(problems);
+    row.check_width();
+    out.source_line = m.csv.line();
+    fill_assessment(row, out);
+    ok = row.ok();
+    return true;
+}
+
 // --- read_projects ----------------------------------------------------------------
 
 std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
@@ -756,7 +820,7 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
     }
 
     problems.clear();
-    try {
+    if (!indicators_csv.empty()) try { // none: the projects alone (assess)
         IndicatorReader reader(indicators_csv, encoding);
         diag.add(reader.notices());
         std::string id;

@@ -23,7 +23,9 @@
 #include "perfbudget/load.hpp"
 #include "effective.hpp"
 #include "rule_tree.hpp"
+#include "load_assessment.hpp"
 #include "load_custom.hpp"
+#include "load_grades.hpp"
 #include "load_monitoring.hpp"
 
 #include <algorithm>
@@ -307,40 +309,6 @@ GradeScale compile_grades(Ctx& ctx, const Field& f, bool& usable) {
 
 // --- results -----------------------------------------------------------------
 
-/// Grade index named by a scalar (id or zh label), reporting an unknown name.
-std::optional<std::size_t> find_grade(Ctx& ctx, const GradeScale& scale, bool usable, const Node& name,
-                                      const std::string& path) {
-    if (!usable) return std::nullopt; // the grade scale is broken; it is reported already
-    const Field f{nullptr, &name, path};
-    const std::string* s = scalar_text(ctx, f, "a grade id", "等级 id");
-    if (!s) return std::nullopt;
-    const std::size_t g = scale.find(*s);
-    if (g < scale.size()) return g;
-    std::vector<std::string_view> ids;
-    for (const GradeBand& b : scale.bands) ids.push_back(b.id);
-    const auto [en, zh] = suggestion(*s, ids);
-    ctx.error(name.pos, "unknown grade " + quote(*s) + " in " + quote(path) + en,
-              quote(path) + " 中有未知的等级 " + quote(*s) + zh);
-    return std::nullopt;
-}
-
-GradeSet read_grade_list(Ctx& ctx, const Field& f, const GradeScale& scale, bool usable) {
-    GradeSet set;
-    if (!expect_kind(ctx, f, Node::Kind::list)) return set;
-    for (std::size_t i = 0; i < f.value->size(); ++i) {
-        const Node& item = f.value->children[i];
-        const auto g = find_grade(ctx, scale, usable, item, f.path);
-        if (!g) continue;
-        if (set.contains(*g)) {
-            ctx.error(item.pos, "grade " + quote(scale.bands[*g].id) + " is listed twice in " + f.name(),
-                      f.name_zh() + " 中等级 " + quote(scale.bands[*g].id) + " 重复");
-            continue;
-        }
-        set.add(*g);
-    }
-    return set;
-}
-
 void compile_flag(Ctx& ctx, const Field& f, const GradeScale& scale, bool usable, ApplicationRules::Flag& out) {
     MapView m(ctx, f, {"grades"});
     out.where = ctx.ref(f.rule_pos());
@@ -350,22 +318,7 @@ void compile_flag(Ctx& ctx, const Field& f, const GradeScale& scale, bool usable
 /// `cut: {fair: 10%, poor: 100%}`: a rate per grade; grades not listed are not cut.
 void compile_cut(Ctx& ctx, const Field& f, const GradeScale& scale, bool usable, ApplicationRules::Cut& out) {
     out.where = ctx.ref(f.rule_pos());
-    out.rate_by_grade.assign(scale.size(), Decimal());
-    if (!expect_kind(ctx, f, Node::Kind::map)) return;
-    GradeSet seen;
-    for (std::size_t i = 0; i < f.value->size(); ++i) {
-        const Node& key = f.value->key(i);
-        const auto g = find_grade(ctx, scale, usable, key, f.path);
-        const auto rate = read_number(ctx, Field{&key, &f.value->value(i), child_path(f.path, key.text)}, share());
-        if (!g || !rate) continue;
-        if (seen.contains(*g)) {
-            ctx.error(key.pos, "the cut rate for grade " + quote(scale.bands[*g].id) + " is given twice",
-                      "等级 " + quote(scale.bands[*g].id) + " 的核减比例重复");
-            continue;
-        }
-        seen.add(*g);
-        out.rate_by_grade[*g] = *rate;
-    }
+    out.rate_by_grade = read_rates_by_grade(ctx, f, scale, usable, "cut rate", "核减比例");
 }
 
 void compile_recover(Ctx& ctx, const Field& f, const GradeScale& scale, bool usable, ApplicationRules::Recover& out) {
@@ -412,7 +365,7 @@ const Node* find_key(const Node& map, std::string_view key) {
 /// `top` is the file's top level: a key of the old layout found there (already
 /// reported by report_old_layout) is compiled from there, so its own problems
 /// are found too and it is not also reported missing from `evaluation:`.
-void compile_evaluation(Ctx& ctx, const Field& f, const MapView& top, RuleSet& rules) {
+void compile_evaluation(Ctx& ctx, const Field& f, const MapView& top, RuleSet& rules, bool& grades_usable) {
     MapView m(ctx, f,
               {"execution", "weights", "directions", "cap", "over_completion", "rounding", "grades", "results", "custom"});
     if (!m.ok()) return;
@@ -421,7 +374,6 @@ void compile_evaluation(Ctx& ctx, const Field& f, const MapView& top, RuleSet& r
         return m.get(key);
     };
     compile_evaluation_scoring(ctx, m, rules.evaluation);
-    bool grades_usable = false;
     rules.grades = compile_grades(ctx, part("grades"), grades_usable);
     compile_results(ctx, part("results"), rules.grades, grades_usable, rules.application);
     if (const Field c = top.find("custom").value ? part("custom") : m.find("custom"); c.value)
@@ -453,12 +405,16 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     rules.files = ctx.sources.names;
     const Field top{nullptr, &root, ""};
     if (root.kind == Node::Kind::map) report_old_layout(ctx, top);
-    MapView m(ctx, top, {"profile", "evaluation", "monitoring", "grades", "results", "custom"});
+    MapView m(ctx, top, {"profile", "evaluation", "monitoring", "assessment", "grades", "results", "custom"});
     if (!m.ok()) return rules;
     if (auto name = read_identifier(ctx, m.get("profile"))) rules.name = *name;
-    compile_evaluation(ctx, m.get("evaluation"), m, rules);
+    bool grades_usable = false;
+    compile_evaluation(ctx, m.get("evaluation"), m, rules, grades_usable);
     // Optional: a file without it (a test's own rules) monitors by the national defaults.
     if (const Field mon = m.find("monitoring"); mon.value) compile_monitoring(ctx, mon, rules.monitoring);
+    // Optional too; graded on the evaluation's scale (assessment_rules.hpp).
+    if (const Field a = m.find("assessment"); a.value) compile_assessment(ctx, a, rules.grades, grades_usable, rules.assessment);
+    else default_assessment(rules.grades, rules.assessment);
     return rules;
 }
 
@@ -494,7 +450,7 @@ std::size_t base_index(const Node& root) {
 
 /// Maps whose keys are data (grade names), not schema keys: replaced whole like a
 /// list, so a profile with other grades can drop the base's entries.
-bool data_keyed_map(std::string_view path) { return path == "evaluation.results.cut"; }
+bool data_keyed_map(std::string_view path) { return path == "evaluation.results.cut" || path == "assessment.mid_year_cut"; }
 
 /// A value by date (`{effective: {...}}`): a profile's dated or undated value
 /// replaces the base's whole, so each file states all the dates of what it dates.

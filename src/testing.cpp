@@ -9,9 +9,9 @@
 // which expect_error may match.
 #include "perfbudget/testing.hpp"
 
+#include "perfbudget/assess.hpp"
 #include "perfbudget/department_review.hpp"
 #include "perfbudget/monitoring_calendar.hpp"
-
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/load.hpp"
@@ -34,8 +34,9 @@ namespace {
 using namespace detail::rules_yaml;
 namespace fs = std::filesystem;
 
-/// Which stage a case runs: the year-end evaluation or in-year monitoring as of a date.
-enum class Stage { evaluation, monitoring };
+/// Which stage a case runs: the year-end evaluation, in-year monitoring as of a
+/// date, or the ex-ante assessment of expert scores (`assessments:`).
+enum class Stage { evaluation, monitoring, assessment };
 
 /// The result fields a case may expect, and how each is written.
 enum class Form { rate, score, money, flag, grade, reasons, light, action, count };
@@ -60,8 +61,15 @@ constexpr ExpectField department_fields[] = {
     {"level", Form::light},     {"action", Form::action},     {"exec_rate", Form::rate},
     {"completion", Form::rate}, {"warning_projects", Form::count},
 };
+// The assessment CSV's result columns (assess.hpp); `cut` is the rate, `cut_amount` yuan.
+constexpr ExpectField assessment_fields[] = {
+    {"necessity", Form::score}, {"economy", Form::score},  {"targets", Form::score}, {"feasibility", Form::score},
+    {"financing", Form::score}, {"score", Form::score},    {"grade", Form::grade},   {"approved", Form::flag},
+    {"cut", Form::rate},        {"cut_amount", Form::money},
+};
 std::span<const ExpectField> expect_fields(Stage stage) {
     if (stage == Stage::monitoring) return monitoring_fields;
+    if (stage == Stage::assessment) return assessment_fields;
     return evaluation_fields;
 }
 
@@ -89,6 +97,7 @@ struct Case {
     const Node* projects = nullptr;
     std::string projects_path;
     Pos projects_pos;
+    Field assessments; // stage assessment only (required there)
     std::vector<ExpectedProject> expect;
     std::vector<ExpectedProject> expect_departments; // monitoring: the department review (id = department)
     std::optional<std::string> expect_error;
@@ -261,7 +270,7 @@ public:
     }
 
     std::optional<Case> read_case(const Field& item) {
-        MapView m(ctx_, item, {"name", "stage", "as_of", "projects", "expect", "expect_departments", "expect_error"});
+        MapView m(ctx_, item, {"name", "stage", "as_of", "projects", "assessments", "expect", "expect_departments", "expect_error"});
         if (!m.ok()) return std::nullopt;
         Case c;
         c.pos = item.pos();
@@ -272,6 +281,7 @@ public:
         c.projects = projects.value;
         c.projects_path = projects.path;
         c.projects_pos = projects.pos();
+        read_assessments_key(m, c);
         const Field expect = m.find("expect"), error = m.find("expect_error");
         if (!expect.key && !error.key && !m.find("expect_departments").key)
             ctx_.error(item.pos(), "case " + quote(c.name) + " needs `expect:` (the results) or `expect_error:` (part of the error message)",
@@ -299,7 +309,9 @@ private:
     void read_stage(const MapView& m, Case& c) {
         const Field stage = m.find("stage"), as_of = m.find("as_of");
         if (stage.key)
-            if (auto s = read_choice(ctx_, stage, Choices<Stage>{{"evaluation", Stage::evaluation}, {"monitoring", Stage::monitoring}}))
+            if (auto s = read_choice(ctx_, stage, Choices<Stage>{{"evaluation", Stage::evaluation},
+                                                                 {"monitoring", Stage::monitoring},
+                                                                 {"assessment", Stage::assessment}}))
                 c.stage = *s;
         if (as_of.key)
             if (const std::string* t = scalar_text(ctx_, as_of, "a date YYYY-MM-DD", "日期 YYYY-MM-DD")) {
@@ -311,9 +323,21 @@ private:
         if (c.stage == Stage::monitoring && !as_of.key)
             ctx_.error(stage.pos(), "case " + quote(c.name) + " has `stage: monitoring` and needs `as_of: YYYY-MM-DD` (the monitoring date)",
                        "用例 " + quote(c.name) + " 为 `stage: monitoring`，需要 `as_of: YYYY-MM-DD`（监控基准日）");
-        if (c.stage == Stage::evaluation && as_of.key)
+        if (c.stage != Stage::monitoring && as_of.key)
             ctx_.error(as_of.rule_pos(), "`as_of` applies to `stage: monitoring` cases only",
                        "`as_of` 只用于 `stage: monitoring` 的用例");
+    }
+
+    /// `assessments:` (a list of expert scores), required by stage assessment and only there.
+    void read_assessments_key(const MapView& m, Case& c) {
+        const Field a = m.find("assessments");
+        if (c.stage == Stage::assessment && !a.key)
+            ctx_.error(c.pos, "case " + quote(c.name) + " has `stage: assessment` and needs `assessments:` (the expert scores)",
+                       "用例 " + quote(c.name) + " 为 `stage: assessment`，需要 `assessments:`（专家评分）");
+        if (c.stage != Stage::assessment && a.key)
+            ctx_.error(a.rule_pos(), "`assessments` applies to `stage: assessment` cases only",
+                       "`assessments` 只用于 `stage: assessment` 的用例");
+        if (a.key && expect_kind(ctx_, a, Node::Kind::list)) c.assessments = a;
     }
 
     Ctx& ctx_;
@@ -364,6 +388,66 @@ std::string monitor_got_text(const Expected& e, const MonitorResult& r, const Ru
     if (e.field == "time_progress") return rates.time_progress;
     if (e.field == "exec_rate") return rates.exec_rate;
     if (e.field == "completion") return rates.completion;
+    return {};
+}
+
+/// A case's `assessments:` list, grouped by project as read_assessments groups
+/// assessments.csv (each item {project_id, expert, dimension, score}); bad items,
+/// unknown projects and repeated scores are recorded in `ctx`.
+std::vector<ProjectAssessment> case_assessments(Ctx& ctx, const Field& list, const std::vector<Project>& projects) {
+    std::vector<ProjectAssessment> out;
+    if (!list.value) return out;
+    for (std::size_t i = 0; i < list.value->size(); ++i) {
+        const Field item{nullptr, &list.value->children[i], list.path + "[" + std::to_string(i) + "]"};
+        MapView m(ctx, item, {"project_id", "expert", "dimension", "score"});
+        if (!m.ok()) continue;
+        const auto id = read_text(ctx, m.get("project_id"));
+        const auto expert = read_text(ctx, m.get("expert"));
+        const Field dim = m.get("dimension");
+        std::optional<AssessDimension> d;
+        if (const std::string* t = scalar_text(ctx, dim, "a dimension", "评估维度"); t && !(d = parse_assess_dimension(*t)))
+            ctx.error(dim.pos(), dim.name() + " must be one of necessity, economy, targets, feasibility, financing (or the Chinese names); found " + quote(*t),
+                      dim.name_zh() + " 应为 立项必要性、投入经济性、绩效目标合理性、实施方案可行性、筹资合规性 之一；实际为 " + quote(*t));
+        const auto score = read_number(ctx, m.get("score"), points());
+        if (!id || !expert || !d || !score) continue;
+        if (std::none_of(projects.begin(), projects.end(), [&](const Project& p) { return p.id == *id; })) {
+            ctx.error(item.pos(), item.name() + ": project " + quote(*id) + " is not among the case's projects",
+                      item.name_zh() + "：项目 " + quote(*id) + " 不在用例的项目中");
+            continue;
+        }
+        auto a = std::find_if(out.begin(), out.end(), [&](const ProjectAssessment& x) { return x.project_id == *id; });
+        if (a == out.end()) {
+            a = out.emplace(out.end());
+            a->project_id = *id;
+            a->source_line = static_cast<std::uint32_t>(item.pos().line + 1);
+        }
+        auto e = std::find_if(a->experts.begin(), a->experts.end(), [&](const ExpertScores& x) { return x.expert == *expert; });
+        if (e == a->experts.end()) {
+            e = a->experts.emplace(a->experts.end());
+            e->expert = *expert;
+        }
+        if (e->has(*d)) {
+            ctx.error(item.pos(), item.name() + ": expert " + quote(*expert) + " scores " + std::string(to_string(*d)) + " twice",
+                      item.name_zh() + "：专家 " + quote(*expert) + " 对 " + std::string(to_string(*d)) + " 重复评分");
+            continue;
+        }
+        e->set(*d, *score, static_cast<std::uint32_t>(item.pos().line + 1));
+    }
+    return out;
+}
+
+/// An assessment field as the assessment CSV writes it (approved as true/false).
+std::string assess_got_text(const Expected& e, const AssessResult& r, const RuleSet& rules) {
+    for (std::size_t d = 0; d < assess_dimension_count; ++d)
+        if (e.field == names::assess_dimension[d]) return r.dimensions[d].shown.to_string(2);
+    if (e.field == "score") return r.score.to_string(2);
+    if (e.field == "approved") return r.approved ? "true" : "false";
+    if (e.field == "cut") return r.cut_rate.to_string(4);
+    if (e.field == "cut_amount") return r.cut_amount.to_string();
+    if (e.field == "grade") {
+        const GradeBand& band = rules.grades.bands[r.grade];
+        return e.text == band.zh || e.text == band.en ? e.text : band.id;
+    }
     return {};
 }
 
@@ -442,16 +526,28 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
     if (!problems.empty()) out.errors = problems.take();
 
     const bool monitoring = c.stage == Stage::monitoring;
+    const bool assessment = c.stage == Stage::assessment;
+    std::vector<ProjectAssessment> scores;
+    std::vector<AssessResult> assessed;
+    if (assessment && out.errors.empty()) {
+        scores = case_assessments(ctx, c.assessments, projects);
+        if (!problems.empty()) out.errors = problems.take();
+        assessed.resize(projects.size());
+    }
     if (monitoring) // the period in effect on the as-of date, as `perfbudget monitor` picks it
         for (Project& p : projects)
             if (!p.year) p.year = c.as_of->year();
-    std::vector<ProjectResult> results(monitoring ? 0 : projects.size());
+    std::vector<ProjectResult> results(monitoring || assessment ? 0 : projects.size());
     std::vector<MonitorResult> monitored(monitoring ? projects.size() : 0);
     if (out.errors.empty()) {
         const std::string& file = sources.names[0];
         for (std::size_t i = 0; i < projects.size(); ++i) {
             try {
-                if (monitoring)
+                if (assessment) {
+                    const auto a = std::find_if(scores.begin(), scores.end(),
+                                                [&](const ProjectAssessment& x) { return x.project_id == projects[i].id; });
+                    if (a != scores.end()) assess_project(projects[i], *a, rules.for_year(projects[i].year), assessed[i], file);
+                } else if (monitoring)
                     monitor_project(projects[i], *c.as_of, rules.for_year(projects[i].year), monitored[i], InputNames{file, file});
                 else
                     evaluate(projects[i], rules, results[i], InputNames{file, file});
@@ -484,6 +580,17 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
         const SourceLocation at = sources.where(ep.pos);
         if (k == projects.size()) {
             out.mismatches.push_back(TestMismatch{ep.id, "project_id", ep.id, "(no such project in this case)", at});
+            continue;
+        }
+        if (assessment) {
+            if (std::none_of(scores.begin(), scores.end(), [&](const ProjectAssessment& x) { return x.project_id == ep.id; })) {
+                out.mismatches.push_back(TestMismatch{ep.id, "project_id", ep.id, "(no expert scores for this project)", at});
+                continue;
+            }
+            for (const Expected& e : ep.values) {
+                std::string got = assess_got_text(e, assessed[k], rules.for_year(projects[k].year));
+                if (e.text != got) out.mismatches.push_back(mismatch(ep, e, std::move(got), sources));
+            }
             continue;
         }
         if (monitoring) {

@@ -139,7 +139,9 @@ TEST_CASE("profile: a list is replaced whole, not merged item by item") {
                              "    rectify: {grades: [fail]}\n"                             // 8
                              "    priority: {grades: [pass]}\n"                            // 9
                              "    cut: {fail: 100%}\n"                                     // 10
-                             "    recover: {grades: [fail]}\n";                            // 11
+                             "    recover: {grades: [fail]}\n"                             // 11
+                             "assessment:\n"                                               // 12
+                             "  approve: {grades: [pass]}\n";                              // 13
     const RuleSet r = load_text(text);
     // Merged item by item there would be 4 grades; replaced whole there are 2.
     REQUIRE(r.grades.size() == 2);
@@ -153,6 +155,9 @@ TEST_CASE("profile: a list is replaced whole, not merged item by item") {
     // recover.grades replaced; recover.fund_sources inherited ([local]).
     CHECK(r.application.recover.grades.bits == 0b10);
     CHECK(r.application.recover.fund_sources == std::array<bool, 2>{true, false});
+    // assessment.approve names grades too, so a new scale restates it.
+    CHECK(r.assessment.approve.approves(0, 2));
+    CHECK_FALSE(r.assessment.approve.approves(1, 2));
 }
 
 TEST_CASE("profile: a replaced grade list leaves base lists naming old grades as errors in the base") {
@@ -161,7 +166,8 @@ TEST_CASE("profile: a replaced grade list leaves base lists naming old grades as
     const auto list = problems_of([&] {
         load_text(kHead + "evaluation:\n  grades:\n    - {id: pass, zh: 合格, en: pass, range: [60, 100]}\n"
                           "    - {id: fail, zh: 不合格, en: fail, range: [0, 60]}\n"
-                          "  results:\n    cut: {}\n    recover: {grades: []}\n    priority: {grades: [pass]}\n");
+                          "  results:\n    cut: {}\n    recover: {grades: []}\n    priority: {grades: [pass]}\n"
+                          "assessment:\n  approve: {grades: [pass]}\n");
     });
     REQUIRE(list.size() == 2); // `fair` and `poor` in results.rectify
     CHECK(list[0].where.file == "rules/national.yaml");

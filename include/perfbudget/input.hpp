@@ -86,7 +86,8 @@ private:
 /// Reads both files and joins them: every project with its indicators, in file
 /// order. Throws Error listing every problem (unknown project ids, duplicates,
 /// bad values). Holds everything in memory: for batch work use the streaming
-/// readers or evaluate_files() (batch.hpp).
+/// readers or evaluate_files() (batch.hpp). An empty `indicators_csv` reads the
+/// projects alone (their indicators empty), as `perfbudget assess` does.
 std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
                                    Encoding encoding = Encoding::utf8);
 

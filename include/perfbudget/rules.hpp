@@ -7,6 +7,7 @@
 // can cite "national.yaml:41" in its explanation.
 #pragma once
 
+#include "perfbudget/assessment_rules.hpp"
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/model.hpp"
@@ -166,6 +167,7 @@ struct RuleSet {
     GradeScale grades;
     ApplicationRules application;
     MonitoringRules monitoring; // in-year monitoring (monitoring_rules.hpp)
+    AssessmentRules assessment; // ex-ante assessment (assessment_rules.hpp), graded on `grades`
     CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
 
     /// When the file has dated values (docs/rules.md "Values by budget year"): the

@@ -3,6 +3,7 @@
 // Every command is a thin layer: parse arguments, call the library, print
 // problems. Exit codes: 0 success, 1 bad data or rules (every problem listed on
 // stderr with file:line[:column]), 2 bad usage.
+#include "perfbudget/assess.hpp"
 #include "perfbudget/batch.hpp"
 #include "perfbudget/load.hpp"
 #include "perfbudget/monitor.hpp"
@@ -31,6 +32,9 @@ const char* const usage_text =
     "  perfbudget monitor --projects P.csv --indicators I.csv --as-of YYYY-MM-DD [--rules R.yaml]\n"
     "                      [--out F] [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (--summary: projects and money by light and department, JSON)\n"
+    "  perfbudget assess --projects P.csv --assessments A.csv [--rules R.yaml] [--out F]\n"
+    "                      [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
+    "                      [--year YYYY]  (ex-ante assessment from expert scores; --summary: by grade, JSON)\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
@@ -194,6 +198,39 @@ int cmd_monitor(int argc, char** argv) {
     }
 }
 
+int cmd_assess(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2,
+                         {"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
+    if (!a.get("projects") || !a.get("assessments")) throw UsageError{"assess needs --projects and --assessments"};
+    Args shared = a; // the options evaluate reads, with assessments in the indicators' place
+    shared.values["indicators"] = *a.get("assessments");
+    const EvaluateOptions files = file_options(shared, "assess");
+    AssessOptions opt;
+    opt.projects = files.projects;
+    opt.assessments = files.indicators;
+    opt.out = files.out;
+    opt.summary = a.get("summary").value_or("");
+    opt.encoding = files.encoding;
+    opt.format = files.format;
+    opt.lang = files.lang;
+    opt.year = files.year;
+    try {
+        std::optional<RuleBook> loaded;
+        const RuleBook& rules = rules_of(a, loaded);
+        const AssessSummary s = assess_files(opt, rules);
+        print_notices(s.notices, 0, opt.lang);
+        std::cerr << assess_summary_text(s, opt.lang)
+                  << (opt.lang == Lang::zh ? "（规则：" + rules.name() + "）\n" : "(rules: " + rules.name() + ")\n");
+        return exit_ok;
+    } catch (const OptionsError& e) {
+        print(e.diagnostics(), opt.lang);
+        return exit_usage;
+    } catch (const Error& e) {
+        print(e.diagnostics(), opt.lang);
+        return exit_data;
+    }
+}
+
 int cmd_check(int argc, char** argv) {
     const Args a = parse(argc, argv, 2, {"lang"}, {});
     const Lang lang = lang_of(a);
@@ -271,6 +308,7 @@ int main(int argc, char** argv) {
         }
         if (cmd == "test") return cmd_test(argc, argv);
         if (cmd == "monitor") return cmd_monitor(argc, argv);
+        if (cmd == "assess") return cmd_assess(argc, argv);
         if (cmd == "review" || cmd == "report")
             throw UsageError{"command " + cmd + " is not available yet in this version"};
         throw UsageError{"unknown command " + cmd};
