@@ -2,6 +2,8 @@
 #include "perfbudget/monitor.hpp"
 #include "perfbudget/monitor_custom.hpp"
 
+#include "monitor_text.hpp"
+
 #include <algorithm>
 
 namespace perfbudget {
@@ -253,13 +255,7 @@ void finish_monitoring(Money budget, Money spent, const MonitorAccumulator& acc,
     out.level = Light::green;
     for (const Light l : out.rule_light) out.level = worst(out.level, l);
     out.action = mr.actions.by_light[static_cast<std::size_t>(out.level)];
-    // No custom step has run yet (monitor_project runs them next; a reused result is cleared).
-    out.has_cut = false;
-    out.cut_rate = Decimal{};
-    out.cut = Money{};
-    out.action_set = false;
-    out.cut_step = out.action_step = 0;
-    out.fired_count = 0;
+    out.clear_custom(); // no custom step has run yet (a reused result is cleared)
 }
 
 void monitor_project(const Project& p, Date as_of, const RuleSet& rules, MonitorResult& out, const InputNames& files) {
@@ -303,17 +299,9 @@ std::string monitor_reasons(const MonitorResult& r) {
 
 namespace {
 
-/// A rate as a percentage with up to 2 decimals, "≈" when rounded: 50%, ≈83.33%.
-std::string pct(const Number& n) {
-    const Number hundred = n * Number::integer(100);
-    const Decimal d = hundred.rounded(2, RoundingMode::half_up);
-    return (Number::of(d) == hundred ? "" : "≈") + d.to_string() + "%";
-}
-
-std::string light_label(Light l, Lang lang) {
-    const auto i = static_cast<std::size_t>(l);
-    return std::string(lang == Lang::zh ? names::light_zh[i] : names::light[i]);
-}
+/// The wording shared with the department review (monitor_text.hpp).
+std::string pct(const Number& n) { return detail::percent_label(n); }
+using detail::light_label;
 
 } // namespace
 

@@ -10,6 +10,7 @@
 
 #include "json_fields.hpp"
 #include "stream_projects.hpp"
+#include "summary_support.hpp"
 
 #include <algorithm>
 
@@ -432,26 +433,8 @@ std::size_t monitor_run(const MonitorOptions& options, const RuleBook& rules, bo
 }
 
 void check_monitor_outputs(const MonitorOptions& options) {
-    const EvaluateOptions& opt = options.files;
-    check_output_not_input(opt);
-    if (options.summary.empty()) return;
-    check_output_not_input(opt, options.summary, "summary", "汇总");
-    const auto stdout_or = [](const std::string& p) { return p.empty() ? std::string("-") : p; };
-    std::error_code ec; // the output does not exist yet: compared by name
-    if (stdout_or(options.summary) == stdout_or(opt.out) || std::filesystem::equivalent(options.summary, opt.out, ec))
-        throw OptionsError({options.summary, 0, 0},
-                           "the summary file \"" + options.summary + "\" is the output file; choose another summary file",
-                           "汇总文件“" + options.summary + "”就是输出文件；请另选汇总文件");
-}
-
-/// 1234567 fen → "12,345.67" (万元 are yuan / 10,000: fen / 10^6), 2 places half-up.
-std::string wan_text(Money m) {
-    const std::string plain = Fraction::of(m, Money::from_fen(1'000'000)).to_string(2);
-    const bool negative = plain[0] == '-';
-    const std::size_t dot = plain.find('.');
-    std::string whole = plain.substr(negative ? 1 : 0, dot - (negative ? 1 : 0));
-    for (std::size_t k = whole.size(); k > 3; k -= 3) whole.insert(k - 3, 1, ',');
-    return (negative ? "-" : "") + whole + plain.substr(dot);
+    check_output_not_input(options.files);
+    detail::check_summary_path(options.files, options.summary);
 }
 
 } // namespace
@@ -591,9 +574,7 @@ MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::
 
 std::string monitor_summary_json(const MonitorSummary& s) {
     using nlohmann::ordered_json;
-    const auto count = [](std::size_t projects, Money budget) {
-        return ordered_json{{"projects", projects}, {"budget", budget.to_string()}};
-    };
+    const auto count = detail::count_json;
     const auto totals = [&](ordered_json& j, const MonitorTotals& t) {
         j["projects"] = t.projects;
         j["budget"] = t.budget.to_string();
@@ -606,14 +587,7 @@ std::string monitor_summary_json(const MonitorSummary& s) {
     };
     ordered_json j;
     totals(j, s);
-    ordered_json departments = ordered_json::array();
-    for (const DepartmentMonitor& d : s.departments) {
-        ordered_json jd;
-        jd["department"] = d.department;
-        totals(jd, d);
-        departments.push_back(std::move(jd));
-    }
-    j["departments"] = std::move(departments);
+    j["departments"] = detail::departments_json(s.departments, totals);
     if (!s.department_reviews.empty()) {
         ordered_json reviews = ordered_json::array();
         for (const DepartmentReview& r : s.department_reviews) {
@@ -644,12 +618,12 @@ std::string monitor_summary_text(const MonitorSummary& s, Lang lang) {
     for (std::size_t l = 0; l < light_count; ++l) {
         if (l) t += zh ? "，" : "; ";
         t += zh ? std::string(names::light_zh[l]) + " " + std::to_string(s.by_level[l]) + " 个（" +
-                      wan_text(s.budget_by_level[l]) + " 万元）"
+                      detail::wan_text(s.budget_by_level[l]) + " 万元）"
                 : std::string(names::light[l]) + " " + std::to_string(s.by_level[l]) + " (" +
-                      wan_text(s.budget_by_level[l]) + " 万元)";
+                      detail::wan_text(s.budget_by_level[l]) + " 万元)";
     }
-    t += zh ? "\n预警项目 " + std::to_string(s.warning_projects()) + " 个，资金 " + wan_text(s.warning_budget()) + " 万元\n"
-            : "\nwarning projects " + std::to_string(s.warning_projects()) + ", funds " + wan_text(s.warning_budget()) +
+    t += zh ? "\n预警项目 " + std::to_string(s.warning_projects()) + " 个，资金 " + detail::wan_text(s.warning_budget()) + " 万元\n"
+            : "\nwarning projects " + std::to_string(s.warning_projects()) + ", funds " + detail::wan_text(s.warning_budget()) +
                   " 万元\n";
     if (!s.department_reviews.empty())
         t += zh ? "部门整体绩效监控（截至 " + to_string(s.department_reviews.front().as_of) + "）：\n"

@@ -197,12 +197,7 @@ const custom::StageSchema& monitoring_schema() {
 }
 
 void apply_monitoring_custom(const Project& project, const RuleSet& rules, MonitorResult& out) {
-    out.has_cut = false;
-    out.cut_rate = Decimal{};
-    out.cut = Money{};
-    out.action_set = false;
-    out.cut_step = out.action_step = 0;
-    out.fired_count = 0;
+    out.clear_custom();
     if (rules.monitoring.custom.steps.empty()) return;
     MonitorRunner runner(project, rules, out);
     runner.run();

@@ -1,7 +1,6 @@
 // src/summary_support.hpp — what the commands that write a `--summary` share:
 // checking the summary's path, money in 万元 for the stderr summary, the JSON
 // counts and department list. INTERNAL.
-// (monitor_batch.cpp has its own copies, written first; it can switch to these.)
 #pragma once
 
 #include "perfbudget/batch.hpp"

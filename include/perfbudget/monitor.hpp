@@ -92,6 +92,15 @@ struct MonitorResult {
     bool warning() const { return level == Light::red || level == Light::yellow; }
     /// The rule gave a light other than green: it is one of the project's reasons.
     bool reason(MonitorRule r) const { return rule_light[static_cast<std::size_t>(r)] != Light::green; }
+    /// Forgets what custom steps set (cut, action source, fired steps).
+    void clear_custom() {
+        has_cut = false;
+        cut_rate = Decimal{};
+        cut = Money{};
+        action_set = false;
+        cut_step = action_step = 0;
+        fired_count = 0;
+    }
 };
 
 /// What a project's indicators add up to while they are monitored one at a time,
