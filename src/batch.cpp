@@ -57,8 +57,23 @@ struct CustomSlot {
     std::int32_t year = 0;
     BudgetKind budget_kind = BudgetKind::general;
     Rectification rectification = Rectification::none;
+    std::uint32_t indicator_rules_fired = 0; // bit k: indicator rule k fired on one of its indicators
     CustomAccumulator aggregates;
 };
+
+/// Indicator rules read the project's fields (apply_indicator_rules takes a
+/// Project): rebuilt from the kept slot into one reused Project, whose strings
+/// keep their capacity. Only for rules with indicator rules.
+void fill_project(Project& p, std::string_view id, const ProjectFunds& funds, const CustomSlot& c, std::string_view category) {
+    p.id.assign(id);
+    p.category.assign(category);
+    p.budget = funds.budget;
+    p.spent = funds.spent;
+    p.fund_source = funds.fund_source;
+    p.budget_kind = c.budget_kind;
+    p.rectification = c.rectification;
+    p.year = c.year ? std::optional<int>(c.year) : std::nullopt;
+}
 
 /// The period of `book` for project `p` (its budget year, else --year); with
 /// nothing dated always 0. Throws Error as evaluate() would, placed at the project.
@@ -127,6 +142,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         IndicatorResult r;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
+        Project rule_project; // indicator rules only
         while (reader.next(pid, ind, ok, row_problems)) {
             problems.add(row_problems);
             ++summary.indicators;
@@ -146,6 +162,23 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             Issue issue;
             try {
                 issue = score_indicator(ind, rules, r);
+                if (issue == Issue::none && !rules.custom.indicator_rules.empty()) {
+                    CustomSlot& c = customs[last];
+                    fill_project(rule_project, pid, slot.funds, c, kept.text(c.category_offset, c.category_size));
+                    try {
+                        apply_indicator_rules(rule_project, ind, rules, r);
+                    } catch (const ArithmeticError&) {
+                        throw;
+                    } catch (const Error& e) { // placed at the indicator's line, as evaluate() does; the message cites the rule
+                        for (Diagnostic d : e.diagnostics()) {
+                            d.where = SourceLocation{opt.indicators, ind.source_line, 0};
+                            problems.add(std::move(d));
+                        }
+                        slot.bad = true;
+                        continue;
+                    }
+                    c.indicator_rules_fired |= r.custom_fired;
+                }
                 if (issue == Issue::none) {
                     slot.acc.add(ind, r);
                     if (custom) customs[last].aggregates.add(r, rules);
@@ -189,6 +222,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         }
         if (!rules.custom.empty()) {
             const CustomSlot& c = customs[k];
+            result.indicator_rules_fired = c.indicator_rules_fired;
             const CustomInput in{id, s.funds, c.budget_kind, kept.text(c.category_offset, c.category_size), c.year, c.rectification};
             try {
                 apply_custom(in, c.aggregates, rules, result);
@@ -316,9 +350,10 @@ namespace {
 /// Whether the rules need every indicator's result (the in-memory path), whatever the output.
 bool rules_need_everything(const RuleBook& rules) {
     if (rules.periods().size() > detail::SlotHead::max_periods) return true;
-    // Indicator rules change scores as indicators are scored; total_only sums the exact scores.
+    // total_only sums every indicator's exact score. (Indicator rules stream: they
+    // adjust each score as its row is read, with the project's kept fields.)
     return std::any_of(rules.periods().begin(), rules.periods().end(), [](const RuleSet& r) {
-        return !r.custom.indicator_rules.empty() || r.evaluation.rounding.apply == RoundApply::total_only;
+        return r.evaluation.rounding.apply == RoundApply::total_only;
     });
 }
 

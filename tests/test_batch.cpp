@@ -472,3 +472,60 @@ TEST_CASE("batch: an output file that is an input is refused before anything is 
     evaluate_files(o, national_rules());
     CHECK(slurp(o.out) == slurp(src + "/tests/golden/examples-national.csv"));
 }
+
+TEST_CASE("batch: indicator rules stream, reading the project's kept fields, with the in-memory path's results") {
+    // Every field an indicator rule reads of its project, and an adjustment that
+    // changes scores, totals, grades and results; then a project step that sees the
+    // adjusted scores. The example data: categories 教育/水利/…, local and transfer funds.
+    const std::string profile = write_scratch("indicator-rules.yaml", R"(base: national
+profile: indicator-rules
+evaluation:
+  custom:
+  - indicator_rule: local_output
+    zh: 本级项目产出指标扣分
+    en: local output indicators lose a point
+    when: fund_source == "local" and budget_kind == "general" and category != "" and year >= 2023 and rectification == "none" and indicator.level1 == "output" and budget > spent / 2
+    then: {adjust: -1}
+  - rule: low
+    zh: 总分低于90
+    en: total below 90
+    when: total < 90
+)");
+    const RuleBook rules = load_rules_file(profile);
+    const std::string out = both_paths_agree(options(""), rules, "indicator-rules");
+    CHECK(out.find("local_output") != std::string::npos); // some row's reasons name it
+    // W1 (local, 教育, 2023) has output indicators: each loses a point, so its total
+    // is below the national one.
+    const std::string national = both_paths_agree(options(""), national_rules(), "indicator-rules-national");
+    CHECK(out != national);
+
+    // A rule that fails at run time: the same problem on both paths, at the indicator's line.
+    const std::string failing = write_scratch("failing-indicator-rule.yaml", R"(base: national
+profile: failing-indicator-rule
+evaluation:
+  custom:
+  - indicator_rule: divide
+    zh: 除以零
+    en: divides by zero
+    when: indicator.weight / (budget - budget) > 1
+    then: {adjust: -1}
+)");
+    const RuleBook bad = load_rules_file(failing);
+    std::vector<std::string> firsts;
+    for (const bool in_memory : {false, true}) {
+        EvaluateOptions o = options(scratch(in_memory ? "failing-ir-memory.csv" : "failing-ir-stream.csv"));
+        o.in_memory = in_memory;
+        try {
+            evaluate_files(o, bad);
+            FAIL("expected an error");
+        } catch (const Error& e) {
+            REQUIRE(!e.diagnostics().empty());
+            CHECK(e.diagnostics()[0].where.file == o.indicators);
+            CHECK(e.diagnostics()[0].en.find("division by zero") != std::string::npos);
+            firsts.push_back(e.diagnostics()[0].to_string(Lang::en));
+        }
+        CHECK_FALSE(fs::exists(o.out));
+    }
+    REQUIRE(firsts.size() == 2);
+    CHECK(firsts[0] == firsts[1]);
+}

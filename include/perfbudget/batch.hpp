@@ -5,12 +5,14 @@
 // output it streams: projects are kept compactly (ids, funds and 64 bytes of
 // score sums each) while indicator rows are scored as they are read, in any
 // order, so memory grows with the number of projects, not indicator rows.
-// Custom steps (custom_rules.hpp) stream too: their indicator aggregates are
-// summed as rows arrive (CustomAccumulator) and a few project fields are kept.
+// Custom steps (custom_rules.hpp) stream too: indicator rules adjust each row's
+// score as it is read, and the steps' indicator aggregates are summed as rows
+// arrive (CustomAccumulator), with a few project fields kept beside the sums.
 // Rules with values by year stream too: each kept project remembers its period.
-// JSON, --explain, indicator rules and the total_only rounding mode need every
-// indicator's result and use the in-memory path (read_projects + evaluate). Both paths use
-// the same score_indicator / CustomAccumulator / finish_project / apply_custom code.
+// JSON, --explain and the total_only rounding mode need every indicator's result
+// and use the in-memory path (read_projects + evaluate). Both paths use the same
+// score_indicator / apply_indicator_rules / CustomAccumulator / finish_project /
+// apply_custom code.
 #pragma once
 
 #include "perfbudget/error.hpp"
