@@ -9,6 +9,8 @@
 #include "perfbudget/monitor.hpp"
 #include "perfbudget/testing.hpp"
 
+#include "../summary_support.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -132,9 +134,14 @@ EvaluateOptions file_options(const Args& a, const std::string& cmd) {
 }
 
 /// The rules of --rules, or the built-in national rules; `loaded` keeps a file's.
+/// Throws OptionsError, before reading anything, when --out or --summary names the
+/// rule file: a run would replace the county's rules with its results.
 const RuleBook& rules_of(const Args& a, std::optional<RuleBook>& loaded) {
     if (!a.get("rules")) return national_rules();
-    loaded.emplace(load_rules_file(*a.get("rules")));
+    const std::string file = *a.get("rules");
+    if (const auto out = a.get("out")) detail::check_not_input(*out, "output", "输出", file, "rules", "规则");
+    if (const auto summary = a.get("summary")) detail::check_not_input(*summary, "summary", "汇总", file, "rules", "规则");
+    loaded.emplace(load_rules_file(file));
     return *loaded;
 }
 
