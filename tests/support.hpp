@@ -3,6 +3,7 @@
 #pragma once
 
 #include "perfbudget/decimal.hpp"
+#include "perfbudget/load.hpp"
 #include "perfbudget/model.hpp"
 
 #include <doctest/doctest.h>
@@ -18,6 +19,17 @@ namespace perfbudget::test {
 /// Allocations made so far by the whole test program (test_expr.cpp replaces
 /// operator new and counts them), for checks that a stage allocates nothing.
 long allocation_count();
+
+/// The problems loading the rule text `text` (as t.yaml) reports; fails the test when it loads.
+inline std::vector<Diagnostic> rule_problems(const std::string& text) {
+    try {
+        (void)load_rules_text(text, "t.yaml");
+    } catch (const Error& e) {
+        return e.diagnostics();
+    }
+    FAIL("the rules loaded, but an error was expected");
+    return {};
+}
 
 #ifdef PERFBUDGET_SOURCE_DIR
 /// The source tree, and the example county's files (examples/data) many tests run on.
