@@ -20,15 +20,11 @@ struct Reviewed {
 
 /// The ids of the checks that failed, each once, in check order.
 std::string defect_ids(const ReviewResult& r) {
-    std::string s;
-    std::array<bool, review_check_count> seen{};
-    for (const ReviewDefect& d : r.defects) {
-        const auto c = static_cast<std::size_t>(d.check);
-        if (seen[c]) continue;
-        seen[c] = true;
-        s += (s.empty() ? "" : ";") + std::string(names::review_check[c]);
-    }
-    if (r.no_indicators) s = "no_indicators" + std::string(s.empty() ? "" : ";") + s;
+    std::array<bool, review_check_count> failed{};
+    for (const ReviewDefect& d : r.defects) failed[static_cast<std::size_t>(d.check)] = true;
+    std::string s = r.no_indicators ? "no_indicators" : "";
+    for (std::size_t c = 0; c < review_check_count; ++c)
+        if (failed[c]) s += (s.empty() ? "" : ";") + std::string(names::review_check[c]);
     return s;
 }
 
@@ -100,14 +96,9 @@ void write_json(OutputFile& out, const std::vector<Reviewed>& rows, Lang lang) {
 } // namespace
 
 void ReviewTotals::add(const Project& p, const ReviewResult& r, std::size_t grade_count) {
-    if (by_grade.size() < grade_count) {
-        by_grade.resize(grade_count);
-        budget_by_grade.resize(grade_count);
-    }
     ++projects;
     budget += p.budget;
-    ++by_grade[r.grade];
-    budget_by_grade[r.grade] += p.budget;
+    detail::count_grade(by_grade, budget_by_grade, r.grade, p.budget, grade_count);
     const auto a = static_cast<std::size_t>(r.admission);
     ++by_admission[a];
     budget_by_admission[a] += p.budget;
@@ -146,17 +137,11 @@ ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) 
     summary.grades = rules.periods().back().grades.bands;
     for (const Reviewed& a : rows) summary.add(*a.project, a.result, a.rules->grades.size());
 
-    // Both files are complete in their temporaries before either is renamed.
-    std::optional<OutputFile> summary_file;
-    if (!options.summary.empty()) {
-        summary_file.emplace(options.summary);
-        summary_file->write(review_summary_json(summary));
-    }
-    OutputFile out(options.out);
-    if (options.format == OutputFormat::json) write_json(out, rows, options.lang);
-    else write_csv(out, rows);
-    out.commit();
-    if (summary_file) summary_file->commit();
+    detail::write_outputs(options.out, options.summary, options.summary.empty() ? "" : review_summary_json(summary),
+                          [&](OutputFile& out) {
+                              if (options.format == OutputFormat::json) write_json(out, rows, options.lang);
+                              else write_csv(out, rows);
+                          });
     return summary;
 }
 
@@ -173,14 +158,7 @@ std::string review_summary_text(const ReviewSummary& s, Lang lang) {
     const bool zh = lang == Lang::zh;
     std::string t = zh ? "审核 " + std::to_string(s.projects) + " 个项目（" + wan_text(s.budget) + " 万元）："
                        : "reviewed " + std::to_string(s.projects) + " projects (" + wan_text(s.budget) + " 万元): ";
-    for (std::size_t g = 0; g < s.grades.size(); ++g) {
-        const std::size_t count = g < s.by_grade.size() ? s.by_grade[g] : 0;
-        const Money money = g < s.budget_by_grade.size() ? s.budget_by_grade[g] : Money();
-        if (g) t += zh ? "，" : "; ";
-        t += zh ? s.grades[g].zh + " " + std::to_string(count) + " 个（" + wan_text(money) + " 万元）"
-                : s.grades[g].en + " " + std::to_string(count) + " (" + wan_text(money) + " 万元)";
-    }
-    t += '\n';
+    t += detail::grades_text(s.grades, s.by_grade, s.budget_by_grade, zh) + '\n';
     for (std::size_t a = 0; a < admission_count; ++a) {
         if (a) t += zh ? "，" : "; ";
         t += zh ? std::string(names::admission_zh[a]) + " " + std::to_string(s.by_admission[a]) + " 个（" +
@@ -208,11 +186,7 @@ std::string review_summary_json(const ReviewSummary& s) {
     j["quantification"] = s.indicators ? ordered_json(Fraction(Fraction::wide(static_cast<std::int64_t>(s.quantified)), Fraction::wide(static_cast<std::int64_t>(s.indicators)))
                                                           .to_string(4))
                                        : ordered_json(nullptr);
-    ordered_json grades = ordered_json::object();
-    for (std::size_t g = 0; g < s.grades.size(); ++g)
-        grades[s.grades[g].id] = count_json(g < s.by_grade.size() ? s.by_grade[g] : 0,
-                                            g < s.budget_by_grade.size() ? s.budget_by_grade[g] : Money());
-    j["by_grade"] = std::move(grades);
+    j["by_grade"] = detail::grades_json(s.grades, s.by_grade, s.budget_by_grade);
     ordered_json adm = ordered_json::object();
     for (std::size_t a = 0; a < admission_count; ++a)
         adm[std::string(names::admission[a])] = count_json(s.by_admission[a], s.budget_by_admission[a]);

@@ -42,7 +42,7 @@ struct ReviewResult {
     Decimal score;         // Σ dimensions
     std::size_t grade = 0; // index into RuleSet::grades
     Admission admission = Admission::reject;
-    std::vector<ReviewDefect> defects; // in check order, then indicator order
+    std::vector<ReviewDefect> defects; // as the checks run: dimension by dimension, rows in file order
     bool no_indicators = false;        // seed 001's case: completeness 0, lowest grade, rejected
 };
 

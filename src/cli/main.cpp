@@ -209,34 +209,49 @@ int cmd_monitor(int argc, char** argv) {
     }
 }
 
-int cmd_review(int argc, char** argv) {
-    const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
-    const EvaluateOptions files = file_options(a, "review");
-    ReviewOptions opt;
+/// The options review and assess share with evaluate's, copied into theirs.
+template <class Options>
+void copy_shared(const Args& a, const EvaluateOptions& files, Options& opt) {
     opt.projects = files.projects;
-    opt.indicators = files.indicators;
     opt.out = files.out;
     opt.summary = a.get("summary").value_or("");
     opt.encoding = files.encoding;
     opt.format = files.format;
     opt.lang = files.lang;
     opt.year = files.year;
+}
+
+/// Loads the rules and runs a command whose `run(rules)` writes its files and returns
+/// its stderr summary: bad options exit 2, bad data or rules exit 1.
+template <class Run>
+int run_with_summary(const Args& a, Lang lang, Run&& run) {
     try {
         std::optional<RuleBook> loaded;
         const RuleBook& rules = rules_of(a, loaded);
-        const ReviewSummary s = review_files(opt, rules);
-        print_notices(s.notices, 0, opt.lang);
-        std::cerr << review_summary_text(s, opt.lang)
-                  << (opt.lang == Lang::zh ? "（规则：" + rules.name() + "）\n" : "(rules: " + rules.name() + ")\n");
+        const std::string text = run(rules);
+        std::cerr << text << (lang == Lang::zh ? "（规则：" + rules.name() + "）\n" : "(rules: " + rules.name() + ")\n");
         return exit_ok;
     } catch (const OptionsError& e) {
-        print(e.diagnostics(), opt.lang);
+        print(e.diagnostics(), lang);
         return exit_usage;
     } catch (const Error& e) {
-        print(e.diagnostics(), opt.lang);
+        print(e.diagnostics(), lang);
         return exit_data;
     }
+}
+
+int cmd_review(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2,
+                         {"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
+    const EvaluateOptions files = file_options(a, "review");
+    ReviewOptions opt;
+    copy_shared(a, files, opt);
+    opt.indicators = files.indicators;
+    return run_with_summary(a, opt.lang, [&](const RuleBook& rules) {
+        const ReviewSummary s = review_files(opt, rules);
+        print_notices(s.notices, 0, opt.lang);
+        return review_summary_text(s, opt.lang);
+    });
 }
 
 int cmd_assess(int argc, char** argv) {
@@ -247,29 +262,13 @@ int cmd_assess(int argc, char** argv) {
     shared.values["indicators"] = *a.get("assessments");
     const EvaluateOptions files = file_options(shared, "assess");
     AssessOptions opt;
-    opt.projects = files.projects;
+    copy_shared(a, files, opt);
     opt.assessments = files.indicators;
-    opt.out = files.out;
-    opt.summary = a.get("summary").value_or("");
-    opt.encoding = files.encoding;
-    opt.format = files.format;
-    opt.lang = files.lang;
-    opt.year = files.year;
-    try {
-        std::optional<RuleBook> loaded;
-        const RuleBook& rules = rules_of(a, loaded);
+    return run_with_summary(a, opt.lang, [&](const RuleBook& rules) {
         const AssessSummary s = assess_files(opt, rules);
         print_notices(s.notices, 0, opt.lang);
-        std::cerr << assess_summary_text(s, opt.lang)
-                  << (opt.lang == Lang::zh ? "（规则：" + rules.name() + "）\n" : "(rules: " + rules.name() + ")\n");
-        return exit_ok;
-    } catch (const OptionsError& e) {
-        print(e.diagnostics(), opt.lang);
-        return exit_usage;
-    } catch (const Error& e) {
-        print(e.diagnostics(), opt.lang);
-        return exit_data;
-    }
+        return assess_summary_text(s, opt.lang);
+    });
 }
 
 int cmd_check(int argc, char** argv) {
