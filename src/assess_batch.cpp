@@ -63,10 +63,7 @@ void write_json(OutputFile& out, const std::vector<Assessed>& rows, bool cut, La
             j["cut"] = r.cut_rate.to_string(4);
             j["cut_amount"] = r.cut_amount.to_string();
         }
-        ordered_json lines = ordered_json::array();
-        for (const ExplanationLine& l : explain_assessment(*a.project, *a.scores, r, *a.rules, lang))
-            lines.push_back({{"rule", l.rule}, {"source", l.source}, {"text", l.text}});
-        j["explanation"] = std::move(lines);
+        j["explanation"] = detail::explanation_json(explain_assessment(*a.project, *a.scores, r, *a.rules, lang));
         out.write(j.dump(2));
         out.write(i + 1 < rows.size() ? ",\n" : "\n");
     }

@@ -83,10 +83,7 @@ void write_json(OutputFile& out, const std::vector<Reviewed>& rows, Lang lang) {
             defects.push_back(std::move(jd));
         }
         j["defects"] = std::move(defects);
-        ordered_json lines = ordered_json::array();
-        for (const ExplanationLine& l : explain_review(*a.project, r, *a.rules, lang))
-            lines.push_back({{"rule", l.rule}, {"source", l.source}, {"text", l.text}});
-        j["explanation"] = std::move(lines);
+        j["explanation"] = detail::explanation_json(explain_review(*a.project, r, *a.rules, lang));
         out.write(j.dump(2));
         out.write(i + 1 < rows.size() ? ",\n" : "\n");
     }
