@@ -181,6 +181,15 @@ void review_project(const Project& p, const RuleSet& rules, ReviewResult& r) {
     r.admission = r.no_indicators ? Admission::reject : rr.admission(r.grade);
 }
 
+std::string review_defect_ids(const ReviewResult& r) {
+    std::array<bool, review_check_count> failed{};
+    for (const ReviewDefect& d : r.defects) failed[static_cast<std::size_t>(d.check)] = true;
+    std::string s = r.no_indicators ? "no_indicators" : "";
+    for (std::size_t c = 0; c < review_check_count; ++c)
+        if (failed[c]) s += (s.empty() ? "" : ";") + std::string(names::review_check[c]);
+    return s;
+}
+
 std::vector<ExplanationLine> explain_review(const Project& p, const ReviewResult& r, const RuleSet& rules, Lang lang) {
     const bool zh = lang == Lang::zh;
     const ReviewRules& rr = rules.review;

@@ -18,16 +18,6 @@ struct Reviewed {
     ReviewResult result;
 };
 
-/// The ids of the checks that failed, each once, in check order.
-std::string defect_ids(const ReviewResult& r) {
-    std::array<bool, review_check_count> failed{};
-    for (const ReviewDefect& d : r.defects) failed[static_cast<std::size_t>(d.check)] = true;
-    std::string s = r.no_indicators ? "no_indicators" : "";
-    for (std::size_t c = 0; c < review_check_count; ++c)
-        if (failed[c]) s += (s.empty() ? "" : ";") + std::string(names::review_check[c]);
-    return s;
-}
-
 std::string quantification_text(const ReviewResult& r) {
     return r.quantification ? r.quantification->to_string(4) : std::string();
 }
@@ -47,7 +37,7 @@ void write_csv(OutputFile& out, const std::vector<Reviewed>& rows) {
         s += ',' + r.score.to_string(2) + ',';
         append_csv_field(s, a.rules->grades.bands[r.grade].id);
         s += ',' + std::string(to_string(r.admission)) + ',';
-        append_csv_field(s, defect_ids(r));
+        append_csv_field(s, review_defect_ids(r));
         s += '\n';
         out.flush_if_full();
     }

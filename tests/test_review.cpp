@@ -9,6 +9,7 @@
 // 0.8333; no defect; 25 + 25 + 25 + 25 = 100 → excellent, proceed.
 #include "perfbudget/review.hpp"
 #include "perfbudget/load.hpp"
+#include "perfbudget/testing.hpp"
 
 #include "support.hpp"
 #include "support_problems.hpp"
@@ -382,4 +383,28 @@ TEST_CASE("review_files: CSV with SPEC §6's columns, the summary, outputs never
     o.out = o.indicators;
     CHECK_THROWS_AS(review_files(o, national_rules()), OptionsError);
     std::filesystem::remove_all(dir);
+}
+
+// --- `perfbudget test`: stage review ---------------------------------------------------
+
+TEST_CASE("testing: a stage review case compares the review's fields, defects as a list of check ids") {
+    const std::string head = "rules: national\n"
+                             "cases:\n"
+                             "  - name: no indicator\n"
+                             "    stage: review\n"
+                             "    projects:\n"
+                             "      - {project_id: P1, name: n, department: d, budget: 1000.00, spent: 0, goal: g, indicators: []}\n"
+                             "    expect:\n";
+    const TestReport ok = run_test_text(head + "      P1: {indicators: 0, quantification: ~, completeness: 0.00, feasibility: 20.00,"
+                                               " score: 70.00, grade: 差, admission: reject,"
+                                               " defects: [no_indicators, level1_missing, indicator_count]}\n",
+                                        "t.yaml");
+    CHECK(ok.failed() == 0);
+    const TestReport wrong = run_test_text(head + "      P1: {admission: resubmit, defects: [indicator_count]}\n", "t.yaml");
+    REQUIRE(wrong.failed() == 1);
+    CHECK(wrong.diff().find("P1 admission: expected resubmit, got reject") != std::string::npos);
+    CHECK(wrong.diff().find("P1 defects: expected indicator_count, got no_indicators;level1_missing;indicator_count") !=
+          std::string::npos);
+    const auto bad = problems([&] { (void)run_test_text(head + "      P1: {defects: [goal_mising]}\n", "t.yaml"); });
+    CHECK(any_contains(bad, "did you mean `goal_missing`"));
 }

@@ -55,6 +55,10 @@ inline ReviewResult review_project(const Project& project, const RuleSet& rules)
     return r;
 }
 
+/// The `defects` column: `no_indicators` first when it applies, then the ids of the
+/// failed checks, each once, in check order, `;`-separated.
+std::string review_defect_ids(const ReviewResult& r);
+
 /// Why: each dimension's points and its deductions, the checks skipped (and why),
 /// the quantification rate, the grade band and the admission, citing file:line.
 std::vector<ExplanationLine> explain_review(const Project& project, const ReviewResult& r, const RuleSet& rules,
