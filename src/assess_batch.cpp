@@ -63,10 +63,7 @@ void write_json(OutputFile& out, const std::vector<Assessed>& rows, bool cut, La
             j["cut"] = r.cut_rate.to_string(4);
             j["cut_amount"] = r.cut_amount.to_string();
         }
-        ordered_json lines = ordered_json::array();
-        for (const ExplanationLine& l : explain_assessment(*a.project, *a.scores, r, *a.rules, lang))
-            lines.push_back({{"rule", l.rule}, {"source", l.source}, {"text", l.text}});
-        j["explanation"] = std::move(lines);
+        j["explanation"] = detail::explanation_json(explain_assessment(*a.project, *a.scores, r, *a.rules, lang));
         out.write(j.dump(2));
         out.write(i + 1 < rows.size() ? ",\n" : "\n");
     }
@@ -76,14 +73,9 @@ void write_json(OutputFile& out, const std::vector<Assessed>& rows, bool cut, La
 } // namespace
 
 void AssessTotals::add(const Project& p, const AssessResult& r, std::size_t grade_count) {
-    if (by_grade.size() < grade_count) {
-        by_grade.resize(grade_count);
-        budget_by_grade.resize(grade_count);
-    }
     ++projects;
     budget += p.budget;
-    ++by_grade[r.grade];
-    budget_by_grade[r.grade] += p.budget;
+    detail::count_grade(by_grade, budget_by_grade, r.grade, p.budget, grade_count);
     if (r.approved) {
         ++approved;
         approved_budget += p.budget;
@@ -145,17 +137,11 @@ AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) 
         summary.departments[d->second].add(*a.project, a.result, n);
     }
 
-    // Both files are complete in their temporaries before either is renamed.
-    std::optional<OutputFile> summary_file;
-    if (!options.summary.empty()) {
-        summary_file.emplace(options.summary);
-        summary_file->write(assess_summary_json(summary));
-    }
-    OutputFile out(options.out);
-    if (options.format == OutputFormat::json) write_json(out, rows, cut, options.lang);
-    else write_csv(out, rows, cut);
-    out.commit();
-    if (summary_file) summary_file->commit();
+    detail::write_outputs(options.out, options.summary, options.summary.empty() ? "" : assess_summary_json(summary),
+                          [&](OutputFile& out) {
+                              if (options.format == OutputFormat::json) write_json(out, rows, cut, options.lang);
+                              else write_csv(out, rows, cut);
+                          });
     return summary;
 }
 
@@ -165,15 +151,10 @@ std::string assess_summary_text(const AssessSummary& s, Lang lang) {
     std::string t = zh ? "已评估 " + std::to_string(s.projects) + " 个项目（专家评分 " + std::to_string(s.scores) + " 条）："
                        : "assessed " + std::to_string(s.projects) + " projects (" + std::to_string(s.scores) +
                              " expert scores): ";
+    t += detail::grades_text(s.grades, s.by_grade, s.budget_by_grade, zh);
     std::size_t worst = 0;
-    for (std::size_t g = 0; g < s.grades.size(); ++g) {
-        const std::size_t count = g < s.by_grade.size() ? s.by_grade[g] : 0;
-        const Money money = g < s.budget_by_grade.size() ? s.budget_by_grade[g] : Money();
-        if (count) worst = g;
-        if (g) t += zh ? "，" : "; ";
-        t += zh ? s.grades[g].zh + " " + std::to_string(count) + " 个（" + wan_text(money) + " 万元）"
-                : s.grades[g].en + " " + std::to_string(count) + " (" + wan_text(money) + " 万元)";
-    }
+    for (std::size_t g = 0; g < s.grades.size() && g < s.by_grade.size(); ++g)
+        if (s.by_grade[g]) worst = g;
     t += zh ? "\n予以通过 " + std::to_string(s.approved) + " 个（" + wan_text(s.approved_budget) + " 万元），不予通过 " +
                   std::to_string(s.not_approved) + " 个（" + wan_text(s.not_approved_budget) + " 万元）"
             : "\napproved " + std::to_string(s.approved) + " (" + wan_text(s.approved_budget) + " 万元), not approved " +
@@ -197,11 +178,7 @@ std::string assess_summary_json(const AssessSummary& s) {
     const auto totals = [&](ordered_json& j, const AssessTotals& t) {
         j["projects"] = t.projects;
         j["budget"] = t.budget.to_string();
-        ordered_json grades = ordered_json::object();
-        for (std::size_t g = 0; g < s.grades.size(); ++g)
-            grades[s.grades[g].id] = count_json(g < t.by_grade.size() ? t.by_grade[g] : 0,
-                                                g < t.budget_by_grade.size() ? t.budget_by_grade[g] : Money());
-        j["by_grade"] = std::move(grades);
+        j["by_grade"] = detail::grades_json(s.grades, t.by_grade, t.budget_by_grade);
         j["approved"] = count_json(t.approved, t.approved_budget);
         j["not_approved"] = count_json(t.not_approved, t.not_approved_budget);
         j["cut"] = t.cut.to_string();

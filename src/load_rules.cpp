@@ -24,6 +24,7 @@
 #include "effective.hpp"
 #include "rule_tree.hpp"
 #include "load_assessment.hpp"
+#include "load_review.hpp"
 #include "load_custom.hpp"
 #include "load_grades.hpp"
 #include "load_monitoring.hpp"
@@ -405,7 +406,7 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     rules.files = ctx.sources.names;
     const Field top{nullptr, &root, ""};
     if (root.kind == Node::Kind::map) report_old_layout(ctx, top);
-    MapView m(ctx, top, {"profile", "evaluation", "monitoring", "assessment", "grades", "results", "custom"});
+    MapView m(ctx, top, {"profile", "evaluation", "monitoring", "assessment", "review", "grades", "results", "custom"});
     if (!m.ok()) return rules;
     if (auto name = read_identifier(ctx, m.get("profile"))) rules.name = *name;
     bool grades_usable = false;
@@ -415,6 +416,8 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     // Optional too; graded on the evaluation's scale (assessment_rules.hpp).
     if (const Field a = m.find("assessment"); a.value) compile_assessment(ctx, a, rules.grades, grades_usable, rules.assessment);
     else default_assessment(rules.grades, rules.assessment);
+    if (const Field r = m.find("review"); r.value) compile_review(ctx, r, rules.grades, grades_usable, rules.review);
+    else default_review(rules.grades, rules.review);
     return rules;
 }
 
@@ -450,7 +453,8 @@ std::size_t base_index(const Node& root) {
 
 /// Maps whose keys are data (grade names), not schema keys: replaced whole like a
 /// list, so a profile with other grades can drop the base's entries.
-bool data_keyed_map(std::string_view path) { return path == "evaluation.results.cut" || path == "assessment.mid_year_cut"; }
+bool data_keyed_map(std::string_view path) { return path == "evaluation.results.cut" || path == "assessment.mid_year_cut" ||
+                                                path == "review.admission"; }
 
 /// A value by date (`{effective: {...}}`): a profile's dated or undated value
 /// replaces the base's whole, so each file states all the dates of what it dates.

@@ -116,10 +116,7 @@ std::string json_project(const Project& p, const MonitorResult& r, const RuleSet
         inds.push_back(std::move(ji));
     }
     j["indicators"] = std::move(inds);
-    ordered_json lines = ordered_json::array();
-    for (const ExplanationLine& l : explain_monitoring(p, r, period, lang))
-        lines.push_back({{"rule", l.rule}, {"source", l.source}, {"text", l.text}});
-    j["explanation"] = std::move(lines);
+    j["explanation"] = detail::explanation_json(explain_monitoring(p, r, period, lang));
     return j.dump(2);
 }
 

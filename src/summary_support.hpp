@@ -5,10 +5,13 @@
 
 #include "perfbudget/batch.hpp"
 #include "perfbudget/decimal.hpp"
+#include "perfbudget/output.hpp"
+#include "perfbudget/rules.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace perfbudget::detail {
@@ -54,6 +57,60 @@ inline std::string wan_text(Money m) {
 /// {"projects": n, "budget": "1234.00"}: a count and its money in the summary JSON.
 inline nlohmann::ordered_json count_json(std::size_t projects, Money budget) {
     return nlohmann::ordered_json{{"projects", projects}, {"budget", budget.to_string()}};
+}
+
+/// One more project of grade `grade` (of `grade_count` bands) and its budget in the
+/// per-grade counts of a summary (the assessment's and the review's).
+inline void count_grade(std::vector<std::size_t>& by_grade, std::vector<Money>& budget_by_grade, std::size_t grade,
+                        Money budget, std::size_t grade_count) {
+    if (by_grade.size() < grade_count) {
+        by_grade.resize(grade_count);
+        budget_by_grade.resize(grade_count);
+    }
+    ++by_grade[grade];
+    budget_by_grade[grade] += budget;
+}
+
+/// "优 1 个（100.00 万元），良 0 个（0.00 万元）…" / "excellent 1 (100.00 万元); good 0 …":
+/// every band of the scale, those without projects too.
+inline std::string grades_text(const std::vector<GradeBand>& grades, const std::vector<std::size_t>& by_grade,
+                               const std::vector<Money>& budget_by_grade, bool zh) {
+    std::string t;
+    for (std::size_t g = 0; g < grades.size(); ++g) {
+        const std::size_t count = g < by_grade.size() ? by_grade[g] : 0;
+        const Money money = g < budget_by_grade.size() ? budget_by_grade[g] : Money();
+        if (g) t += zh ? "，" : "; ";
+        t += zh ? grades[g].zh + " " + std::to_string(count) + " 个（" + wan_text(money) + " 万元）"
+                : grades[g].en + " " + std::to_string(count) + " (" + wan_text(money) + " 万元)";
+    }
+    return t;
+}
+
+/// {grade id: {"projects", "budget"}} for every band of the scale.
+inline nlohmann::ordered_json grades_json(const std::vector<GradeBand>& grades, const std::vector<std::size_t>& by_grade,
+                                          const std::vector<Money>& budget_by_grade) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (std::size_t g = 0; g < grades.size(); ++g)
+        out[grades[g].id] = count_json(g < by_grade.size() ? by_grade[g] : 0,
+                                       g < budget_by_grade.size() ? budget_by_grade[g] : Money());
+    return out;
+}
+
+/// Writes the output (`write(out)`) and, when `summary_path` is set, the summary
+/// text: both complete in their temporaries before either is renamed, so a failed
+/// run replaces neither.
+template <class Write>
+void write_outputs(const std::string& out_path, const std::string& summary_path, const std::string& summary,
+                   Write&& write) {
+    std::optional<OutputFile> summary_file;
+    if (!summary_path.empty()) {
+        summary_file.emplace(summary_path);
+        summary_file->write(summary);
+    }
+    OutputFile out(out_path);
+    write(out);
+    out.commit();
+    if (summary_file) summary_file->commit();
 }
 
 /// [{"department": name, …totals}] in the departments' order; `totals(j, d)` adds a

@@ -10,6 +10,7 @@
 #include "perfbudget/testing.hpp"
 
 #include "perfbudget/assess.hpp"
+#include "perfbudget/review.hpp"
 #include "perfbudget/department_review.hpp"
 #include "perfbudget/monitoring_calendar.hpp"
 #include "perfbudget/evaluate.hpp"
@@ -36,10 +37,10 @@ namespace fs = std::filesystem;
 
 /// Which stage a case runs: the year-end evaluation, in-year monitoring as of a
 /// date, or the ex-ante assessment of expert scores (`assessments:`).
-enum class Stage { evaluation, monitoring, assessment };
+enum class Stage { evaluation, monitoring, assessment, review };
 
 /// The result fields a case may expect, and how each is written.
-enum class Form { rate, score, money, flag, grade, reasons, light, action, count };
+enum class Form { rate, score, money, flag, grade, reasons, light, action, count, admission, defects };
 struct ExpectField {
     std::string_view name;
     Form form;
@@ -67,7 +68,15 @@ constexpr ExpectField assessment_fields[] = {
     {"financing", Form::score}, {"score", Form::score},    {"grade", Form::grade},   {"approved", Form::flag},
     {"cut", Form::rate},        {"cut_amount", Form::money},
 };
+// The review CSV's result columns (review.hpp); `defects` the failed check ids, in order.
+constexpr ExpectField review_fields[] = {
+    {"indicators", Form::count},    {"quantified", Form::count},     {"quantification", Form::rate},
+    {"completeness", Form::score},  {"relevance", Form::score},      {"appropriateness", Form::score},
+    {"feasibility", Form::score},   {"score", Form::score},          {"grade", Form::grade},
+    {"admission", Form::admission}, {"defects", Form::defects},
+};
 std::span<const ExpectField> expect_fields(Stage stage) {
+    if (stage == Stage::review) return review_fields;
     if (stage == Stage::monitoring) return monitoring_fields;
     if (stage == Stage::assessment) return assessment_fields;
     return evaluation_fields;
@@ -151,6 +160,10 @@ public:
             return read_name(f, names::light);
         case Form::action:
             return read_name(f, names::action);
+        case Form::admission:
+            return read_name(f, names::admission);
+        case Form::defects:
+            return read_defects(f);
         default: {
             const int n = places(form);
             const std::string want_en = "a number written with exactly " + std::to_string(n) + " decimals, such as " + example(n);
@@ -218,6 +231,25 @@ public:
         }
         if (!ok) return std::nullopt;
         return text + "]";
+    }
+
+    /// `defects: [goal_missing, indicator_count]`: the ids of the failed review checks
+    /// (or `no_indicators`), as the review CSV lists them. Kept as "a;b".
+    std::optional<std::string> read_defects(const Field& f) {
+        if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
+        std::vector<std::string_view> ids(names::review_check.begin(), names::review_check.end());
+        ids.push_back("no_indicators");
+        Choices<std::string_view> choices;
+        for (std::string_view k : ids) choices.emplace_back(k, k);
+        std::string text;
+        bool ok = true;
+        for (std::size_t i = 0; i < f.value->size(); ++i) {
+            const Field item{f.key, &f.value->children[i], f.path + "[" + std::to_string(i) + "]"};
+            if (auto v = read_choice(ctx_, item, choices)) text += (text.empty() ? "" : ";") + std::string(*v);
+            else ok = false;
+        }
+        if (!ok) return std::nullopt;
+        return text;
     }
 
     /// One department's expected review figures (`expect_departments:`).
@@ -311,7 +343,8 @@ private:
         if (stage.key)
             if (auto s = read_choice(ctx_, stage, Choices<Stage>{{"evaluation", Stage::evaluation},
                                                                  {"monitoring", Stage::monitoring},
-                                                                 {"assessment", Stage::assessment}}))
+                                                                 {"assessment", Stage::assessment},
+                                                                 {"review", Stage::review}}))
                 c.stage = *s;
         if (as_of.key)
             if (const std::string* t = scalar_text(ctx_, as_of, "a date YYYY-MM-DD", "日期 YYYY-MM-DD")) {
@@ -436,6 +469,23 @@ std::vector<ProjectAssessment> case_assessments(Ctx& ctx, const Field& list, con
     return out;
 }
 
+/// A review field as the review CSV writes it (defects as "a;b").
+std::string review_got_text(const Expected& e, const ReviewResult& r, const RuleSet& rules) {
+    for (std::size_t d = 0; d < review_dimension_count; ++d)
+        if (e.field == names::review_dimension[d]) return r.dimensions[d].to_string(2);
+    if (e.field == "indicators") return std::to_string(r.indicators);
+    if (e.field == "quantified") return std::to_string(r.quantified);
+    if (e.field == "quantification") return r.quantification ? r.quantification->to_string(4) : std::string();
+    if (e.field == "score") return r.score.to_string(2);
+    if (e.field == "admission") return std::string(to_string(r.admission));
+    if (e.field == "defects") return review_defect_ids(r);
+    if (e.field == "grade") {
+        const GradeBand& band = rules.grades.bands[r.grade];
+        return e.text == band.zh || e.text == band.en ? e.text : band.id;
+    }
+    return {};
+}
+
 /// An assessment field as the assessment CSV writes it (approved as true/false).
 std::string assess_got_text(const Expected& e, const AssessResult& r, const RuleSet& rules) {
     for (std::size_t d = 0; d < assess_dimension_count; ++d)
@@ -527,6 +577,8 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
 
     const bool monitoring = c.stage == Stage::monitoring;
     const bool assessment = c.stage == Stage::assessment;
+    const bool review = c.stage == Stage::review;
+    std::vector<ReviewResult> reviewed(review ? projects.size() : 0);
     std::vector<ProjectAssessment> scores;
     std::vector<AssessResult> assessed;
     if (assessment && out.errors.empty()) {
@@ -537,13 +589,15 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
     if (monitoring) // the period in effect on the as-of date, as `perfbudget monitor` picks it
         for (Project& p : projects)
             if (!p.year) p.year = c.as_of->year();
-    std::vector<ProjectResult> results(monitoring || assessment ? 0 : projects.size());
+    std::vector<ProjectResult> results(monitoring || assessment || review ? 0 : projects.size());
     std::vector<MonitorResult> monitored(monitoring ? projects.size() : 0);
     if (out.errors.empty()) {
         const std::string& file = sources.names[0];
         for (std::size_t i = 0; i < projects.size(); ++i) {
             try {
-                if (assessment) {
+                if (review) {
+                    review_project(projects[i], rules.for_year(projects[i].year), reviewed[i]);
+                } else if (assessment) {
                     const auto a = std::find_if(scores.begin(), scores.end(),
                                                 [&](const ProjectAssessment& x) { return x.project_id == projects[i].id; });
                     if (a != scores.end()) assess_project(projects[i], *a, rules.for_year(projects[i].year), assessed[i], file);
@@ -589,6 +643,13 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
             }
             for (const Expected& e : ep.values) {
                 std::string got = assess_got_text(e, assessed[k], rules.for_year(projects[k].year));
+                if (e.text != got) out.mismatches.push_back(mismatch(ep, e, std::move(got), sources));
+            }
+            continue;
+        }
+        if (review) {
+            for (const Expected& e : ep.values) {
+                std::string got = review_got_text(e, reviewed[k], rules.for_year(projects[k].year));
                 if (e.text != got) out.mismatches.push_back(mismatch(ep, e, std::move(got), sources));
             }
             continue;

@@ -15,6 +15,7 @@
 #include "perfbudget/testing.hpp"
 
 #include "support.hpp"
+#include "support_problems.hpp"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -25,7 +26,9 @@
 #include <sstream>
 
 using namespace perfbudget;
+using perfbudget::test::any_contains;
 using perfbudget::test::dec;
+using perfbudget::test::problems;
 using perfbudget::test::yuan;
 
 namespace {
@@ -71,21 +74,6 @@ const ProjectAssessment& worked_example() {
     return a;
 }
 
-std::vector<Diagnostic> problems(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.diagnostics();
-    }
-    FAIL("no error was raised");
-    return {};
-}
-
-bool any_contains(const std::vector<Diagnostic>& ds, const std::string& part) {
-    for (const Diagnostic& d : ds)
-        if ((d.where.to_string() + ": " + d.en + " | " + d.zh).find(part) != std::string::npos) return true;
-    return false;
-}
 
 std::string read(const std::string& path) {
     std::ifstream in(path);
@@ -133,7 +121,8 @@ TEST_CASE("assessment rules: a profile overrides key by key; without the section
     // A complete file without `assessment:` (a test's own rules).
     std::string text(national_rules_text());
     text = text.substr(0, text.find("\nassessment:")) + "\n";
-    const AssessmentRules& d = load_rules_text(text, "full.yaml").only().assessment;
+    const RuleBook full = load_rules_text(text, "full.yaml"); // kept: `d` refers into it
+    const AssessmentRules& d = full.only().assessment;
     CHECK(d.approve.defaulted);
     CHECK(d.approve.approves(2, 4));
     CHECK_FALSE(d.approve.approves(3, 4));

@@ -141,7 +141,9 @@ TEST_CASE("profile: a list is replaced whole, not merged item by item") {
                              "    cut: {fail: 100%}\n"                                     // 10
                              "    recover: {grades: [fail]}\n"                             // 11
                              "assessment:\n"                                               // 12
-                             "  approve: {grades: [pass]}\n";                              // 13
+                             "  approve: {grades: [pass]}\n"                               // 13
+                             "review:\n"                                                   // 14
+                             "  admission: {pass: proceed, fail: reject}\n";               // 15
     const RuleSet r = load_text(text);
     // Merged item by item there would be 4 grades; replaced whole there are 2.
     REQUIRE(r.grades.size() == 2);
@@ -158,6 +160,8 @@ TEST_CASE("profile: a list is replaced whole, not merged item by item") {
     // assessment.approve names grades too, so a new scale restates it.
     CHECK(r.assessment.approve.approves(0, 2));
     CHECK_FALSE(r.assessment.approve.approves(1, 2));
+    // So does review.admission (keyed by grade, replaced whole).
+    CHECK(r.review.admission_by_grade == std::vector<Admission>{Admission::proceed, Admission::reject});
 }
 
 TEST_CASE("profile: a replaced grade list leaves base lists naming old grades as errors in the base") {
@@ -167,7 +171,8 @@ TEST_CASE("profile: a replaced grade list leaves base lists naming old grades as
         load_text(kHead + "evaluation:\n  grades:\n    - {id: pass, zh: 合格, en: pass, range: [60, 100]}\n"
                           "    - {id: fail, zh: 不合格, en: fail, range: [0, 60]}\n"
                           "  results:\n    cut: {}\n    recover: {grades: []}\n    priority: {grades: [pass]}\n"
-                          "assessment:\n  approve: {grades: [pass]}\n");
+                          "assessment:\n  approve: {grades: [pass]}\n"
+                          "review:\n  admission: {pass: proceed, fail: reject}\n");
     });
     REQUIRE(list.size() == 2); // `fair` and `poor` in results.rectify
     CHECK(list[0].where.file == "rules/national.yaml");

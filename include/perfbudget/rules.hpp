@@ -8,6 +8,7 @@
 #pragma once
 
 #include "perfbudget/assessment_rules.hpp"
+#include "perfbudget/review_rules.hpp"
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/model.hpp"
@@ -168,6 +169,7 @@ struct RuleSet {
     ApplicationRules application;
     MonitoringRules monitoring; // in-year monitoring (monitoring_rules.hpp)
     AssessmentRules assessment; // ex-ante assessment (assessment_rules.hpp), graded on `grades`
+    ReviewRules review;         // target review (review_rules.hpp), graded on `grades`
     CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
 
     /// When the file has dated values (docs/rules.md "Values by budget year"): the

@@ -7,6 +7,7 @@
 #include "perfbudget/batch.hpp"
 #include "perfbudget/load.hpp"
 #include "perfbudget/monitor.hpp"
+#include "perfbudget/review.hpp"
 #include "perfbudget/testing.hpp"
 
 #include "../summary_support.hpp"
@@ -37,6 +38,9 @@ const char* const usage_text =
     "  perfbudget assess --projects P.csv --assessments A.csv [--rules R.yaml] [--out F]\n"
     "                      [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (ex-ante assessment from expert scores; --summary: by grade, JSON)\n"
+    "  perfbudget review --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
+    "                      [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
+    "                      [--year YYYY]  (target review; --summary: by grade and admission, JSON)\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
@@ -205,6 +209,51 @@ int cmd_monitor(int argc, char** argv) {
     }
 }
 
+/// The options review and assess share with evaluate's, copied into theirs.
+template <class Options>
+void copy_shared(const Args& a, const EvaluateOptions& files, Options& opt) {
+    opt.projects = files.projects;
+    opt.out = files.out;
+    opt.summary = a.get("summary").value_or("");
+    opt.encoding = files.encoding;
+    opt.format = files.format;
+    opt.lang = files.lang;
+    opt.year = files.year;
+}
+
+/// Loads the rules and runs a command whose `run(rules)` writes its files and returns
+/// its stderr summary: bad options exit 2, bad data or rules exit 1.
+template <class Run>
+int run_with_summary(const Args& a, Lang lang, Run&& run) {
+    try {
+        std::optional<RuleBook> loaded;
+        const RuleBook& rules = rules_of(a, loaded);
+        const std::string text = run(rules);
+        std::cerr << text << (lang == Lang::zh ? "（规则：" + rules.name() + "）\n" : "(rules: " + rules.name() + ")\n");
+        return exit_ok;
+    } catch (const OptionsError& e) {
+        print(e.diagnostics(), lang);
+        return exit_usage;
+    } catch (const Error& e) {
+        print(e.diagnostics(), lang);
+        return exit_data;
+    }
+}
+
+int cmd_review(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2,
+                         {"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
+    const EvaluateOptions files = file_options(a, "review");
+    ReviewOptions opt;
+    copy_shared(a, files, opt);
+    opt.indicators = files.indicators;
+    return run_with_summary(a, opt.lang, [&](const RuleBook& rules) {
+        const ReviewSummary s = review_files(opt, rules);
+        print_notices(s.notices, 0, opt.lang);
+        return review_summary_text(s, opt.lang);
+    });
+}
+
 int cmd_assess(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
                          {"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
@@ -213,29 +262,13 @@ int cmd_assess(int argc, char** argv) {
     shared.values["indicators"] = *a.get("assessments");
     const EvaluateOptions files = file_options(shared, "assess");
     AssessOptions opt;
-    opt.projects = files.projects;
+    copy_shared(a, files, opt);
     opt.assessments = files.indicators;
-    opt.out = files.out;
-    opt.summary = a.get("summary").value_or("");
-    opt.encoding = files.encoding;
-    opt.format = files.format;
-    opt.lang = files.lang;
-    opt.year = files.year;
-    try {
-        std::optional<RuleBook> loaded;
-        const RuleBook& rules = rules_of(a, loaded);
+    return run_with_summary(a, opt.lang, [&](const RuleBook& rules) {
         const AssessSummary s = assess_files(opt, rules);
         print_notices(s.notices, 0, opt.lang);
-        std::cerr << assess_summary_text(s, opt.lang)
-                  << (opt.lang == Lang::zh ? "（规则：" + rules.name() + "）\n" : "(rules: " + rules.name() + ")\n");
-        return exit_ok;
-    } catch (const OptionsError& e) {
-        print(e.diagnostics(), opt.lang);
-        return exit_usage;
-    } catch (const Error& e) {
-        print(e.diagnostics(), opt.lang);
-        return exit_data;
-    }
+        return assess_summary_text(s, opt.lang);
+    });
 }
 
 int cmd_check(int argc, char** argv) {
@@ -316,7 +349,8 @@ int main(int argc, char** argv) {
         if (cmd == "test") return cmd_test(argc, argv);
         if (cmd == "monitor") return cmd_monitor(argc, argv);
         if (cmd == "assess") return cmd_assess(argc, argv);
-        if (cmd == "review" || cmd == "report")
+        if (cmd == "review") return cmd_review(argc, argv);
+        if (cmd == "report")
             throw UsageError{"command " + cmd + " is not available yet in this version"};
         throw UsageError{"unknown command " + cmd};
     } catch (const UsageError& e) {

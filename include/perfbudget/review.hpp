@@ -1,0 +1,106 @@
+// perfbudget/review.hpp — the review stage: target review (绩效目标审核), SPEC §6.
+//
+// A project's targets (projects.csv goal, indicators.csv rows without actuals) are
+// checked on four dimensions; each failing check is a defect that deducts its
+// points from its dimension (never below 0); the score is the sum of the four,
+// graded on the evaluation's scale (RuleSet::grades) and mapped to an admission
+// (review.admission). A project with no indicator scores 0 in completeness, is
+// graded on the lowest band and rejected (seed 001: no target, no budget).
+// Rules: RuleSet::review (review_rules.hpp).
+//
+//   review_project()     one project → ReviewResult with its defects
+//   explain_review()     why, in Chinese or English, citing each rule's file:line
+//   review_files()       the `perfbudget review` command as a library call
+#pragma once
+
+#include "perfbudget/batch.hpp"
+#include "perfbudget/explain.hpp"
+#include "perfbudget/rules.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace perfbudget {
+
+/// One failed check: what a web page shows next to the offending row (SPEC §6).
+struct ReviewDefect {
+    ReviewCheck check;
+    std::optional<std::uint32_t> indicator; // index into Project::indicators; none: the whole project
+    Decimal deduction;                      // as configured; the dimension's floor may take less
+    std::string en, zh;                     // the reason
+    ReviewDimension dimension() const { return dimension_of(check); }
+};
+
+struct ReviewResult {
+    std::uint32_t indicators = 0;
+    std::uint32_t quantified = 0; // ge / le / eq (date and qual are not quantified)
+    std::optional<Decimal> quantification; // quantified / indicators, 4 places half-up; none without indicators
+    std::array<Decimal, review_dimension_count> dimensions{}; // points left, ≥ 0
+    Decimal score;         // Σ dimensions
+    std::size_t grade = 0; // index into RuleSet::grades
+    Admission admission = Admission::reject;
+    std::vector<ReviewDefect> defects; // as the checks run: dimension by dimension, rows in file order
+    bool no_indicators = false;        // seed 001's case: completeness 0, lowest grade, rejected
+};
+
+/// Reviews a project with one period's rules.
+void review_project(const Project& project, const RuleSet& rules, ReviewResult& out);
+
+inline ReviewResult review_project(const Project& project, const RuleSet& rules) {
+    ReviewResult r;
+    review_project(project, rules, r);
+    return r;
+}
+
+/// The `defects` column: `no_indicators` first when it applies, then the ids of the
+/// failed checks, each once, in check order, `;`-separated.
+std::string review_defect_ids(const ReviewResult& r);
+
+/// Why: each dimension's points and its deductions, the checks skipped (and why),
+/// the quantification rate, the grade band and the admission, citing file:line.
+std::vector<ExplanationLine> explain_review(const Project& project, const ReviewResult& r, const RuleSet& rules,
+                                            Lang lang);
+
+/// `perfbudget review`.
+struct ReviewOptions {
+    std::string projects;   ///< projects.csv
+    std::string indicators; ///< indicators.csv (targets; actuals may be blank)
+    std::string out;        ///< output; empty or "-" for standard output
+    std::string summary;    ///< --summary: the summary as JSON; empty: none
+    Encoding encoding = Encoding::utf8;
+    OutputFormat format = OutputFormat::csv;
+    Lang lang = Lang::zh;
+    std::optional<int> year; ///< budget year of projects without one (picks dated rules, date checks)
+};
+
+/// Projects and money per grade and per admission.
+struct ReviewTotals {
+    std::size_t projects = 0;
+    Money budget;
+    std::vector<std::size_t> by_grade;
+    std::vector<Money> budget_by_grade;
+    std::array<std::size_t, admission_count> by_admission{};
+    std::array<Money, admission_count> budget_by_admission{};
+    std::size_t indicators = 0, quantified = 0;
+    void add(const Project& p, const ReviewResult& r, std::size_t grade_count);
+};
+struct ReviewSummary : ReviewTotals {
+    std::vector<GradeBand> grades; // the scale (of the latest period)
+    std::vector<Diagnostic> notices;
+};
+
+/// Reviews every project of the files (in memory) and writes CSV (exactly SPEC §6's
+/// columns) or JSON (with each defect and the explanation). Throws Error listing
+/// every problem; a failed run writes nothing. OptionsError when an output names an input.
+ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules);
+
+/// "审核 n 个项目…三级绩效指标 3308 个，量化率达 72.79%", per grade and admission.
+std::string review_summary_text(const ReviewSummary& s, Lang lang);
+/// As JSON (`--summary`): {"projects", "budget", "indicators", "quantified",
+/// "quantification", "by_grade": {id: {"projects", "budget"}}, "by_admission": {…}}.
+std::string review_summary_json(const ReviewSummary& s);
+
+} // namespace perfbudget

@@ -1,0 +1,240 @@
+// src/review.cpp — review_project() and its explanation (review.hpp), SPEC §6.
+#include "perfbudget/review.hpp"
+
+#include <string>
+#include <unordered_set>
+
+namespace perfbudget {
+namespace {
+
+using wide = Fraction::wide;
+
+bool numeric(Direction d) { return d == Direction::ge || d == Direction::le || d == Direction::eq; }
+
+/// 元, 万元, 元/人次…: a money unit names 元 (SPEC §6 "cost indicators are in money units").
+bool money_unit(std::string_view unit) { return unit.find("元") != std::string_view::npos; }
+
+std::string label(const Project& p, std::uint32_t i) {
+    const Indicator& ind = p.indicators[i];
+    return "“" + ind.name + "”";
+}
+
+/// Collects defects, each deducting its check's points (when the check is on).
+class Checks {
+public:
+    Checks(const ReviewRules& rules, ReviewResult& out) : rules_(rules), out_(out) {}
+    bool on(ReviewCheck c) const { return rules_.check(c).enabled; }
+    void add(ReviewCheck c, std::optional<std::uint32_t> indicator, std::string en, std::string zh) {
+        if (!on(c)) return;
+        out_.defects.push_back({c, indicator, rules_.check(c).deduction, std::move(en), std::move(zh)});
+    }
+
+private:
+    const ReviewRules& rules_;
+    ReviewResult& out_;
+};
+
+void completeness(const Project& p, Checks& c) {
+    std::array<bool, level1_count> has_level1{};
+    std::array<bool, 4> has_output{}; // quantity, quality, timeliness, cost
+    for (const Indicator& ind : p.indicators) {
+        has_level1[static_cast<std::size_t>(ind.level1)] = true;
+        const auto l2 = static_cast<std::size_t>(ind.level2);
+        if (ind.level1 == Level1::output && l2 < has_output.size()) has_output[l2] = true;
+    }
+    for (std::size_t k = 0; k < level1_count; ++k)
+        if (!has_level1[k])
+            c.add(ReviewCheck::level1_missing, std::nullopt, "no " + std::string(names::level1[k]) + " indicator",
+                  "缺少" + std::string(names::level1_zh[k]));
+    if (has_level1[static_cast<std::size_t>(Level1::output)])
+        for (std::size_t k = 0; k < has_output.size(); ++k)
+            if (!has_output[k])
+                c.add(ReviewCheck::output_level2_missing, std::nullopt,
+                      "output indicators have no " + std::string(names::level2[k]) + " indicator",
+                      "产出指标缺少" + std::string(names::level2_zh[k]));
+    for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
+        const Indicator& ind = p.indicators[i];
+        std::string en, zh;
+        const auto miss = [&](std::string_view e, std::string_view z) {
+            en += (en.empty() ? "" : ", ") + std::string(e);
+            zh += (zh.empty() ? "" : "、") + std::string(z);
+        };
+        if (ind.name.empty()) miss("name", "指标名称");
+        // A qualitative indicator's target is its description, which may be blank (SPEC §3).
+        if (ind.direction != Direction::qual && std::holds_alternative<std::monostate>(ind.target))
+            miss("target", "指标值");
+        if (numeric(ind.direction) && ind.unit.empty()) miss("unit", "计量单位");
+        if (!en.empty())
+            c.add(ReviewCheck::indicator_incomplete, i, "indicator " + label(p, i) + " has no " + en,
+                  "指标" + label(p, i) + "缺少" + zh);
+    }
+    if (p.goal.find_first_not_of(" \t\r\n") == std::string::npos)
+        c.add(ReviewCheck::goal_missing, std::nullopt, "no overall target text (goal)", "缺少年度总体目标");
+}
+
+void relevance(const Project& p, Checks& c) {
+    std::unordered_set<std::string_view> names;
+    for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
+        const Indicator& ind = p.indicators[i];
+        if (parent_of(ind.level2) != ind.level1)
+            c.add(ReviewCheck::level2_mismatch, i,
+                  "indicator " + label(p, i) + ": level2 " + std::string(to_string(ind.level2)) + " is not under " +
+                      std::string(to_string(ind.level1)),
+                  "指标" + label(p, i) + "：二级指标" + std::string(names::level2_zh[static_cast<std::size_t>(ind.level2)]) +
+                      "不属于" + std::string(names::level1_zh[static_cast<std::size_t>(ind.level1)]));
+        if (!ind.name.empty() && !names.insert(ind.name).second)
+            c.add(ReviewCheck::duplicate_name, i, "indicator name " + label(p, i) + " appears more than once",
+                  "指标名称" + label(p, i) + "重复");
+        if (ind.level2 == Level2::cost && !money_unit(ind.unit))
+            c.add(ReviewCheck::cost_unit, i,
+                  "cost indicator " + label(p, i) + " is not in a money unit (unit \"" + ind.unit + "\")",
+                  "成本指标" + label(p, i) + "的计量单位不是金额单位（“" + ind.unit + "”）");
+    }
+}
+
+void appropriateness(const Project& p, const ReviewRules& rules, Checks& c) {
+    wide cost_micro_yuan = 0; // Σ cost targets in yuan × 10^6 (万元 × 10^4 first), exact
+    bool any_cost = false;
+    for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
+        const Indicator& ind = p.indicators[i];
+        const Decimal* target = std::get_if<Decimal>(&ind.target);
+        if (!target) continue;
+        if (ind.level1 == Level1::satisfaction && *target < rules.satisfaction_min)
+            c.add(ReviewCheck::satisfaction_target, i,
+                  "satisfaction target " + label(p, i) + " " + target->to_string() + " is below " +
+                      rules.satisfaction_min.to_string(),
+                  "满意度指标" + label(p, i) + "的指标值 " + target->to_string() + " 低于 " + rules.satisfaction_min.to_string());
+        if (ind.level2 == Level2::cost && (ind.unit == "元" || ind.unit == "万元")) {
+            any_cost = true;
+            cost_micro_yuan = cost_micro_yuan + wide(target->units()) * wide(std::int64_t{ind.unit == "万元" ? 10'000 : 1});
+        }
+        const Decimal* last = std::get_if<Decimal>(&ind.last_year_actual);
+        if (ind.direction == Direction::ge && last && *target < *last)
+            c.add(ReviewCheck::target_too_low, i,
+                  "target " + label(p, i) + " " + target->to_string() + " is below last year's actual " + last->to_string() +
+                      ": set too low",
+                  "指标" + label(p, i) + "的指标值 " + target->to_string() + " 低于上年实际完成值 " + last->to_string() +
+                      "：设定偏低");
+    }
+    // yuan × 10^6 against fen × 10^4: both in micro-yuan.
+    if (any_cost && cost_micro_yuan > wide(p.budget.fen()) * 10'000)
+        c.add(ReviewCheck::cost_over_budget, std::nullopt,
+              "cost indicators total " + Fraction(cost_micro_yuan, 1'000'000).to_string(2) + " yuan, above the budget " +
+                  p.budget.to_string(),
+              "成本指标合计 " + Fraction(cost_micro_yuan, 1'000'000).to_string(2) + " 元，超过预算 " + p.budget.to_string() + " 元");
+}
+
+void feasibility(const Project& p, const ReviewRules& rules, ReviewResult& r, Checks& c) {
+    if (p.year)
+        for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
+            const Date* d = std::get_if<Date>(&p.indicators[i].target);
+            if (d && !d->is_special() && d->year() != *p.year)
+                c.add(ReviewCheck::date_outside_year, i,
+                      "date target " + label(p, i) + " " + to_string(*d) + " is outside the budget year " +
+                          std::to_string(*p.year),
+                      "时效指标" + label(p, i) + "的日期 " + to_string(*d) + " 不在预算年度 " + std::to_string(*p.year) + " 内");
+        }
+    if (r.quantification && *r.quantification < rules.quantification_min)
+        c.add(ReviewCheck::quantification_low, std::nullopt,
+              "quantification " + std::to_string(r.quantified) + "/" + std::to_string(r.indicators) + " = " +
+                  r.quantification->to_string(4) + " is below " + rules.quantification_min.to_string(),
+              "量化率 " + std::to_string(r.quantified) + "/" + std::to_string(r.indicators) + " = " +
+                  r.quantification->to_string(4) + " 低于 " + rules.quantification_min.to_string());
+    const auto n = static_cast<long long>(r.indicators);
+    if (n < rules.min_indicators || n > rules.max_indicators)
+        c.add(ReviewCheck::indicator_count, std::nullopt,
+              std::to_string(n) + " indicators, not between " + std::to_string(rules.min_indicators) + " and " +
+                  std::to_string(rules.max_indicators),
+              "指标 " + std::to_string(n) + " 个，不在 " + std::to_string(rules.min_indicators) + " 至 " +
+                  std::to_string(rules.max_indicators) + " 个之间");
+}
+
+} // namespace
+
+void review_project(const Project& p, const RuleSet& rules, ReviewResult& r) {
+    const ReviewRules& rr = rules.review;
+    r.defects.clear();
+    r.indicators = static_cast<std::uint32_t>(p.indicators.size());
+    r.quantified = 0;
+    for (const Indicator& ind : p.indicators) r.quantified += numeric(ind.direction) ? 1 : 0;
+    r.quantification.reset();
+    if (r.indicators)
+        r.quantification = Fraction(wide(std::int64_t{r.quantified}), wide(std::int64_t{r.indicators})).rounded(4, RoundingMode::half_up);
+    r.no_indicators = r.indicators == 0;
+
+    Checks c(rr, r);
+    completeness(p, c);
+    relevance(p, c);
+    appropriateness(p, rr, c);
+    feasibility(p, rr, r, c);
+
+    r.dimensions = rr.points;
+    for (const ReviewDefect& d : r.defects) {
+        Decimal& left = r.dimensions[static_cast<std::size_t>(d.dimension())];
+        left = d.deduction < left ? left - d.deduction : Decimal(); // never below 0
+    }
+    // Seed 001: no target at all, no budget — whatever the other dimensions say.
+    if (r.no_indicators) r.dimensions[static_cast<std::size_t>(ReviewDimension::completeness)] = Decimal();
+    r.score = Decimal();
+    for (Decimal d : r.dimensions) r.score += d;
+    r.grade = r.no_indicators ? rules.grades.size() - 1 : rules.grades.grade_of(r.score);
+    r.admission = r.no_indicators ? Admission::reject : rr.admission(r.grade);
+}
+
+std::string review_defect_ids(const ReviewResult& r) {
+    std::array<bool, review_check_count> failed{};
+    for (const ReviewDefect& d : r.defects) failed[static_cast<std::size_t>(d.check)] = true;
+    std::string s = r.no_indicators ? "no_indicators" : "";
+    for (std::size_t c = 0; c < review_check_count; ++c)
+        if (failed[c]) s += (s.empty() ? "" : ";") + std::string(names::review_check[c]);
+    return s;
+}
+
+std::vector<ExplanationLine> explain_review(const Project& p, const ReviewResult& r, const RuleSet& rules, Lang lang) {
+    const bool zh = lang == Lang::zh;
+    const ReviewRules& rr = rules.review;
+    std::vector<ExplanationLine> out;
+    const auto add = [&](std::string rule, const RuleRef& ref, std::string text) {
+        out.push_back({std::move(rule), rules.cite(ref), std::move(text)});
+    };
+    for (const ReviewDefect& d : r.defects) {
+        const ReviewRules::Check& ch = rr.check(d.check);
+        add("review.checks." + std::string(to_string(d.check)), ch.where,
+            (zh ? d.zh + "：" + std::string(names::review_dimension_zh[static_cast<std::size_t>(d.dimension())]) + "扣 "
+                : d.en + ": " + std::string(to_string(d.dimension())) + " − ") +
+                d.deduction.to_string(2));
+    }
+    for (std::size_t c = 0; c < review_check_count; ++c)
+        if (!rr.checks[c].enabled)
+            add("review.checks." + std::string(names::review_check[c]), rr.checks[c].where,
+                zh ? "检查 " + std::string(names::review_check[c]) + " 未启用" : "check " + std::string(names::review_check[c]) + " is off");
+    if (!p.year)
+        add("review.checks.date_outside_year", rr.check(ReviewCheck::date_outside_year).where,
+            zh ? "项目没有预算年度：未检查时效指标的日期" : "no budget year: date targets not checked against it");
+    bool last_year = false;
+    for (const Indicator& ind : p.indicators) last_year = last_year || std::holds_alternative<Decimal>(ind.last_year_actual);
+    if (!last_year && !p.indicators.empty())
+        add("review.checks.target_too_low", rr.check(ReviewCheck::target_too_low).where,
+            zh ? "没有上年实际完成值（last_year_actual）：未检查指标值是否偏低"
+               : "no last_year_actual given: targets not checked for being set too low");
+    if (r.no_indicators)
+        add("review.points.completeness", rr.points_where[0],
+            zh ? "没有任何绩效指标：完整性 0 分，评为最低等级，不予安排预算"
+               : "no indicator at all: completeness 0, lowest grade, rejected");
+    std::string sum;
+    for (std::size_t d = 0; d < review_dimension_count; ++d) {
+        add("review.points." + std::string(names::review_dimension[d]), rr.points_where[d],
+            (zh ? std::string(names::review_dimension_zh[d]) + " " : std::string(names::review_dimension[d]) + " ") +
+                r.dimensions[d].to_string(2) + " / " + rr.points[d].to_string(2));
+        sum += (sum.empty() ? "" : " + ") + r.dimensions[d].to_string(2);
+    }
+    const GradeBand& band = rules.grades.bands[r.grade];
+    add("evaluation.grades", band.where,
+        (zh ? "得分 " : "score ") + sum + " = " + r.score.to_string(2) + " → " + (zh ? band.zh : band.en));
+    const auto a = static_cast<std::size_t>(r.admission);
+    add("review.admission", rr.admission_where,
+        zh ? std::string("审核结论：") + std::string(names::admission_zh[a]) : "admission: " + std::string(names::admission[a]));
+    return out;
+}
+
+} // namespace perfbudget

@@ -1,0 +1,410 @@
+// Tests for the target review (绩效目标审核, review.hpp, SPEC §6): rules, each check
+// failing and passing, the floor at 0, grades and admissions through the score, the
+// no-indicator sheet (seed 001), quantification and the command. Hand-computed.
+//
+// The clean sheet (national rules, 25 points per dimension): budget 100,000.00, year
+// 2023, a goal, six indicators — output quantity 培训人次 ge 1200 人次, quality 合格率
+// ge 95% %, timeliness 完成时间 date 2023-10-31, cost 人均成本 le 500 元; benefit social
+// 受益人数 ge 3000 人; satisfaction 满意度 ge 90% %. Quantified 5 of 6 (the date is not):
+// 0.8333; no defect; 25 + 25 + 25 + 25 = 100 → excellent, proceed.
+#include "perfbudget/review.hpp"
+#include "perfbudget/load.hpp"
+#include "perfbudget/testing.hpp"
+
+#include "support.hpp"
+#include "support_problems.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <functional>
+#include <tuple>
+
+using namespace perfbudget;
+using perfbudget::test::any_contains;
+using perfbudget::test::dec;
+using perfbudget::test::problems;
+using perfbudget::test::yuan;
+
+namespace {
+
+const RuleSet& national() { return national_rules().only(); }
+
+Indicator ind(Level1 l1, Level2 l2, const char* name, Direction dir, const char* target, const char* unit) {
+    Indicator i;
+    i.level1 = l1;
+    i.level2 = l2;
+    i.name = name;
+    i.direction = dir;
+    i.unit = unit;
+    const std::string t = target;
+    if (dir == Direction::date) i.target = Date(std::stoi(t.substr(0, 4)), std::stoi(t.substr(5, 2)), std::stoi(t.substr(8, 2)));
+    else if (dir != Direction::qual) i.target = dec(target);
+    return i;
+}
+
+Project clean() {
+    Project p;
+    p.id = "R1";
+    p.department = "县教育局";
+    p.budget = yuan("100000.00");
+    p.year = 2023;
+    p.goal = "全年培训教师1200人次";
+    p.indicators = {ind(Level1::output, Level2::quantity, "培训人次", Direction::ge, "1200", "人次"),
+                    ind(Level1::output, Level2::quality, "合格率", Direction::ge, "0.95", "%"),
+                    ind(Level1::output, Level2::timeliness, "完成时间", Direction::date, "2023-10-31", ""),
+                    ind(Level1::output, Level2::cost, "人均成本", Direction::le, "500", "元"),
+                    ind(Level1::benefit, Level2::social, "受益人数", Direction::ge, "3000", "人"),
+                    ind(Level1::satisfaction, Level2::satisfaction, "满意度", Direction::ge, "0.9", "%")};
+    return p;
+}
+
+Indicator extra(int k, Direction dir = Direction::ge) {
+    const std::string name = "效益" + std::to_string(k);
+    Indicator i = ind(Level1::benefit, Level2::social, "", dir, "1", dir == Direction::qual ? "" : "个");
+    i.name = name;
+    return i;
+}
+
+std::vector<std::string> ids(const ReviewResult& r) {
+    std::vector<std::string> out;
+    for (const ReviewDefect& d : r.defects) out.emplace_back(to_string(d.check));
+    return out;
+}
+
+std::string grade_id(const ReviewResult& r, const RuleSet& rules = national()) { return rules.grades.bands[r.grade].id; }
+
+using Dims = std::array<Decimal, review_dimension_count>;
+Dims dims(const char* a, const char* b, const char* c, const char* d) { return {dec(a), dec(b), dec(c), dec(d)}; }
+
+
+std::string profile(const std::string& review) { return "base: national\nprofile: t\nreview:\n" + review; }
+
+} // namespace
+
+// --- rules -------------------------------------------------------------------
+
+TEST_CASE("review rules: national defaults (SPEC §6)") {
+    const ReviewRules& r = national().review;
+    CHECK(r.points == dims("25", "25", "25", "25"));
+    CHECK(r.check(ReviewCheck::goal_missing).deduction == dec("5"));
+    CHECK(r.check(ReviewCheck::indicator_incomplete).deduction == dec("1"));
+    CHECK(r.satisfaction_min == dec("0.85"));
+    CHECK(r.quantification_min == dec("0.6"));
+    CHECK(r.min_indicators == 3);
+    CHECK(r.max_indicators == 30);
+    CHECK(r.admission_by_grade ==
+          std::vector<Admission>{Admission::proceed, Admission::fix, Admission::resubmit, Admission::reject});
+    CHECK(national().cite(r.check(ReviewCheck::indicator_count).where).rfind("rules/national.yaml:", 0) == 0);
+    CHECK(dimension_of(ReviewCheck::goal_missing) == ReviewDimension::completeness);
+    CHECK(dimension_of(ReviewCheck::cost_unit) == ReviewDimension::relevance);
+    CHECK(dimension_of(ReviewCheck::target_too_low) == ReviewDimension::appropriateness);
+    CHECK(dimension_of(ReviewCheck::date_outside_year) == ReviewDimension::feasibility);
+}
+
+TEST_CASE("review rules: a profile overrides a check key by key; without the section the defaults apply") {
+    const RuleBook book = load_rules_text(profile("  checks:\n"
+                                                  "    goal_missing: {deduction: 7.5}\n"
+                                                  "    indicator_count: {min: 2}\n"),
+                                          "t.yaml");
+    const ReviewRules& r = book.only().review;
+    CHECK(r.check(ReviewCheck::goal_missing).deduction == dec("7.5"));
+    CHECK(r.check(ReviewCheck::goal_missing).enabled);
+    CHECK(book.cite(r.check(ReviewCheck::goal_missing).where) == "t.yaml:5");
+    CHECK(r.min_indicators == 2);
+    CHECK(r.max_indicators == 30);
+
+    std::string text(national_rules_text());
+    text = text.substr(0, text.find("\nreview:")) + "\n";
+    const RuleBook full = load_rules_text(text, "full.yaml");
+    const ReviewRules& d = full.only().review;
+    CHECK(d.admission_by_grade ==
+          std::vector<Admission>{Admission::proceed, Admission::fix, Admission::resubmit, Admission::reject});
+    CHECK(d.check(ReviewCheck::satisfaction_target).deduction == dec("3"));
+}
+
+TEST_CASE("review rules: strict errors with file:line:column") {
+    const auto load = [](const std::string& s) { return problems([&] { (void)load_rules_text(profile(s), "t.yaml"); }); };
+    CHECK(any_contains(load("  points: {completeness: 30}\n"), "the four dimension points must total 100, found 105.00"));
+    CHECK(any_contains(load("  checks: {goal_mising: {deduction: 1}}\n"), "did you mean `goal_missing`"));
+    CHECK(any_contains(load("  checks: {goal_missing: {deduction: 26}}\n"), "review.checks.goal_missing.deduction"));
+    CHECK(any_contains(load("  checks: {indicator_count: {min: 40}}\n"), "min (40) is above max (30)"));
+    CHECK(any_contains(load("  checks: {cost_unit: {min: 1}}\n"), "t.yaml:4:24"));
+    CHECK(any_contains(load("  admission: {excellent: proceed, good: fix, fair: resubmit}\n"), "no admission for grade `poor`"));
+    CHECK(any_contains(load("  admission: {excellent: proceed, good: fix, fair: resubmit, poor: refuse}\n"),
+                       "one of proceed | fix | resubmit | reject"));
+    CHECK(any_contains(load("  admission: {excellent: proceed, good: fix, fair: resubmit, poor: reject, great: fix}\n"),
+                       "great"));
+    // The county with five grades names its fifth (rules/wuchang.yaml).
+    const RuleBook w = load_rules_file(test::source_dir + "/rules/wuchang.yaml");
+    CHECK(w.periods().back().review.admission_by_grade.size() == 5);
+}
+
+// --- the checks ---------------------------------------------------------------
+
+TEST_CASE("review: the clean sheet passes every check") {
+    const ReviewResult r = review_project(clean(), national());
+    CHECK(r.defects.empty());
+    CHECK(r.indicators == 6);
+    CHECK(r.quantified == 5);
+    CHECK(r.quantification == dec("0.8333"));
+    CHECK(r.dimensions == dims("25", "25", "25", "25"));
+    CHECK(r.score == dec("100"));
+    CHECK(grade_id(r) == "excellent");
+    CHECK(r.admission == Admission::proceed);
+}
+
+TEST_CASE("review: completeness checks") {
+    SUBCASE("level1_missing: no satisfaction indicator, 25 − 5") {
+        Project p = clean();
+        p.indicators.pop_back();
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"level1_missing"});
+        CHECK_FALSE(r.defects[0].indicator);
+        CHECK(r.dimensions == dims("20", "25", "25", "25"));
+        CHECK(r.score == dec("95"));
+    }
+    SUBCASE("output_level2_missing: no timeliness, 25 − 2; quantified 5 of 5") {
+        Project p = clean();
+        p.indicators.erase(p.indicators.begin() + 2);
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"output_level2_missing"});
+        CHECK(r.dimensions[0] == dec("23"));
+        CHECK(r.quantification == dec("1"));
+    }
+    SUBCASE("indicator_incomplete: a numeric indicator without a unit, a ge without target; a date and a qual need neither unit") {
+        Project p = clean();
+        p.indicators[0].unit.clear();
+        p.indicators[4].target = std::monostate{};
+        p.indicators.push_back(extra(1, Direction::qual));
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"indicator_incomplete", "indicator_incomplete"});
+        CHECK(r.defects[0].indicator == 0U);
+        CHECK(r.defects[0].en == "indicator “培训人次” has no unit");
+        CHECK(r.defects[1].indicator == 4U);
+        CHECK(r.defects[1].zh == "指标“受益人数”缺少指标值");
+        CHECK(r.dimensions[0] == dec("23"));
+    }
+    SUBCASE("goal_missing: blank goal, 25 − 5") {
+        Project p = clean();
+        p.goal = "  ";
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"goal_missing"});
+        CHECK(r.dimensions[0] == dec("20"));
+    }
+}
+
+TEST_CASE("review: relevance checks") {
+    SUBCASE("level2_mismatch") {
+        Project p = clean();
+        p.indicators[4].level2 = Level2::quantity; // under benefit
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"level2_mismatch"});
+        CHECK(r.defects[0].indicator == 4U);
+        CHECK(r.dimensions[1] == dec("23"));
+    }
+    SUBCASE("duplicate_name: the second occurrence is the defect") {
+        Project p = clean();
+        p.indicators[4].name = "培训人次";
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"duplicate_name"});
+        CHECK(r.defects[0].indicator == 4U);
+        CHECK(r.dimensions[1] == dec("23"));
+    }
+    SUBCASE("cost_unit: 人 is no money unit; 元/人次 is") {
+        Project p = clean();
+        p.indicators[3].unit = "人";
+        CHECK(ids(review_project(p, national())) == std::vector<std::string>{"cost_unit"});
+        p.indicators[3].unit = "元/人次";
+        CHECK(review_project(p, national()).defects.empty());
+    }
+    SUBCASE("a dimension never goes below 0: 13 duplicates × 2 = 26 > 25") {
+        Project p = clean();
+        for (int k = 0; k < 13; ++k) p.indicators.push_back(p.indicators[4]);
+        const ReviewResult r = review_project(p, national());
+        CHECK(r.defects.size() == 13);
+        CHECK(r.dimensions == dims("25", "0", "25", "25"));
+        CHECK(r.score == dec("75"));
+        CHECK(grade_id(r) == "fair");
+    }
+}
+
+TEST_CASE("review: appropriateness checks") {
+    SUBCASE("satisfaction_target: 84.99% fails, 85% passes") {
+        Project p = clean();
+        p.indicators[5].target = dec("0.8499");
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"satisfaction_target"});
+        CHECK(r.dimensions[2] == dec("22"));
+        p.indicators[5].target = dec("0.85");
+        CHECK(review_project(p, national()).defects.empty());
+    }
+    SUBCASE("cost_over_budget: 元 and 万元 summed against the budget, equal passes") {
+        Project p = clean();
+        p.indicators[3].target = dec("99500");
+        p.indicators.push_back(ind(Level1::output, Level2::cost, "其他成本", Direction::le, "0.05", "万元"));
+        CHECK(review_project(p, national()).defects.empty()); // 99,500 + 500 = 100,000.00
+        p.indicators.back().target = dec("0.050001");         // + 0.01 yuan
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"cost_over_budget"});
+        CHECK(r.defects[0].en == "cost indicators total 100000.01 yuan, above the budget 100000.00");
+        CHECK(r.dimensions[2] == dec("20"));
+    }
+    SUBCASE("target_too_low: a ge target below last year's actual; equal passes; le ignored") {
+        Project p = clean();
+        p.indicators[0].last_year_actual = dec("1200");
+        p.indicators[3].last_year_actual = dec("600");
+        CHECK(review_project(p, national()).defects.empty());
+        p.indicators[0].last_year_actual = dec("1300");
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"target_too_low"});
+        CHECK(r.defects[0].indicator == 0U);
+        CHECK(r.dimensions[2] == dec("23"));
+    }
+    SUBCASE("without last_year_actual the check is skipped, and the explanation says so") {
+        bool said = false;
+        for (const ExplanationLine& l : explain_review(clean(), review_project(clean(), national()), national(), Lang::en))
+            said = said || l.text == "no last_year_actual given: targets not checked for being set too low";
+        CHECK(said);
+    }
+}
+
+TEST_CASE("review: feasibility checks") {
+    SUBCASE("date_outside_year: 2024-01-01 in a 2023 budget; no year: not checked") {
+        Project p = clean();
+        p.indicators[2].target = Date(2024, 1, 1);
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"date_outside_year"});
+        CHECK(r.dimensions[3] == dec("23"));
+        p.year.reset();
+        CHECK(review_project(p, national()).defects.empty());
+    }
+    SUBCASE("quantification_low: 5 of 9 = 0.5556 fails; 6 of 10 = 0.6 passes; date and qual not quantified") {
+        Project p = clean();
+        for (int k = 1; k <= 3; ++k) p.indicators.push_back(extra(k, Direction::qual));
+        ReviewResult r = review_project(p, national());
+        CHECK(r.quantified == 5);
+        CHECK(r.quantification == dec("0.5556"));
+        CHECK(ids(r) == std::vector<std::string>{"quantification_low"});
+        CHECK(r.dimensions[3] == dec("20"));
+        p.indicators.push_back(extra(4));
+        r = review_project(p, national());
+        CHECK(r.quantification == dec("0.6"));
+        CHECK(r.defects.empty());
+    }
+    SUBCASE("indicator_count: 30 passes, 31 fails") {
+        Project p = clean();
+        for (int k = 1; k <= 24; ++k) p.indicators.push_back(extra(k));
+        CHECK(review_project(p, national()).defects.empty());
+        p.indicators.push_back(extra(25));
+        const ReviewResult r = review_project(p, national());
+        CHECK(ids(r) == std::vector<std::string>{"indicator_count"});
+        CHECK(r.dimensions[3] == dec("20"));
+    }
+    SUBCASE("a check switched off deducts nothing") {
+        const RuleBook book = load_rules_text(profile("  checks: {goal_missing: {enabled: false}}\n"), "t.yaml");
+        Project p = clean();
+        p.goal.clear();
+        CHECK(review_project(p, book.only()).defects.empty());
+    }
+}
+
+TEST_CASE("review: grades and admissions through the score, at each boundary") {
+    // goal_missing deducts d (completeness) and satisfaction_target e (appropriateness).
+    const auto run = [](const char* d, const char* e) {
+        const RuleBook book = load_rules_text(profile(std::string("  checks:\n    goal_missing: {deduction: ") + d +
+                                                      "}\n    satisfaction_target: {deduction: " + e + "}\n"),
+                                              "t.yaml");
+        Project p = clean();
+        p.goal.clear();
+        p.indicators[5].target = dec("0.8");
+        const ReviewResult r = review_project(p, book.only());
+        return std::tuple(r.score, grade_id(r, book.only()), r.admission);
+    };
+    CHECK(run("10", "0") == std::tuple(dec("90"), std::string("excellent"), Admission::proceed));
+    CHECK(run("10.01", "0") == std::tuple(dec("89.99"), std::string("good"), Admission::fix));
+    CHECK(run("20", "0") == std::tuple(dec("80"), std::string("good"), Admission::fix));
+    CHECK(run("20.01", "0") == std::tuple(dec("79.99"), std::string("fair"), Admission::resubmit));
+    CHECK(run("25", "15") == std::tuple(dec("60"), std::string("fair"), Admission::resubmit));
+    CHECK(run("25", "15.01") == std::tuple(dec("59.99"), std::string("poor"), Admission::reject));
+}
+
+TEST_CASE("review: a sheet without indicators scores 0 in completeness, is graded poor and rejected (seed 001)") {
+    Project p = clean();
+    p.indicators.clear();
+    const ReviewResult r = review_project(p, national());
+    CHECK(r.no_indicators);
+    CHECK(r.indicators == 0);
+    CHECK_FALSE(r.quantification);
+    CHECK(ids(r) == std::vector<std::string>{"level1_missing", "level1_missing", "level1_missing", "indicator_count"});
+    CHECK(r.dimensions == dims("0", "25", "25", "20"));
+    CHECK(r.score == dec("70"));
+    CHECK(grade_id(r) == "poor");
+    CHECK(r.admission == Admission::reject);
+    const auto lines = explain_review(p, r, national(), Lang::zh);
+    CHECK(lines.back().text == "审核结论：不予安排预算");
+    CHECK(lines.back().source.rfind("rules/national.yaml:", 0) == 0);
+}
+
+// --- the command ----------------------------------------------------------------
+
+TEST_CASE("review_files: CSV with SPEC §6's columns, the summary, outputs never replace inputs") {
+    const std::string data = test::source_dir + "/tests/data/review/";
+    const auto dir = test::scratch_file("review", "files");
+    std::filesystem::create_directories(dir);
+    ReviewOptions o;
+    o.projects = data + "projects.csv";
+    o.indicators = data + "indicators.csv";
+    o.out = (dir / "out.csv").string();
+    o.summary = (dir / "summary.json").string();
+    const ReviewSummary s = review_files(o, national_rules());
+    CHECK(s.projects == 3);
+    CHECK(s.indicators == 10);
+    CHECK(s.quantified == 7);
+    CHECK(s.by_grade == std::vector<std::size_t>{1, 0, 1, 1});
+    CHECK(s.by_admission == std::array<std::size_t, 4>{1, 0, 1, 1});
+    CHECK(s.budget_by_admission[3] == yuan("200000.00"));
+    const std::string csv = test::slurp(o.out);
+    // R2: no satisfaction (−5), no quality (−2), no goal (−5) → completeness 13; the qual
+    // needs no target; 6 万元 = 60,000 > 50,000 (−5) and 100 < last year's 150 (−2) →
+    // appropriateness 18; 2024-03-31 outside 2023 (−2), 2 of 4 quantified = 0.5 (−5),
+    // 4 indicators pass → feasibility 18; 13 + 25 + 18 + 18 = 74 → fair, resubmit.
+    // R3: no indicator → completeness 0, feasibility 25 − 5 (count) = 20; 70 but poor, reject.
+    CHECK(csv == "project_id,department,budget,indicators,quantified,quantification,completeness,relevance,"
+                 "appropriateness,feasibility,score,grade,admission,defects\n"
+                 "R1,县教育局,100000.00,6,5,0.8333,25.00,25.00,25.00,25.00,100.00,excellent,proceed,\n"
+                 "R2,县教育局,50000.00,4,2,0.5000,13.00,25.00,18.00,18.00,74.00,fair,resubmit,"
+                 "level1_missing;output_level2_missing;goal_missing;cost_over_budget;target_too_low;"
+                 "date_outside_year;quantification_low\n"
+                 "R3,县水利局,200000.00,0,0,,0.00,25.00,25.00,20.00,70.00,poor,reject,no_indicators;level1_missing;"
+                 "indicator_count\n");
+    CHECK(review_summary_text(s, Lang::zh).find("三级绩效指标 10 个，量化率达 70.00%") != std::string::npos);
+    // The output cannot be an input.
+    o.out = o.indicators;
+    CHECK_THROWS_AS(review_files(o, national_rules()), OptionsError);
+    std::filesystem::remove_all(dir);
+}
+
+// --- `perfbudget test`: stage review ---------------------------------------------------
+
+TEST_CASE("testing: a stage review case compares the review's fields, defects as a list of check ids") {
+    const std::string head = "rules: national\n"
+                             "cases:\n"
+                             "  - name: no indicator\n"
+                             "    stage: review\n"
+                             "    projects:\n"
+                             "      - {project_id: P1, name: n, department: d, budget: 1000.00, spent: 0, goal: g, indicators: []}\n"
+                             "    expect:\n";
+    const TestReport ok = run_test_text(head + "      P1: {indicators: 0, quantification: ~, completeness: 0.00, feasibility: 20.00,"
+                                               " score: 70.00, grade: 差, admission: reject,"
+                                               " defects: [no_indicators, level1_missing, indicator_count]}\n",
+                                        "t.yaml");
+    CHECK(ok.failed() == 0);
+    const TestReport wrong = run_test_text(head + "      P1: {admission: resubmit, defects: [indicator_count]}\n", "t.yaml");
+    REQUIRE(wrong.failed() == 1);
+    CHECK(wrong.diff().find("P1 admission: expected resubmit, got reject") != std::string::npos);
+    CHECK(wrong.diff().find("P1 defects: expected indicator_count, got no_indicators;level1_missing;indicator_count") !=
+          std::string::npos);
+    const auto bad = problems([&] { (void)run_test_text(head + "      P1: {defects: [goal_mising]}\n", "t.yaml"); });
+    CHECK(any_contains(bad, "did you mean `goal_missing`"));
+}
