@@ -6,6 +6,8 @@
 #include "perfbudget/load.hpp"
 #include "perfbudget/model.hpp"
 
+#include "support_problems.hpp"
+
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -22,13 +24,7 @@ long allocation_count();
 
 /// The problems loading the rule text `text` (as t.yaml) reports; fails the test when it loads.
 inline std::vector<Diagnostic> rule_problems(const std::string& text) {
-    try {
-        (void)load_rules_text(text, "t.yaml");
-    } catch (const Error& e) {
-        return e.diagnostics();
-    }
-    FAIL("the rules loaded, but an error was expected");
-    return {};
+    return problems([&] { (void)load_rules_text(text, "t.yaml"); });
 }
 
 #ifdef PERFBUDGET_SOURCE_DIR
