@@ -1,25 +1,34 @@
-# Converts the example data to GBK (as Excel on Chinese Windows writes it), runs
-# `perfbudget evaluate --encoding gbk` and compares with the UTF-8 golden file.
+# Converts example data to GBK (as Excel on Chinese Windows writes it), runs
+# `perfbudget COMMAND --encoding gbk` and compares with the UTF-8 golden file;
+# then checks that the same GBK bytes read as UTF-8 are refused with the line and
+# a hint, not misread.
+#   COMMAND  evaluate (default) or assess
+#   SECOND   the second input's option and file stem: indicators (default) or assessments
+if(NOT DEFINED COMMAND)
+  set(COMMAND evaluate)
+endif()
+if(NOT DEFINED SECOND)
+  set(SECOND indicators)
+endif()
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
-foreach(f projects indicators)
+foreach(f projects ${SECOND})
   execute_process(COMMAND iconv -f UTF-8 -t GBK ${DATA}/${f}.csv OUTPUT_FILE ${OUT}/${f}.csv RESULT_VARIABLE rc)
   if(rc)
     message(FATAL_ERROR "iconv failed on ${f}.csv")
   endif()
 endforeach()
-execute_process(COMMAND ${CLI} evaluate --projects ${OUT}/projects.csv --indicators ${OUT}/indicators.csv
-                        --encoding gbk --out ${OUT}/results.csv --lang en RESULT_VARIABLE rc ERROR_VARIABLE err)
+set(inputs --projects ${OUT}/projects.csv --${SECOND} ${OUT}/${SECOND}.csv)
+execute_process(COMMAND ${CLI} ${COMMAND} ${inputs} --encoding gbk --out ${OUT}/results.csv --lang en
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(rc)
-  message(FATAL_ERROR "perfbudget evaluate --encoding gbk exited ${rc}:\n${err}")
+  message(FATAL_ERROR "perfbudget ${COMMAND} --encoding gbk exited ${rc}:\n${err}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/results.csv ${EXPECTED} RESULT_VARIABLE diff)
 if(diff)
   message(FATAL_ERROR "GBK results differ from ${EXPECTED}")
 endif()
-# The same GBK bytes read as UTF-8 must be refused with the line and a hint, not misread.
-execute_process(COMMAND ${CLI} evaluate --projects ${OUT}/projects.csv --indicators ${OUT}/indicators.csv
-                        --out ${OUT}/wrong.csv --lang en RESULT_VARIABLE rc ERROR_VARIABLE err)
+execute_process(COMMAND ${CLI} ${COMMAND} ${inputs} --out ${OUT}/wrong.csv --lang en RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 1 OR NOT err MATCHES "projects.csv:2.*UTF-8" OR EXISTS ${OUT}/wrong.csv)
   message(FATAL_ERROR "GBK read as UTF-8 was not refused properly (exit ${rc}):\n${err}")
 endif()
