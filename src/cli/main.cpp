@@ -156,59 +156,6 @@ void print_notices(const std::vector<Diagnostic>& notices, std::size_t dropped, 
                                        : "… and " + std::to_string(dropped) + " more notices\n");
 }
 
-int cmd_evaluate(int argc, char** argv) {
-    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year"},
-                         {"explain"});
-    EvaluateOptions opt = file_options(a, "evaluate");
-    opt.explain = a.has("explain");
-
-    try {
-        std::optional<RuleBook> loaded;
-        const RuleBook& rules = rules_of(a, loaded);
-        const BatchSummary s = evaluate_files(opt, rules);
-        print_notices(s.notices, s.notices_dropped, opt.lang);
-        std::cerr << (opt.lang == Lang::zh ? "已评价 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标（规则：" + rules.name() + "）\n"
-                                           : "evaluated " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) + " indicators (rules: " + rules.name() + ")\n");
-        return exit_ok;
-    } catch (const OptionsError& e) { // e.g. --out names an input file
-        print(e.diagnostics(), opt.lang);
-        return exit_usage;
-    } catch (const Error& e) {
-        print(e.diagnostics(), opt.lang);
-        return exit_data;
-    }
-}
-
-int cmd_monitor(int argc, char** argv) {
-    const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
-    MonitorOptions opt;
-    opt.files = file_options(a, "monitor");
-    if (const auto summary = a.get("summary")) opt.summary = *summary;
-    const auto as_of_text = a.get("as-of");
-    if (!as_of_text) throw UsageError{"monitor needs --as-of YYYY-MM-DD"};
-    const std::optional<Date> as_of = parse_date(*as_of_text);
-    if (!as_of) throw UsageError{"--as-of must be a date YYYY-MM-DD, not " + *as_of_text};
-    opt.as_of = *as_of;
-    const Lang lang = opt.files.lang;
-    try {
-        std::optional<RuleBook> loaded;
-        const RuleBook& rules = rules_of(a, loaded);
-        const MonitorSummary s = monitor_files(opt, rules);
-        print_notices(s.notices, 0, lang);
-        std::cerr << monitor_summary_text(s, lang)
-                  << (lang == Lang::zh ? "（规则：" + rules.name() + "，截至 " + *as_of_text + "）\n"
-                                       : "(rules: " + rules.name() + ", as of " + *as_of_text + ")\n");
-        return exit_ok;
-    } catch (const OptionsError& e) {
-        print(e.diagnostics(), lang);
-        return exit_usage;
-    } catch (const Error& e) {
-        print(e.diagnostics(), lang);
-        return exit_data;
-    }
-}
-
 /// The options review and assess share with evaluate's, copied into theirs.
 template <class Options>
 void copy_shared(const Args& a, const EvaluateOptions& files, Options& opt) {
@@ -223,13 +170,16 @@ void copy_shared(const Args& a, const EvaluateOptions& files, Options& opt) {
 
 /// Loads the rules and runs a command whose `run(rules)` writes its files and returns
 /// its stderr summary: bad options exit 2, bad data or rules exit 1.
+/// `as_of`, when given, is named beside the rules.
 template <class Run>
-int run_with_summary(const Args& a, Lang lang, Run&& run) {
+int run_with_summary(const Args& a, Lang lang, Run&& run, const std::string& as_of = {}) {
     try {
         std::optional<RuleBook> loaded;
         const RuleBook& rules = rules_of(a, loaded);
         const std::string text = run(rules);
-        std::cerr << text << (lang == Lang::zh ? "（规则：" + rules.name() + "）\n" : "(rules: " + rules.name() + ")\n");
+        const bool zh = lang == Lang::zh;
+        const std::string date = as_of.empty() ? std::string() : (zh ? "，截至 " : ", as of ") + as_of;
+        std::cerr << text << (zh ? "（规则：" + rules.name() + date + "）\n" : "(rules: " + rules.name() + date + ")\n");
         return exit_ok;
     } catch (const OptionsError& e) {
         print(e.diagnostics(), lang);
@@ -238,6 +188,42 @@ int run_with_summary(const Args& a, Lang lang, Run&& run) {
         print(e.diagnostics(), lang);
         return exit_data;
     }
+}
+
+int cmd_evaluate(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year"},
+                         {"explain"});
+    EvaluateOptions opt = file_options(a, "evaluate");
+    opt.explain = a.has("explain");
+
+    return run_with_summary(a, opt.lang, [&](const RuleBook& rules) {
+        const BatchSummary s = evaluate_files(opt, rules);
+        print_notices(s.notices, s.notices_dropped, opt.lang);
+        return opt.lang == Lang::zh ? "已评价 " + std::to_string(s.projects) + " 个项目、" + std::to_string(s.indicators) + " 个指标"
+                                    : "evaluated " + std::to_string(s.projects) + " projects, " + std::to_string(s.indicators) + " indicators ";
+    });
+}
+
+int cmd_monitor(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2,
+                         {"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
+    MonitorOptions opt;
+    opt.files = file_options(a, "monitor");
+    if (const auto summary = a.get("summary")) opt.summary = *summary;
+    const auto as_of_text = a.get("as-of");
+    if (!as_of_text) throw UsageError{"monitor needs --as-of YYYY-MM-DD"};
+    const std::optional<Date> as_of = parse_date(*as_of_text);
+    if (!as_of) throw UsageError{"--as-of must be a date YYYY-MM-DD, not " + *as_of_text};
+    opt.as_of = *as_of;
+    const Lang lang = opt.files.lang;
+    return run_with_summary(
+        a, lang,
+        [&](const RuleBook& rules) {
+            const MonitorSummary s = monitor_files(opt, rules);
+            print_notices(s.notices, 0, lang);
+            return monitor_summary_text(s, lang);
+        },
+        *as_of_text);
 }
 
 int cmd_review(int argc, char** argv) {
