@@ -17,6 +17,8 @@
 // A blank line comes back as a record with no fields; callers skip it.
 #include "perfbudget/input.hpp"
 
+#include "utf8.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -48,160 +50,6 @@ namespace {
 constexpr std::size_t max_record_bytes = std::size_t{64} << 20;
 // Readable bytes past the end of the data, so a 16-byte load never leaves the allocation.
 constexpr std::size_t padding = 128;
-
-// --- UTF-8 validation -------------------------------------------------------
-
-struct Utf8Check {
-    std::size_t bad = std::string::npos; // offset of the first invalid byte
-    std::size_t complete = 0;            // end of the last complete character checked
-};
-
-inline bool is_cont(unsigned char c) { return (c & 0xC0U) == 0x80U; }
-
-/// Checks s[0..n). A character cut off at the end is left unchecked
-/// (complete < n) unless `at_eof`, where it is invalid.
-Utf8Check check_utf8_scalar(const unsigned char* s, std::size_t n, bool at_eof) {
-    constexpr std::uint64_t high = 0x8080808080808080ULL;
-    std::size_t i = 0;
-    while (i < n) {
-        // Fast path: skip ASCII 16 bytes at a time.
-        while (i + 16 <= n) {
-            std::uint64_t a, b;
-            std::memcpy(&a, s + i, 8);
-            std::memcpy(&b, s + i + 8, 8);
-            if (((a | b) & high) != 0) break;
-            i += 16;
-        }
-        if (i >= n) break;
-        const unsigned char c = s[i];
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t len;
-        unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0) lo = 0xA0;      // no overlongs
-            else if (c == 0xED) hi = 0x9F; // no surrogates
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0) lo = 0x90;
-            else if (c == 0xF4) hi = 0x8F; // nothing above U+10FFFF
-        } else {
-            return {i, i};
-        }
-        const std::size_t have = std::min(len, n - i);
-        if (have >= 2 && (s[i + 1] < lo || s[i + 1] > hi)) return {i, i};
-        for (std::size_t k = 2; k < have; ++k)
-            if (!is_cont(s[i + k])) return {i, i};
-        if (have < len) {
-            if (at_eof) return {i, i};
-            return {std::string::npos, i};
-        }
-        i += len;
-    }
-    return {std::string::npos, n};
-}
-
-#if defined(__x86_64__) || defined(__i386__)
-#define PERFBUDGET_HAVE_AVX2_UTF8 1
-#include <immintrin.h>
-
-/// Validates whole 32-byte blocks of s[0..n) with AVX2 (the lookup algorithm of
-/// Keiser and Lemire, "Validating UTF-8 in less than one instruction per byte",
-/// 2021). s must start on a character boundary. Returns the end of the blocks
-/// checked, or npos when they hold an error. A character cut off by the last
-/// block is not an error here: the scalar check re-reads the tail from its start.
-__attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char* s, std::size_t n) {
-    constexpr char too_short = 1 << 0, too_long = 1 << 1, overlong_3 = 1 << 2, too_large = 1 << 3, surrogate = 1 << 4,
-                   overlong_2 = 1 << 5, too_large_1000 = 1 << 6, overlong_4 = 1 << 6;
-    constexpr char two_conts = static_cast<char>(1 << 7);
-    constexpr char carry = too_short | too_long | two_conts;
-    // Indexed by the high nibble of the first byte of each pair.
-    const __m256i byte_1_high_table = _mm256_broadcastsi128_si256(
-        _mm_setr_epi8(too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long, two_conts,
-                      two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
-                      too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4));
-    // Indexed by the low nibble of the first byte.
-    const __m256i byte_1_low_table = _mm256_broadcastsi128_si256(_mm_setr_epi8(
-        carry | overlong_3 | overlong_2 | overlong_4, carry | overlong_2, carry, carry, carry | too_large,
-        carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-        carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-        carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-        carry | too_large | too_large_1000 | surrogate, carry | too_large | too_large_1000,
-        carry | too_large | too_large_1000));
-    // Indexed by the high nibble of the second byte.
-    const __m256i byte_2_high_table = _mm256_broadcastsi128_si256(_mm_setr_epi8(
-        too_short, too_short, too_short, too_short, too_short, too_short, too_short, too_short,
-        too_long | overlong_2 | two_conts | overlong_3 | too_large_1000 | overlong_4,
-        too_long | overlong_2 | two_conts | overlong_3 | too_large,
-        too_long | overlong_2 | two_conts | surrogate | too_large,
-        too_long | overlong_2 | two_conts | surrogate | too_large, too_short, too_short, too_short, too_short));
-    const __m256i nibble = _mm256_set1_epi8(0x0F);
-    // A block whose last bytes start a character not finished inside it.
-    const __m256i max_value =
-        _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                         -1, -1, -1, -1, -1, static_cast<char>(0xEF), static_cast<char>(0xDF), static_cast<char>(0xBF));
-
-    __m256i prev = _mm256_setzero_si256(), prev_incomplete = _mm256_setzero_si256(), error = _mm256_setzero_si256();
-    std::size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        const __m256i in = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
-        if (_mm256_movemask_epi8(in) == 0) {
-            error = _mm256_or_si256(error, prev_incomplete);
-            prev_incomplete = _mm256_setzero_si256();
-            prev = in;
-            continue;
-        }
-        const __m256i shifted = _mm256_permute2x128_si256(prev, in, 0x21);
-        const __m256i prev1 = _mm256_alignr_epi8(in, shifted, 15);
-        const __m256i prev2 = _mm256_alignr_epi8(in, shifted, 14);
-        const __m256i prev3 = _mm256_alignr_epi8(in, shifted, 13);
-        const __m256i b1h =
-            _mm256_shuffle_epi8(byte_1_high_table, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble));
-        const __m256i b1l = _mm256_shuffle_epi8(byte_1_low_table, _mm256_and_si256(prev1, nibble));
-        const __m256i b2h = _mm256_shuffle_epi8(byte_2_high_table, _mm256_and_si256(_mm256_srli_epi16(in, 4), nibble));
-        const __m256i special = _mm256_and_si256(_mm256_and_si256(b1h, b1l), b2h);
-        const __m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8(static_cast<char>(0xE0 - 0x80)));
-        const __m256i fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8(static_cast<char>(0xF0 - 0x80)));
-        const __m256i must_continue =
-            _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8(static_cast<char>(0x80)));
-        error = _mm256_or_si256(error, _mm256_xor_si256(must_continue, special));
-        prev_incomplete = _mm256_subs_epu8(in, max_value);
-        prev = in;
-        // Checking the error every 32 bytes is cheap and stops early.
-        if (!_mm256_testz_si256(error, error)) return std::string::npos;
-    }
-    return i;
-}
-
-bool cpu_has_avx2() {
-    static const bool has = __builtin_cpu_supports("avx2");
-    return has;
-}
-#endif
-
-/// Checks s[0..n), fast where AVX2 is there. Same contract as check_utf8_scalar.
-Utf8Check check_utf8(const unsigned char* s, std::size_t n, bool at_eof) {
-#if defined(PERFBUDGET_HAVE_AVX2_UTF8)
-    if (n >= 64 && cpu_has_avx2()) {
-        const std::size_t done = check_utf8_avx2(s, n);
-        if (done == std::string::npos) return check_utf8_scalar(s, n, at_eof); // find the exact byte
-        // Back up to the start of the character the blocks may have cut off.
-        std::size_t from = done, k = done;
-        while (k > 0 && done - k < 3 && is_cont(s[k - 1])) --k;
-        if (k > 0 && s[k - 1] >= 0xC0) from = k - 1;
-        Utf8Check tail = check_utf8_scalar(s + from, n - from, at_eof);
-        if (tail.bad != std::string::npos) tail.bad += from;
-        tail.complete += from;
-        return tail;
-    }
-#endif
-    return check_utf8_scalar(s, n, at_eof);
-}
 
 // --- Scanning ---------------------------------------------------------------
 
@@ -310,6 +158,7 @@ struct CsvReader::Impl {
             throw Error(SourceLocation{path, 0, 0}, "cannot open file: " + why, "无法打开文件：" + why);
         }
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        refuse_utf16();
         if (encoding == Encoding::gbk) {
             cd = ::iconv_open("UTF-8", "GB18030");
             if (cd == reinterpret_cast<iconv_t>(-1)) {
@@ -330,6 +179,21 @@ struct CsvReader::Impl {
     }
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
+
+    /// A file that starts with a UTF-16 byte order mark is named as such: read as
+    /// UTF-8 or GBK it would only be "invalid at line 1". (A pipe cannot be peeked
+    /// at: it goes on, and a NUL byte stops it later.)
+    void refuse_utf16() {
+        unsigned char head[2];
+        if (::pread(fd, head, 2, 0) != 2) return;
+        if (!((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))) return;
+        ::close(fd);
+        fd = -1;
+        fail(1, "the file is UTF-16 text (it starts with the bytes " + describe_byte(head[0]) + " " + describe_byte(head[1]) +
+                    "); perfbudget reads UTF-8 or GBK: in Excel save it as \"CSV UTF-8 (comma delimited)\"",
+             "该文件为 UTF-16 编码（开头字节为 " + describe_byte(head[0]) + " " + describe_byte(head[1]) +
+                 "）；perfbudget 只读取 UTF-8 或 GBK 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”");
+    }
 
     [[noreturn]] void fail(std::uint32_t at_line, std::string en, std::string zh) const {
         throw Error(SourceLocation{path, at_line, 0}, std::move(en), std::move(zh));
@@ -356,8 +220,10 @@ struct CsvReader::Impl {
         }
         const std::size_t room = std::max<std::size_t>(read_size, 16); // a GBK char needs up to 4 bytes out
         if (cap - end < room) grow(std::max(cap * 2, end + room));
+        const std::size_t before = end;
         if (encoding == Encoding::gbk) fill_gbk();
         else fill_utf8();
+        stop_at_nul(before);
         buf[end] = '\n';
         finder.reset();
         if (!started) skip_bom();
@@ -368,11 +234,13 @@ struct CsvReader::Impl {
     void skip_bom() {
         static constexpr char bom[] = "\xEF\xBB\xBF";
         const std::size_t k = std::min<std::size_t>(end, 3);
-        if (std::memcmp(buf.get(), bom, k) != 0 || eof || pending) {
+        if (std::memcmp(buf.get(), bom, k) != 0) {
             started = true;
         } else if (end >= 3) {
             started = true;
             pos = 3;
+        } else if (eof || pending) { // a BOM's prefix, and nothing more will come
+            started = true;
         }
     }
 
@@ -399,7 +267,7 @@ struct CsvReader::Impl {
         const std::size_t n = read_some(buf.get() + end, cap - end);
         if (n == 0) eof = true;
         end += n;
-        const Utf8Check c = check_utf8(reinterpret_cast<const unsigned char*>(buf.get() + checked), end - checked, eof);
+        const detail::Utf8Check c = detail::check_utf8(reinterpret_cast<const unsigned char*>(buf.get() + checked), end - checked, eof);
         if (c.bad != std::string::npos) {
             const std::size_t bad = checked + c.bad;
             const std::uint32_t at = line + count_newlines(buf.get() + pos, buf.get() + bad);
@@ -417,6 +285,25 @@ struct CsvReader::Impl {
             return;
         }
         checked += c.complete;
+    }
+
+    /// Text files hold no NUL byte: one in buf[from, end) cuts the data there, with
+    /// an error at its line (written into the output it would corrupt it). Most
+    /// often the file is UTF-16 without a byte order mark, or not text at all.
+    void stop_at_nul(std::size_t from) {
+        if (end <= from) return; // nothing new (or cut before it by an encoding error)
+        const void* z = std::memchr(buf.get() + from, '\0', end - from);
+        if (!z) return;
+        const std::size_t at_byte = static_cast<std::size_t>(static_cast<const char*>(z) - buf.get());
+        const std::uint32_t at = line + count_newlines(buf.get() + pos, buf.get() + at_byte);
+        const std::string n_str = std::to_string(at);
+        pending = Diagnostic{SourceLocation{path, at, 0},
+                             "a NUL byte (0x00) at line " + n_str +
+                                 ": a CSV file holds none; the file may be UTF-16 (save it as \"CSV UTF-8\") or not text",
+                             "第 " + n_str + " 行含有 NUL 字节（0x00）：CSV 文件中不应出现；该文件可能为 UTF-16 编码（请另存为“CSV UTF-8”）或并非文本文件"};
+        end = at_byte;
+        eof = false;
+        checked = std::min(checked, at_byte);
     }
 
     /// Converts GBK until the free space is used up (so a long record is re-parsed

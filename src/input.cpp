@@ -13,6 +13,7 @@
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -490,13 +491,10 @@ void reset(Indicator& ind) {
     text_cell(row, p_category, out.category);
     out.year.reset();
     if (const std::string_view y = row.cell(p_year); !y.empty()) {
-        int v = 0;
-        bool digits = y.size() == 4;
-        for (char ch : y) {
-            digits = digits && ch >= '0' && ch <= '9';
-            v = v * 10 + (ch - '0');
-        }
-        if (digits) out.year = v;
+        // Four digits or nothing: a longer run of digits is never accumulated (it
+        // would overflow the int).
+        const bool digits = y.size() == 4 && std::all_of(y.begin(), y.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        if (digits) out.year = (y[0] - '0') * 1000 + (y[1] - '0') * 100 + (y[2] - '0') * 10 + (y[3] - '0');
         else row.bad(p_year, y, "a 4-digit year such as 2023", "应为四位数年份，如 2023");
     }
     text_cell(row, p_goal, out.goal);

@@ -154,6 +154,60 @@ TEST_CASE("csv: a UTF-8 BOM is skipped") {
     CHECK(recs[1] == Record{2, {"P1", "培训"}});
 }
 
+TEST_CASE("csv: a BOM is skipped when invalid UTF-8 follows in the same read (found by fuzzing)") {
+    TempDir t;
+    // Once, the bad byte on line 3 kept the BOM in the header, and the user was
+    // told the project_id column was missing.
+    const std::string path = t.write("p.csv", "\xEF\xBB\xBFproject_id,name,department,budget,spent\n"
+                                              "P1,a,d,1,1\n"
+                                              "P2,\xCF\xEE,d,1,1\n");
+    const auto d = errors_of([&] {
+        ProjectReader r(path);
+        Project p;
+        bool ok = false;
+        std::vector<Diagnostic> problems;
+        while (r.next(p, ok, problems)) {
+        }
+    });
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where.line == 3);
+    CHECK(contains(d[0].en, "invalid UTF-8 at line 3"));
+    // A file that is only a BOM's first two bytes is not a BOM: a cut-off character.
+    const auto d2 = errors_of([&] { read_all(t.write("short.csv", "\xEF\xBB")); });
+    REQUIRE(d2.size() == 1);
+    CHECK(contains(d2[0].en, "invalid UTF-8 at line 1 (byte 0xEF)"));
+}
+
+TEST_CASE("csv: UTF-16 files and NUL bytes are named, not read (found by fuzzing)") {
+    TempDir t;
+    // "id\n" in UTF-16LE with its byte order mark, as Excel's "Unicode text" saves it.
+    const std::string utf16(std::string("\xFF\xFEi\0d\0\n\0", 8));
+    for (const Encoding e : {Encoding::utf8, Encoding::gbk}) {
+        const auto d = errors_of([&] { read_all(t.write("u16.csv", utf16), e); });
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].where.line == 1);
+        CHECK(contains(d[0].en, "the file is UTF-16 text (it starts with the bytes 0xFF 0xFE)"));
+        CHECK(contains(d[0].zh, "UTF-16 编码"));
+    }
+    // A NUL inside a field, after good records: named at its line, in both encodings.
+    const std::string nul = std::string("a,b\n1,2\nx,\xE5\x8E\xBF", 13) + std::string(1, '\0') + "y\n";
+    const auto d = errors_of([&] { read_all(t.write("nul.csv", nul)); });
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where.line == 3);
+    CHECK(contains(d[0].en, "a NUL byte (0x00) at line 3"));
+    const auto g = errors_of([&] { read_all(t.write("nul-gbk.csv", std::string("a,b\n1,2\nx,", 10) + std::string(1, '\0') + "\n"), Encoding::gbk); });
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].where.line == 3);
+    // Every read size: the cut lands on the same line.
+    for (std::size_t n = 1; n <= 12; ++n) {
+        ReadSize rs(n);
+        CAPTURE(n);
+        const auto dn = errors_of([&] { read_all(t.write("nul.csv", nul)); });
+        REQUIRE(dn.size() == 1);
+        CHECK(dn[0].where.line == 3);
+    }
+}
+
 TEST_CASE("csv: the same records whatever the read size") {
     TempDir t;
     const std::string text = "\xEF\xBB\xBFid,名称,\"备\"\"注\"\r\n"
@@ -398,6 +452,14 @@ TEST_CASE("projects: bad money, negative amounts and years") {
     problems.clear();
     REQUIRE(y.next(p, ok, problems));
     CHECK(problems.at(0).en == "column \"year\": \"23\" — expected a 4-digit year such as 2023");
+
+    // Ten digits and more once overflowed an int while being read (found by fuzzing).
+    TempDir t3;
+    ProjectReader z(t3.write("z.csv", "project_id,name,department,budget,spent,year\nP1,a,d,1,1,5999999998000\n"));
+    problems.clear();
+    REQUIRE(z.next(p, ok, problems));
+    CHECK_FALSE(ok);
+    CHECK(problems.at(0).en == "column \"year\": \"5999999998000\" — expected a 4-digit year such as 2023");
 }
 
 // --- IndicatorReader ------------------------------------------------------------
