@@ -123,12 +123,47 @@ std::string zh_names(const ColumnSpec& spec) {
 }
 
 /// A value as shown in a message: quoted, cut at 60 bytes on a character boundary.
+/// v with the characters a reader cannot see written out: a value refused for a
+/// trailing no-break space (pasted from a web page or Word) would otherwise show
+/// as "95 " and leave the user guessing.
+std::string visible(std::string_view v) {
+    static constexpr std::pair<std::string_view, std::string_view> invisible[] = {
+        {"\xC2\xA0", "<U+00A0 no-break space>"}, {"\xE3\x80\x80", "<U+3000 full-width space>"},
+        {"\xE2\x80\x8B", "<U+200B zero-width space>"}, {"\xEF\xBB\xBF", "<U+FEFF>"}, {"\t", "<tab>"}};
+    std::string out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size();) {
+        bool replaced = false;
+        for (const auto& [bytes, name] : invisible) {
+            if (v.substr(i).starts_with(bytes)) {
+                out += name;
+                i += bytes.size();
+                replaced = true;
+                break;
+            }
+        }
+        if (replaced) continue;
+        const auto c = static_cast<unsigned char>(v[i]);
+        if (c < 0x20 || c == 0x7F) {
+            static const char hex[] = "0123456789ABCDEF";
+            out += "<0x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+            out += '>';
+        } else {
+            out += v[i];
+        }
+        ++i;
+    }
+    return out;
+}
+
 std::string shown(std::string_view v) {
     constexpr std::size_t limit = 60;
-    if (v.size() <= limit) return '"' + std::string(v) + '"';
+    if (v.size() <= limit) return '"' + visible(v) + '"';
     std::size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0U) == 0x80U) --cut;
-    return '"' + std::string(v.substr(0, cut)) + "…\"";
+    return '"' + visible(v.substr(0, cut)) + "…\"";
 }
 
 std::string shown_zh(std::string_view v) {

@@ -152,15 +152,15 @@ bool check_encoding(std::string_view text, std::uint16_t file, Problems& problem
         if (n == 0) {
             char hex[8];
             std::snprintf(hex, sizeof hex, "0x%02X", c);
-            problems.add(at, std::string("invalid UTF-8 (byte ") + hex + "); rule files must be UTF-8",
-                         std::string("不是有效的 UTF-8 编码（字节 ") + hex + "）；规则文件必须为 UTF-8");
+            problems.add(at, std::string("invalid UTF-8 (byte ") + hex + "); perfbudget's YAML files (rules, tests, data) must be UTF-8",
+                         std::string("不是有效的 UTF-8 编码（字节 ") + hex + "）；perfbudget 的 YAML 文件（规则、测试、数据）必须为 UTF-8");
             return false;
         }
         if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
             char hex[8];
             std::snprintf(hex, sizeof hex, "0x%02X", c);
-            problems.add(at, std::string("control character ") + hex + " is not allowed in a rule file",
-                         std::string("规则文件中不能有控制字符 ") + hex);
+            problems.add(at, std::string("control character ") + hex + " is not allowed in perfbudget's YAML files (rules, tests, data)",
+                         std::string("perfbudget 的 YAML 文件（规则、测试、数据）中不能有控制字符 ") + hex);
             return false;
         }
         if (c == '\n') {
@@ -267,8 +267,8 @@ private:
     }
     [[noreturn]] void refuse_aliases(const YAML::Mark& mark, const std::string& what) {
         fatal(mark,
-              "YAML anchors and aliases (" + what + ") are not allowed in rule files; write each value out",
-              "规则文件中不能使用 YAML 锚点和别名（" + what + "）；请直接写出每个值");
+              "YAML anchors and aliases (" + what + ") are not allowed in perfbudget's YAML files (rules, tests, data); write each value out",
+              "perfbudget 的 YAML 文件（规则、测试、数据）中不能使用 YAML 锚点和别名（" + what + "）；请直接写出每个值");
     }
     [[noreturn]] void too_deep(const YAML::Mark& mark) {
         const std::string n = std::to_string(limits_.max_depth);
@@ -286,8 +286,8 @@ private:
     void check_tag(const YAML::Mark& mark, const std::string& tag) {
         // "?" is an untagged plain node, "!" an untagged quoted scalar; anything else is an explicit tag.
         if (tag.empty() || tag == "?" || tag == "!") return;
-        problems_.add(pos_of(mark, file_), "YAML tags such as " + quote(tag) + " are not allowed in rule files",
-                      "规则文件中不能使用 YAML 标签（如 " + quote(tag) + "）");
+        problems_.add(pos_of(mark, file_), "YAML tags such as " + quote(tag) + " are not allowed in perfbudget's YAML files (rules, tests, data)",
+                      "perfbudget 的 YAML 文件（规则、测试、数据）中不能使用 YAML 标签（如 " + quote(tag) + "）");
     }
 
     void leaf(Node n, YAML::anchor_t anchor, const YAML::Mark& mark) {
@@ -425,8 +425,8 @@ std::optional<Node> parse_tree(std::string_view text, std::uint16_t file, const 
         parser.HandleNextDocument(second);
     } catch (const StopParsing&) {
         problems.add(second.start ? pos_of(*second.start, file) : Pos{file},
-                     "a second YAML document starts here; a rule file holds exactly one (remove `---`)",
-                     "此处开始第二个 YAML 文档；规则文件只能有一个文档（请删除 `---`）");
+                     "a second YAML document starts here; a perfbudget YAML file holds exactly one (remove `---`)",
+                     "此处开始第二个 YAML 文档；perfbudget 的 YAML 文件只能有一个文档（请删除 `---`）");
         return std::nullopt;
     } catch (const YAML::ParserException& e) {
         report_yaml_error(e, file, problems);

@@ -39,6 +39,26 @@ TEST_CASE("decimal: money has at most two decimals and stays within ±10^15 yuan
     CHECK_FALSE(parse_money("1000000000000000.01", m).ok());
     CHECK_FALSE(parse_money("95%", m).ok());
     CHECK_THROWS_AS(Money::from_fen(Money::max_fen) + Money::from_fen(1), ArithmeticError);
+    // 20 digits overflow the mantissa: the limit is still the one named.
+    CHECK(std::string(parse_money("12345678901234567890", m).en) == "an amount within ±10^15 yuan");
+}
+
+TEST_CASE("decimal: too many decimals and too large say which, with the limit (found by fuzzing)") {
+    Decimal d;
+    // 20 and more decimals once overflowed the mantissa first and were "out of range".
+    CHECK(std::string(parse_decimal("0.12345678901234567890", d).en) == "at most 6 decimal places");
+    CHECK(std::string(parse_decimal("0.1234567", d).en) == "at most 6 decimal places");
+    CHECK(std::string(parse_decimal("1.23456%", d).en) == "at most 6 decimal places"); // 0.0123456
+    CHECK(parse_decimal("1.2345%", d).ok());
+    CHECK(d == Decimal::from_units(12'345));
+    // The largest Decimal is (2^63 − 1) / 10^6 = 9223372036854.775807.
+    CHECK(parse_decimal("9223372036854.775807", d).ok());
+    CHECK(d.units() == INT64_MAX);
+    CHECK(std::string(parse_decimal("9223372036854.775808", d).en) ==
+          "a number within ±9.2×10^12 (at most 9223372036854.775807)");
+    CHECK(std::string(parse_decimal("10000000000000", d).en) == "a number within ±9.2×10^12 (at most 9223372036854.775807)");
+    CHECK(std::string(parse_decimal("100000000000000000000", d).zh) ==
+          "数值超出范围（绝对值最大为 9223372036854.775807，约 9.2×10^12）");
 }
 
 TEST_CASE("decimal: rounding is once, from the exact value") {

@@ -460,6 +460,15 @@ TEST_CASE("projects: bad money, negative amounts and years") {
     REQUIRE(z.next(p, ok, problems));
     CHECK_FALSE(ok);
     CHECK(problems.at(0).en == "column \"year\": \"5999999998000\" — expected a 4-digit year such as 2023");
+
+    // Characters nobody can see are written out in the message (found by fuzzing).
+    TempDir t4;
+    ProjectReader v(t4.write("v.csv", "project_id,name,department,budget,spent\nP1,a,d,100\xC2\xA0,1x\x01\n"));
+    problems.clear();
+    REQUIRE(v.next(p, ok, problems));
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].en == "column \"budget\": \"100<U+00A0 no-break space>\" — expected a plain decimal number such as 1234.56 or 95%");
+    CHECK(contains(problems[1].en, "\"1x<0x01>\""));
 }
 
 // --- IndicatorReader ------------------------------------------------------------

@@ -147,8 +147,9 @@ TEST_CASE("yaml data: percentages and weights follow the CSV rules, located at t
 TEST_CASE("yaml data: the file must be a list; YAML limits apply") {
     CHECK(has(problems_of([] { read_projects_yaml_text("project_id: P1\n", "d.yaml"); }), "d.yaml", 1, 1,
               "the file must be a list, found a map"));
+    // A data or test file is not told it is a rule file (found by fuzzing).
     CHECK(has(problems_of([] { read_projects_yaml_text("- &a {project_id: P1}\n- *a\n", "d.yaml"); }), "d.yaml", 1, 3,
-              "anchors and aliases"));
+              "YAML anchors and aliases (&a) are not allowed in perfbudget's YAML files (rules, tests, data)"));
     const auto empty = problems_of([] { read_projects_yaml_text("# nothing\n", "d.yaml"); });
     REQUIRE(empty.size() == 1);
     CHECK(empty[0].en.find("the file has no projects") != std::string::npos);

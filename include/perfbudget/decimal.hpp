@@ -472,11 +472,20 @@ inline NumberError parse_scaled(std::string_view s, int scale, int max_decimals,
         negative = true;
         s.remove_prefix(1);
     }
+    // Out of range: the limit is stated (Decimal: |v| < 2^63 / 10^6; Money's own
+    // ±10^15 yuan is checked by parse_money).
+    const NumberError too_large = scale == 2 ? NumberError{"an amount within ±10^15 yuan", "金额超出 ±10^15 元"}
+                                             : NumberError{"a number within ±9.2×10^12 (at most 9223372036854.775807)",
+                                                           "数值超出范围（绝对值最大为 9223372036854.775807，约 9.2×10^12）"};
+    const NumberError too_many_decimals =
+        max_decimals == 2 ? NumberError{"at most 2 decimal places (yuan and fen)", "金额最多两位小数（元、角、分）"}
+                          : NumberError{"at most 6 decimal places", "最多六位小数"};
     std::uint64_t mant = 0;
     int decimals = -1, digits = 0;
     for (char c : s) {
         if (c >= '0' && c <= '9') {
-            if (mant > (UINT64_MAX - 9) / 10) return {"a number within range", "数值超出范围"};
+            if (decimals >= 0 && decimals + shift >= max_decimals) return too_many_decimals; // before it overflows
+            if (mant > (UINT64_MAX - 9) / 10) return too_large;
             mant = mant * 10 + static_cast<unsigned>(c - '0');
             ++digits;
             if (decimals >= 0) ++decimals;
@@ -491,13 +500,9 @@ inline NumberError parse_scaled(std::string_view s, int scale, int max_decimals,
     }
     if (digits == 0) return {"a plain decimal number such as 1234.56 or 95%", "应为普通小数，如 1234.56 或 95%"};
     if (decimals < 0) decimals = 0;
-    if (decimals + shift > max_decimals) {
-        return max_decimals == 2 ? NumberError{"at most 2 decimal places (yuan and fen)", "金额最多两位小数（元、角、分）"}
-                                 : NumberError{"at most 6 decimal places", "最多六位小数"};
-    }
+    if (decimals + shift > max_decimals) return too_many_decimals; // "5%" with max_decimals 0 and the like
     const int up = scale - decimals - shift;
-    if (mant > static_cast<std::uint64_t>(INT64_MAX) / static_cast<std::uint64_t>(pow10[up]))
-        return {"a number within range", "数值超出范围"};
+    if (mant > static_cast<std::uint64_t>(INT64_MAX) / static_cast<std::uint64_t>(pow10[up])) return too_large;
     const auto v = static_cast<std::int64_t>(mant) * pow10[up];
     out = negative ? -v : v;
     return {};
