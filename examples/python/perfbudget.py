@@ -144,16 +144,22 @@ class Library:
                                       _bytes(base_dir)))
 
 
-class Rules:
-    """A loaded rule set: immutable, usable from any number of threads."""
+class _Owned:
+    """A C object, freed by `_free` (a perfbudget_*_free) with its Python object."""
+    _free = None
 
     def __init__(self, lib, handle):
         self.lib, self.handle = lib, handle
 
     def __del__(self):
         if getattr(self, "handle", None):
-            self.lib.c.perfbudget_rules_free(self.handle)
+            getattr(self.lib.c, self._free)(self.handle)
             self.handle = None
+
+
+class Rules(_Owned):
+    """A loaded rule set: immutable, usable from any number of threads."""
+    _free = "perfbudget_rules_free"
 
     @property
     def name(self):
@@ -183,16 +189,9 @@ class Rules:
         return Result(self.lib, out)[0]
 
 
-class Result:
+class Result(_Owned):
     """The projects of a run; result[i]["total"], result[i].explanation."""
-
-    def __init__(self, lib, handle):
-        self.lib, self.handle = lib, handle
-
-    def __del__(self):
-        if getattr(self, "handle", None):
-            self.lib.c.perfbudget_result_free(self.handle)
-            self.handle = None
+    _free = "perfbudget_result_free"
 
     def __len__(self):
         return self.lib.c.perfbudget_result_count(self.handle)
