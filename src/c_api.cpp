@@ -268,27 +268,33 @@ Date as_of_of(const char* text) {
     return *d;
 }
 
+Encoding encoding_of(const char* text) {
+    const std::string e = text ? text : "utf8";
+    if (e == "utf8" || e == "utf-8" || e == "UTF-8") return Encoding::utf8;
+    if (e == "gbk" || e == "GBK" || e == "gb18030" || e == "GB18030") return Encoding::gbk;
+    throw ArgumentError("encoding must be utf8 or gbk, not " + e, "encoding 须为 utf8 或 gbk，而不是 " + e);
+}
+
 /// The options every stage shares, copied into the stage's own.
 template <class Options>
-Options stage_options(const std::string& projects, const std::string& out, std::optional<int> year, Lang lang) {
+Options stage_options(const perfbudget_batch& b, const std::string& projects, const std::string& out) {
     Options o;
     o.projects = projects;
     o.out = out;
     o.format = OutputFormat::json;
-    o.lang = lang;
-    o.year = year;
+    o.lang = lang_of(b.lang);
+    o.year = year_of(b.year);
+    o.encoding = encoding_of(b.encoding);
     return o;
 }
 
 /// Runs `stage` on the files with the library's batch call; the JSON it writes.
 std::string run_stage(const RuleBook& book, const perfbudget_batch& b, const std::string& projects,
                       const std::string& second, const TempDir& dir) {
-    const Lang lang = lang_of(b.lang);
-    const std::optional<int> year = year_of(b.year);
     const std::string out = dir.file("results.json");
     switch (b.stage) {
     case PERFBUDGET_EVALUATE: {
-        auto o = stage_options<EvaluateOptions>(projects, out, year, lang);
+        auto o = stage_options<EvaluateOptions>(b, projects, out);
         o.indicators = second;
         evaluate_files(o, book);
         break;
@@ -296,19 +302,19 @@ std::string run_stage(const RuleBook& book, const perfbudget_batch& b, const std
     case PERFBUDGET_MONITOR: {
         MonitorOptions o;
         o.as_of = as_of_of(b.as_of);
-        o.files = stage_options<EvaluateOptions>(projects, out, year, lang);
+        o.files = stage_options<EvaluateOptions>(b, projects, out);
         o.files.indicators = second;
         monitor_files(o, book);
         break;
     }
     case PERFBUDGET_REVIEW: {
-        auto o = stage_options<ReviewOptions>(projects, out, year, lang);
+        auto o = stage_options<ReviewOptions>(b, projects, out);
         o.indicators = second;
         review_files(o, book);
         break;
     }
     case PERFBUDGET_ASSESS: {
-        auto o = stage_options<AssessOptions>(projects, out, year, lang);
+        auto o = stage_options<AssessOptions>(b, projects, out);
         o.assessments = second;
         assess_files(o, book);
         break;
@@ -411,7 +417,7 @@ perfbudget_status run_project(const perfbudget_rules* rules, perfbudget_stage st
             write_file(second, csv_of(score_fields, scores, score_count, id));
         else
             write_file(second, csv_of(indicator_fields, p.indicators, p.indicator_count, id));
-        const perfbudget_batch batch{stage, nullptr, nullptr, as_of, nullptr, lang};
+        const perfbudget_batch batch{stage, nullptr, nullptr, as_of, nullptr, lang, nullptr}; // cells are UTF-8
         std::string json;
         // Line 1 is the header: the project is on line 2, record N on line N + 1.
         placed({{projects, "project", 2}, {second, stage == PERFBUDGET_ASSESS ? "score" : "indicator", 1}},

@@ -49,7 +49,7 @@ Rules load_file(const std::string& path) {
 Result run(const perfbudget_rules* rules, perfbudget_stage stage, const char* second, const char* as_of = nullptr,
            perfbudget_lang lang = PERFBUDGET_EN) {
     const std::string second_file = source_dir + "/examples/data/" + second;
-    const perfbudget_batch b{stage, example_projects.c_str(), second_file.c_str(), as_of, nullptr, lang};
+    const perfbudget_batch b{stage, example_projects.c_str(), second_file.c_str(), as_of, nullptr, lang, nullptr};
     perfbudget_result* r = nullptr;
     perfbudget_error* e = nullptr;
     const perfbudget_status s = perfbudget_run_files(rules, &b, &r, &e);
@@ -220,7 +220,7 @@ TEST_CASE("C API: rules from text with a base directory; errors at file:line:col
 TEST_CASE("C API: bad arguments are errors, never a crash; NULL is freed as nothing") {
     perfbudget_result* r = nullptr;
     perfbudget_error* e = nullptr;
-    const perfbudget_batch no_files{PERFBUDGET_EVALUATE, nullptr, nullptr, nullptr, nullptr, PERFBUDGET_ZH};
+    const perfbudget_batch no_files{PERFBUDGET_EVALUATE, nullptr, nullptr, nullptr, nullptr, PERFBUDGET_ZH, nullptr};
     perfbudget_rules* national = nullptr;
     REQUIRE(perfbudget_rules_national(&national, nullptr) == PERFBUDGET_OK);
     const Rules rules(national);
@@ -229,16 +229,29 @@ TEST_CASE("C API: bad arguments are errors, never a crash; NULL is freed as noth
     perfbudget_error_free(e);
     const std::string projects = example_projects, indicators = example_indicators;
     perfbudget_batch bad_stage{static_cast<perfbudget_stage>(7), projects.c_str(), indicators.c_str(), nullptr, nullptr,
-                               PERFBUDGET_ZH};
+                               PERFBUDGET_ZH, nullptr};
     CHECK(perfbudget_run_files(rules.get(), &bad_stage, &r, &e) == PERFBUDGET_ERROR_ARGUMENT);
     perfbudget_error_free(e);
-    perfbudget_batch bad_year{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, "23", PERFBUDGET_ZH};
+    perfbudget_batch bad_year{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, "23", PERFBUDGET_ZH, nullptr};
     CHECK(perfbudget_run_files(rules.get(), &bad_year, &r, &e) == PERFBUDGET_ERROR_ARGUMENT);
     CHECK(std::string(perfbudget_error_message(e, PERFBUDGET_ZH)).find("year 须为预算年度") == 0);
     perfbudget_error_free(e);
     perfbudget_batch bad_lang{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, nullptr,
-                              static_cast<perfbudget_lang>(9)};
+                              static_cast<perfbudget_lang>(9), nullptr};
     CHECK(perfbudget_run_files(rules.get(), &bad_lang, &r, nullptr) == PERFBUDGET_ERROR_ARGUMENT);
+    perfbudget_batch bad_encoding{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, nullptr,
+                                  PERFBUDGET_EN, "latin1"};
+    CHECK(perfbudget_run_files(rules.get(), &bad_encoding, &r, &e) == PERFBUDGET_ERROR_ARGUMENT);
+    CHECK(std::string(perfbudget_error_message(e, PERFBUDGET_EN)) == "encoding must be utf8 or gbk, not latin1\n");
+    perfbudget_error_free(e);
+    // UTF-8 read as GBK is no crash either: bad data at the line (as `--encoding gbk` reports it).
+    perfbudget_batch as_gbk{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, nullptr, PERFBUDGET_EN,
+                            "gbk"};
+    CHECK(perfbudget_run_files(rules.get(), &as_gbk, &r, &e) == PERFBUDGET_ERROR_DATA);
+    CHECK(perfbudget_error_file(e, 0) == projects);
+    CHECK(perfbudget_error_line(e, 0) == 2);
+    CHECK(std::string(perfbudget_error_text(e, 0, PERFBUDGET_EN)).find("invalid GBK") == 0);
+    perfbudget_error_free(e);
     CHECK(r == nullptr);
     CHECK(perfbudget_rules_load_file(nullptr, &national, nullptr) == PERFBUDGET_ERROR_ARGUMENT);
     CHECK(perfbudget_result_count(nullptr) == 0);
@@ -264,7 +277,7 @@ TEST_CASE("C API: one rule set shared by 4 threads gives the results of one thre
         pool.emplace_back([&, t] {
             const std::string projects = example_projects, indicators = example_indicators;
             for (int k = 0; k < rounds; ++k) {
-                perfbudget_batch b{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, nullptr, PERFBUDGET_EN};
+                perfbudget_batch b{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, nullptr, PERFBUDGET_EN, nullptr};
                 perfbudget_result* r = nullptr;
                 if (perfbudget_run_files(rules.get(), &b, &r, nullptr) == PERFBUDGET_OK && perfbudget_result_json(r) == evaluated)
                     ++same[t];

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     perfbudget_rules* rules = NULL;
     perfbudget_result* result = NULL;
     perfbudget_error* error = NULL;
-    perfbudget_batch batch = {PERFBUDGET_EVALUATE, NULL, NULL, NULL, NULL, PERFBUDGET_ZH};
+    perfbudget_batch batch = {PERFBUDGET_EVALUATE, NULL, NULL, NULL, NULL, PERFBUDGET_ZH, NULL};
     size_t i;
 
     if (argc != 3) {

@@ -53,11 +53,12 @@ public class Example {
             public long indicator_count;
         }
 
-        @Structure.FieldOrder({"stage", "projects", "second", "as_of", "year", "lang"})
+        @Structure.FieldOrder({"stage", "projects", "second", "as_of", "year", "lang", "encoding"})
         class Batch extends Structure {
             public int stage;
             public String projects, second, as_of, year;
             public int lang;
+            public String encoding; // null: UTF-8; "gbk"
         }
 
         VersionInfo perfbudget_version();

@@ -46,6 +46,16 @@ def main():
     assessed = rules.run("assess", projects, os.path.join(data, "assessments.csv"), lang=perfbudget.EN)
     same_as_golden(assessed, golden(os.path.join(golden_dir, "assess-examples-national.csv")), "assess")
 
+    # GBK, as Excel on Chinese Windows saves CSV: the same results, from files and from text.
+    gbk = {}
+    for name in ("projects.csv", "indicators.csv"):
+        with open(os.path.join(data, name), encoding="utf-8") as f:
+            gbk[name] = f.read().encode("gbk")
+    from_text = rules.run("evaluate", gbk["projects.csv"], gbk["indicators.csv"], lang=perfbudget.EN, text=True,
+                          encoding="gbk")
+    same_as_golden(from_text, golden(os.path.join(golden_dir, "examples-national.csv")), "evaluate GBK")
+    assert from_text[0]["department"] == "县教育局", from_text[0]["department"]
+
     # One project in code: W1, the SPEC's worked example: 85.32, 良.
     w1 = {"project_id": "W1", "name": "2023年教师培训项目", "department": "县教育局",
           "budget": "1000000.00", "spent": "812345.67", "year": "2023"}

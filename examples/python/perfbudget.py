@@ -27,7 +27,8 @@ def _text(b):
 
 
 def _bytes(s):
-    return None if s is None else str(s).encode("utf-8")
+    """Text as UTF-8; bytes (GBK text for encoding="gbk") as they are."""
+    return s if s is None or isinstance(s, bytes) else str(s).encode("utf-8")
 
 
 class Indicator(ctypes.Structure):
@@ -49,7 +50,7 @@ class Score(ctypes.Structure):
 
 class Batch(ctypes.Structure):
     _fields_ = [("stage", ctypes.c_int), ("projects", _str), ("second", _str), ("as_of", _str),
-                ("year", _str), ("lang", ctypes.c_int)]
+                ("year", _str), ("lang", ctypes.c_int), ("encoding", _str)]
 
 
 class VersionInfo(ctypes.Structure):
@@ -165,9 +166,11 @@ class Rules(_Owned):
     def name(self):
         return _text(self.lib.c.perfbudget_rules_name(self.handle))
 
-    def run(self, stage, projects, second, as_of=None, year=None, lang=ZH, text=False):
-        """A batch: files (or, with text=True, their contents) as the command line takes them."""
-        b = Batch(STAGES[stage], _bytes(projects), _bytes(second), _bytes(as_of), _bytes(year), lang)
+    def run(self, stage, projects, second, as_of=None, year=None, lang=ZH, text=False, encoding=None):
+        """A batch: files (or, with text=True, their contents) as the command line takes them;
+        encoding "gbk" reads Excel's CSV from Chinese Windows."""
+        b = Batch(STAGES[stage], _bytes(projects), _bytes(second), _bytes(as_of), _bytes(year), lang,
+                  _bytes(encoding))
         f = self.lib.c.perfbudget_run_csv if text else self.lib.c.perfbudget_run_files
         return Result(self.lib, self.lib._call(f, self.handle, ctypes.byref(b)))
 

@@ -232,9 +232,10 @@ typedef struct perfbudget_batch {
     const char* as_of;    /**< PERFBUDGET_MONITOR: "YYYY-MM-DD"; else NULL */
     const char* year;     /**< budget year of projects without one (--year); NULL: none */
     perfbudget_lang lang;
+    const char* encoding; /**< of the files or text: NULL or "utf8", or "gbk" (Excel's CSV on Chinese Windows) */
 } perfbudget_batch;
 
-/** Runs a stage on files (UTF-8 CSV, as the command line reads them). */
+/** Runs a stage on files (CSV, as the command line reads them). */
 PERFBUDGET_API perfbudget_status perfbudget_run_files(const perfbudget_rules* rules, const perfbudget_batch* batch,
                                                       perfbudget_result** out, perfbudget_error** error);
 /** The same with the files' contents given as text; problems name them
