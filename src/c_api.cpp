@@ -31,6 +31,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -56,9 +57,15 @@ struct perfbudget_rules {
 };
 
 struct perfbudget_result {
+    struct Hash { // finds a path by string_view: a lookup allocates nothing, so cannot throw
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    template <class T>
+    using ByPath = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
     struct Entry {
-        std::unordered_map<std::string, std::string> values; // path → text
-        std::unordered_map<std::string, std::size_t> sizes;  // path of a list → its length
+        ByPath<std::string> values; // path → text
+        ByPath<std::size_t> sizes;  // path of a list → its length
         std::string explanation;
     };
     std::string json;
@@ -477,38 +484,38 @@ perfbudget_status load(perfbudget_rules** out, perfbudget_error** error, const a
 
 extern "C" {
 
-const perfbudget_version_info* perfbudget_version(void) {
+const perfbudget_version_info* perfbudget_version(void) noexcept {
     static const perfbudget_version_info info{PERFBUDGET_API_VERSION, PERFBUDGET_ABI_VERSION, PERFBUDGET_VERSION};
     return &info;
 }
 
-perfbudget_status perfbudget_error_code(const perfbudget_error* error) {
+perfbudget_status perfbudget_error_code(const perfbudget_error* error) noexcept {
     return error ? error->code : PERFBUDGET_OK;
 }
-const char* perfbudget_error_message(const perfbudget_error* error, perfbudget_lang lang) {
+const char* perfbudget_error_message(const perfbudget_error* error, perfbudget_lang lang) noexcept {
     if (!error) return nullptr;
     return (lang == PERFBUDGET_EN ? error->message_en : error->message_zh).c_str();
 }
-size_t perfbudget_error_count(const perfbudget_error* error) { return error ? error->problems.size() : 0; }
-const char* perfbudget_error_file(const perfbudget_error* error, size_t i) {
+size_t perfbudget_error_count(const perfbudget_error* error) noexcept { return error ? error->problems.size() : 0; }
+const char* perfbudget_error_file(const perfbudget_error* error, size_t i) noexcept {
     const Diagnostic* d = problem(error, i);
     return text_or_null(d ? &d->where.file : nullptr);
 }
-unsigned perfbudget_error_line(const perfbudget_error* error, size_t i) {
+unsigned perfbudget_error_line(const perfbudget_error* error, size_t i) noexcept {
     const Diagnostic* d = problem(error, i);
     return d ? d->where.line : 0;
 }
-unsigned perfbudget_error_column(const perfbudget_error* error, size_t i) {
+unsigned perfbudget_error_column(const perfbudget_error* error, size_t i) noexcept {
     const Diagnostic* d = problem(error, i);
     return d ? d->where.column : 0;
 }
-const char* perfbudget_error_text(const perfbudget_error* error, size_t i, perfbudget_lang lang) {
+const char* perfbudget_error_text(const perfbudget_error* error, size_t i, perfbudget_lang lang) noexcept {
     const Diagnostic* d = problem(error, i);
     return text_or_null(d ? &d->message(lang == PERFBUDGET_EN ? Lang::en : Lang::zh) : nullptr);
 }
-void perfbudget_error_free(perfbudget_error* error) { delete error; }
+void perfbudget_error_free(perfbudget_error* error) noexcept { delete error; }
 
-perfbudget_status perfbudget_rules_national(perfbudget_rules** out, perfbudget_error** error) {
+perfbudget_status perfbudget_rules_national(perfbudget_rules** out, perfbudget_error** error) noexcept {
     return guarded(error, PERFBUDGET_ERROR_RULES, [&] {
         perfbudget_rules*& rules = required(out, "out");
         rules = nullptr;
@@ -517,65 +524,65 @@ perfbudget_status perfbudget_rules_national(perfbudget_rules** out, perfbudget_e
         rules = r.release();
     });
 }
-perfbudget_status perfbudget_rules_load_file(const char* path, perfbudget_rules** out, perfbudget_error** error) {
+perfbudget_status perfbudget_rules_load_file(const char* path, perfbudget_rules** out, perfbudget_error** error) noexcept {
     return load(out, error, [&] { return load_rules_file(&required(path, "path")); });
 }
 perfbudget_status perfbudget_rules_load_text(const char* yaml, const char* file_name, const char* base_dir,
-                                             perfbudget_rules** out, perfbudget_error** error) {
+                                             perfbudget_rules** out, perfbudget_error** error) noexcept {
     return load(out, error, [&] {
         LoadLimits limits;
         limits.base_dir = base_dir ? base_dir : "";
         return load_rules_text(&required(yaml, "yaml"), file_name ? file_name : "<rules>", limits);
     });
 }
-const char* perfbudget_rules_name(const perfbudget_rules* rules) {
+const char* perfbudget_rules_name(const perfbudget_rules* rules) noexcept {
     return rules && rules->book ? rules->book->name().c_str() : nullptr;
 }
-void perfbudget_rules_free(perfbudget_rules* rules) { delete rules; }
+void perfbudget_rules_free(perfbudget_rules* rules) noexcept { delete rules; }
 
-size_t perfbudget_result_count(const perfbudget_result* result) { return result ? result->projects.size() : 0; }
-const char* perfbudget_result_get(const perfbudget_result* result, size_t i, const char* path) {
+size_t perfbudget_result_count(const perfbudget_result* result) noexcept { return result ? result->projects.size() : 0; }
+const char* perfbudget_result_get(const perfbudget_result* result, size_t i, const char* path) noexcept {
     const perfbudget_result::Entry* e = entry(result, i);
     if (!e || !path) return nullptr;
-    const auto it = e->values.find(path);
+    const auto it = e->values.find(std::string_view(path));
     return it == e->values.end() ? nullptr : it->second.c_str();
 }
-size_t perfbudget_result_size(const perfbudget_result* result, size_t i, const char* path) {
+size_t perfbudget_result_size(const perfbudget_result* result, size_t i, const char* path) noexcept {
     const perfbudget_result::Entry* e = entry(result, i);
     if (!e || !path) return 0;
-    const auto it = e->sizes.find(path);
+    const auto it = e->sizes.find(std::string_view(path));
     return it == e->sizes.end() ? 0 : it->second;
 }
-const char* perfbudget_result_explanation(const perfbudget_result* result, size_t i) {
+const char* perfbudget_result_explanation(const perfbudget_result* result, size_t i) noexcept {
     const perfbudget_result::Entry* e = entry(result, i);
     return e ? e->explanation.c_str() : nullptr;
 }
-const char* perfbudget_result_json(const perfbudget_result* result) { return result ? result->json.c_str() : nullptr; }
-void perfbudget_result_free(perfbudget_result* result) { delete result; }
+const char* perfbudget_result_json(const perfbudget_result* result) noexcept { return result ? result->json.c_str() : nullptr; }
+void perfbudget_result_free(perfbudget_result* result) noexcept { delete result; }
 
 perfbudget_status perfbudget_evaluate(const perfbudget_rules* rules, const perfbudget_project* project,
-                                      perfbudget_lang lang, perfbudget_result** out, perfbudget_error** error) {
+                                      perfbudget_lang lang, perfbudget_result** out, perfbudget_error** error) noexcept {
     return run_project(rules, PERFBUDGET_EVALUATE, project, nullptr, 0, nullptr, lang, out, error);
 }
 perfbudget_status perfbudget_monitor(const perfbudget_rules* rules, const perfbudget_project* project, const char* as_of,
-                                     perfbudget_lang lang, perfbudget_result** out, perfbudget_error** error) {
+                                     perfbudget_lang lang, perfbudget_result** out, perfbudget_error** error) noexcept {
     return run_project(rules, PERFBUDGET_MONITOR, project, nullptr, 0, as_of, lang, out, error);
 }
 perfbudget_status perfbudget_review(const perfbudget_rules* rules, const perfbudget_project* project,
-                                    perfbudget_lang lang, perfbudget_result** out, perfbudget_error** error) {
+                                    perfbudget_lang lang, perfbudget_result** out, perfbudget_error** error) noexcept {
     return run_project(rules, PERFBUDGET_REVIEW, project, nullptr, 0, nullptr, lang, out, error);
 }
 perfbudget_status perfbudget_assess(const perfbudget_rules* rules, const perfbudget_project* project,
                                     const perfbudget_score* scores, size_t score_count, perfbudget_lang lang,
-                                    perfbudget_result** out, perfbudget_error** error) {
+                                    perfbudget_result** out, perfbudget_error** error) noexcept {
     return run_project(rules, PERFBUDGET_ASSESS, project, scores, score_count, nullptr, lang, out, error);
 }
 perfbudget_status perfbudget_run_files(const perfbudget_rules* rules, const perfbudget_batch* batch,
-                                       perfbudget_result** out, perfbudget_error** error) {
+                                       perfbudget_result** out, perfbudget_error** error) noexcept {
     return run_batch(rules, batch, false, out, error);
 }
 perfbudget_status perfbudget_run_csv(const perfbudget_rules* rules, const perfbudget_batch* batch,
-                                     perfbudget_result** out, perfbudget_error** error) {
+                                     perfbudget_result** out, perfbudget_error** error) noexcept {
     return run_batch(rules, batch, true, out, error);
 }
 

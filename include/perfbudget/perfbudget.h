@@ -55,6 +55,13 @@
 #  define PERFBUDGET_API
 #endif
 
+/* In C++ every function is noexcept: none lets an exception out. */
+#if defined(__cplusplus)
+#  define PERFBUDGET_NOEXCEPT noexcept
+#else
+#  define PERFBUDGET_NOEXCEPT
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -74,7 +81,7 @@ typedef struct perfbudget_version_info {
 } perfbudget_version_info;
 
 /** The library's versions; a static object, never freed. */
-PERFBUDGET_API const perfbudget_version_info* perfbudget_version(void);
+PERFBUDGET_API const perfbudget_version_info* perfbudget_version(void) PERFBUDGET_NOEXCEPT;
 
 /* ------------------------------------------------------------------------ */
 /* Status and errors                                                         */
@@ -93,19 +100,19 @@ typedef enum perfbudget_lang { PERFBUDGET_ZH = 0, PERFBUDGET_EN = 1 } perfbudget
 /** The failure of one call. Free with perfbudget_error_free. */
 typedef struct perfbudget_error perfbudget_error;
 
-PERFBUDGET_API perfbudget_status perfbudget_error_code(const perfbudget_error* error);
+PERFBUDGET_API perfbudget_status perfbudget_error_code(const perfbudget_error* error) PERFBUDGET_NOEXCEPT;
 /** Every problem, one per line: "indicators.csv:3: error: …" (错误 in Chinese). */
-PERFBUDGET_API const char* perfbudget_error_message(const perfbudget_error* error, perfbudget_lang lang);
+PERFBUDGET_API const char* perfbudget_error_message(const perfbudget_error* error, perfbudget_lang lang) PERFBUDGET_NOEXCEPT;
 /** The number of problems (at least 1). */
-PERFBUDGET_API size_t perfbudget_error_count(const perfbudget_error* error);
+PERFBUDGET_API size_t perfbudget_error_count(const perfbudget_error* error) PERFBUDGET_NOEXCEPT;
 /** Problem i's file ("" when none), line and column (1-based; 0 when unknown) and message.
  *  For a project given as C structs the file is "project", "indicator" (line: the
  *  indicator's 1-based position) or "score" (the same for assessment scores). */
-PERFBUDGET_API const char* perfbudget_error_file(const perfbudget_error* error, size_t i);
-PERFBUDGET_API unsigned perfbudget_error_line(const perfbudget_error* error, size_t i);
-PERFBUDGET_API unsigned perfbudget_error_column(const perfbudget_error* error, size_t i);
-PERFBUDGET_API const char* perfbudget_error_text(const perfbudget_error* error, size_t i, perfbudget_lang lang);
-PERFBUDGET_API void perfbudget_error_free(perfbudget_error* error);
+PERFBUDGET_API const char* perfbudget_error_file(const perfbudget_error* error, size_t i) PERFBUDGET_NOEXCEPT;
+PERFBUDGET_API unsigned perfbudget_error_line(const perfbudget_error* error, size_t i) PERFBUDGET_NOEXCEPT;
+PERFBUDGET_API unsigned perfbudget_error_column(const perfbudget_error* error, size_t i) PERFBUDGET_NOEXCEPT;
+PERFBUDGET_API const char* perfbudget_error_text(const perfbudget_error* error, size_t i, perfbudget_lang lang) PERFBUDGET_NOEXCEPT;
+PERFBUDGET_API void perfbudget_error_free(perfbudget_error* error) PERFBUDGET_NOEXCEPT;
 
 /* ------------------------------------------------------------------------ */
 /* Rules                                                                     */
@@ -115,19 +122,19 @@ PERFBUDGET_API void perfbudget_error_free(perfbudget_error* error);
 typedef struct perfbudget_rules perfbudget_rules;
 
 /** The national rules built into the library. */
-PERFBUDGET_API perfbudget_status perfbudget_rules_national(perfbudget_rules** out, perfbudget_error** error);
+PERFBUDGET_API perfbudget_status perfbudget_rules_national(perfbudget_rules** out, perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 /** Loads a rule file; a profile's `base: NAME` is NAME.yaml beside it. */
 PERFBUDGET_API perfbudget_status perfbudget_rules_load_file(const char* path, perfbudget_rules** out,
-                                                            perfbudget_error** error);
+                                                            perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 /** Loads rules from YAML text. `file_name` names the text in messages and
  *  explanations (NULL: "<rules>"); `base_dir` is where `base: NAME` finds NAME.yaml
  *  (NULL or "": only `base: national`, the built-in rules). */
 PERFBUDGET_API perfbudget_status perfbudget_rules_load_text(const char* yaml, const char* file_name,
                                                             const char* base_dir, perfbudget_rules** out,
-                                                            perfbudget_error** error);
+                                                            perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 /** The profile's name ("national", "wuchang", …). */
-PERFBUDGET_API const char* perfbudget_rules_name(const perfbudget_rules* rules);
-PERFBUDGET_API void perfbudget_rules_free(perfbudget_rules* rules);
+PERFBUDGET_API const char* perfbudget_rules_name(const perfbudget_rules* rules) PERFBUDGET_NOEXCEPT;
+PERFBUDGET_API void perfbudget_rules_free(perfbudget_rules* rules) PERFBUDGET_NOEXCEPT;
 
 /* ------------------------------------------------------------------------ */
 /* Input: one project as C structs. Every field is the text of the CSV cell of  */
@@ -177,21 +184,21 @@ typedef struct perfbudget_score {
 typedef struct perfbudget_result perfbudget_result;
 
 /** Projects in the result (the order of the input). */
-PERFBUDGET_API size_t perfbudget_result_count(const perfbudget_result* result);
+PERFBUDGET_API size_t perfbudget_result_count(const perfbudget_result* result) PERFBUDGET_NOEXCEPT;
 /** A field of project i by its path in the stage's JSON output (docs/embedding.md):
  *  "total", "grade", "grade_label", "dimensions/necessity", "indicators/0/score".
  *  Numbers come as exact decimal text ("85.32"), flags as "1" or "0", a list of
  *  names as one text joined by ';' (the CSV's `reasons`). NULL when the field is
  *  absent or empty (exec_rate of a project without budget). */
-PERFBUDGET_API const char* perfbudget_result_get(const perfbudget_result* result, size_t i, const char* path);
+PERFBUDGET_API const char* perfbudget_result_get(const perfbudget_result* result, size_t i, const char* path) PERFBUDGET_NOEXCEPT;
 /** The length of the list at `path` of project i ("indicators", "explanation",
  *  "defects"); 0 when there is none. */
-PERFBUDGET_API size_t perfbudget_result_size(const perfbudget_result* result, size_t i, const char* path);
+PERFBUDGET_API size_t perfbudget_result_size(const perfbudget_result* result, size_t i, const char* path) PERFBUDGET_NOEXCEPT;
 /** Project i's explanation, one line per step: "rule [file:line] text". */
-PERFBUDGET_API const char* perfbudget_result_explanation(const perfbudget_result* result, size_t i);
+PERFBUDGET_API const char* perfbudget_result_explanation(const perfbudget_result* result, size_t i) PERFBUDGET_NOEXCEPT;
 /** The whole result as the command's JSON output (--format json). */
-PERFBUDGET_API const char* perfbudget_result_json(const perfbudget_result* result);
-PERFBUDGET_API void perfbudget_result_free(perfbudget_result* result);
+PERFBUDGET_API const char* perfbudget_result_json(const perfbudget_result* result) PERFBUDGET_NOEXCEPT;
+PERFBUDGET_API void perfbudget_result_free(perfbudget_result* result) PERFBUDGET_NOEXCEPT;
 
 /* ------------------------------------------------------------------------ */
 /* Stages on one project. Explanations and labels come in `lang`.             */
@@ -199,20 +206,20 @@ PERFBUDGET_API void perfbudget_result_free(perfbudget_result* result);
 /** Year-end self-evaluation (绩效自评): total, grade, rectify, priority, cut, recover. */
 PERFBUDGET_API perfbudget_status perfbudget_evaluate(const perfbudget_rules* rules, const perfbudget_project* project,
                                                      perfbudget_lang lang, perfbudget_result** out,
-                                                     perfbudget_error** error);
+                                                     perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 /** In-year monitoring (绩效运行监控) as of `as_of` ("2024-06-30"): lights, reasons, action. */
 PERFBUDGET_API perfbudget_status perfbudget_monitor(const perfbudget_rules* rules, const perfbudget_project* project,
                                                     const char* as_of, perfbudget_lang lang, perfbudget_result** out,
-                                                    perfbudget_error** error);
+                                                    perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 /** Target review (绩效目标审核): dimensions, defects, grade, admission. */
 PERFBUDGET_API perfbudget_status perfbudget_review(const perfbudget_rules* rules, const perfbudget_project* project,
                                                    perfbudget_lang lang, perfbudget_result** out,
-                                                   perfbudget_error** error);
+                                                   perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 /** Ex-ante assessment (事前绩效评估) from experts' scores: score, grade, approved. */
 PERFBUDGET_API perfbudget_status perfbudget_assess(const perfbudget_rules* rules, const perfbudget_project* project,
                                                    const perfbudget_score* scores, size_t score_count,
                                                    perfbudget_lang lang, perfbudget_result** out,
-                                                   perfbudget_error** error);
+                                                   perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 
 /* ------------------------------------------------------------------------ */
 /* Batches: a projects file and the stage's second file (indicators, or        */
@@ -237,11 +244,11 @@ typedef struct perfbudget_batch {
 
 /** Runs a stage on files (CSV, as the command line reads them). */
 PERFBUDGET_API perfbudget_status perfbudget_run_files(const perfbudget_rules* rules, const perfbudget_batch* batch,
-                                                      perfbudget_result** out, perfbudget_error** error);
+                                                      perfbudget_result** out, perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 /** The same with the files' contents given as text; problems name them
  *  "projects.csv" and "indicators.csv" (or "assessments.csv"). */
 PERFBUDGET_API perfbudget_status perfbudget_run_csv(const perfbudget_rules* rules, const perfbudget_batch* batch,
-                                                    perfbudget_result** out, perfbudget_error** error);
+                                                    perfbudget_result** out, perfbudget_error** error) PERFBUDGET_NOEXCEPT;
 
 #ifdef __cplusplus
 } /* extern "C" */
