@@ -51,3 +51,19 @@ execute_process(COMMAND ldd ${WORK}/evaluate-c OUTPUT_VARIABLE deps)
 if(NOT deps MATCHES "libperfbudget.so.1 => ${libdir}")
   message(FATAL_ERROR "examples/c is not linked with the installed libperfbudget.so.1:\n${deps}")
 endif()
+
+# The same program with CMake: find_package(perfbudget) and the target perfbudget::shared.
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/c -B ${WORK}/build-c -DCMAKE_PREFIX_PATH=${WORK}/prefix
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc)
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/build-c RESULT_VARIABLE rc OUTPUT_QUIET)
+endif()
+if(rc)
+  message(FATAL_ERROR "building examples/c with find_package(perfbudget) and perfbudget::shared failed: ${rc}")
+endif()
+execute_process(COMMAND ${WORK}/build-c/evaluate ${SOURCE_DIR}/examples/data/projects.csv ${SOURCE_DIR}/examples/data/indicators.csv
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+execute_process(COMMAND ldd ${WORK}/build-c/evaluate OUTPUT_VARIABLE deps)
+if(rc OR NOT out MATCHES "W1 85.32 良 cut 0.00" OR NOT deps MATCHES "libperfbudget.so.1 => ${WORK}/prefix/")
+  message(FATAL_ERROR "examples/c with perfbudget::shared failed: ${rc}\n${out}\n${deps}")
+endif()
