@@ -70,6 +70,7 @@ struct perfbudget_result {
     };
     std::string json;
     std::vector<Entry> projects;
+    std::string notices_zh, notices_en;
 };
 
 namespace {
@@ -93,18 +94,26 @@ T& required(T* p, const char* what) {
 
 const char* text_or_null(const std::string* s) { return s ? s->c_str() : nullptr; }
 
+/// One line per problem or notice: "file:line: error: message", or the message
+/// alone for a problem of the call itself (it has no place).
+std::string lines_of(const std::vector<Diagnostic>& ds, Lang lang) {
+    std::string out;
+    for (const Diagnostic& d : ds) {
+        const bool placed = !d.where.file.empty() || d.where.line;
+        out += placed ? d.to_string(lang) : d.message(lang);
+        out += '\n';
+    }
+    return out;
+}
+
 void set_error(perfbudget_error** error, perfbudget_status code, std::vector<Diagnostic> problems) {
     if (!error) return;
     try {
         auto e = std::make_unique<perfbudget_error>();
         e->code = code;
         e->problems = std::move(problems);
-        for (const Diagnostic& d : e->problems) {
-            // A problem of the call itself has no place: its message alone.
-            const bool placed = !d.where.file.empty() || d.where.line;
-            e->message_zh += (placed ? d.to_string(Lang::zh) : d.zh) + '\n';
-            e->message_en += (placed ? d.to_string(Lang::en) : d.en) + '\n';
-        }
+        e->message_zh = lines_of(e->problems, Lang::zh);
+        e->message_en = lines_of(e->problems, Lang::en);
         *error = e.release();
     } catch (...) {
         *error = nullptr; // out of memory while reporting: the status still says what happened
@@ -175,8 +184,17 @@ void flatten(const nlohmann::json& j, const std::string& path, perfbudget_result
     }
 }
 
-std::unique_ptr<perfbudget_result> result_of_json(std::string text) {
+/// What a stage's batch call gives: its JSON output and its notices.
+struct StageOutput {
+    std::string json;
+    std::vector<Diagnostic> notices;
+};
+
+std::unique_ptr<perfbudget_result> result_of(StageOutput out) {
     auto r = std::make_unique<perfbudget_result>();
+    std::string& text = out.json;
+    r->notices_zh = lines_of(out.notices, Lang::zh);
+    r->notices_en = lines_of(out.notices, Lang::en);
     const nlohmann::json doc = nlohmann::json::parse(text);
     for (const nlohmann::json& project : doc) {
         perfbudget_result::Entry& e = r->projects.emplace_back();
@@ -236,27 +254,6 @@ struct Placement {
     std::uint32_t line_offset = 0;
 };
 
-/// Runs `run`, placing the problems it reports in the temporary files at the
-/// caller's names.
-template <class Run>
-void placed(const std::vector<Placement>& places, Run&& run) {
-    try {
-        run();
-    } catch (const OptionsError&) {
-        throw;
-    } catch (const Error& e) {
-        std::vector<Diagnostic> problems = e.diagnostics();
-        for (Diagnostic& d : problems)
-            for (const Placement& p : places)
-                if (d.where.file == p.temp_file) {
-                    d.where.file = p.name;
-                    d.where.line = d.where.line > p.line_offset ? d.where.line - p.line_offset : 0;
-                    if (!d.where.line) d.where.column = 0;
-                }
-        throw Error(std::move(problems));
-    }
-}
-
 std::optional<int> year_of(const char* text) {
     if (!text || !*text) return std::nullopt;
     const std::string y = text;
@@ -295,15 +292,16 @@ Options stage_options(const perfbudget_batch& b, const std::string& projects, co
     return o;
 }
 
-/// Runs `stage` on the files with the library's batch call; the JSON it writes.
-std::string run_stage(const RuleBook& book, const perfbudget_batch& b, const std::string& projects,
+/// Runs `stage` on the files with the library's batch call: the JSON it writes and its notices.
+StageOutput run_stage(const RuleBook& book, const perfbudget_batch& b, const std::string& projects,
                       const std::string& second, const TempDir& dir) {
+    StageOutput result;
     const std::string out = dir.file("results.json");
     switch (b.stage) {
     case PERFBUDGET_EVALUATE: {
         auto o = stage_options<EvaluateOptions>(b, projects, out);
         o.indicators = second;
-        evaluate_files(o, book);
+        result.notices = evaluate_files(o, book).notices;
         break;
     }
     case PERFBUDGET_MONITOR: {
@@ -311,26 +309,54 @@ std::string run_stage(const RuleBook& book, const perfbudget_batch& b, const std
         o.as_of = as_of_of(b.as_of);
         o.files = stage_options<EvaluateOptions>(b, projects, out);
         o.files.indicators = second;
-        monitor_files(o, book);
+        result.notices = monitor_files(o, book).notices;
         break;
     }
     case PERFBUDGET_REVIEW: {
         auto o = stage_options<ReviewOptions>(b, projects, out);
         o.indicators = second;
-        review_files(o, book);
+        result.notices = review_files(o, book).notices;
         break;
     }
     case PERFBUDGET_ASSESS: {
         auto o = stage_options<AssessOptions>(b, projects, out);
         o.assessments = second;
-        assess_files(o, book);
+        result.notices = assess_files(o, book).notices;
         break;
     }
     default:
         throw ArgumentError("stage must be one of PERFBUDGET_EVALUATE, _MONITOR, _REVIEW, _ASSESS",
                             "stage 须为 PERFBUDGET_EVALUATE、_MONITOR、_REVIEW 或 _ASSESS");
     }
-    return read_file(out);
+    result.json = read_file(out);
+    return result;
+}
+
+/// Places problems and notices in the temporary input files at the caller's names.
+void relocate(std::vector<Diagnostic>& ds, const std::vector<Placement>& places) {
+    for (Diagnostic& d : ds)
+        for (const Placement& p : places)
+            if (d.where.file == p.temp_file) {
+                d.where.file = p.name;
+                d.where.line = d.where.line > p.line_offset ? d.where.line - p.line_offset : 0;
+                if (!d.where.line) d.where.column = 0;
+            }
+}
+
+/// run_stage(), its problems and notices placed by `places`.
+StageOutput run_placed(const std::vector<Placement>& places, const RuleBook& book, const perfbudget_batch& b,
+                       const std::string& projects, const std::string& second, const TempDir& dir) {
+    try {
+        StageOutput out = run_stage(book, b, projects, second, dir);
+        relocate(out.notices, places);
+        return out;
+    } catch (const OptionsError&) {
+        throw;
+    } catch (const Error& e) {
+        std::vector<Diagnostic> problems = e.diagnostics();
+        relocate(problems, places);
+        throw Error(std::move(problems));
+    }
 }
 
 const char* second_name(perfbudget_stage stage) { return stage == PERFBUDGET_ASSESS ? "assessments.csv" : "indicators.csv"; }
@@ -425,11 +451,10 @@ perfbudget_status run_project(const perfbudget_rules* rules, perfbudget_stage st
         else
             write_file(second, csv_of(indicator_fields, p.indicators, p.indicator_count, id));
         const perfbudget_batch batch{stage, nullptr, nullptr, as_of, nullptr, lang, nullptr}; // cells are UTF-8
-        std::string json;
         // Line 1 is the header: the project is on line 2, record N on line N + 1.
-        placed({{projects, "project", 2}, {second, stage == PERFBUDGET_ASSESS ? "score" : "indicator", 1}},
-               [&] { json = run_stage(book, batch, projects, second, dir); });
-        std::unique_ptr<perfbudget_result> r = result_of_json(std::move(json));
+        const std::vector<Placement> places{{projects, "project", 2},
+                                            {second, stage == PERFBUDGET_ASSESS ? "score" : "indicator", 1}};
+        std::unique_ptr<perfbudget_result> r = result_of(run_placed(places, book, batch, projects, second, dir));
         if (r->projects.empty()) // assess leaves out a project without scores; asked for one, that is an error
             throw Error(SourceLocation{"score", 0, 0},
                         "project " + std::string(id) + " has no expert scores: every expert scores every dimension",
@@ -448,16 +473,14 @@ perfbudget_status run_batch(const perfbudget_rules* rules, const perfbudget_batc
         const char* projects = &required(b.projects, "batch.projects");
         const char* second = &required(b.second, "batch.second");
         const TempDir dir;
-        std::string json;
         if (text) {
             const std::string p = dir.file("projects.csv"), s = dir.file(second_name(b.stage));
             write_file(p, projects);
             write_file(s, second);
-            placed({{p, "projects.csv", 0}, {s, second_name(b.stage), 0}}, [&] { json = run_stage(book, b, p, s, dir); });
+            result = result_of(run_placed({{p, "projects.csv", 0}, {s, second_name(b.stage), 0}}, book, b, p, s, dir)).release();
         } else {
-            json = run_stage(book, b, projects, second, dir);
+            result = result_of(run_placed({}, book, b, projects, second, dir)).release();
         }
-        result = result_of_json(std::move(json)).release();
     });
 }
 
@@ -558,6 +581,10 @@ const char* perfbudget_result_explanation(const perfbudget_result* result, size_
     return e ? e->explanation.c_str() : nullptr;
 }
 const char* perfbudget_result_json(const perfbudget_result* result) noexcept { return result ? result->json.c_str() : nullptr; }
+const char* perfbudget_result_notices(const perfbudget_result* result, perfbudget_lang lang) noexcept {
+    if (!result) return nullptr;
+    return (lang == PERFBUDGET_EN ? result->notices_en : result->notices_zh).c_str();
+}
 void perfbudget_result_free(perfbudget_result* result) noexcept { delete result; }
 
 perfbudget_status perfbudget_evaluate(const perfbudget_rules* rules, const perfbudget_project* project,

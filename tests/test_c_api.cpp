@@ -180,6 +180,22 @@ TEST_CASE("C API: a project as structs gives the batch's result; bad values are 
         CHECK(std::string(perfbudget_error_text(e, 0, PERFBUDGET_EN)).find("P, \"1\"") != std::string::npos);
         CHECK(std::string(perfbudget_error_message(e, PERFBUDGET_ZH)).find("indicator:1: 错误: ") == 0);
     }
+    // Weights 60 + 20 + 10 (+ execution 10 = 100): scored, with a notice at the project.
+    perfbudget_indicator split[3] = {inds[0], inds[1], inds[2]};
+    split[0].weight = "60";
+    split[1].weight = "20";
+    p.indicators = split;
+    REQUIRE(perfbudget_evaluate(rules.get(), &p, PERFBUDGET_EN, &r, &e) == PERFBUDGET_OK);
+    {
+        const Result scored(r);
+        // 280/300 × 60 = 56.00; eq met: 20.00; qual B:65%: 65% of 10 = 6.50; execution 50/100 × 10 = 5.00
+        CHECK(get(r, 0, "indicator_score") == "82.50");
+        CHECK(get(r, 0, "total") == "87.50");
+        CHECK(std::string(perfbudget_result_notices(r, PERFBUDGET_EN)) ==
+              "project: notice: project P, \"1\": level-1 weights output/benefit/satisfaction are 60/20/10, not 50/30/10 as in principle\n");
+        CHECK(std::string(perfbudget_result_notices(r, PERFBUDGET_ZH)).find("project: 提示: ") == 0);
+    }
+    p.indicators = inds;
     // Target review needs no weights: the project's id came through the quoting intact.
     REQUIRE(perfbudget_review(rules.get(), &p, PERFBUDGET_EN, &r, &e) == PERFBUDGET_OK);
     const Result review(r);

@@ -78,6 +78,14 @@ def main():
     assert r["exec_score"] == evaluated[0]["exec_score"] == "8.12"
     assert r.size("indicators") == 6 and r["indicators/0/score"] == "16.67"
     assert "evaluation.execution" in r.explanation, r.explanation
+    assert evaluated.notices(perfbudget.EN) == "", evaluated.notices(perfbudget.EN)
+
+    # Level-1 weights 60/20/10 instead of 50/30/10: scored, with a notice at the project.
+    split = [dict(i) for i in w1_indicators]
+    split[0]["weight"], split[4]["weight"] = "30", "20"
+    s = rules.project("evaluate", w1, split)
+    assert s.result.notices(perfbudget.EN).startswith("project: notice: project W1: level-1 weights"), \
+        s.result.notices(perfbudget.EN)
 
     # Bad input: an error naming the place and what was expected, never a crash.
     bad = [dict(i) for i in w1_indicators]

@@ -98,6 +98,7 @@ class Library:
             "perfbudget_result_size": (ctypes.c_size_t, [P, ctypes.c_size_t, _str]),
             "perfbudget_result_explanation": (_str, [P, ctypes.c_size_t]),
             "perfbudget_result_json": (_str, [P]),
+            "perfbudget_result_notices": (_str, [P, ctypes.c_int]),
             "perfbudget_result_free": (None, [P]),
             "perfbudget_evaluate": (ctypes.c_int, [P, ctypes.POINTER(Project), ctypes.c_int, PP, PP]),
             "perfbudget_monitor": (ctypes.c_int, [P, ctypes.POINTER(Project), _str, ctypes.c_int, PP, PP]),
@@ -207,6 +208,10 @@ class Result(_Owned):
     @property
     def json(self):
         return _text(self.lib.c.perfbudget_result_json(self.handle))
+
+    def notices(self, lang=ZH):
+        """Remarks that are not errors, one per line ("" when none)."""
+        return _text(self.lib.c.perfbudget_result_notices(self.handle, lang))
 
 
 class ProjectResult:

@@ -196,6 +196,10 @@ PERFBUDGET_API const char* perfbudget_result_get(const perfbudget_result* result
 PERFBUDGET_API size_t perfbudget_result_size(const perfbudget_result* result, size_t i, const char* path) PERFBUDGET_NOEXCEPT;
 /** Project i's explanation, one line per step: "rule [file:line] text". */
 PERFBUDGET_API const char* perfbudget_result_explanation(const perfbudget_result* result, size_t i) PERFBUDGET_NOEXCEPT;
+/** Remarks of the run that are not errors, one per line, as the command prints
+ *  them ("projects.csv:1: notice: …": an unknown column ignored, level-1 weights
+ *  that differ from the rules' split); "" when there are none. */
+PERFBUDGET_API const char* perfbudget_result_notices(const perfbudget_result* result, perfbudget_lang lang) PERFBUDGET_NOEXCEPT;
 /** The whole result as the command's JSON output (--format json). */
 PERFBUDGET_API const char* perfbudget_result_json(const perfbudget_result* result) PERFBUDGET_NOEXCEPT;
 PERFBUDGET_API void perfbudget_result_free(perfbudget_result* result) PERFBUDGET_NOEXCEPT;
