@@ -189,7 +189,8 @@ PERFBUDGET_API size_t perfbudget_result_count(const perfbudget_result* result) P
  *  "total", "grade", "grade_label", "dimensions/necessity", "indicators/0/score".
  *  Numbers come as exact decimal text ("85.32"), flags as "1" or "0", a list of
  *  names as one text joined by ';' (the CSV's `reasons`). NULL when the field is
- *  absent or empty (exec_rate of a project without budget). */
+ *  absent or has no value (null in the JSON: exec_rate of a project without budget).
+ *  docs/embedding.md lists every stage's fields. */
 PERFBUDGET_API const char* perfbudget_result_get(const perfbudget_result* result, size_t i, const char* path) PERFBUDGET_NOEXCEPT;
 /** The length of the list at `path` of project i ("indicators", "explanation",
  *  "defects"); 0 when there is none. */
