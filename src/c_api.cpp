@@ -22,6 +22,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -29,7 +31,6 @@
 #include <memory>
 #include <new>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -215,10 +216,14 @@ std::unique_ptr<perfbudget_result> result_of(StageOutput out) {
 class TempDir {
 public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "perfbudget-XXXXXX").string();
-        if (!::mkdtemp(pattern.data()))
-            throw Error(SourceLocation{pattern, 0, 0}, "cannot create a temporary directory",
-                        "无法创建临时目录");
+        std::error_code ec;
+        const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+        std::string pattern = (base / "perfbudget-XXXXXX").string();
+        if (ec || !::mkdtemp(pattern.data())) {
+            const std::string why = ec ? ec.message() : std::strerror(errno);
+            throw Error(SourceLocation{pattern, 0, 0}, "cannot create a temporary directory (TMPDIR): " + why,
+                        "无法创建临时目录（TMPDIR）：" + why);
+        }
         path_ = pattern;
     }
     ~TempDir() {

@@ -17,6 +17,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -269,6 +271,18 @@ TEST_CASE("C API: bad arguments are errors, never a crash; NULL is freed as noth
     CHECK(std::string(perfbudget_error_text(e, 0, PERFBUDGET_EN)).find("invalid GBK") == 0);
     perfbudget_error_free(e);
     CHECK(r == nullptr);
+    // No temporary directory: an error naming TMPDIR, not an exception.
+    const char* tmpdir = std::getenv("TMPDIR");
+    const std::string saved = tmpdir ? tmpdir : "";
+    ::setenv("TMPDIR", "/nonexistent/perfbudget", 1);
+    const perfbudget_batch files{PERFBUDGET_EVALUATE, projects.c_str(), indicators.c_str(), nullptr, nullptr, PERFBUDGET_EN,
+                                 nullptr};
+    CHECK(perfbudget_run_files(rules.get(), &files, &r, &e) == PERFBUDGET_ERROR_DATA);
+    CHECK(std::string(perfbudget_error_message(e, PERFBUDGET_EN)).find("cannot create a temporary directory (TMPDIR)") !=
+          std::string::npos);
+    perfbudget_error_free(e);
+    if (tmpdir) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
     CHECK(perfbudget_rules_load_file(nullptr, &national, nullptr) == PERFBUDGET_ERROR_ARGUMENT);
     CHECK(perfbudget_result_count(nullptr) == 0);
     CHECK(perfbudget_result_get(nullptr, 0, "total") == nullptr);
