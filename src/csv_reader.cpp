@@ -17,6 +17,7 @@
 // A blank line comes back as a record with no fields; callers skip it.
 #include "perfbudget/input.hpp"
 
+#include "system_error.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>
@@ -154,8 +155,8 @@ struct CsvReader::Impl {
     Impl(std::string p, Encoding e) : path(std::move(p)), encoding(e) {
         fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            const std::string why = std::strerror(errno);
-            throw Error(SourceLocation{path, 0, 0}, "cannot open file: " + why, "无法打开文件：" + why);
+            const auto why = detail::system_error_text(errno);
+            throw Error(SourceLocation{path, 0, 0}, "cannot open file: " + why.en, "无法打开文件：" + why.zh);
         }
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         refuse_utf16();
@@ -256,8 +257,8 @@ struct CsvReader::Impl {
             const ssize_t r = ::read(fd, into, n);
             if (r >= 0) return static_cast<std::size_t>(r);
             if (errno == EINTR) continue;
-            const std::string why = std::strerror(errno);
-            fail(line, "read error: " + why, "读取文件出错：" + why);
+            const auto why = detail::system_error_text(errno);
+            fail(line, "cannot read the file: " + why.en, "无法读取文件：" + why.zh);
         }
     }
 

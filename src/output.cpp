@@ -2,6 +2,7 @@
 #include "perfbudget/output.hpp"
 
 #include "json_fields.hpp"
+#include "system_error.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -187,13 +188,20 @@ void write_json_project(std::string& out, const Project& p, const ProjectResult&
 
 // ---------------------------------------------------------------------------
 
+void OutputFile::cannot_write(int err) const {
+    // A directory of that name: rename() says EISDIR; say it of the output path.
+    const auto why = detail::system_error_text(err);
+    throw Error({path_, 0, 0}, "cannot write the output file: " + why.en, "无法写入输出文件：" + why.zh);
+}
+
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     if (path_.empty() || path_ == "-") return; // standard output, buffered until commit
     temp_ = path_ + ".tmp." + std::to_string(::getpid());
     file_ = std::fopen(temp_.c_str(), "wb");
-    if (!file_)
-        throw Error({path_, 0, 0}, "cannot create the output file: " + std::string(std::strerror(errno)),
-                    "无法创建输出文件：" + std::string(std::strerror(errno)));
+    if (!file_) {
+        const auto why = detail::system_error_text(errno);
+        throw Error({path_, 0, 0}, "cannot create the output file: " + why.en, "无法创建输出文件：" + why.zh);
+    }
     buffer_.reserve(1 << 20);
 }
 
@@ -214,8 +222,7 @@ void OutputFile::flush_if_full() {
 void OutputFile::flush() {
     if (!file_ || buffer_.empty()) return;
     if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
-        throw Error({path_, 0, 0}, "cannot write the output file: " + std::string(std::strerror(errno)),
-                    "无法写入输出文件：" + std::string(std::strerror(errno)));
+        cannot_write(errno);
     buffer_.clear();
 }
 
@@ -230,8 +237,7 @@ void OutputFile::commit() {
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
     if (!closed || std::rename(temp_.c_str(), path_.c_str()) != 0)
-        throw Error({path_, 0, 0}, "cannot write the output file: " + std::string(std::strerror(errno)),
-                    "无法写入输出文件：" + std::string(std::strerror(errno)));
+        cannot_write(errno);
     committed_ = true;
 }
 

@@ -1,6 +1,7 @@
 // src/rule_tree.cpp — the strict YAML machinery (rule_tree.hpp): text checks,
 // yaml-cpp events → Node tree with limits, and the typed readers.
 #include "rule_tree.hpp"
+#include "system_error.hpp"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -646,10 +647,16 @@ FileText read_limited_file(const std::string& path, std::size_t max_bytes, std::
         out.zh = "无法读取" + zh + "：这是一个目录";
         return out;
     }
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         out.en = "cannot open the " + en;
         out.zh = "无法打开" + zh;
+        if (errno != 0) { // set by the open() under the stream on every libstdc++ we build with
+            const auto why = detail::system_error_text(errno);
+            out.en += ": " + why.en;
+            out.zh += "：" + why.zh;
+        }
         return out;
     }
     char chunk[1 << 16];

@@ -675,8 +675,8 @@ TEST_CASE("load error: files that cannot be read") {
         FAIL("a missing file loaded");
     } catch (const Error& e) {
         CHECK(e.diagnostics()[0].where.to_string() == "no/such/rules.yaml");
-        CHECK(e.diagnostics()[0].en == "cannot open the rule file");
-        CHECK(e.diagnostics()[0].zh == "无法打开规则文件");
+        CHECK(e.diagnostics()[0].en == "cannot open the rule file: no such file or directory");
+        CHECK(e.diagnostics()[0].zh == "无法打开规则文件：文件或目录不存在"); // no English inside Chinese
     }
     CHECK_THROWS_AS(load_rules_file(PERFBUDGET_SOURCE_DIR), Error); // a directory
 }

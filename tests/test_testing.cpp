@@ -154,7 +154,7 @@ TEST_CASE("yaml data: the file must be a list; YAML limits apply") {
     REQUIRE(empty.size() == 1);
     CHECK(empty[0].en.find("the file has no projects") != std::string::npos);
     const auto missing = problems_of([] { read_projects_yaml("/nonexistent/p.yaml"); });
-    CHECK(missing[0].en == "cannot open the file");
+    CHECK(missing[0].en == "cannot open the file: no such file or directory");
 }
 
 // --- the test runner --------------------------------------------------------------
@@ -269,7 +269,7 @@ TEST_CASE("testing: a bad test file is an Error with file:line:column") {
     CHECK(syntax[0].en.find("YAML syntax error") != std::string::npos);
 
     const auto missing = problems_of([] { run_test_file("/nonexistent/t.yaml"); });
-    CHECK(missing[0].en == "cannot open the test file");
+    CHECK(missing[0].en == "cannot open the test file: no such file or directory");
 }
 
 // --- monitoring cases -----------------------------------------------------------

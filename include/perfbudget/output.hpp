@@ -72,6 +72,7 @@ public:
 
 private:
     void flush();
+    [[noreturn]] void cannot_write(int err) const;
     std::string path_;
     std::string temp_;
     std::FILE* file_ = nullptr;
