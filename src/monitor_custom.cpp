@@ -204,16 +204,7 @@ void apply_monitoring_custom(const Project& project, const RuleSet& rules, Monit
 }
 
 std::vector<std::string_view> monitor_custom_ids(const MonitorResult& r, const RuleSet& rules) {
-    std::vector<std::string_view> ids;
-    const auto& steps = rules.monitoring.custom.steps;
-    std::uint16_t last = UINT16_MAX;
-    for (std::size_t i = 0; i < r.fired_count; ++i) {
-        const std::uint16_t step = r.fired[i].step;
-        if (step == last || step >= steps.size()) continue;
-        ids.push_back(steps[step].id());
-        last = step;
-    }
-    return ids;
+    return detail::fired_step_ids(std::span(r.fired.data(), r.fired_count), rules.monitoring.custom.steps);
 }
 
 std::string monitor_reasons(const MonitorResult& r, const RuleSet& rules) {

@@ -15,9 +15,23 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfbudget::detail {
+
+/// The ids of the steps that fired, in order, each once (a table once, however many of its rows fired).
+inline std::vector<std::string_view> fired_step_ids(std::span<const custom::Fired> fired,
+                                                    const std::vector<custom::Step>& steps) {
+    std::vector<std::string_view> ids;
+    std::uint16_t last = UINT16_MAX;
+    for (const custom::Fired& f : fired) {
+        if (f.step == last || f.step >= steps.size()) continue;
+        ids.push_back(steps[f.step].id());
+        last = f.step;
+    }
+    return ids;
+}
 
 template <class Runner>
 class StepWalker {

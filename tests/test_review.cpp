@@ -9,6 +9,7 @@
 // 0.8333; no defect; 25 + 25 + 25 + 25 = 100 → excellent, proceed.
 #include "perfbudget/review.hpp"
 #include "perfbudget/load.hpp"
+#include "perfbudget/review_custom.hpp"
 #include "perfbudget/testing.hpp"
 
 #include "support.hpp"
@@ -16,8 +17,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <tuple>
 
 using namespace perfbudget;
@@ -407,4 +411,211 @@ TEST_CASE("testing: a stage review case compares the review's fields, defects as
           std::string::npos);
     const auto bad = problems([&] { (void)run_test_text(head + "      P1: {defects: [goal_mising]}\n", "t.yaml"); });
     CHECK(any_contains(bad, "did you mean `goal_missing`"));
+}
+
+// --- a county's own steps (review.custom, review_custom.hpp) ----------------------------
+
+namespace {
+
+/// The clean sheet's review with `custom` (the list under `review: custom:`) added to the national rules.
+struct County {
+    RuleBook book;
+    explicit County(const std::string& custom) : book(load_rules_text(profile("  custom:\n" + custom), "t.yaml")) {}
+    const RuleSet& rules() const { return book.only(); }
+    ReviewResult review(const Project& p) const { return review_project(p, rules()); }
+};
+
+const char* cost_in_money = "    - rule: cost_in_money\n"
+                            "      zh: 成本指标应以万元或元计\n"
+                            "      en: cost indicators must be in 万元 or 元\n"
+                            "      when: not indicators.all(i, i.level2 != \"cost\" or i.unit in [\"万元\", \"元\"])\n"
+                            "      then: {deduct.relevance: 2.5}\n";
+
+} // namespace
+
+TEST_CASE("review custom: a county's check over the indicators is a defect of its dimension, and re-grades") {
+    const County c(cost_in_money);
+    SUBCASE("every cost indicator in 元: the step does not fire") {
+        const ReviewResult r = c.review(clean());
+        CHECK(r.defects.empty());
+        CHECK(r.fired_count == 0);
+        CHECK(r.score == dec("100"));
+        CHECK(review_defect_ids(r, c.rules()).empty());
+    }
+    SUBCASE("元/人次 passes the national cost_unit (it names 元) but not the county's check: relevance 25 − 2.5") {
+        Project p = clean();
+        p.indicators[3].unit = "元/人次";
+        const ReviewResult r = c.review(p);
+        REQUIRE(r.defects.size() == 1);
+        const ReviewDefect& d = r.defects[0];
+        CHECK(d.custom());
+        CHECK(d.dimension() == ReviewDimension::relevance);
+        CHECK(review_check_id(d, c.rules()) == "cost_in_money");
+        CHECK(d.deduction == dec("2.5"));
+        CHECK_FALSE(d.indicator);
+        CHECK(d.zh == "成本指标应以万元或元计");
+        CHECK(d.en == "cost indicators must be in 万元 or 元");
+        CHECK(r.dimensions == dims("25", "22.5", "25", "25"));
+        CHECK(r.score == dec("97.5"));
+        CHECK(grade_id(r) == "excellent");
+        CHECK(review_defect_ids(r, c.rules()) == "cost_in_money");
+        CHECK(review_custom_ids(r, c.rules()) == std::vector<std::string_view>{"cost_in_money"});
+        // The explanation cites the step: review.custom.<id> at its file:line.
+        const auto lines = explain_review(p, r, c.rules(), Lang::en);
+        const auto it = std::find_if(lines.begin(), lines.end(), [](const ExplanationLine& l) { return l.rule == "review.custom.cost_in_money"; });
+        REQUIRE(it != lines.end());
+        CHECK(it->source == "t.yaml:5");
+        CHECK(it->text == "cost indicators must be in 万元 or 元: relevance − 2.50");
+    }
+    SUBCASE("after the national defects: goal missing (−5) and 元/人次 (−2.5) → 92.50; the county's id comes last") {
+        Project p = clean();
+        p.goal.clear();
+        p.indicators[3].unit = "元/人次";
+        const ReviewResult r = c.review(p);
+        CHECK(r.score == dec("92.5"));
+        CHECK(review_defect_ids(r, c.rules()) == "goal_missing;cost_in_money");
+    }
+}
+
+TEST_CASE("review custom: a deduction that crosses a grade boundary re-grades and re-admits") {
+    // feasibility − d on the clean sheet (100): 10 → 90.00 excellent; 10.01 → 89.99 good, fix.
+    const auto run = [](const char* d) {
+        const County c(std::string("    - rule: county_check\n      zh: 县级检查\n      en: county check\n"
+                                   "      when: indicators.count >= 6\n      then: {deduct.feasibility: ") +
+                       d + "}\n");
+        const ReviewResult r = c.review(clean());
+        return std::tuple(r.dimensions[3], r.score, grade_id(r), r.admission);
+    };
+    CHECK(run("10") == std::tuple(dec("15"), dec("90"), std::string("excellent"), Admission::proceed));
+    CHECK(run("10.01") == std::tuple(dec("14.99"), dec("89.99"), std::string("good"), Admission::fix));
+    // A dimension stops at 0: 30 from 25 leaves 0, so 75.00 → fair, resubmit.
+    CHECK(run("30") == std::tuple(dec("0"), dec("75"), std::string("fair"), Admission::resubmit));
+    CHECK(run("0") == std::tuple(dec("25"), dec("100"), std::string("excellent"), Admission::proceed));
+}
+
+TEST_CASE("review custom: admission and cut, read after the deductions") {
+    // Steps in dependency order: the deduction first, then what reads the grade.
+    const County c("    - rule: few_benefits\n"
+                   "      zh: 效益指标不足两个\n"
+                   "      en: fewer than two benefit indicators\n"
+                   "      when: indicators.count(i, i.level1 == \"效益指标\") < 2\n"
+                   "      then: {deduct.completeness: 12}\n"
+                   "    - rule: revised_still_failing\n"
+                   "      zh: 修改后仍为中或差，不予列入预算\n"
+                   "      en: still fair or poor after revision, not budgeted\n"
+                   "      when: revision == \"修改后\" and grade in [\"中\", \"差\"]\n"
+                   "      then: {admission: reject}\n"
+                   "    - rule: trim\n"
+                   "      zh: 目标设置不合理，酌情削减\n"
+                   "      en: unreasonable targets, cut\n"
+                   "      when: appropriateness.defects > 0 and admission != \"reject\"\n"
+                   "      then: {cut: 10%}\n");
+    SUBCASE("one benefit indicator: completeness 13, score 88.00 good; first submission → fix, no cut") {
+        const ReviewResult r = c.review(clean());
+        CHECK(r.score == dec("88"));
+        CHECK(r.admission == Admission::fix);
+        CHECK_FALSE(r.has_cut);
+        CHECK(review_custom_ids(r, c.rules()) == std::vector<std::string_view>{"few_benefits"});
+    }
+    SUBCASE("and no goal (−5): completeness 8, 83.00 good even when revised") {
+        Project p = clean();
+        p.goal.clear();
+        p.revision = Revision::revised;
+        const ReviewResult r = c.review(p);
+        CHECK(r.score == dec("83"));
+        CHECK(r.admission == Admission::fix);
+        CHECK_FALSE(r.admission_set);
+    }
+    SUBCASE("satisfaction 80% (−3 appropriateness) and 5 万元 cost over 40,000.05 budget (−5): 88 − 8 = 80.00 good → cut") {
+        Project p = clean();
+        p.indicators[5].target = dec("0.8");
+        p.indicators[3].unit = "万元";
+        p.indicators[3].target = dec("5");
+        p.budget = yuan("40000.05");
+        const ReviewResult r = c.review(p);
+        CHECK(r.score == dec("80"));
+        CHECK(grade_id(r) == "good");
+        CHECK(r.admission == Admission::fix);
+        REQUIRE(r.has_cut);
+        CHECK(r.cut_rate == dec("0.1"));
+        CHECK(r.cut == yuan("4000.01")); // 40,000.05 × 10% = 4,000.005 → half-up 4,000.01
+        CHECK(r.cut_step == 3);
+        const auto lines = explain_review(p, r, c.rules(), Lang::zh);
+        CHECK(lines.back().text == "建议核减 40000.05 × 10.00% = 4000.01 元");
+        CHECK(lines.back().rule == "review.custom.trim");
+    }
+    SUBCASE("the same sheet revised, one more defect (no goal, −5): 75.00 fair, revised → reject, and no cut") {
+        Project p = clean();
+        p.indicators[5].target = dec("0.8");
+        p.goal.clear();
+        p.revision = Revision::revised;
+        const ReviewResult r = c.review(p);
+        // completeness 25 − 12 − 5 = 8, appropriateness 22: 8 + 25 + 22 + 25 = 80 → good. Take 5 more:
+        CHECK(r.score == dec("80"));
+        p.indicators[0].last_year_actual = dec("1300"); // 1200 < 1300: target_too_low, −2 → 78.00 fair
+        const ReviewResult f = c.review(p);
+        CHECK(f.score == dec("78"));
+        CHECK(grade_id(f) == "fair");
+        CHECK(f.admission == Admission::reject);
+        CHECK(f.admission_set);
+        CHECK_FALSE(f.has_cut);
+        CHECK(review_custom_ids(f, c.rules()) == std::vector<std::string_view>{"few_benefits", "revised_still_failing"});
+        const auto lines = explain_review(p, f, c.rules(), Lang::en);
+        CHECK(std::any_of(lines.begin(), lines.end(), [](const ExplanationLine& l) {
+            return l.rule == "review.custom.revised_still_failing" &&
+                   l.text == "admission: reject (still fair or poor after revision, not budgeted)";
+        }));
+        p.revision = Revision::first;
+        CHECK(c.review(p).admission == Admission::resubmit);
+    }
+}
+
+TEST_CASE("review custom: errors at load and at run time") {
+    const auto load = [](const std::string& custom) {
+        return problems([&] { (void)load_rules_text(profile("  custom:\n" + custom), "t.yaml"); });
+    };
+    const std::string head = "    - rule: x\n      zh: 甲\n      en: x\n";
+    CHECK(any_contains(load(head + "      when: indicators.all(i, i.unt == \"元\")\n      then: {deduct.relevance: 1}\n"),
+                       "unknown field \"unt\" of indicators — did you mean \"i.unit\"?"));
+    CHECK(any_contains(load(head + "      when: indicators.all(i, i.unt == \"元\")\n      then: {deduct.relevance: 1}\n"), "t.yaml:8:"));
+    CHECK(any_contains(load(head + "      when: revision == \"second\"\n      then: {admission: reject}\n"),
+                       "unknown revision \"second\""));
+    CHECK(any_contains(load(head + "      when: true\n      then: {admission: approve}\n"), "approve"));
+    CHECK(any_contains(load(head + "      when: true\n      then: {deduct.relevence: 1}\n"), "did you mean"));
+    // Reading the grade before a step that deducts (and so re-grades) is refused: order is dependency order.
+    CHECK(any_contains(load(head + "      when: grade == \"poor\"\n      then: {admission: reject}\n"
+                                   "    - rule: y\n      zh: 乙\n      en: y\n      when: true\n      then: {deduct.feasibility: 1}\n"),
+                       "grade"));
+    CHECK(any_contains(load("    - table: t\n      hit: first\n      inputs: [indicators]\n      outputs: [cut]\n"
+                            "      rows:\n        - [\"-\", 10%]\n"),
+                       "is a list: a table column holds one value"));
+    // At run time: a negative deduction, or one with more than 2 decimals.
+    const County neg(head + "      when: true\n      then: {deduct.relevance: \"indicators.count - 7\"}\n");
+    try {
+        neg.review(clean());
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.diagnostics().front().en == "project R1: review custom rule at t.yaml:9: the deduction must be 0 or more, not -1");
+    }
+    const County fine(head + "      when: true\n      then: {deduct.relevance: \"indicators.count / 400\"}\n");
+    CHECK(problems([&] { (void)fine.review(clean()); }).front().en.find("0.015 has more than 2 decimals; round() it") !=
+          std::string::npos);
+}
+
+TEST_CASE("review custom: the schema lists every input and output, and docs/rules.md shows it") {
+    const custom::StageSchema& s = review_schema();
+    REQUIRE(s.inputs().size() == review_slot_count);
+    REQUIRE(s.outputs().size() == review_target_count);
+    CHECK(*s.input("indicators") == static_cast<std::size_t>(ReviewSlot::indicators));
+    CHECK(*s.input("year") == static_cast<std::size_t>(ReviewSlot::year));
+    CHECK(*s.output("deduct.feasibility") == static_cast<std::size_t>(ReviewTarget::deduct_feasibility));
+    CHECK(*s.output("cut") == static_cast<std::size_t>(ReviewTarget::cut));
+    const expr::Schema* item = s.expr().item(static_cast<std::size_t>(ReviewSlot::indicators));
+    REQUIRE(item);
+    CHECK(*item->find("last_year_actual") == static_cast<std::size_t>(ReviewItem::last_year_actual));
+    CHECK_FALSE(s.indicator_rules());
+    std::ifstream f(test::source_dir + "/docs/rules.md");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    CHECK(ss.str().find(custom::schema_markdown(s)) != std::string::npos);
 }

@@ -48,6 +48,8 @@ struct InputDef {
     NumberKind number = NumberKind::any;
     std::vector<expr::Choice> values; // a text input's fixed values; empty: any text
     std::string doc;                  // one line, English (docs/rules.md lists it)
+    /// Type list: the names of each item (`indicators.all(i, i.unit == "元")`), none of them a list.
+    std::vector<InputDef> fields = {};
 };
 
 /// What setting an output means, and so its expression's type.
@@ -120,7 +122,7 @@ StageSchema evaluation_schema(std::vector<expr::Choice> grades);
 std::optional<std::size_t> choice_index(const std::vector<expr::Choice>& values, std::string_view text);
 
 /// The fixed values of a project or indicator field that stages share, with the
-/// spellings the CSV accepts as synonyms: fund_source, budget_kind, rectification,
+/// spellings the CSV accepts as synonyms: fund_source, budget_kind, rectification, revision,
 /// indicator.direction, indicator.level1, indicator.level2; empty for any other name.
 std::vector<expr::Choice> field_values(std::string_view name);
 
