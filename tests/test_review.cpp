@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <tuple>
 
@@ -618,4 +619,165 @@ TEST_CASE("review custom: the schema lists every input and output, and docs/rule
     std::stringstream ss;
     ss << f.rdbuf();
     CHECK(ss.str().find(custom::schema_markdown(s)) != std::string::npos);
+}
+
+// --- the county profiles' review rules (rules/*.yaml, seeds 001, 003, 004) ----------------
+
+namespace {
+
+const RuleSet& profile_rules(const char* name) {
+    static std::map<std::string, RuleBook> books;
+    auto it = books.find(name);
+    if (it == books.end()) it = books.emplace(name, load_rules_file(test::source_dir + "/rules/" + name + ".yaml")).first;
+    return it->second.only();
+}
+
+/// The clean sheet, then 20 points of national defects: no goal (−5), no satisfaction
+/// indicator (−5), 受益人数 without unit (−1) → completeness 14; 人均成本 11 万元 =
+/// 110,000 > 100,000 (−5), 培训人次 1200 < 1300 and 受益人数 3000 < 3500 last year
+/// (−2 × 2) → appropriateness 16; 14 + 25 + 16 + 25 = 80.00 良. `more`: 培训人次 without
+/// unit too (−1) → completeness 13, 79.00 中.
+Project sheet80(bool more = false) {
+    Project p = clean();
+    p.goal.clear();
+    p.indicators.pop_back();
+    p.indicators[4].unit.clear();
+    p.indicators[3].unit = "万元";
+    p.indicators[3].target = dec("11");
+    p.indicators[0].last_year_actual = dec("1300");
+    p.indicators[4].last_year_actual = dec("3500");
+    if (more) p.indicators[0].unit.clear();
+    return p;
+}
+
+/// Seven satisfaction indicators all named 满意度, six at 50% and the last at `last`,
+/// with a goal: completeness 25 − 5 × 2 = 15 (no output, no benefit); relevance 25 − 2 × 6
+/// = 13 (six repeats); appropriateness 25 − 3 × (6, or 7 when `last` < 85%) = 7 or 4;
+/// feasibility 25 → 60.00 中, or 57.00 差.
+Project satisfaction_sheet(const char* last) {
+    Project p = clean();
+    p.indicators.assign(7, ind(Level1::satisfaction, Level2::satisfaction, "满意度", Direction::ge, "0.5", "%"));
+    p.indicators.back().target = dec(last);
+    return p;
+}
+
+std::vector<std::string_view> fired(const ReviewResult& r, const RuleSet& rules) { return review_custom_ids(r, rules); }
+
+} // namespace
+
+TEST_CASE("lanzhou-new-area: a revised sheet still graded 中 or 差 is not budgeted (seed 003)") {
+    const RuleSet& lz = profile_rules("lanzhou-new-area");
+    CHECK(review_project(sheet80(), lz).score == dec("80"));
+    CHECK(review_project(sheet80(true), lz).score == dec("79"));
+    const auto admission = [&](Project p, Revision rev) {
+        p.revision = rev;
+        return review_project(p, lz).admission;
+    };
+    // 80.00 良: fix, first or revised; 79.00 中: resubmit the first time, reject when revised.
+    CHECK(admission(sheet80(), Revision::first) == Admission::fix);
+    CHECK(admission(sheet80(), Revision::revised) == Admission::fix);
+    CHECK(admission(sheet80(true), Revision::first) == Admission::resubmit);
+    CHECK(admission(sheet80(true), Revision::revised) == Admission::reject);
+    // 60.00 中 revised: reject; 57.00 差: reject either way (the rule fires only when revised).
+    CHECK(admission(satisfaction_sheet("0.9"), Revision::revised) == Admission::reject);
+    CHECK(admission(satisfaction_sheet("0.9"), Revision::first) == Admission::resubmit);
+    Project poor = satisfaction_sheet("0.5");
+    CHECK(review_project(poor, lz).score == dec("57"));
+    CHECK(fired(review_project(poor, lz), lz).empty());
+    poor.revision = Revision::revised;
+    const ReviewResult r = review_project(poor, lz);
+    CHECK(r.admission == Admission::reject);
+    CHECK(fired(r, lz) == std::vector<std::string_view>{"revised_still_failing"});
+    // The explanation cites the profile's rule and the seed's words.
+    const auto lines = explain_review(poor, r, lz, Lang::zh);
+    CHECK(lines.back().rule == "review.custom.revised_still_failing");
+    const std::string cited = lines.back().source;
+    CHECK(cited.substr(cited.size() - std::string_view("rules/lanzhou-new-area.yaml:113").size()) ==
+          "rules/lanzhou-new-area.yaml:113");
+    CHECK(lines.back().text == "审核结论：不予安排预算（审核结果为中、差的绩效目标经修改完善后仍达不到要求，一律不予列入预算）");
+    // Nationally the revision changes nothing.
+    Project fair = sheet80(true);
+    fair.revision = Revision::revised;
+    CHECK(review_project(fair, national()).admission == Admission::resubmit);
+}
+
+TEST_CASE("changji: no targets, or graded 差 → no budget (seed 001)") {
+    const RuleSet& cj = profile_rules("changji");
+    SUBCASE("a goal and indicators, 100.00: proceed; no goal (or only blanks): 95.00 but reject") {
+        CHECK(review_project(clean(), cj).admission == Admission::proceed);
+        Project p = clean();
+        p.goal = " \t";
+        const ReviewResult r = review_project(p, cj);
+        CHECK(r.score == dec("95"));
+        CHECK(grade_id(r, cj) == "excellent");
+        CHECK(r.admission == Admission::reject);
+        CHECK(fired(r, cj) == std::vector<std::string_view>{"no_targets"});
+        CHECK(review_project(p, national()).admission == Admission::proceed);
+    }
+    SUBCASE("no indicator: both rules fire") {
+        Project p = clean();
+        p.indicators.clear();
+        const ReviewResult r = review_project(p, cj);
+        CHECK(r.admission == Admission::reject);
+        CHECK(fired(r, cj) == std::vector<std::string_view>{"no_targets", "unreasonable_targets"});
+    }
+    SUBCASE("60.00 中: resubmit; 57.00 差: reject, citing the seed") {
+        const ReviewResult fair = review_project(satisfaction_sheet("0.9"), cj);
+        CHECK(fair.score == dec("60"));
+        CHECK(fair.admission == Admission::resubmit);
+        CHECK(fired(fair, cj).empty());
+        const ReviewResult poor = review_project(satisfaction_sheet("0.5"), cj);
+        CHECK(poor.admission == Admission::reject);
+        CHECK(fired(poor, cj) == std::vector<std::string_view>{"unreasonable_targets"});
+    }
+}
+
+TEST_CASE("yuechi: unreasonable targets (an appropriateness defect) → a 10% cut, unless rejected (seed 004)") {
+    const RuleSet& yc = profile_rules("yuechi");
+    // Satisfaction 85% passes (equal is not below): no defect, no cut; 84% fails:
+    // −3 → 97.00 优, proceed, cut 100,000.00 × 10% = 10,000.00.
+    Project p = clean();
+    p.indicators[5].target = dec("0.85");
+    ReviewResult r = review_project(p, yc);
+    CHECK(r.defects.empty());
+    CHECK_FALSE(r.has_cut);
+    p.indicators[5].target = dec("0.84");
+    r = review_project(p, yc);
+    CHECK(r.score == dec("97"));
+    CHECK(r.admission == Admission::proceed);
+    REQUIRE(r.has_cut);
+    CHECK(r.cut_rate == dec("0.1"));
+    CHECK(r.cut == yuan("10000.00"));
+    CHECK(fired(r, yc) == std::vector<std::string_view>{"unreasonable_targets_cut"});
+    // A defect of another dimension only (no goal: completeness): no cut.
+    Project q = clean();
+    q.goal.clear();
+    CHECK_FALSE(review_project(q, yc).has_cut);
+    // 57.00 差 has appropriateness defects but is rejected: no budget, so no cut.
+    r = review_project(satisfaction_sheet("0.5"), yc);
+    CHECK(r.admission == Admission::reject);
+    CHECK_FALSE(r.has_cut);
+    // 60.00 中 (six defects of appropriateness): resubmit and cut.
+    r = review_project(satisfaction_sheet("0.9"), yc);
+    CHECK(r.admission == Admission::resubmit);
+    CHECK(r.cut == yuan("10000.00"));
+}
+
+TEST_CASE("projects.csv revision: first (default) or revised, in English or Chinese; anything else is an error") {
+    const auto dir = test::scratch_file("review", "revision");
+    std::filesystem::create_directories(dir);
+    const std::string projects = (dir / "projects.csv").string(), indicators = (dir / "indicators.csv").string();
+    const auto write = [](const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; };
+    write(indicators, "project_id,level1,level2,name,direction,target,unit\nA,output,quantity,人次,ge,1,人\n");
+    write(projects, "project_id,name,department,budget,spent,申报批次\nA,a,d,1.00,0,修改后\nB,b,d,1.00,0,\nC,c,d,1.00,0,first\n");
+    const std::vector<Project> ps = read_projects(projects, indicators, Encoding::utf8);
+    REQUIRE(ps.size() == 3);
+    CHECK(ps[0].revision == Revision::revised);
+    CHECK(ps[1].revision == Revision::first);
+    CHECK(ps[2].revision == Revision::first);
+    write(projects, "project_id,name,department,budget,spent,revision\nA,a,d,1.00,0,second\n");
+    const auto bad = problems([&] { (void)read_projects(projects, indicators, Encoding::utf8); });
+    CHECK(any_contains(bad, "projects.csv:2"));
+    CHECK(any_contains(bad, "one of first, revised"));
+    std::filesystem::remove_all(dir);
 }
