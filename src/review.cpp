@@ -109,9 +109,9 @@ void appropriateness(const Project& p, const ReviewRules& rules, Checks& c) {
         if (!target) continue;
         if (ind.level1 == Level1::satisfaction && *target < rules.satisfaction_min)
             c.add(ReviewCheck::satisfaction_target, i,
-                  "satisfaction target " + label(p, i) + " " + target->to_string() + " is below " +
-                      rules.satisfaction_min.to_string(),
-                  "满意度指标" + label(p, i) + "的指标值 " + target->to_string() + " 低于 " + rules.satisfaction_min.to_string());
+                  "satisfaction target " + label(p, i) + " " + percent(*target) + " is below " +
+                      percent(rules.satisfaction_min),
+                  "满意度指标" + label(p, i) + "的指标值 " + percent(*target) + " 低于 " + percent(rules.satisfaction_min));
         if (ind.level2 == Level2::cost && (ind.unit == "元" || ind.unit == "万元")) {
             any_cost = true;
             cost_micro_yuan = cost_micro_yuan + wide(target->units()) * wide(std::int64_t{ind.unit == "万元" ? 10'000 : 1});
@@ -145,9 +145,9 @@ void feasibility(const Project& p, const ReviewRules& rules, ReviewResult& r, Ch
     if (r.quantification && *r.quantification < rules.quantification_min)
         c.add(ReviewCheck::quantification_low, std::nullopt,
               "quantification " + std::to_string(r.quantified) + "/" + std::to_string(r.indicators) + " = " +
-                  r.quantification->to_string(4) + " is below " + rules.quantification_min.to_string(),
+                  percent(*r.quantification) + " is below " + percent(rules.quantification_min),
               "量化率 " + std::to_string(r.quantified) + "/" + std::to_string(r.indicators) + " = " +
-                  r.quantification->to_string(4) + " 低于 " + rules.quantification_min.to_string());
+                  percent(*r.quantification) + " 低于 " + percent(rules.quantification_min));
     const auto n = static_cast<long long>(r.indicators);
     if (n < rules.min_indicators || n > rules.max_indicators)
         c.add(ReviewCheck::indicator_count, std::nullopt,

@@ -241,6 +241,11 @@ TEST_CASE("review: appropriateness checks") {
         const ReviewResult r = review_project(p, national());
         CHECK(ids(r) == std::vector<std::string>{"satisfaction_target"});
         CHECK(r.dimensions[2] == dec("22"));
+        // A rate is stated as a percentage: 0.8499 → 84.99%, the minimum 0.85 → 85.00%.
+        CHECK(r.defects[0].en == "satisfaction target “满意度” 84.99% is below 85.00%");
+        CHECK(r.defects[0].zh == "满意度指标“满意度”的指标值 84.99% 低于 85.00%");
+        p.indicators[5].target = dec("0.849999"); // 6 decimals: shown exactly, not rounded up to 85.00%
+        CHECK(review_project(p, national()).defects[0].en == "satisfaction target “满意度” 84.9999% is below 85.00%");
         p.indicators[5].target = dec("0.85");
         CHECK(review_project(p, national()).defects.empty());
     }
@@ -292,6 +297,8 @@ TEST_CASE("review: feasibility checks") {
         CHECK(r.quantification == dec("0.5556"));
         CHECK(ids(r) == std::vector<std::string>{"quantification_low"});
         CHECK(r.dimensions[3] == dec("20"));
+        CHECK(r.defects[0].zh == "量化率 5/9 = 55.56% 低于 60.00%");
+        CHECK(r.defects[0].en == "quantification 5/9 = 55.56% is below 60.00%");
         p.indicators.push_back(extra(4));
         r = review_project(p, national());
         CHECK(r.quantification == dec("0.6"));
