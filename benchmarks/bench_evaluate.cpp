@@ -78,17 +78,21 @@ std::size_t indicator_count() {
     return n;
 }
 
-void BM_evaluate(benchmark::State& state, const RuleSet* rules_ptr) {
-    const RuleSet& rules = *rules_ptr;
+/// Runs `stage(project, result)` on every project per iteration, reusing one Result.
+template <class Result, class Stage>
+void per_project(benchmark::State& state, const Stage& stage) {
     const auto& ps = projects();
-    ProjectResult r;
-    for (auto _ : state) {
-        for (const Project& p : ps) {
-            evaluate(p, rules, r);
-            benchmark::DoNotOptimize(r.total);
-        }
-    }
+    Result r;
+    for (auto _ : state)
+        for (const Project& p : ps) stage(p, r);
     set_counters(state, ps.size(), indicator_count());
+}
+
+void BM_evaluate(benchmark::State& state, const RuleSet* rules) {
+    per_project<ProjectResult>(state, [rules](const Project& p, ProjectResult& r) {
+        evaluate(p, *rules, r);
+        benchmark::DoNotOptimize(r.total);
+    });
 }
 
 /// The streaming pieces for a rule set without custom steps (the CLI's streaming loop).
@@ -137,17 +141,11 @@ void BM_streaming_pieces(benchmark::State& state, const RuleSet* rules) {
     set_counters(state, projects().size(), indicator_count());
 }
 
-void BM_review(benchmark::State& state, const RuleSet* rules_ptr) {
-    const RuleSet& rules = *rules_ptr;
-    const auto& ps = projects();
-    ReviewResult r;
-    for (auto _ : state) {
-        for (const Project& p : ps) {
-            review_project(p, rules, r);
-            benchmark::DoNotOptimize(r.score);
-        }
-    }
-    set_counters(state, ps.size(), indicator_count());
+void BM_review(benchmark::State& state, const RuleSet* rules) {
+    per_project<ReviewResult>(state, [rules](const Project& p, ReviewResult& r) {
+        review_project(p, *rules, r);
+        benchmark::DoNotOptimize(r.score);
+    });
 }
 
 /// Prints the usual table, then a summary: ns per project and profile / national.

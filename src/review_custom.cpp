@@ -17,14 +17,9 @@ using custom::OutputDef;
 using custom::OutputKind;
 using expr::Type;
 
-constexpr std::uint32_t bit(ReviewSlot s) { return std::uint32_t{1} << static_cast<unsigned>(s); }
+constexpr std::uint32_t bit(ReviewSlot s) { return detail::slot_bit(s); }
 
-std::vector<expr::Choice> admission_values() {
-    std::vector<expr::Choice> v;
-    for (std::size_t i = 0; i < admission_count; ++i)
-        v.push_back({std::string(names::admission[i]), {std::string(names::admission_zh[i])}});
-    return v;
-}
+std::vector<expr::Choice> admission_values() { return custom::id_values(names::admission, names::admission_zh); }
 
 std::vector<InputDef> indicator_fields() {
     using K = NumberKind;
@@ -123,12 +118,12 @@ expr::Value indicator_field(const void* context, std::uint32_t item, std::uint32
 
 /// The state review steps work on: the bindings, filled once per project (only
 /// the slots some step reads), and the project's result.
-class ReviewRunner : public detail::StepWalker<ReviewRunner> {
+class ReviewRunner : public detail::StepWalker<ReviewRunner>, detail::StageBindings<ReviewSlot, review_slot_count> {
     friend class detail::StepWalker<ReviewRunner>;
 
 public:
     ReviewRunner(const Project& p, const RuleSet& rules, ReviewResult& out)
-        : p_(p), rules_(rules), steps_(rules.review.custom), out_(out), reads_(steps_.reads),
+        : StageBindings(rules.review.custom.reads), p_(p), rules_(rules), steps_(rules.review.custom), out_(out),
           items_{static_cast<std::uint32_t>(p.indicators.size()), &p, &indicator_field} {
         using S = ReviewSlot;
         if (needs(S::budget)) set(S::budget, expr::Value::number(p.budget));
@@ -154,13 +149,11 @@ public:
     }
 
     void run() {
-        walk(steps_.steps, slots_, out_.fired, out_.fired_count);
+        walk(steps_.steps, slots(), out_.fired, out_.fired_count);
         if (out_.has_cut) out_.cut = p_.budget.times(out_.cut_rate);
     }
 
 private:
-    void set(ReviewSlot s, const expr::Value& v) { slots_[static_cast<std::size_t>(s)] = v; }
-    bool needs(ReviewSlot s) const { return (reads_ >> static_cast<unsigned>(s) & 1U) != 0; }
 
     /// The slots a deduction changes: points, defect counts, score, grade, admission.
     void set_scores() {
@@ -183,11 +176,10 @@ private:
     }
 
     [[noreturn]] void fail(const RuleRef& where, const std::string& en, const std::string& zh) const {
-        throw Error(SourceLocation{}, "project " + p_.id + ": review custom rule at " + rules_.cite(where) + ": " + en,
-                    "项目 " + p_.id + "：审核自定义规则（" + rules_.cite(where) + "）：" + zh);
+        detail::step_failed(p_.id, rules_.cite(where), "review", "审核", en, zh);
     }
 
-    expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const { return evaluate_at(e, where, slots_); }
+    expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const { return evaluate_at(e, where, slots()); }
 
     /// A number an output computed as a Decimal with at most `places` decimals, within [0, `max`] when given.
     Decimal amount(const custom::Output& o, const expr::Value& v, int places, const char* what_en, const char* what_zh,
@@ -253,14 +245,7 @@ private:
     const RuleSet& rules_;
     const CustomRules& steps_;
     ReviewResult& out_;
-    std::uint32_t reads_;
     expr::Items items_;
-    /// The bindings, reused per thread; every slot a step reads is set above for this project.
-    std::array<expr::Value, review_slot_count>& slots_ = bindings();
-    static std::array<expr::Value, review_slot_count>& bindings() {
-        thread_local std::array<expr::Value, review_slot_count> b{};
-        return b;
-    }
 };
 
 } // namespace

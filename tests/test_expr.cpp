@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 // GCC cannot see that this file's operator new and delete are malloc and free.
@@ -705,34 +706,40 @@ TEST_CASE("expr: quantifier errors at compile time") {
     CHECK(d.zh.rfind("indicators 没有字段 \"unt\"，是否应为 \"i.unit\"？", 0) == 0);
     d = e.error("indicators.all(i, i.level2 == 'costs')");
     CHECK(d.en.rfind("unknown i.level2 \"costs\" — did you mean \"cost\"? (i.level2 is one of \"quantity\", \"cost\", \"social\")", 0) == 0);
-    d = e.error("indicators.all(i, i.target)");
-    CHECK(d.en.rfind("type error: the condition of indicators.all() must be true/false, not number", 0) == 0);
-    CHECK(d.where.column == 28);
-    d = e.error("indicators.all(i, i.unit == 1)");
-    CHECK(d.en.rfind("type error: cannot compare text with number", 0) == 0);
-    d = e.error("indicators.exists(i, i == 1)");
-    CHECK(d.en.rfind("\"i\" is an item of indicators: read one of its fields, such as \"i.level2\"", 0) == 0);
-    d = e.error("indicators.all(budget, true)");
-    CHECK(d.en.rfind("\"budget\" is already a name here; choose another variable name", 0) == 0);
-    d = e.error("indicators.all(i, indicators.all(i, true))");
-    CHECK(d.en.rfind("\"i\" is already the variable of an enclosing quantifier; choose another name", 0) == 0);
-    d = e.error("indicators.all(i.x, true)");
-    CHECK(d.en.rfind("expected a variable name such as i after \"indicators.all(\", found \"i.x\"", 0) == 0);
-    d = e.error("indicators.all(i true)");
-    CHECK(d.en.rfind("expected \",\" after the variable name, found \"true\"", 0) == 0);
-    d = e.error("indicators.sum(i, i.target)");
-    CHECK(d.en.rfind("unknown function \"indicators.sum\" — a list has all(), exists() and count()", 0) == 0);
-    d = e.error("budget.all(i, true)");
-    CHECK(d.en.rfind("\"budget\" is a number, not a list: all() needs a list", 0) == 0);
-    d = e.error("indicator.exists(i, true)");
-    CHECK(d.en.rfind("unknown list \"indicator\" — did you mean \"indicators\"?", 0) == 0);
-    d = e.error("indicators == 1");
-    CHECK(d.en.rfind("\"indicators\" is a list: test its items with indicators.all(i, …), indicators.exists(i, …) or "
-                     "indicators.count(i, …)", 0) == 0);
-    d = e.error("i.unit == '元'"); // outside a quantifier, i is no name
-    CHECK(d.en.rfind("unknown name \"i.unit\"", 0) == 0);
-    d = e.error("indicators.all(a, indicators.all(b, indicators.all(c, indicators.all(d, indicators.all(x, true)))))");
-    CHECK(d.en.rfind("quantifiers nest more than 4 deep", 0) == 0);
+    CHECK(e.error("indicators.all(i, i.target)").where.column == 28);
+    // Each message as it starts (the caret line follows).
+    const std::pair<const char*, const char*> messages[] = {
+        {"indicators.all(i, i.target)",
+         "type error: the condition of indicators.all() must be true/false, not number"},
+        {"indicators.all(i, i.unit == 1)",
+         "type error: cannot compare text with number"},
+        {"indicators.exists(i, i == 1)",
+         "\"i\" is an item of indicators: read one of its fields, such as \"i.level2\""},
+        {"indicators.all(budget, true)",
+         "\"budget\" is already a name here; choose another variable name"},
+        {"indicators.all(i, indicators.all(i, true))",
+         "\"i\" is already the variable of an enclosing quantifier; choose another name"},
+        {"indicators.all(i.x, true)",
+         "expected a variable name such as i after \"indicators.all(\", found \"i.x\""},
+        {"indicators.all(i true)",
+         "expected \",\" after the variable name, found \"true\""},
+        {"indicators.sum(i, i.target)",
+         "unknown function \"indicators.sum\" — a list has all(), exists() and count()"},
+        {"budget.all(i, true)",
+         "\"budget\" is a number, not a list: all() needs a list"},
+        {"indicator.exists(i, true)",
+         "unknown list \"indicator\" — did you mean \"indicators\"?"},
+        {"indicators == 1",
+         "\"indicators\" is a list: test its items with indicators.all(i, …), indicators.exists(i, …) or indicators.count(i, …)"},
+        {"i.unit == '元'", // outside a quantifier, i is no name
+         "unknown name \"i.unit\""},
+        {"indicators.all(a, indicators.all(b, indicators.all(c, indicators.all(d, indicators.all(x, true)))))",
+         "quantifiers nest more than 4 deep"},
+    };
+    for (const auto& [text, start] : messages) {
+        INFO(text);
+        CHECK(e.error(text).en.rfind(start, 0) == 0);
+    }
     CHECK_NOTHROW(compile("indicators.all(a, indicators.all(b, indicators.all(c, indicators.all(d, true))))", e.schema, here));
 }
 

@@ -22,7 +22,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <tuple>
 
 using namespace perfbudget;
@@ -622,10 +621,7 @@ TEST_CASE("review custom: the schema lists every input and output, and docs/rule
     REQUIRE(item);
     CHECK(*item->find("last_year_actual") == static_cast<std::size_t>(ReviewItem::last_year_actual));
     CHECK_FALSE(s.indicator_rules());
-    std::ifstream f(test::source_dir + "/docs/rules.md");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    CHECK(ss.str().find(custom::schema_markdown(s)) != std::string::npos);
+    CHECK(test::slurp(test::source_dir + "/docs/rules.md").find(custom::schema_markdown(s)) != std::string::npos);
 }
 
 // --- the county profiles' review rules (rules/*.yaml, seeds 001, 003, 004) ----------------

@@ -25,6 +25,7 @@
 
 #include "perfbudget/expr.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -125,6 +126,14 @@ std::optional<std::size_t> choice_index(const std::vector<expr::Choice>& values,
 /// spellings the CSV accepts as synonyms: fund_source, budget_kind, rectification, revision,
 /// indicator.direction, indicator.level1, indicator.level2; empty for any other name.
 std::vector<expr::Choice> field_values(std::string_view name);
+
+/// The values of an enumeration as choices: each id, with its Chinese name as a synonym.
+template <std::size_t N>
+std::vector<expr::Choice> id_values(const std::array<std::string_view, N>& ids, const std::array<std::string_view, N>& zh) {
+    std::vector<expr::Choice> v;
+    for (std::size_t i = 0; i < N; ++i) v.push_back({std::string(ids[i]), {std::string(zh[i])}});
+    return v;
+}
 
 /// A Markdown table of a schema's inputs, then one of its outputs (docs/rules.md).
 std::string schema_markdown(const StageSchema& s);
