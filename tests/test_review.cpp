@@ -784,3 +784,35 @@ TEST_CASE("projects.csv revision: first (default) or revised, in English or Chin
     CHECK(any_contains(bad, "one of first, revised"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("review_files with a county's steps: reasons, cut and cut_amount after SPEC §6's columns") {
+    // tests/data/review with rules/yuechi.yaml: R2 (74.00 中, resubmit) has two appropriateness
+    // defects → cut 10% of 50,000.00 = 5,000.00; R1 has no defect; R3 is rejected: no cut.
+    const std::string data = test::source_dir + "/tests/data/review/";
+    const auto dir = test::scratch_file("review", "county");
+    std::filesystem::create_directories(dir);
+    ReviewOptions o;
+    o.projects = data + "projects.csv";
+    o.indicators = data + "indicators.csv";
+    o.out = (dir / "out.csv").string();
+    const RuleBook yc = load_rules_file(test::source_dir + "/rules/yuechi.yaml");
+    (void)review_files(o, yc);
+    CHECK(test::slurp(o.out) ==
+          "project_id,department,budget,indicators,quantified,quantification,completeness,relevance,"
+          "appropriateness,feasibility,score,grade,admission,defects,reasons,cut,cut_amount\n"
+          "R1,县教育局,100000.00,6,5,0.8333,25.00,25.00,25.00,25.00,100.00,excellent,proceed,,,,\n"
+          "R2,县教育局,50000.00,4,2,0.5000,13.00,25.00,18.00,18.00,74.00,fair,resubmit,"
+          "level1_missing;output_level2_missing;goal_missing;cost_over_budget;target_too_low;"
+          "date_outside_year;quantification_low,unreasonable_targets_cut,0.1000,5000.00\n"
+          "R3,县水利局,200000.00,0,0,,0.00,25.00,25.00,20.00,70.00,poor,reject,no_indicators;level1_missing;"
+          "indicator_count,,,\n");
+    o.format = OutputFormat::json;
+    o.lang = Lang::en;
+    (void)review_files(o, yc);
+    const std::string json = test::slurp(o.out);
+    CHECK(json.find("\"reasons\": [\n    \"unreasonable_targets_cut\"\n  ],\n  \"cut\": \"0.1000\",\n  \"cut_amount\": \"5000.00\"") !=
+          std::string::npos);
+    CHECK(json.find("\"reasons\": [],\n  \"cut\": null,\n  \"cut_amount\": null") != std::string::npos);
+    CHECK(json.find("cut recommended: 50000.00 × 10.00% = 5000.00 yuan") != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
