@@ -80,8 +80,22 @@ void completeness(const Project& p, Checks& c) {
         c.add(ReviewCheck::goal_missing, std::nullopt, "no overall target text (goal)", "缺少年度总体目标");
 }
 
+/// Whether indicator i's name was used by an earlier indicator. Sheets have a few
+/// dozen indicators: a scan of the earlier names allocates nothing; a longer sheet
+/// uses a hash set (`names`, filled on first use) so a huge file stays linear.
+bool repeated_name(const Project& p, std::uint32_t i, std::unordered_set<std::string_view>& names) {
+    constexpr std::size_t scan_up_to = 64;
+    const std::string& name = p.indicators[i].name;
+    if (p.indicators.size() <= scan_up_to) {
+        for (std::uint32_t k = 0; k < i; ++k)
+            if (p.indicators[k].name == name) return true;
+        return false;
+    }
+    return !names.insert(name).second;
+}
+
 void relevance(const Project& p, Checks& c) {
-    std::unordered_set<std::string_view> names;
+    std::unordered_set<std::string_view> names; // only for sheets of more than 64 indicators
     for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
         const Indicator& ind = p.indicators[i];
         if (parent_of(ind.level2) != ind.level1)
@@ -90,7 +104,7 @@ void relevance(const Project& p, Checks& c) {
                       std::string(to_string(ind.level1)),
                   "指标" + label(p, i) + "：二级指标" + std::string(names::level2_zh[static_cast<std::size_t>(ind.level2)]) +
                       "不属于" + std::string(names::level1_zh[static_cast<std::size_t>(ind.level1)]));
-        if (!ind.name.empty() && !names.insert(ind.name).second)
+        if (!ind.name.empty() && repeated_name(p, i, names))
             c.add(ReviewCheck::duplicate_name, i, "indicator name " + label(p, i) + " appears more than once",
                   "指标名称" + label(p, i) + "重复");
         if (ind.level2 == Level2::cost && !money_unit(ind.unit))

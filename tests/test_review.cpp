@@ -207,6 +207,18 @@ TEST_CASE("review: relevance checks") {
         CHECK(r.defects[0].indicator == 4U);
         CHECK(r.dimensions[1] == dec("23"));
     }
+    SUBCASE("duplicate_name past 64 indicators (a hash set instead of a scan): the same defects") {
+        Project p = clean();
+        for (int k = 1; k <= 64; ++k) p.indicators.push_back(extra(k)); // 70 indicators, 效益1 … 效益64
+        p.indicators.push_back(extra(7));                                 // 效益7 again, index 70
+        p.indicators.push_back(extra(64));                                // 效益64 again, index 71
+        const ReviewResult r = review_project(p, national());
+        // 72 indicators: also more than 30 (indicator_count); two repeats: relevance 25 − 4.
+        CHECK(ids(r) == std::vector<std::string>{"duplicate_name", "duplicate_name", "indicator_count"});
+        CHECK(r.defects[0].indicator == 70U);
+        CHECK(r.defects[1].indicator == 71U);
+        CHECK(r.dimensions[1] == dec("21"));
+    }
     SUBCASE("duplicate_name: the second occurrence is the defect") {
         Project p = clean();
         p.indicators[4].name = "培训人次";
