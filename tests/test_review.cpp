@@ -371,14 +371,23 @@ TEST_CASE("review: a sheet without indicators scores 0 in completeness, is grade
 
 // --- the command ----------------------------------------------------------------
 
-TEST_CASE("review_files: CSV with SPEC §6's columns, the summary, outputs never replace inputs") {
+namespace {
+/// The defect sheet of tests/data/review, written to out.csv in a fresh scratch directory `name`.
+ReviewOptions defect_sheet(const std::string& name, std::filesystem::path& dir) {
     const std::string data = test::source_dir + "/tests/data/review/";
-    const auto dir = test::scratch_file("review", "files");
+    dir = test::scratch_file("review", name);
     std::filesystem::create_directories(dir);
     ReviewOptions o;
     o.projects = data + "projects.csv";
     o.indicators = data + "indicators.csv";
     o.out = (dir / "out.csv").string();
+    return o;
+}
+} // namespace
+
+TEST_CASE("review_files: CSV with SPEC §6's columns, the summary, outputs never replace inputs") {
+    std::filesystem::path dir;
+    ReviewOptions o = defect_sheet("files", dir);
     o.summary = (dir / "summary.json").string();
     const ReviewSummary s = review_files(o, national_rules());
     CHECK(s.projects == 3);
@@ -800,13 +809,8 @@ TEST_CASE("projects.csv revision: first (default) or revised, in English or Chin
 TEST_CASE("review_files with a county's steps: reasons, cut and cut_amount after SPEC §6's columns") {
     // tests/data/review with rules/yuechi.yaml: R2 (74.00 中, resubmit) has two appropriateness
     // defects → cut 10% of 50,000.00 = 5,000.00; R1 has no defect; R3 is rejected: no cut.
-    const std::string data = test::source_dir + "/tests/data/review/";
-    const auto dir = test::scratch_file("review", "county");
-    std::filesystem::create_directories(dir);
-    ReviewOptions o;
-    o.projects = data + "projects.csv";
-    o.indicators = data + "indicators.csv";
-    o.out = (dir / "out.csv").string();
+    std::filesystem::path dir;
+    ReviewOptions o = defect_sheet("county", dir);
     const RuleBook yc = load_rules_file(test::source_dir + "/rules/yuechi.yaml");
     (void)review_files(o, yc);
     CHECK(test::slurp(o.out) ==
