@@ -11,11 +11,16 @@
 //   - as evaluate() (in-memory results, what JSON and --explain use), and
 //   - as the streaming pieces the CLI uses (score_indicator + ScoreAccumulator +
 //     CustomAccumulator + finish_project + apply_custom).
-// After the runs it prints, per benchmark, ns per project and the profile's time
-// relative to the national rules.
+// It also reviews every project's targets (review_project(), the target review of
+// `perfbudget review`) with the national rules and with county review steps that
+// use the rule language's quantifiers over the indicators (BM_review/national,
+// BM_review/county). After the runs it prints, per benchmark, ns per project, the
+// profile's time relative to the national rules, and the review's relative to the
+// evaluation's.
 #include <perfbudget/evaluate.hpp>
 #include <perfbudget/input.hpp>
 #include <perfbudget/load.hpp>
+#include <perfbudget/review.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -43,6 +48,22 @@ const RuleSet& profile_rules() {
     return book.only(); // nothing dated: one period for every year
 }
 
+/// National review rules plus county checks written with quantifiers (docs/review.md).
+const RuleSet& review_county_rules() {
+    static const RuleBook book = load_rules_text(
+        "base: national\nprofile: bench\nreview:\n  custom:\n"
+        "    - rule: cost_in_money\n      zh: 成本指标应以万元或元计\n      en: cost indicators in 万元 or 元\n"
+        "      when: not indicators.all(i, i.level2 != \"cost\" or i.unit in [\"万元\", \"元\"])\n"
+        "      then: {deduct.relevance: 2}\n"
+        "    - rule: two_benefits\n      zh: 效益指标至少两个且可量化\n      en: two quantified benefit indicators\n"
+        "      when: indicators.count(i, i.level1 == \"benefit\" and i.quantified) < 2\n"
+        "      then: {deduct.completeness: 3}\n"
+        "    - rule: revised_still_failing\n      zh: 修改后仍为中或差\n      en: still fair or poor after revision\n"
+        "      when: revision == \"revised\" and grade in [\"fair\", \"poor\"]\n      then: {admission: reject}\n",
+        "bench-review.yaml");
+    return book.only();
+}
+
 void set_counters(benchmark::State& state, std::size_t n, std::size_t indicators) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
     // Seconds per project, printed with an SI prefix: "352n" is 352 ns per project.
@@ -57,17 +78,21 @@ std::size_t indicator_count() {
     return n;
 }
 
-void BM_evaluate(benchmark::State& state, const RuleSet* rules_ptr) {
-    const RuleSet& rules = *rules_ptr;
+/// Runs `stage(project, result)` on every project per iteration, reusing one Result.
+template <class Result, class Stage>
+void per_project(benchmark::State& state, const Stage& stage) {
     const auto& ps = projects();
-    ProjectResult r;
-    for (auto _ : state) {
-        for (const Project& p : ps) {
-            evaluate(p, rules, r);
-            benchmark::DoNotOptimize(r.total);
-        }
-    }
+    Result r;
+    for (auto _ : state)
+        for (const Project& p : ps) stage(p, r);
     set_counters(state, ps.size(), indicator_count());
+}
+
+void BM_evaluate(benchmark::State& state, const RuleSet* rules) {
+    per_project<ProjectResult>(state, [rules](const Project& p, ProjectResult& r) {
+        evaluate(p, *rules, r);
+        benchmark::DoNotOptimize(r.total);
+    });
 }
 
 /// The streaming pieces for a rule set without custom steps (the CLI's streaming loop).
@@ -116,6 +141,13 @@ void BM_streaming_pieces(benchmark::State& state, const RuleSet* rules) {
     set_counters(state, projects().size(), indicator_count());
 }
 
+void BM_review(benchmark::State& state, const RuleSet* rules) {
+    per_project<ReviewResult>(state, [rules](const Project& p, ReviewResult& r) {
+        review_project(p, *rules, r);
+        benchmark::DoNotOptimize(r.score);
+    });
+}
+
 /// Prints the usual table, then a summary: ns per project and profile / national.
 class Reporter : public benchmark::ConsoleReporter {
 public:
@@ -142,6 +174,13 @@ public:
             std::printf("  %-20s national %6.0f ns   %s %6.0f ns   ratio %.2f\n", bm, national->second,
                         profile_rules().name.c_str(), profile->second, profile->second / national->second);
         }
+        const auto review = best_.find("BM_review/national"), county = best_.find("BM_review/county"),
+                   evaluation = best_.find("BM_evaluate/national");
+        if (review != best_.end() && county != best_.end())
+            std::printf("  %-20s national %6.0f ns   county   %6.0f ns   ratio %.2f\n", "BM_review", review->second,
+                        county->second, county->second / review->second);
+        if (review != best_.end() && evaluation != best_.end())
+            std::printf("  review / evaluate (national): %.2f\n", review->second / evaluation->second);
     }
 
 private:
@@ -179,6 +218,10 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark((std::string("BM_streaming_pieces/") + suffix).c_str(), BM_streaming_pieces, rules)
             ->Unit(benchmark::kMillisecond);
     }
+    for (const auto& [suffix, rules] :
+         {std::pair{"national", &national_rules().only()}, std::pair{"county", &review_county_rules()}})
+        benchmark::RegisterBenchmark((std::string("BM_review/") + suffix).c_str(), BM_review, rules)
+            ->Unit(benchmark::kMillisecond);
     int n = static_cast<int>(args.size());
     benchmark::Initialize(&n, args.data());
     Reporter reporter;

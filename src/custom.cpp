@@ -16,7 +16,7 @@ namespace {
 
 using expr::Type;
 
-constexpr std::uint32_t bit(Slot s) { return std::uint32_t{1} << static_cast<unsigned>(s); }
+constexpr std::uint32_t bit(Slot s) { return detail::slot_bit(s); }
 
 /// The evaluation's inputs, in Slot order (the Runner fills them by Slot).
 std::vector<InputDef> evaluation_inputs(std::vector<expr::Choice> grades) {

@@ -6,6 +6,7 @@
 #include "perfbudget/input.hpp" // parse_date
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <stdexcept>
 
@@ -29,6 +30,8 @@ enum class Op : std::uint8_t {
     abs,                      // a
     round,                    // a: value, b: digits; mode
     days,                     // a, b
+    field,                    // a: field slot in the item Schema, b: variable index, c: list slot
+    all, exists, count,       // a: list slot, b: predicate, c: variable index
 };
 } // namespace detail
 
@@ -171,6 +174,7 @@ const char* type_name(Type t, Lang lang) {
     case Type::boolean: return zh ? "布尔值" : "boolean";
     case Type::text: return zh ? "文本" : "text";
     case Type::date: return zh ? "日期" : "date";
+    case Type::list: return zh ? "列表" : "list";
     }
     return "?";
 }
@@ -192,6 +196,7 @@ std::string Value::to_string() const {
     case Type::boolean: return bool_ ? "true" : "false";
     case Type::text: return dquote(as_text());
     case Type::date: return perfbudget::to_string(date_);
+    case Type::list: return "[" + std::to_string(as_list().count) + " items]";
     case Type::number: break;
     }
     return number_.to_string(); // "1/3", not "2/6", when there is no finite decimal
@@ -204,6 +209,7 @@ bool operator==(const Value& a, const Value& b) {
     case Type::boolean: return a.as_bool() == b.as_bool();
     case Type::text: return a.as_text() == b.as_text();
     case Type::date: return a.as_date() == b.as_date();
+    case Type::list: return &a.as_list() == &b.as_list();
     }
     return false;
 }
@@ -220,7 +226,18 @@ std::size_t Schema::add(std::string name, Type type, std::vector<Choice> values)
     names_.push_back(std::move(name));
     types_.push_back(type);
     values_.push_back(std::move(values));
+    items_.emplace_back();
     return names_.size() - 1;
+}
+
+std::size_t Schema::add_list(std::string name, Schema item) {
+    for (std::size_t i = 0; i < item.size(); ++i)
+        if (item.type(i) == Type::list)
+            throw Error(SourceLocation{}, "list \"" + name + "\": its item field \"" + item.name(i) + "\" cannot be a list",
+                        "列表 \"" + name + "\" 的字段 \"" + item.name(i) + "\" 不能是列表");
+    const std::size_t slot = add(std::move(name), Type::list);
+    items_[slot] = std::make_shared<const Schema>(std::move(item));
+    return slot;
 }
 
 std::optional<std::string_view> Schema::canonical(std::size_t slot, std::string_view text) const {
@@ -385,11 +402,13 @@ private:
     /// match), and a synonym ("良") is rewritten to the id the bindings hold.
     void check_choice(std::uint32_t name, std::uint32_t lit) {
         const Node& n = e_.nodes_[name];
-        if (n.op != Op::name || e_.nodes_[lit].op != Op::lit_text) return;
-        const std::vector<Choice>& values = schema_.values(n.a);
+        if ((n.op != Op::name && n.op != Op::field) || e_.nodes_[lit].op != Op::lit_text) return;
+        // A name of the schema, or a field of a quantifier's item (`i.level2`).
+        const Schema& sc = n.op == Op::name ? schema_ : *schema_.item(n.c);
+        const std::vector<Choice>& values = sc.values(n.a);
         if (values.empty()) return;
         const std::string_view s = literal(e_.nodes_[lit]);
-        if (const std::optional<std::string_view> id = schema_.canonical(n.a, s)) {
+        if (const std::optional<std::string_view> id = sc.canonical(n.a, s)) {
             if (*id == s) return;
             e_.nodes_[lit].a = store_text(*id);
             e_.nodes_[lit].b = static_cast<std::uint32_t>(id->size());
@@ -403,7 +422,7 @@ private:
             ids += (ids.empty() ? "" : ", ") + dquote(c.id);
             ids_zh += (ids_zh.empty() ? "" : "、") + dquote(c.id);
         }
-        const std::string& name_text = schema_.name(n.a);
+        const std::string name_text = n.op == Op::name ? schema_.name(n.a) : vars_[n.b].name + "." + sc.name(n.a);
         const std::string hint = suggest(s, spellings);
         fail(e_.nodes_[lit].pos,
              "unknown " + name_text + " " + dquote(s) + (hint.empty() ? "" : " — did you mean " + dquote(hint) + "?") +
@@ -625,6 +644,10 @@ private:
 
     std::uint32_t parse_name(const Token& t) {
         const std::string_view w = lexeme(t);
+        // A quantifier's variable, innermost first: `i.unit` is the field `unit` of the item.
+        const std::size_t dot = w.find('.');
+        for (std::size_t k = vars_.size(); k-- > 0;)
+            if (vars_[k].name == w.substr(0, dot)) return parse_field(t, k, dot == std::string_view::npos ? "" : w.substr(dot + 1));
         const std::optional<std::size_t> slot = schema_.find(w);
         if (!slot) {
             std::vector<std::string_view> names;
@@ -633,8 +656,74 @@ private:
             fail(t.pos, "unknown name " + dquote(w) + (s.empty() ? "" : " — did you mean " + dquote(s) + "?"),
                  "未知名称 " + dquote(w) + (s.empty() ? "" : "，是否应为 " + dquote(s) + "？"));
         }
+        if (schema_.type(*slot) == Type::list)
+            fail(t.pos,
+                 dquote(w) + " is a list: test its items with " + std::string(w) + ".all(i, …), " + std::string(w) +
+                     ".exists(i, …) or " + std::string(w) + ".count(i, …)",
+                 dquote(w) + " 是列表：请用 " + std::string(w) + ".all(i, …)、" + std::string(w) + ".exists(i, …) 或 " +
+                     std::string(w) + ".count(i, …) 检查其中各项");
         e_.reads_.push_back(*slot);
         return node(Op::name, schema_.type(*slot), t.pos, static_cast<std::uint32_t>(*slot));
+    }
+
+    /// `i.field` inside a quantifier over a list: the field of the item being tested.
+    std::uint32_t parse_field(const Token& t, std::size_t var, std::string_view field) {
+        const Var& v = vars_[var];
+        const Schema& item = *schema_.item(v.slot);
+        std::vector<std::string> fields;
+        for (std::size_t i = 0; i < item.size(); ++i) fields.push_back(v.name + "." + item.name(i));
+        if (field.empty())
+            fail(t.pos,
+                 dquote(v.name) + " is an item of " + schema_.name(v.slot) + ": read one of its fields" +
+                     (fields.empty() ? std::string() : ", such as " + dquote(fields.front())),
+                 dquote(v.name) + " 是 " + schema_.name(v.slot) + " 的一项：请读取它的字段" +
+                     (fields.empty() ? std::string() : "，如 " + dquote(fields.front())));
+        const std::optional<std::size_t> f = item.find(field);
+        if (!f) {
+            const std::string s = suggest(lexeme(t), fields);
+            fail(t.pos,
+                 "unknown field " + dquote(field) + " of " + schema_.name(v.slot) +
+                     (s.empty() ? "" : " — did you mean " + dquote(s) + "?"),
+                 schema_.name(v.slot) + " 没有字段 " + dquote(field) + (s.empty() ? "" : "，是否应为 " + dquote(s) + "？"));
+        }
+        return node(Op::field, item.type(*f), t.pos, static_cast<std::uint32_t>(*f), static_cast<std::uint32_t>(var), v.slot);
+    }
+
+    /// `list.all(var, condition)`, `list.exists(var, condition)`, `list.count(var, condition)`.
+    std::uint32_t parse_quantifier(const Token& fn, std::uint32_t slot, std::string_view method) {
+        const std::string call = std::string(lexeme(fn)) + "()";
+        Nest guard(*this, fn.pos);
+        take(); // (
+        const Token v = cur();
+        const std::string_view var = lexeme(v);
+        if (v.kind != Tok::name || var.find('.') != std::string_view::npos)
+            fail(v.pos, "expected a variable name such as i after \"" + std::string(lexeme(fn)) + "(\", found " + describe(v),
+                 "\"" + std::string(lexeme(fn)) + "(\" 后应为变量名（如 i），却是 " + describe(v, Lang::zh));
+        if (schema_.find(var))
+            fail(v.pos, dquote(var) + " is already a name here; choose another variable name",
+                 dquote(var) + " 已是可用名称；请换一个变量名");
+        for (const Var& outer : vars_)
+            if (outer.name == var)
+                fail(v.pos, dquote(var) + " is already the variable of an enclosing quantifier; choose another name",
+                     dquote(var) + " 已是外层量词的变量；请换一个变量名");
+        if (vars_.size() >= max_quantifier_depth)
+            fail(fn.pos, "quantifiers nest more than " + std::to_string(max_quantifier_depth) + " deep",
+                 "量词嵌套超过 " + std::to_string(max_quantifier_depth) + " 层");
+        take();
+        expect(Tok::comma, "\",\" after the variable name");
+        const Token start = cur();
+        vars_.push_back({std::string(var), slot});
+        const std::uint32_t pred = parse_expr();
+        vars_.pop_back();
+        expect(Tok::rparen, "\")\"");
+        if (type_of(pred) != Type::boolean)
+            fail(start.pos,
+                 "type error: the condition of " + call + " must be true/false, not " + type_name(type_of(pred)),
+                 std::string("类型错误：") + call + " 的条件须为布尔值，不能是" + type_name(type_of(pred), Lang::zh));
+        e_.reads_.push_back(slot);
+        const Op op = method == "all" ? Op::all : method == "exists" ? Op::exists : Op::count;
+        return node(op, op == Op::count ? Type::number : Type::boolean, fn.pos, slot, pred,
+                    static_cast<std::uint32_t>(vars_.size()), 1 + depth_of(pred));
     }
 
     std::uint32_t parse_if() {
@@ -659,6 +748,32 @@ private:
 
     std::uint32_t parse_call(const Token& fn) {
         const std::string name(lexeme(fn));
+        if (const std::size_t dot = name.rfind('.'); dot != std::string::npos) {
+            // `indicators.all(i, …)`: a quantifier over a list of the schema.
+            const std::string_view list = std::string_view(name).substr(0, dot), method = std::string_view(name).substr(dot + 1);
+            const bool quantifier = method == "all" || method == "exists" || method == "count";
+            const std::optional<std::size_t> slot = schema_.find(list);
+            const bool is_list = slot && schema_.type(*slot) == Type::list;
+            if (is_list && quantifier) return parse_quantifier(fn, static_cast<std::uint32_t>(*slot), method);
+            if (is_list)
+                fail(fn.pos,
+                     "unknown function " + dquote(name) + " — a list has all(), exists() and count()",
+                     "未知函数 " + dquote(name) + "；列表只有 all()、exists() 和 count()");
+            if (quantifier && slot)
+                fail(fn.pos,
+                     dquote(list) + " is a " + type_name(schema_.type(*slot)) + ", not a list: " + std::string(method) +
+                         "() needs a list",
+                     dquote(list) + " 是" + type_name(schema_.type(*slot), Lang::zh) + "，不是列表：" + std::string(method) +
+                         "() 须作用于列表");
+            if (quantifier) {
+                std::vector<std::string_view> lists;
+                for (std::size_t i = 0; i < schema_.size(); ++i)
+                    if (schema_.type(i) == Type::list) lists.push_back(schema_.name(i));
+                const std::string s = suggest(list, lists);
+                fail(fn.pos, "unknown list " + dquote(list) + (s.empty() ? "" : " — did you mean " + dquote(s) + "?"),
+                     "未知列表 " + dquote(list) + (s.empty() ? "" : "，是否应为 " + dquote(s) + "？"));
+            }
+        }
         if (std::find(std::begin(functions), std::end(functions), name) == std::end(functions)) {
             const std::string s = suggest(name, functions);
             fail(fn.pos, "unknown function " + dquote(name) + (s.empty() ? "" : " — did you mean " + dquote(s) + "?"),
@@ -763,8 +878,15 @@ private:
         return n;
     }
 
+    /// A quantifier's variable in scope: its name and the list slot it ranges over.
+    struct Var {
+        std::string name;
+        std::uint32_t slot = 0;
+    };
+
     CompiledExpr& e_;
     const Schema& schema_;
+    std::vector<Var> vars_; // innermost last; its index is the variable's index at evaluation
     std::vector<Token> tokens_;
     std::size_t at_ = 0;
     std::vector<std::uint16_t> depth_;
@@ -778,6 +900,9 @@ CompiledExpr compile(std::string_view text, const Schema& schema, const SourceLo
     for (std::size_t i = 0; i < schema.size(); ++i) {
         e.names_.push_back(schema.name(i));
         e.slot_types_.push_back(schema.type(i));
+        std::vector<std::string>& fields = e.item_names_.emplace_back();
+        if (const Schema* item = schema.item(i))
+            for (std::size_t f = 0; f < item->size(); ++f) fields.push_back(item->name(f));
     }
     Compiler(e, schema).run();
     return e;
@@ -818,6 +943,7 @@ private:
             if (v.type() != n.type) bad_binding(n, v);
             return v;
         }
+        case Op::field: return field(n);
         case Op::not_: return Value::boolean(!eval(n.a).as_bool());
         case Op::and_: return Value::boolean(eval(n.a).as_bool() && eval(n.b).as_bool());
         case Op::or_: return Value::boolean(eval(n.a).as_bool() || eval(n.b).as_bool());
@@ -925,8 +1051,41 @@ private:
             if (a.is_special() || b.is_special()) fail(n, "days() of a missing date", "days() 的日期缺失");
             return Value::integer((b - a).days());
         }
+        case Op::all:
+        case Op::exists:
+        case Op::count: {
+            // CEL's macros: all of none is true, exists of none false; stops at the deciding item.
+            const Items& items = list_at(n, n.a);
+            std::int64_t hits = 0;
+            for (std::uint32_t k = 0; k < items.count; ++k) {
+                item_[n.c] = k;
+                const bool hit = eval(n.b).as_bool();
+                if (n.op == Op::all && !hit) return Value::boolean(false);
+                if (n.op == Op::exists && hit) return Value::boolean(true);
+                hits += hit ? 1 : 0;
+            }
+            return n.op == Op::count ? Value::integer(hits) : Value::boolean(n.op == Op::all);
+        }
         default: return eval(i); // the common operators (not reached: eval() handles them)
         }
+    }
+
+    /// The caller's list bound to `slot`.
+    const Items& list_at(const Node& n, std::uint32_t slot) const {
+        const Value& v = b_[slot];
+        if (v.type() != Type::list) bad_value(n, e_.names_[slot], v.type(), Type::list);
+        const Items& items = v.as_list();
+        if (items.count && !items.field)
+            fail(n, "the list given for " + dquote(e_.names_[slot]) + " has items but no field reader",
+                 "为 " + dquote(e_.names_[slot]) + " 提供的列表有项目却没有读取字段的函数");
+        return items;
+    }
+    /// Field n.a of the current item of the quantifier variable n.b, over the list in slot n.c.
+    Value field(const Node& n) const {
+        const Items& items = list_at(n, n.c);
+        const Value v = items.field(items.context, item_[n.b], n.a);
+        if (v.type() != n.type) bad_value(n, e_.names_[n.c] + "." + e_.item_names_[n.c][n.a], v.type(), n.type);
+        return v;
     }
 
     static Value number_value(const Number& x) {
@@ -945,16 +1104,19 @@ private:
         fail_at(e_.text_, e_.where_, n.pos, std::move(en), std::move(zh));
     }
     [[noreturn]] [[gnu::cold]] void bad_binding(const Node& n, const Value& v) const {
-        const std::string& name = e_.names_[n.a];
+        bad_value(n, e_.names_[n.a], v.type(), n.type);
+    }
+    [[noreturn]] [[gnu::cold]] void bad_value(const Node& n, const std::string& name, Type given, Type declared) const {
         fail(n,
-             "the value given for " + dquote(name) + " is " + type_name(v.type()) + ", but it is declared " +
-                 type_name(n.type),
-             "为 " + dquote(name) + " 提供的值是" + type_name(v.type(), Lang::zh) + "，但声明为" + type_name(n.type, Lang::zh));
+             "the value given for " + dquote(name) + " is " + type_name(given) + ", but it is declared " +
+                 type_name(declared),
+             "为 " + dquote(name) + " 提供的值是" + type_name(given, Lang::zh) + "，但声明为" + type_name(declared, Lang::zh));
     }
 
     const CompiledExpr& e_;
     Bindings b_;
     std::uint32_t at_ = 0; // the node whose operation is running, for overflow messages
+    std::array<std::uint32_t, max_quantifier_depth> item_{}; // the item each quantifier variable is at
 };
 
 Value evaluate(const CompiledExpr& expr, Bindings bindings) {

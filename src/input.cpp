@@ -46,6 +46,7 @@ enum ProjectColumn : std::size_t {
     p_year,
     p_goal,
     p_rectification,
+    p_revision,
     p_count
 };
 constexpr std::array<ColumnSpec, p_count> project_columns{{
@@ -60,6 +61,7 @@ constexpr std::array<ColumnSpec, p_count> project_columns{{
     {"year", {"预算年度", "年度"}, false},
     {"goal", {"总体目标", "年度总体目标"}, false},
     {"rectification", {"整改情况"}, false},
+    {"revision", {"申报批次", "报送批次"}, false},
 }};
 
 enum IndicatorColumn : std::size_t {
@@ -536,6 +538,9 @@ void reset(Indicator& ind) {
     out.rectification = enum_cell<Rectification, names::rectification, names::rectification_zh>(
                             row, p_rectification, parse_rectification, std::optional(Rectification::none))
                             .value_or(Rectification::none);
+    out.revision = enum_cell<Revision, names::revision, names::revision_zh>(row, p_revision, parse_revision,
+                                                                            std::optional(Revision::first))
+                       .value_or(Revision::first);
 }
 
 /// Units of the finest weight: 0.01 point.

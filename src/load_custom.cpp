@@ -986,6 +986,15 @@ std::optional<custom::Table> compile_table(Ctx& ctx, const custom::StageSchema& 
                 ok = false;
                 continue;
             }
+            if (stage.expr().type(static_cast<std::size_t>(it - known.begin())) == expr::Type::list) {
+                ctx.error(n.pos,
+                          quote(n.text) + " in " + inf.name() + " is a list: a table column holds one value; test the list in a rule, e.g. `" +
+                              n.text + ".exists(i, …)`",
+                          inf.name_zh() + " 中的 " + quote(n.text) + " 是列表：决策表的一列只能是单个值；请在规则中用 `" + n.text +
+                              ".exists(i, …)` 等检查");
+                ok = false;
+                continue;
+            }
             t.inputs.push_back(static_cast<Slot>(it - known.begin()));
             input_pos.push_back(n.pos);
         }

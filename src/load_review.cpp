@@ -1,7 +1,9 @@
 // src/load_review.cpp — the `review:` section of a rule file (SPEC §6).
 #include "load_review.hpp"
 
+#include "load_custom.hpp"
 #include "load_grades.hpp"
+#include "perfbudget/review_custom.hpp"
 
 #include <string>
 
@@ -90,7 +92,7 @@ void compile_admission(Ctx& ctx, const Field& f, const GradeScale& grades, bool 
 
 void compile_review(Ctx& ctx, const Field& f, const GradeScale& grades, bool usable, ReviewRules& out) {
     default_review(grades, out);
-    MapView m(ctx, f, {"points", "checks", "admission"});
+    MapView m(ctx, f, {"points", "checks", "admission", "custom"});
     if (!m.ok()) return;
     compile_points(ctx, m.get("points"), out);
     std::vector<std::string_view> ids(names::review_check.begin(), names::review_check.end());
@@ -99,9 +101,13 @@ void compile_review(Ctx& ctx, const Field& f, const GradeScale& grades, bool usa
         for (std::size_t c = 0; c < review_check_count; ++c)
             compile_check(ctx, checks.get(names::review_check[c]), static_cast<ReviewCheck>(c), out);
     compile_admission(ctx, m.get("admission"), grades, usable, out);
+    // Grade literals are checked against the scale when it is usable.
+    if (const Field c = m.find("custom"); c.value)
+        compile_custom(ctx, c, usable ? review_schema(custom::grade_values(grades)) : review_schema(), out.custom);
 }
 
 void default_review(const GradeScale& grades, ReviewRules& out) {
+    out.custom = CustomRules{};
     const std::size_t n = grades.size();
     out.admission_by_grade.assign(n, Admission::resubmit);
     if (n == 0) return;

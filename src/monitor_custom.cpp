@@ -17,19 +17,11 @@ using custom::OutputDef;
 using custom::OutputKind;
 using expr::Type;
 
-constexpr std::uint32_t bit(MonitorSlot s) { return std::uint32_t{1} << static_cast<unsigned>(s); }
+constexpr std::uint32_t bit(MonitorSlot s) { return detail::slot_bit(s); }
 
 /// The lights, by id and with their Chinese names as synonyms (绿灯 …).
-std::vector<expr::Choice> light_values() {
-    std::vector<expr::Choice> v;
-    for (std::size_t i = 0; i < light_count; ++i) v.push_back({std::string(names::light[i]), {std::string(names::light_zh[i])}});
-    return v;
-}
-std::vector<expr::Choice> action_values() {
-    std::vector<expr::Choice> v;
-    for (std::size_t i = 0; i < action_count; ++i) v.push_back({std::string(names::action[i]), {std::string(names::action_zh[i])}});
-    return v;
-}
+std::vector<expr::Choice> light_values() { return custom::id_values(names::light, names::light_zh); }
+std::vector<expr::Choice> action_values() { return custom::id_values(names::action, names::action_zh); }
 
 custom::StageSchema make_monitoring_schema() {
     using K = NumberKind;
@@ -78,12 +70,13 @@ Light worst(Light a, Light b) { return a > b ? a : b; }
 
 /// The state monitoring steps work on: the bindings, filled once per project
 /// (only the slots some step reads), and the project's result.
-class MonitorRunner : public detail::StepWalker<MonitorRunner> {
+class MonitorRunner : public detail::StepWalker<MonitorRunner>,
+                      detail::StageBindings<MonitorSlot, monitor_slot_count> {
     friend class detail::StepWalker<MonitorRunner>;
 
 public:
     MonitorRunner(const Project& p, const RuleSet& rules, MonitorResult& out)
-        : p_(p), rules_(rules), steps_(rules.monitoring.custom), out_(out), reads_(steps_.reads) {
+        : StageBindings(rules.monitoring.custom.reads), p_(p), rules_(rules), steps_(rules.monitoring.custom), out_(out) {
         using S = MonitorSlot;
         if (needs(S::budget)) set(S::budget, expr::Value::number(p.budget));
         if (needs(S::spent)) set(S::spent, expr::Value::number(p.spent));
@@ -112,23 +105,20 @@ public:
     }
 
     void run() {
-        walk(steps_.steps, slots_, out_.fired, out_.fired_count);
+        walk(steps_.steps, slots(), out_.fired, out_.fired_count);
         if (out_.has_cut) out_.cut = p_.budget.times(out_.cut_rate);
     }
 
 private:
-    void set(MonitorSlot s, const expr::Value& v) { slots_[static_cast<std::size_t>(s)] = v; }
-    bool needs(MonitorSlot s) const { return (reads_ >> static_cast<unsigned>(s) & 1U) != 0; }
     void set_light(MonitorSlot s, Light l) {
         if (needs(s)) set(s, expr::Value::text(to_string(l)));
     }
 
     [[noreturn]] void fail(const RuleRef& where, const std::string& en, const std::string& zh) const {
-        throw Error(SourceLocation{}, "project " + p_.id + ": monitoring custom rule at " + rules_.cite(where) + ": " + en,
-                    "项目 " + p_.id + "：监控自定义规则（" + rules_.cite(where) + "）：" + zh);
+        detail::step_failed(p_.id, rules_.cite(where), "monitoring", "监控", en, zh);
     }
 
-    expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const { return evaluate_at(e, where, slots_); }
+    expr::Value check(const expr::CompiledExpr& e, const RuleRef& where) const { return evaluate_at(e, where, slots()); }
 
     /// The index of a light or action a step computed (by id or Chinese name).
     std::size_t choice(const custom::Output& o, const expr::Value& v) const {
@@ -179,14 +169,6 @@ private:
     const RuleSet& rules_;
     const CustomRules& steps_;
     MonitorResult& out_;
-    std::uint32_t reads_;
-    /// The bindings, reused per thread so that monitoring allocates nothing; every
-    /// slot a step reads is set above for this project.
-    std::array<expr::Value, monitor_slot_count>& slots_ = bindings();
-    static std::array<expr::Value, monitor_slot_count>& bindings() {
-        thread_local std::array<expr::Value, monitor_slot_count> b{};
-        return b;
-    }
 };
 
 } // namespace
@@ -204,16 +186,7 @@ void apply_monitoring_custom(const Project& project, const RuleSet& rules, Monit
 }
 
 std::vector<std::string_view> monitor_custom_ids(const MonitorResult& r, const RuleSet& rules) {
-    std::vector<std::string_view> ids;
-    const auto& steps = rules.monitoring.custom.steps;
-    std::uint16_t last = UINT16_MAX;
-    for (std::size_t i = 0; i < r.fired_count; ++i) {
-        const std::uint16_t step = r.fired[i].step;
-        if (step == last || step >= steps.size()) continue;
-        ids.push_back(steps[step].id());
-        last = step;
-    }
-    return ids;
+    return detail::fired_step_ids(std::span(r.fired.data(), r.fired_count), rules.monitoring.custom.steps);
 }
 
 std::string monitor_reasons(const MonitorResult& r, const RuleSet& rules) {

@@ -1,6 +1,8 @@
 // src/review.cpp — review_project() and its explanation (review.hpp), SPEC §6.
 #include "perfbudget/review.hpp"
 
+#include "perfbudget/review_custom.hpp"
+
 #include <string>
 #include <unordered_set>
 
@@ -9,10 +11,16 @@ namespace {
 
 using wide = Fraction::wide;
 
-bool numeric(Direction d) { return d == Direction::ge || d == Direction::le || d == Direction::eq; }
-
 /// 元, 万元, 元/人次…: a money unit names 元 (SPEC §6 "cost indicators are in money units").
 bool money_unit(std::string_view unit) { return unit.find("元") != std::string_view::npos; }
+
+/// A rate as a percentage: 0.4 → "40.00%", 0.123456 → "12.3456%" (2 places at least, exact).
+std::string percent(Decimal rate) {
+    std::int64_t scaled = 0;
+    if (__builtin_mul_overflow(rate.units(), std::int64_t{100}, &scaled)) return rate.to_string();
+    const Decimal d = Decimal::from_units(scaled);
+    return (scaled % 10'000 == 0 ? d.to_string(2) : d.to_string()) + "%";
+}
 
 std::string label(const Project& p, std::uint32_t i) {
     const Indicator& ind = p.indicators[i];
@@ -63,7 +71,7 @@ void completeness(const Project& p, Checks& c) {
         // A qualitative indicator's target is its description, which may be blank (SPEC §3).
         if (ind.direction != Direction::qual && std::holds_alternative<std::monostate>(ind.target))
             miss("target", "指标值");
-        if (numeric(ind.direction) && ind.unit.empty()) miss("unit", "计量单位");
+        if (quantified(ind.direction) && ind.unit.empty()) miss("unit", "计量单位");
         if (!en.empty())
             c.add(ReviewCheck::indicator_incomplete, i, "indicator " + label(p, i) + " has no " + en,
                   "指标" + label(p, i) + "缺少" + zh);
@@ -72,8 +80,22 @@ void completeness(const Project& p, Checks& c) {
         c.add(ReviewCheck::goal_missing, std::nullopt, "no overall target text (goal)", "缺少年度总体目标");
 }
 
+/// Whether indicator i's name was used by an earlier indicator. Sheets have a few
+/// dozen indicators: a scan of the earlier names allocates nothing; a longer sheet
+/// uses a hash set (`names`, filled on first use) so a huge file stays linear.
+bool repeated_name(const Project& p, std::uint32_t i, std::unordered_set<std::string_view>& names) {
+    constexpr std::size_t scan_up_to = 64;
+    const std::string& name = p.indicators[i].name;
+    if (p.indicators.size() <= scan_up_to) {
+        for (std::uint32_t k = 0; k < i; ++k)
+            if (p.indicators[k].name == name) return true;
+        return false;
+    }
+    return !names.insert(name).second;
+}
+
 void relevance(const Project& p, Checks& c) {
-    std::unordered_set<std::string_view> names;
+    std::unordered_set<std::string_view> names; // only for sheets of more than 64 indicators
     for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
         const Indicator& ind = p.indicators[i];
         if (parent_of(ind.level2) != ind.level1)
@@ -82,7 +104,7 @@ void relevance(const Project& p, Checks& c) {
                       std::string(to_string(ind.level1)),
                   "指标" + label(p, i) + "：二级指标" + std::string(names::level2_zh[static_cast<std::size_t>(ind.level2)]) +
                       "不属于" + std::string(names::level1_zh[static_cast<std::size_t>(ind.level1)]));
-        if (!ind.name.empty() && !names.insert(ind.name).second)
+        if (!ind.name.empty() && repeated_name(p, i, names))
             c.add(ReviewCheck::duplicate_name, i, "indicator name " + label(p, i) + " appears more than once",
                   "指标名称" + label(p, i) + "重复");
         if (ind.level2 == Level2::cost && !money_unit(ind.unit))
@@ -101,9 +123,9 @@ void appropriateness(const Project& p, const ReviewRules& rules, Checks& c) {
         if (!target) continue;
         if (ind.level1 == Level1::satisfaction && *target < rules.satisfaction_min)
             c.add(ReviewCheck::satisfaction_target, i,
-                  "satisfaction target " + label(p, i) + " " + target->to_string() + " is below " +
-                      rules.satisfaction_min.to_string(),
-                  "满意度指标" + label(p, i) + "的指标值 " + target->to_string() + " 低于 " + rules.satisfaction_min.to_string());
+                  "satisfaction target " + label(p, i) + " " + percent(*target) + " is below " +
+                      percent(rules.satisfaction_min),
+                  "满意度指标" + label(p, i) + "的指标值 " + percent(*target) + " 低于 " + percent(rules.satisfaction_min));
         if (ind.level2 == Level2::cost && (ind.unit == "元" || ind.unit == "万元")) {
             any_cost = true;
             cost_micro_yuan = cost_micro_yuan + wide(target->units()) * wide(std::int64_t{ind.unit == "万元" ? 10'000 : 1});
@@ -137,9 +159,9 @@ void feasibility(const Project& p, const ReviewRules& rules, ReviewResult& r, Ch
     if (r.quantification && *r.quantification < rules.quantification_min)
         c.add(ReviewCheck::quantification_low, std::nullopt,
               "quantification " + std::to_string(r.quantified) + "/" + std::to_string(r.indicators) + " = " +
-                  r.quantification->to_string(4) + " is below " + rules.quantification_min.to_string(),
+                  percent(*r.quantification) + " is below " + percent(rules.quantification_min),
               "量化率 " + std::to_string(r.quantified) + "/" + std::to_string(r.indicators) + " = " +
-                  r.quantification->to_string(4) + " 低于 " + rules.quantification_min.to_string());
+                  percent(*r.quantification) + " 低于 " + percent(rules.quantification_min));
     const auto n = static_cast<long long>(r.indicators);
     if (n < rules.min_indicators || n > rules.max_indicators)
         c.add(ReviewCheck::indicator_count, std::nullopt,
@@ -156,7 +178,7 @@ void review_project(const Project& p, const RuleSet& rules, ReviewResult& r) {
     r.defects.clear();
     r.indicators = static_cast<std::uint32_t>(p.indicators.size());
     r.quantified = 0;
-    for (const Indicator& ind : p.indicators) r.quantified += numeric(ind.direction) ? 1 : 0;
+    for (const Indicator& ind : p.indicators) r.quantified += quantified(ind.direction) ? 1 : 0;
     r.quantification.reset();
     if (r.indicators)
         r.quantification = Fraction(wide(std::int64_t{r.quantified}), wide(std::int64_t{r.indicators})).rounded(4, RoundingMode::half_up);
@@ -168,6 +190,13 @@ void review_project(const Project& p, const RuleSet& rules, ReviewResult& r) {
     appropriateness(p, rr, c);
     feasibility(p, rr, r, c);
 
+    r.clear_custom();
+    detail::regrade_review(rules, r);
+    apply_review_custom(p, rules, r);
+}
+
+void detail::regrade_review(const RuleSet& rules, ReviewResult& r) {
+    const ReviewRules& rr = rules.review;
     r.dimensions = rr.points;
     for (const ReviewDefect& d : r.defects) {
         Decimal& left = r.dimensions[static_cast<std::size_t>(d.dimension())];
@@ -178,15 +207,26 @@ void review_project(const Project& p, const RuleSet& rules, ReviewResult& r) {
     r.score = Decimal();
     for (Decimal d : r.dimensions) r.score += d;
     r.grade = r.no_indicators ? rules.grades.size() - 1 : rules.grades.grade_of(r.score);
-    r.admission = r.no_indicators ? Admission::reject : rr.admission(r.grade);
+    if (!r.admission_set) r.admission = r.no_indicators ? Admission::reject : rr.admission(r.grade);
 }
 
-std::string review_defect_ids(const ReviewResult& r) {
+std::string_view review_check_id(const ReviewDefect& d, const RuleSet& rules) {
+    if (d.custom() && d.step < rules.review.custom.steps.size()) return rules.review.custom.steps[d.step].id();
+    return to_string(d.check);
+}
+
+std::string review_defect_ids(const ReviewResult& r, const RuleSet& rules) {
     std::array<bool, review_check_count> failed{};
-    for (const ReviewDefect& d : r.defects) failed[static_cast<std::size_t>(d.check)] = true;
+    std::vector<bool> county(rules.review.custom.steps.size());
+    for (const ReviewDefect& d : r.defects) {
+        if (!d.custom()) failed[static_cast<std::size_t>(d.check)] = true;
+        else if (d.step < county.size()) county[d.step] = true;
+    }
     std::string s = r.no_indicators ? "no_indicators" : "";
     for (std::size_t c = 0; c < review_check_count; ++c)
         if (failed[c]) s += (s.empty() ? "" : ";") + std::string(names::review_check[c]);
+    for (std::size_t k = 0; k < county.size(); ++k)
+        if (county[k]) s += (s.empty() ? "" : ";") + rules.review.custom.steps[k].id();
     return s;
 }
 
@@ -197,9 +237,11 @@ std::vector<ExplanationLine> explain_review(const Project& p, const ReviewResult
     const auto add = [&](std::string rule, const RuleRef& ref, std::string text) {
         out.push_back({std::move(rule), rules.cite(ref), std::move(text)});
     };
+    const auto& steps = rr.custom.steps;
     for (const ReviewDefect& d : r.defects) {
-        const ReviewRules::Check& ch = rr.check(d.check);
-        add("review.checks." + std::string(to_string(d.check)), ch.where,
+        const bool county = d.custom() && d.step < steps.size();
+        add(county ? "review.custom." + steps[d.step].id() : "review.checks." + std::string(to_string(d.check)),
+            county ? steps[d.step].where() : rr.check(d.check).where,
             (zh ? d.zh + "：" + std::string(names::review_dimension_zh[static_cast<std::size_t>(d.dimension())]) + "扣 "
                 : d.en + ": " + std::string(to_string(d.dimension())) + " − ") +
                 d.deduction.to_string(2));
@@ -232,8 +274,25 @@ std::vector<ExplanationLine> explain_review(const Project& p, const ReviewResult
     add("evaluation.grades", band.where,
         (zh ? "得分 " : "score ") + sum + " = " + r.score.to_string(2) + " → " + (zh ? band.zh : band.en));
     const auto a = static_cast<std::size_t>(r.admission);
-    add("review.admission", rr.admission_where,
-        zh ? std::string("审核结论：") + std::string(names::admission_zh[a]) : "admission: " + std::string(names::admission[a]));
+    const auto step_of = [&](std::uint16_t one_based) -> const custom::Step& { return steps[one_based - 1U]; };
+    if (r.admission_set && r.admission_step && r.admission_step <= steps.size()) {
+        const custom::Step& s = step_of(r.admission_step);
+        const std::string& why = zh ? (s.kind == custom::Step::Kind::rule ? s.rule.zh : s.table.zh)
+                                    : (s.kind == custom::Step::Kind::rule ? s.rule.en : s.table.en);
+        add("review.custom." + s.id(), s.where(),
+            (zh ? std::string("审核结论：") + std::string(names::admission_zh[a]) : "admission: " + std::string(names::admission[a])) +
+                (why.empty() ? "" : (zh ? "（" + why + "）" : " (" + why + ")")));
+    } else {
+        add("review.admission", rr.admission_where,
+            zh ? std::string("审核结论：") + std::string(names::admission_zh[a]) : "admission: " + std::string(names::admission[a]));
+    }
+    if (r.has_cut && r.cut_step && r.cut_step <= steps.size()) {
+        const custom::Step& s = step_of(r.cut_step);
+        const std::string rate = percent(r.cut_rate);
+        add("review.custom." + s.id(), s.where(),
+            zh ? "建议核减 " + p.budget.to_string() + " × " + rate + " = " + r.cut.to_string() + " 元"
+               : "cut recommended: " + p.budget.to_string() + " × " + rate + " = " + r.cut.to_string() + " yuan");
+    }
     return out;
 }
 

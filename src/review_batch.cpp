@@ -4,9 +4,12 @@
 // reviews each project in file order and writes CSV or JSON through a temporary file.
 #include "perfbudget/review.hpp"
 
+#include "perfbudget/review_custom.hpp"
+
 #include "json_fields.hpp"
 #include "summary_support.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace perfbudget {
@@ -22,9 +25,19 @@ std::string quantification_text(const ReviewResult& r) {
     return r.quantification ? r.quantification->to_string(4) : std::string();
 }
 
-void write_csv(OutputFile& out, const std::vector<Reviewed>& rows) {
+/// The ids of the county's steps that fired, `;`-separated.
+std::string reasons_text(const ReviewResult& r, const RuleSet& rules) {
+    std::string s;
+    for (std::string_view id : review_custom_ids(r, rules)) s += (s.empty() ? "" : ";") + std::string(id);
+    return s;
+}
+
+/// SPEC §6's columns; with county steps (review.custom) also `reasons` (the steps
+/// that fired), `cut` (the rate, 4 places) and `cut_amount` (yuan), blank without a cut.
+void write_csv(OutputFile& out, const std::vector<Reviewed>& rows, bool county) {
     out.write("project_id,department,budget,indicators,quantified,quantification,completeness,relevance,"
-              "appropriateness,feasibility,score,grade,admission,defects\n");
+              "appropriateness,feasibility,score,grade,admission,defects");
+    out.write(county ? ",reasons,cut,cut_amount\n" : "\n");
     for (const Reviewed& a : rows) {
         const ReviewResult& r = a.result;
         std::string& s = out.buffer();
@@ -37,7 +50,12 @@ void write_csv(OutputFile& out, const std::vector<Reviewed>& rows) {
         s += ',' + r.score.to_string(2) + ',';
         append_csv_field(s, a.rules->grades.bands[r.grade].id);
         s += ',' + std::string(to_string(r.admission)) + ',';
-        append_csv_field(s, review_defect_ids(r));
+        append_csv_field(s, review_defect_ids(r, *a.rules));
+        if (county) {
+            s += ',';
+            append_csv_field(s, reasons_text(r, *a.rules));
+            s += ',' + (r.has_cut ? r.cut_rate.to_string(4) : std::string()) + ',' + (r.has_cut ? r.cut.to_string() : std::string());
+        }
         s += '\n';
         out.flush_if_full();
     }
@@ -65,7 +83,7 @@ void write_json(OutputFile& out, const std::vector<Reviewed>& rows, Lang lang) {
         for (const ReviewDefect& d : r.defects) {
             ordered_json jd;
             jd["dimension"] = std::string(to_string(d.dimension()));
-            jd["check"] = std::string(to_string(d.check));
+            jd["check"] = std::string(review_check_id(d, *a.rules));
             jd["indicator"] = d.indicator ? ordered_json(*d.indicator) : ordered_json(nullptr);
             jd["line"] = d.indicator ? ordered_json(a.project->indicators[*d.indicator].source_line) : ordered_json(nullptr);
             jd["deduction"] = d.deduction.to_string(2);
@@ -73,6 +91,13 @@ void write_json(OutputFile& out, const std::vector<Reviewed>& rows, Lang lang) {
             defects.push_back(std::move(jd));
         }
         j["defects"] = std::move(defects);
+        if (!a.rules->review.custom.steps.empty()) {
+            ordered_json reasons = ordered_json::array();
+            for (std::string_view id : review_custom_ids(r, *a.rules)) reasons.push_back(id);
+            j["reasons"] = std::move(reasons);
+            j["cut"] = r.has_cut ? ordered_json(r.cut_rate.to_string(4)) : ordered_json(nullptr);
+            j["cut_amount"] = r.has_cut ? ordered_json(r.cut.to_string()) : ordered_json(nullptr);
+        }
         j["explanation"] = detail::explanation_json(explain_review(*a.project, r, *a.rules, lang));
         out.write(j.dump(2));
         out.write(i + 1 < rows.size() ? ",\n" : "\n");
@@ -122,12 +147,14 @@ ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) 
     if (!problems.empty()) throw Error(std::move(problems));
 
     summary.grades = rules.periods().back().grades.bands;
+    const bool county = std::any_of(rules.periods().begin(), rules.periods().end(),
+                                    [](const RuleSet& r) { return !r.review.custom.steps.empty(); });
     for (const Reviewed& a : rows) summary.add(*a.project, a.result, a.rules->grades.size());
 
     detail::write_outputs(options.out, options.summary, options.summary.empty() ? "" : review_summary_json(summary),
                           [&](OutputFile& out) {
                               if (options.format == OutputFormat::json) write_json(out, rows, options.lang);
-                              else write_csv(out, rows);
+                              else write_csv(out, rows, county);
                           });
     return summary;
 }

@@ -14,7 +14,15 @@ StageSchema::StageSchema(std::string stage, std::string before_en, std::string b
     if (inputs_.size() > max_stage_inputs)
         throw Error(SourceLocation{}, "the " + stage_ + " schema has more than 32 inputs",
                     stage_ + " 阶段的输入超过 32 个");
-    for (const InputDef& in : inputs_) expr_.add(in.name, in.type, in.values);
+    for (const InputDef& in : inputs_) {
+        if (in.type != expr::Type::list) {
+            expr_.add(in.name, in.type, in.values);
+            continue;
+        }
+        expr::Schema item;
+        for (const InputDef& f : in.fields) item.add(f.name, f.type, f.values);
+        expr_.add_list(in.name, std::move(item));
+    }
 }
 
 std::optional<std::size_t> StageSchema::input(std::string_view name) const { return expr_.find(name); }
@@ -56,6 +64,7 @@ std::vector<expr::Choice> field_values(std::string_view name) {
     if (name == "fund_source") return choices(names::fund_source, names::fund_source_zh, names::fund_source_alias);
     if (name == "budget_kind") return choices(names::budget_kind, names::budget_kind_zh);
     if (name == "rectification") return choices(names::rectification, names::rectification_zh, names::rectification_alias);
+    if (name == "revision") return choices(names::revision, names::revision_zh, names::revision_alias);
     if (name == "indicator.direction") return choices(names::direction, names::direction_zh, names::direction_alias);
     if (name == "indicator.level1") return choices(names::level1, names::level1_zh, names::level1_alias);
     if (name == "indicator.level2") return choices(names::level2, names::level2_zh, names::level2_alias);
@@ -71,19 +80,26 @@ std::string values_text(const std::vector<expr::Choice>& values) {
     }
     return s;
 }
+/// One row of an inputs table: `name` | type | what it holds.
+std::string input_row(const InputDef& in) {
+    std::string type = in.type == expr::Type::list ? "list of items" : expr::type_name(in.type);
+    if (in.number == NumberKind::integer) type += ", whole";
+    if (in.number == NumberKind::count) type += ", whole ≥ 0";
+    if (in.number == NumberKind::share) type += ", a share";
+    std::string doc = in.doc;
+    if (!in.values.empty()) doc += doc.empty() ? values_text(in.values) : "; one of " + values_text(in.values);
+    return "| `" + in.name + "` | " + type + " | " + doc + " |\n";
+}
 } // namespace
 
 std::string schema_markdown(const StageSchema& sc) {
     std::string s = "| name | type | value |\n|---|---|---|\n";
+    for (const InputDef& in : sc.inputs()) s += input_row(in);
     for (const InputDef& in : sc.inputs()) {
-        std::string type = expr::type_name(in.type);
-        if (in.number == NumberKind::integer) type += ", whole";
-        if (in.number == NumberKind::count) type += ", whole ≥ 0";
-        if (in.number == NumberKind::share) type += ", a share";
-        std::string doc = in.doc;
-        if (!in.values.empty())
-            doc += doc.empty() ? values_text(in.values) : "; one of " + values_text(in.values);
-        s += "| `" + in.name + "` | " + type + " | " + doc + " |\n";
+        if (in.type != expr::Type::list) continue;
+        s += "\nItems of `" + in.name + "`, as `i.name` in `" + in.name + ".all(i, …)`, `" + in.name + ".exists(i, …)`, `" +
+             in.name + ".count(i, …)` (docs/expressions.md):\n\n| field | type | value |\n|---|---|---|\n";
+        for (const InputDef& f : in.fields) s += input_row(f);
     }
     s += "\n| output | type | effect |\n|---|---|---|\n";
     for (const OutputDef& o : sc.outputs()) {

@@ -10,14 +10,35 @@
 #pragma once
 
 #include "perfbudget/custom_rules.hpp"
+#include "perfbudget/error.hpp"
 
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfbudget::detail {
+
+/// A stage's input slot as a bit of a mask (CustomRules::reads, OutputDef::writes).
+template <class SlotEnum>
+constexpr std::uint32_t slot_bit(SlotEnum s) {
+    return std::uint32_t{1} << static_cast<unsigned>(s);
+}
+
+/// The ids of the steps that fired, in order, each once (a table once, however many of its rows fired).
+inline std::vector<std::string_view> fired_step_ids(std::span<const custom::Fired> fired,
+                                                    const std::vector<custom::Step>& steps) {
+    std::vector<std::string_view> ids;
+    std::uint16_t last = UINT16_MAX;
+    for (const custom::Fired& f : fired) {
+        if (f.step == last || f.step >= steps.size()) continue;
+        ids.push_back(steps[f.step].id());
+        last = f.step;
+    }
+    return ids;
+}
 
 template <class Runner>
 class StepWalker {
@@ -89,5 +110,32 @@ private:
         fired[fired_count++] = custom::Fired{static_cast<std::uint16_t>(step), static_cast<std::uint16_t>(row)};
     }
 };
+
+/// A stage runner's bindings: one thread-local array of `N` Values indexed by the
+/// stage's slot enum, filled only where some step reads (`reads`, a bit mask), so
+/// that running steps allocates nothing. Runners derive from it beside StepWalker.
+template <class SlotEnum, std::size_t N>
+class StageBindings {
+public:
+    explicit StageBindings(std::uint32_t reads) : reads_(reads) {}
+    void set(SlotEnum s, const expr::Value& v) { slots_[static_cast<std::size_t>(s)] = v; }
+    bool needs(SlotEnum s) const { return (reads_ >> static_cast<unsigned>(s) & 1U) != 0; }
+    std::span<const expr::Value> slots() const { return slots_; }
+
+private:
+    std::uint32_t reads_;
+    std::array<expr::Value, N>& slots_ = bindings();
+    static std::array<expr::Value, N>& bindings() {
+        thread_local std::array<expr::Value, N> b{};
+        return b;
+    }
+};
+
+/// The error of a stage's custom step that failed on a project at run time.
+[[noreturn]] inline void step_failed(const std::string& project, const std::string& cited, std::string_view stage_en,
+                                     std::string_view stage_zh, const std::string& en, const std::string& zh) {
+    throw Error(SourceLocation{}, "project " + project + ": " + std::string(stage_en) + " custom rule at " + cited + ": " + en,
+                "项目 " + project + "：" + std::string(stage_zh) + "自定义规则（" + cited + "）：" + zh);
+}
 
 } // namespace perfbudget::detail

@@ -11,6 +11,7 @@
 
 #include "perfbudget/assess.hpp"
 #include "perfbudget/review.hpp"
+#include "perfbudget/review_custom.hpp"
 #include "perfbudget/department_review.hpp"
 #include "perfbudget/monitoring_calendar.hpp"
 #include "perfbudget/evaluate.hpp"
@@ -73,7 +74,8 @@ constexpr ExpectField review_fields[] = {
     {"indicators", Form::count},    {"quantified", Form::count},     {"quantification", Form::rate},
     {"completeness", Form::score},  {"relevance", Form::score},      {"appropriateness", Form::score},
     {"feasibility", Form::score},   {"score", Form::score},          {"grade", Form::grade},
-    {"admission", Form::admission}, {"defects", Form::defects},
+    {"admission", Form::admission}, {"defects", Form::defects},         {"reasons", Form::reasons},
+    {"cut", Form::rate},            {"cut_amount", Form::money}, // a county step's cut; `cut: ~`: none
 };
 std::span<const ExpectField> expect_fields(Stage stage) {
     if (stage == Stage::review) return review_fields;
@@ -195,7 +197,9 @@ public:
         if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
         const bool monitoring = stage_ == Stage::monitoring;
         std::vector<std::string_view> ids;
-        if (monitoring) {
+        if (stage_ == Stage::review) {
+            if (rules_) ids = review_step_ids();
+        } else if (monitoring) {
             ids.assign(names::monitor_rule.begin(), names::monitor_rule.end());
             if (rules_)
                 for (const RuleSet& period : rules_->periods())
@@ -233,12 +237,22 @@ public:
         return text + "]";
     }
 
+    /// The ids of the review custom steps of every period of the rules.
+    std::vector<std::string_view> review_step_ids() const {
+        std::vector<std::string_view> ids;
+        if (rules_)
+            for (const RuleSet& period : rules_->periods())
+                for (const custom::Step& s : period.review.custom.steps) ids.push_back(s.id());
+        return ids;
+    }
+
     /// `defects: [goal_missing, indicator_count]`: the ids of the failed review checks
     /// (or `no_indicators`), as the review CSV lists them. Kept as "a;b".
     std::optional<std::string> read_defects(const Field& f) {
         if (!expect_kind(ctx_, f, Node::Kind::list)) return std::nullopt;
         std::vector<std::string_view> ids(names::review_check.begin(), names::review_check.end());
         ids.push_back("no_indicators");
+        for (std::string_view id : review_step_ids()) ids.push_back(id); // a county's checks
         Choices<std::string_view> choices;
         for (std::string_view k : ids) choices.emplace_back(k, k);
         std::string text;
@@ -478,7 +492,14 @@ std::string review_got_text(const Expected& e, const ReviewResult& r, const Rule
     if (e.field == "quantification") return r.quantification ? r.quantification->to_string(4) : std::string();
     if (e.field == "score") return r.score.to_string(2);
     if (e.field == "admission") return std::string(to_string(r.admission));
-    if (e.field == "defects") return review_defect_ids(r);
+    if (e.field == "defects") return review_defect_ids(r, rules);
+    if (e.field == "reasons") {
+        std::string s = "[";
+        for (std::string_view id : review_custom_ids(r, rules)) s += (s.size() > 1 ? ", " : "") + std::string(id);
+        return s + "]";
+    }
+    if (e.field == "cut") return r.has_cut ? r.cut_rate.to_string(4) : std::string();
+    if (e.field == "cut_amount") return r.has_cut ? r.cut.to_string() : std::string();
     if (e.field == "grade") {
         const GradeBand& band = rules.grades.bands[r.grade];
         return e.text == band.zh || e.text == band.en ? e.text : band.id;

@@ -2,8 +2,9 @@
 # `perfbudget COMMAND --encoding gbk` and compares with the UTF-8 golden file;
 # then checks that the same GBK bytes read as UTF-8 are refused with the line and
 # a hint, not misread.
-#   COMMAND  evaluate (default) or assess
+#   COMMAND  evaluate (default), assess or review
 #   SECOND   the second input's option and file stem: indicators (default) or assessments
+#   EXTRA    more options, `;`-separated (e.g. --format;json)
 if(NOT DEFINED COMMAND)
   set(COMMAND evaluate)
 endif()
@@ -19,7 +20,7 @@ foreach(f projects ${SECOND})
   endif()
 endforeach()
 set(inputs --projects ${OUT}/projects.csv --${SECOND} ${OUT}/${SECOND}.csv)
-execute_process(COMMAND ${CLI} ${COMMAND} ${inputs} --encoding gbk --out ${OUT}/results.csv --lang en
+execute_process(COMMAND ${CLI} ${COMMAND} ${inputs} --encoding gbk --out ${OUT}/results.csv --lang en ${EXTRA}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(rc)
   message(FATAL_ERROR "perfbudget ${COMMAND} --encoding gbk exited ${rc}:\n${err}")

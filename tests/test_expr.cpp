@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 // GCC cannot see that this file's operator new and delete are malloc and free.
@@ -585,4 +586,211 @@ TEST_CASE("expr: numbers are exact without being kept in lowest terms") {
     // round(2^140 / 9, 0) = 154866286100907105149553599115613621569308 (…308.44 rounds down)
     CHECK(eval("round(exec_rate * exec_rate, 0)").to_string() == "154866286100907105149553599115613621569308");
     CHECK_THROWS_AS(eval("exec_rate * exec_rate").to_decimal(), ArithmeticError); // beyond Decimal's range
+}
+
+// --- quantifiers over a list (indicators.all / exists / count) ------------------
+
+namespace {
+
+/// A project's indicators as the caller holds them; the list reads fields on demand.
+struct Row {
+    const char* level2;
+    const char* unit;
+    std::int64_t target; // in units of 10^-6
+    bool has_target;
+};
+
+struct ListEnv {
+    Schema schema;
+    std::size_t budget = 0, indicators = 0;
+    std::size_t f_level2 = 0, f_unit = 0, f_target = 0, f_has_target = 0;
+    std::vector<Row> rows;
+    Items items;
+    std::vector<Value> values;
+
+    static Value read(const void* context, std::uint32_t item, std::uint32_t field) {
+        const auto& self = *static_cast<const ListEnv*>(context);
+        const Row& r = self.rows[item];
+        if (field == self.f_level2) return Value::text(r.level2);
+        if (field == self.f_unit) return Value::text(r.unit);
+        if (field == self.f_target) return Value::number(Decimal::from_units(r.target));
+        return Value::boolean(r.has_target);
+    }
+
+    explicit ListEnv(std::vector<Row> r) : rows(std::move(r)) {
+        Schema item;
+        f_level2 = item.add("level2", Type::text, {{"quantity", {"数量"}}, {"cost", {"成本", "成本指标"}}, {"social", {}}});
+        f_unit = item.add("unit", Type::text);
+        f_target = item.add("target", Type::number);
+        f_has_target = item.add("has_target", Type::boolean);
+        budget = schema.add("budget", Type::number);
+        indicators = schema.add_list("indicators", std::move(item));
+        items = Items{static_cast<std::uint32_t>(rows.size()), this, &ListEnv::read};
+        values.resize(schema.size());
+        values[budget] = Value::number(Money::from_fen(5'000'000)); // 50,000.00 yuan
+        values[indicators] = Value::list(items);
+    }
+    ListEnv(const ListEnv&) = delete;
+    ListEnv& operator=(const ListEnv&) = delete;
+
+    Value run(std::string_view text) const { return evaluate(compile(text, schema, here), values); }
+    bool holds(std::string_view text) const { return run(text).as_bool(); }
+    Diagnostic error(std::string_view text) const {
+        try {
+            compile(text, schema, here);
+        } catch (const Error& e) {
+            return e.diagnostics().front();
+        }
+        FAIL("no error for: " << text);
+        return {};
+    }
+};
+
+// 培训人次 100 人次 / 总成本 6 万元 / 单位成本 500 元/人次 / 受益人数 (no target)
+std::vector<Row> sheet() {
+    return {{"quantity", "人次", 100'000'000, true},
+            {"cost", "万元", 6'000'000, true},
+            {"cost", "元/人次", 500'000'000, true},
+            {"social", "人", 0, false}};
+}
+
+} // namespace
+
+TEST_CASE("expr: all, exists and count over a list, CEL-style") {
+    const ListEnv e(sheet());
+    // The example: every cost indicator is in 万元 or 元 — 元/人次 is neither.
+    CHECK_FALSE(e.holds("indicators.all(i, i.level2 != \"cost\" or i.unit in [\"万元\", \"元\"])"));
+    CHECK(e.holds("indicators.all(i, i.level2 != \"cost\" or i.unit in [\"万元\", \"元\", \"元/人次\"])"));
+    CHECK(e.holds("indicators.exists(i, i.level2 == \"成本\" and i.unit == \"万元\")")); // synonym → cost
+    CHECK_FALSE(e.holds("indicators.exists(i, i.level2 == 'quantity' and i.target > 100)")); // 100 is not > 100
+    CHECK(e.holds("indicators.exists(i, i.level2 == 'quantity' and i.target >= 100)"));
+    // count: 2 cost indicators; 3 with a target; targets 100, 6, 500 above 50 → 2 (100 and 500)
+    CHECK(e.run("indicators.count(i, i.level2 == 'cost')").to_string() == "2");
+    CHECK(e.run("indicators.count(i, i.has_target)").to_string() == "3");
+    CHECK(e.run("indicators.count(i, i.has_target and i.target > 50)").to_string() == "2");
+    // Quantifiers mix with the project's names: Σ is not needed to compare one target with the budget.
+    // 6 万元 = 60,000 yuan > 50,000.00; with the bound at 60,000 it is not above.
+    CHECK(e.holds("indicators.exists(i, i.unit == '万元' and i.target * 10000 > budget)"));
+    CHECK_FALSE(e.holds("indicators.exists(i, i.unit == '万元' and i.target * 10000 > budget + 10000)"));
+    // Nested: two indicators with the same unit (i ≠ j is not expressible, so count the pairs: 4 self-pairs).
+    CHECK(e.run("indicators.count(i, indicators.count(j, j.unit == i.unit) > 1)").to_string() == "0");
+    CHECK(e.holds("indicators.all(i, indicators.exists(j, j.level2 == i.level2))"));
+    // A quantifier is a value like any other.
+    CHECK(e.run("if indicators.all(i, i.has_target) then 1 else indicators.count(i, not i.has_target) * 10").to_string() ==
+          "10");
+}
+
+TEST_CASE("expr: quantifiers over an empty list, and short-circuit") {
+    const ListEnv none(std::vector<Row>{});
+    CHECK(none.holds("indicators.all(i, i.target > 0)"));     // all of none: true (CEL)
+    CHECK_FALSE(none.holds("indicators.exists(i, true)"));    // exists of none: false
+    CHECK(none.run("indicators.count(i, true)").to_string() == "0");
+    // The first failing item decides all(): item 4 (no target, 0) would divide by zero.
+    const ListEnv e(sheet());
+    CHECK_FALSE(e.holds("indicators.all(i, i.level2 == 'quantity' and 1 / i.target > 0)"));
+    CHECK(e.holds("indicators.exists(i, 1 / i.target > 0)"));
+    // count() looks at every item, so it meets the zero target.
+    try {
+        e.run("indicators.count(i, 1 / i.target > 0)");
+        FAIL("no error");
+    } catch (const Error& err) {
+        CHECK(err.diagnostics().front().en == "division by zero\n  indicators.count(i, 1 / i.target > 0)\n                        ^");
+    }
+}
+
+TEST_CASE("expr: quantifier errors at compile time") {
+    const ListEnv e(sheet());
+    Diagnostic d = e.error("indicators.all(i, i.unt == '元')");
+    CHECK(d.en == "unknown field \"unt\" of indicators — did you mean \"i.unit\"?\n  indicators.all(i, i.unt == '元')\n                    ^");
+    CHECK(d.where.column == 28); // 10 + 18
+    CHECK(d.zh.rfind("indicators 没有字段 \"unt\"，是否应为 \"i.unit\"？", 0) == 0);
+    d = e.error("indicators.all(i, i.level2 == 'costs')");
+    CHECK(d.en.rfind("unknown i.level2 \"costs\" — did you mean \"cost\"? (i.level2 is one of \"quantity\", \"cost\", \"social\")", 0) == 0);
+    CHECK(e.error("indicators.all(i, i.target)").where.column == 28);
+    // Each message as it starts (the caret line follows).
+    const std::pair<const char*, const char*> messages[] = {
+        {"indicators.all(i, i.target)",
+         "type error: the condition of indicators.all() must be true/false, not number"},
+        {"indicators.all(i, i.unit == 1)",
+         "type error: cannot compare text with number"},
+        {"indicators.exists(i, i == 1)",
+         "\"i\" is an item of indicators: read one of its fields, such as \"i.level2\""},
+        {"indicators.all(budget, true)",
+         "\"budget\" is already a name here; choose another variable name"},
+        {"indicators.all(i, indicators.all(i, true))",
+         "\"i\" is already the variable of an enclosing quantifier; choose another name"},
+        {"indicators.all(i.x, true)",
+         "expected a variable name such as i after \"indicators.all(\", found \"i.x\""},
+        {"indicators.all(i true)",
+         "expected \",\" after the variable name, found \"true\""},
+        {"indicators.sum(i, i.target)",
+         "unknown function \"indicators.sum\" — a list has all(), exists() and count()"},
+        {"budget.all(i, true)",
+         "\"budget\" is a number, not a list: all() needs a list"},
+        {"indicator.exists(i, true)",
+         "unknown list \"indicator\" — did you mean \"indicators\"?"},
+        {"indicators == 1",
+         "\"indicators\" is a list: test its items with indicators.all(i, …), indicators.exists(i, …) or indicators.count(i, …)"},
+        {"i.unit == '元'", // outside a quantifier, i is no name
+         "unknown name \"i.unit\""},
+        {"indicators.all(a, indicators.all(b, indicators.all(c, indicators.all(d, indicators.all(x, true)))))",
+         "quantifiers nest more than 4 deep"},
+    };
+    for (const auto& [text, start] : messages) {
+        INFO(text);
+        CHECK(e.error(text).en.rfind(start, 0) == 0);
+    }
+    CHECK_NOTHROW(compile("indicators.all(a, indicators.all(b, indicators.all(c, indicators.all(d, true))))", e.schema, here));
+}
+
+TEST_CASE("expr: quantifiers read the list slot and type-check the caller's fields") {
+    ListEnv e(sheet());
+    const CompiledExpr c = compile("indicators.exists(i, i.unit == '元') or budget > 1", e.schema, here);
+    CHECK(c.reads() == std::vector<std::size_t>{e.budget, e.indicators});
+    CHECK(c.result_type() == Type::boolean);
+    CHECK(compile("indicators.count(i, true)", e.schema, here).result_type() == Type::number);
+    CHECK_THROWS_AS(Schema().add_list("x", [] {
+        Schema inner;
+        inner.add_list("y", Schema{});
+        return inner;
+    }()),
+                    Error);
+    // A number bound where the list is declared, and a field of the wrong type.
+    std::vector<Value> wrong = e.values;
+    wrong[e.indicators] = Value::integer(3);
+    try {
+        evaluate(c, wrong);
+        FAIL("no error");
+    } catch (const Error& err) {
+        CHECK(err.diagnostics().front().en.rfind("the value given for \"indicators\" is number, but it is declared list", 0) == 0);
+    }
+    const Items bad{1, nullptr, [](const void*, std::uint32_t, std::uint32_t) { return Value::integer(1); }};
+    wrong[e.indicators] = Value::list(bad);
+    try {
+        evaluate(c, wrong);
+        FAIL("no error");
+    } catch (const Error& err) {
+        CHECK(err.diagnostics().front().en.rfind("the value given for \"indicators.unit\" is number, but it is declared text", 0) == 0);
+    }
+}
+
+TEST_CASE("expr: quantifiers evaluate without allocating") {
+    const ListEnv e(sheet());
+    const CompiledExpr all = compile("indicators.all(i, i.level2 != 'cost' or i.unit in ['万元', '元'])", e.schema, here);
+    const CompiledExpr count =
+        compile("indicators.count(i, i.has_target and i.target * 10000 > budget / 100) + "
+                "indicators.count(i, indicators.exists(j, j.unit == i.unit and j.target > i.target))",
+                e.schema, here);
+    bool any = false;
+    Number n;
+    const long before = allocations.load();
+    for (int k = 0; k < 1000; ++k) {
+        any = evaluate(all, e.values).as_bool() || any;
+        n = evaluate(count, e.values).as_number();
+    }
+    CHECK(allocations.load() - before == 0);
+    CHECK_FALSE(any);
+    // targets × 10,000 above 500: 100 人次 (1,000,000), 6 万元 (60,000), 500 元/人次 (5,000,000) → 3;
+    // no two items share a unit, so no item has a same-unit item with a larger target → 0.
+    CHECK(Value::number(n).to_string() == "3");
 }

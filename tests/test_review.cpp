@@ -9,6 +9,7 @@
 // 0.8333; no defect; 25 + 25 + 25 + 25 = 100 → excellent, proceed.
 #include "perfbudget/review.hpp"
 #include "perfbudget/load.hpp"
+#include "perfbudget/review_custom.hpp"
 #include "perfbudget/testing.hpp"
 
 #include "support.hpp"
@@ -16,8 +17,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <map>
 #include <tuple>
 
 using namespace perfbudget;
@@ -203,6 +207,18 @@ TEST_CASE("review: relevance checks") {
         CHECK(r.defects[0].indicator == 4U);
         CHECK(r.dimensions[1] == dec("23"));
     }
+    SUBCASE("duplicate_name past 64 indicators (a hash set instead of a scan): the same defects") {
+        Project p = clean();
+        for (int k = 1; k <= 64; ++k) p.indicators.push_back(extra(k)); // 70 indicators, 效益1 … 效益64
+        p.indicators.push_back(extra(7));                                 // 效益7 again, index 70
+        p.indicators.push_back(extra(64));                                // 效益64 again, index 71
+        const ReviewResult r = review_project(p, national());
+        // 72 indicators: also more than 30 (indicator_count); two repeats: relevance 25 − 4.
+        CHECK(ids(r) == std::vector<std::string>{"duplicate_name", "duplicate_name", "indicator_count"});
+        CHECK(r.defects[0].indicator == 70U);
+        CHECK(r.defects[1].indicator == 71U);
+        CHECK(r.dimensions[1] == dec("21"));
+    }
     SUBCASE("duplicate_name: the second occurrence is the defect") {
         Project p = clean();
         p.indicators[4].name = "培训人次";
@@ -236,6 +252,11 @@ TEST_CASE("review: appropriateness checks") {
         const ReviewResult r = review_project(p, national());
         CHECK(ids(r) == std::vector<std::string>{"satisfaction_target"});
         CHECK(r.dimensions[2] == dec("22"));
+        // A rate is stated as a percentage: 0.8499 → 84.99%, the minimum 0.85 → 85.00%.
+        CHECK(r.defects[0].en == "satisfaction target “满意度” 84.99% is below 85.00%");
+        CHECK(r.defects[0].zh == "满意度指标“满意度”的指标值 84.99% 低于 85.00%");
+        p.indicators[5].target = dec("0.849999"); // 6 decimals: shown exactly, not rounded up to 85.00%
+        CHECK(review_project(p, national()).defects[0].en == "satisfaction target “满意度” 84.9999% is below 85.00%");
         p.indicators[5].target = dec("0.85");
         CHECK(review_project(p, national()).defects.empty());
     }
@@ -287,6 +308,8 @@ TEST_CASE("review: feasibility checks") {
         CHECK(r.quantification == dec("0.5556"));
         CHECK(ids(r) == std::vector<std::string>{"quantification_low"});
         CHECK(r.dimensions[3] == dec("20"));
+        CHECK(r.defects[0].zh == "量化率 5/9 = 55.56% 低于 60.00%");
+        CHECK(r.defects[0].en == "quantification 5/9 = 55.56% is below 60.00%");
         p.indicators.push_back(extra(4));
         r = review_project(p, national());
         CHECK(r.quantification == dec("0.6"));
@@ -348,14 +371,23 @@ TEST_CASE("review: a sheet without indicators scores 0 in completeness, is grade
 
 // --- the command ----------------------------------------------------------------
 
-TEST_CASE("review_files: CSV with SPEC §6's columns, the summary, outputs never replace inputs") {
+namespace {
+/// The defect sheet of tests/data/review, written to out.csv in a fresh scratch directory `name`.
+ReviewOptions defect_sheet(const std::string& name, std::filesystem::path& dir) {
     const std::string data = test::source_dir + "/tests/data/review/";
-    const auto dir = test::scratch_file("review", "files");
+    dir = test::scratch_file("review", name);
     std::filesystem::create_directories(dir);
     ReviewOptions o;
     o.projects = data + "projects.csv";
     o.indicators = data + "indicators.csv";
     o.out = (dir / "out.csv").string();
+    return o;
+}
+} // namespace
+
+TEST_CASE("review_files: CSV with SPEC §6's columns, the summary, outputs never replace inputs") {
+    std::filesystem::path dir;
+    ReviewOptions o = defect_sheet("files", dir);
     o.summary = (dir / "summary.json").string();
     const ReviewSummary s = review_files(o, national_rules());
     CHECK(s.projects == 3);
@@ -407,4 +439,396 @@ TEST_CASE("testing: a stage review case compares the review's fields, defects as
           std::string::npos);
     const auto bad = problems([&] { (void)run_test_text(head + "      P1: {defects: [goal_mising]}\n", "t.yaml"); });
     CHECK(any_contains(bad, "did you mean `goal_missing`"));
+}
+
+// --- a county's own steps (review.custom, review_custom.hpp) ----------------------------
+
+namespace {
+
+/// The clean sheet's review with `custom` (the list under `review: custom:`) added to the national rules.
+struct County {
+    RuleBook book;
+    explicit County(const std::string& custom) : book(load_rules_text(profile("  custom:\n" + custom), "t.yaml")) {}
+    const RuleSet& rules() const { return book.only(); }
+    ReviewResult review(const Project& p) const { return review_project(p, rules()); }
+};
+
+const char* cost_in_money = "    - rule: cost_in_money\n"
+                            "      zh: 成本指标应以万元或元计\n"
+                            "      en: cost indicators must be in 万元 or 元\n"
+                            "      when: not indicators.all(i, i.level2 != \"cost\" or i.unit in [\"万元\", \"元\"])\n"
+                            "      then: {deduct.relevance: 2.5}\n";
+
+} // namespace
+
+TEST_CASE("review custom: a county's check over the indicators is a defect of its dimension, and re-grades") {
+    const County c(cost_in_money);
+    SUBCASE("every cost indicator in 元: the step does not fire") {
+        const ReviewResult r = c.review(clean());
+        CHECK(r.defects.empty());
+        CHECK(r.fired_count == 0);
+        CHECK(r.score == dec("100"));
+        CHECK(review_defect_ids(r, c.rules()).empty());
+    }
+    SUBCASE("元/人次 passes the national cost_unit (it names 元) but not the county's check: relevance 25 − 2.5") {
+        Project p = clean();
+        p.indicators[3].unit = "元/人次";
+        const ReviewResult r = c.review(p);
+        REQUIRE(r.defects.size() == 1);
+        const ReviewDefect& d = r.defects[0];
+        CHECK(d.custom());
+        CHECK(d.dimension() == ReviewDimension::relevance);
+        CHECK(review_check_id(d, c.rules()) == "cost_in_money");
+        CHECK(d.deduction == dec("2.5"));
+        CHECK_FALSE(d.indicator);
+        CHECK(d.zh == "成本指标应以万元或元计");
+        CHECK(d.en == "cost indicators must be in 万元 or 元");
+        CHECK(r.dimensions == dims("25", "22.5", "25", "25"));
+        CHECK(r.score == dec("97.5"));
+        CHECK(grade_id(r) == "excellent");
+        CHECK(review_defect_ids(r, c.rules()) == "cost_in_money");
+        CHECK(review_custom_ids(r, c.rules()) == std::vector<std::string_view>{"cost_in_money"});
+        // The explanation cites the step: review.custom.<id> at its file:line.
+        const auto lines = explain_review(p, r, c.rules(), Lang::en);
+        const auto it = std::find_if(lines.begin(), lines.end(), [](const ExplanationLine& l) { return l.rule == "review.custom.cost_in_money"; });
+        REQUIRE(it != lines.end());
+        CHECK(it->source == "t.yaml:5");
+        CHECK(it->text == "cost indicators must be in 万元 or 元: relevance − 2.50");
+    }
+    SUBCASE("after the national defects: goal missing (−5) and 元/人次 (−2.5) → 92.50; the county's id comes last") {
+        Project p = clean();
+        p.goal.clear();
+        p.indicators[3].unit = "元/人次";
+        const ReviewResult r = c.review(p);
+        CHECK(r.score == dec("92.5"));
+        CHECK(review_defect_ids(r, c.rules()) == "goal_missing;cost_in_money");
+    }
+}
+
+TEST_CASE("review custom: a deduction that crosses a grade boundary re-grades and re-admits") {
+    // feasibility − d on the clean sheet (100): 10 → 90.00 excellent; 10.01 → 89.99 good, fix.
+    const auto run = [](const char* d) {
+        const County c(std::string("    - rule: county_check\n      zh: 县级检查\n      en: county check\n"
+                                   "      when: indicators.count >= 6\n      then: {deduct.feasibility: ") +
+                       d + "}\n");
+        const ReviewResult r = c.review(clean());
+        return std::tuple(r.dimensions[3], r.score, grade_id(r), r.admission);
+    };
+    CHECK(run("10") == std::tuple(dec("15"), dec("90"), std::string("excellent"), Admission::proceed));
+    CHECK(run("10.01") == std::tuple(dec("14.99"), dec("89.99"), std::string("good"), Admission::fix));
+    // A dimension stops at 0: 30 from 25 leaves 0, so 75.00 → fair, resubmit.
+    CHECK(run("30") == std::tuple(dec("0"), dec("75"), std::string("fair"), Admission::resubmit));
+    CHECK(run("0") == std::tuple(dec("25"), dec("100"), std::string("excellent"), Admission::proceed));
+}
+
+TEST_CASE("review custom: admission and cut, read after the deductions") {
+    // Steps in dependency order: the deduction first, then what reads the grade.
+    const County c("    - rule: few_benefits\n"
+                   "      zh: 效益指标不足两个\n"
+                   "      en: fewer than two benefit indicators\n"
+                   "      when: indicators.count(i, i.level1 == \"效益指标\") < 2\n"
+                   "      then: {deduct.completeness: 12}\n"
+                   "    - rule: revised_still_failing\n"
+                   "      zh: 修改后仍为中或差，不予列入预算\n"
+                   "      en: still fair or poor after revision, not budgeted\n"
+                   "      when: revision == \"修改后\" and grade in [\"中\", \"差\"]\n"
+                   "      then: {admission: reject}\n"
+                   "    - rule: trim\n"
+                   "      zh: 目标设置不合理，酌情削减\n"
+                   "      en: unreasonable targets, cut\n"
+                   "      when: appropriateness.defects > 0 and admission != \"reject\"\n"
+                   "      then: {cut: 10%}\n");
+    SUBCASE("one benefit indicator: completeness 13, score 88.00 good; first submission → fix, no cut") {
+        const ReviewResult r = c.review(clean());
+        CHECK(r.score == dec("88"));
+        CHECK(r.admission == Admission::fix);
+        CHECK_FALSE(r.has_cut);
+        CHECK(review_custom_ids(r, c.rules()) == std::vector<std::string_view>{"few_benefits"});
+    }
+    SUBCASE("and no goal (−5): completeness 8, 83.00 good even when revised") {
+        Project p = clean();
+        p.goal.clear();
+        p.revision = Revision::revised;
+        const ReviewResult r = c.review(p);
+        CHECK(r.score == dec("83"));
+        CHECK(r.admission == Admission::fix);
+        CHECK_FALSE(r.admission_set);
+    }
+    SUBCASE("satisfaction 80% (−3 appropriateness) and 5 万元 cost over 40,000.05 budget (−5): 88 − 8 = 80.00 good → cut") {
+        Project p = clean();
+        p.indicators[5].target = dec("0.8");
+        p.indicators[3].unit = "万元";
+        p.indicators[3].target = dec("5");
+        p.budget = yuan("40000.05");
+        const ReviewResult r = c.review(p);
+        CHECK(r.score == dec("80"));
+        CHECK(grade_id(r) == "good");
+        CHECK(r.admission == Admission::fix);
+        REQUIRE(r.has_cut);
+        CHECK(r.cut_rate == dec("0.1"));
+        CHECK(r.cut == yuan("4000.01")); // 40,000.05 × 10% = 4,000.005 → half-up 4,000.01
+        CHECK(r.cut_step == 3);
+        const auto lines = explain_review(p, r, c.rules(), Lang::zh);
+        CHECK(lines.back().text == "建议核减 40000.05 × 10.00% = 4000.01 元");
+        CHECK(lines.back().rule == "review.custom.trim");
+    }
+    SUBCASE("the same sheet revised, one more defect (no goal, −5): 75.00 fair, revised → reject, and no cut") {
+        Project p = clean();
+        p.indicators[5].target = dec("0.8");
+        p.goal.clear();
+        p.revision = Revision::revised;
+        const ReviewResult r = c.review(p);
+        // completeness 25 − 12 − 5 = 8, appropriateness 22: 8 + 25 + 22 + 25 = 80 → good. Take 5 more:
+        CHECK(r.score == dec("80"));
+        p.indicators[0].last_year_actual = dec("1300"); // 1200 < 1300: target_too_low, −2 → 78.00 fair
+        const ReviewResult f = c.review(p);
+        CHECK(f.score == dec("78"));
+        CHECK(grade_id(f) == "fair");
+        CHECK(f.admission == Admission::reject);
+        CHECK(f.admission_set);
+        CHECK_FALSE(f.has_cut);
+        CHECK(review_custom_ids(f, c.rules()) == std::vector<std::string_view>{"few_benefits", "revised_still_failing"});
+        const auto lines = explain_review(p, f, c.rules(), Lang::en);
+        CHECK(std::any_of(lines.begin(), lines.end(), [](const ExplanationLine& l) {
+            return l.rule == "review.custom.revised_still_failing" &&
+                   l.text == "admission: reject (still fair or poor after revision, not budgeted)";
+        }));
+        p.revision = Revision::first;
+        CHECK(c.review(p).admission == Admission::resubmit);
+    }
+}
+
+TEST_CASE("review custom: errors at load and at run time") {
+    const auto load = [](const std::string& custom) {
+        return problems([&] { (void)load_rules_text(profile("  custom:\n" + custom), "t.yaml"); });
+    };
+    const std::string head = "    - rule: x\n      zh: 甲\n      en: x\n";
+    CHECK(any_contains(load(head + "      when: indicators.all(i, i.unt == \"元\")\n      then: {deduct.relevance: 1}\n"),
+                       "unknown field \"unt\" of indicators — did you mean \"i.unit\"?"));
+    CHECK(any_contains(load(head + "      when: indicators.all(i, i.unt == \"元\")\n      then: {deduct.relevance: 1}\n"), "t.yaml:8:"));
+    CHECK(any_contains(load(head + "      when: revision == \"second\"\n      then: {admission: reject}\n"),
+                       "unknown revision \"second\""));
+    CHECK(any_contains(load(head + "      when: true\n      then: {admission: approve}\n"), "approve"));
+    CHECK(any_contains(load(head + "      when: true\n      then: {deduct.relevence: 1}\n"), "did you mean"));
+    // Reading the grade before a step that deducts (and so re-grades) is refused: order is dependency order.
+    CHECK(any_contains(load(head + "      when: grade == \"poor\"\n      then: {admission: reject}\n"
+                                   "    - rule: y\n      zh: 乙\n      en: y\n      when: true\n      then: {deduct.feasibility: 1}\n"),
+                       "grade"));
+    CHECK(any_contains(load("    - table: t\n      hit: first\n      inputs: [indicators]\n      outputs: [cut]\n"
+                            "      rows:\n        - [\"-\", 10%]\n"),
+                       "is a list: a table column holds one value"));
+    // At run time: a negative deduction, or one with more than 2 decimals.
+    const County neg(head + "      when: true\n      then: {deduct.relevance: \"indicators.count - 7\"}\n");
+    try {
+        neg.review(clean());
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.diagnostics().front().en == "project R1: review custom rule at t.yaml:9: the deduction must be 0 or more, not -1");
+    }
+    const County fine(head + "      when: true\n      then: {deduct.relevance: \"indicators.count / 400\"}\n");
+    CHECK(problems([&] { (void)fine.review(clean()); }).front().en.find("0.015 has more than 2 decimals; round() it") !=
+          std::string::npos);
+}
+
+TEST_CASE("review custom: the schema lists every input and output, and docs/rules.md shows it") {
+    const custom::StageSchema& s = review_schema();
+    REQUIRE(s.inputs().size() == review_slot_count);
+    REQUIRE(s.outputs().size() == review_target_count);
+    CHECK(*s.input("indicators") == static_cast<std::size_t>(ReviewSlot::indicators));
+    CHECK(*s.input("year") == static_cast<std::size_t>(ReviewSlot::year));
+    CHECK(*s.output("deduct.feasibility") == static_cast<std::size_t>(ReviewTarget::deduct_feasibility));
+    CHECK(*s.output("cut") == static_cast<std::size_t>(ReviewTarget::cut));
+    const expr::Schema* item = s.expr().item(static_cast<std::size_t>(ReviewSlot::indicators));
+    REQUIRE(item);
+    CHECK(*item->find("last_year_actual") == static_cast<std::size_t>(ReviewItem::last_year_actual));
+    CHECK_FALSE(s.indicator_rules());
+    CHECK(test::slurp(test::source_dir + "/docs/rules.md").find(custom::schema_markdown(s)) != std::string::npos);
+}
+
+// --- the county profiles' review rules (rules/*.yaml, seeds 001, 003, 004) ----------------
+
+namespace {
+
+const RuleSet& profile_rules(const char* name) {
+    static std::map<std::string, RuleBook> books;
+    auto it = books.find(name);
+    if (it == books.end()) it = books.emplace(name, load_rules_file(test::source_dir + "/rules/" + name + ".yaml")).first;
+    return it->second.only();
+}
+
+/// The clean sheet, then 20 points of national defects: no goal (−5), no satisfaction
+/// indicator (−5), 受益人数 without unit (−1) → completeness 14; 人均成本 11 万元 =
+/// 110,000 > 100,000 (−5), 培训人次 1200 < 1300 and 受益人数 3000 < 3500 last year
+/// (−2 × 2) → appropriateness 16; 14 + 25 + 16 + 25 = 80.00 良. `more`: 培训人次 without
+/// unit too (−1) → completeness 13, 79.00 中.
+Project sheet80(bool more = false) {
+    Project p = clean();
+    p.goal.clear();
+    p.indicators.pop_back();
+    p.indicators[4].unit.clear();
+    p.indicators[3].unit = "万元";
+    p.indicators[3].target = dec("11");
+    p.indicators[0].last_year_actual = dec("1300");
+    p.indicators[4].last_year_actual = dec("3500");
+    if (more) p.indicators[0].unit.clear();
+    return p;
+}
+
+/// Seven satisfaction indicators all named 满意度, six at 50% and the last at `last`,
+/// with a goal: completeness 25 − 5 × 2 = 15 (no output, no benefit); relevance 25 − 2 × 6
+/// = 13 (six repeats); appropriateness 25 − 3 × (6, or 7 when `last` < 85%) = 7 or 4;
+/// feasibility 25 → 60.00 中, or 57.00 差.
+Project satisfaction_sheet(const char* last) {
+    Project p = clean();
+    p.indicators.assign(7, ind(Level1::satisfaction, Level2::satisfaction, "满意度", Direction::ge, "0.5", "%"));
+    p.indicators.back().target = dec(last);
+    return p;
+}
+
+std::vector<std::string_view> fired(const ReviewResult& r, const RuleSet& rules) { return review_custom_ids(r, rules); }
+
+} // namespace
+
+TEST_CASE("lanzhou-new-area: a revised sheet still graded 中 or 差 is not budgeted (seed 003)") {
+    const RuleSet& lz = profile_rules("lanzhou-new-area");
+    CHECK(review_project(sheet80(), lz).score == dec("80"));
+    CHECK(review_project(sheet80(true), lz).score == dec("79"));
+    const auto admission = [&](Project p, Revision rev) {
+        p.revision = rev;
+        return review_project(p, lz).admission;
+    };
+    // 80.00 良: fix, first or revised; 79.00 中: resubmit the first time, reject when revised.
+    CHECK(admission(sheet80(), Revision::first) == Admission::fix);
+    CHECK(admission(sheet80(), Revision::revised) == Admission::fix);
+    CHECK(admission(sheet80(true), Revision::first) == Admission::resubmit);
+    CHECK(admission(sheet80(true), Revision::revised) == Admission::reject);
+    // 60.00 中 revised: reject; 57.00 差: reject either way (the rule fires only when revised).
+    CHECK(admission(satisfaction_sheet("0.9"), Revision::revised) == Admission::reject);
+    CHECK(admission(satisfaction_sheet("0.9"), Revision::first) == Admission::resubmit);
+    Project poor = satisfaction_sheet("0.5");
+    CHECK(review_project(poor, lz).score == dec("57"));
+    CHECK(fired(review_project(poor, lz), lz).empty());
+    poor.revision = Revision::revised;
+    const ReviewResult r = review_project(poor, lz);
+    CHECK(r.admission == Admission::reject);
+    CHECK(fired(r, lz) == std::vector<std::string_view>{"revised_still_failing"});
+    // The explanation cites the profile's rule and the seed's words.
+    const auto lines = explain_review(poor, r, lz, Lang::zh);
+    CHECK(lines.back().rule == "review.custom.revised_still_failing");
+    const std::string cited = lines.back().source;
+    CHECK(cited.substr(cited.size() - std::string_view("rules/lanzhou-new-area.yaml:113").size()) ==
+          "rules/lanzhou-new-area.yaml:113");
+    CHECK(lines.back().text == "审核结论：不予安排预算（审核结果为中、差的绩效目标经修改完善后仍达不到要求，一律不予列入预算）");
+    // Nationally the revision changes nothing.
+    Project fair = sheet80(true);
+    fair.revision = Revision::revised;
+    CHECK(review_project(fair, national()).admission == Admission::resubmit);
+}
+
+TEST_CASE("changji: no targets, or graded 差 → no budget (seed 001)") {
+    const RuleSet& cj = profile_rules("changji");
+    SUBCASE("a goal and indicators, 100.00: proceed; no goal (or only blanks): 95.00 but reject") {
+        CHECK(review_project(clean(), cj).admission == Admission::proceed);
+        Project p = clean();
+        p.goal = " \t";
+        const ReviewResult r = review_project(p, cj);
+        CHECK(r.score == dec("95"));
+        CHECK(grade_id(r, cj) == "excellent");
+        CHECK(r.admission == Admission::reject);
+        CHECK(fired(r, cj) == std::vector<std::string_view>{"no_targets"});
+        CHECK(review_project(p, national()).admission == Admission::proceed);
+    }
+    SUBCASE("no indicator: both rules fire") {
+        Project p = clean();
+        p.indicators.clear();
+        const ReviewResult r = review_project(p, cj);
+        CHECK(r.admission == Admission::reject);
+        CHECK(fired(r, cj) == std::vector<std::string_view>{"no_targets", "unreasonable_targets"});
+    }
+    SUBCASE("60.00 中: resubmit; 57.00 差: reject, citing the seed") {
+        const ReviewResult fair = review_project(satisfaction_sheet("0.9"), cj);
+        CHECK(fair.score == dec("60"));
+        CHECK(fair.admission == Admission::resubmit);
+        CHECK(fired(fair, cj).empty());
+        const ReviewResult poor = review_project(satisfaction_sheet("0.5"), cj);
+        CHECK(poor.admission == Admission::reject);
+        CHECK(fired(poor, cj) == std::vector<std::string_view>{"unreasonable_targets"});
+    }
+}
+
+TEST_CASE("yuechi: unreasonable targets (an appropriateness defect) → a 10% cut, unless rejected (seed 004)") {
+    const RuleSet& yc = profile_rules("yuechi");
+    // Satisfaction 85% passes (equal is not below): no defect, no cut; 84% fails:
+    // −3 → 97.00 优, proceed, cut 100,000.00 × 10% = 10,000.00.
+    Project p = clean();
+    p.indicators[5].target = dec("0.85");
+    ReviewResult r = review_project(p, yc);
+    CHECK(r.defects.empty());
+    CHECK_FALSE(r.has_cut);
+    p.indicators[5].target = dec("0.84");
+    r = review_project(p, yc);
+    CHECK(r.score == dec("97"));
+    CHECK(r.admission == Admission::proceed);
+    REQUIRE(r.has_cut);
+    CHECK(r.cut_rate == dec("0.1"));
+    CHECK(r.cut == yuan("10000.00"));
+    CHECK(fired(r, yc) == std::vector<std::string_view>{"unreasonable_targets_cut"});
+    // A defect of another dimension only (no goal: completeness): no cut.
+    Project q = clean();
+    q.goal.clear();
+    CHECK_FALSE(review_project(q, yc).has_cut);
+    // 57.00 差 has appropriateness defects but is rejected: no budget, so no cut.
+    r = review_project(satisfaction_sheet("0.5"), yc);
+    CHECK(r.admission == Admission::reject);
+    CHECK_FALSE(r.has_cut);
+    // 60.00 中 (six defects of appropriateness): resubmit and cut.
+    r = review_project(satisfaction_sheet("0.9"), yc);
+    CHECK(r.admission == Admission::resubmit);
+    CHECK(r.cut == yuan("10000.00"));
+}
+
+TEST_CASE("projects.csv revision: first (default) or revised, in English or Chinese; anything else is an error") {
+    const auto dir = test::scratch_file("review", "revision");
+    std::filesystem::create_directories(dir);
+    const std::string projects = (dir / "projects.csv").string(), indicators = (dir / "indicators.csv").string();
+    const auto write = [](const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; };
+    write(indicators, "project_id,level1,level2,name,direction,target,unit\nA,output,quantity,人次,ge,1,人\n");
+    write(projects, "project_id,name,department,budget,spent,申报批次\nA,a,d,1.00,0,修改后\nB,b,d,1.00,0,\nC,c,d,1.00,0,first\n");
+    const std::vector<Project> ps = read_projects(projects, indicators, Encoding::utf8);
+    REQUIRE(ps.size() == 3);
+    CHECK(ps[0].revision == Revision::revised);
+    CHECK(ps[1].revision == Revision::first);
+    CHECK(ps[2].revision == Revision::first);
+    write(projects, "project_id,name,department,budget,spent,revision\nA,a,d,1.00,0,second\n");
+    const auto bad = problems([&] { (void)read_projects(projects, indicators, Encoding::utf8); });
+    CHECK(any_contains(bad, "projects.csv:2"));
+    CHECK(any_contains(bad, "one of first, revised"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("review_files with a county's steps: reasons, cut and cut_amount after SPEC §6's columns") {
+    // tests/data/review with rules/yuechi.yaml: R2 (74.00 中, resubmit) has two appropriateness
+    // defects → cut 10% of 50,000.00 = 5,000.00; R1 has no defect; R3 is rejected: no cut.
+    std::filesystem::path dir;
+    ReviewOptions o = defect_sheet("county", dir);
+    const RuleBook yc = load_rules_file(test::source_dir + "/rules/yuechi.yaml");
+    (void)review_files(o, yc);
+    CHECK(test::slurp(o.out) ==
+          "project_id,department,budget,indicators,quantified,quantification,completeness,relevance,"
+          "appropriateness,feasibility,score,grade,admission,defects,reasons,cut,cut_amount\n"
+          "R1,县教育局,100000.00,6,5,0.8333,25.00,25.00,25.00,25.00,100.00,excellent,proceed,,,,\n"
+          "R2,县教育局,50000.00,4,2,0.5000,13.00,25.00,18.00,18.00,74.00,fair,resubmit,"
+          "level1_missing;output_level2_missing;goal_missing;cost_over_budget;target_too_low;"
+          "date_outside_year;quantification_low,unreasonable_targets_cut,0.1000,5000.00\n"
+          "R3,县水利局,200000.00,0,0,,0.00,25.00,25.00,20.00,70.00,poor,reject,no_indicators;level1_missing;"
+          "indicator_count,,,\n");
+    o.format = OutputFormat::json;
+    o.lang = Lang::en;
+    (void)review_files(o, yc);
+    const std::string json = test::slurp(o.out);
+    CHECK(json.find("\"reasons\": [\n    \"unreasonable_targets_cut\"\n  ],\n  \"cut\": \"0.1000\",\n  \"cut_amount\": \"5000.00\"") !=
+          std::string::npos);
+    CHECK(json.find("\"reasons\": [],\n  \"cut\": null,\n  \"cut_amount\": null") != std::string::npos);
+    CHECK(json.find("cut recommended: 50000.00 × 10.00% = 5000.00 yuan") != std::string::npos);
+    std::filesystem::remove_all(dir);
 }

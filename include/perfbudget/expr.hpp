@@ -41,6 +41,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,10 +50,13 @@
 
 namespace perfbudget::expr {
 
-/// The type of a value. Lists exist only as the literal right side of `in [...]`.
-enum class Type : std::uint8_t { number, boolean, text, date };
+/// The type of a value. `list` is the type of a name the Schema declares with
+/// Schema::add_list() (a project's indicators): it is read only by a quantifier,
+/// `indicators.all(i, …)`, never compared or computed with. List literals exist
+/// only as the right side of `in [...]`.
+enum class Type : std::uint8_t { number, boolean, text, date, list };
 
-/// "number", "boolean", "text", "date" (en) or 数字, 布尔值, 文本, 日期 (zh).
+/// "number", "boolean", "text", "date", "list" (en) or 数字, 布尔值, 文本, 日期, 列表 (zh).
 const char* type_name(Type t, Lang lang = Lang::en);
 
 /// Longest expression compile() accepts, in bytes.
@@ -60,6 +64,10 @@ inline constexpr std::size_t max_length = 4096;
 /// Deepest nesting compile() accepts: parentheses, operators and function calls
 /// all count, so a chain `a + b + … ` of more than 64 terms is refused too.
 inline constexpr std::size_t max_depth = 64;
+/// Most quantifiers (`all`, `exists`, `count`) one inside another.
+inline constexpr std::size_t max_quantifier_depth = 4;
+
+struct Items;
 
 /// A typed value. Cheap to copy (no allocation); text is a view, not a copy: a text result
 /// points into the CompiledExpr (literals) or into the caller's bindings, and is
@@ -114,6 +122,14 @@ public:
         v.date_ = d;
         return v;
     }
+    /// A list for quantifiers: a view of the caller's `items`, which must outlive
+    /// the evaluation (no copy, no allocation).
+    static Value list(const Items& items) {
+        Value v;
+        v.type_ = Type::list;
+        v.text_ = reinterpret_cast<const char*>(&items);
+        return v;
+    }
 
     Type type() const { return type_; }
     /// The exact number (compare with ==, <, …: it is not kept in lowest terms). Only for numbers.
@@ -121,6 +137,7 @@ public:
     bool as_bool() const { return bool_; }
     std::string_view as_text() const { return {text_, size_}; }
     Date as_date() const { return date_; }
+    const Items& as_list() const { return *reinterpret_cast<const Items*>(text_); }
 
     /// The number as a Decimal (6 places); throws ArithmeticError when it is not
     /// exactly representable (round() it in the expression first) or out of range.
@@ -143,6 +160,17 @@ private:
 /// Exact equality of two values of the same type (numbers compare by value: 0.5 == 1/2).
 bool operator==(const Value& a, const Value& b);
 
+/// The caller's side of a list (Schema::add_list): how many items, and item
+/// `item`'s field `field` (the slot of the field in the list's item Schema),
+/// read on demand while a quantifier runs, so nothing is copied or allocated.
+/// `field` must return a Value of the field's declared type; a text Value must
+/// stay valid until evaluate() returns (point into the caller's data).
+struct Items {
+    std::uint32_t count = 0;
+    const void* context = nullptr;
+    Value (*field)(const void* context, std::uint32_t item, std::uint32_t field) = nullptr;
+};
+
 /// One value of a text name that has a fixed set of values: the identifier the
 /// bindings hold ("good"), and other spellings that mean it ("良").
 struct Choice {
@@ -161,6 +189,13 @@ public:
     /// Throws perfbudget::Error for a malformed, reserved or repeated name,
     /// or values for a name that is not text.
     std::size_t add(std::string name, Type type, std::vector<Choice> values = {});
+    /// Declares a list name (`indicators`), slot type Type::list, whose items have
+    /// the names of `item` (`unit`, `level2`, …; no lists among them). Expressions
+    /// read it only through quantifiers, in the spirit of CEL's macros:
+    /// `indicators.all(i, i.unit == "元")`, `indicators.exists(i, …)` (booleans)
+    /// and `indicators.count(i, …)` (a number), where `i.unit` is the field
+    /// `unit` of the item being tested. Bind it with Value::list(Items).
+    std::size_t add_list(std::string name, Schema item);
     std::optional<std::size_t> find(std::string_view name) const;
     std::size_t size() const { return names_.size(); }
     const std::string& name(std::size_t slot) const { return names_[slot]; }
@@ -170,11 +205,14 @@ public:
     /// The id `text` stands for in `slot` (itself, or the id it is a synonym of);
     /// nothing when the slot has a value set without it. `text` itself when the slot has none.
     std::optional<std::string_view> canonical(std::size_t slot, std::string_view text) const;
+    /// The item Schema of a list name; null for any other slot.
+    const Schema* item(std::size_t slot) const { return items_[slot].get(); }
 
 private:
     std::vector<std::string> names_;
     std::vector<Type> types_;
     std::vector<std::vector<Choice>> values_;
+    std::vector<std::shared_ptr<const Schema>> items_;
 };
 
 /// One Value per slot of the Schema the expression was compiled against, owned by the caller.
@@ -220,6 +258,7 @@ private:
     std::vector<Date> dates_;             // date literals
     std::vector<std::uint32_t> lists_;    // node indices: `in` lists and min/max arguments
     std::vector<std::string> names_;      // schema names by slot, for runtime messages
+    std::vector<std::vector<std::string>> item_names_; // a list slot's item field names, for runtime messages
     std::vector<Type> slot_types_;
     std::vector<std::size_t> reads_;
     std::uint32_t root_ = 0;

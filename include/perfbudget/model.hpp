@@ -27,6 +27,9 @@ enum class FundSource : std::uint8_t { local, transfer };
 /// (整改到位), still in progress (整改中), or refused (拒不整改). Result application
 /// reads it (e.g. refusal to rectify → accountability, seed 004).
 enum class Rectification : std::uint8_t { none, done, pending, refused };
+/// Which submission of its target sheet a project is in the target review (SPEC §6
+/// `revision`): the first (初次), or a revised one after a 中/差 review (修改后).
+enum class Revision : std::uint8_t { first, revised };
 /// 一级指标.
 enum class Level1 : std::uint8_t { output, benefit, satisfaction };
 inline constexpr std::size_t level1_count = 3;
@@ -103,6 +106,7 @@ struct Project {
     std::string category;
     std::optional<int> year; // 预算年度
     Rectification rectification = Rectification::none; // 整改情况 (of an earlier request)
+    Revision revision = Revision::first;                // target review: first or revised submission
     std::string goal;        // 总体目标
     std::vector<Indicator> indicators;
     std::uint32_t source_line = 0;
@@ -120,6 +124,8 @@ inline constexpr std::array<std::string_view, 2> fund_source = {"local", "transf
 inline constexpr std::array<std::string_view, 2> fund_source_zh = {"本级", "上级转移支付"};
 inline constexpr std::array<std::string_view, 4> rectification = {"none", "done", "pending", "refused"};
 inline constexpr std::array<std::string_view, 4> rectification_zh = {"无", "整改到位", "整改中", "拒不整改"};
+inline constexpr std::array<std::string_view, 2> revision = {"first", "revised"};
+inline constexpr std::array<std::string_view, 2> revision_zh = {"初次", "修改后"};
 inline constexpr std::array<std::string_view, 3> level1 = {"output", "benefit", "satisfaction"};
 inline constexpr std::array<std::string_view, 3> level1_zh = {"产出指标", "效益指标", "满意度指标"};
 inline constexpr std::array<std::string_view, 9> level2 = {"quantity", "quality",    "timeliness",  "cost",        "economic",
@@ -144,6 +150,7 @@ struct Alias {
 };
 inline constexpr std::array<Alias, 2> fund_source_alias = {{{"上级专项转移支付", 1}, {"转移支付", 1}}};
 inline constexpr std::array<Alias, 4> rectification_alias = {{{"已整改", 1}, {"已完成整改", 1}, {"未整改", 3}, {"拒绝整改", 3}}};
+inline constexpr std::array<Alias, 4> revision_alias = {{{"首次", 0}, {"初次申报", 0}, {"修改", 1}, {"修改完善后", 1}}};
 inline constexpr std::array<Alias, 2> level1_alias = {{{"服务对象满意度指标", 2}, {"服务对象满意度", 2}}};
 inline constexpr std::array<Alias, 6> level2_alias = {
     {{"满意度", 8}, {"满意度指标", 8}, {"经济", 4}, {"社会", 5}, {"生态", 6}, {"可持续", 7}}};
@@ -155,6 +162,7 @@ inline constexpr std::array<Alias, 7> direction_alias = {
 constexpr std::string_view to_string(BudgetKind v) { return names::budget_kind[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(FundSource v) { return names::fund_source[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(Rectification v) { return names::rectification[static_cast<std::size_t>(v)]; }
+constexpr std::string_view to_string(Revision v) { return names::revision[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(Level1 v) { return names::level1[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(Level2 v) { return names::level2[static_cast<std::size_t>(v)]; }
 constexpr std::string_view to_string(Direction v) { return names::direction[static_cast<std::size_t>(v)]; }
@@ -213,6 +221,10 @@ template <std::size_t N, std::size_t A = 0>
 [[nodiscard]] constexpr std::optional<Rectification> parse_rectification(std::string_view s) {
     auto i = detail::lookup(s, names::rectification, names::rectification_zh, names::rectification_alias);
     return i ? std::optional(static_cast<Rectification>(*i)) : std::nullopt;
+}
+[[nodiscard]] constexpr std::optional<Revision> parse_revision(std::string_view s) {
+    auto i = detail::lookup(s, names::revision, names::revision_zh, names::revision_alias);
+    return i ? std::optional(static_cast<Revision>(*i)) : std::nullopt;
 }
 [[nodiscard]] constexpr std::optional<Level1> parse_level1(std::string_view s) {
     auto i = detail::lookup(s, names::level1, names::level1_zh, names::level1_alias);

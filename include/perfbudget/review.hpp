@@ -27,11 +27,16 @@ namespace perfbudget {
 
 /// One failed check: what a web page shows next to the offending row (SPEC §6).
 struct ReviewDefect {
-    ReviewCheck check;
+    static constexpr std::uint16_t built_in = 0xFFFF;
+    ReviewCheck check;                      // a built-in check (when `step` is built_in)
     std::optional<std::uint32_t> indicator; // index into Project::indicators; none: the whole project
     Decimal deduction;                      // as configured; the dimension's floor may take less
     std::string en, zh;                     // the reason
-    ReviewDimension dimension() const { return dimension_of(check); }
+    /// A county's check (review.custom): the index of its step in RuleSet::review.custom.steps.
+    std::uint16_t step = built_in;
+    ReviewDimension custom_dimension = ReviewDimension::completeness; // a county's check's dimension
+    bool custom() const { return step != built_in; }
+    ReviewDimension dimension() const { return custom() ? custom_dimension : dimension_of(check); }
 };
 
 struct ReviewResult {
@@ -42,11 +47,31 @@ struct ReviewResult {
     Decimal score;         // Σ dimensions
     std::size_t grade = 0; // index into RuleSet::grades
     Admission admission = Admission::reject;
-    std::vector<ReviewDefect> defects; // as the checks run: dimension by dimension, rows in file order
+    std::vector<ReviewDefect> defects; // as the checks run: dimension by dimension, rows in file order; then the county's
     bool no_indicators = false;        // seed 001's case: completeness 0, lowest grade, rejected
+
+    // Set by the county's steps (review.custom, review_custom.hpp).
+    bool has_cut = false;      // a step recommended a cut (酌情削减项目经费)
+    Decimal cut_rate;          // the share of the budget to cut (0–100%)
+    Money cut;                 // budget × cut_rate, half-up to the fen
+    bool admission_set = false; // a step set the admission (else it follows the grade)
+    std::uint16_t cut_step = 0, admission_step = 0; // the last step that set them, 1-based (0: none)
+    std::uint16_t fired_count = 0; // rules and table rows that fired, in `fired`
+    std::array<custom::Fired, custom::max_fired> fired{};
+    void clear_custom() {
+        has_cut = false;
+        cut_rate = Decimal{};
+        cut = Money{};
+        admission_set = false;
+        cut_step = admission_step = 0;
+        fired_count = 0;
+    }
 };
 
-/// Reviews a project with one period's rules.
+/// Whether an indicator of this direction is quantified (量化): ge, le, eq (date and qual are not).
+constexpr bool quantified(Direction d) { return d == Direction::ge || d == Direction::le || d == Direction::eq; }
+
+/// Reviews a project with one period's rules, then runs the county's steps (review.custom).
 void review_project(const Project& project, const RuleSet& rules, ReviewResult& out);
 
 inline ReviewResult review_project(const Project& project, const RuleSet& rules) {
@@ -56,8 +81,11 @@ inline ReviewResult review_project(const Project& project, const RuleSet& rules)
 }
 
 /// The `defects` column: `no_indicators` first when it applies, then the ids of the
-/// failed checks, each once, in check order, `;`-separated.
-std::string review_defect_ids(const ReviewResult& r);
+/// failed checks, each once, in check order, then the ids of the county's checks
+/// (review.custom steps that deducted), each once, in step order; `;`-separated.
+std::string review_defect_ids(const ReviewResult& r, const RuleSet& rules);
+/// The id of a defect's check: the built-in check's, or the county step's.
+std::string_view review_check_id(const ReviewDefect& d, const RuleSet& rules);
 
 /// Why: each dimension's points and its deductions, the checks skipped (and why),
 /// the quantification rate, the grade band and the admission, citing file:line.

@@ -6,6 +6,7 @@
 // graded on the evaluation's scale (RuleSet::grades, "grade bands as §4").
 #pragma once
 
+#include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/rule_ref.hpp"
 
@@ -102,6 +103,10 @@ struct ReviewRules {
     Admission admission(std::size_t grade) const {
         return grade < admission_by_grade.size() ? admission_by_grade[grade] : Admission::reject;
     }
+
+    /// The county's own steps (`review.custom:`, review_custom.hpp), run after the
+    /// built-in checks and grading: their own defects, admission, cut.
+    CustomRules custom;
 };
 
 } // namespace perfbudget

@@ -25,6 +25,7 @@
 
 #include "perfbudget/expr.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,8 @@ struct InputDef {
     NumberKind number = NumberKind::any;
     std::vector<expr::Choice> values; // a text input's fixed values; empty: any text
     std::string doc;                  // one line, English (docs/rules.md lists it)
+    /// Type list: the names of each item (`indicators.all(i, i.unit == "元")`), none of them a list.
+    std::vector<InputDef> fields = {};
 };
 
 /// What setting an output means, and so its expression's type.
@@ -120,9 +123,17 @@ StageSchema evaluation_schema(std::vector<expr::Choice> grades);
 std::optional<std::size_t> choice_index(const std::vector<expr::Choice>& values, std::string_view text);
 
 /// The fixed values of a project or indicator field that stages share, with the
-/// spellings the CSV accepts as synonyms: fund_source, budget_kind, rectification,
+/// spellings the CSV accepts as synonyms: fund_source, budget_kind, rectification, revision,
 /// indicator.direction, indicator.level1, indicator.level2; empty for any other name.
 std::vector<expr::Choice> field_values(std::string_view name);
+
+/// The values of an enumeration as choices: each id, with its Chinese name as a synonym.
+template <std::size_t N>
+std::vector<expr::Choice> id_values(const std::array<std::string_view, N>& ids, const std::array<std::string_view, N>& zh) {
+    std::vector<expr::Choice> v;
+    for (std::size_t i = 0; i < N; ++i) v.push_back({std::string(ids[i]), {std::string(zh[i])}});
+    return v;
+}
 
 /// A Markdown table of a schema's inputs, then one of its outputs (docs/rules.md).
 std::string schema_markdown(const StageSchema& s);

@@ -267,7 +267,7 @@ int cmd_check(int argc, char** argv) {
             const RuleBook r = load_rules_file(file);
             std::vector<const Diagnostic*> notes; // of every period, each once
             for (const RuleSet& period : r.periods())
-                for (const auto* list : {&period.custom.notes, &period.monitoring.custom.notes}) // both stages' steps
+                for (const auto* list : {&period.custom.notes, &period.monitoring.custom.notes, &period.review.custom.notes}) // every stage's steps
                     for (const Diagnostic& n : *list)
                         if (std::none_of(notes.begin(), notes.end(), [&](const Diagnostic* m) {
                                 return m->where.to_string() == n.where.to_string() && m->en == n.en;
