@@ -1,5 +1,6 @@
 // `perfbudget report` (report.hpp) on the example county: SPEC §9's JSON keys, the
-// footnotes on [assumption] values, the listing's cap. Expected figures are hand-computed (tests/test_rollup.cpp, and the
+// footnotes on [assumption] values, the listing's cap, and the HTML page's figures
+// and chart marks. Expected figures are hand-computed (tests/test_rollup.cpp, and the
 // monitoring lights of tests/golden/monitor-examples-national.csv, hand-checked in
 // tests/test_monitor.cpp), never taken from the program.
 #include "perfbudget/load.hpp"
@@ -10,6 +11,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <regex>
 
 using namespace perfbudget;
 using namespace perfbudget::test;
@@ -34,6 +36,35 @@ std::vector<std::string> keys(const nlohmann::ordered_json& j) {
     std::vector<std::string> k;
     for (const auto& [key, value] : j.items()) k.push_back(key);
     return k;
+}
+
+/// Every value of attribute `attr` on elements carrying `marker` (e.g. class="bin"), in order.
+std::vector<std::string> attrs(const std::string& html, const std::string& marker, const std::string& attr) {
+    std::vector<std::string> out;
+    const std::regex element("<[a-z]+ [^>]*" + marker + "[^>]*>");
+    const std::regex value(" " + attr + "=\"([^\"]*)\"");
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), element); it != std::sregex_iterator(); ++it) {
+        const std::string tag = it->str();
+        std::smatch m;
+        if (std::regex_search(tag, m, value)) out.push_back(m[1]);
+    }
+    return out;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    return n;
+}
+
+/// The text of the element with id `id` (tags stripped).
+std::string text_of(const std::string& html, const std::string& id) {
+    const std::size_t open = html.find("id=\"" + id + "\"");
+    REQUIRE(open != std::string::npos);
+    const std::size_t start = html.find('>', open) + 1;
+    const std::size_t end = html.find("</p>", start) != std::string::npos && id == "paragraph" ? html.find("</p>", start)
+                                                                                                 : html.find("</div>\n", start);
+    return std::regex_replace(html.substr(start, end - start), std::regex("<[^>]*>"), " ");
 }
 
 } // namespace
@@ -125,6 +156,56 @@ TEST_CASE("report: the project listing keeps the lowest scores, up to the limit"
     CHECK(md.find("6 projects, lowest score first; the 2 lowest are listed (limit 2)") != std::string::npos);
     // With monitoring the warnings join: 11 flagged or warned (all but JY-02).
     CHECK(example_report(national_rules(), true).listed_total == 11);
+}
+
+TEST_CASE("report: HTML is one self-contained page with the figures and every chart's marks") {
+    const Report r = example_report(national_rules(), true);
+    const std::string html = report_html(r, Lang::zh);
+    // Self-contained: no script, no external resource (the SVG namespace is an identifier, not a fetch).
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("https://") == std::string::npos);
+    CHECK(count(html, "http://") == count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+    CHECK(html.find("@import") == std::string::npos);
+    CHECK(html.find("url(") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+    CHECK(html.find("@media print") != std::string::npos);
+    CHECK(html.find("size: A4") != std::string::npos);
+    // The summary figures (hand-computed in test_rollup.cpp) and the paragraph.
+    const std::string figures = text_of(html, "figures");
+    for (const char* f : {"3,715.00", "2,783.09", "74.92%", "78.07", "75.85", "6 个项目，2,175.00 万元", "50.00%（6/12）",
+                          "5 家单位 6 个项目，1,207.50 万元", "4 个项目，516.80 万元", "11 个项目，3,265.00 万元"})
+        CHECK_MESSAGE(figures.find(f) != std::string::npos, f);
+    CHECK(text_of(html, "paragraph").find("有11个项目、涉及资金3,265.00万元被列为预警项目") != std::string::npos);
+    // Grade distribution: 优 3, 良 3, 中 4, 差 2.
+    CHECK(attrs(html, "data-projects", "data-projects") == std::vector<std::string>{"3", "3", "4", "2"});
+    // Money by grade: 1,280 / 260 / 1,075 / 1,100 万元 in yuan.
+    CHECK(attrs(html, "data-grade=\"[a-z]+\" data-yuan", "data-yuan") ==
+          std::vector<std::string>{"12800000.00", "2600000.00", "10750000.00", "11000000.00"});
+    // Histogram: 10 bins, [50,60) 2, [60,70) 1, [70,80) 3, [80,90) 3, [90,100] 3; the 4 grade bands behind.
+    CHECK(attrs(html, "class=\"bin\"", "data-count") == std::vector<std::string>{"0", "0", "0", "0", "0", "2", "1", "3", "3", "3"});
+    CHECK(attrs(html, "class=\"band\"", "data-grade") == std::vector<std::string>{"excellent", "good", "fair", "poor"});
+    // Money by light: green 450, blue 0, yellow 580, red 2,685 万元.
+    CHECK(attrs(html, "data-light", "data-yuan") == std::vector<std::string>{"4500000.00", "0.00", "5800000.00", "26850000.00"});
+    // Execution against completion: 5-point cells floor(rate × 20), capped at 20 (100% and above).
+    // JY-02 (1.0000, 0.9833) and SL-01 (1.0600 → 100%, 0.9616) share cell (100, 95): 11 circles, 12 projects.
+    const std::vector<std::string> counts = attrs(html, "class=\"cell\"", "data-count");
+    CHECK(counts.size() == 11);
+    CHECK(html.find("data-exec=\"100\" data-completion=\"95\" data-count=\"2\"") != std::string::npos);
+    CHECK(html.find("data-exec=\"30\" data-completion=\"55\" data-count=\"1\"") != std::string::npos); // SL-02 (0.30, 0.5894)
+    CHECK(html.find("data-exec=\"80\" data-completion=\"70\" data-count=\"1\"") != std::string::npos); // MZ-02 (0.80, 0.7167)
+    // The warning zone: execution behind time (v < 80% of time progress 100%); national: no deviation zone.
+    CHECK(attrs(html, "class=\"warning-zone\"", "data-zone") == std::vector<std::string>{"execution"});
+    CHECK(html.find("data-zone=\"execution\" x=\"50\" y=\"10\" width=\"320\"") != std::string::npos); // 80% of 400 px
+    // The department table and the listed projects (all 11: within the limit).
+    CHECK(count(html, "<tr>") == 1 + 4 + 1 + 5 + 1 + 11); // header + rows of the grade, department and project tables
+}
+
+TEST_CASE("report: the deviation rule shades both corners off the diagonal") {
+    const RuleBook urumqi = load_rules_file(source_dir + "/rules/urumqi-county.yaml");
+    const std::string html = report_html(example_report(urumqi, true), Lang::en);
+    CHECK(attrs(html, "class=\"warning-zone\"", "data-zone") == std::vector<std::string>{"execution", "deviation", "deviation"});
+    // 20 points = 80 px of the 400 px to 100%; the plot's edge is 420 px (the last cell holds 100% and above).
+    CHECK(html.find("points=\"130,430 470,430 470,90\"") != std::string::npos);
 }
 
 TEST_CASE("report: output format by extension") {
