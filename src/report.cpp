@@ -10,6 +10,9 @@
 #include "summary_support.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <unistd.h>
 #include <map>
 #include <fstream>
 #include <queue>
@@ -28,6 +31,7 @@ std::optional<ReportFormat> report_format_of_path(const std::string& path) {
     if (ends(".json")) return ReportFormat::json;
     if (ends(".md") || ends(".markdown")) return ReportFormat::markdown;
     if (ends(".html") || ends(".htm")) return ReportFormat::html;
+    if (ends(".xlsx")) return ReportFormat::xlsx;
     return std::nullopt;
 }
 
@@ -229,13 +233,15 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
         const std::vector<std::string_view> ids = r.fired_count || r.indicator_rules_fired ? reason_ids(r, *p.rules)
                                                                                              : std::vector<std::string_view>{};
         for (std::string_view id : ids) fired.emplace(p.rules, std::string(id));
-        if (!(r.rectify || r.cut.fen() != 0 || r.recover.fen() != 0 || warning)) return;
-        ++report.listed_total;
+        const bool listed = r.rectify || r.cut.fen() != 0 || r.recover.fen() != 0 || warning;
+        if (!listed && !options.each) return;
         const Decimal total = r.total.rounded(p.rules->evaluation.rounding.digits, RoundingMode::half_up);
-        if (kept.size() >= options.max_listed) {
-            if (options.max_listed == 0 || !(total < kept.top().total)) return; // not worse than the best kept
-            kept.pop();
+        bool keep = listed;
+        if (listed) {
+            ++report.listed_total;
+            keep = kept.size() < options.max_listed || (options.max_listed > 0 && total < kept.top().total);
         }
+        if (!keep && !options.each) return; // not worse than the best kept
         ReportProject lp;
         lp.order = k;
         lp.id = p.id;
@@ -257,6 +263,9 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
             lp.light = static_cast<Light>(light & 3U);
             lp.monitor_reasons = static_cast<std::uint8_t>(light >> 2U);
         }
+        if (options.each) options.each(lp, rollup.summary().grades.at(lp.grade));
+        if (!keep) return;
+        if (kept.size() >= options.max_listed) kept.pop();
         kept.push(std::move(lp));
     });
     report.indicators = batch.indicators;
@@ -425,12 +434,32 @@ std::string report_markdown(const Report& r, Lang lang) {
 
 Report report_files(const ReportOptions& options, const RuleBook& rules) {
     check_output_not_input(options.files);
-    Report report = build_report(options, rules);
+    Report report;
     std::string text;
-    switch (options.format) {
-    case ReportFormat::json: text = report_json(report); break;
-    case ReportFormat::markdown: text = report_markdown(report, options.files.lang); break;
-    case ReportFormat::html: text = report_html(report, options.files.lang); break;
+    if (options.format == ReportFormat::xlsx) { // libxlsxwriter writes a file: made aside, then copied into the output
+        static std::atomic<unsigned> made{0}; // one name per workbook, threads included
+        const std::filesystem::path temp = std::filesystem::temp_directory_path() /
+                                           ("perfbudget-report-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(made++) + ".xlsx");
+        struct Remove {
+            const std::filesystem::path& path;
+            ~Remove() {
+                std::error_code ec;
+                std::filesystem::remove(path, ec);
+            }
+        } remove{temp};
+        report = report_xlsx(options, rules, temp.string());
+        std::ifstream in(temp, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+    } else {
+        report = build_report(options, rules);
+        switch (options.format) {
+        case ReportFormat::json: text = report_json(report); break;
+        case ReportFormat::markdown: text = report_markdown(report, options.files.lang); break;
+        default: text = report_html(report, options.files.lang); break;
+        }
     }
     OutputFile out(options.files.out);
     out.write(text);

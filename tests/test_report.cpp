@@ -11,6 +11,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <filesystem>
+#include <map>
 #include <regex>
 
 using namespace perfbudget;
@@ -214,4 +217,150 @@ TEST_CASE("report: output format by extension") {
     CHECK(report_format_of_path("report.json") == ReportFormat::json);
     CHECK_FALSE(report_format_of_path("report.txt"));
     CHECK_FALSE(report_format_of_path(""));
+}
+
+namespace {
+
+/// A file of the workbook `xlsx` (unzip -p), as text.
+std::string zipped(const std::string& xlsx, const std::string& member) {
+    const std::string command = "unzip -p '" + xlsx + "' " + member;
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    REQUIRE(::pclose(pipe) == 0);
+    return out;
+}
+
+/// A decimal text rounded half-up to 15 significant digits, without trailing zeros:
+/// "74.45999999999999" → "74.46", "7350000" → "7350000" (an Excel number as Excel shows it).
+std::string sig15(const std::string& v) {
+    const std::size_t dot = v.find('.');
+    const std::string whole = v.substr(0, dot), frac = dot == std::string::npos ? "" : v.substr(dot + 1);
+    std::string digits = whole + frac;
+    const std::size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) return "0";
+    if (digits.size() - first > 15) {
+        const bool up = digits[first + 15] >= '5';
+        digits.resize(first + 15);
+        for (std::size_t k = digits.size(); up && k-- > 0;) {
+            if (digits[k] == '9') {
+                digits[k] = '0';
+                if (k == 0) digits.insert(0, 1, '1'); // carried past the first digit
+                continue;
+            }
+            ++digits[k];
+            break;
+        }
+        digits.append(whole.size() + frac.size() - digits.size() + (digits.size() > first + 15 ? 1 : 0), '0');
+    }
+    std::string w = digits.substr(0, digits.size() - frac.size()), f = digits.substr(digits.size() - frac.size());
+    while (!f.empty() && f.back() == '0') f.pop_back();
+    w.erase(0, std::min(w.find_first_not_of('0'), w.size() - 1));
+    return f.empty() ? w : w + "." + f;
+}
+
+/// The cells of a sheet: reference → (typed number?, text).
+std::map<std::string, std::pair<bool, std::string>> cells(const std::string& sheet) {
+    std::map<std::string, std::pair<bool, std::string>> out;
+    const std::regex cell("<c r=\"([A-Z]+[0-9]+)\"([^>]*)>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)</c>");
+    for (auto it = std::sregex_iterator(sheet.begin(), sheet.end(), cell); it != std::sregex_iterator(); ++it) {
+        const std::smatch& m = *it;
+        const bool inline_string = m[2].str().find("t=\"inlineStr\"") != std::string::npos;
+        out[m[1]] = {!inline_string && m[3].matched, inline_string ? m[4].str() : m[3].str()};
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("report: the workbook, unzipped and checked cell by cell") {
+    CHECK(sig15("74.45999999999999") == "74.46");
+    CHECK(sig15("0.3") == "0.3");
+    CHECK(sig15("7350000") == "7350000");
+    CHECK(sig15("9.999999999999999") == "10");
+    ReportOptions opt = example_options();
+    opt.as_of = Date(2023, 12, 31);
+    const std::string path = scratch_file("report", "county.xlsx").string();
+    std::filesystem::remove(path);
+    opt.files.out = path;
+    opt.format = ReportFormat::xlsx;
+    (void)report_files(opt, national_rules());
+    REQUIRE(std::filesystem::exists(path));
+    CHECK(zipped(path, "xl/workbook.xml").find("<sheet name=\"汇总\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"部门\" sheetId=\"2\" "
+                                               "r:id=\"rId2\"/><sheet name=\"项目\" sheetId=\"3\" r:id=\"rId3\"/>") != std::string::npos);
+    // A typed number whose value, as Excel shows it (15 significant digits), is `exact`.
+    const auto number = [](const auto& sheet, const char* ref, const std::string& exact) {
+        const auto it = sheet.find(ref);
+        REQUIRE_MESSAGE(it != sheet.end(), ref);
+        CHECK_MESSAGE(it->second.first, ref);
+        CHECK_MESSAGE(sig15(it->second.second) == exact, ref, " = ", it->second.second);
+    };
+    const auto text = [](const auto& sheet, const char* ref, const std::string& want) {
+        const auto it = sheet.find(ref);
+        REQUIRE_MESSAGE(it != sheet.end(), ref);
+        CHECK_MESSAGE(!it->second.first, ref);
+        CHECK(it->second.second == want);
+    };
+
+    // Summary (hand-computed in test_rollup.cpp): label in A, value in B.
+    const auto summary = cells(zipped(path, "xl/worksheets/sheet1.xml"));
+    text(summary, "A1", "指标");
+    text(summary, "A2", "项目数");
+    number(summary, "B2", "12");
+    number(summary, "B3", "89");
+    text(summary, "A4", "预算数（元）");
+    number(summary, "B4", "37150000");
+    number(summary, "B5", "27830945.67");
+    number(summary, "B6", "0.7492");
+    number(summary, "B7", "78.07");
+    number(summary, "B8", "75.85");
+
+    // Departments: row 2 县教育局, row 3 县水利局 (weighted mean 74.46), row 6 县民政局.
+    const auto deps = cells(zipped(path, "xl/worksheets/sheet2.xml"));
+    text(deps, "A1", "部门");
+    text(deps, "H1", "优");
+    text(deps, "O1", "不合格率");
+    text(deps, "A2", "县教育局");
+    number(deps, "B2", "3");
+    number(deps, "C2", "7350000");
+    number(deps, "D2", "7014345.67");
+    number(deps, "E2", "0.9543");
+    number(deps, "F2", "81.27");
+    number(deps, "G2", "87.02");
+    number(deps, "H2", "1");
+    number(deps, "K2", "0");
+    number(deps, "M2", "1850000");
+    number(deps, "O2", "0.3333");
+    number(deps, "P2", "185000");
+    number(deps, "Q2", "148000");
+    number(deps, "R2", "2");       // W1 and JY-03 red
+    number(deps, "S2", "2850000"); // 100 + 185 万
+    text(deps, "A3", "县水利局");
+    number(deps, "G3", "74.46");
+    text(deps, "A6", "县民政局");
+    number(deps, "O6", "1");
+    CHECK(deps.find("A7") == deps.end());
+
+    // Projects: every project (12), in file order, from row 2.
+    const auto projects = cells(zipped(path, "xl/worksheets/sheet3.xml"));
+    text(projects, "A2", "W1");
+    text(projects, "B2", "县教育局");
+    number(projects, "C2", "1000000");
+    number(projects, "D2", "812345.67");
+    number(projects, "E2", "85.32");
+    text(projects, "F2", "良");
+    number(projects, "G2", "0");
+    text(projects, "K2", "红灯");
+    text(projects, "A4", "JY-03");
+    number(projects, "E4", "60");
+    text(projects, "F4", "中");
+    number(projects, "G4", "1");
+    number(projects, "H4", "0.1");
+    number(projects, "I4", "185000");
+    number(projects, "J4", "148000");
+    text(projects, "A13", "MZ-02");
+    CHECK(projects.find("A14") == projects.end());
+    CHECK(zipped(path, "xl/worksheets/sheet3.xml").find("state=\"frozen\"") != std::string::npos);
 }

@@ -15,23 +15,19 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace perfbudget {
 
-enum class ReportFormat : std::uint8_t { json, markdown, html };
+enum class ReportFormat : std::uint8_t { json, markdown, html, xlsx };
 
-/// The format an output path names by its extension (.json, .md/.markdown, .html/.htm); empty otherwise.
+/// The format an output path names by its extension (.json, .md/.markdown, .html/.htm, .xlsx); empty otherwise.
 std::optional<ReportFormat> report_format_of_path(const std::string& path);
 
-struct ReportOptions {
-    EvaluateOptions files;          // projects, indicators, out, encoding, lang, year (format and explain unused)
-    ReportFormat format = ReportFormat::markdown;
-    std::optional<Date> as_of;      // adds monitoring as of this date
-    std::size_t max_listed = 200;   // projects listed in Markdown and HTML (the lowest scores first)
-};
+
 
 /// A project listed for rectification, a cut, a recovery or a warning.
 struct ReportProject {
@@ -46,6 +42,16 @@ struct ReportProject {
     std::string reasons_zh, reasons_en; // the custom steps that fired, in their words
     std::optional<Light> light;     // with monitoring
     std::uint8_t monitor_reasons = 0; // bit k: MonitorRule k gave a non-green light
+};
+
+struct ReportOptions {
+    EvaluateOptions files;          // projects, indicators, out, encoding, lang, year (format and explain unused)
+    ReportFormat format = ReportFormat::markdown;
+    std::optional<Date> as_of;      // adds monitoring as of this date
+    std::size_t max_listed = 200;   // projects listed in Markdown and HTML (the lowest scores first)
+    /// Called for every project, in the order of the projects file, in the
+    /// evaluation pass (the workbook's project sheet), with its grade; valid during the call.
+    std::function<void(const ReportProject&, const RollupGrade&)> each;
 };
 
 /// A figure's footnote: a rule value the rule file marks `[assumption]`.
@@ -98,6 +104,11 @@ std::string report_json(const Report& report);
 std::string report_markdown(const Report& report, Lang lang);
 /// One self-contained HTML page with inline SVG charts and a print stylesheet.
 std::string report_html(const Report& report, Lang lang);
+
+/// The workbook (.xlsx, Debian's libxlsxwriter) written to the file `path`: sheets
+/// 汇总/Summary, 部门/Departments and 项目/Projects (every project, in file order),
+/// numeric cells typed, money in yuan, frozen header rows, headers in options.files.lang.
+Report report_xlsx(const ReportOptions& options, const RuleBook& rules, const std::string& path);
 
 /// `perfbudget report`: build_report(), then writes options.files.out in
 /// options.format (nothing on failure). Returns the report (for the stderr summary).

@@ -43,7 +43,7 @@ const char* const usage_text =
     "                      [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (target review; --summary: by grade and admission, JSON)\n"
     "  perfbudget report --projects P.csv --indicators I.csv [--as-of YYYY-MM-DD] [--rules R.yaml]\n"
-    "                      --out report.html|.md|.json [--format html|md|json] [--lang zh|en]\n"
+    "                      --out report.html|.md|.json|.xlsx [--format html|md|json|xlsx] [--lang zh|en]\n"
     "                      [--encoding utf8|gbk] [--year YYYY] [--max-listed N]  (roll-up for leadership)\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
@@ -272,9 +272,10 @@ int cmd_report(int argc, char** argv) {
     if (format == "json") opt.format = ReportFormat::json;
     else if (format == "md" || format == "markdown") opt.format = ReportFormat::markdown;
     else if (format == "html") opt.format = ReportFormat::html;
-    else if (!format.empty()) throw UsageError{"--format must be html, md or json, not " + format};
+    else if (format == "xlsx") opt.format = ReportFormat::xlsx;
+    else if (!format.empty()) throw UsageError{"--format must be html, md, json or xlsx, not " + format};
     else if (const auto by_name = report_format_of_path(opt.files.out)) opt.format = *by_name;
-    else throw UsageError{"report needs --format html|md|json or an --out file ending in .html, .md or .json"};
+    else throw UsageError{"report needs --format html|md|json|xlsx or an --out file ending in .html, .md, .json or .xlsx"};
     if (const auto as_of_text = a.get("as-of")) {
         opt.as_of = parse_date(*as_of_text);
         if (!opt.as_of) throw UsageError{"--as-of must be a date YYYY-MM-DD, not " + *as_of_text};
