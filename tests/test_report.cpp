@@ -304,63 +304,32 @@ TEST_CASE("report: the workbook, unzipped and checked cell by cell") {
         CHECK(it->second.second == want);
     };
 
+    // Each sheet: (cell, text) for text cells, (cell, exact value) for number cells.
+    using Cells = std::vector<std::pair<const char*, const char*>>;
+    const auto check = [&](const char* member, const Cells& texts, const Cells& numbers, const char* past_end) {
+        const auto sheet = cells(zipped(path, member));
+        for (const auto& [ref, want] : texts) text(sheet, ref, want);
+        for (const auto& [ref, want] : numbers) number(sheet, ref, want);
+        CHECK(sheet.find(past_end) == sheet.end());
+    };
     // Summary (hand-computed in test_rollup.cpp): label in A, value in B.
-    const auto summary = cells(zipped(path, "xl/worksheets/sheet1.xml"));
-    text(summary, "A1", "指标");
-    text(summary, "A2", "项目数");
-    number(summary, "B2", "12");
-    number(summary, "B3", "89");
-    text(summary, "A4", "预算数（元）");
-    number(summary, "B4", "37150000");
-    number(summary, "B5", "27830945.67");
-    number(summary, "B6", "0.7492");
-    number(summary, "B7", "78.07");
-    number(summary, "B8", "75.85");
-
-    // Departments: row 2 县教育局, row 3 县水利局 (weighted mean 74.46), row 6 县民政局.
-    const auto deps = cells(zipped(path, "xl/worksheets/sheet2.xml"));
-    text(deps, "A1", "部门");
-    text(deps, "H1", "优");
-    text(deps, "O1", "不合格率");
-    text(deps, "A2", "县教育局");
-    number(deps, "B2", "3");
-    number(deps, "C2", "7350000");
-    number(deps, "D2", "7014345.67");
-    number(deps, "E2", "0.9543");
-    number(deps, "F2", "81.27");
-    number(deps, "G2", "87.02");
-    number(deps, "H2", "1");
-    number(deps, "K2", "0");
-    number(deps, "M2", "1850000");
-    number(deps, "O2", "0.3333");
-    number(deps, "P2", "185000");
-    number(deps, "Q2", "148000");
-    number(deps, "R2", "2");       // W1 and JY-03 red
-    number(deps, "S2", "2850000"); // 100 + 185 万
-    text(deps, "A3", "县水利局");
-    number(deps, "G3", "74.46");
-    text(deps, "A6", "县民政局");
-    number(deps, "O6", "1");
-    CHECK(deps.find("A7") == deps.end());
-
-    // Projects: every project (12), in file order, from row 2.
-    const auto projects = cells(zipped(path, "xl/worksheets/sheet3.xml"));
-    text(projects, "A2", "W1");
-    text(projects, "B2", "县教育局");
-    number(projects, "C2", "1000000");
-    number(projects, "D2", "812345.67");
-    number(projects, "E2", "85.32");
-    text(projects, "F2", "良");
-    number(projects, "G2", "0");
-    text(projects, "K2", "红灯");
-    text(projects, "A4", "JY-03");
-    number(projects, "E4", "60");
-    text(projects, "F4", "中");
-    number(projects, "G4", "1");
-    number(projects, "H4", "0.1");
-    number(projects, "I4", "185000");
-    number(projects, "J4", "148000");
-    text(projects, "A13", "MZ-02");
-    CHECK(projects.find("A14") == projects.end());
+    check("xl/worksheets/sheet1.xml", {{"A1", "指标"}, {"A2", "项目数"}, {"A4", "预算数（元）"}},
+          {{"B2", "12"}, {"B3", "89"}, {"B4", "37150000"}, {"B5", "27830945.67"}, {"B6", "0.7492"}, {"B7", "78.07"},
+           {"B8", "75.85"}},
+          "C2");
+    // Departments: row 2 县教育局 (R, S: W1 and JY-03 red, 100 + 185 万), row 3 县水利局
+    // (weighted mean 74.46, stored by libxlsxwriter as 74.45999999999999), row 6 县民政局, no row 7.
+    check("xl/worksheets/sheet2.xml",
+          {{"A1", "部门"}, {"H1", "优"}, {"O1", "不合格率"}, {"A2", "县教育局"}, {"A3", "县水利局"}, {"A6", "县民政局"}},
+          {{"B2", "3"}, {"C2", "7350000"}, {"D2", "7014345.67"}, {"E2", "0.9543"}, {"F2", "81.27"}, {"G2", "87.02"},
+           {"H2", "1"}, {"K2", "0"}, {"M2", "1850000"}, {"O2", "0.3333"}, {"P2", "185000"}, {"Q2", "148000"}, {"R2", "2"},
+           {"S2", "2850000"}, {"G3", "74.46"}, {"O6", "1"}},
+          "A7");
+    // Projects: every project (12), in file order, from row 2: W1 (row 2), JY-03 (row 4), MZ-02 (row 13).
+    check("xl/worksheets/sheet3.xml",
+          {{"A2", "W1"}, {"B2", "县教育局"}, {"F2", "良"}, {"K2", "红灯"}, {"A4", "JY-03"}, {"F4", "中"}, {"A13", "MZ-02"}},
+          {{"C2", "1000000"}, {"D2", "812345.67"}, {"E2", "85.32"}, {"G2", "0"}, {"E4", "60"}, {"G4", "1"}, {"H4", "0.1"},
+           {"I4", "185000"}, {"J4", "148000"}},
+          "A14");
     CHECK(zipped(path, "xl/worksheets/sheet3.xml").find("state=\"frozen\"") != std::string::npos);
 }
