@@ -173,6 +173,27 @@ std::size_t grid_cell(const Number& rate) {
     return static_cast<std::size_t>(std::clamp<std::int64_t>(c, 0, grid_cells - 1));
 }
 
+/// The listed projects' names: the streaming run keeps ids and departments only, so
+/// the projects file is read again up to the last listed line (the file was read
+/// without problems moments ago; a row that reads differently now keeps no name).
+void add_names(const EvaluateOptions& files, std::vector<ReportProject>& listed) {
+    if (listed.empty()) return;
+    std::map<std::uint32_t, ReportProject*> by_line;
+    for (ReportProject& p : listed) by_line.emplace(p.line, &p);
+    ProjectReader reader(files.projects, files.encoding);
+    Project row;
+    bool ok = true;
+    std::vector<Diagnostic> ignored;
+    auto next = by_line.begin();
+    while (next != by_line.end() && reader.next(row, ok, ignored)) {
+        ignored.clear();
+        while (next != by_line.end() && next->first < row.source_line) ++next; // not found: no name
+        if (next == by_line.end() || next->first != row.source_line) continue;
+        if (row.id == next->second->id) next->second->name = row.name;
+        ++next;
+    }
+}
+
 } // namespace
 
 Report build_report(const ReportOptions& options, const RuleBook& book) {
@@ -244,6 +265,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
         if (!keep && !options.each) return; // not worse than the best kept
         ReportProject lp;
         lp.order = k;
+        lp.line = p.line;
         lp.id = p.id;
         lp.department = p.department;
         lp.budget = p.funds.budget;
@@ -277,6 +299,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
         kept.pop();
     }
     std::reverse(report.listed.begin(), report.listed.end());
+    add_names(options.files, report.listed);
 
     // 3. The footnotes: the rules each figure rests on, in every period used.
     for (const RuleSet* rules : periods) {
@@ -417,7 +440,7 @@ std::string report_markdown(const Report& r, Lang lang) {
         const std::vector<std::string> ph = t.project_header();
         md += "|";
         for (const std::string& h : ph) md += " " + md_cell(h) + " |";
-        md += "\n|---|---|---:|---:|---|---|---|\n";
+        md += "\n|---|---|---|---:|---:|---|---|---|\n";
         for (const ReportProject& p : r.listed) {
             md += "|";
             for (const std::string& cell : t.project_row(p)) md += " " + md_cell(cell) + " |";

@@ -284,7 +284,7 @@ std::string report_html(const Report& r, Lang lang) {
     std::vector<std::vector<std::string>> project_rows;
     for (const ReportProject& p : r.listed) project_rows.push_back(t.project_row(p));
     if (!project_rows.empty())
-        h += table(t.project_header(), project_rows, {false, false, true, true, false, false, false}, "projects");
+        h += table(t.project_header(), project_rows, {false, false, false, true, true, false, false, false}, "projects");
 
     h += "<h2>" + std::string(zh ? "说明" : "Notes") + "</h2>\n<ul class=\"notes\">";
     for (const std::string& n : t.notes()) h += "<li>" + esc(n) + "</li>";

@@ -204,8 +204,8 @@ public:
     }
 
     std::vector<std::string> project_header() const {
-        if (zh_) return {"项目编号", "部门", "预算（万元）", "得分", "等级", "处理", "原因" + mark("custom")};
-        return {"project", "department", "budget (万元)", "score", "grade", "actions", "reasons" + mark("custom")};
+        if (zh_) return {"项目编号", "项目名称", "部门", "预算（万元）", "得分", "等级", "处理", "原因" + mark("custom")};
+        return {"project", "name", "department", "budget (万元)", "score", "grade", "actions", "reasons" + mark("custom")};
     }
 
     std::vector<std::string> project_row(const ReportProject& p) const {
@@ -229,7 +229,7 @@ public:
         for (std::size_t k = 0; k < monitor_rule_count; ++k)
             if (p.monitor_reasons >> k & 1U) add(reasons, monitor_reason(static_cast<MonitorRule>(k)));
         const std::string grade_label = p.grade < r_.evaluation.grades.size() ? grade(p.grade) : std::string("?");
-        return {p.id, p.department, wan_text(p.budget), p.total.to_string(2), grade_label, actions, reasons};
+        return {p.id, p.name, p.department, wan_text(p.budget), p.total.to_string(2), grade_label, actions, reasons};
     }
 
     /// The notes under the report: units, rules, definitions, then the footnotes.

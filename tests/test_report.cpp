@@ -153,7 +153,9 @@ TEST_CASE("report: the project listing keeps the lowest scores, up to the limit"
     CHECK(r.listed_total == 6);
     REQUIRE(r.listed.size() == 2);
     CHECK(r.listed[0].id == "SL-02");
+    CHECK(r.listed[0].name == "农村饮水安全巩固提升项目"); // read again from projects.csv, line 6
     CHECK(r.listed[1].id == "NY-02");
+    CHECK(r.listed[1].name == "2023年高标准农田建设项目");
     CHECK(r.listed[1].recover.to_string() == "4800000.00");
     const std::string md = report_markdown(r, Lang::en);
     CHECK(md.find("6 projects, lowest score first; the 2 lowest are listed (limit 2)") != std::string::npos);

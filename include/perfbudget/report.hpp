@@ -32,7 +32,9 @@ std::optional<ReportFormat> report_format_of_path(const std::string& path);
 /// A project listed for rectification, a cut, a recovery or a warning.
 struct ReportProject {
     std::size_t order = 0;          // position in the projects file (0-based)
+    std::uint32_t line = 0;         // its line in the projects file
     std::string id, department;
+    std::string name;               // listed projects only: read again from the projects file after the run
     Money budget, spent;
     Decimal total;                  // as reported
     std::size_t grade = 0;          // index into RollupSummary::grades
