@@ -211,7 +211,12 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
         mo.as_of = *options.as_of;
         ReportMonitoring m;
         m.as_of = *options.as_of;
-        const RuleSet& on = book.for_year(static_cast<int>(options.as_of->year()));
+        const RuleSet* as_of_rules = &book.periods().front(); // the chart's thresholds: the as-of year's rules, else the first
+        try {
+            as_of_rules = &book.for_year(static_cast<int>(options.as_of->year()));
+        } catch (const Error&) { // no period covers that year: projects use their own years' rules
+        }
+        const RuleSet& on = *as_of_rules;
         m.time_progress = time_progress(*options.as_of, on.monitoring.time_progress.method);
         m.deviation = on.monitoring.deviation.enabled;
         m.deviation_threshold = on.monitoring.deviation.threshold;

@@ -195,11 +195,13 @@ public:
                           cap = std::to_string(r_.max_listed);
         if (zh_)
             return "共 " + n + " 个项目，按得分从低到高列出" +
-                   (r_.listed.size() < r_.listed_total ? "得分最低的 " + shown + " 个（上限 " + cap + " 个）；完整名单见 perfbudget evaluate 的逐项目输出。"
+                   (r_.listed.size() < r_.listed_total ? "得分最低的 " + shown + " 个（上限 " + cap +
+                                                             " 个）；全部项目见 Excel 工作簿（perfbudget report --out 报告.xlsx）的“项目”表。"
                                                       : "全部（上限 " + cap + " 个）。");
         return n + " projects, lowest score first; " +
                (r_.listed.size() < r_.listed_total ? "the " + shown + " lowest are listed (limit " + cap +
-                                                         "); every project is in perfbudget evaluate's per-project output."
+                                                         "); every project is on the Projects sheet of the workbook "
+                                                         "(perfbudget report --out report.xlsx)."
                                                    : "all are listed (limit " + cap + ").");
     }
 

@@ -158,7 +158,8 @@ TEST_CASE("report: the project listing keeps the lowest scores, up to the limit"
     CHECK(r.listed[1].name == "2023年高标准农田建设项目");
     CHECK(r.listed[1].recover.to_string() == "4800000.00");
     const std::string md = report_markdown(r, Lang::en);
-    CHECK(md.find("6 projects, lowest score first; the 2 lowest are listed (limit 2)") != std::string::npos);
+    CHECK(md.find("6 projects, lowest score first; the 2 lowest are listed (limit 2); every project is on the "
+                  "Projects sheet of the workbook") != std::string::npos);
     // With monitoring the warnings join: 11 flagged or warned (all but JY-02).
     CHECK(example_report(national_rules(), true).listed_total == 11);
 }
