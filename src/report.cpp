@@ -232,6 +232,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
             else
                 ++m.not_plotted;
             for (std::size_t i = 0; i < r.fired_count; ++i) fired.emplace(p.rules, r.fired[i].step);
+            if (r.has_cut && r.cut.fen() != 0) m.mid_year_cut.add(r.cut);
             if (r.warning() && r.reason(MonitorRule::deviation))
                 assumptions.check(*p.rules, p.rules->monitoring.deviation.where, "warning");
             if (r.warning() && r.reason(MonitorRule::execution))
@@ -245,7 +246,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
     }
 
     // 2. Evaluation, rolled up as it streams; flagged projects kept for the listing.
-    EvaluationRollup rollup;
+    EvaluationRollup rollup(&book.periods().back()); // its grades are listed even for an empty file
     std::priority_queue<ReportProject, std::vector<ReportProject>, Worse> kept; // the worst kept at the top
     std::set<std::pair<const RuleSet*, std::string>> fired; // custom steps that fired
     std::set<const RuleSet*> periods;
@@ -307,6 +308,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
     add_names(options.files, report.listed);
 
     // 3. The footnotes: the rules each figure rests on, in every period used.
+    if (periods.empty()) report.rectify_line = rectify_line(book.periods().back());
     for (const RuleSet* rules : periods) {
         if (!report.rectify_line) report.rectify_line = rectify_line(*rules);
         for (const GradeBand& band : rules->grades.bands) assumptions.check(*rules, band.where, "grades");
@@ -357,6 +359,11 @@ void totals_json(ordered_json& j, const RollupTotals& t, const std::vector<Rollu
     j["warning"] = detail::count_json(m->warning_projects(), m->warning_budget());
 }
 
+/// {"projects", "amount"}: the mid-year cuts monitoring's custom steps recommended.
+ordered_json mid_year_cut_json(const CountMoney& c) {
+    return ordered_json{{"projects", c.projects}, {"amount", c.budget.to_string()}};
+}
+
 } // namespace
 
 std::string report_json(const Report& r) {
@@ -376,6 +383,7 @@ std::string report_json(const Report& r) {
     if (r.monitoring) {
         j["as_of"] = to_string(r.monitoring->as_of);
         j["time_progress"] = r.monitoring->time_progress.to_string(4);
+        j["mid_year_cut"] = mid_year_cut_json(r.monitoring->mid_year_cut);
     }
     ordered_json notes = ordered_json::array();
     for (const ReportAssumption& a : r.assumptions) notes.push_back({{"figure", a.figure}, {"source", a.source}, {"text", a.text}});

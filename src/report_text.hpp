@@ -140,6 +140,10 @@ public:
             f.emplace_back(zh_ ? "序时进度" : "time progress", percent_text(r_.monitoring->time_progress));
             f.emplace_back((zh_ ? "预警项目（红灯、黄灯）" : "warning projects (red, yellow)") + mark("warning"),
                            count_money(m.warning_projects(), m.warning_budget()));
+            const CountMoney& cut = r_.monitoring->mid_year_cut;
+            if (cut.projects)
+                f.emplace_back((zh_ ? "年中调减建议" : "mid-year cut recommended") + mark("warning"),
+                               count_money(cut.projects, cut.budget));
         }
         return f;
     }

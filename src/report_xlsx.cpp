@@ -189,6 +189,11 @@ Report report_xlsx(const ReportOptions& options, const RuleBook& rules, const st
         }
         row((zh ? "预警项目数" : "warning projects") + t.mark("warning"), [&] { summary.count(m.warning_projects()); });
         row((zh ? "预警资金（元）" : "warning budget (yuan)") + t.mark("warning"), [&] { summary.money(m.warning_budget()); });
+        const CountMoney& cut = r.monitoring->mid_year_cut;
+        if (cut.projects) {
+            row(zh ? "年中调减建议项目数" : "mid-year cuts recommended", [&] { summary.count(cut.projects); });
+            row(zh ? "年中调减建议（元）" : "mid-year cut (yuan)", [&] { summary.money(cut.budget); });
+        }
     }
     row(zh ? "规则" : "rules", [&] { summary.text(r.rules_name); });
     for (const std::string& note : t.notes()) row(zh ? "说明" : "note", [&] { summary.text(note); });

@@ -67,7 +67,7 @@ std::size_t EvaluationRollup::grade_index(const RuleSet& rules, std::size_t grad
             grade_map_.push_back(static_cast<std::size_t>(it - summary_.grades.begin()));
         }
     }
-    return grade_map_[grade];
+    return grade_map_.empty() ? 0 : grade_map_[grade];
 }
 
 void EvaluationRollup::add(const ProjectView& p, const ProjectResult& r) {

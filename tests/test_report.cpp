@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 
@@ -144,6 +145,35 @@ TEST_CASE("report: figures resting on [assumption] values get footnotes citing t
     REQUIRE(u.assumptions.size() == 1);
     CHECK(u.assumptions[0].figure == "custom");
     CHECK(u.assumptions[0].text == "\"评价好\" read as grade 优 (excellent) for the commendation.");
+}
+
+TEST_CASE("report: mid-year cuts recommended by monitoring steps (Lanzhou New Area)") {
+    // rules/lanzhou-new-area.yaml: deviation > 30 points → cut min(deviation, 1 − exec_rate).
+    // As of 2023-12-31 only JY-03 is that far off: |0.92 − 0.5644| > 0.30; rate 1 − 0.92 = 0.08,
+    // × 1,850,000.00 = 148,000.00 (SL-02 0.2894, NY-01 0.2222, WJ-03 0.2001 are not).
+    const RuleBook lanzhou = load_rules_file(source_dir + "/rules/lanzhou-new-area.yaml");
+    const auto j = nlohmann::ordered_json::parse(report_json(example_report(lanzhou, true)));
+    CHECK(j["mid_year_cut"]["projects"] == 1);
+    CHECK(j["mid_year_cut"]["amount"] == "148000.00");
+}
+
+TEST_CASE("report: an empty file still lists the grade scale, and has no rates") {
+    const std::string projects = scratch_file("report", "empty-projects.csv").string();
+    const std::string indicators = scratch_file("report", "empty-indicators.csv").string();
+    std::ofstream(projects) << "project_id,name,department,budget,spent\n";
+    std::ofstream(indicators) << "project_id,level1,level2,name,direction,target,actual,weight\n";
+    ReportOptions opt;
+    opt.files.projects = projects;
+    opt.files.indicators = indicators;
+    const Report r = build_report(opt, national_rules());
+    CHECK(r.evaluation.projects == 0);
+    CHECK(r.evaluation.grades.size() == 4);
+    const auto j = nlohmann::ordered_json::parse(report_json(r));
+    CHECK(j["exec_rate"].is_null());
+    CHECK(j["mean_score"].is_null());
+    CHECK(j["by_grade"]["poor"]["projects"] == 0);
+    CHECK(report_markdown(r, Lang::zh).find("其中优0个、良0个、中0个、差0个；低于80分的项目0个") != std::string::npos);
+    CHECK(report_html(r, Lang::en).find("<svg id=\"chart-histogram\"") != std::string::npos);
 }
 
 TEST_CASE("report: the project listing keeps the lowest scores, up to the limit") {

@@ -76,6 +76,7 @@ struct ReportMonitoring {
     bool deviation = false;          // the deviation rule is on: its threshold shades the chart
     Decimal deviation_threshold;
     Decimal yellow_below;            // the execution rule's yellow threshold (of v = exec / time progress)
+    CountMoney mid_year_cut;         // cuts the monitoring custom steps recommended: projects and Σ amount (budget field)
 };
 
 struct Report {

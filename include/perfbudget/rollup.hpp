@@ -104,6 +104,11 @@ struct RollupSummary : RollupTotals {
 /// order of the projects file.
 class EvaluationRollup {
 public:
+    /// `scale`: rules whose grade scale the summary lists even before (or without)
+    /// any project, e.g. the latest period of the run's rules; null: the first project's.
+    explicit EvaluationRollup(const RuleSet* scale = nullptr) {
+        if (scale) (void)grade_index(*scale, 0);
+    }
     void add(const ProjectView& project, const ProjectResult& result);
     /// A sink that adds to this roll-up (which must outlive it).
     EvaluateSink sink() {
