@@ -248,7 +248,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
     // 2. Evaluation, rolled up as it streams; flagged projects kept for the listing.
     EvaluationRollup rollup(&book.periods().back()); // its grades are listed even for an empty file
     std::priority_queue<ReportProject, std::vector<ReportProject>, Worse> kept; // the worst kept at the top
-    std::set<std::pair<const RuleSet*, std::string>> fired; // custom steps that fired
+    std::set<std::pair<const RuleSet*, std::string_view>> fired; // custom steps that fired (ids held by the rules)
     std::set<const RuleSet*> periods;
     std::size_t order = 0;
     const BatchSummary batch = evaluate_files(options.files, book, [&](const ProjectView& p, const ProjectResult& r) {
@@ -259,7 +259,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
         const bool warning = report.monitoring && ((light & 3U) == 2U || (light & 3U) == 3U);
         const std::vector<std::string_view> ids = r.fired_count || r.indicator_rules_fired ? reason_ids(r, *p.rules)
                                                                                              : std::vector<std::string_view>{};
-        for (std::string_view id : ids) fired.emplace(p.rules, std::string(id));
+        for (std::string_view id : ids) fired.emplace(p.rules, id);
         const bool listed = r.rectify || r.cut.fen() != 0 || r.recover.fen() != 0 || warning;
         if (!listed && !options.each) return;
         const Decimal total = r.total.rounded(p.rules->evaluation.rounding.digits, RoundingMode::half_up);
@@ -277,10 +277,7 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
         lp.budget = p.funds.budget;
         lp.spent = p.funds.spent;
         lp.total = total;
-        lp.grade = rollup.summary().grades.size(); // set below from the band id
-        const std::string& band = p.rules->grades.bands[r.grade].id;
-        for (std::size_t g = 0; g < rollup.summary().grades.size(); ++g)
-            if (rollup.summary().grades[g].id == band) lp.grade = g;
+        lp.grade = rollup.grade_index(*p.rules, r.grade);
         lp.rectify = r.rectify;
         lp.failed = p.rules->application.rectify.grades.contains(r.grade);
         lp.cut = r.cut;
@@ -296,6 +293,9 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
         if (kept.size() >= options.max_listed) kept.pop();
         kept.push(std::move(lp));
     });
+    if (report.monitoring && order != lights.size()) // both stages hand on every project, in file order
+        throw Error({options.files.projects, 0, 0}, "monitoring and evaluation saw different projects",
+                    "监控与评价所见项目不一致");
     report.indicators = batch.indicators;
     report.notices.insert(report.notices.end(), batch.notices.begin(), batch.notices.end());
     report.notices_dropped = batch.notices_dropped;

@@ -116,9 +116,10 @@ public:
     }
     const RollupSummary& summary() const { return summary_; }
     RollupSummary take() { return std::move(summary_); }
+    /// The index into summary().grades of grade `grade` of the period `rules` (added when new).
+    std::size_t grade_index(const RuleSet& rules, std::size_t grade);
 
 private:
-    std::size_t grade_index(const RuleSet& rules, std::size_t grade);
     RollupSummary summary_;
     detail::DepartmentIndex index_;
     const RuleSet* mapped_ = nullptr; // the period grade_map_ maps
