@@ -285,7 +285,7 @@ public:
             t += zh_ ? "；预警项目 " + std::to_string(m.warning_projects()) + " 个（" + wan_text(m.warning_budget()) + " 万元）"
                      : "; " + std::to_string(m.warning_projects()) + " warning projects (" + wan_text(m.warning_budget()) + " 万元)";
         }
-        return t;
+        return zh_ ? t : t + " "; // before "(rules: …)"
     }
 
     /// The footnote marks of a figure: "¹²".
