@@ -300,6 +300,12 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
     report.notices.insert(report.notices.end(), batch.notices.begin(), batch.notices.end());
     report.notices_dropped = batch.notices_dropped;
     report.evaluation = rollup.take();
+    const RuleSet& latest = book.periods().back(); // the department rules of the latest period
+    apply_rollup_rules(report.evaluation, latest);
+    if (latest.rollup.criticise.enabled) {
+        report.criticise_above = latest.rollup.criticise.failed_share_above;
+        assumptions.check(latest, latest.rollup.criticise.where, "criticise");
+    }
     while (!kept.empty()) {
         report.listed.push_back(kept.top());
         kept.pop();
@@ -334,7 +340,8 @@ ordered_json score_json(const std::optional<Number>& n) {
     return n ? ordered_json(n->rounded(2, RoundingMode::half_up).to_string(2)) : ordered_json(nullptr);
 }
 
-void totals_json(ordered_json& j, const RollupTotals& t, const std::vector<RollupGrade>& grades, const MonitorTotals* m) {
+void totals_json(ordered_json& j, const RollupTotals& t, const std::vector<RollupGrade>& grades, const MonitorTotals* m,
+                 const DepartmentRollup* department = nullptr) {
     j["projects"] = t.projects;
     j["budget"] = t.budget.to_string();
     j["spent"] = t.spent.to_string();
@@ -351,6 +358,7 @@ void totals_json(ordered_json& j, const RollupTotals& t, const std::vector<Rollu
     j["failed_share"] = rate_json(t.failed_share());
     j["cut_projects"] = t.cut_projects;
     j["recover_projects"] = t.recover_projects;
+    if (department) j["criticised"] = department->criticised;
     if (!m) return;
     ordered_json levels = ordered_json::object();
     for (std::size_t l = 0; l < light_count; ++l)
@@ -373,11 +381,13 @@ std::string report_json(const Report& r) {
     for (std::size_t d = 0; d < r.evaluation.departments.size(); ++d) {
         ordered_json jd;
         jd["department"] = r.evaluation.departments[d].department;
-        totals_json(jd, r.evaluation.departments[d], r.evaluation.grades, detail::monitor_department(r, d));
+        totals_json(jd, r.evaluation.departments[d], r.evaluation.grades, detail::monitor_department(r, d),
+                    &r.evaluation.departments[d]);
         deps.push_back(std::move(jd));
     }
     j["departments"] = std::move(deps);
     j["departments_with_cut"] = r.evaluation.departments_with_cut();
+    j["departments_criticised"] = r.evaluation.departments_criticised();
     j["indicators"] = r.indicators;
     j["rules"] = r.rules_name;
     if (r.monitoring) {

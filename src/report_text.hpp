@@ -76,6 +76,11 @@ public:
             if (const DepartmentRollup* d = worst_department())
                 p += "以项目自评不合格率计，" + d->department + "最高（" + percent_text(d->failed_share()) + "，" +
                      std::to_string(d->failed.projects) + "/" + std::to_string(d->projects) + "）。";
+            if (r_.criticise_above)
+                p += s.departments_criticised() ? "不合格率超过" + share_text(*r_.criticise_above) + "的部门" +
+                                                      std::to_string(s.departments_criticised()) + "个（" + criticised_list() +
+                                                      "），予以通报批评" + mark("criticise") + "。"
+                                                : "无部门不合格率超过" + share_text(*r_.criticise_above) + mark("criticise") + "。";
             if (r_.monitoring) {
                 const MonitorSummary& m = r_.monitoring->summary;
                 p += "截至" + date_text(r_.monitoring->as_of) + "，有" + std::to_string(m.warning_projects()) + "个项目、涉及资金" +
@@ -101,6 +106,13 @@ public:
             if (const DepartmentRollup* d = worst_department())
                 p += " By failed share, " + d->department + " is highest (" + percent_text(d->failed_share()) + ", " +
                      std::to_string(d->failed.projects) + " of " + std::to_string(d->projects) + ").";
+            if (r_.criticise_above)
+                p += s.departments_criticised()
+                         ? " " + std::to_string(s.departments_criticised()) + " units with more than " +
+                               share_text(*r_.criticise_above) + " failing projects are criticised (" + criticised_list() + ")" +
+                               mark("criticise") + "."
+                         : " No unit has more than " + share_text(*r_.criticise_above) + " failing projects" +
+                               mark("criticise") + ".";
             if (r_.monitoring) {
                 const MonitorSummary& m = r_.monitoring->summary;
                 p += " As of " + to_string(r_.monitoring->as_of) + ", " + std::to_string(m.warning_projects()) +
@@ -129,6 +141,11 @@ public:
         f.emplace_back(zh_ ? "不合格率（" + below_line() + "）" : "failed share (" + below_line() + ")",
                        percent_text(s.failed_share()) + (zh_ ? "（" : " (") + std::to_string(s.failed.projects) + "/" +
                            std::to_string(s.projects) + (zh_ ? "）" : ")"));
+        if (r_.criticise_above)
+            f.emplace_back((zh_ ? "通报批评部门（不合格率超过" + share_text(*r_.criticise_above) + "）"
+                                : "units criticised (failed share above " + share_text(*r_.criticise_above) + ")") +
+                               mark("criticise"),
+                           std::to_string(s.departments_criticised()));
         f.emplace_back((zh_ ? "下年核减" : "next-year cut") + mark("cut"),
                        zh_ ? std::to_string(s.departments_with_cut()) + " 家单位 " + std::to_string(s.cut_projects) + " 个项目，" +
                                  wan_text(s.cut) + " 万元"
@@ -165,6 +182,7 @@ public:
         for (std::size_t g = 0; g < r_.evaluation.grades.size(); ++g) h.push_back(grade(g));
         if (zh_) h.insert(h.end(), {"整改", "不合格率", "核减（万元）", "收回（万元）"});
         else h.insert(h.end(), {"rectify", "failed share", "cut (万元)", "recovered (万元)"});
+        if (r_.criticise_above) h.push_back((zh_ ? "通报批评" : "criticised") + mark("criticise"));
         if (r_.monitoring) {
             if (zh_) h.insert(h.end(), {"预警", "预警资金（万元）"});
             else h.insert(h.end(), {"warning", "warning budget (万元)"});
@@ -181,6 +199,7 @@ public:
         row.push_back(percent_text(x.failed_share()));
         row.push_back(wan_text(x.cut));
         row.push_back(wan_text(x.recover));
+        if (r_.criticise_above) row.push_back(x.criticised ? (zh_ ? "是" : "yes") : "");
         if (r_.monitoring) {
             const MonitorTotals* m = monitoring_of(d);
             row.push_back(m ? std::to_string(m->warning_projects()) : "—");
@@ -247,7 +266,8 @@ public:
             n.push_back("金额单位为万元，由精确到分的元金额四舍五入保留两位小数；精确金额（元）见 JSON 输出，各项合计按逐项目金额精确相加。");
             n.push_back("规则：" + r_.rules_name + "（" + files + "）。");
             n.push_back("执行率 = 执行数合计 / 预算数合计；平均分为各项目报告得分的算术平均，加权平均分 = Σ(预算 × 得分) / Σ预算；均一次性四舍五入。");
-            n.push_back("不合格率（部门因素，种子 000“以部分（单位）项目自评不合格率计算分数”）= " + below_line() + "的项目数 / 项目数。");
+            n.push_back("不合格率（部门因素，种子 000“以部分（单位）项目自评不合格率计算分数”）= " + below_line() + "的项目数 / 项目数" +
+                        (r_.criticise_above ? "；超过 " + share_text(*r_.criticise_above) + " 的部门予以通报批评（规则 rollup.criticise）。" : "。"));
             if (r_.monitoring)
                 n.push_back("预警项目为截至 " + date_text(r_.monitoring->as_of) + " 监控为红灯或黄灯的项目；序时进度 " +
                             percent_text(r_.monitoring->time_progress) + "。");
@@ -257,7 +277,8 @@ public:
             n.push_back("Rules: " + r_.rules_name + " (" + files + ").");
             n.push_back("Execution = Σ spent / Σ budget; mean score = the mean of the reported totals; weighted mean = "
                         "Σ(budget × total) / Σ budget; each rounded once, half-up.");
-            n.push_back("Failed share (the department factor of seed 000) = projects " + below_line() + " / projects.");
+            n.push_back("Failed share (the department factor of seed 000) = projects " + below_line() + " / projects" +
+                        (r_.criticise_above ? "; a unit above " + share_text(*r_.criticise_above) + " is criticised (rule rollup.criticise)." : "."));
             if (r_.monitoring)
                 n.push_back("Warning projects are red or yellow as of " + to_string(r_.monitoring->as_of) + "; time progress " +
                             percent_text(r_.monitoring->time_progress) + ".");
@@ -332,6 +353,14 @@ private:
         return worst;
     }
 
+    /// The criticised departments, in their order: "县水利局、县民政局" / "A, B".
+    std::string criticised_list() const {
+        std::string list;
+        for (const DepartmentRollup& d : r_.evaluation.departments)
+            if (d.criticised) list += (list.empty() ? "" : (zh_ ? "、" : ", ")) + d.department;
+        return list;
+    }
+
     std::string monitor_reason(MonitorRule k) const {
         static const char* const zh[] = {"预算执行进度偏慢", "指标完成进度异常", "目标预计无法完成", "执行率与总体完成率偏差过大"};
         static const char* const en[] = {"execution behind time", "indicator pace off target", "target cannot be met",
@@ -346,6 +375,7 @@ private:
         if (figure == "cut") return zh_ ? "下年核减" : "next-year cut";
         if (figure == "recover") return zh_ ? "收回结余资金" : "recovery";
         if (figure == "warning") return zh_ ? "预警" : "warnings";
+        if (figure == "criticise") return zh_ ? "通报批评" : "criticism";
         return zh_ ? "自定义规则" : "custom rules";
     }
 

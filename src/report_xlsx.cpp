@@ -208,6 +208,7 @@ Report report_xlsx(const ReportOptions& options, const RuleBook& rules, const st
            : std::vector<std::string>{"to rectify", "to rectify (yuan)", "below the line", "failed share", "cut (yuan)",
                                       "recovered (yuan)"};
     dh.insert(dh.end(), tail.begin(), tail.end());
+    if (r.criticise_above) dh.push_back(zh ? "通报批评" : "criticised");
     if (r.monitoring) {
         dh.push_back(zh ? "预警项目数" : "warning projects");
         dh.push_back(zh ? "预警资金（元）" : "warning budget (yuan)");
@@ -229,6 +230,7 @@ Report report_xlsx(const ReportOptions& options, const RuleBook& rules, const st
         departments.rate(x.failed_share());
         departments.money(x.cut);
         departments.money(x.recover);
+        if (r.criticise_above) departments.count(x.criticised ? 1 : 0);
         if (const MonitorTotals* m = detail::monitor_department(r, d)) {
             departments.count(m->warning_projects());
             departments.money(m->warning_budget());

@@ -53,6 +53,19 @@ std::size_t RollupSummary::departments_with_cut() const {
         std::count_if(departments.begin(), departments.end(), [](const DepartmentRollup& d) { return d.cut_projects > 0; }));
 }
 
+std::size_t RollupSummary::departments_criticised() const {
+    return static_cast<std::size_t>(
+        std::count_if(departments.begin(), departments.end(), [](const DepartmentRollup& d) { return d.criticised; }));
+}
+
+void apply_rollup_rules(RollupSummary& summary, const RuleSet& rules) {
+    const RollupRules::Criticise& c = rules.rollup.criticise;
+    for (DepartmentRollup& d : summary.departments) {
+        const std::optional<Fraction> share = d.failed_share();
+        d.criticised = c.enabled && share && *share > Fraction::of(c.failed_share_above);
+    }
+}
+
 std::size_t EvaluationRollup::grade_index(const RuleSet& rules, std::size_t grade) {
     if (mapped_ != &rules) { // a period's grades, by id, onto the roll-up's (usually one period: once)
         mapped_ = &rules;

@@ -139,12 +139,20 @@ TEST_CASE("report: figures resting on [assumption] values get footnotes citing t
     CHECK(md.find("下年核减³") != std::string::npos);
     CHECK(md.find("³ 下年核减：依据 " + source_dir + "/rules/wuchang.yaml:43，规则文件标注为假设") != std::string::npos);
 
-    // A custom step with its own comments (Urumqi County's `commend`, which fires on 优).
+    // A custom step with its own comments (Urumqi County's `commend`, which fires on 优), and
+    // its department rule (rollup.criticise above 30%: every department of the example county,
+    // whose failed shares are 1/3, 1/2, 1/3, 1/2 and 1).
     const RuleBook urumqi = load_rules_file(source_dir + "/rules/urumqi-county.yaml");
     const Report u = example_report(urumqi, false);
-    REQUIRE(u.assumptions.size() == 1);
-    CHECK(u.assumptions[0].figure == "custom");
-    CHECK(u.assumptions[0].text == "\"评价好\" read as grade 优 (excellent) for the commendation.");
+    REQUIRE(u.assumptions.size() == 2);
+    CHECK(u.assumptions[0].figure == "criticise");
+    CHECK(u.assumptions[0].text.rfind("The seed gives neither the rating formula nor a threshold", 0) == 0);
+    CHECK(u.assumptions[1].figure == "custom");
+    CHECK(u.assumptions[1].text == "\"评价好\" read as grade 优 (excellent) for the commendation.");
+    CHECK(u.evaluation.departments_criticised() == 5);
+    CHECK(report_markdown(u, Lang::zh).find("不合格率超过30%的部门5个（县教育局、县水利局、县卫生健康委员会、县农业农村局、县民政局），予以通报批评¹。") !=
+          std::string::npos);
+    CHECK(nlohmann::ordered_json::parse(report_json(u))["departments"][0]["criticised"] == true);
 }
 
 TEST_CASE("report: mid-year cuts recommended by monitoring steps (Lanzhou New Area)") {

@@ -178,3 +178,33 @@ TEST_CASE("rollup: empty and zero-budget sets have no rates") {
     CHECK(score_bin(dec("9.99")) == 0);
     CHECK(score_bin(dec("10")) == 1);
 }
+
+TEST_CASE("rollup: rollup.criticise criticises departments above the failed share, strictly") {
+    // Failed shares (hand-computed above): 县教育局 1/3, 县水利局 1/2, 县卫生健康委员会 1/3,
+    // 县农业农村局 1/2, 县民政局 2/2. Above 50%: only 县民政局 (1/2 is not above 50%).
+    const RuleBook rules = load_rules_text("base: national\nprofile: t\nrollup:\n  criticise: {enabled: true, failed_share_above: 50%}\n",
+                                           "t.yaml");
+    RollupSummary s = example_rollup();
+    apply_rollup_rules(s, rules.only());
+    CHECK(s.departments_criticised() == 1);
+    CHECK(s.departments[4].criticised);
+    CHECK_FALSE(s.departments[1].criticised);
+    // Above 1/3 exactly (33.3333%, a 6-decimal share just below 1/3): 1/3 is above it, so all five.
+    const RuleBook third = load_rules_text("base: national\nprofile: t\nrollup:\n  criticise: {enabled: true, failed_share_above: 33.3333%}\n",
+                                           "t.yaml");
+    apply_rollup_rules(s, third.only());
+    CHECK(s.departments_criticised() == 5);
+    // Off (the national rules): nobody.
+    apply_rollup_rules(s, national_rules().only());
+    CHECK(s.departments_criticised() == 0);
+}
+
+TEST_CASE("rollup: the rollup section is checked strictly") {
+    const auto unknown = rule_problems("base: national\nprofile: t\nrollup:\n  critcise: {enabled: true, failed_share_above: 30%}\n");
+    REQUIRE_FALSE(unknown.empty());
+    CHECK(unknown.front().en.find("did you mean `criticise`") != std::string::npos);
+    const auto share = rule_problems("base: national\nprofile: t\nrollup:\n  criticise: {enabled: true, failed_share_above: 130%}\n");
+    REQUIRE_FALSE(share.empty());
+    CHECK(share.front().where.line == 4);
+    CHECK(national_rules().only().rollup.criticise.enabled == false);
+}

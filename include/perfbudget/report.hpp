@@ -89,6 +89,7 @@ struct Report {
     std::size_t listed_total = 0;        // how many projects qualified
     std::size_t max_listed = 0;
     std::optional<Decimal> rectify_line; // the score below which projects rectify, when the rectify grades are the bottom bands
+    std::optional<Decimal> criticise_above; // rollup.criticise's threshold, when the rule is on (apply_rollup_rules)
     std::vector<ReportAssumption> assumptions;
     std::vector<Diagnostic> notices;
     std::size_t notices_dropped = 0;

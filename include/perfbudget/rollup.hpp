@@ -83,6 +83,7 @@ struct RollupTotals {
 /// One department's figures.
 struct DepartmentRollup : RollupTotals {
     std::string department;
+    bool criticised = false; // 通报批评 by the rules' rollup.criticise (apply_rollup_rules)
 };
 
 /// A grade of the roll-up: the scale of the rules the projects were graded with
@@ -98,7 +99,14 @@ struct RollupSummary : RollupTotals {
     std::vector<DepartmentRollup> departments;
     /// Departments with at least one project cut (seed 000: "调减24家单位39个预算项目").
     std::size_t departments_with_cut() const;
+    /// Departments criticised (DepartmentRollup::criticised).
+    std::size_t departments_criticised() const;
 };
+
+/// Applies the rules' `rollup:` section to each department once the roll-up is
+/// complete: with `criticise` on, a department whose failed share is above
+/// `failed_share_above` (strictly, exact) is criticised (通报批评).
+void apply_rollup_rules(RollupSummary& summary, const RuleSet& rules);
 
 /// The evaluation roll-up as a sink (sink.hpp): add() each project's result in the
 /// order of the projects file.
