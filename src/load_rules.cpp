@@ -25,6 +25,7 @@
 #include "rule_tree.hpp"
 #include "load_assessment.hpp"
 #include "load_review.hpp"
+#include "load_rollup.hpp"
 #include "load_custom.hpp"
 #include "load_grades.hpp"
 #include "load_monitoring.hpp"
@@ -406,7 +407,8 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     rules.files = ctx.sources.names;
     const Field top{nullptr, &root, ""};
     if (root.kind == Node::Kind::map) report_old_layout(ctx, top);
-    MapView m(ctx, top, {"profile", "evaluation", "monitoring", "assessment", "review", "grades", "results", "custom"});
+    MapView m(ctx, top,
+              {"profile", "evaluation", "monitoring", "assessment", "review", "rollup", "grades", "results", "custom"});
     if (!m.ok()) return rules;
     if (auto name = read_identifier(ctx, m.get("profile"))) rules.name = *name;
     bool grades_usable = false;
@@ -418,6 +420,8 @@ RuleSet compile_rules(Ctx& ctx, const Node& root) {
     else default_assessment(rules.grades, rules.assessment);
     if (const Field r = m.find("review"); r.value) compile_review(ctx, r, rules.grades, grades_usable, rules.review);
     else default_review(rules.grades, rules.review);
+    // Optional: the roll-up's department rules (rollup_rules.hpp), off without it.
+    if (const Field r = m.find("rollup"); r.value) compile_rollup(ctx, r, rules.rollup);
     return rules;
 }
 

@@ -543,20 +543,11 @@ void MonitorTotals::add(Money project_budget, Money project_spent, Light level) 
 
 void MonitorRollup::add(const ProjectView& p, const MonitorResult& r) {
     summary_.add(p.funds.budget, p.funds.spent, r.level);
-    // Projects of a department usually come together: try the last one first.
-    if (last_ == npos || summary_.departments[last_].department != p.department) {
-        if (const auto it = index_.find(p.department); it != index_.end()) {
-            last_ = it->second;
-        } else {
-            last_ = summary_.departments.size();
-            index_.emplace(std::string(p.department), last_);
-            summary_.departments.emplace_back().department = p.department;
-        }
-    }
-    summary_.departments[last_].add(p.funds.budget, p.funds.spent, r.level);
+    const std::size_t d = index_.find_or_add(summary_.departments, p.department);
+    summary_.departments[d].add(p.funds.budget, p.funds.spent, r.level);
     if (review_) {
         if (review_totals_.size() < summary_.departments.size()) review_totals_.resize(summary_.departments.size());
-        review_totals_[last_].add(p.funds.budget, p.funds.spent, r);
+        review_totals_[d].add(p.funds.budget, p.funds.spent, r);
     }
 }
 

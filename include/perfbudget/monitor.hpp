@@ -17,6 +17,7 @@
 
 #include "perfbudget/batch.hpp"
 #include "perfbudget/department_review.hpp"
+#include "perfbudget/detail/department_index.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/monitoring_rules.hpp"
@@ -237,16 +238,10 @@ public:
     MonitorSummary take() { return std::move(summary_); }
 
 private:
-    struct Hash { // finds a department by string_view without a copy
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    static constexpr std::size_t npos = SIZE_MAX;
     bool review_;
     MonitorSummary summary_;
     std::vector<DepartmentReviewTotals> review_totals_;
-    std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_; // department → position
-    std::size_t last_ = npos;
+    detail::DepartmentIndex index_;
 };
 
 /// The totals and departments of monitored projects (results[i] is projects[i]'s).

@@ -9,6 +9,7 @@
 
 #include "perfbudget/assessment_rules.hpp"
 #include "perfbudget/review_rules.hpp"
+#include "perfbudget/rollup_rules.hpp"
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/model.hpp"
@@ -170,6 +171,7 @@ struct RuleSet {
     MonitoringRules monitoring; // in-year monitoring (monitoring_rules.hpp)
     AssessmentRules assessment; // ex-ante assessment (assessment_rules.hpp), graded on `grades`
     ReviewRules review;         // target review (review_rules.hpp), graded on `grades`
+    RollupRules rollup;         // the roll-up's department rules (rollup_rules.hpp)
     CustomRules custom; // the profile's decision tables and custom rules (custom_rules.hpp); empty nationally
 
     /// When the file has dated values (docs/rules.md "Values by budget year"): the

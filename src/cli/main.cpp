@@ -7,6 +7,7 @@
 #include "perfbudget/batch.hpp"
 #include "perfbudget/load.hpp"
 #include "perfbudget/monitor.hpp"
+#include "perfbudget/report.hpp"
 #include "perfbudget/review.hpp"
 #include "perfbudget/testing.hpp"
 
@@ -41,6 +42,9 @@ const char* const usage_text =
     "  perfbudget review --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
     "                      [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (target review; --summary: by grade and admission, JSON)\n"
+    "  perfbudget report --projects P.csv --indicators I.csv [--as-of YYYY-MM-DD] [--rules R.yaml]\n"
+    "                      --out report.html|.md|.json|.xlsx [--format html|md|json|xlsx] [--lang zh|en]\n"
+    "                      [--encoding utf8|gbk] [--year YYYY] [--max-listed N]  (roll-up for leadership)\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
@@ -257,6 +261,40 @@ int cmd_assess(int argc, char** argv) {
     });
 }
 
+int cmd_report(int argc, char** argv) {
+    const Args a = parse(argc, argv, 2,
+                         {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year", "max-listed"}, {});
+    Args shared = a; // evaluate's options; the report's formats are its own
+    shared.values.erase("format");
+    ReportOptions opt;
+    opt.files = file_options(shared, "report");
+    const std::string format = a.get("format").value_or("");
+    if (format == "json") opt.format = ReportFormat::json;
+    else if (format == "md" || format == "markdown") opt.format = ReportFormat::markdown;
+    else if (format == "html") opt.format = ReportFormat::html;
+    else if (format == "xlsx") opt.format = ReportFormat::xlsx;
+    else if (!format.empty()) throw UsageError{"--format must be html, md, json or xlsx, not " + format};
+    else if (const auto by_name = report_format_of_path(opt.files.out)) opt.format = *by_name;
+    else throw UsageError{"report needs --format html|md|json|xlsx or an --out file ending in .html, .md, .json or .xlsx"};
+    if (const auto as_of_text = a.get("as-of")) {
+        opt.as_of = parse_date(*as_of_text);
+        if (!opt.as_of) throw UsageError{"--as-of must be a date YYYY-MM-DD, not " + *as_of_text};
+    }
+    if (const auto n = a.get("max-listed")) {
+        if (n->empty() || n->size() > 7 || !std::all_of(n->begin(), n->end(), [](char c) { return c >= '0' && c <= '9'; }))
+            throw UsageError{"--max-listed must be a number of projects (0–9999999), not " + *n};
+        opt.max_listed = std::stoul(*n);
+    }
+    return run_with_summary(
+        a, opt.files.lang,
+        [&](const RuleBook& rules) {
+            const Report r = report_files(opt, rules);
+            print_notices(r.notices, r.notices_dropped, opt.files.lang);
+            return report_summary_text(r, opt.files.lang);
+        },
+        a.get("as-of").value_or(""));
+}
+
 int cmd_check(int argc, char** argv) {
     const Args a = parse(argc, argv, 2, {"lang"}, {});
     const Lang lang = lang_of(a);
@@ -336,8 +374,7 @@ int main(int argc, char** argv) {
         if (cmd == "monitor") return cmd_monitor(argc, argv);
         if (cmd == "assess") return cmd_assess(argc, argv);
         if (cmd == "review") return cmd_review(argc, argv);
-        if (cmd == "report")
-            throw UsageError{"command " + cmd + " is not available yet in this version"};
+        if (cmd == "report") return cmd_report(argc, argv);
         throw UsageError{"unknown command " + cmd};
     } catch (const UsageError& e) {
         std::cerr << "perfbudget: " << e.message << "\n" << usage_text;
