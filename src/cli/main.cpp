@@ -12,6 +12,7 @@
 #include "perfbudget/testing.hpp"
 
 #include "../summary_support.hpp"
+#include "help.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -356,12 +357,29 @@ int main(int argc, char** argv) {
     }
     const std::string cmd = argv[1];
     try {
+        const bool zh = cli::help_in_chinese(argc, argv);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-            std::cout << usage_text;
+            // `perfbudget help monitor` is `perfbudget monitor --help`.
+            const std::string topic = cmd == "help" && argc > 2 && argv[2][0] != '-' ? argv[2] : "";
+            const std::string text = cli::help_text(topic, zh);
+            if (text.empty()) throw UsageError{"unknown command " + topic};
+            std::cout << text;
+            return exit_ok;
+        }
+        for (int i = 2; i < argc; ++i) {
+            const std::string_view a = argv[i];
+            if (a != "--help" && a != "-h") continue;
+            const std::string text = cli::help_text(cmd, zh);
+            if (text.empty()) throw UsageError{"unknown command " + cmd};
+            std::cout << text;
             return exit_ok;
         }
         if (cmd == "--version") {
-            std::cout << "perfbudget " PERFBUDGET_VERSION "\n";
+            // The rule-file format changes when a file valid before is no longer
+            // (0.2: one section per stage); the program's version with every release.
+            std::cout << "perfbudget " PERFBUDGET_VERSION "\n"
+                      << (zh ? "规则文件格式 0.2（每个环节一节：evaluation、monitoring、review、assessment、rollup）\n"
+                             : "rule-file format 0.2 (one section per stage: evaluation, monitoring, review, assessment, rollup)\n");
             return exit_ok;
         }
         if (cmd == "evaluate") return cmd_evaluate(argc, argv);
