@@ -893,6 +893,8 @@ private:
     std::size_t nesting_ = 0;
 };
 
+static void check_constants(const CompiledExpr& e); // after the evaluator
+
 CompiledExpr compile(std::string_view text, const Schema& schema, const SourceLocation& where) {
     CompiledExpr e;
     e.text_ = std::string(text);
@@ -905,6 +907,7 @@ CompiledExpr compile(std::string_view text, const Schema& schema, const SourceLo
             for (std::size_t f = 0; f < item->size(); ++f) fields.push_back(item->name(f));
     }
     Compiler(e, schema).run();
+    check_constants(e);
     return e;
 }
 
@@ -917,14 +920,110 @@ public:
     /// The whole expression. An ArithmeticError (numbers never overflow, but a
     /// value can leave a bounded type) is reported at the operator that raised
     /// it: `at_` is set just before each operation that can.
-    Value run() {
+    Value run() { return run_at(e_.root_); }
+
+    /// Fails at load time on a part of the expression that reads no name and
+    /// cannot be computed (`1 / 0 > 1`), and on a division whose divisor is
+    /// always 0, where that part is evaluated on every project: `check` would
+    /// otherwise accept a rule that fails on all of them. Parts behind `and`,
+    /// `or`, `if` and quantifiers may never run (`false and 1 / 0 > 1` is a
+    /// valid, if odd, rule) and are left to evaluation.
+    static void check_constants(const CompiledExpr& e) {
+        std::vector<std::int8_t> known(e.nodes_.size(), -1);
+        Evaluator ev(e, {});
+        ev.check_always_run(e.root_, known);
+    }
+
+private:
+    Value run_at(std::uint32_t i) {
         try {
-            return eval(e_.root_);
+            return eval(i);
         } catch (const ArithmeticError& err) {
             const Diagnostic& d = err.diagnostics().front();
             fail(e_.nodes_[at_], d.en, d.zh);
         }
     }
+
+    /// check_constants() below node i, which runs whenever the expression does.
+    void check_always_run(std::uint32_t i, std::vector<std::int8_t>& known) {
+        const Node& n = e_.nodes_[i];
+        const bool literal = n.op == Op::lit_number || n.op == Op::lit_text || n.op == Op::lit_bool || n.op == Op::lit_date;
+        if (constant(e_, i, known)) {
+            if (!literal) run_at(i); // computed once, here; its failure is the rule's
+            return;
+        }
+        switch (n.op) {
+        case Op::and_:
+        case Op::or_:
+        case Op::cond: check_always_run(n.a, known); return; // the rest may not run
+        case Op::all:
+        case Op::exists:
+        case Op::count:
+        case Op::name:
+        case Op::field: return; // a predicate runs only on items there may not be
+        case Op::neg:
+        case Op::not_:
+        case Op::abs:
+        case Op::round: check_always_run(n.a, known); return;
+        case Op::in:
+        case Op::not_in: check_always_run(n.a, known); return; // the list stops at the first match
+        case Op::min:
+        case Op::max:
+            for (std::uint32_t k = n.b; k < n.b + n.c; ++k) check_always_run(e_.lists_[k], known);
+            return;
+        case Op::div:
+            check_always_run(n.a, known);
+            check_always_run(n.b, known);
+            if (constant(e_, n.b, known) && run_at(n.b).as_number().is_zero())
+                fail(n, "division by zero: the divisor is always 0", "除数为零：除数恒为 0");
+            return;
+        default: // + − ×, comparisons, days
+            check_always_run(n.a, known);
+            check_always_run(n.b, known);
+            return;
+        }
+    }
+
+    /// Whether node i reads no name, no item and no list (memoised in `known`).
+    static bool constant(const CompiledExpr& e, std::uint32_t i, std::vector<std::int8_t>& known) {
+        if (known[i] >= 0) return known[i] != 0;
+        const Node& n = e.nodes_[i];
+        bool c = true;
+        const auto all_of = [&](std::initializer_list<std::uint32_t> children) {
+            for (const std::uint32_t k : children) c = c && constant(e, k, known);
+        };
+        const auto range = [&](std::uint32_t from, std::uint32_t count) {
+            for (std::uint32_t k = from; k < from + count && c; ++k) c = constant(e, e.lists_[k], known);
+        };
+        switch (n.op) {
+        case Op::lit_number:
+        case Op::lit_text:
+        case Op::lit_bool:
+        case Op::lit_date: break;
+        case Op::name:
+        case Op::field:
+        case Op::all:
+        case Op::exists:
+        case Op::count: c = false; break;
+        case Op::neg:
+        case Op::not_:
+        case Op::abs:
+        case Op::round: all_of({n.a}); break; // round's b is the number of places, not a node
+        case Op::in:
+        case Op::not_in:
+            all_of({n.a});
+            range(n.b, n.c);
+            break;
+        case Op::min:
+        case Op::max: range(n.b, n.c); break;
+        case Op::cond: all_of({n.a, n.b, n.c}); break;
+        default: all_of({n.a, n.b}); break; // + − × ÷, comparisons, and/or, days
+        }
+        known[i] = c ? 1 : 0;
+        return c;
+    }
+
+public:
 
 private:
     // The operators rules use on every project, in one small recursive function
@@ -1118,6 +1217,8 @@ private:
     std::uint32_t at_ = 0; // the node whose operation is running, for overflow messages
     std::array<std::uint32_t, max_quantifier_depth> item_{}; // the item each quantifier variable is at
 };
+
+static void check_constants(const CompiledExpr& e) { Evaluator::check_constants(e); }
 
 Value evaluate(const CompiledExpr& expr, Bindings bindings) {
     if (bindings.size() < expr.slot_count())

@@ -486,6 +486,24 @@ TEST_CASE("expr: length and depth limits") {
     CHECK(compile_error(sum(2000)).en.starts_with("expression nests more than 64 levels deep\n"));
 }
 
+TEST_CASE("expr: a part that can never be computed is refused at load (found by fuzzing)") {
+    // A constant part that fails: once accepted by `check`, then failing on every project.
+    Diagnostic d = compile_error("1 / 0 > 1");
+    CHECK(d.en == "division by zero\n  1 / 0 > 1\n    ^");
+    CHECK(d.zh == "除数为零\n  1 / 0 > 1\n    ^");
+    CHECK(d.where.to_string() == "rules/county.yaml:12:12");
+    // A divisor that is always 0, beside names.
+    d = compile_error("budget / (2 - 2) > 1");
+    CHECK(d.en == "division by zero: the divisor is always 0\n  budget / (2 - 2) > 1\n         ^");
+    CHECK(compile_error("budget / 0 > 1 and exec_rate > 0").en.starts_with("division by zero: the divisor is always 0\n"));
+    CHECK(compile_error("round(1 / 0, 2) + budget > 1").en.starts_with("division by zero\n"));
+    // Behind and/or/if a part may never run (see "short-circuit and/or"): left to evaluation.
+    CHECK_NOTHROW(compile("if exec_rate > 0 then 1 / (1 - 1) else 0", env().schema, here));
+    // Constants that can be computed are fine, and so is a divisor that depends on the data.
+    CHECK(num("budget * (1 / 2)") == "500000");
+    CHECK_NOTHROW(compile("budget / (exec_rate - 55%)", env().schema, here));
+}
+
 TEST_CASE("expr: runtime errors name the operator") {
     Diagnostic d = runtime_error("budget / (exec_rate - 55%)");
     CHECK(d.en == "division by zero\n  budget / (exec_rate - 55%)\n         ^");
