@@ -261,6 +261,19 @@ TEST_CASE("csv: invalid UTF-8 names its line, after the good records") {
     CHECK(read_all(t.write("ok.csv", pad + "\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF\xED\x9F\xBF\xC2\x80" + pad)).size() == 1);
 }
 
+TEST_CASE("csv: a record over 64 MiB is refused at its line, quoted or not (docs/limits.md)") {
+    TempDir t;
+    const std::string big((std::size_t{64} << 20) + 1, 'x');
+    auto d = errors_of([&] { read_all(t.write("long.csv", "a,b\n1," + big + "\n")); });
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where.line == 2);
+    CHECK(d[0].en == "record at line 2 is longer than 64 MiB");
+    // An unterminated quote near the top: the field would run to the end of the file.
+    d = errors_of([&] { read_all(t.write("quote.csv", "a,b\n1,\"" + big + "\n")); });
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].en == "unterminated quoted field starting at line 2");
+}
+
 TEST_CASE("csv: unterminated quote names the line where the field started") {
     TempDir t;
     const auto d = errors_of([&] { read_all(t.write("a.csv", "a,b\n1,\"open\n2,3\n4,5\n")); });

@@ -343,3 +343,26 @@ TEST_CASE("stream: evaluate streams rules with values by year, each project with
     CHECK(problems[0] == problems[1]);
     CHECK(problems[0].size() == 2); // MZ-01, MZ-02
 }
+
+TEST_CASE("stream: a department name over 65,535 bytes is refused at its line (docs/limits.md)") {
+    const std::string projects = write("long-department.csv", "project_id,name,department,budget,spent\n"
+                                                              "P1,a," + std::string(65'536, 'd') + ",100,50\n");
+    const std::string indicators =
+        write("long-department-ind.csv", "project_id,level1,level2,name,direction,target,actual,unit,weight\n"
+                                         "P1,output,quantity,x,ge,10,10,个,90\n");
+    EvaluateOptions o;
+    o.projects = projects;
+    o.indicators = indicators;
+    o.out = scratch("long-department-out.csv");
+    o.lang = Lang::en;
+    try {
+        evaluate_files(o, national_rules());
+        FAIL("accepted");
+    } catch (const Error& e) {
+        REQUIRE(e.diagnostics().size() == 1);
+        CHECK(e.diagnostics()[0].where.line == 2);
+        CHECK(e.diagnostics()[0].en == "the department name is too long");
+        CHECK(e.diagnostics()[0].zh == "预算单位名称过长");
+    }
+    CHECK_FALSE(fs::exists(o.out));
+}
