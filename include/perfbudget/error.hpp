@@ -17,17 +17,34 @@ namespace perfbudget {
 enum class Lang : std::uint8_t { zh, en };
 
 /// A place in an input or rule file. Line and column are 1-based; 0 means unknown.
+/// In a workbook (`cell` true) `file` is "book.xlsx!sheet", `line` the row and
+/// `column` the column, written the way spreadsheet users name a cell.
 struct SourceLocation {
     std::string file;
     std::uint32_t line = 0;
     std::uint32_t column = 0;
+    bool cell = false;
 
-    /// "rules/national.yaml:12:5", "projects.csv:7", or "<built-in>".
+    /// "rules/national.yaml:12:5", "projects.csv:7", "indicators.xlsx!指标!F12",
+    /// "indicators.xlsx!指标!12" (a whole row), or "<input>".
     std::string to_string() const {
         std::string s = file.empty() ? std::string("<input>") : file;
+        if (cell) {
+            if (!line) return s;
+            s += '!';
+            if (column) s += column_letters(column);
+            return s + std::to_string(line);
+        }
         if (line) s += ':' + std::to_string(line);
         if (line && column) s += ':' + std::to_string(column);
         return s;
+    }
+
+    /// Spreadsheet column letters of a 1-based column: 1 → "A", 27 → "AA".
+    static std::string column_letters(std::uint32_t column) {
+        std::string letters;
+        for (; column > 0; column = (column - 1) / 26) letters.insert(letters.begin(), char('A' + (column - 1) % 26));
+        return letters;
     }
 };
 
