@@ -102,14 +102,16 @@ def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     problems = []
     for en, zh, kind in PAIRS:
-        try:
-            with open(os.path.join(root, en), encoding="utf-8") as f:
-                en_text = f.read()
-            with open(os.path.join(root, zh), encoding="utf-8") as f:
-                zh_text = f.read()
-        except OSError as e:
-            problems.append(f"{e.filename}: cannot be read: {e.strerror}")
+        texts = []
+        for name in (en, zh):
+            try:
+                with open(os.path.join(root, name), encoding="utf-8") as f:
+                    texts.append(f.read())
+            except (OSError, UnicodeDecodeError) as e:
+                problems.append(f"{name}: cannot be read: {e}")
+        if len(texts) < 2:
             continue
+        en_text, zh_text = texts
         for token in tokens(marked(en_text, en, problems), kind):
             if not present(token, zh_text):
                 problems.append(f"{zh}: missing `{token}` (in {en})")
