@@ -36,7 +36,7 @@ BEGIN, END = "<!-- zh-sync: begin -->", "<!-- zh-sync: end -->"
 
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_*<>]+)*"
-BACKTICKED = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+BACKTICKED = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)  # a code span, CommonMark's way
 WHOLE_IDENT = re.compile(r"(?:--)?(" + IDENT + r"):?")
 TABLE_FIRST = re.compile(r"\|\s*(" + IDENT + r")\s*\|")
 TABLE_RULE = re.compile(r"^\|\s*:?-{3,}")
@@ -75,8 +75,9 @@ def tokens(text, kind):
         return list(found)
     prose = FENCE.sub("\n", text)
     for m in BACKTICKED.finditer(prose):
-        w = WHOLE_IDENT.fullmatch(m.group(1).strip())
-        if w and not m.group(1).strip().startswith("--"):
+        span = m.group(2).strip()
+        w = WHOLE_IDENT.fullmatch(span)
+        if w and not span.startswith("--"):
             found.setdefault(w.group(1), None)
     lines = prose.split("\n")
     for i, line in enumerate(lines):
