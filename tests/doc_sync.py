@@ -18,7 +18,8 @@ and exits 1. Tokens only in the Chinese page are fine. The tokens are:
   rows excepted (input.md writes its columns so: `| project_id | 项目编号 … |`);
 - YAML keys (`key:`) inside ```yaml code blocks.
 
-README.md ↔ README.zh-CN.md compares CLI options only. docs/input.md is compared
+README.md ↔ README.zh-CN.md compares CLI options, and each ```sh block (the
+build and test commands) must appear in README.zh-CN.md unchanged. docs/input.md is compared
 whole; docs/rules.md only between `<!-- zh-sync: begin -->` and
 `<!-- zh-sync: end -->` (the sections translated in docs/rules.zh-CN.md). See
 docs/testing.md, "Chinese documentation".
@@ -116,10 +117,15 @@ def main():
         for token in tokens(marked(en_text, en, problems), kind):
             if not present(token, zh_text):
                 problems.append(f"{zh}: missing `{token}` (in {en})")
+        if kind == "options":  # the README's build and test commands, character for character
+            for m in FENCE.finditer(en_text):
+                if m.group(1).strip() == "sh" and m.group(0) not in zh_text:
+                    first = m.group(2).split("\n", 1)[0]
+                    problems.append(f"{zh}: missing the command block `{first}` of {en}, or it differs")
     for line in problems:
         print(line)
     if problems:
-        print(f"doc sync: {len(problems)} problem(s): add each token to the Chinese page (docs/testing.md)")
+        print(f"doc sync: {len(problems)} problem(s): add each to the Chinese page (docs/testing.md, 'Chinese documentation')")
         return 1
     print("doc sync: all passed")
     return 0
