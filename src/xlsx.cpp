@@ -461,7 +461,7 @@ public:
 class XmlParser {
 public:
     XmlParser(XmlHandler& handler, std::string_view what_en, std::string_view what_zh)
-        : parser_(XML_ParserCreate("UTF-8")), handler_(handler), what_en_(what_en), what_zh_(what_zh) {
+        : parser_(XML_ParserCreate(nullptr)), handler_(handler), what_en_(what_en), what_zh_(what_zh) {
         if (!parser_) throw std::bad_alloc();
         XML_SetUserData(parser_, this);
         XML_SetElementHandler(parser_, &on_start, &on_end);
@@ -478,10 +478,14 @@ public:
 
     /// Parses `n` bytes already in expat's buffer (XML_GetBuffer); `final` at the end.
     /// Returns XML_STATUS_OK or XML_STATUS_SUSPENDED; throws on an error.
-    XML_Status parse_buffer(int n, bool final, const SourceLocation& where) {
-        return check(XML_ParseBuffer(parser_, n, final ? XML_TRUE : XML_FALSE), where);
+    XML_Status parse_buffer(int n, bool final) { return check(XML_ParseBuffer(parser_, n, final ? XML_TRUE : XML_FALSE)); }
+    XML_Status resume() { return check(XML_ResumeParser(parser_)); }
+
+    /// Where errors are reported: the part, and the row being read when `row` is set.
+    void report_at(SourceLocation where, const std::uint32_t* row = nullptr) {
+        where_ = std::move(where);
+        row_ = row;
     }
-    XML_Status resume(const SourceLocation& where) { return check(XML_ResumeParser(parser_), where); }
 
     /// Stops with an error from inside a handler (not resumable).
     void refuse(std::exception_ptr e) {
@@ -490,12 +494,17 @@ public:
     }
 
 private:
-    XML_Status check(XML_Status status, const SourceLocation& where) {
+    SourceLocation where() const {
+        SourceLocation w = where_;
+        if (row_) w.line = *row_;
+        return w;
+    }
+    XML_Status check(XML_Status status) {
         if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
         if (status == XML_STATUS_ERROR) {
             const auto line = std::to_string(XML_GetCurrentLineNumber(parser_));
             const std::string why = XML_ErrorString(XML_GetErrorCode(parser_));
-            fail(where, std::string(what_en_) + " is broken at line " + line + ": " + why,
+            fail(where(), std::string(what_en_) + " is broken at line " + line + ": " + why,
                  std::string(what_zh_) + " 在第 " + line + " 行损坏：" + why);
         }
         return status;
@@ -530,7 +539,7 @@ private:
     }
     void refuse_dtd() {
         try {
-            throw Error(where_dtd_, std::string(what_en_) + " declares a DTD or entities, which no workbook has: refused (XML entity expansion)",
+            throw Error(where(), std::string(what_en_) + " declares a DTD or entities, which no workbook has: refused (XML entity expansion)",
                         std::string(what_zh_) + " 含有 DTD 或实体声明，正常工作簿不会有：拒绝读取（XML 实体扩展攻击）");
         } catch (...) {
             refuse(std::current_exception());
@@ -546,9 +555,8 @@ private:
     XmlHandler& handler_;
     std::string_view what_en_, what_zh_;
     std::exception_ptr pending_;
-
-public:
-    SourceLocation where_dtd_; // where a DTD is reported
+    SourceLocation where_;
+    const std::uint32_t* row_ = nullptr;
 };
 
 constexpr int chunk_bytes = 1 << 16;
@@ -557,12 +565,12 @@ constexpr int chunk_bytes = 1 << 16;
 void parse_part(PartStream& part, XmlHandler& handler, const SourceLocation& where, std::string_view what_en,
                 std::string_view what_zh) {
     XmlParser parser(handler, what_en, what_zh);
-    parser.where_dtd_ = where;
+    parser.report_at(where);
     for (;;) {
         void* buffer = XML_GetBuffer(parser.get(), chunk_bytes);
         if (!buffer) throw std::bad_alloc();
         const std::size_t n = part.read(static_cast<char*>(buffer), chunk_bytes);
-        parser.parse_buffer(static_cast<int>(n), n == 0, where);
+        parser.parse_buffer(static_cast<int>(n), n == 0);
         if (n == 0) return;
     }
 }
@@ -900,7 +908,7 @@ struct Sheet::Impl : XmlHandler {
         }
         stream = std::make_unique<PartStream>(zip.get(), *entry, *book, at(), false);
         parser = std::make_unique<XmlParser>(*this, "the sheet's XML", "工作表的 XML");
-        parser->where_dtd_ = at();
+        parser->report_at(at(), &parsed_row);
     }
 
     // --- Parsing: expat calls these; a row's end suspends the parser.
@@ -1109,14 +1117,14 @@ struct Sheet::Impl : XmlHandler {
         XML_ParsingStatus status{};
         XML_GetParsingStatus(p.get(), &status);
         if (status.parsing == XML_SUSPENDED) {
-            if (p.resume(at(parsed_row)) == XML_STATUS_SUSPENDED || row_ready) return;
+            if (p.resume() == XML_STATUS_SUSPENDED || row_ready) return;
             if (status.finalBuffer) return finish();
         }
         while (!row_ready && !xml_done) {
             void* buffer = XML_GetBuffer(p.get(), chunk_bytes);
             if (!buffer) throw std::bad_alloc();
             const std::size_t n = stream->read(static_cast<char*>(buffer), chunk_bytes);
-            p.parse_buffer(static_cast<int>(n), n == 0, at(parsed_row));
+            p.parse_buffer(static_cast<int>(n), n == 0);
             if (n == 0 && !row_ready) finish();
         }
     }

@@ -406,11 +406,14 @@ TEST_CASE("xlsx error: DTDs and entity declarations are refused, never expanded 
     spec.sheets = {{"Sheet1", laughs}};
     const std::string path = write_book("laughs.xlsx", spec);
     xlsx::Workbook book(path);
-    Diagnostic d = error_of([&] { book.open(0); }); // the merge pass already refuses it
-    CHECK(d.en.find("declares a DTD or entities") != std::string::npos);
+    xlsx::Sheet sheet = book.open(0);
+    std::vector<std::string_view> cells;
+    Diagnostic d = error_of([&] { sheet.next(cells); });
+    CHECK(d.en.find("the sheet's XML declares a DTD or entities") != std::string::npos);
+    CHECK(d.where.to_string() == path + "!Sheet1");
 
-    // Without "mergeCell" in the bytes, the row pass refuses it.
-    spec.sheets = {{"Sheet1", std::string(xml_head) + "<!DOCTYPE worksheet [<!ENTITY x \"y\">]><worksheet/>"}};
+    // With "mergeCell" in the bytes, the merge pass (at open) refuses it.
+    spec.sheets = {{"Sheet1", std::string(xml_head) + "<!DOCTYPE worksheet [<!ENTITY x \"y\">]><worksheet><mergeCells/></worksheet>"}};
     xlsx::Workbook book2(write_book("entity.xlsx", spec));
     d = error_of([&] {
         auto s = book2.open(0);
