@@ -44,7 +44,9 @@ Row make_row(std::size_t i) {
     static const char* const units[] = {"人次", "%", "", "元", "人", "%", "平方米", "%"};
     const std::size_t k = i % 8;
     Row r;
-    r.project_id = "P" + std::to_string(100'000 + i / 8);
+    char id[16];
+    std::snprintf(id, sizeof id, "P%zu", 100'000 + i / 8);
+    r.project_id = id;
     r.level1 = k < 4 ? "output" : k < 7 ? "benefit" : "satisfaction";
     r.level2 = level2[k];
     r.name = names[k];
@@ -54,10 +56,13 @@ Row make_row(std::size_t i) {
     r.percent = r.unit == "%";
     if (r.percent) {
         r.target = "0.95";
-        r.actual = "0." + std::to_string(80 + i % 20);
+        char actual[8];
+        std::snprintf(actual, sizeof actual, "0.%zu", 80 + i % 20);
+        r.actual = actual;
     } else {
         r.target = std::to_string(1000 + i % 500);
-        r.actual = std::to_string(900 + i % 700) + ".5";
+        r.actual = std::to_string(900 + i % 700);
+        r.actual += ".5";
     }
     return r;
 }
