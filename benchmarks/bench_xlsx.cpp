@@ -44,7 +44,7 @@ Row make_row(std::size_t i) {
     static const char* const units[] = {"人次", "%", "", "元", "人", "%", "平方米", "%"};
     const std::size_t k = i % 8;
     Row r;
-    char id[16];
+    char id[24];
     std::snprintf(id, sizeof id, "P%zu", 100'000 + i / 8);
     r.project_id = id;
     r.level1 = k < 4 ? "output" : k < 7 ? "benefit" : "satisfaction";
@@ -56,7 +56,7 @@ Row make_row(std::size_t i) {
     r.percent = r.unit == "%";
     if (r.percent) {
         r.target = "0.95";
-        char actual[8];
+        char actual[24];
         std::snprintf(actual, sizeof actual, "0.%zu", 80 + i % 20);
         r.actual = actual;
     } else {
