@@ -95,6 +95,73 @@ bool parse_ref(std::string_view ref, std::uint32_t& column, std::uint32_t& row) 
     return true;
 }
 
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/// The UTF-16 code unit of an escape "_xHHHH_" at `at`, or -1.
+long xstring_escape(std::string_view s, std::size_t at) {
+    if (at + 7 > s.size() || s[at] != '_' || s[at + 1] != 'x' || s[at + 6] != '_') return -1;
+    long unit = 0;
+    for (std::size_t k = at + 2; k < at + 6; ++k) {
+        const int d = hex_digit(s[k]);
+        if (d < 0) return -1;
+        unit = unit * 16 + d;
+    }
+    return unit;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+/// Appends string-item text with Excel's escapes decoded (ST_Xstring: "_x000D_" is a
+/// carriage return, "_x005F_" an underscore, surrogate pairs as two escapes). NUL and
+/// lone surrogates stay as written: they are no text a cell can hold.
+void append_xstring(std::string& out, std::string_view in) {
+    std::size_t done = 0;
+    for (std::size_t at = in.find("_x"); at != std::string_view::npos; at = in.find("_x", at)) {
+        long unit = xstring_escape(in, at);
+        std::size_t length = 7;
+        std::uint32_t cp = static_cast<std::uint32_t>(unit);
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+            const long low = xstring_escape(in, at + 7);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                cp = 0x10000 + ((static_cast<std::uint32_t>(unit) - 0xD800) << 10) + (static_cast<std::uint32_t>(low) - 0xDC00);
+                length = 14;
+            } else {
+                unit = -1;
+            }
+        }
+        if (unit <= 0 || (unit >= 0xDC00 && unit <= 0xDFFF)) {
+            at += 2;
+            continue;
+        }
+        out.append(in.substr(done, at - done));
+        append_utf8(out, cp);
+        at += length;
+        done = at;
+    }
+    out.append(in.substr(done));
+}
+
 // ---------------------------------------------------------------------------
 // 2. The stored number's text → the cell's text, exactly (no double anywhere)
 
@@ -715,6 +782,11 @@ struct SharedStringsPart : XmlHandler {
         const char* local = local_name(name);
         if (std::strcmp(local, "si") == 0) {
             in_item = false;
+            if (book.strings.find("_x", item_begin) != std::string::npos) { // rare: decode in place
+                const std::string item_text = book.strings.substr(item_begin);
+                book.strings.resize(item_begin);
+                append_xstring(book.strings, item_text);
+            }
             book.string_ends.push_back(book.strings.size());
         } else if (in_item) {
             item.end(local);
@@ -1055,7 +1127,10 @@ struct Sheet::Impl : XmlHandler {
             if (value.empty()) return;
             append_number();
             return own_text_from(begin);
-        default: // inline and formula strings, errors ("#N/A"), ISO dates: as written
+        case 'i':
+            append_xstring(row_text, value);
+            return own_text_from(begin);
+        default: // formula strings, errors ("#N/A"), ISO dates: as written
             row_text += value;
             return own_text_from(begin);
         }

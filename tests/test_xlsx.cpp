@@ -164,17 +164,21 @@ std::vector<std::string> read_numbers(const std::string& name, const std::vector
     return out;
 }
 
-TEST_CASE("xlsx: shared strings (rich text joined, phonetic guides left out) and inline strings") {
+TEST_CASE("xlsx: shared strings (rich text joined, phonetic guides left out, _xHHHH_ escapes) and inline strings") {
     BookSpec spec;
     spec.shared_strings = std::string(xml_head) + "<sst" + main_ns + R"( count="4" uniqueCount="4">
 <si><t>project_id</t></si>
 <si><r><rPr><b/></rPr><t>培训</t></r><r><t xml:space="preserve"> 人次</t></r></si>
 <si><t>东京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>
-<si><t/></si></sst>)";
+<si><t/></si>
+<si><t>a_x000D__x000A_b _x005F_x0041_ _x0041_ _xD83D__xDE00_ _xD83D_ _x12_</t></si></sst>)";
     spec.sheets = {{"Sheet1", sheet_xml(R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>
-<row r="2"><c r="A2" t="inlineStr"><is><t>内联 &amp; text</t></is></c><c r="B2" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c><c r="C2" t="s"><v>3</v></c></row>)")}};
+<row r="2"><c r="A2" t="inlineStr"><is><t>内联 &amp; text</t></is></c><c r="B2" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c><c r="C2" t="s"><v>3</v></c></row>
+<row r="3"><c r="A3" t="s"><v>4</v></c><c r="B3" t="inlineStr"><is><t>x_x000D_y</t></is></c></row>)")}};
     const Grid g = grid_of(write_book("strings.xlsx", spec));
-    CHECK(g == Grid{{"project_id", "培训 人次", "东京"}, {"内联 & text", "ab"}});
+    // Excel's escapes (_xHHHH_) decoded; an escaped underscore keeps what follows as text.
+    CHECK(g == Grid{{"project_id", "培训 人次", "东京"}, {"内联 & text", "ab"},
+                    {"a\r\nb _x0041_ A 😀 _xD83D_ _x12_", "x\ry"}});
 }
 
 TEST_CASE("xlsx: numbers are their stored text exactly, rounded to 15 significant digits") {
