@@ -220,6 +220,13 @@ public:
     const std::string& file() const { return csv_ ? csv_->file() : sheet_->location(); }
     /// Locations are spreadsheet cells.
     bool cells() const { return sheet_.has_value(); }
+    SourceLocation where(std::uint32_t line) const {
+        SourceLocation at;
+        at.file = file();
+        at.line = line;
+        at.cell = cells();
+        return at;
+    }
 
 private:
     /// An Excel 97–2003 workbook (an OLE2 compound file) is named, not read as text.
@@ -1169,6 +1176,7 @@ ProjectReader::ProjectReader(ProjectReader&&) noexcept = default;
 ProjectReader& ProjectReader::operator=(ProjectReader&&) noexcept = default;
 const std::vector<Diagnostic>& ProjectReader::notices() const { return impl_->header.notices; }
 const std::string& ProjectReader::file() const { return impl_->csv.file(); }
+SourceLocation ProjectReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
@@ -1197,6 +1205,7 @@ IndicatorReader::IndicatorReader(IndicatorReader&&) noexcept = default;
 IndicatorReader& IndicatorReader::operator=(IndicatorReader&&) noexcept = default;
 const std::vector<Diagnostic>& IndicatorReader::notices() const { return impl_->header.notices; }
 const std::string& IndicatorReader::file() const { return impl_->csv.file(); }
+SourceLocation IndicatorReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
@@ -1225,6 +1234,7 @@ AssessmentReader::AssessmentReader(AssessmentReader&&) noexcept = default;
 AssessmentReader& AssessmentReader::operator=(AssessmentReader&&) noexcept = default;
 const std::vector<Diagnostic>& AssessmentReader::notices() const { return impl_->header.notices; }
 const std::string& AssessmentReader::file() const { return impl_->csv.file(); }
+SourceLocation AssessmentReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool AssessmentReader::next(AssessmentRow& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
@@ -1260,9 +1270,11 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             const auto [it, fresh] = index.try_emplace(p.id, projects.size());
             if (!fresh) {
                 const std::string first = std::to_string(projects[it->second].source_line);
-                diag.add(make_diagnostic(projects_csv, p.source_line,
-                                         "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
-                                         "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）"));
+                Diagnostic d = make_diagnostic(projects_csv, p.source_line,
+                                               "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
+                                               "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）");
+                d.where = reader.where(p.source_line);
+                diag.add(d);
                 continue;
             }
             projects.push_back(p);
@@ -1286,9 +1298,11 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             if (id.empty() || !projects_read) continue;
             const auto it = index.find(id);
             if (it == index.end()) {
-                diag.add(make_diagnostic(indicators_csv, ind.source_line,
-                                         "project_id " + shown(id) + " is not in " + projects_csv,
-                                         "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在"));
+                Diagnostic d = make_diagnostic(indicators_csv, ind.source_line,
+                                               "project_id " + shown(id) + " is not in " + projects_csv,
+                                               "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在");
+                d.where = reader.where(ind.source_line);
+                diag.add(d);
                 continue;
             }
             if (ok) projects[it->second].indicators.push_back(ind);
