@@ -12,6 +12,7 @@
 #include "perfbudget/testing.hpp"
 
 #include "../summary_support.hpp"
+#include "forms_cmd.hpp"
 #include "help.hpp"
 
 #include <algorithm>
@@ -34,6 +35,8 @@ const char* const usage_text =
     "  perfbudget evaluate --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
     "                      [--format csv|json] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (budget year of projects with no `year` value)\n"
+    "  perfbudget evaluate --forms BOOK.xlsx|FOLDER [--format csv|json|forms] [--differences D.csv] ...\n"
+    "                      (self-evaluation forms 项目支出绩效自评表, docs/forms.md)\n"
     "  perfbudget monitor --projects P.csv --indicators I.csv --as-of YYYY-MM-DD [--rules R.yaml]\n"
     "                      [--out F] [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (--summary: projects and money by light and department, JSON)\n"
@@ -382,6 +385,7 @@ int main(int argc, char** argv) {
                              : "rule-file format 0.2 (one section per stage: evaluation, monitoring, review, assessment, rollup)\n");
             return exit_ok;
         }
+        if (cmd == "evaluate" && cli::has_forms_option(argc, argv)) return cli::evaluate_forms(argc, argv); // docs/forms.md
         if (cmd == "evaluate") return cmd_evaluate(argc, argv);
         if (cmd == "check") return cmd_check(argc, argv);
         if (cmd == "rules") {

@@ -1,0 +1,195 @@
+// `perfbudget evaluate --forms PATH` (docs/forms.md): read every self-evaluation
+// form of a workbook or folder, score it with the rules, write the evaluate CSV
+// or JSON (or the forms themselves, filled in), and report where the unit's own
+// scores differ from perfbudget's.
+#include "forms_cmd.hpp"
+
+#include "perfbudget/batch.hpp"
+#include "perfbudget/explain.hpp"
+#include "perfbudget/forms.hpp"
+#include "perfbudget/load.hpp"
+#include "perfbudget/output.hpp"
+
+#include "../summary_support.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace perfbudget::cli {
+
+namespace {
+
+constexpr int exit_ok = 0, exit_data = 1, exit_usage = 2;
+
+struct Usage {
+    std::string message;
+};
+
+enum class FormsFormat { csv, json, forms };
+
+struct FormsOptions {
+    std::string forms, rules, out, differences;
+    FormsFormat format = FormsFormat::csv;
+    Lang lang = Lang::zh;
+    bool explain = false;
+    std::optional<int> year;
+};
+
+FormsOptions parse_options(int argc, char** argv) {
+    static const char* const valued[] = {"forms", "rules", "out", "format", "lang", "year", "differences"};
+    std::map<std::string, std::string> v;
+    FormsOptions o;
+    for (int i = 2; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) != 0) throw Usage{"unexpected argument " + s};
+        if (s == "--explain") {
+            o.explain = true;
+            continue;
+        }
+        std::string value;
+        const auto eq = s.find('=');
+        const std::string key = s.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+        if (std::none_of(std::begin(valued), std::end(valued), [&](const char* k) { return key == k; }))
+            throw Usage{"unknown option --" + key + " (with --forms: --rules --out --format --differences --lang --year --explain)"};
+        if (eq != std::string::npos) value = s.substr(eq + 1);
+        else if (i + 1 < argc) value = argv[++i];
+        else throw Usage{"option --" + key + " needs a value"};
+        if (!v.emplace(key, value).second) throw Usage{"option --" + key + " given twice"};
+    }
+    o.forms = v["forms"];
+    if (o.forms.empty()) throw Usage{"--forms needs a workbook (.xlsx) or a folder of workbooks"};
+    o.rules = v["rules"];
+    o.out = v["out"];
+    o.differences = v["differences"];
+    const std::string lang = v.count("lang") ? v["lang"] : "zh";
+    if (lang != "zh" && lang != "en") throw Usage{"--lang must be zh or en, not " + lang};
+    o.lang = lang == "zh" ? Lang::zh : Lang::en;
+    const std::string format = v.count("format") ? v["format"] : "csv";
+    if (format == "csv") o.format = FormsFormat::csv;
+    else if (format == "json") o.format = FormsFormat::json;
+    else if (format == "forms") o.format = FormsFormat::forms;
+    else throw Usage{"--format must be csv, json or forms, not " + format};
+    if (o.format == FormsFormat::forms && (o.out.empty() || o.out == "-"))
+        throw Usage{"--format forms writes a workbook: give --out F.xlsx"};
+    if (v.count("year")) {
+        const std::string& y = v["year"];
+        const bool ok = y.size() == 4 && std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!ok || y < "1900") throw Usage{"--year must be a budget year such as 2023 (1900–9999), not " + y};
+        o.year = std::stoi(y);
+    }
+    return o;
+}
+
+void print(const std::vector<Diagnostic>& ds, Lang lang) {
+    for (const Diagnostic& d : ds) std::cerr << d.to_string(lang) << '\n';
+}
+
+/// The evaluate output (CSV or JSON) of the forms, as `evaluate --projects` writes it.
+void write_results(const FormsOptions& o, const std::vector<Form>& forms, const FormResults& r, const RuleBook& rules) {
+    OutputFile out(o.out);
+    if (o.format == FormsFormat::json) {
+        out.write("[\n");
+        for (std::size_t i = 0; i < forms.size(); ++i) {
+            write_json_project(out.buffer(), forms[i].project, r.results[i], rules, o.lang);
+            out.write(i + 1 < forms.size() ? ",\n" : "\n");
+        }
+        out.write("]\n");
+    } else {
+        write_csv_header(out.buffer(), o.explain, rules);
+        for (std::size_t i = 0; i < forms.size(); ++i) {
+            const Project& p = forms[i].project;
+            std::vector<ExplanationLine> lines;
+            if (o.explain) lines = explain(p, r.results[i], rules, o.lang);
+            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, r.results[i], rules, p.year,
+                          o.lang, o.explain ? &lines : nullptr);
+        }
+    }
+    out.commit();
+}
+
+/// The differences: a CSV file with --differences, else one notice per difference on stderr.
+void report_differences(const FormsOptions& o, const std::vector<ScoreDifference>& diffs) {
+    if (!o.differences.empty()) {
+        OutputFile out(o.differences);
+        write_differences_csv(out.buffer(), diffs, true);
+        out.commit();
+        return;
+    }
+    const bool zh = o.lang == Lang::zh;
+    for (const ScoreDifference& d : diffs) {
+        const std::string item = d.item == "exec_score" ? (zh ? "预算执行率得分" : "budget execution score")
+                                 : d.item == "total"    ? (zh ? "总分" : "total")
+                                                        : d.item;
+        std::cerr << d.where.to_string() << (zh ? ": 提示: " : ": notice: ")
+                  << (zh ? "单位自评“" + item + "”得分 " + d.own.to_string(2) + "，perfbudget 计算为 " + d.computed.to_string(2)
+                         : "the unit scored " + item + " " + d.own.to_string(2) + ", perfbudget " + d.computed.to_string(2))
+                  << '\n';
+    }
+}
+
+int run(const FormsOptions& o) {
+    std::optional<RuleBook> loaded;
+    if (!o.rules.empty()) {
+        for (const std::string* out : {&o.out, &o.differences})
+            detail::check_not_input(*out, "output", "输出", o.rules, "rules", "规则");
+        loaded.emplace(load_rules_file(o.rules));
+    }
+    const RuleBook& rules = loaded ? *loaded : national_rules();
+    FormsRead read = read_forms(o.forms, rules);
+    if (o.year)
+        for (Form& f : read.forms)
+            if (!f.project.year) f.project.year = o.year;
+    const FormResults r = evaluate_forms(read.forms, rules);
+    print(read.notices, o.lang);
+    print(r.notices, o.lang);
+    if (o.format == FormsFormat::forms) {
+        std::vector<SheetGrid> sheets;
+        for (std::size_t i = 0; i < read.forms.size(); ++i) sheets.push_back(filled_form(read.forms[i], r.results[i], rules));
+        write_sheets_xlsx(o.out, sheets);
+    } else {
+        write_results(o, read.forms, r, rules);
+    }
+    report_differences(o, r.differences);
+    const bool zh = o.lang == Lang::zh;
+    std::cerr << (zh ? "已评价 " + std::to_string(read.forms.size()) + " 张自评表；单位自评得分与计算不同 " +
+                           std::to_string(r.differences.size()) + " 处（规则：" + rules.name() + "）\n"
+                     : "evaluated " + std::to_string(read.forms.size()) + " forms; " + std::to_string(r.differences.size()) +
+                           " of the unit's scores differ (rules: " + rules.name() + ")\n");
+    return exit_ok;
+}
+
+} // namespace
+
+bool has_forms_option(int argc, char** argv) {
+    for (int i = 2; i < argc; ++i)
+        if (std::strcmp(argv[i], "--forms") == 0 || std::strncmp(argv[i], "--forms=", 8) == 0) return true;
+    return false;
+}
+
+int evaluate_forms(int argc, char** argv) {
+    FormsOptions o;
+    try {
+        o = parse_options(argc, argv);
+    } catch (const Usage& u) {
+        std::cerr << "perfbudget: " << u.message << "\n"
+                  << "usage: perfbudget evaluate --forms BOOK.xlsx|FOLDER [--rules R.yaml] [--out F]\n"
+                     "                           [--format csv|json|forms] [--differences D.csv] [--lang zh|en]\n"
+                     "                           [--explain] [--year YYYY]   (docs/forms.md)\n";
+        return exit_usage;
+    }
+    try {
+        return run(o);
+    } catch (const OptionsError& e) {
+        print(e.diagnostics(), o.lang);
+        return exit_usage;
+    } catch (const Error& e) {
+        print(e.diagnostics(), o.lang);
+        return exit_data;
+    }
+}
+
+} // namespace perfbudget::cli
