@@ -315,8 +315,10 @@ std::optional<Pos> value_right_of(const FormSheet& s, Pos label) {
     return std::nullopt;
 }
 
-/// The value of a header label (項目名称…); an error when the label or its value is missing.
-std::string header_value(FormSheet& s, std::initializer_list<std::string_view> names, std::size_t end_row, bool required) {
+/// The value of a header label (项目名称…), to its right (or, with `below`, under
+/// it); an error when a required label or its value is missing.
+std::string header_value(FormSheet& s, std::initializer_list<std::string_view> names, std::size_t end_row, bool required,
+                         bool below = false) {
     const auto label = s.find_label(names, 0, end_row);
     const std::string name(*names.begin());
     if (!label) {
@@ -325,7 +327,11 @@ std::string header_value(FormSheet& s, std::initializer_list<std::string_view> n
                     "自评表缺少标签" + quoted_zh(name) + "（在绩效指标表之上查找）");
         return {};
     }
-    const auto value = value_right_of(s, *label);
+    auto value = value_right_of(s, *label);
+    if (!value && below) { // 预期目标 / 实际完成情况: the text sits under its heading
+        const std::string under = s.label(label->row + 1, label->column);
+        if (!under.empty() && !is_header_label(under)) value = Pos{label->row + 1, label->column};
+    }
     if (!value) {
         if (required)
             s.error(s.at(label->row, label->column), quoted(name) + " has no value to its right",
@@ -751,8 +757,8 @@ FormReading parse_form(const Grid& grid, const std::string& location, const std:
     form.implementer = header_value(s, {"实施单位", "项目单位"}, end, false);
     p.id = header_value(s, {"项目编号", "项目代码"}, end, false);
     if (p.id.empty()) p.id = sheet;
-    form.goal = header_value(s, {"预期目标"}, end, false);
-    form.goal_actual = header_value(s, {"实际完成情况"}, end, false);
+    form.goal = header_value(s, {"预期目标"}, end, false, true);
+    form.goal_actual = header_value(s, {"实际完成情况"}, end, false, true);
     p.goal = form.goal;
     read_funds(s, end, form);
     if (table) read_table(s, *table, rules, form);
