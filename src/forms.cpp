@@ -63,6 +63,24 @@ std::string bare_label(std::string_view s) {
     return t;
 }
 
+/// A text value as written, only trimmed (ASCII and ideographic spaces): names
+/// and goals keep their full-width punctuation.
+std::string trimmed(std::string_view s) {
+    const auto space_at_front = [&] { return !s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'); };
+    const auto space_at_back = [&] { return !s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'); };
+    for (;;) {
+        if (space_at_front()) s.remove_prefix(1);
+        else if (s.substr(0, 3) == "\u3000") s.remove_prefix(3);
+        else break;
+    }
+    for (;;) {
+        if (space_at_back()) s.remove_suffix(1);
+        else if (s.size() >= 3 && s.substr(s.size() - 3) == "\u3000") s.remove_suffix(3);
+        else break;
+    }
+    return std::string(s);
+}
+
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -243,6 +261,8 @@ public:
         return r < grid_.size() && c < grid_[r].size() ? std::string_view(grid_[r][c]) : std::string_view();
     }
     std::string text(std::size_t r, std::size_t c) const { return normalize(raw(r, c)); }
+    /// The cell as written (trimmed): names, goals, remarks.
+    std::string value(std::size_t r, std::size_t c) const { return trimmed(raw(r, c)); }
     std::string label(std::size_t r, std::size_t c) const { return bare_label(raw(r, c)); }
 
     SourceLocation at(std::size_t r, std::size_t c) const {
@@ -338,7 +358,7 @@ std::string header_value(FormSheet& s, std::initializer_list<std::string_view> n
                     quoted_zh(name) + "右侧未填写内容");
         return {};
     }
-    return s.text(value->row, value->column);
+    return s.value(value->row, value->column);
 }
 
 /// `（2023年度）` in the first rows (in a cell of its own or inside the title).
@@ -592,12 +612,12 @@ bool read_indicator(FormSheet& s, const TableColumns& t, std::size_t r, const Ru
     FormIndicator row;
     row.row = static_cast<std::uint32_t>(r + 1);
     ind.source_line = row.row;
-    ind.name = s.text(r, t.name);
-    row.level1_text = s.text(r, t.level1);
-    row.level2_text = s.text(r, t.level2);
-    row.target_text = t.target ? s.text(r, *t.target) : std::string();
-    row.actual_text = t.actual ? s.text(r, *t.actual) : std::string();
-    if (t.note) row.note = s.text(r, *t.note);
+    ind.name = s.value(r, t.name);
+    row.level1_text = s.value(r, t.level1);
+    row.level2_text = s.value(r, t.level2);
+    row.target_text = t.target ? s.value(r, *t.target) : std::string();
+    row.actual_text = t.actual ? s.value(r, *t.actual) : std::string();
+    if (t.note) row.note = s.value(r, *t.note);
     bool ok = true;
 
     l1 = level_cell<Level1>(s, {r, t.level1}, l1, [](const std::string& v) { return parse_level1(v); }, "level-1 indicator (一级指标)",
@@ -699,7 +719,7 @@ void read_table(FormSheet& s, const TableColumns& t, const RuleBook& rules, Form
         if (starts_with(first, "总分") || starts_with(s.label(r, 0), "总分")) {
             total_found = true;
             std::optional<std::size_t> c = t.score;
-            if (!c || s.text(r, *c).empty()) // the last cell of the row with text
+            if (!c) // a table without 得分: the last cell of the row with text
                 for (std::size_t k = s.columns(r); k-- > 0;)
                     if (!s.text(r, k).empty()) {
                         c = k;
@@ -729,9 +749,17 @@ void read_table(FormSheet& s, const TableColumns& t, const RuleBook& rules, Form
 } // namespace
 
 bool is_form(const Grid& grid) {
+    constexpr std::string_view title = "项目支出绩效自评表";
     for (std::size_t r = 0; r < std::min<std::size_t>(grid.size(), 6); ++r)
-        for (const std::string& cell : grid[r])
-            if (squeeze(cell).find("项目支出绩效自评表") != std::string::npos) return true;
+        for (const std::string& cell : grid[r]) {
+            // The title itself, perhaps after a place or year (四川省…) and before （2023年度）;
+            // not a sentence that mentions it.
+            const std::string t = squeeze(cell);
+            const auto at = t.find(title);
+            if (at == std::string::npos || at > 60) continue;
+            const std::string_view after = std::string_view(t).substr(at + title.size());
+            if (after.empty() || after.front() == '(') return true;
+        }
     return false;
 }
 
@@ -825,11 +853,14 @@ FormResults evaluate_forms(const std::vector<Form>& forms, const RuleBook& rules
             }
             continue;
         }
-        if (out.results[i].split_differs)
-            out.notices.push_back({{f.location, f.project.source_line, 0, true},
-                                   "project " + f.project.id + ": the level-1 points differ from the rules' split (output, benefit, satisfaction)",
-                                   "项目 " + f.project.id + "：一级指标分值与规则的分配（产出、效益、满意度）不同",
-                                   Diagnostic::Severity::notice});
+        if (out.results[i].split_differs) {
+            Diagnostic d;
+            d.where = SourceLocation{f.location, f.project.source_line, 0, true};
+            d.en = "project " + f.project.id + ": the level-1 points differ from the rules' split (output, benefit, satisfaction)";
+            d.zh = "项目 " + f.project.id + "：一级指标分值与规则的分配（产出、效益、满意度）不同";
+            d.severity = Diagnostic::Severity::notice;
+            out.notices.push_back(std::move(d));
+        }
         auto diffs = score_differences(f, out.results[i]);
         out.differences.insert(out.differences.end(), diffs.begin(), diffs.end());
     }
