@@ -141,11 +141,37 @@ std::optional<Date> parse_form_date(std::string_view text) {
     return make_date(y, m, d);
 }
 
+/// A number with correctly grouped thousands separators (`1,234,567.89`) without
+/// them; any other text unchanged (so `1,23` stays and is refused by the parser).
+std::string ungrouped(std::string_view s) {
+    if (s.find(',') == std::string_view::npos) return std::string(s);
+    const std::size_t point = std::min(s.find('.'), s.size());
+    std::size_t digits = 0;
+    for (std::size_t i = point; i-- > 0;) {
+        if (s[i] == ',') {
+            if (digits != 3 || i == 0) return std::string(s);
+            digits = 0;
+        } else if (s[i] >= '0' && s[i] <= '9') {
+            ++digits;
+        } else if (!(i == 0 && s[i] == '-')) {
+            return std::string(s);
+        }
+    }
+    if (digits > 3) return std::string(s);
+    std::string out;
+    for (char c : s)
+        if (c != ',') out += c;
+    return out;
+}
+
+/// A cell left as a dash or slash (`—`, `-`, `/`): nothing filled in.
+bool is_dash(std::string_view t) { return t == "—" || t == "——" || t == "-" || t == "--" || t == "/" || t == "－"; }
+
 /// A number under its unit: with a percentage unit the number is a percentage
 /// (`86.7` under % is 0.867), as in indicators.csv (SPEC §3a).
 NumberError read_number(std::string_view number, std::string_view unit, Decimal& out) {
     Decimal d;
-    if (const NumberError e = parse_decimal(number, d, false); !e.ok()) return e;
+    if (const NumberError e = parse_decimal(ungrouped(number), d, false); !e.ok()) return e;
     if (!is_percent_unit(unit)) {
         out = d;
         return {};
@@ -382,7 +408,7 @@ std::optional<int> form_year(const FormSheet& s, std::size_t end_row) {
 /// An amount in 万元 (at most 6 decimals) as yuan: exact, 1 万元 = 10,000 yuan,
 /// so the Decimal's units of 10^-6 万元 are fen.
 std::optional<Money> wan_cell(FormSheet& s, Pos p, std::string_view what_en, std::string_view what_zh) {
-    const std::string t = s.text(p.row, p.column);
+    const std::string t = ungrouped(s.text(p.row, p.column));
     Decimal d;
     if (const NumberError e = parse_decimal(t, d, false); !e.ok()) {
         s.bad(p, what_en, what_zh, std::string("an amount in 万元 (10,000 yuan): ") + e.en,
@@ -397,9 +423,11 @@ std::optional<Money> wan_cell(FormSheet& s, Pos p, std::string_view what_en, std
 }
 
 /// A score or points cell (at most 2 decimals); empty → nullopt without a problem.
+/// `分` after the number (`20分`) is accepted; a dash (`—`) is an empty cell.
 std::optional<Decimal> points_cell(FormSheet& s, Pos p, std::string_view what_en, std::string_view what_zh) {
-    const std::string t = s.text(p.row, p.column);
-    if (t.empty()) return std::nullopt;
+    std::string t = s.text(p.row, p.column);
+    if (ends_with(t, "分")) t = normalize(std::string_view(t).substr(0, t.size() - std::string_view("分").size()));
+    if (t.empty() || is_dash(t)) return std::nullopt;
     Decimal d;
     if (const NumberError e = parse_decimal(t, d, false); !e.ok()) {
         s.bad(p, what_en, what_zh, std::string("points such as 9.5: ") + e.en, std::string("应为分数，如 9.5：") + e.zh);
@@ -464,7 +492,7 @@ void read_funds(FormSheet& s, std::size_t end_row, Form& form) {
     if (s.text(t, *f.spent).empty())
         s.error(s.at(t, *f.spent), "the executed amount (全年执行数) is empty", "全年执行数未填写");
     else if (const auto m = wan_cell(s, {t, *f.spent}, "executed amount", "执行数")) p.spent = *m;
-    if (f.initial && !s.text(t, *f.initial).empty()) form.initial_budget = wan_cell(s, {t, *f.initial}, "initial budget", "年初预算数");
+    if (f.initial && !s.text(t, *f.initial).empty() && !is_dash(s.text(t, *f.initial))) form.initial_budget = wan_cell(s, {t, *f.initial}, "initial budget", "年初预算数");
     if (f.points) form.exec_points = points_cell(s, {t, *f.points}, "funds points", "资金分值");
     if (f.rate) {
         Decimal rate;

@@ -311,6 +311,39 @@ TEST_CASE("forms: bad cells are errors at the cell, all of them in one reading")
     CHECK_FALSE(r.form);
 }
 
+TEST_CASE("forms: the official layout, 年度绩效指标 merged down a first column, 总分 across") {
+    const Grid g = {{"项目支出绩效自评表"},
+                    {"（2023年度）"},
+                    {"项目名称", "乡村学校少年宫建设", "乡村学校少年宫建设"},
+                    {"主管部门", "某县教育局", "实施单位", "某县第一中学"},
+                    {"项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"},
+                    {"项目资金（万元）", "年度资金总额", "1,200", "1,250.5", "1,000", "10分", "—", "—"},
+                    {"年度绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"},
+                    {"年度绩效指标", "产出指标", "数量指标", "建成少年宫", "≥ 4 个", "4个", "50分", "50", ""},
+                    {"年度绩效指标", "效益指标", "社会效益指标", "参与学生人次", "≥2,000人次", "2,400人次", "30", "30", ""},
+                    {"年度绩效指标", "满意度指标", "服务对象满意度指标", "学生满意度", "≥90%", "95%", "10", "10", ""},
+                    {"总分", "总分", "总分", "总分", "总分", "总分", "100", "98", ""}};
+    const FormReading r = parse_form(g, "book.xlsx!表1", "表1", national_rules());
+    for (const Diagnostic& d : r.problems) MESSAGE(d.to_string(Lang::en));
+    REQUIRE(r.form);
+    const Form& f = *r.form;
+    CHECK(f.project.budget == Money::parse("12505000.00")); // 1,250.5 万元: grouped correctly
+    CHECK(f.project.spent == Money::parse("10000000.00"));
+    CHECK(f.exec_points == dec("10")); // 10分
+    CHECK_FALSE(f.own_exec_score); // — : not filled in
+    REQUIRE(f.project.indicators.size() == 3);
+    CHECK(f.project.indicators[0].level1 == Level1::output);
+    CHECK(f.project.indicators[0].weight == dec("50"));
+    CHECK(f.project.indicators[0].unit == "个");
+    CHECK(std::get<Decimal>(f.project.indicators[1].target) == dec("2000"));
+    CHECK(std::get<Decimal>(f.project.indicators[1].actual) == dec("2400"));
+    CHECK(f.own_total == dec("98"));
+    CHECK(f.total_cell.column == 8); // 得分 of the 总分 row
+    const FormResults res = evaluate_forms({f}, national_rules());
+    CHECK(res.results[0].exec_score == dec("8")); // 1000 / 1250.5 = 0.79968… → 7.9968 → 8.00
+    CHECK(res.results[0].total == dec("98"));
+}
+
 TEST_CASE("forms: a money cell in 万元 is exact to the fen, and at most 6 decimals") {
     Grid g = small_form({{"产出指标", "数量指标", "培训人次", "≥100人次", "90人次", "90", ""}});
     g[5][3] = "123.456789";
