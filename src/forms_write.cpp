@@ -9,6 +9,9 @@
 // stays text, so no cell is ever wrong.
 #include "perfbudget/forms.hpp"
 
+#include "perfbudget/explain.hpp"
+#include "perfbudget/output.hpp"
+
 #include <xlsxwriter.h>
 
 #include <cstdio>
@@ -257,6 +260,51 @@ void write_sheets_xlsx(const std::string& path, const std::vector<SheetGrid>& sh
         std::remove(temp.c_str());
         cannot_write(path, "cannot rename " + temp);
     }
+}
+
+namespace {
+
+/// The evaluate output (CSV or JSON) of the forms, as `evaluate --projects` writes it.
+void write_results(const FormsOutput& o, const std::vector<Form>& forms, const FormResults& r, const RuleBook& rules) {
+    OutputFile out(o.out);
+    if (o.format == FormsFormat::json) {
+        out.write("[\n");
+        for (std::size_t i = 0; i < forms.size(); ++i) {
+            write_json_project(out.buffer(), forms[i].project, r.results[i], rules, o.lang);
+            out.write(i + 1 < forms.size() ? ",\n" : "\n");
+        }
+        out.write("]\n");
+    } else {
+        write_csv_header(out.buffer(), o.explain, rules);
+        for (std::size_t i = 0; i < forms.size(); ++i) {
+            const Project& p = forms[i].project;
+            std::vector<ExplanationLine> lines;
+            if (o.explain) lines = explain(p, r.results[i], rules, o.lang);
+            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, r.results[i], rules, p.year,
+                          o.lang, o.explain ? &lines : nullptr);
+        }
+    }
+    out.commit();
+}
+
+} // namespace
+
+FormResults evaluate_forms(const std::vector<Form>& forms, const RuleBook& rules, const FormsOutput& output) {
+    FormResults r = evaluate_forms(forms, rules);
+    std::optional<OutputFile> differences; // written last, committed with the output
+    if (!output.differences.empty()) {
+        differences.emplace(output.differences);
+        write_differences_csv(differences->buffer(), r.differences, true);
+    }
+    if (output.format == FormsFormat::forms) {
+        std::vector<SheetGrid> sheets;
+        for (std::size_t i = 0; i < forms.size(); ++i) sheets.push_back(filled_form(forms[i], r.results[i], rules));
+        write_sheets_xlsx(output.out, sheets);
+    } else {
+        write_results(output, forms, r, rules);
+    }
+    if (differences) differences->commit();
+    return r;
 }
 
 } // namespace perfbudget

@@ -407,3 +407,44 @@ TEST_CASE("forms: written back with perfbudget's 执行率, 得分 and 总分, t
     CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("forms: the evaluate CSV of the forms and the differences file") {
+    std::vector<Form> forms;
+    for (const SheetGrid& s : examples::example_forms()) forms.push_back(form_of(s));
+    const auto dir = std::filesystem::temp_directory_path() / "perfbudget-forms-output";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    FormsOutput o;
+    o.out = (dir / "results.csv").string();
+    o.differences = (dir / "differences.csv").string();
+    const FormResults r = evaluate_forms(forms, national_rules(), o);
+    CHECK(r.differences.size() == 7);
+    const auto text = [](const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string csv = text(dir / "results.csv");
+    CHECK(csv.rfind("project_id,department,budget,spent,exec_rate,exec_score,indicator_score,total,grade", 0) == 0);
+    CHECK(csv.find("\nYC2023-JY-001,岳池县教育科技和体育局,3365000.00,3182000.00,0.9456,9.46,83.77,93.23,excellent") !=
+          std::string::npos);
+    CHECK(csv.find("\nYC2023-NY-017,岳池县农业农村局,12500000.00,11875000.00,0.9500,9.50,85.16,94.66,excellent") != std::string::npos);
+    CHECK(csv.find("\n农村公路养护,岳池县交通运输局,4800000.00,3960000.00,0.8250,8.25,85.66,93.91,excellent") != std::string::npos);
+    const std::string diffs = text(dir / "differences.csv");
+    CHECK(diffs.find("农村公路养护,自评表.xlsx!农村公路养护!I10,年度养护任务完成时间,10.00,9.00,-1.00\n") != std::string::npos);
+
+    // A form with a problem: nothing is written.
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    forms[1].project.indicators[0].actual = std::monostate{};
+    CHECK_THROWS_AS(evaluate_forms(forms, national_rules(), o), Error);
+    CHECK(std::filesystem::is_empty(dir));
+
+    // --format forms: a workbook.
+    forms[1] = form_of(examples::farmland_form());
+    o.format = FormsFormat::forms;
+    o.out = (dir / "filled.xlsx").string();
+    o.differences.clear();
+    (void)evaluate_forms(forms, national_rules(), o);
+    CHECK(std::filesystem::file_size(o.out) > 1000);
+    std::filesystem::remove_all(dir);
+}

@@ -159,6 +159,23 @@ FormResults evaluate_forms(const std::vector<Form>& forms, const RuleBook& rules
 /// cannot edit one). Throws Error when the file cannot be written.
 void write_sheets_xlsx(const std::string& path, const std::vector<SheetGrid>& sheets);
 
+/// What `perfbudget evaluate --forms` writes.
+enum class FormsFormat : std::uint8_t {
+    csv,   // the evaluate CSV (SPEC §11), one row per form
+    json,  // the evaluate JSON
+    forms, // the forms themselves with perfbudget's 执行率, 得分 and 总分 (an .xlsx)
+};
+struct FormsOutput {
+    std::string out;         ///< output file; empty or "-" for standard output (csv and json only)
+    FormsFormat format = FormsFormat::csv;
+    Lang lang = Lang::zh;
+    bool explain = false;    ///< csv: the explanation column
+    std::string differences; ///< the differences as CSV (write_differences_csv); empty: not written
+};
+/// evaluate_forms(), then writes `output` (and the differences file). Nothing is
+/// written when a form has a problem (Error thrown) or a file cannot be written.
+FormResults evaluate_forms(const std::vector<Form>& forms, const RuleBook& rules, const FormsOutput& output);
+
 /// Every sheet of a workbook, or of every .xlsx in a folder (by name), read as a
 /// form. Sheets that are not forms are skipped with a notice. Throws Error
 /// listing every problem of every form. Needs the .xlsx reader (src/xlsx.cpp).

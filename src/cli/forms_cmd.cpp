@@ -5,7 +5,6 @@
 #include "forms_cmd.hpp"
 
 #include "perfbudget/batch.hpp"
-#include "perfbudget/explain.hpp"
 #include "perfbudget/forms.hpp"
 #include "perfbudget/load.hpp"
 #include "perfbudget/output.hpp"
@@ -28,8 +27,6 @@ constexpr int exit_ok = 0, exit_data = 1, exit_usage = 2;
 struct Usage {
     std::string message;
 };
-
-enum class FormsFormat { csv, json, forms };
 
 struct FormsOptions {
     std::string forms, rules, out, differences;
@@ -88,37 +85,9 @@ void print(const std::vector<Diagnostic>& ds, Lang lang) {
     for (const Diagnostic& d : ds) std::cerr << d.to_string(lang) << '\n';
 }
 
-/// The evaluate output (CSV or JSON) of the forms, as `evaluate --projects` writes it.
-void write_results(const FormsOptions& o, const std::vector<Form>& forms, const FormResults& r, const RuleBook& rules) {
-    OutputFile out(o.out);
-    if (o.format == FormsFormat::json) {
-        out.write("[\n");
-        for (std::size_t i = 0; i < forms.size(); ++i) {
-            write_json_project(out.buffer(), forms[i].project, r.results[i], rules, o.lang);
-            out.write(i + 1 < forms.size() ? ",\n" : "\n");
-        }
-        out.write("]\n");
-    } else {
-        write_csv_header(out.buffer(), o.explain, rules);
-        for (std::size_t i = 0; i < forms.size(); ++i) {
-            const Project& p = forms[i].project;
-            std::vector<ExplanationLine> lines;
-            if (o.explain) lines = explain(p, r.results[i], rules, o.lang);
-            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, r.results[i], rules, p.year,
-                          o.lang, o.explain ? &lines : nullptr);
-        }
-    }
-    out.commit();
-}
-
-/// The differences: a CSV file with --differences, else one notice per difference on stderr.
+/// Without --differences, one notice per difference on stderr.
 void report_differences(const FormsOptions& o, const std::vector<ScoreDifference>& diffs) {
-    if (!o.differences.empty()) {
-        OutputFile out(o.differences);
-        write_differences_csv(out.buffer(), diffs, true);
-        out.commit();
-        return;
-    }
+    if (!o.differences.empty()) return; // written as a CSV file
     const bool zh = o.lang == Lang::zh;
     for (const ScoreDifference& d : diffs) {
         const std::string item = d.item == "exec_score" ? (zh ? "预算执行率得分" : "budget execution score")
@@ -132,6 +101,11 @@ void report_differences(const FormsOptions& o, const std::vector<ScoreDifference
 }
 
 int run(const FormsOptions& o) {
+    // An output over an input would replace it: the unit's workbook, or the rules.
+    for (const std::string* out : {&o.out, &o.differences})
+        detail::check_not_input(*out, "output", "输出", o.forms, "forms", "自评表");
+    if (!o.differences.empty() && o.differences == o.out)
+        throw OptionsError({o.out, 0, 0}, "--differences and --out name the same file", "--differences 与 --out 为同一文件");
     std::optional<RuleBook> loaded;
     if (!o.rules.empty()) {
         for (const std::string* out : {&o.out, &o.differences})
@@ -143,16 +117,15 @@ int run(const FormsOptions& o) {
     if (o.year)
         for (Form& f : read.forms)
             if (!f.project.year) f.project.year = o.year;
-    const FormResults r = evaluate_forms(read.forms, rules);
+    FormsOutput output;
+    output.out = o.out;
+    output.format = o.format;
+    output.lang = o.lang;
+    output.explain = o.explain;
+    output.differences = o.differences;
+    const FormResults r = perfbudget::evaluate_forms(read.forms, rules, output);
     print(read.notices, o.lang);
     print(r.notices, o.lang);
-    if (o.format == FormsFormat::forms) {
-        std::vector<SheetGrid> sheets;
-        for (std::size_t i = 0; i < read.forms.size(); ++i) sheets.push_back(filled_form(read.forms[i], r.results[i], rules));
-        write_sheets_xlsx(o.out, sheets);
-    } else {
-        write_results(o, read.forms, r, rules);
-    }
     report_differences(o, r.differences);
     const bool zh = o.lang == Lang::zh;
     std::cerr << (zh ? "已评价 " + std::to_string(read.forms.size()) + " 张自评表；单位自评得分与计算不同 " +
