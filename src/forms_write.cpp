@@ -32,6 +32,33 @@ std::string wan_text(Money m) {
 
 std::string score_text(const std::optional<Decimal>& d) { return d ? d->to_string(2) : std::string(); }
 
+bool starts_with_operator(const std::string& t) {
+    for (std::string_view op : {"≥", "≤", ">", "<", "=", "＞", "＜", "＝", "≧", "≦"})
+        if (t.rfind(op, 0) == 0) return true;
+    return false;
+}
+
+/// A number cell text with the row's unit after it, unless written there already.
+std::string with_unit(const std::string& text, const std::string& unit) {
+    if (text.empty() || unit.empty() || (text.size() >= unit.size() && text.compare(text.size() - unit.size(), unit.size(), unit) == 0))
+        return text;
+    return text + unit;
+}
+
+/// The target as the national layout writes it: operator, value and unit in one
+/// cell (`≥320公里`), so a Sichuan form's 指标性质 and 度量单位 columns survive.
+std::string target_cell(const FormIndicator& row, const Indicator& ind) {
+    if (ind.direction == Direction::qual || ind.direction == Direction::date) return row.target_text;
+    std::string t = with_unit(row.target_text, ind.unit);
+    if (!starts_with_operator(t)) t = std::string(ind.direction == Direction::ge ? "≥" : ind.direction == Direction::le ? "≤" : "=") + t;
+    return t;
+}
+
+std::string actual_cell(const FormIndicator& row, const Indicator& ind) {
+    if (ind.direction == Direction::qual || ind.direction == Direction::date) return row.actual_text;
+    return with_unit(row.actual_text, ind.unit);
+}
+
 /// Builds the grid row by row, with merged ranges.
 class GridBuilder {
 public:
@@ -133,8 +160,8 @@ SheetGrid filled_form(const Form& form, const ProjectResult& result, const RuleB
         b.set(r, 1, row.level1_text.empty() ? std::string(names::level1_zh[static_cast<std::size_t>(ind.level1)]) : row.level1_text);
         b.set(r, 2, row.level2_text.empty() ? std::string(names::level2_zh[static_cast<std::size_t>(ind.level2)]) : row.level2_text);
         b.set(r, 3, ind.name);
-        b.set(r, 4, row.target_text);
-        b.set(r, 5, row.actual_text);
+        b.set(r, 4, target_cell(row, ind));
+        b.set(r, 5, actual_cell(row, ind));
         b.set(r, 6, ind.weight ? ind.weight->to_string(2) : std::string());
         b.set(r, 7, i < result.indicators.size() ? result.indicators[i].score.to_string(2) : std::string());
         b.set(r, 8, score_text(row.own_score));

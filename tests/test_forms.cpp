@@ -448,3 +448,25 @@ TEST_CASE("forms: the evaluate CSV of the forms and the differences file") {
     CHECK(std::filesystem::file_size(o.out) > 1000);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("forms: a Sichuan form written back keeps its 指标性质 and 度量单位 in the target cells") {
+    const Form f = form_of(examples::road_form());
+    const FormResults r = evaluate_forms({f}, national_rules());
+    const SheetGrid back = filled_form(f, r.results[0], national_rules());
+    const Grid& cells = back.cells;
+    const auto row_of = [&](std::string_view name) {
+        for (const auto& row : cells)
+            if (row.size() > 2 && row[2] == name) return row;
+        FAIL("no row " << name);
+        return cells.front();
+    };
+    CHECK(row_of("养护农村公路里程")[3] == "≥320公里");
+    CHECK(row_of("养护农村公路里程")[4] == "305公里");
+    CHECK(row_of("路面技术状况指数达标率")[3] == "≥85%");
+    CHECK(row_of("每公里养护成本")[3] == "≤1.2万元");
+    CHECK(row_of("年度养护任务完成时间")[3] == "2023年11月30日");
+    const FormReading again = parse_form(examples::as_read(back), "out.xlsx!x", "x", national_rules());
+    REQUIRE(again.form);
+    CHECK(again.form->project.id == "农村公路养护"); // the sheet's name, written as 项目编号
+    CHECK(evaluate_forms({*again.form}, national_rules()).results[0].total == dec("93.91"));
+}
