@@ -183,7 +183,7 @@ SheetGrid filled_form(const Form& form, const ProjectResult& result, const RuleB
 namespace {
 
 /// A plain decimal (`-12.5`, `336.5`) of at most 15 significant digits, the text a
-/// number cell can hold exactly.
+/// number cell can hold exactly; not a code with leading zeros (`007`).
 bool is_plain_number(const std::string& s) {
     std::size_t i = s.size() > 1 && s[0] == '-' ? 1 : 0, digits = 0, significant = 0;
     bool dot = false, leading = true;
@@ -197,7 +197,9 @@ bool is_plain_number(const std::string& s) {
         if (s[i] != '0') leading = false;
         if (!leading) ++significant;
     }
-    return digits > 0 && significant <= 15 && s.back() != '.' && s.front() != '.';
+    const std::size_t first = s[0] == '-' ? 1 : 0; // "007" is a code, not 7
+    const bool leading_zero = s.size() > first + 1 && s[first] == '0' && s[first + 1] != '.';
+    return digits > 0 && significant <= 15 && s.back() != '.' && s.front() != '.' && !leading_zero;
 }
 
 /// Excel's rules for a sheet name: at most 31 characters, none of []:*?/\, unique.

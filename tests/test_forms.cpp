@@ -282,6 +282,10 @@ TEST_CASE("forms: a missing label is an error naming the sheet") {
     CHECK(r.problems.front().zh == "自评表缺少标签“项目名称”（在绩效指标表之上查找）");
     CHECK_FALSE(r.form);
 
+    Grid no_value = small_form({{"产出指标", "数量指标", "培训人次", "≥100人次", "90人次", "90", ""}});
+    no_value[3] = {"主管部门", "", "实施单位", "某县国库支付中心"}; // the department left empty
+    CHECK(first_problem(no_value) == "book.xlsx!表1!A4: error: \"主管部门\" has no value to its right");
+
     Grid no_funds = small_form({{"产出指标", "数量指标", "培训人次", "≥100人次", "90人次", "90", ""}});
     no_funds[4] = {"项目资金（万元）", "", "年初预算数", "预算", "全年执行数"};
     CHECK(first_problem(no_funds).find("book.xlsx!表1: error: the form has no funds block") == 0);
