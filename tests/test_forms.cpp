@@ -360,6 +360,13 @@ TEST_CASE("forms: a money cell in 万元 is exact to the fen, and at most 6 deci
     CHECK(first_problem(g).find("book.xlsx!表1!D6: error: budget") == 0);
 }
 
+TEST_CASE("forms: the example workbook's notes sheet is not a form") {
+    const SheetGrid notes = examples::notes_sheet();
+    CHECK_FALSE(is_form(notes.cells)); // it mentions the title in a sentence
+    CHECK(examples::example_workbook().size() == 4);
+    for (const SheetGrid& f : examples::example_forms()) CHECK(is_form(examples::as_read(f)));
+}
+
 TEST_CASE("forms: a sheet that is not a form is skipped with a notice") {
     const Grid g = {{"说明"}, {"本工作簿为2023年度项目支出绩效自评表汇总"}, {"编制单位", "岳池县财政局"}};
     CHECK_FALSE(is_form(g));

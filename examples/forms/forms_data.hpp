@@ -156,7 +156,24 @@ inline SheetGrid road_form() {
     return s.build();
 }
 
-/// The three forms, one per sheet, as make_forms.cpp writes them.
+/// The three forms, one per sheet.
 inline std::vector<SheetGrid> example_forms() { return {nutrition_form(), farmland_form(), road_form()}; }
+
+/// A sheet that is not a form (the bureau's notes on filling in): skipped with a notice.
+inline SheetGrid notes_sheet() {
+    FormSheetBuilder s("填表说明");
+    s.row({"填表说明"});
+    s.row({"1. 金额单位为万元，保留两位小数。"});
+    s.row({"2. 定性指标的实际完成值填写“达成预期指标”“部分达成预期指标并具有一定效果”或“未达成预期指标且效果较差”。"});
+    s.row({"3. 本工作簿各工作表为2023年度项目支出绩效自评表，每表一个项目。"});
+    return s.build();
+}
+
+/// The example workbook as make_forms.cpp writes it: the notes, then the three forms.
+inline std::vector<SheetGrid> example_workbook() {
+    std::vector<SheetGrid> sheets{notes_sheet()};
+    for (SheetGrid& f : example_forms()) sheets.push_back(std::move(f));
+    return sheets;
+}
 
 } // namespace perfbudget::examples

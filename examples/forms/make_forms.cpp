@@ -1,5 +1,6 @@
 // examples/forms/make_forms.cpp — writes the example workbook of three filled
-// self-evaluation forms (forms_data.hpp) as an .xlsx, one form per sheet:
+// self-evaluation forms (forms_data.hpp) as an .xlsx, one form per sheet, after a
+// sheet of notes that is not a form:
 //
 //   make_forms 自评表示例.xlsx
 //   perfbudget evaluate --forms 自评表示例.xlsx --differences differences.csv
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        perfbudget::write_sheets_xlsx(argv[1], perfbudget::examples::example_forms());
+        perfbudget::write_sheets_xlsx(argv[1], perfbudget::examples::example_workbook());
     } catch (const perfbudget::Error& e) {
         std::cerr << e.what() << '\n';
         return 1;
