@@ -633,46 +633,24 @@ std::optional<T> level_cell(FormSheet& s, Pos cell, std::optional<T> above, Pars
     return v;
 }
 
-/// One indicator row; false when the row has problems (already reported).
-bool read_indicator(FormSheet& s, const TableColumns& t, std::size_t r, const RuleBook& rules, std::optional<int> year,
-                    std::optional<Level1>& l1, std::optional<Level2>& l2, Form& form) {
-    Indicator ind;
-    FormIndicator row;
-    row.row = static_cast<std::uint32_t>(r + 1);
-    ind.source_line = row.row;
-    ind.name = s.value(r, t.name);
-    row.level1_text = s.value(r, t.level1);
-    row.level2_text = s.value(r, t.level2);
-    row.target_text = t.target ? s.value(r, *t.target) : std::string();
-    row.actual_text = t.actual ? s.value(r, *t.actual) : std::string();
-    if (t.note) row.note = s.value(r, *t.note);
-    bool ok = true;
-
-    l1 = level_cell<Level1>(s, {r, t.level1}, l1, [](const std::string& v) { return parse_level1(v); }, "level-1 indicator (一级指标)",
-                            "一级指标", "产出指标, 效益指标 or 满意度指标", "应为产出指标、效益指标或满意度指标");
-    l2 = level_cell<Level2>(s, {r, t.level2}, l2, [](const std::string& v) { return parse_level2(v); }, "level-2 indicator (二级指标)",
-                            "二级指标", "a level-2 indicator such as 数量指标 (SPEC §2)", "应为二级指标，如数量指标");
-    if (!l1 || !l2) return false;
-    if (parent_of(*l2) != *l1) {
-        s.error(s.at(r, t.level2),
-                "level-2 indicator " + quoted(row.level2_text) + " does not belong under " + quoted(to_string(*l1)),
-                "二级指标" + quoted_zh(row.level2_text) + "不属于一级指标" + quoted_zh(names::level1_zh[static_cast<std::size_t>(*l1)]));
-        return false;
+/// The actual of a row (实际完成值), read by the indicator's direction.
+void read_actual(FormSheet& s, Pos actual, const FormIndicator& row, const RuleBook& rules, std::optional<int> year,
+                 Indicator& ind) {
+    switch (ind.direction) {
+    case Direction::qual: read_tier(s, actual, row, ind, rules, year, ind.actual); break;
+    case Direction::date:
+        if (const auto d = parse_form_date(row.actual_text)) ind.actual = *d;
+        else
+            s.bad(actual, "actual (实际完成值)", "实际完成值", "a date such as 2023-10-31 or 2023年10月31日",
+                  "应为日期，如 2023-10-31 或 2023年10月31日");
+        break;
+    default: read_numeric_actual(s, actual, ind.unit, ind.actual); break;
     }
-    ind.level1 = *l1;
-    ind.level2 = *l2;
+}
 
-    ind.weight = points_cell(s, {r, *t.weight}, "points (分值)", "分值");
-    if (!ind.weight && s.text(r, *t.weight).empty()) {
-        s.error(s.at(r, *t.weight), "the points (分值) of " + quoted(ind.name) + " are empty", "指标" + quoted_zh(ind.name) + "的分值未填写");
-        ok = false;
-    }
-    if (t.score) {
-        row.score_cell = {static_cast<std::uint32_t>(r + 1), static_cast<std::uint32_t>(*t.score + 1)};
-        row.own_score = points_cell(s, {r, *t.score}, "score (得分)", "得分");
-    }
-
-    // 指标性质 and 度量单位 (Sichuan) beside what the target cell carries.
+/// The target of row `r` (年度指标值, with Sichuan's 指标性质 and 度量单位 beside it):
+/// sets the indicator's direction, target and unit. False on a problem (reported).
+bool read_target(FormSheet& s, const TableColumns& t, std::size_t r, const FormIndicator& row, Indicator& ind) {
     std::optional<Direction> nature;
     if (t.nature && !s.text(r, *t.nature).empty()) {
         nature = nature_direction(s.raw(r, *t.nature));
@@ -718,23 +696,49 @@ bool read_indicator(FormSheet& s, const TableColumns& t, std::size_t r, const Ru
     ind.direction = parts.direction;
     ind.target = parts.value;
     ind.unit = parts.unit;
+    return true;
+}
 
-    const Pos actual{r, *t.actual};
-    if (!row.actual_text.empty()) {
-        switch (ind.direction) {
-        case Direction::qual: read_tier(s, actual, row, ind, rules, year, ind.actual); break;
-        case Direction::date:
-            if (const auto d = parse_form_date(row.actual_text)) ind.actual = *d;
-            else
-                s.bad(actual, "actual (实际完成值)", "实际完成值", "a date such as 2023-10-31 or 2023年10月31日",
-                      "应为日期，如 2023-10-31 或 2023年10月31日");
-            break;
-        default: read_numeric_actual(s, actual, ind.unit, ind.actual); break;
-        }
+/// One indicator row, appended to the form; its problems are reported at their cells.
+void read_indicator(FormSheet& s, const TableColumns& t, std::size_t r, const RuleBook& rules, std::optional<int> year,
+                    std::optional<Level1>& l1, std::optional<Level2>& l2, Form& form) {
+    Indicator ind;
+    FormIndicator row;
+    row.row = static_cast<std::uint32_t>(r + 1);
+    ind.source_line = row.row;
+    ind.name = s.value(r, t.name);
+    row.level1_text = s.value(r, t.level1);
+    row.level2_text = s.value(r, t.level2);
+    row.target_text = t.target ? s.value(r, *t.target) : std::string();
+    row.actual_text = t.actual ? s.value(r, *t.actual) : std::string();
+    if (t.note) row.note = s.value(r, *t.note);
+
+    l1 = level_cell<Level1>(s, {r, t.level1}, l1, [](const std::string& v) { return parse_level1(v); }, "level-1 indicator (一级指标)",
+                            "一级指标", "产出指标, 效益指标 or 满意度指标", "应为产出指标、效益指标或满意度指标");
+    l2 = level_cell<Level2>(s, {r, t.level2}, l2, [](const std::string& v) { return parse_level2(v); }, "level-2 indicator (二级指标)",
+                            "二级指标", "a level-2 indicator such as 数量指标 (SPEC §2)", "应为二级指标，如数量指标");
+    if (!l1 || !l2) return;
+    if (parent_of(*l2) != *l1) {
+        s.error(s.at(r, t.level2),
+                "level-2 indicator " + quoted(row.level2_text) + " does not belong under " + quoted(to_string(*l1)),
+                "二级指标" + quoted_zh(row.level2_text) + "不属于一级指标" + quoted_zh(names::level1_zh[static_cast<std::size_t>(*l1)]));
+        return;
     }
+    ind.level1 = *l1;
+    ind.level2 = *l2;
+
+    ind.weight = points_cell(s, {r, *t.weight}, "points (分值)", "分值");
+    if (!ind.weight && s.text(r, *t.weight).empty())
+        s.error(s.at(r, *t.weight), "the points (分值) of " + quoted(ind.name) + " are empty", "指标" + quoted_zh(ind.name) + "的分值未填写");
+    if (t.score) {
+        row.score_cell = {static_cast<std::uint32_t>(r + 1), static_cast<std::uint32_t>(*t.score + 1)};
+        row.own_score = points_cell(s, {r, *t.score}, "score (得分)", "得分");
+    }
+
+    if (!read_target(s, t, r, row, ind)) return;
+    if (!row.actual_text.empty()) read_actual(s, {r, *t.actual}, row, rules, year, ind);
     form.project.indicators.push_back(std::move(ind));
     form.rows.push_back(std::move(row));
-    return ok;
 }
 
 /// The rows of the indicator table up to 总分; the unit's 总分.
