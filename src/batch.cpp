@@ -115,7 +115,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     std::vector<Slot>& slots = kept.slots;
     std::vector<CustomSlot> customs; // one per slot when `custom`
     {
-        ProjectReader reader(opt.projects, opt.encoding);
+        ProjectReader reader(opt.projects, opt);
         kept.reserve_for(opt.projects);
         for (const auto& n : reader.notices()) add_notice(summary, n);
         Project p;
@@ -156,7 +156,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
 
     // 2. Indicators, streamed: each row is scored and added to its project's sums.
     {
-        IndicatorReader reader(opt.indicators, opt.encoding);
+        IndicatorReader reader(opt.indicators, opt);
         for (const auto& n : reader.notices()) add_notice(summary, n);
         std::string pid;
         Indicator ind;
@@ -267,7 +267,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
 BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rules, const EvaluateSink* sink) {
     BatchSummary summary;
     detail::Problems problems(opt.max_problems);
-    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt);
     if (opt.year)
         for (Project& p : projects)
             if (!p.year) p.year = opt.year;

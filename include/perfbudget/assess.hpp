@@ -64,12 +64,11 @@ std::vector<ExplanationLine> explain_assessment(const Project& project, const Pr
                                                 const AssessResult& r, const RuleSet& rules, Lang lang);
 
 /// `perfbudget assess`.
-struct AssessOptions {
+struct AssessOptions : InputOptions { // and the input options (input.hpp)
     std::string projects;    ///< projects.csv
     std::string assessments; ///< assessments.csv
     std::string out;         ///< output; empty or "-" for standard output
     std::string summary;     ///< --summary: the summary as JSON; empty: none
-    Encoding encoding = Encoding::utf8;
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules)

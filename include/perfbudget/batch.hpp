@@ -29,11 +29,10 @@
 
 namespace perfbudget {
 
-struct EvaluateOptions {
+struct EvaluateOptions : InputOptions { // and the input options (input.hpp)
     std::string projects;   ///< projects.csv
     std::string indicators; ///< indicators.csv
     std::string out;        ///< output file; empty or "-" for standard output
-    Encoding encoding = Encoding::utf8;
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     bool explain = false;

@@ -23,14 +23,21 @@ struct Help {
     "  --format csv|json     the output's form (default csv)\n"                                                            \
     "  --lang zh|en          the language of messages, explanations and summaries (default zh)\n"                          \
     "  --encoding utf8|gbk   the inputs' encoding; Excel on Chinese Windows saves CSV as GBK (default utf8)\n"            \
-    "  --year YYYY           the budget year of projects without a year value (picks dated rules)\n"
+    "  --year YYYY           the budget year of projects without a year value (picks dated rules)\n"                   \
+    "  --money-unit yuan|wan money in 元 or 万元 where a column's header names no unit (default yuan)\n"                  \
+    "  --fill-down           blank project_id, level1, level2, department cells take the value above\n"               \
+    "                        (merged cells saved as CSV)\n"                                                              \
+    "  --sheet NAME          the sheet of an .xlsx input (default: 项目/指标 by name, else the first)\n"
 #define PB_INPUT_ZH                                                                                                      \
     "  --rules R.yaml        县级规则文件（默认：程序内置的全国规则）\n"                                                  \
     "  --out F               输出文件（默认：标准输出）；运行失败时不写任何文件\n"                                       \
     "  --format csv|json     输出格式（默认 csv）\n"                                                                       \
     "  --lang zh|en          提示、说明和汇总所用语言（默认 zh 中文）\n"                                                   \
     "  --encoding utf8|gbk   输入文件编码；中文 Windows 下 Excel 保存的 CSV 为 GBK（默认 utf8）\n"                         \
-    "  --year YYYY           未填写预算年度的项目所属年度（用于选择按年度生效的规则）\n"
+    "  --year YYYY           未填写预算年度的项目所属年度（用于选择按年度生效的规则）\n"                              \
+    "  --money-unit yuan|wan 列名未注明单位的金额列按元或万元读取（默认 yuan 元）\n"                                   \
+    "  --fill-down           项目编号、一级指标、二级指标、主管部门为空时取上一行的值（合并单元格另存的 CSV）\n"   \
+    "  --sheet NAME          .xlsx 输入所读的工作表（默认：名为“项目”“指标”的表，否则第一张）\n"
 
 constexpr std::array<Help, 8> helps{{
     {"evaluate",

@@ -137,6 +137,12 @@ EvaluateOptions file_options(const Args& a, const std::string& cmd) {
     if (enc == "utf8" || enc == "utf-8") opt.encoding = Encoding::utf8;
     else if (enc == "gbk" || enc == "gb18030") opt.encoding = Encoding::gbk;
     else throw UsageError{"--encoding must be utf8 or gbk, not " + enc};
+    const std::string unit = a.get("money-unit").value_or("yuan");
+    if (unit == "yuan" || unit == "元") opt.money_unit = MoneyUnit::yuan;
+    else if (unit == "wan" || unit == "万元") opt.money_unit = MoneyUnit::wan;
+    else throw UsageError{"--money-unit must be yuan or wan, not " + unit};
+    opt.fill_down = a.has("fill-down");
+    opt.sheet = a.get("sheet").value_or("");
     if (const auto y = a.get("year")) {
         const bool ok = y->size() == 4 && std::all_of(y->begin(), y->end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!ok || *y < "1900") throw UsageError{"--year must be a budget year such as 2023 (1900–9999), not " + *y};
@@ -170,7 +176,7 @@ void copy_shared(const Args& a, const EvaluateOptions& files, Options& opt) {
     opt.projects = files.projects;
     opt.out = files.out;
     opt.summary = a.get("summary").value_or("");
-    opt.encoding = files.encoding;
+    static_cast<InputOptions&>(opt) = files;
     opt.format = files.format;
     opt.lang = files.lang;
     opt.year = files.year;
@@ -199,8 +205,9 @@ int run_with_summary(const Args& a, Lang lang, Run&& run, const std::string& as_
 }
 
 int cmd_evaluate(int argc, char** argv) {
-    const Args a = parse(argc, argv, 2, {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year"},
-                         {"explain"});
+    const Args a = parse(argc, argv, 2,
+                         {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year", "money-unit", "sheet"},
+                         {"explain", "fill-down"});
     EvaluateOptions opt = file_options(a, "evaluate");
     opt.explain = a.has("explain");
 
@@ -214,7 +221,9 @@ int cmd_evaluate(int argc, char** argv) {
 
 int cmd_monitor(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
+                         {"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"},
+                         {"fill-down"});
     MonitorOptions opt;
     opt.files = file_options(a, "monitor");
     if (const auto summary = a.get("summary")) opt.summary = *summary;
@@ -236,7 +245,9 @@ int cmd_monitor(int argc, char** argv) {
 
 int cmd_review(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
+                         {"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"},
+                         {"fill-down"});
     const EvaluateOptions files = file_options(a, "review");
     ReviewOptions opt;
     copy_shared(a, files, opt);
@@ -250,7 +261,9 @@ int cmd_review(int argc, char** argv) {
 
 int cmd_assess(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year"}, {});
+                         {"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"},
+                         {"fill-down"});
     if (!a.get("projects") || !a.get("assessments")) throw UsageError{"assess needs --projects and --assessments"};
     Args shared = a; // the options evaluate reads, with assessments in the indicators' place
     shared.values["indicators"] = *a.get("assessments");
@@ -267,7 +280,9 @@ int cmd_assess(int argc, char** argv) {
 
 int cmd_report(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year", "max-listed"}, {});
+                         {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year", "max-listed",
+                          "money-unit", "sheet"},
+                         {"fill-down"});
     Args shared = a; // evaluate's options; the report's formats are its own
     shared.values.erase("format");
     ReportOptions opt;
