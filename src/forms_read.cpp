@@ -58,9 +58,12 @@ FormsRead read_forms(const std::string& path, const RuleBook& rules) {
     for (std::size_t i = 0; i < out.forms.size(); ++i)
         for (std::size_t j = 0; j < i; ++j)
             if (out.forms[i].project.id == out.forms[j].project.id) {
-                problems.push_back({{out.forms[i].location, 0, 0, true},
-                                    "project " + out.forms[i].project.id + " is also the form " + out.forms[j].location,
-                                    "项目 " + out.forms[i].project.id + " 与自评表 " + out.forms[j].location + " 重复"});
+                const Form &form = out.forms[i], &first = out.forms[j];
+                Diagnostic d;
+                d.where = SourceLocation{form.location, 0, 0, true};
+                d.en = "project " + form.project.id + " is also the form " + first.location;
+                d.zh = "项目 " + form.project.id + " 与自评表 " + first.location + " 重复";
+                problems.push_back(std::move(d));
                 break;
             }
     if (!problems.empty()) throw Error(std::move(problems));
