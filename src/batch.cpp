@@ -116,6 +116,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     std::vector<CustomSlot> customs; // one per slot when `custom`
     {
         ProjectReader reader(opt.projects, opt);
+        problems.locate(opt.projects, reader.where(0));
         kept.reserve_for(opt.projects);
         for (const auto& n : reader.notices()) add_notice(summary, n);
         Project p;
@@ -157,6 +158,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     // 2. Indicators, streamed: each row is scored and added to its project's sums.
     {
         IndicatorReader reader(opt.indicators, opt);
+        problems.locate(opt.indicators, reader.where(0));
         for (const auto& n : reader.notices()) add_notice(summary, n);
         std::string pid;
         Indicator ind;

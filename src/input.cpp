@@ -10,12 +10,16 @@
 #include "perfbudget/assessment_input.hpp"
 
 #include "input_cells.hpp"
+#include "xlsx.hpp"
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <array>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -189,6 +193,77 @@ Diagnostic make_diagnostic(const std::string& file, std::uint32_t line, std::str
     return d;
 }
 
+// --- Where records come from -----------------------------------------------------
+
+/// The records of one table: a CSV file, or one sheet of an .xlsx workbook (told
+/// apart by the file's first bytes, not its name). A sheet gives each cell as the
+/// text it would have in a CSV file (xlsx.hpp), so everything after this reads
+/// both alike; only locations differ: a sheet's are cells (`book.xlsx!指标!F12`).
+class Records {
+public:
+    /// `table_sheets`: the sheet names that hold this table in a workbook of
+    /// several tables ("projects", "项目"); InputOptions::sheet overrides them.
+    Records(const std::string& path, const InputOptions& options, std::span<const std::string_view> table_sheets) {
+        refuse_old_excel(path);
+        if (!detail::xlsx::is_workbook(path)) {
+            csv_.emplace(path, options.encoding);
+            return;
+        }
+        const detail::xlsx::Workbook book(path);
+        sheet_.emplace(book.open(pick_sheet(book, options.sheet, table_sheets)));
+    }
+
+    bool next(std::vector<std::string_view>& fields) { return csv_ ? csv_->next(fields) : sheet_->next(fields); }
+    /// The line (CSV) or row (sheet) of the record last returned.
+    std::uint32_t line() const { return csv_ ? csv_->line() : sheet_->row(); }
+    /// The file as messages name it: the path, or "book.xlsx!sheet".
+    const std::string& file() const { return csv_ ? csv_->file() : sheet_->location(); }
+    /// Locations are spreadsheet cells.
+    bool cells() const { return sheet_.has_value(); }
+    SourceLocation where(std::uint32_t line) const {
+        SourceLocation at;
+        at.file = file();
+        at.line = line;
+        at.cell = cells();
+        return at;
+    }
+
+private:
+    /// An Excel 97–2003 workbook (an OLE2 compound file) is named, not read as text.
+    static void refuse_old_excel(const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        char magic[8] = {};
+        if (!in.read(magic, 8) || std::memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) != 0) return;
+        throw Error({make_diagnostic(path, 0,
+                                     "an Excel 97-2003 workbook (.xls), which perfbudget does not read: save it as "
+                                     "Excel Workbook (.xlsx) or CSV UTF-8",
+                                     "这是 Excel 97-2003 工作簿（.xls），无法读取：请另存为 Excel 工作簿（.xlsx）或 CSV UTF-8")});
+    }
+
+    static std::size_t pick_sheet(const detail::xlsx::Workbook& book, const std::string& wanted,
+                                  std::span<const std::string_view> table_sheets) {
+        if (!wanted.empty()) {
+            if (const auto i = book.find_sheet(wanted)) return *i;
+            std::string names;
+            for (std::size_t i = 0; i < book.sheet_count(); ++i) names += (i ? ", " : "") + shown(book.sheet_name(i));
+            throw Error({make_diagnostic(book.path(), 0, "the workbook has no sheet " + shown(wanted) + "; its sheets: " + names,
+                                         "工作簿中没有工作表" + shown_zh(wanted) + "；现有工作表：" + names)});
+        }
+        for (const std::string_view name : table_sheets)
+            if (const auto i = book.find_sheet(name)) return *i;
+        if (book.sheet_count() == 0)
+            throw Error({make_diagnostic(book.path(), 0, "the workbook has no sheet", "工作簿中没有工作表")});
+        return 0;
+    }
+
+    std::optional<CsvReader> csv_;
+    std::optional<detail::xlsx::Sheet> sheet_;
+};
+
+constexpr std::array<std::string_view, 3> project_sheets{"projects", "项目", "项目表"};
+constexpr std::array<std::string_view, 3> indicator_sheets{"indicators", "指标", "绩效指标"};
+constexpr std::array<std::string_view, 3> assessment_sheets{"assessments", "评审", "专家评分"};
+
 // --- The header -----------------------------------------------------------------
 
 /// The header of a file mapped to known columns.
@@ -202,6 +277,21 @@ struct Header {
     std::vector<Diagnostic> errors;  // missing or repeated columns, money units not understood
     std::size_t known = 0;           // cells naming a known column
     bool unit_line_used = false;     // a money column is in 万元 because a line above says so
+    bool cells = false;              // the table is a workbook's sheet: locations are cells
+
+    /// Makes the header's own messages, and the rows', name spreadsheet cells.
+    void locate_cells() {
+        cells = true;
+        for (auto* list : {&notices, &errors})
+            for (Diagnostic& d : *list) d.where.cell = true;
+    }
+    /// `d` at the cell of known column `column` when the table is a sheet.
+    void locate(Diagnostic& d, std::size_t column) const {
+        if (!cells) return;
+        d.where.cell = true;
+        if (column < column_of.size() && column_of[column] >= 0) d.where.column = static_cast<std::uint32_t>(column_of[column]) + 1;
+    }
+    void locate_row(Diagnostic& d) const { d.where.cell = cells; }
 };
 
 inline bool is_blank(const std::vector<std::string_view>& fields) {
@@ -321,7 +411,7 @@ constexpr int header_search_rows = 10;
 /// are skipped with a notice. Throws Error listing every missing or repeated
 /// column of the row that names the most known columns when none names them all.
 template <std::size_t N>
-Header read_header(CsvReader& csv, std::vector<std::string_view>& fields, const std::array<ColumnSpec, N>& specs,
+Header read_header(Records& csv, std::vector<std::string_view>& fields, const std::array<ColumnSpec, N>& specs,
                    const InputOptions& options) {
     const std::string& file = csv.file();
     std::optional<Header> best;
@@ -336,6 +426,7 @@ Header read_header(CsvReader& csv, std::vector<std::string_view>& fields, const 
             }
         } while (is_blank(fields));
         Header h = map_header(file, csv.line(), fields, specs, options, wan_above);
+        if (csv.cells()) h.locate_cells();
         const bool complete = std::none_of(h.errors.begin(), h.errors.end(), [](const Diagnostic& d) {
             return d.en.starts_with("missing required column");
         });
@@ -385,8 +476,10 @@ public:
     /// for it and the rows like it (a merged-cell layout).
     void refuse_quietly() { ok_ = false; }
     /// Records a problem with the row as a whole (not one cell's value).
-    void problem(std::string en, std::string zh) {
-        problems_.push_back(make_diagnostic(file_, line_, std::move(en), std::move(zh)));
+    void problem(std::string en, std::string zh, std::size_t column) {
+        Diagnostic d = make_diagnostic(file_, line_, std::move(en), std::move(zh));
+        header_.locate(d, column);
+        problems_.push_back(std::move(d));
         ok_ = false;
     }
 
@@ -401,9 +494,11 @@ public:
             d.where.column = where_[column].column;
             problems_.push_back(std::move(d));
         } else {
-            problems_.push_back(make_diagnostic(
+            Diagnostic d = make_diagnostic(
                 file_, line_, "column " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
-                "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh)));
+                "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh));
+            header_.locate(d, column);
+            problems_.push_back(std::move(d));
         }
         ok_ = false;
     }
@@ -424,7 +519,9 @@ public:
             d.where.column = where_[second].column;
             problems_.push_back(std::move(d));
         } else {
-            problems_.push_back(make_diagnostic(file_, line_, en, zh));
+            Diagnostic d = make_diagnostic(file_, line_, en, zh);
+            header_.locate(d, second);
+            problems_.push_back(std::move(d));
         }
         ok_ = false;
     }
@@ -434,8 +531,10 @@ public:
         for (std::size_t c = header_.width; c < fields_.size(); ++c) {
             if (trim(fields_[c]).empty()) continue;
             const std::string n = std::to_string(fields_.size()), w = std::to_string(header_.width);
-            problems_.push_back(make_diagnostic(file_, line_, "the row has " + n + " cells but the header has " + w,
-                                                "该行有 " + n + " 个单元格，但表头只有 " + w + " 列"));
+            Diagnostic d = make_diagnostic(file_, line_, "the row has " + n + " cells but the header has " + w,
+                                           "该行有 " + n + " 个单元格，但表头只有 " + w + " 列");
+            header_.locate_row(d);
+            problems_.push_back(std::move(d));
             ok_ = false;
             return;
         }
@@ -906,7 +1005,7 @@ void check_percent_mix(Row& row, const Indicator& ind) {
 /// What the readers share: the CSV stream, its mapped header, the row buffers and
 /// the cells merged down in a spreadsheet (SPEC §3a).
 template <std::size_t N> struct TableReader {
-    CsvReader csv;
+    Records csv;
     const std::array<ColumnSpec, N>& specs;
     bool fill_down;
     std::vector<std::string_view> fields;
@@ -916,8 +1015,9 @@ template <std::size_t N> struct TableReader {
     std::size_t blank_under = N;            // this row: a merged-down column left blank under a value, or N
     bool merged_reported = false;
 
-    TableReader(const std::string& path, const InputOptions& options, const std::array<ColumnSpec, N>& column_specs)
-        : csv(path, options.encoding), specs(column_specs), fill_down(options.fill_down) {
+    TableReader(const std::string& path, const InputOptions& options, const std::array<ColumnSpec, N>& column_specs,
+                std::span<const std::string_view> table_sheets)
+        : csv(path, options, table_sheets), specs(column_specs), fill_down(options.fill_down) {
         fields.reserve(32);
         header = read_header(csv, fields, specs, options);
     }
@@ -971,7 +1071,8 @@ template <std::size_t N> struct TableReader {
                         " cells from the row above (further rows like this are not listed)",
                     "列" + shown_zh(label) + "为空，上一行为" + shown_zh(above[blank_under]) +
                         "：是否为合并单元格另存的 CSV？使用 --fill-down 可用上一行的值填充空的" + ids_zh +
-                        "单元格（其余同类行不再逐一列出）");
+                        "单元格（其余同类行不再逐一列出）",
+                    blank_under);
     }
 };
 
@@ -1065,7 +1166,7 @@ std::optional<Date> parse_date(std::string_view s) {
 // --- ProjectReader ----------------------------------------------------------------
 
 struct ProjectReader::Impl : TableReader<p_count> {
-    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, project_columns) {}
+    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, project_columns, project_sheets) {}
 };
 
 ProjectReader::ProjectReader(const std::string& path, const InputOptions& options)
@@ -1075,6 +1176,7 @@ ProjectReader::ProjectReader(ProjectReader&&) noexcept = default;
 ProjectReader& ProjectReader::operator=(ProjectReader&&) noexcept = default;
 const std::vector<Diagnostic>& ProjectReader::notices() const { return impl_->header.notices; }
 const std::string& ProjectReader::file() const { return impl_->csv.file(); }
+SourceLocation ProjectReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
@@ -1093,7 +1195,7 @@ bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& proble
 // --- IndicatorReader --------------------------------------------------------------
 
 struct IndicatorReader::Impl : TableReader<i_count> {
-    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, indicator_columns) {}
+    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, indicator_columns, indicator_sheets) {}
 };
 
 IndicatorReader::IndicatorReader(const std::string& path, const InputOptions& options)
@@ -1103,6 +1205,7 @@ IndicatorReader::IndicatorReader(IndicatorReader&&) noexcept = default;
 IndicatorReader& IndicatorReader::operator=(IndicatorReader&&) noexcept = default;
 const std::vector<Diagnostic>& IndicatorReader::notices() const { return impl_->header.notices; }
 const std::string& IndicatorReader::file() const { return impl_->csv.file(); }
+SourceLocation IndicatorReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
@@ -1121,7 +1224,7 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
 // --- AssessmentReader -------------------------------------------------------------
 
 struct AssessmentReader::Impl : TableReader<a_count> {
-    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, assessment_columns) {}
+    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, assessment_columns, assessment_sheets) {}
 };
 
 AssessmentReader::AssessmentReader(const std::string& path, const InputOptions& options)
@@ -1131,6 +1234,7 @@ AssessmentReader::AssessmentReader(AssessmentReader&&) noexcept = default;
 AssessmentReader& AssessmentReader::operator=(AssessmentReader&&) noexcept = default;
 const std::vector<Diagnostic>& AssessmentReader::notices() const { return impl_->header.notices; }
 const std::string& AssessmentReader::file() const { return impl_->csv.file(); }
+SourceLocation AssessmentReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool AssessmentReader::next(AssessmentRow& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
@@ -1166,9 +1270,11 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             const auto [it, fresh] = index.try_emplace(p.id, projects.size());
             if (!fresh) {
                 const std::string first = std::to_string(projects[it->second].source_line);
-                diag.add(make_diagnostic(projects_csv, p.source_line,
-                                         "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
-                                         "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）"));
+                Diagnostic d = make_diagnostic(projects_csv, p.source_line,
+                                               "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
+                                               "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）");
+                d.where = reader.where(p.source_line);
+                diag.add(d);
                 continue;
             }
             projects.push_back(p);
@@ -1192,9 +1298,11 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             if (id.empty() || !projects_read) continue;
             const auto it = index.find(id);
             if (it == index.end()) {
-                diag.add(make_diagnostic(indicators_csv, ind.source_line,
-                                         "project_id " + shown(id) + " is not in " + projects_csv,
-                                         "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在"));
+                Diagnostic d = make_diagnostic(indicators_csv, ind.source_line,
+                                               "project_id " + shown(id) + " is not in " + projects_csv,
+                                               "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在");
+                d.where = reader.where(ind.source_line);
+                diag.add(d);
                 continue;
             }
             if (ok) projects[it->second].indicators.push_back(ind);

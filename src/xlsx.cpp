@@ -400,10 +400,6 @@ struct Book {
         const auto it = entries.find(lower_ascii(part));
         return it == entries.end() ? nullptr : &it->second;
     }
-    std::string_view shared_string(std::size_t i) const {
-        const std::uint64_t begin = i == 0 ? 0 : string_ends[i - 1];
-        return std::string_view(strings).substr(begin, string_ends[i] - begin);
-    }
 };
 
 /// A part, inflated chunk by chunk. Every limit is checked before the bytes are
@@ -859,11 +855,15 @@ struct Merge {
     std::string text;                           // the top-left cell's, once read
 };
 
-/// The first pass over a sheet: its <mergeCell ref="A1:C3"> elements (they come after
-/// the rows, and a merged title fills rows above the ones that follow it). Sheets
-/// without any merge — a table of data — pay only the inflate and a byte search: the
-/// expat pass runs only when the bytes contain "mergeCell" (every <mergeCell> element,
-/// whatever its prefix, contains them).
+/// The first pass over a sheet: its <mergeCell ref="A1:C3"> elements. They come after
+/// the rows, yet a merged title fills cells of the very first row, so no row can be
+/// handed out before they are known; holding the rows until then would make memory
+/// grow with the sheet, so the part is read twice instead (deflate cannot be entered
+/// in the middle). Sheets without any merge, a table of data, pay only the second
+/// inflate and a byte search (about 15 % of reading them, benchmarks/bench_xlsx.cpp):
+/// the expat pass runs only when the bytes contain "mergeCell", as every <mergeCell>
+/// element does whatever its prefix. Overlapping ranges, which Excel never writes,
+/// fill in document order.
 struct MergeCollector : XmlHandler {
     const Limits& limits;
     SourceLocation where;

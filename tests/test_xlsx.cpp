@@ -501,6 +501,23 @@ TEST_CASE("xlsx error: broken XML and bad cells name the row and the cell") {
     CHECK(d.en.find("rows are out of order") != std::string::npos);
     d = error_of([&] { grid_of(one_sheet("twice.xlsx", R"(<row r="2"><c r="B2"><v>1</v></c><c r="B2"><v>1</v></c></row>)")); });
     CHECK(d.where.to_string().ends_with("!Sheet1!B2"));
+    d = error_of([&] { grid_of(one_sheet("type.xlsx", R"(<row r="3"><c r="C3" t="x"><v>1</v></c></row>)")); });
+    CHECK(d.en.find("the cell type \"x\" is none of") != std::string::npos);
+    CHECK(d.where.to_string().ends_with("!Sheet1!C3"));
+    d = error_of([&] { grid_of(one_sheet("bool.xlsx", R"(<row r="1"><c r="A1" t="b"><v>yes</v></c></row>)")); });
+    CHECK(d.en.find("the boolean cell holds \"yes\"") != std::string::npos);
+    // An ISO 8601 date cell (t="d", rare) is kept as written.
+    CHECK(grid_of(one_sheet("iso.xlsx", R"(<row r="1"><c r="A1" t="d"><v>2023-06-15T00:00:00</v></c></row>)")) ==
+          Grid{{"2023-06-15T00:00:00"}});
+}
+
+TEST_CASE("xlsx error: too many entries in the archive") {
+    xlsx::Limits limits;
+    limits.max_entries = 5;
+    const std::string path = one_sheet("entries.xlsx", ""); // 7 entries
+    const Diagnostic d = error_of([&] { xlsx::Workbook b(path, limits); });
+    CHECK(d.en.find("the archive has more than 5 entries") != std::string::npos);
+    CHECK(d.where.to_string() == path);
 }
 
 } // namespace

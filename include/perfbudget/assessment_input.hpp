@@ -44,6 +44,8 @@ public:
     bool next(AssessmentRow& out, bool& ok, std::vector<Diagnostic>& problems);
     const std::vector<Diagnostic>& notices() const;
     const std::string& file() const;
+    /// Where line (CSV) or row (workbook sheet) `line` is, for a message about it.
+    SourceLocation where(std::uint32_t line) const;
 
 private:
     struct Impl;

@@ -76,7 +76,10 @@ public:
     bool next(Project& out, bool& ok, std::vector<Diagnostic>& problems);
     /// Notices about the header (unknown columns ignored).
     const std::vector<Diagnostic>& notices() const;
+    /// The file as messages name it: the path, or "book.xlsx!sheet" for a workbook.
     const std::string& file() const;
+    /// Where line (CSV) or row (workbook sheet) `line` of this table is, for a message about it.
+    SourceLocation where(std::uint32_t line) const;
 
 private:
     struct Impl;
@@ -96,6 +99,7 @@ public:
     bool next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems);
     const std::vector<Diagnostic>& notices() const;
     const std::string& file() const;
+    SourceLocation where(std::uint32_t line) const;
 
 private:
     struct Impl;
