@@ -73,6 +73,8 @@ struct AssessOptions {
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules)
+    TableStyle table;                    ///< CSV/xlsx for people (output.hpp); default: CSV for programs
+    MoneyUnit money_unit = MoneyUnit::yuan; ///< money columns of the table and the inputs (`--money-unit wan`)
 };
 
 /// Projects and money per grade and by approval, of the run or one department.

@@ -12,7 +12,8 @@
 // JSON, --explain and the total_only rounding mode need every indicator's result
 // and use the in-memory path (read_projects + evaluate). Both paths use the same
 // score_indicator / apply_indicator_rules / CustomAccumulator / finish_project /
-// apply_custom code.
+// apply_custom code. The workbook (OutputFormat::xlsx) and every TableStyle
+// stream as plain CSV does.
 #pragma once
 
 #include "perfbudget/error.hpp"
@@ -44,6 +45,12 @@ struct EvaluateOptions {
     /// The budget year (预算年度) of projects whose `year` cell is empty or absent
     /// (`--year`). Rules with values by year pick each project's values by it.
     std::optional<int> year;
+    /// The table for people (CSV with a BOM or in GBK, Chinese headers, names;
+    /// the workbook with OutputFormat::xlsx); the default is the CSV for programs.
+    TableStyle table;
+    /// The unit of the money columns: of the output table (CSV, xlsx; JSON stays
+    /// in yuan) and of the inputs' money columns (`--money-unit wan`).
+    MoneyUnit money_unit = MoneyUnit::yuan;
 };
 
 struct BatchSummary {

@@ -102,6 +102,8 @@ struct ReviewOptions {
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules, date checks)
+    TableStyle table;                    ///< CSV/xlsx for people (output.hpp); default: CSV for programs
+    MoneyUnit money_unit = MoneyUnit::yuan; ///< money columns of the table and the inputs (`--money-unit wan`)
 };
 
 /// Projects and money per grade and per admission.
