@@ -121,6 +121,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     {
         ProjectReader reader(opt.projects, opt.encoding);
         kept.reserve_for(opt.projects);
+        if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
         for (const auto& n : reader.notices()) add_notice(summary, n);
         Project p;
         bool ok = true;

@@ -279,6 +279,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     try {
         ProjectReader reader(opt.projects, opt.encoding);
         kept.reserve_for(opt.projects);
+        if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
         Project p;
         bool ok = true;
         while (reader.next(p, ok, row_problems)) {

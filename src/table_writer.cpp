@@ -1,12 +1,16 @@
 // TableWriter (table_writer.hpp): the result tables for people, as CSV or a workbook.
 #include "table_writer.hpp"
 
+#include "perfbudget/monitoring_rules.hpp"
+#include "perfbudget/review_rules.hpp"
+
 #include "xlsx_book.hpp"
 
 #include <array>
 #include <cerrno>
 #include <iconv.h>
 #include <optional>
+#include <span>
 
 namespace perfbudget::detail {
 
@@ -80,6 +84,28 @@ Column column_of(TableOf table, std::string_view id) {
     for (const Column& c : columns)
         if (c.id == id) return c;
     return {id, Kind::text, id}; // a column added later: its identifier, as text
+}
+
+/// Cells of identifiers that have a Chinese word (SPEC §2, §5, §6), written in
+/// Chinese under Chinese headers: 红灯 for red, 予以安排 for proceed.
+struct Labels {
+    std::string_view column;
+    std::span<const std::string_view> ids, zh;
+};
+const std::array<Labels, 3> labels{{
+    {"level", names::light, names::light_zh},
+    {"action", names::action, names::action_zh},
+    {"admission", names::admission, names::admission_zh},
+}};
+
+/// The Chinese word of `cell` in `column`, or the cell itself.
+std::string_view label_zh(std::string_view column, std::string_view cell) {
+    for (const Labels& l : labels) {
+        if (l.column != column) continue;
+        for (std::size_t i = 0; i < l.ids.size() && i < l.zh.size(); ++i)
+            if (l.ids[i] == cell) return l.zh[i];
+    }
+    return cell;
 }
 
 /// Splits one CSV record (as append_csv_field writes it, ending in '\n') into fields.
@@ -226,9 +252,10 @@ struct TableWriter::Transform {
         return h;
     }
 
-    /// The value of field `i` of a row as written: money in 万元 when asked.
+    /// The value of field `i` of a row as written: money in 万元 when asked, Chinese words under Chinese headers.
     std::string value(std::size_t i) {
         if (columns[i].kind == Kind::money && wan()) return perfbudget::detail::wan(fields[i]);
+        if (columns[i].kind == Kind::text && style.chinese_headers) return std::string(label_zh(columns[i].id, fields[i]));
         return std::move(fields[i]);
     }
 
