@@ -71,6 +71,8 @@ public:
 /// every problem (with file and line); on failure no output is written. Throws
 /// OptionsError, before reading anything, when the output file is one of the
 /// inputs (the same path, or another name for the same file: a symbolic or hard link).
+/// The table (CSV or OutputFormat::xlsx) is styled by options.table and money_unit
+/// (output.hpp, docs/output.md); JSON is never styled.
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules);
 
 /// The same, handing each project's result to `sink` (sink.hpp) instead of
