@@ -98,11 +98,11 @@ AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) 
     detail::check_not_input(options.summary, "summary", "汇总", options.assessments, "assessments", "专家评分");
 
     AssessSummary summary;
-    std::vector<Project> projects = read_projects(options.projects, "", options.encoding);
+    std::vector<Project> projects = read_projects(options.projects, "", options);
     for (Project& p : projects)
         if (!p.year && options.year) p.year = options.year;
     const std::vector<ProjectAssessment> scores =
-        read_assessments(options.assessments, projects, options.projects, options.encoding, &summary.notices);
+        read_assessments(options.assessments, projects, options.projects, options, &summary.notices);
     std::unordered_map<std::string_view, const ProjectAssessment*> by_id;
     for (const ProjectAssessment& a : scores) by_id.emplace(a.project_id, &a);
 

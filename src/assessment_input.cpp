@@ -39,7 +39,7 @@ std::vector<std::pair<std::string, std::string>> missing_pairs(const ProjectAsse
 }
 
 std::vector<ProjectAssessment> read_assessments(const std::string& path, const std::vector<Project>& projects,
-                                                const std::string& projects_file, Encoding encoding,
+                                                const std::string& projects_file, const InputOptions& options,
                                                 std::vector<Diagnostic>* notices) {
     std::unordered_set<std::string_view> known;
     for (const Project& p : projects) known.insert(p.id);
@@ -52,7 +52,7 @@ std::vector<ProjectAssessment> read_assessments(const std::string& path, const s
         if (problems.size() < max_problems) problems.push_back(std::move(d));
     };
 
-    AssessmentReader reader(path, encoding); // a missing column throws: nothing else to check
+    AssessmentReader reader(path, options); // a missing column throws: nothing else to check
     AssessmentRow row;
     bool ok = true;
     while (reader.next(row, ok, row_problems)) {

@@ -119,7 +119,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     const bool names = table_has_names(opt.format, opt.table);
     std::vector<detail::ArenaText> kept_names; // one per slot when `names`
     {
-        ProjectReader reader(opt.projects, opt.encoding);
+        ProjectReader reader(opt.projects, opt);
+        problems.locate(opt.projects, reader.where(0));
         kept.reserve_for(opt.projects);
         if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
         for (const auto& n : reader.notices()) add_notice(summary, n);
@@ -162,7 +163,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
 
     // 2. Indicators, streamed: each row is scored and added to its project's sums.
     {
-        IndicatorReader reader(opt.indicators, opt.encoding);
+        IndicatorReader reader(opt.indicators, opt);
+        problems.locate(opt.indicators, reader.where(0));
         for (const auto& n : reader.notices()) add_notice(summary, n);
         std::string pid;
         Indicator ind;
@@ -281,7 +283,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
 BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rules, const EvaluateSink* sink) {
     BatchSummary summary;
     detail::Problems problems(opt.max_problems);
-    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt);
     if (opt.year)
         for (Project& p : projects)
             if (!p.year) p.year = opt.year;

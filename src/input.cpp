@@ -10,11 +10,16 @@
 #include "perfbudget/assessment_input.hpp"
 
 #include "input_cells.hpp"
+#include "xlsx.hpp"
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,8 +35,10 @@ namespace {
 /// a file without it is refused.
 struct ColumnSpec {
     std::string_view id;
-    std::array<std::string_view, 3> zh;
+    std::array<std::string_view, 4> zh;
     bool required;
+    bool money = false; ///< an amount: yuan, or 万元 when its header or --money-unit says so
+    bool fills = false; ///< merged down in spreadsheets: --fill-down fills it from the row above
 };
 
 enum ProjectColumn : std::size_t {
@@ -52,9 +59,9 @@ enum ProjectColumn : std::size_t {
 constexpr std::array<ColumnSpec, p_count> project_columns{{
     {"project_id", {"项目编号", "项目代码", "项目ID"}, true},
     {"name", {"项目名称"}, true},
-    {"department", {"预算单位", "部门", "单位名称"}, true},
-    {"budget", {"全年预算数", "预算数"}, true},
-    {"spent", {"执行数", "全年执行数"}, true},
+    {"department", {"预算单位", "主管部门", "部门", "单位名称"}, true, false, true},
+    {"budget", {"全年预算数", "预算数", "调整后预算数"}, true, true},
+    {"spent", {"执行数", "全年执行数", "预算执行数"}, true, true},
     {"budget_kind", {"预算类型"}, false},
     {"fund_source", {"资金来源"}, false},
     {"category", {"项目类别", "项目类型"}, false},
@@ -80,9 +87,9 @@ enum IndicatorColumn : std::size_t {
     i_count
 };
 constexpr std::array<ColumnSpec, i_count> indicator_columns{{
-    {"project_id", {"项目编号", "项目代码", "项目ID"}, true},
-    {"level1", {"一级指标"}, true},
-    {"level2", {"二级指标"}, true},
+    {"project_id", {"项目编号", "项目代码", "项目ID"}, true, false, true},
+    {"level1", {"一级指标"}, true, false, true},
+    {"level2", {"二级指标"}, true, false, true},
     {"name", {"三级指标", "指标名称"}, true},
     {"direction", {"指标方向", "指标性质", "计算符号"}, true},
     {"target", {"年度指标值", "指标值"}, true},
@@ -186,14 +193,105 @@ Diagnostic make_diagnostic(const std::string& file, std::uint32_t line, std::str
     return d;
 }
 
+// --- Where records come from -----------------------------------------------------
+
+/// The records of one table: a CSV file, or one sheet of an .xlsx workbook (told
+/// apart by the file's first bytes, not its name). A sheet gives each cell as the
+/// text it would have in a CSV file (xlsx.hpp), so everything after this reads
+/// both alike; only locations differ: a sheet's are cells (`book.xlsx!指标!F12`).
+class Records {
+public:
+    /// `table_sheets`: the sheet names that hold this table in a workbook of
+    /// several tables ("projects", "项目"); InputOptions::sheet overrides them.
+    Records(const std::string& path, const InputOptions& options, std::span<const std::string_view> table_sheets) {
+        refuse_old_excel(path);
+        if (!detail::xlsx::is_workbook(path)) {
+            csv_.emplace(path, options.encoding);
+            return;
+        }
+        const detail::xlsx::Workbook book(path);
+        sheet_.emplace(book.open(pick_sheet(book, options.sheet, table_sheets)));
+    }
+
+    bool next(std::vector<std::string_view>& fields) { return csv_ ? csv_->next(fields) : sheet_->next(fields); }
+    /// The line (CSV) or row (sheet) of the record last returned.
+    std::uint32_t line() const { return csv_ ? csv_->line() : sheet_->row(); }
+    /// The file as messages name it: the path, or "book.xlsx!sheet".
+    const std::string& file() const { return csv_ ? csv_->file() : sheet_->location(); }
+    /// Locations are spreadsheet cells.
+    bool cells() const { return sheet_.has_value(); }
+    SourceLocation where(std::uint32_t line) const {
+        SourceLocation at;
+        at.file = file();
+        at.line = line;
+        at.cell = cells();
+        return at;
+    }
+
+private:
+    /// An Excel 97–2003 workbook (an OLE2 compound file) is named, not read as text.
+    static void refuse_old_excel(const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        char magic[8] = {};
+        if (!in.read(magic, 8) || std::memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) != 0) return;
+        throw Error({make_diagnostic(path, 0,
+                                     "an Excel 97-2003 workbook (.xls), which perfbudget does not read: save it as "
+                                     "Excel Workbook (.xlsx) or CSV UTF-8",
+                                     "这是 Excel 97-2003 工作簿（.xls），无法读取：请另存为 Excel 工作簿（.xlsx）或 CSV UTF-8")});
+    }
+
+    static std::size_t pick_sheet(const detail::xlsx::Workbook& book, const std::string& wanted,
+                                  std::span<const std::string_view> table_sheets) {
+        if (!wanted.empty()) {
+            if (const auto i = book.find_sheet(wanted)) return *i;
+            std::string names;
+            for (std::size_t i = 0; i < book.sheet_count(); ++i) names += (i ? ", " : "") + shown(book.sheet_name(i));
+            throw Error({make_diagnostic(book.path(), 0, "the workbook has no sheet " + shown(wanted) + "; its sheets: " + names,
+                                         "工作簿中没有工作表" + shown_zh(wanted) + "；现有工作表：" + names)});
+        }
+        for (const std::string_view name : table_sheets)
+            if (const auto i = book.find_sheet(name)) return *i;
+        if (book.sheet_count() == 0)
+            throw Error({make_diagnostic(book.path(), 0, "the workbook has no sheet", "工作簿中没有工作表")});
+        return 0;
+    }
+
+    std::optional<CsvReader> csv_;
+    std::optional<detail::xlsx::Sheet> sheet_;
+};
+
+constexpr std::array<std::string_view, 3> project_sheets{"projects", "项目", "项目表"};
+constexpr std::array<std::string_view, 3> indicator_sheets{"indicators", "指标", "绩效指标"};
+constexpr std::array<std::string_view, 3> assessment_sheets{"assessments", "评审", "专家评分"};
+
 // --- The header -----------------------------------------------------------------
 
 /// The header of a file mapped to known columns.
 struct Header {
     std::vector<int> column_of;      // per known column: index in the row, or -1
     std::vector<std::string> label;  // per known column: its name as written in the file
+    std::vector<std::uint8_t> wan;   // per known column: a money column whose amounts are in 万元
     std::size_t width = 0;           // cells in the header row
-    std::vector<Diagnostic> notices; // unknown columns
+    std::uint32_t line = 0;          // where it is
+    std::vector<Diagnostic> notices; // unknown columns, rows skipped above it
+    std::vector<Diagnostic> errors;  // missing or repeated columns, money units not understood
+    std::size_t known = 0;           // cells naming a known column
+    bool unit_line_used = false;     // a money column is in 万元 because a line above says so
+    bool cells = false;              // the table is a workbook's sheet: locations are cells
+
+    /// Makes the header's own messages, and the rows', name spreadsheet cells.
+    void locate_cells() {
+        cells = true;
+        for (auto* list : {&notices, &errors})
+            for (Diagnostic& d : *list) d.where.cell = true;
+    }
+    /// `d` at the cell of known column `column` when the table is a sheet.
+    void locate(Diagnostic& d, std::size_t column) const {
+        if (!cells) return;
+        d.where.cell = true;
+        if (column < column_of.size() && column_of[column] >= 0) d.where.column = static_cast<std::uint32_t>(column_of[column]) + 1;
+    }
+    void locate_row(Diagnostic& d) const { d.where.cell = cells; }
 };
 
 inline bool is_blank(const std::vector<std::string_view>& fields) {
@@ -203,57 +301,160 @@ inline bool is_blank(const std::vector<std::string_view>& fields) {
     return true;
 }
 
-/// Reads the header row and maps it; throws Error listing every missing or
-/// repeated column.
-template <std::size_t N>
-Header read_header(CsvReader& csv, std::vector<std::string_view>& fields, const std::array<ColumnSpec, N>& specs) {
-    const std::string& file = csv.file();
-    do {
-        if (!csv.next(fields))
-            throw Error({make_diagnostic(file, 0, "the file is empty: expected a header row with column names",
-                                         "文件为空：第一行应为列名")});
-    } while (is_blank(fields));
-    const std::uint32_t line = csv.line();
+/// A header cell as it is matched: spaces, line breaks and full-width spaces
+/// removed (spreadsheet headers are often wrapped: "全年预算数\n（万元）"), and a
+/// unit in brackets at its end split off ("全年预算数（万元）" → 全年预算数, 万元).
+struct HeaderName {
+    std::string name;
+    std::string unit;
+    bool has_unit = false;
+};
 
+HeaderName header_name(std::string_view text) {
+    HeaderName h;
+    h.name.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (text.substr(i).starts_with("\xE3\x80\x80")) { // U+3000 full-width space
+            i += 2;
+            continue;
+        }
+        h.name += c;
+    }
+    static constexpr std::pair<std::string_view, std::string_view> brackets[] = {{"（", "）"}, {"(", ")"}};
+    for (const auto& [open, close] : brackets) {
+        if (!std::string_view(h.name).ends_with(close)) continue;
+        const std::size_t at = h.name.rfind(open);
+        if (at == std::string::npos || at == 0) continue;
+        h.unit = h.name.substr(at + open.size(), h.name.size() - at - open.size() - close.size());
+        h.name.resize(at);
+        h.has_unit = true;
+        break;
+    }
+    return h;
+}
+
+/// A line above the header that gives the unit of the table's money: "单位：万元".
+bool says_wan(const std::vector<std::string_view>& fields) {
+    for (std::string_view f : fields)
+        if (f.find("单位") != std::string_view::npos && f.find("万元") != std::string_view::npos) return true;
+    return false;
+}
+
+/// Maps one row as a header. `wan_above`: a line above said amounts are in 万元.
+template <std::size_t N>
+Header map_header(const std::string& file, std::uint32_t line, const std::vector<std::string_view>& fields,
+                  const std::array<ColumnSpec, N>& specs, const InputOptions& options, bool wan_above) {
     Header h;
     h.column_of.assign(N, -1);
     h.label.resize(N);
+    h.wan.assign(N, 0);
     h.width = fields.size();
-    std::vector<Diagnostic> errors;
+    h.line = line;
     for (std::size_t c = 0; c < fields.size(); ++c) {
-        const std::string_view name = trim(fields[c]);
-        const auto known = find_column(name, specs);
+        const std::string_view written = trim(fields[c]);
+        HeaderName hn = header_name(written);
+        auto known = find_column(hn.name, specs);
+        if (!known && hn.has_unit) { // a bracket that is part of the name, not a unit
+            hn = HeaderName{std::string(written), {}, false};
+            known = find_column(written, specs);
+        }
         if (!known) {
             const std::string col = std::to_string(c + 1);
             const auto notice = Diagnostic::Severity::notice;
             h.notices.push_back(
-                name.empty() ? make_diagnostic(file, line, "column " + col + " has no name and is ignored",
-                                               "第 " + col + " 列没有列名，已忽略", notice)
-                             : make_diagnostic(file, line, "column " + shown(name) + " is not used and is ignored",
-                                               "列" + shown_zh(name) + "未使用，已忽略", notice));
+                written.empty() ? make_diagnostic(file, line, "column " + col + " has no name and is ignored",
+                                                  "第 " + col + " 列没有列名，已忽略", notice)
+                                : make_diagnostic(file, line, "column " + shown(written) + " is not used and is ignored",
+                                                  "列" + shown_zh(written) + "未使用，已忽略", notice));
             continue;
         }
+        ++h.known;
         if (h.column_of[*known] >= 0) {
             const std::string& first = h.label[*known];
-            errors.push_back(make_diagnostic(file, line,
-                                             "column " + shown(name) + " repeats column " + shown(first) +
-                                                 " (both are " + std::string(specs[*known].id) + ")",
-                                             "列" + shown_zh(name) + "与列" + shown_zh(first) + "重复（都表示 " +
-                                                 std::string(specs[*known].id) + "）"));
+            h.errors.push_back(make_diagnostic(file, line,
+                                               "column " + shown(written) + " repeats column " + shown(first) +
+                                                   " (both are " + std::string(specs[*known].id) + ")",
+                                               "列" + shown_zh(written) + "与列" + shown_zh(first) + "重复（都表示 " +
+                                                   std::string(specs[*known].id) + "）"));
             continue;
         }
         h.column_of[*known] = static_cast<int>(c);
-        h.label[*known] = std::string(name);
+        h.label[*known] = std::string(written);
+        if (!specs[*known].money) continue;
+        if (!hn.has_unit) {
+            h.wan[*known] = options.money_unit == MoneyUnit::wan || wan_above;
+            h.unit_line_used |= wan_above && options.money_unit != MoneyUnit::wan;
+        }
+        else if (hn.unit == "万元") h.wan[*known] = 1;
+        else if (hn.unit != "元")
+            h.errors.push_back(make_diagnostic(
+                file, line, "column " + shown(written) + ": the unit " + shown(hn.unit) + " is not one perfbudget reads: 元 or 万元",
+                "列" + shown_zh(written) + "的单位" + shown_zh(hn.unit) + "无法识别：应为 元 或 万元"));
     }
     for (std::size_t i = 0; i < N; ++i) {
         if (!specs[i].required || h.column_of[i] >= 0) continue;
         const std::string id(specs[i].id);
         const std::string zh = zh_names(specs[i]);
-        errors.push_back(make_diagnostic(file, line, "missing required column \"" + id + "\" (" + zh + ")",
-                                         "缺少必需的列“" + zh + "”（" + id + "）"));
+        h.errors.push_back(make_diagnostic(file, line, "missing required column \"" + id + "\" (" + zh + ")",
+                                           "缺少必需的列“" + zh + "”（" + id + "）"));
     }
-    if (!errors.empty()) throw Error(std::move(errors));
     return h;
+}
+
+/// Rows looked at for the header: a title and a unit line or two may come first.
+constexpr int header_search_rows = 10;
+
+/// Finds the header: the first row, among the first 10 that are not blank, that
+/// names every required column; the rows above it (a report title, "单位：万元")
+/// are skipped with a notice. Throws Error listing every missing or repeated
+/// column of the row that names the most known columns when none names them all.
+template <std::size_t N>
+Header read_header(Records& csv, std::vector<std::string_view>& fields, const std::array<ColumnSpec, N>& specs,
+                   const InputOptions& options) {
+    const std::string& file = csv.file();
+    std::optional<Header> best;
+    bool wan_above = false;
+    std::uint32_t wan_line = 0;
+    for (int looked = 0; looked < header_search_rows; ++looked) {
+        do {
+            if (!csv.next(fields)) {
+                if (best) throw Error(std::move(best->errors));
+                throw Error({make_diagnostic(file, 0, "the file is empty: expected a header row with column names",
+                                             "文件为空：第一行应为列名")});
+            }
+        } while (is_blank(fields));
+        Header h = map_header(file, csv.line(), fields, specs, options, wan_above);
+        if (csv.cells()) h.locate_cells();
+        const bool complete = std::none_of(h.errors.begin(), h.errors.end(), [](const Diagnostic& d) {
+            return d.en.starts_with("missing required column");
+        });
+        if (complete) {
+            if (!h.errors.empty()) throw Error(std::move(h.errors));
+            if (looked > 0) {
+                const std::string n = std::to_string(looked), at = std::to_string(h.line);
+                h.notices.insert(h.notices.begin(),
+                                 make_diagnostic(file, h.line,
+                                                 "the header is on line " + at + ": " + n +
+                                                     " row(s) above it (a title, a unit line) are skipped",
+                                                 "表头在第 " + at + " 行：其上 " + n + " 行（标题、单位行）已跳过",
+                                                 Diagnostic::Severity::notice));
+            }
+            if (h.unit_line_used)
+                h.notices.push_back(make_diagnostic(
+                    file, wan_line,
+                    "amounts in columns without a unit are read in 万元, as this line above the header says",
+                    "表头上方此行注明“单位：万元”：未注明单位的金额列按万元读取", Diagnostic::Severity::notice));
+            return h;
+        }
+        if (says_wan(fields) && !wan_above) {
+            wan_above = true;
+            wan_line = csv.line();
+        }
+        if (!best || h.known > best->known) best = std::move(h);
+    }
+    throw Error(std::move(best->errors));
 }
 
 // --- Rows -------------------------------------------------------------------------
@@ -269,6 +470,18 @@ public:
     bool ok() const { return ok_; }
     /// The trimmed cell of a known column ("" when the column is absent or the row short).
     std::string_view cell(std::size_t column) const { return cells_[column]; }
+    /// A money column whose amounts are in 万元 (its header, a unit line or --money-unit).
+    bool in_wan(std::size_t column) const { return !header_.wan.empty() && header_.wan[column]; }
+    /// Marks the row bad without a message of its own: one message already stands
+    /// for it and the rows like it (a merged-cell layout).
+    void refuse_quietly() { ok_ = false; }
+    /// Records a problem with the row as a whole (not one cell's value).
+    void problem(std::string en, std::string zh, std::size_t column) {
+        Diagnostic d = make_diagnostic(file_, line_, std::move(en), std::move(zh));
+        header_.locate(d, column);
+        problems_.push_back(std::move(d));
+        ok_ = false;
+    }
 
     /// Records a bad value: `column "target": "1,200" — expected …`.
     void bad(std::size_t column, std::string_view value, std::string_view expected_en, std::string_view expected_zh) {
@@ -281,9 +494,11 @@ public:
             d.where.column = where_[column].column;
             problems_.push_back(std::move(d));
         } else {
-            problems_.push_back(make_diagnostic(
+            Diagnostic d = make_diagnostic(
                 file_, line_, "column " + shown(label) + ": " + shown(value) + " — expected " + std::string(expected_en),
-                "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh)));
+                "列" + shown_zh(label) + "的值" + shown_zh(value) + "有误：" + std::string(expected_zh));
+            header_.locate(d, column);
+            problems_.push_back(std::move(d));
         }
         ok_ = false;
     }
@@ -304,7 +519,9 @@ public:
             d.where.column = where_[second].column;
             problems_.push_back(std::move(d));
         } else {
-            problems_.push_back(make_diagnostic(file_, line_, en, zh));
+            Diagnostic d = make_diagnostic(file_, line_, en, zh);
+            header_.locate(d, second);
+            problems_.push_back(std::move(d));
         }
         ok_ = false;
     }
@@ -314,8 +531,10 @@ public:
         for (std::size_t c = header_.width; c < fields_.size(); ++c) {
             if (trim(fields_[c]).empty()) continue;
             const std::string n = std::to_string(fields_.size()), w = std::to_string(header_.width);
-            problems_.push_back(make_diagnostic(file_, line_, "the row has " + n + " cells but the header has " + w,
-                                                "该行有 " + n + " 个单元格，但表头只有 " + w + " 列"));
+            Diagnostic d = make_diagnostic(file_, line_, "the row has " + n + " cells but the header has " + w,
+                                           "该行有 " + n + " 个单元格，但表头只有 " + w + " 列");
+            header_.locate_row(d);
+            problems_.push_back(std::move(d));
             ok_ = false;
             return;
         }
@@ -402,10 +621,110 @@ std::optional<T> enum_cell(Row& row, std::size_t column, Parse parse, std::optio
     return std::nullopt;
 }
 
+// --- Numbers as spreadsheets write them (SPEC §3a) ---------------------------------
+
+/// Characters a number is not written with in plain ASCII: a full-width form, a
+/// currency sign, a thousands separator. Only a cell that failed to parse is
+/// looked at again, so plain numbers cost nothing.
+inline bool may_be_spreadsheet_number(std::string_view v) {
+    for (const char c : v)
+        if (static_cast<unsigned char>(c) >= 0x80 || c == ',') return true;
+    return false;
+}
+
+/// plain_number's answer for a character no spreadsheet writes in a number: the
+/// parser's own message stands.
+constexpr NumberError not_a_spreadsheet_number{"", ""};
+
+/// `v` in plain ASCII: full-width digits, `．`, `－`, `＋`, `％` and full-width
+/// spaces read as their ASCII forms, thousands separators removed where they
+/// group three digits. A currency sign or a badly grouped separator is an error
+/// saying so, not the parser's "a plain decimal".
+NumberError plain_number(std::string_view v, std::string& out) {
+    out.clear();
+    for (std::size_t i = 0; i < v.size();) {
+        const auto b = static_cast<unsigned char>(v[i]);
+        if (b < 0x80) {
+            out += v[i++];
+            continue;
+        }
+        const std::string_view rest = v.substr(i);
+        if (rest.size() >= 3 && rest[0] == '\xEF' && rest[1] == '\xBC') { // U+FF00..FF3F
+            const auto t = static_cast<unsigned char>(rest[2]);
+            if (t >= 0x90 && t <= 0x99) out += static_cast<char>('0' + (t - 0x90));
+            else if (t == 0x8E) out += '.';
+            else if (t == 0x8D) out += '-';
+            else if (t == 0x8B) out += '+';
+            else if (t == 0x85) out += '%';
+            else if (t == 0x8C) return {"a number without a full-width comma (，); thousands are grouped with , as in 1,234,567.89",
+                                        "数字中不能有全角逗号（，）；千分位用半角逗号，如 1,234,567.89"};
+            else return not_a_spreadsheet_number;
+            i += 3;
+            continue;
+        }
+        if (rest.starts_with("\xE3\x80\x80")) { // U+3000 full-width space: trimmed below, refused inside
+            out += ' ';
+            i += 3;
+            continue;
+        }
+        if (rest.starts_with("¥") || rest.starts_with("￥") || rest.starts_with("元") || rest.starts_with("万元"))
+            return {"a plain amount without a currency sign or unit; the unit of a money column goes in its header, "
+                    "e.g. 全年预算数（万元）, or --money-unit wan",
+                    "应为不带货币符号或单位的金额；金额单位写在列名中，如“全年预算数（万元）”，或使用 --money-unit wan"};
+        return not_a_spreadsheet_number;
+    }
+    const std::string_view t = trim(out);
+    if (t.size() != out.size()) out = std::string(t);
+    if (out.find(',') == std::string::npos) return {};
+    // Thousands: [sign] 1-3 digits, then groups of ",ddd", then the rest.
+    std::size_t i = (!out.empty() && (out[0] == '-' || out[0] == '+')) ? 1 : 0;
+    std::size_t lead = 0;
+    while (i + lead < out.size() && out[i + lead] >= '0' && out[i + lead] <= '9') ++lead;
+    bool grouped = lead >= 1 && lead <= 3;
+    std::size_t at = i + lead;
+    while (grouped && at < out.size() && out[at] == ',') {
+        for (std::size_t k = 1; k <= 3; ++k)
+            if (at + k >= out.size() || out[at + k] < '0' || out[at + k] > '9') grouped = false;
+        if (grouped && at + 4 < out.size() && out[at + 4] >= '0' && out[at + 4] <= '9') grouped = false;
+        at += 4;
+    }
+    if (!grouped || out.find(',', std::min(at, out.size())) != std::string::npos)
+        return {"thousands separators that group three digits, as in 1,234,567.89",
+                "千分位分隔符应每三位一组，如 1,234,567.89"};
+    out.erase(std::remove(out.begin(), out.end(), ','), out.end());
+    return {};
+}
+
+/// Parses a number cell with `parse(text) -> NumberError`; a cell it refuses is
+/// read again in its plain ASCII form when it may be a spreadsheet's number.
+template <class Parse> NumberError parse_number_cell(std::string_view v, Parse&& parse) {
+    NumberError e = parse(v);
+    if (e.ok() || !may_be_spreadsheet_number(v)) [[likely]]
+        return e;
+    thread_local std::string plain;
+    if (NumberError p = plain_number(v, plain); !p.ok()) return *p.en ? p : e;
+    return parse(std::string_view(plain));
+}
+
+/// An amount in 万元 ("12.345678"): at most 6 decimals, one fen, exact.
+NumberError parse_wan(std::string_view v, Money& out) {
+    Decimal d;
+    if (NumberError e = parse_decimal(v, d, false); !e.ok()) {
+        if (std::string_view(e.zh) == "最多六位小数") return {"at most 6 decimal places in 万元 (one fen)", "万元金额最多六位小数（即到分）"};
+        return e;
+    }
+    // d has 6 decimals in 万元: its units are fen.
+    if (d.units() > Money::max_fen || d.units() < -Money::max_fen) return {"an amount within ±10^15 yuan", "金额超出 ±10^15 元"};
+    out = Money::from_fen(d.units());
+    return {};
+}
+
 void money_cell(Row& row, std::size_t column, Money& out) {
     const std::string_view v = row.cell(column);
     Money m;
-    if (const NumberError e = parse_money(v, m); !e.ok()) {
+    const bool wan = row.in_wan(column);
+    if (const NumberError e = parse_number_cell(v, [&](std::string_view t) { return wan ? parse_wan(t, m) : parse_money(t, m); });
+        !e.ok()) {
         row.bad(column, v, e);
     } else if (m < Money{}) {
         row.bad(column, v, "an amount of 0 or more", "金额不能为负数");
@@ -434,7 +753,9 @@ std::optional<QualRating> parse_rating(std::string_view v) {
     QualRating r{*tier, std::nullopt};
     if (has_percent) {
         Decimal p;
-        if (!parse_decimal(percent_text, p).ok() || p < Decimal{} || p > Decimal::whole(1)) return std::nullopt;
+        if (!parse_number_cell(trim(percent_text), [&](std::string_view t) { return parse_decimal(t, p); }).ok() ||
+            p < Decimal{} || p > Decimal::whole(1))
+            return std::nullopt;
         r.set_percent(p);
     }
     return r;
@@ -456,6 +777,55 @@ NumberError parse_percentage(std::string_view v, Decimal& out) {
     return {};
 }
 
+/// A date cell: YYYY-MM-DD (the fast path), or as spreadsheets write dates:
+/// 2024/1/5, 2024.1.5, 2024年1月5日 (full-width digits too). Nothing else.
+std::optional<Date> parse_date_cell(std::string_view v) {
+    if (auto d = parse_date(v)) [[likely]]
+        return d;
+    std::string plain; // full-width digits to ASCII; the rest as written
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v.substr(i).starts_with("\xEF\xBC") && i + 2 < v.size()) {
+            const auto t = static_cast<unsigned char>(v[i + 2]);
+            if (t >= 0x90 && t <= 0x99) {
+                plain += static_cast<char>('0' + (t - 0x90));
+                i += 2;
+                continue;
+            }
+        }
+        plain += v[i];
+    }
+    std::string_view t = plain;
+    const auto number = [&t](std::size_t min, std::size_t max, int& out) {
+        std::size_t n = 0;
+        out = 0;
+        while (n < t.size() && n < max && t[n] >= '0' && t[n] <= '9') out = out * 10 + (t[n++] - '0');
+        if (n < min || (n < t.size() && t[n] >= '0' && t[n] <= '9')) return false;
+        t.remove_prefix(n);
+        return true;
+    };
+    const auto take = [&t](std::string_view s) {
+        if (!t.starts_with(s)) return false;
+        t.remove_prefix(s.size());
+        return true;
+    };
+    int y = 0, m = 0, d = 0;
+    if (!number(4, 4, y)) return std::nullopt;
+    if (take("年")) {
+        if (!number(1, 2, m) || !take("月") || !number(1, 2, d) || !take("日")) return std::nullopt;
+    } else {
+        const char sep = t.empty() ? '\0' : t.front();
+        if (sep != '/' && sep != '.' && sep != '-') return std::nullopt;
+        t.remove_prefix(1);
+        if (!number(1, 2, m) || t.empty() || t.front() != sep) return std::nullopt;
+        t.remove_prefix(1);
+        if (!number(1, 2, d)) return std::nullopt;
+    }
+    if (!t.empty()) return std::nullopt;
+    char iso[11];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    return parse_date(std::string_view(iso, 10));
+}
+
 /// A target, actual, expected or last-year value, read by the indicator's direction;
 /// with a percentage unit a bare number is a percentage (`86.7` is 86.7%).
 /// An empty cell, and any qual target (free text), stay empty.
@@ -469,16 +839,19 @@ void measure_cell(Row& row, std::size_t column, Direction direction, bool is_tar
     case Direction::le:
     case Direction::eq: {
         Decimal d;
-        if (const NumberError e = percent_unit ? parse_percentage(v, d) : parse_decimal(v, d); !e.ok())
+        if (const NumberError e = parse_number_cell(
+                v, [&](std::string_view t) { return percent_unit ? parse_percentage(t, d) : parse_decimal(t, d); });
+            !e.ok())
             row.bad(column, v, e);
         else out = d;
         return;
     }
     case Direction::date:
-        if (const auto d = parse_date(v)) out = *d;
+        if (const auto d = parse_date_cell(v)) out = *d;
         else
-            row.bad(column, v, "a date written YYYY-MM-DD that exists in the calendar, e.g. 2023-10-31",
-                    "应为日历上存在的日期，格式 YYYY-MM-DD，如 2023-10-31");
+            row.bad(column, v,
+                    "a date that exists in the calendar, written 2023-10-31, 2023/10/31, 2023.10.31 or 2023年10月31日",
+                    "应为日历上存在的日期，写作 2023-10-31、2023/10/31、2023.10.31 或 2023年10月31日");
         return;
     case Direction::qual:
         if (is_target) return; // a qualitative target is free text
@@ -553,7 +926,7 @@ constexpr std::int64_t weight_resolution = Decimal::one_units / 100;
 /// are compared: a bad cell is reported already, dates and tiers are not numbers.
 void check_percent_mix(Row& row, const Indicator& ind) {
     const auto read = [](const Measure& m) { return std::holds_alternative<Decimal>(m); };
-    const auto percent = [&](std::size_t c) { return row.cell(c).back() == '%'; };
+    const auto percent = [&](std::size_t c) { return row.cell(c).back() == '%' || row.cell(c).ends_with("％"); };
     const std::size_t ref = read(ind.target) ? i_target : i_actual;
     if (!read(ref == i_target ? ind.target : ind.actual)) return;
     const std::pair<std::size_t, const Measure*> others[] = {
@@ -609,10 +982,12 @@ void check_percent_mix(Row& row, const Indicator& ind) {
     if (const std::string_view w = row.cell(i_weight); !w.empty()) {
         Decimal d;
         // Points, not a share: "20%" would silently mean 0.2 points.
-        if (w.back() == '%')
+        if (w.back() == '%' || w.ends_with("％"))
             row.bad(i_weight, w, "points as a plain number such as 20 (not 20%)",
                     "分值应为普通数字，如 20（不能带 %）");
-        else if (const NumberError e = parse_decimal(w, d, false); !e.ok()) row.bad(i_weight, w, e);
+        else if (const NumberError e = parse_number_cell(w, [&](std::string_view t) { return parse_decimal(t, d, false); });
+                 !e.ok())
+            row.bad(i_weight, w, e);
         else if (d < Decimal{}) row.bad(i_weight, w, "points of 0 or more", "分值不能为负数");
         // A score is rounded to 2 decimals: a weight with more could be exceeded by
         // its own rounded score (12.857 × 99.99% → 12.86).
@@ -627,17 +1002,24 @@ void check_percent_mix(Row& row, const Indicator& ind) {
             out.likelihood = *l;
 }
 
-/// What both readers share: the CSV stream, its mapped header and the row buffers.
+/// What the readers share: the CSV stream, its mapped header, the row buffers and
+/// the cells merged down in a spreadsheet (SPEC §3a).
 template <std::size_t N> struct TableReader {
-    CsvReader csv;
+    Records csv;
+    const std::array<ColumnSpec, N>& specs;
+    bool fill_down;
     std::vector<std::string_view> fields;
     Header header;
     std::array<std::string_view, N> cells; // trimmed, by known column
+    std::array<std::string, N> above;      // merged-down columns: the last value written in each
+    std::size_t blank_under = N;            // this row: a merged-down column left blank under a value, or N
+    bool merged_reported = false;
 
-    TableReader(const std::string& path, Encoding encoding, const std::array<ColumnSpec, N>& specs)
-        : csv(path, encoding) {
+    TableReader(const std::string& path, const InputOptions& options, const std::array<ColumnSpec, N>& column_specs,
+                std::span<const std::string_view> table_sheets)
+        : csv(path, options, table_sheets), specs(column_specs), fill_down(options.fill_down) {
         fields.reserve(32);
-        header = read_header(csv, fields, specs);
+        header = read_header(csv, fields, specs, options);
     }
     /// Reads the next row that is not blank and picks its cells; false at end of file.
     bool next_row() {
@@ -649,10 +1031,48 @@ template <std::size_t N> struct TableReader {
             cells[i] = c >= 0 && static_cast<std::size_t>(c) < fields.size() ? trim(fields[static_cast<std::size_t>(c)])
                                                                              : std::string_view{};
         }
+        fill_merged();
         return true;
+    }
+    /// A blank merged-down cell under a value takes that value: with --fill-down
+    /// that is the reading; without, the row is refused (see merged_row) and read
+    /// as filled only so its other cells are not reported as consequences.
+    void fill_merged() {
+        blank_under = N;
+        for (std::size_t i = 0; i < N; ++i) {
+            if (!specs[i].fills || header.column_of[i] < 0) continue;
+            if (!cells[i].empty()) {
+                above[i].assign(cells[i]);
+            } else if (!above[i].empty()) {
+                cells[i] = above[i];
+                if (!fill_down && blank_under == N) blank_under = i;
+            }
+        }
     }
     Row row(std::vector<Diagnostic>& problems) const {
         return Row(csv.file(), csv.line(), header, fields, cells.data(), problems);
+    }
+    /// Refuses a row with a merged-down cell left blank, without --fill-down: the
+    /// first such row says what it looks like and what to do; the rest are refused
+    /// quietly (a merged layout gave one line per row, hundreds for one file).
+    void check_merged(Row& row) {
+        if (blank_under == N) return;
+        if (merged_reported) return row.refuse_quietly();
+        merged_reported = true;
+        const std::string& label = header.label[blank_under];
+        std::string ids_en, ids_zh;
+        for (std::size_t i = 0; i < N; ++i) {
+            if (!specs[i].fills || header.column_of[i] < 0) continue;
+            ids_en += (ids_en.empty() ? "" : ", ") + header.label[i];
+            ids_zh += (ids_zh.empty() ? "" : "、") + header.label[i];
+        }
+        row.problem("column " + shown(label) + " is blank under " + shown(above[blank_under]) +
+                        ": merged cells saved as CSV? --fill-down fills blank " + ids_en +
+                        " cells from the row above (further rows like this are not listed)",
+                    "列" + shown_zh(label) + "为空，上一行为" + shown_zh(above[blank_under]) +
+                        "：是否为合并单元格另存的 CSV？使用 --fill-down 可用上一行的值填充空的" + ids_zh +
+                        "单元格（其余同类行不再逐一列出）",
+                    blank_under);
     }
 };
 
@@ -683,7 +1103,7 @@ void fill_assessment(Row& row, AssessmentRow& out) {
     }
     const std::string_view v = row.cell(a_score);
     Decimal d;
-    if (!parse_decimal(v, d, false).ok())
+    if (!parse_number_cell(v, [&](std::string_view t) { return parse_decimal(t, d, false); }).ok())
         row.bad(a_score, v, "a score: a number from 0 to 100 with at most 2 decimals, such as 86.75",
                 "评分应为 0 至 100 之间、最多两位小数的数字，如 86.75");
     else if (d < Decimal{} || d > Decimal::whole(100)) row.bad(a_score, v, "a score from 0 to 100", "评分应在 0 至 100 之间");
@@ -746,22 +1166,24 @@ std::optional<Date> parse_date(std::string_view s) {
 // --- ProjectReader ----------------------------------------------------------------
 
 struct ProjectReader::Impl : TableReader<p_count> {
-    Impl(const std::string& path, Encoding encoding) : TableReader(path, encoding, project_columns) {}
+    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, project_columns, project_sheets) {}
 };
 
-ProjectReader::ProjectReader(const std::string& path, Encoding encoding)
-    : impl_(std::make_unique<Impl>(path, encoding)) {}
+ProjectReader::ProjectReader(const std::string& path, const InputOptions& options)
+    : impl_(std::make_unique<Impl>(path, options)) {}
 ProjectReader::~ProjectReader() = default;
 ProjectReader::ProjectReader(ProjectReader&&) noexcept = default;
 ProjectReader& ProjectReader::operator=(ProjectReader&&) noexcept = default;
 const std::vector<Diagnostic>& ProjectReader::notices() const { return impl_->header.notices; }
 const std::string& ProjectReader::file() const { return impl_->csv.file(); }
+SourceLocation ProjectReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
     if (!m.next_row()) return false;
     Row row = m.row(problems);
     row.check_width();
+    m.check_merged(row);
     out.source_line = m.csv.line();
     out.indicators.clear();
 
@@ -773,22 +1195,24 @@ bool ProjectReader::next(Project& out, bool& ok, std::vector<Diagnostic>& proble
 // --- IndicatorReader --------------------------------------------------------------
 
 struct IndicatorReader::Impl : TableReader<i_count> {
-    Impl(const std::string& path, Encoding encoding) : TableReader(path, encoding, indicator_columns) {}
+    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, indicator_columns, indicator_sheets) {}
 };
 
-IndicatorReader::IndicatorReader(const std::string& path, Encoding encoding)
-    : impl_(std::make_unique<Impl>(path, encoding)) {}
+IndicatorReader::IndicatorReader(const std::string& path, const InputOptions& options)
+    : impl_(std::make_unique<Impl>(path, options)) {}
 IndicatorReader::~IndicatorReader() = default;
 IndicatorReader::IndicatorReader(IndicatorReader&&) noexcept = default;
 IndicatorReader& IndicatorReader::operator=(IndicatorReader&&) noexcept = default;
 const std::vector<Diagnostic>& IndicatorReader::notices() const { return impl_->header.notices; }
 const std::string& IndicatorReader::file() const { return impl_->csv.file(); }
+SourceLocation IndicatorReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
     if (!m.next_row()) return false;
     Row row = m.row(problems);
     row.check_width();
+    m.check_merged(row);
     reset(out);
     out.source_line = m.csv.line();
 
@@ -800,22 +1224,24 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
 // --- AssessmentReader -------------------------------------------------------------
 
 struct AssessmentReader::Impl : TableReader<a_count> {
-    Impl(const std::string& path, Encoding encoding) : TableReader(path, encoding, assessment_columns) {}
+    Impl(const std::string& path, const InputOptions& options) : TableReader(path, options, assessment_columns, assessment_sheets) {}
 };
 
-AssessmentReader::AssessmentReader(const std::string& path, Encoding encoding)
-    : impl_(std::make_unique<Impl>(path, encoding)) {}
+AssessmentReader::AssessmentReader(const std::string& path, const InputOptions& options)
+    : impl_(std::make_unique<Impl>(path, options)) {}
 AssessmentReader::~AssessmentReader() = default;
 AssessmentReader::AssessmentReader(AssessmentReader&&) noexcept = default;
 AssessmentReader& AssessmentReader::operator=(AssessmentReader&&) noexcept = default;
 const std::vector<Diagnostic>& AssessmentReader::notices() const { return impl_->header.notices; }
 const std::string& AssessmentReader::file() const { return impl_->csv.file(); }
+SourceLocation AssessmentReader::where(std::uint32_t line) const { return impl_->csv.where(line); }
 
 bool AssessmentReader::next(AssessmentRow& out, bool& ok, std::vector<Diagnostic>& problems) {
     Impl& m = *impl_;
     if (!m.next_row()) return false;
     Row row = m.row(problems);
     row.check_width();
+    m.check_merged(row);
     out.source_line = m.csv.line();
     fill_assessment(row, out);
     ok = row.ok();
@@ -825,7 +1251,7 @@ bool AssessmentReader::next(AssessmentRow& out, bool& ok, std::vector<Diagnostic
 // --- read_projects ----------------------------------------------------------------
 
 std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
-                                   Encoding encoding) {
+                                   const InputOptions& options) {
     Collector diag;
     std::vector<Project> projects;
     std::unordered_map<std::string, std::size_t> index; // project_id -> position in `projects`
@@ -833,7 +1259,7 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
     std::vector<Diagnostic> problems;
 
     try {
-        ProjectReader reader(projects_csv, encoding);
+        ProjectReader reader(projects_csv, options);
         diag.add(reader.notices());
         Project p;
         bool ok = true;
@@ -844,9 +1270,11 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             const auto [it, fresh] = index.try_emplace(p.id, projects.size());
             if (!fresh) {
                 const std::string first = std::to_string(projects[it->second].source_line);
-                diag.add(make_diagnostic(projects_csv, p.source_line,
-                                         "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
-                                         "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）"));
+                Diagnostic d = make_diagnostic(projects_csv, p.source_line,
+                                               "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
+                                               "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）");
+                d.where = reader.where(p.source_line);
+                diag.add(d);
                 continue;
             }
             projects.push_back(p);
@@ -859,7 +1287,7 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
 
     problems.clear();
     if (!indicators_csv.empty()) try { // none: the projects alone (assess)
-        IndicatorReader reader(indicators_csv, encoding);
+        IndicatorReader reader(indicators_csv, options);
         diag.add(reader.notices());
         std::string id;
         Indicator ind;
@@ -870,9 +1298,11 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             if (id.empty() || !projects_read) continue;
             const auto it = index.find(id);
             if (it == index.end()) {
-                diag.add(make_diagnostic(indicators_csv, ind.source_line,
-                                         "project_id " + shown(id) + " is not in " + projects_csv,
-                                         "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在"));
+                Diagnostic d = make_diagnostic(indicators_csv, ind.source_line,
+                                               "project_id " + shown(id) + " is not in " + projects_csv,
+                                               "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在");
+                d.where = reader.where(ind.source_line);
+                diag.add(d);
                 continue;
             }
             if (ok) projects[it->second].indicators.push_back(ind);

@@ -137,7 +137,7 @@ Diagnostic placed(const ArithmeticError& e, const std::string& file, std::string
 /// Monitors every project held in memory; calls `each` for every one when all succeeded.
 std::size_t monitor_in_memory(const MonitorOptions& options, const RuleBook& rules, const MonitorSink& each) {
     const EvaluateOptions& opt = options.files;
-    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt.encoding);
+    std::vector<Project> projects = read_projects(opt.projects, opt.indicators, opt);
     for (Project& p : projects) p.year = monitor_year(p, options); // the period in effect for the as-of date's year
     std::vector<MonitorResult> results(projects.size());
     std::vector<const RuleSet*> periods(projects.size());
@@ -198,7 +198,7 @@ struct SlotProblem {
 /// Reading problems (bad rows, duplicates, unknown ids) are reported exactly as
 /// read_projects() reports them: it is run again to list them. Only on failure.
 [[noreturn]] void raise_reading_problems(const EvaluateOptions& opt, std::vector<Diagnostic>& seen) {
-    read_projects(opt.projects, opt.indicators, opt.encoding); // throws them
+    read_projects(opt.projects, opt.indicators, opt); // throws them
     throw Error(std::move(seen));                               // not reached unless the files changed meanwhile
 }
 
@@ -211,7 +211,7 @@ void add_weights_problems(const EvaluateOptions& opt, const detail::ProjectSlots
         if (s.acc.mixed_weights() && !s.replaced()) wanted.emplace_back(s.mark, kept.number(s));
     if (wanted.empty()) return;
     std::sort(wanted.begin(), wanted.end());
-    IndicatorReader reader(opt.indicators, opt.encoding);
+    IndicatorReader reader(opt.indicators, opt);
     std::string pid;
     Indicator ind;
     bool ok = true;
@@ -277,7 +277,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
 
     // 1. Projects, kept compactly.
     try {
-        ProjectReader reader(opt.projects, opt.encoding);
+        ProjectReader reader(opt.projects, opt);
         kept.reserve_for(opt.projects);
         if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
         Project p;
@@ -321,7 +321,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
 
     // 2. Indicators, streamed: each row is monitored and folded into its project's accumulator.
     try {
-        IndicatorReader reader(opt.indicators, opt.encoding);
+        IndicatorReader reader(opt.indicators, opt);
         std::string pid;
         Indicator ind;
         IndicatorMonitor m;

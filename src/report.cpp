@@ -179,7 +179,7 @@ void add_names(const EvaluateOptions& files, std::vector<ReportProject>& listed)
     if (listed.empty()) return;
     std::map<std::uint32_t, ReportProject*> by_line;
     for (ReportProject& p : listed) by_line.emplace(p.line, &p);
-    ProjectReader reader(files.projects, files.encoding);
+    ProjectReader reader(files.projects, files);
     Project row;
     bool ok = true;
     std::vector<Diagnostic> ignored;

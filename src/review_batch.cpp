@@ -129,7 +129,7 @@ ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) 
     detail::check_summary_path(files, options.summary);
 
     // Actuals and weights are optional in the reader: review reads targets only.
-    std::vector<Project> projects = read_projects(options.projects, options.indicators, options.encoding);
+    std::vector<Project> projects = read_projects(options.projects, options.indicators, options);
     for (Project& p : projects)
         if (!p.year && options.year) p.year = options.year;
 

@@ -24,7 +24,22 @@ namespace perfbudget::detail {
 class Problems {
 public:
     explicit Problems(std::size_t max) : max_(max) {}
+    /// Problems placed in file `path` are placed at `table` instead: the same line
+    /// of the workbook sheet the table was read from ("book.xlsx!指标!12"). Lets
+    /// the stages name an input by its path and still locate a sheet's rows.
+    /// When both tables are sheets of one workbook the path cannot tell them
+    /// apart: such problems keep the path (and their right row number).
+    void locate(const std::string& path, SourceLocation table) {
+        const auto same = std::find_if(tables_.begin(), tables_.end(), [&](const auto& t) { return t.first == path; });
+        if (same != tables_.end()) tables_.erase(same);
+        else if (table.file != path || table.cell) tables_.emplace_back(path, std::move(table));
+    }
     void add(Diagnostic d) {
+        for (const auto& [path, table] : tables_)
+            if (d.where.file == path) {
+                d.where.file = table.file;
+                d.where.cell = table.cell;
+            }
         if (list_.size() < max_) list_.push_back(std::move(d));
         else ++dropped_;
     }
@@ -44,6 +59,7 @@ private:
     std::size_t max_;
     std::vector<Diagnostic> list_;
     std::size_t dropped_ = 0;
+    std::vector<std::pair<std::string, SourceLocation>> tables_;
 };
 
 /// Open-addressing index from project id to slot number (ids live in the arena).

@@ -433,7 +433,7 @@ TEST_CASE("projects: missing and repeated columns") {
 
 TEST_CASE("projects: bad money, negative amounts and years") {
     TempDir t;
-    const std::string path = t.write("projects.csv", projects_header + "P1,a,d,\"1,000\",1.005\n"
+    const std::string path = t.write("projects.csv", projects_header + "P1,a,d,\"1,00\",1.005\n"
                                                                        "P2,a,d,-5,10\n"
                                                                        "P3,a,d,1e5,10\n");
     ProjectReader r(path);
@@ -446,7 +446,7 @@ TEST_CASE("projects: bad money, negative amounts and years") {
     CHECK(problems[0].where.line == 2);
     CHECK(
         problems[0].en ==
-        "column \"budget\": \"1,000\" — expected a number without thousands separators (1234567.89, not 1,234,567.89)");
+        "column \"budget\": \"1,00\" — expected thousands separators that group three digits, as in 1,234,567.89");
     CHECK(problems[0].to_string(Lang::en) == path + ":2: error: " + problems[0].en);
     CHECK(problems[1].en == "column \"spent\": \"1.005\" — expected at most 2 decimal places (yuan and fen)");
 
@@ -574,12 +574,13 @@ TEST_CASE("indicators: actual and weight columns are optional, target is require
 
 TEST_CASE("indicators: each class of bad value is reported with column, value and expectation") {
     SUBCASE("thousands separator") {
-        const auto p = indicator_problems("P1,output,quantity,n,ge,\"1,200\",1000,人,20");
+        // Grouped by three they are read (test_spreadsheet_forms.cpp); otherwise not.
+        const auto p = indicator_problems("P1,output,quantity,n,ge,\"1,2000\",1000,人,20");
         REQUIRE(p.size() == 1);
         CHECK(p[0].where.line == 2);
-        CHECK(p[0].en == "column \"target\": \"1,200\" — expected a number without thousands separators "
-                         "(1234567.89, not 1,234,567.89)");
-        CHECK(p[0].zh == "列“target”的值“1,200”有误：数字不能含千位分隔符（应写 1234567.89）");
+        CHECK(p[0].en == "column \"target\": \"1,2000\" — expected thousands separators that group three digits, "
+                         "as in 1,234,567.89");
+        CHECK(p[0].zh == "列“target”的值“1,2000”有误：千分位分隔符应每三位一组，如 1,234,567.89");
     }
     SUBCASE("7 decimals") {
         const auto p = indicator_problems("P1,output,quantity,n,ge,1.1234567,1,人,20");

@@ -204,7 +204,7 @@ TEST_CASE("stream: monitor problems are those of the in-memory path, in its orde
     // Reading problems (a bad value, an unknown project) are read_projects()' list on both paths.
     const std::string unreadable = write("unreadable-indicators.csv",
                                          "project_id,level1,level2,name,direction,target,actual,weight\n"
-                                         "B,output,quantity,b1,ge,\"1,200\",50,\n"
+                                         "B,output,quantity,b1,ge,\"1,20\",50,\n"
                                          "X,output,quantity,x1,ge,100,50,\n"
                                          "C,output,quantity,c1,ge,100,50,\n");
     const auto reading = monitor_problems_both_ways(monitor_options(scratch("unreadable.csv"), Date(2023, 6, 30), projects, unreadable));

@@ -27,7 +27,7 @@ fs::path scratch(const std::string& name) { return test::scratch_file("table", n
 
 EvaluateOptions options(const std::string& out) {
     EvaluateOptions o;
-    o.projects = data + "/projects.csv";
+    o.projects = data + "/projects-yuan.csv"; // headers in 元: MoneyUnit::wan changes only the output
     o.indicators = data + "/indicators.csv";
     o.out = out;
     o.lang = Lang::en;

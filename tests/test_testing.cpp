@@ -97,7 +97,7 @@ TEST_CASE("yaml data: bad values, unknown and missing keys, duplicates, with fil
         "- project_id: P1\n"                                                   // 1
         "  name: 项目\n"                                                       // 2
         "  department: 县财政局\n"                                             // 3
-        "  budget: 1,200.00\n"                                                 // 4
+        "  budget: 1,20.00\n"                                                  // 4
         "  spent: 100.00\n"                                                    // 5
         "  budjet: 3\n"                                                        // 6
         "  indicators:\n"                                                      // 7
@@ -106,7 +106,7 @@ TEST_CASE("yaml data: bad values, unknown and missing keys, duplicates, with fil
         "- {project_id: P1, name: 项目, department: 县财政局, spent: 1, indicators: []}\n";                     // 10
     const auto list = problems_of([&] { read_projects_yaml_text(text, "data.yaml"); });
     INFO(dump(list));
-    CHECK(has(list, "data.yaml", 4, 11, "key \"budget\": \"1,200.00\""));
+    CHECK(has(list, "data.yaml", 4, 11, "key \"budget\": \"1,20.00\""));
     CHECK(has(list, "data.yaml", 6, 3, "unknown key `budjet` in `[0]`; did you mean `budget`?"));
     CHECK(has(list, "data.yaml", 8, 32, "key \"level2\": \"social\" — expected a level-2 indicator under output"));
     CHECK(has(list, "data.yaml", 8, 94, "key \"weight\": \"20%\""));

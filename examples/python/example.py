@@ -99,7 +99,7 @@ def main():
         assert (p.file, p.line) == ("indicator", 4), (p.file, p.line)
         assert "5五0" in p.en and "5五0" in p.zh, p.en
     try:
-        rules.run("evaluate", "project_id,name,department,budget,spent\nP1,x,y,\"1,000.00\",1\n",
+        rules.run("evaluate", "project_id,name,department,budget,spent\nP1,x,y,\"1,00.00\",1\n",
                   "project_id,level1,level2,name,direction,target\n", text=True)
         raise AssertionError("a bad budget was accepted")
     except perfbudget.Error as e:

@@ -64,17 +64,15 @@ std::vector<ExplanationLine> explain_assessment(const Project& project, const Pr
                                                 const AssessResult& r, const RuleSet& rules, Lang lang);
 
 /// `perfbudget assess`.
-struct AssessOptions {
+struct AssessOptions : InputOptions { // and the input options (input.hpp)
     std::string projects;    ///< projects.csv
     std::string assessments; ///< assessments.csv
     std::string out;         ///< output; empty or "-" for standard output
     std::string summary;     ///< --summary: the summary as JSON; empty: none
-    Encoding encoding = Encoding::utf8;
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules)
-    TableStyle table;                    ///< CSV/xlsx for people (output.hpp); default: CSV for programs
-    MoneyUnit money_unit = MoneyUnit::yuan; ///< money columns of the table and the inputs (`--money-unit wan`)
+    TableStyle table;                    ///< CSV/xlsx for people (output.hpp; money in 万元 with money_unit); default: CSV for programs
 };
 
 /// Projects and money per grade and by approval, of the run or one department.

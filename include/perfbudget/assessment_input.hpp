@@ -34,7 +34,7 @@ struct AssessmentRow {
 class AssessmentReader {
 public:
     /// Opens the file and maps its header; throws Error on a missing required column.
-    AssessmentReader(const std::string& path, Encoding encoding = Encoding::utf8);
+    AssessmentReader(const std::string& path, const InputOptions& options = {});
     ~AssessmentReader();
     AssessmentReader(AssessmentReader&&) noexcept;
     AssessmentReader& operator=(AssessmentReader&&) noexcept;
@@ -44,6 +44,8 @@ public:
     bool next(AssessmentRow& out, bool& ok, std::vector<Diagnostic>& problems);
     const std::vector<Diagnostic>& notices() const;
     const std::string& file() const;
+    /// Where line (CSV) or row (workbook sheet) `line` is, for a message about it.
+    SourceLocation where(std::uint32_t line) const;
 
 private:
     struct Impl;
@@ -79,7 +81,7 @@ struct ProjectAssessment {
 /// twice, and the missing (expert, dimension) pairs of each project. Notices
 /// (unknown columns ignored) are appended to `notices` when given.
 std::vector<ProjectAssessment> read_assessments(const std::string& path, const std::vector<Project>& projects,
-                                                const std::string& projects_file, Encoding encoding = Encoding::utf8,
+                                                const std::string& projects_file, const InputOptions& options = {},
                                                 std::vector<Diagnostic>* notices = nullptr);
 
 /// The pairs a project lacks — "expert 张三: economy (投入经济性), financing (筹资合规性)" —

@@ -30,11 +30,10 @@
 
 namespace perfbudget {
 
-struct EvaluateOptions {
+struct EvaluateOptions : InputOptions { // and the input options (input.hpp)
     std::string projects;   ///< projects.csv
     std::string indicators; ///< indicators.csv
     std::string out;        ///< output file; empty or "-" for standard output
-    Encoding encoding = Encoding::utf8;
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     bool explain = false;
@@ -47,10 +46,9 @@ struct EvaluateOptions {
     std::optional<int> year;
     /// The table for people (CSV with a BOM or in GBK, Chinese headers, names;
     /// the workbook with OutputFormat::xlsx); the default is the CSV for programs.
+    /// With InputOptions::money_unit (`--money-unit wan`) the table's money columns
+    /// are in 万元 too (JSON stays in yuan).
     TableStyle table;
-    /// The unit of the money columns: of the output table (CSV, xlsx; JSON stays
-    /// in yuan) and of the inputs' money columns (`--money-unit wan`).
-    MoneyUnit money_unit = MoneyUnit::yuan;
 };
 
 struct BatchSummary {

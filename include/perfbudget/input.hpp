@@ -10,6 +10,7 @@
 
 #include "perfbudget/error.hpp"
 #include "perfbudget/model.hpp"
+#include "perfbudget/money_unit.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,24 @@
 namespace perfbudget {
 
 enum class Encoding : std::uint8_t { utf8, gbk };
+
+/// How input tables are read (SPEC §3, §3a): what every reader and every
+/// command shares. Constructible from an Encoding alone, as readers took before.
+struct InputOptions {
+    Encoding encoding = Encoding::utf8; ///< CSV text (`--encoding`); workbooks are always UTF-8 inside
+    /// Money columns whose header names no unit (`--money-unit`); a header such as
+    /// `全年预算数（万元）` decides for its own column.
+    MoneyUnit money_unit = MoneyUnit::yuan;
+    /// A blank project_id, level1, level2 (indicators) or department (projects)
+    /// cell takes the value of the row above: merged cells saved as CSV (`--fill-down`).
+    bool fill_down = false;
+    /// The sheet of a workbook to read (`--sheet`); empty: the sheet named for
+    /// the table (projects/项目, indicators/指标, assessments/评审), else the first.
+    std::string sheet;
+
+    InputOptions() = default;
+    InputOptions(Encoding e) : encoding(e) {} // NOLINT(google-explicit-constructor): as readers took before
+};
 
 /// A streaming RFC 4180 CSV reader over a file.
 class CsvReader {
@@ -47,7 +66,7 @@ private:
 class ProjectReader {
 public:
     /// Opens the file and maps its header; throws Error on a missing required column.
-    ProjectReader(const std::string& path, Encoding encoding = Encoding::utf8);
+    ProjectReader(const std::string& path, const InputOptions& options = {});
     ~ProjectReader();
     ProjectReader(ProjectReader&&) noexcept;
     ProjectReader& operator=(ProjectReader&&) noexcept;
@@ -57,7 +76,10 @@ public:
     bool next(Project& out, bool& ok, std::vector<Diagnostic>& problems);
     /// Notices about the header (unknown columns ignored).
     const std::vector<Diagnostic>& notices() const;
+    /// The file as messages name it: the path, or "book.xlsx!sheet" for a workbook.
     const std::string& file() const;
+    /// Where line (CSV) or row (workbook sheet) `line` of this table is, for a message about it.
+    SourceLocation where(std::uint32_t line) const;
 
 private:
     struct Impl;
@@ -67,7 +89,7 @@ private:
 /// Reads indicators.csv rows; each row names its project by id.
 class IndicatorReader {
 public:
-    IndicatorReader(const std::string& path, Encoding encoding = Encoding::utf8);
+    IndicatorReader(const std::string& path, const InputOptions& options = {});
     ~IndicatorReader();
     IndicatorReader(IndicatorReader&&) noexcept;
     IndicatorReader& operator=(IndicatorReader&&) noexcept;
@@ -77,6 +99,7 @@ public:
     bool next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems);
     const std::vector<Diagnostic>& notices() const;
     const std::string& file() const;
+    SourceLocation where(std::uint32_t line) const;
 
 private:
     struct Impl;
@@ -89,7 +112,7 @@ private:
 /// readers or evaluate_files() (batch.hpp). An empty `indicators_csv` reads the
 /// projects alone (their indicators empty), as `perfbudget assess` does.
 std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
-                                   Encoding encoding = Encoding::utf8);
+                                   const InputOptions& options = {});
 
 /// Reads projects with their indicators from a YAML file (SPEC §3's YAML form, for
 /// small cases and tests): a list of projects, each a map of the projects.csv

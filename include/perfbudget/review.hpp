@@ -93,17 +93,15 @@ std::vector<ExplanationLine> explain_review(const Project& project, const Review
                                             Lang lang);
 
 /// `perfbudget review`.
-struct ReviewOptions {
+struct ReviewOptions : InputOptions { // and the input options (input.hpp)
     std::string projects;   ///< projects.csv
     std::string indicators; ///< indicators.csv (targets; actuals may be blank)
     std::string out;        ///< output; empty or "-" for standard output
     std::string summary;    ///< --summary: the summary as JSON; empty: none
-    Encoding encoding = Encoding::utf8;
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules, date checks)
-    TableStyle table;                    ///< CSV/xlsx for people (output.hpp); default: CSV for programs
-    MoneyUnit money_unit = MoneyUnit::yuan; ///< money columns of the table and the inputs (`--money-unit wan`)
+    TableStyle table;                    ///< CSV/xlsx for people (output.hpp; money in 万元 with money_unit); default: CSV for programs
 };
 
 /// Projects and money per grade and per admission.

@@ -26,8 +26,12 @@ struct Help {
     "  --encoding utf8|gbk   the inputs' encoding; Excel on Chinese Windows saves CSV as GBK (default utf8)\n"            \
     "  --excel               CSV output in UTF-8 with a BOM, which Excel on Chinese Windows reads correctly\n"        \
     "  --output-encoding utf8|gbk  the CSV output's encoding (default utf8)\n"                                         \
-    "  --money-unit yuan|wan money in 元 or 万元 (6 decimals), in the output and the inputs (default yuan)\n"         \
-    "  --year YYYY           the budget year of projects without a year value (picks dated rules)\n"
+    "  --year YYYY           the budget year of projects without a year value (picks dated rules)\n"                   \
+    "  --money-unit yuan|wan money in 元 or 万元: input columns whose header names no unit, and the\n"              \
+    "                        output's money columns (6 decimals in 万元) (default yuan)\n"                          \
+    "  --fill-down           blank project_id, level1, level2, department cells take the value above\n"               \
+    "                        (merged cells saved as CSV)\n"                                                              \
+    "  --sheet NAME          the sheet of an .xlsx input (default: 项目/指标 by name, else the first)\n"
 #define PB_INPUT_ZH                                                                                                      \
     "  --rules R.yaml        县级规则文件（默认：程序内置的全国规则）\n"                                                  \
     "  --out F               输出文件（默认：标准输出）；运行失败时不写任何文件\n"                                       \
@@ -37,8 +41,11 @@ struct Help {
     "  --encoding utf8|gbk   输入文件编码；中文 Windows 下 Excel 保存的 CSV 为 GBK（默认 utf8）\n"                         \
     "  --excel               CSV 输出为带 BOM 的 UTF-8，中文 Windows 下 Excel 可直接正确打开\n"                           \
     "  --output-encoding utf8|gbk  CSV 输出文件的编码（默认 utf8）\n"                                                   \
-    "  --money-unit yuan|wan 金额单位：元或万元（6 位小数），同时用于输出和输入（默认 yuan 元）\n"                        \
-    "  --year YYYY           未填写预算年度的项目所属年度（用于选择按年度生效的规则）\n"
+    "  --year YYYY           未填写预算年度的项目所属年度（用于选择按年度生效的规则）\n"                              \
+    "  --money-unit yuan|wan 金额单位：元或万元，用于列名未注明单位的输入金额列，以及输出的金额列\n"                    \
+    "                        （万元为 6 位小数）（默认 yuan 元）\n"                                                    \
+    "  --fill-down           项目编号、一级指标、二级指标、主管部门为空时取上一行的值（合并单元格另存的 CSV）\n"   \
+    "  --sheet NAME          .xlsx 输入所读的工作表（默认：名为“项目”“指标”的表，否则第一张）\n"
 
 constexpr std::array<Help, 8> helps{{
     {"evaluate",

@@ -108,9 +108,10 @@ Args parse(int argc, char** argv, int first, const std::vector<std::string>& val
     return a;
 }
 
-/// `options` and the valued options of the output table (--excel is a flag).
+/// `options` and the valued option of the output table (--excel is a flag;
+/// --money-unit is an input option too, listed with them).
 std::vector<std::string> with_table(std::vector<std::string> options) {
-    options.insert(options.end(), {"output-encoding", "money-unit"});
+    options.emplace_back("output-encoding");
     return options;
 }
 
@@ -142,9 +143,6 @@ void table_options(const Args& a, EvaluateOptions& opt) {
     t.encoding = encoding_of(a, "output-encoding");
     const std::optional<std::string> lang = a.get("lang");
     t.chinese_headers = lang ? *lang == "zh" : opt.format == OutputFormat::xlsx;
-    const std::string unit = a.get("money-unit").value_or("yuan");
-    if (unit == "wan" || unit == "万元") opt.money_unit = MoneyUnit::wan;
-    else if (unit != "yuan" && unit != "元") throw UsageError{"--money-unit must be yuan or wan, not " + unit};
     if (t.bom && t.encoding == Encoding::gbk)
         throw UsageError{"--excel writes UTF-8 with a BOM; --output-encoding gbk writes GBK: give one of them"};
     if ((t.bom || t.encoding == Encoding::gbk) && opt.format != OutputFormat::csv)
@@ -166,6 +164,12 @@ EvaluateOptions file_options(const Args& a, const std::string& cmd) {
     else if (format == "xlsx") opt.format = OutputFormat::xlsx;
     else throw UsageError{"--format must be csv or json, or xlsx for a workbook, not " + format};
     opt.encoding = encoding_of(a, "encoding");
+    const std::string unit = a.get("money-unit").value_or("yuan");
+    if (unit == "yuan" || unit == "元") opt.money_unit = MoneyUnit::yuan;
+    else if (unit == "wan" || unit == "万元") opt.money_unit = MoneyUnit::wan;
+    else throw UsageError{"--money-unit must be yuan or wan, not " + unit};
+    opt.fill_down = a.has("fill-down");
+    opt.sheet = a.get("sheet").value_or("");
     table_options(a, opt);
     if (const auto y = a.get("year")) {
         const bool ok = y->size() == 4 && std::all_of(y->begin(), y->end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -200,12 +204,11 @@ void copy_shared(const Args& a, const EvaluateOptions& files, Options& opt) {
     opt.projects = files.projects;
     opt.out = files.out;
     opt.summary = a.get("summary").value_or("");
-    opt.encoding = files.encoding;
+    static_cast<InputOptions&>(opt) = files;
     opt.format = files.format;
     opt.lang = files.lang;
     opt.year = files.year;
     opt.table = files.table;
-    opt.money_unit = files.money_unit;
 }
 
 /// Loads the rules and runs a command whose `run(rules)` writes its files and returns
@@ -231,8 +234,9 @@ int run_with_summary(const Args& a, Lang lang, Run&& run, const std::string& as_
 }
 
 int cmd_evaluate(int argc, char** argv) {
-    const Args a = parse(argc, argv, 2, with_table({"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year"}),
-                         {"explain", "excel"});
+    const Args a = parse(argc, argv, 2,
+                         with_table({"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year", "money-unit", "sheet"}),
+                         {"explain", "fill-down", "excel"});
     EvaluateOptions opt = file_options(a, "evaluate");
     opt.explain = a.has("explain");
 
@@ -246,8 +250,9 @@ int cmd_evaluate(int argc, char** argv) {
 
 int cmd_monitor(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         with_table({"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year"}),
-                         {"excel"});
+                         with_table({"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"}),
+                         {"fill-down", "excel"});
     MonitorOptions opt;
     opt.files = file_options(a, "monitor");
     if (const auto summary = a.get("summary")) opt.summary = *summary;
@@ -269,8 +274,9 @@ int cmd_monitor(int argc, char** argv) {
 
 int cmd_review(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         with_table({"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year"}),
-                         {"excel"});
+                         with_table({"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"}),
+                         {"fill-down", "excel"});
     const EvaluateOptions files = file_options(a, "review");
     ReviewOptions opt;
     copy_shared(a, files, opt);
@@ -284,8 +290,9 @@ int cmd_review(int argc, char** argv) {
 
 int cmd_assess(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         with_table({"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year"}),
-                         {"excel"});
+                         with_table({"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"}),
+                         {"fill-down", "excel"});
     if (!a.get("projects") || !a.get("assessments")) throw UsageError{"assess needs --projects and --assessments"};
     Args shared = a; // the options evaluate reads, with assessments in the indicators' place
     shared.values["indicators"] = *a.get("assessments");
@@ -302,7 +309,9 @@ int cmd_assess(int argc, char** argv) {
 
 int cmd_report(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year", "max-listed"}, {});
+                         {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year", "max-listed",
+                          "money-unit", "sheet"},
+                         {"fill-down"});
     Args shared = a; // evaluate's options; the report's formats are its own
     shared.values.erase("format");
     ReportOptions opt;

@@ -173,13 +173,13 @@ int main(int argc, char** argv) {
         perfbudget_result_free(r);
 
         /* the same from text, with an error: problems name the text as projects.csv / indicators.csv */
-        b.projects = "project_id,name,department,budget,spent\nP1,项目,单位,\"1,000.00\",10.00\n";
+        b.projects = "project_id,name,department,budget,spent\nP1,项目,单位,\"1,00.00\",10.00\n";
         b.second = "project_id,level1,level2,name,direction,target,actual,weight\n";
         b.lang = PERFBUDGET_EN;
         check("batch text, bad budget", perfbudget_run_csv(rules, &b, &r, &e) == PERFBUDGET_ERROR_DATA && r == NULL);
         check_text("bad budget file", perfbudget_error_file(e, 0), "projects.csv");
         check("bad budget line", perfbudget_error_line(e, 0) == 2);
-        check("bad budget message", contains(perfbudget_error_text(e, 0, PERFBUDGET_EN), "1,000.00"));
+        check("bad budget message", contains(perfbudget_error_text(e, 0, PERFBUDGET_EN), "1,00.00"));
         check("bad budget message zh", contains(perfbudget_error_message(e, PERFBUDGET_ZH), "projects.csv:2: 错误: "));
         perfbudget_error_free(e);
 

@@ -1,0 +1,524 @@
+// The .xlsx reader (src/xlsx.hpp, SPEC §3a): cells as the text a user would have
+// typed into a CSV file, and hostile files refused with the file, sheet and cell.
+//
+// Workbooks are built here from readable XML with minizip's zip writer (the parts
+// are the test's source), plus one written by libxlsxwriter, as Excel users' files
+// are written by real programs.
+#include "support.hpp"
+
+#include "../src/xlsx.hpp" // internal: the reader the CSV and table readers plug in
+
+#include <minizip/zip.h>
+#include <xlsxwriter.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace perfbudget::test {
+namespace {
+
+namespace xlsx = detail::xlsx;
+using Grid = std::vector<std::vector<std::string>>;
+
+struct Part {
+    std::string name, text;
+};
+
+/// Writes `parts` as a zip archive (deflated) at `path`.
+void write_zip(const std::string& path, const std::vector<Part>& parts) {
+    zipFile zip = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
+    REQUIRE(zip);
+    for (const Part& p : parts) {
+        zip_fileinfo info{};
+        REQUIRE(zipOpenNewFileInZip64(zip, p.name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
+                                      Z_DEFAULT_COMPRESSION, 0) == ZIP_OK);
+        REQUIRE(zipWriteInFileInZip(zip, p.text.data(), static_cast<unsigned>(p.text.size())) == ZIP_OK);
+        REQUIRE(zipCloseFileInZip(zip) == ZIP_OK);
+    }
+    REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
+}
+
+const char* const xml_head = R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)" "\n";
+const char* const main_ns = R"( xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main")";
+
+/// A sheet part: rows (XML of <row> elements), then merged ranges ("A1:D1", …).
+std::string sheet_xml(const std::string& rows, const std::vector<std::string>& merges = {}) {
+    std::string s = std::string(xml_head) + "<worksheet" + main_ns + ">\n<sheetData>\n" + rows + "\n</sheetData>\n";
+    if (!merges.empty()) {
+        s += "<mergeCells count=\"" + std::to_string(merges.size()) + "\">";
+        for (const auto& m : merges) s += "<mergeCell ref=\"" + m + "\"/>";
+        s += "</mergeCells>";
+    }
+    return s + "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>";
+}
+
+/// Cell formats used by the number tests, by index (the `s` attribute):
+/// 0 general, 1 id 14 (date), 2 id 9 (0%), 3 年月日 (custom date), 4 0.00% (custom),
+/// 5 0.00"%" (a quoted sign: not a percent), 6 id 22 (date and time), 7 [Red]0.00,
+/// 8 id 31 (a CJK date), 9 [$-804]yyyy/m/d.
+const std::string styles_xml = std::string(xml_head) + "<styleSheet" + main_ns + R"(>
+<numFmts count="5"><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>
+<numFmt numFmtId="165" formatCode="0.00%"/><numFmt numFmtId="166" formatCode="0.00&quot;%&quot;"/>
+<numFmt numFmtId="167" formatCode="[Red]0.00"/><numFmt numFmtId="168" formatCode="[$-804]yyyy/m/d"/></numFmts>
+<cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>
+<cellXfs count="10"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="9"/><xf numFmtId="164"/>
+<xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="22"/><xf numFmtId="167"/><xf numFmtId="31"/><xf numFmtId="168"/></cellXfs>
+<dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="0.00"/></dxf></dxfs>
+</styleSheet>)";
+
+struct BookSpec {
+    std::vector<std::pair<std::string, std::string>> sheets; // name, sheet XML
+    std::string shared_strings;                               // sharedStrings.xml, or none
+    bool styles = true;
+    bool date1904 = false;
+    bool root_rels = true;
+    std::map<std::size_t, std::string> targets; // a sheet's relationship target, overriding worksheets/sheetN.xml
+};
+
+std::vector<Part> parts_of(const BookSpec& b) {
+    std::vector<Part> parts;
+    parts.push_back({"[Content_Types].xml", std::string(xml_head) +
+                         R"(<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>)"});
+    const std::string rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+    if (b.root_rels)
+        parts.push_back({"_rels/.rels", std::string(xml_head) +
+                             R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
+                             R"(<Relationship Id="rId1" Type=")" + rel + R"(officeDocument" Target="xl/workbook.xml"/></Relationships>)"});
+    std::string workbook = std::string(xml_head) + "<workbook" + main_ns +
+                           R"( xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">)";
+    if (b.date1904) workbook += R"(<workbookPr date1904="1"/>)";
+    workbook += "<sheets>";
+    std::string rels = std::string(xml_head) + R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)";
+    for (std::size_t i = 0; i < b.sheets.size(); ++i) {
+        const std::string n = std::to_string(i + 1);
+        workbook += R"(<sheet name=")" + b.sheets[i].first + R"(" sheetId=")" + n + R"(" r:id="rId)" + n + R"("/>)";
+        const auto target = b.targets.count(i) ? b.targets.at(i) : "worksheets/sheet" + n + ".xml";
+        rels += R"(<Relationship Id="rId)" + n + R"(" Type=")" + rel + R"(worksheet" Target=")" + target + R"("/>)";
+        parts.push_back({"xl/worksheets/sheet" + n + ".xml", b.sheets[i].second});
+    }
+    workbook += "</sheets></workbook>";
+    if (!b.shared_strings.empty()) {
+        rels += R"(<Relationship Id="rIdS" Type=")" + rel + R"(sharedStrings" Target="sharedStrings.xml"/>)";
+        parts.push_back({"xl/sharedStrings.xml", b.shared_strings});
+    }
+    if (b.styles) {
+        rels += R"(<Relationship Id="rIdT" Type=")" + rel + R"(styles" Target="/xl/styles.xml"/>)";
+        parts.push_back({"xl/styles.xml", styles_xml});
+    }
+    rels += "</Relationships>";
+    parts.push_back({"xl/workbook.xml", workbook});
+    parts.push_back({"xl/_rels/workbook.xml.rels", rels});
+    return parts;
+}
+
+std::string write_book(const std::string& name, const BookSpec& spec) {
+    const std::string path = scratch_file("xlsx", name).string();
+    write_zip(path, parts_of(spec));
+    return path;
+}
+
+std::string one_sheet(const std::string& name, const std::string& rows, const std::vector<std::string>& merges = {}) {
+    BookSpec spec;
+    spec.sheets = {{"Sheet1", sheet_xml(rows, merges)}};
+    return write_book(name, spec);
+}
+
+Grid grid_of(const std::string& path, std::size_t sheet = 0, const xlsx::Limits& limits = {}) {
+    xlsx::Workbook book(path, limits);
+    xlsx::Sheet s = book.open(sheet);
+    return xlsx::read_grid(s);
+}
+
+/// The first diagnostic of what `f` throws (fails the test when it throws nothing).
+template <class F>
+Diagnostic error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        REQUIRE(!e.diagnostics().empty());
+        CHECK(!e.diagnostics().front().zh.empty());
+        return e.diagnostics().front();
+    }
+    FAIL("no error");
+    return {};
+}
+
+/// Numbers in column A, one per row, each with style `style`: their texts.
+std::vector<std::string> read_numbers(const std::string& name, const std::vector<std::string>& stored, int style,
+                                      bool date1904 = false) {
+    std::string rows;
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        const std::string r = std::to_string(i + 1);
+        rows += "<row r=\"" + r + "\"><c r=\"A" + r + "\" s=\"" + std::to_string(style) + "\"><v>" + stored[i] +
+                "</v></c></row>\n";
+    }
+    BookSpec spec;
+    spec.sheets = {{"Sheet1", sheet_xml(rows)}};
+    spec.date1904 = date1904;
+    const Grid g = grid_of(write_book(name, spec));
+    std::vector<std::string> out;
+    for (const auto& row : g) out.push_back(row.empty() ? "" : row[0]);
+    return out;
+}
+
+TEST_CASE("xlsx: shared strings (rich text joined, phonetic guides left out, _xHHHH_ escapes) and inline strings") {
+    BookSpec spec;
+    spec.shared_strings = std::string(xml_head) + "<sst" + main_ns + R"( count="4" uniqueCount="4">
+<si><t>project_id</t></si>
+<si><r><rPr><b/></rPr><t>培训</t></r><r><t xml:space="preserve"> 人次</t></r></si>
+<si><t>东京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>
+<si><t/></si>
+<si><t>a_x000D__x000A_b _x005F_x0041_ _x0041_ _xD83D__xDE00_ _xD83D_ _x12_</t></si></sst>)";
+    spec.sheets = {{"Sheet1", sheet_xml(R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>内联 &amp; text</t></is></c><c r="B2" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c><c r="C2" t="s"><v>3</v></c></row>
+<row r="3"><c r="A3" t="s"><v>4</v></c><c r="B3" t="inlineStr"><is><t>x_x000D_y</t></is></c></row>)")}};
+    const Grid g = grid_of(write_book("strings.xlsx", spec));
+    // Excel's escapes (_xHHHH_) decoded; an escaped underscore keeps what follows as text.
+    CHECK(g == Grid{{"project_id", "培训 人次", "东京"}, {"内联 & text", "ab"},
+                    {"a\r\nb _x0041_ A 😀 _xD83D_ _x12_", "x\ry"}});
+}
+
+TEST_CASE("xlsx: numbers are their stored text exactly, rounded to 15 significant digits") {
+    const std::vector<std::string> stored = {"100", "-0", "0.1", "1.5E-2", "1.2345678901234567E+18",
+                                             "0.30000000000000004", "12.000000000000002", "9.9999999999999999E+2",
+                                             "-1.5", "123.450", "1E-7", "+4", "0.000123456789012345678", "2.5e3"};
+    const std::vector<std::string> expected = {"100", "0", "0.1", "0.015", "1234567890123460000", "0.3", "12", "1000",
+                                               "-1.5", "123.45", "0.0000001", "4", "0.000123456789012346", "2500"};
+    CHECK(read_numbers("numbers.xlsx", stored, 0) == expected);
+    // [Red]0.00 is neither a date nor a percent: the number as stored.
+    CHECK(read_numbers("numbers-red.xlsx", {"5", "0.1"}, 7) == std::vector<std::string>{"5", "0.1"});
+}
+
+TEST_CASE("xlsx: dates in the 1900 system, the fictitious 1900-02-29 included, and times of day") {
+    const std::vector<std::string> stored = {"1", "59", "60", "61", "45000", "45000.5", "45000.75", "45000.999999",
+                                             "45000.00001", "-1", "2958465", "2958466", "0.25"};
+    const std::vector<std::string> expected = {"1900-01-01", "1900-02-28", "1900-02-29", "1900-03-01", "2023-03-15",
+                                               "2023-03-15 12:00:00", "2023-03-15 18:00:00", "2023-03-16",
+                                               "2023-03-15 00:00:01", "-1", "9999-12-31", "2958466", "1900-01-00 06:00:00"};
+    CHECK(read_numbers("dates.xlsx", stored, 1) == expected);
+    CHECK(read_numbers("dates-time.xlsx", {"45000.5"}, 6) == std::vector<std::string>{"2023-03-15 12:00:00"});
+    // A CJK built-in date (id 31) and custom date formats, quoted Chinese and a locale in brackets.
+    CHECK(read_numbers("dates-cjk.xlsx", {"45000"}, 8) == std::vector<std::string>{"2023-03-15"});
+    CHECK(read_numbers("dates-nian.xlsx", {"45000"}, 3) == std::vector<std::string>{"2023-03-15"});
+    CHECK(read_numbers("dates-locale.xlsx", {"45000"}, 9) == std::vector<std::string>{"2023-03-15"});
+}
+
+TEST_CASE("xlsx: dates in the 1904 system (workbookPr date1904)") {
+    CHECK(read_numbers("dates1904.xlsx", {"0", "1", "43538", "43538.5"}, 1, true) ==
+          std::vector<std::string>{"1904-01-01", "1904-01-02", "2023-03-15", "2023-03-15 12:00:00"});
+}
+
+TEST_CASE("xlsx: percent formats give the percentage shown; a quoted % sign does not") {
+    CHECK(read_numbers("percent.xlsx", {"0.9", "0.12345", "1", "0", "-0.05", "0.30000000000000004"}, 2) ==
+          std::vector<std::string>{"90%", "12.345%", "100%", "0%", "-5%", "30%"});
+    CHECK(read_numbers("percent-custom.xlsx", {"0.867"}, 4) == std::vector<std::string>{"86.7%"});
+    // 0.00"%" shows 12.34 as "12.34%" without scaling: the cell holds 12.34.
+    CHECK(read_numbers("percent-quoted.xlsx", {"12.34"}, 5) == std::vector<std::string>{"12.34"});
+}
+
+TEST_CASE("xlsx: booleans, errors, formulas by their cached value, cells and rows without r") {
+    const std::string path = one_sheet("types.xlsx", R"(<row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="b"><v>0</v></c><c r="C1" t="e"><v>#N/A</v></c></row>
+<row r="2"><c r="A2" t="str"><f>B2&amp;"x"</f><v>ax</v></c><c r="B2"><f>SUM(C2:D2)</f><v>3</v></c><c r="C2"><f>NOW()</f></c><c r="D2" t="n"><v>7</v></c></row>
+<row r="4"><c><v>1</v></c><c><v>2</v></c><c r="E4"><v>5</v></c><c><v>6</v></c></row>
+<row><c r="B5" t="inlineStr"><is><t>five</t></is></c></row>
+<row r="6"><c r="A6"><v></v></c><c r="B6" t="s"/></row>)");
+    xlsx::Workbook book(path);
+    xlsx::Sheet s = book.open(0);
+    std::vector<std::string_view> cells;
+    std::vector<std::pair<std::uint32_t, std::vector<std::string>>> rows;
+    while (s.next(cells)) rows.push_back({s.row(), std::vector<std::string>(cells.begin(), cells.end())});
+    using Rows = decltype(rows);
+    CHECK(rows == Rows{{1, {"TRUE", "FALSE", "#N/A"}},
+                       {2, {"ax", "3", "", "7"}},
+                       {4, {"1", "2", "", "", "5", "6"}},
+                       {5, {"", "five"}}});
+    CHECK(s.location() == path + "!Sheet1");
+    CHECK(!s.next(cells)); // and stays at the end
+}
+
+TEST_CASE("xlsx: merged ranges fill every cell with the top-left text, rows empty in the XML included") {
+    const std::string rows = R"(<row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>产出指标</t></is></c><c r="B2" t="inlineStr"><is><t>数量指标</t></is></c><c r="C2"><v>1</v></c></row>
+<row r="3"><c r="C3"><v>2</v></c></row>
+<row r="4"><c r="B4" t="inlineStr"><is><t>质量指标</t></is></c><c r="C4"><v>3</v></c></row>
+<row r="7"><c r="A7"><v>9</v></c></row>)";
+    // A1:D1 a title; A2:A6 runs past row 4 into rows the XML leaves out; B4:B5 too;
+    // E7:E9 has no text (nothing to fill); C9:D9 lies beyond the last row and is empty.
+    const std::string path = one_sheet("merged.xlsx", rows, {"A1:D1", "A2:A6", "B4:B5", "E7:E9", "C9:D9"});
+    const Grid g = grid_of(path);
+    CHECK(g == Grid{{"项目支出绩效自评表", "项目支出绩效自评表", "项目支出绩效自评表", "项目支出绩效自评表"},
+                    {"产出指标", "数量指标", "1"},
+                    {"产出指标", "", "2"},
+                    {"产出指标", "质量指标", "3"},
+                    {"产出指标", "质量指标"},
+                    {"产出指标"},
+                    {"9"}});
+}
+
+TEST_CASE("xlsx: sheets by name (Chinese names too), several open at once; read_grid") {
+    BookSpec spec;
+    spec.sheets = {{"projects", sheet_xml(R"(<row r="1"><c r="A1" t="inlineStr"><is><t>P</t></is></c></row>)")},
+                   {"指标", sheet_xml(R"(<row r="2"><c r="B2"><v>42</v></c></row>)")}};
+    spec.root_rels = false; // xl/workbook.xml found without _rels/.rels
+    const std::string path = write_book("names.xlsx", spec);
+    xlsx::Workbook book(path);
+    REQUIRE(book.sheet_count() == 2);
+    CHECK(book.sheet_name(1) == "指标");
+    CHECK(book.find_sheet("指标") == std::optional<std::size_t>(1));
+    CHECK(!book.find_sheet("指"));
+    xlsx::Sheet first = book.open(0);
+    xlsx::Sheet second = book.open(1);
+    CHECK(second.location() == path + "!指标");
+    CHECK(second.name() == "指标");
+    CHECK(xlsx::read_grid(second) == Grid{{}, {"", "42"}});
+    CHECK(xlsx::read_grid(first) == Grid{{"P"}});
+    CHECK(xlsx::is_workbook(path));
+    CHECK(!xlsx::is_workbook(example_projects));
+}
+
+TEST_CASE("xlsx: a workbook written by libxlsxwriter reads back as its cells show") {
+    const std::string path = scratch_file("xlsx", "xlsxwriter.xlsx").string();
+    lxw_workbook* wb = workbook_new(path.c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "指标");
+    lxw_format* date = workbook_add_format(wb);
+    format_set_num_format(date, "yyyy-mm-dd");
+    lxw_format* percent = workbook_add_format(wb);
+    format_set_num_format(percent, "0.0%");
+    worksheet_merge_range(ws, 0, 0, 0, 3, "县教育局 2023", nullptr);
+    worksheet_write_string(ws, 1, 0, "培训人次", nullptr);
+    worksheet_write_number(ws, 1, 1, 1200, nullptr);
+    worksheet_write_number(ws, 1, 2, 0.1, nullptr);
+    worksheet_write_number(ws, 1, 3, 1234567.89, nullptr);
+    lxw_datetime when{2023, 10, 31, 0, 0, 0};
+    worksheet_write_datetime(ws, 2, 0, &when, date);
+    worksheet_write_number(ws, 2, 1, 0.867, percent);
+    worksheet_write_boolean(ws, 2, 2, 1, nullptr);
+    REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
+    xlsx::Workbook book(path);
+    REQUIRE(book.find_sheet("指标"));
+    xlsx::Sheet s = book.open(*book.find_sheet("指标"));
+    CHECK(xlsx::read_grid(s) == Grid{{"县教育局 2023", "县教育局 2023", "县教育局 2023", "县教育局 2023"},
+                                     {"培训人次", "1200", "0.1", "1234567.89"},
+                                     {"2023-10-31", "86.7%", "TRUE"}});
+}
+
+// --- Hostile and broken files ------------------------------------------------------
+
+TEST_CASE("xlsx error: not a zip, a zip that is not a workbook") {
+    const std::string csv = scratch_file("xlsx", "not-a-zip.xlsx").string();
+    std::ofstream(csv) << "project_id,name\nP1,x\n";
+    Diagnostic d = error_of([&] { xlsx::Workbook b(csv); });
+    CHECK(d.en.find("not an .xlsx workbook (a zip archive)") != std::string::npos);
+    CHECK(d.where.to_string() == csv);
+
+    const std::string docx = scratch_file("xlsx", "document.xlsx").string();
+    write_zip(docx, {{"word/document.xml", "<document/>"}});
+    d = error_of([&] { xlsx::Workbook b(docx); });
+    CHECK(d.en.find("has no xl/workbook.xml") != std::string::npos);
+
+    d = error_of([&] { xlsx::Workbook b(scratch_file("xlsx", "missing.xlsx").string()); });
+    CHECK(d.en.find("cannot open") != std::string::npos);
+}
+
+/// Rewrites the uncompressed size that the zip's central directory gives for `entry`.
+void patch_size(const std::string& path, const std::string& entry, std::uint32_t size) {
+    std::string bytes = slurp(path);
+    for (std::size_t at = bytes.find("PK\1\2"); at != std::string::npos; at = bytes.find("PK\1\2", at + 4)) {
+        const auto u16 = [&](std::size_t o) { return std::size_t(std::uint8_t(bytes[at + o])) | std::size_t(std::uint8_t(bytes[at + o + 1])) << 8; };
+        if (bytes.compare(at + 46, u16(28), entry) != 0 || u16(28) != entry.size()) continue;
+        for (int i = 0; i < 4; ++i) bytes[at + 24 + std::size_t(i)] = char(size >> (8 * i));
+        std::ofstream(path, std::ios::binary) << bytes;
+        return;
+    }
+    FAIL("entry not found");
+}
+
+TEST_CASE("xlsx error: a part whose zip header lies about its size") {
+    const std::string rows = R"(<row r="1"><c r="A1"><v>1</v></c></row>)";
+    const std::string smaller = one_sheet("lies-small.xlsx", rows);
+    patch_size(smaller, "xl/worksheets/sheet1.xml", 40); // inflates to more than it says
+    xlsx::Workbook book(smaller);
+    Diagnostic d = error_of([&] { book.open(0); });
+    CHECK(d.en.find("the part xl/worksheets/sheet1.xml is damaged") != std::string::npos);
+    CHECK(d.where.to_string() == smaller + "!Sheet1");
+
+    const std::string larger = one_sheet("lies-large.xlsx", rows);
+    patch_size(larger, "xl/worksheets/sheet1.xml", 100'000);
+    xlsx::Limits limits;
+    limits.max_ratio = 1'000'000; // the size alone
+    xlsx::Workbook book2(larger, limits);
+    d = error_of([&] { book2.open(0); });
+    CHECK(d.en.find("is damaged") != std::string::npos);
+
+    limits.max_part_bytes = 50'000; // the header's size is refused before inflating
+    xlsx::Workbook book3(larger, limits);
+    d = error_of([&] { book3.open(0); });
+    CHECK(d.en.find("would inflate to more than 50000 bytes") != std::string::npos);
+}
+
+TEST_CASE("xlsx error: a zip bomb (50 MB of blanks in a sheet) is refused by ratio, part size and total") {
+    const std::string path = scratch_file("xlsx", "bomb.xlsx").string();
+    BookSpec spec;
+    spec.sheets = {{"Sheet1", ""}};
+    auto parts = parts_of(spec);
+    zipFile zip = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
+    REQUIRE(zip);
+    for (const Part& p : parts) {
+        zip_fileinfo info{};
+        REQUIRE(zipOpenNewFileInZip64(zip, p.name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED, 9, 0) == ZIP_OK);
+        if (p.name == "xl/worksheets/sheet1.xml") {
+            const std::string head = std::string(xml_head) + "<worksheet" + main_ns + "><sheetData>";
+            zipWriteInFileInZip(zip, head.data(), static_cast<unsigned>(head.size()));
+            const std::string blanks(1 << 20, ' ');
+            for (int i = 0; i < 50; ++i) zipWriteInFileInZip(zip, blanks.data(), static_cast<unsigned>(blanks.size()));
+            const std::string tail = "</sheetData></worksheet>";
+            zipWriteInFileInZip(zip, tail.data(), static_cast<unsigned>(tail.size()));
+        } else {
+            zipWriteInFileInZip(zip, p.text.data(), static_cast<unsigned>(p.text.size()));
+        }
+        REQUIRE(zipCloseFileInZip(zip) == ZIP_OK);
+    }
+    REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
+
+    xlsx::Limits limits;
+    limits.max_ratio = 100;
+    Diagnostic d = error_of([&] { xlsx::Workbook(path, limits).open(0); });
+    CHECK(d.en.find("inflates more than 100 times its compressed size") != std::string::npos);
+    CHECK(d.where.to_string() == path + "!Sheet1");
+
+    limits.max_ratio = 1'000'000;
+    limits.max_part_bytes = 8 << 20;
+    d = error_of([&] { xlsx::Workbook(path, limits).open(0); });
+    CHECK(d.en.find("would inflate to more than 8 MiB") != std::string::npos);
+
+    limits.max_part_bytes = 64 << 20;
+    limits.max_total_bytes = 4 << 20; // counted as the bytes come, whatever the headers say
+    d = error_of([&] { xlsx::Workbook(path, limits).open(0); });
+    CHECK(d.en.find("more than 4 MiB in all") != std::string::npos);
+}
+
+TEST_CASE("xlsx error: DTDs and entity declarations are refused, never expanded (billion laughs)") {
+    const std::string laughs = std::string(xml_head) + R"(<!DOCTYPE worksheet [
+<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<worksheet)" + main_ns + R"(><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>)";
+    BookSpec spec;
+    spec.sheets = {{"Sheet1", laughs}};
+    const std::string path = write_book("laughs.xlsx", spec);
+    xlsx::Workbook book(path);
+    xlsx::Sheet sheet = book.open(0);
+    std::vector<std::string_view> cells;
+    Diagnostic d = error_of([&] { sheet.next(cells); });
+    CHECK(d.en.find("the sheet's XML declares a DTD or entities") != std::string::npos);
+    CHECK(d.where.to_string() == path + "!Sheet1");
+
+    // With "mergeCell" in the bytes, the merge pass (at open) refuses it.
+    spec.sheets = {{"Sheet1", std::string(xml_head) + "<!DOCTYPE worksheet [<!ENTITY x \"y\">]><worksheet><mergeCells/></worksheet>"}};
+    xlsx::Workbook book2(write_book("entity.xlsx", spec));
+    d = error_of([&] {
+        auto s = book2.open(0);
+        std::vector<std::string_view> cells;
+        s.next(cells);
+    });
+    CHECK(d.en.find("declares a DTD or entities") != std::string::npos);
+
+    spec.sheets = {{"Sheet1", sheet_xml("")}};
+    spec.shared_strings = std::string(xml_head) + R"(<!DOCTYPE sst [<!ENTITY a "aaaa">]><sst><si><t>&a;</t></si></sst>)";
+    d = error_of([&] { xlsx::Workbook b(write_book("entity-sst.xlsx", spec)); });
+    CHECK(d.en.find("the part xl/sharedStrings.xml declares a DTD") != std::string::npos);
+}
+
+TEST_CASE("xlsx error: relationship targets outside the archive are refused") {
+    BookSpec spec;
+    spec.sheets = {{"Sheet1", sheet_xml("")}};
+    spec.targets[0] = "../../etc/passwd";
+    Diagnostic d = error_of([&] { xlsx::Workbook b(write_book("escape.xlsx", spec)); });
+    CHECK(d.en.find("\"../../etc/passwd\", which is not a part inside the archive") != std::string::npos);
+
+    spec.targets[0] = "file:///etc/passwd";
+    d = error_of([&] { xlsx::Workbook b(write_book("uri.xlsx", spec)); });
+    CHECK(d.en.find("not a part inside the archive") != std::string::npos);
+
+    // An absolute target is a part name in the package, looked up in the archive only.
+    spec.targets[0] = "/etc/passwd";
+    xlsx::Workbook book(write_book("absolute.xlsx", spec));
+    d = error_of([&] { book.open(0); });
+    CHECK(d.en.find("the sheet's part etc/passwd is missing from the archive") != std::string::npos);
+
+    spec.targets[0] = "/xl/worksheets/sheet1.xml"; // absolute in the package: fine
+    CHECK(grid_of(write_book("absolute-ok.xlsx", spec)).empty());
+}
+
+TEST_CASE("xlsx error: cells beyond XFD1048576, too many merged ranges or cells, long cells") {
+    Diagnostic d = error_of([&] { grid_of(one_sheet("xfe.xlsx", R"(<row r="3"><c r="XFE3"><v>1</v></c></row>)")); });
+    CHECK(d.en.find("\"XFE3\" is not a cell within A1:XFD1048576") != std::string::npos);
+    CHECK(d.where.to_string().ends_with("!Sheet1!3"));
+    d = error_of([&] { grid_of(one_sheet("row.xlsx", R"(<row r="1048577"><c><v>1</v></c></row>)")); });
+    CHECK(d.en.find("row 1048577 is beyond the last row 1048576") != std::string::npos);
+    CHECK(grid_of(one_sheet("xfd.xlsx", R"(<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>)")).size() == 1'048'576);
+
+    xlsx::Limits limits;
+    limits.max_merged_cells = 100;
+    d = error_of([&] { grid_of(one_sheet("merged-cells.xlsx", "", {"A1:B2", "A3:Z100"}), 0, limits); });
+    CHECK(d.en.find("merged ranges cover more than 100 cells") != std::string::npos);
+    limits = {};
+    limits.max_merged_ranges = 2;
+    d = error_of([&] { grid_of(one_sheet("merged-ranges.xlsx", "", {"A1:B1", "A2:B2", "A3:B3"}), 0, limits); });
+    CHECK(d.en.find("more than 2 merged ranges") != std::string::npos);
+    d = error_of([&] { grid_of(one_sheet("merged-xfe.xlsx", "", {"A1:XFE2"})); });
+    CHECK(d.en.find("\"A1:XFE2\" is not a range") != std::string::npos);
+
+    limits = {};
+    limits.max_cell_bytes = 10;
+    d = error_of([&] { grid_of(one_sheet("long.xlsx", R"(<row r="1"><c r="F1" t="str"><v>12345678901</v></c></row>)"), 0, limits); });
+    CHECK(d.en.find("longer than 10 bytes") != std::string::npos);
+    CHECK(d.where.to_string().ends_with("!Sheet1!F1"));
+}
+
+TEST_CASE("xlsx error: broken XML and bad cells name the row and the cell") {
+    const std::string path = one_sheet("broken.xlsx", "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>\n"
+                                                      "<row r=\"2\"><c r=\"A2\"><v>2</v></row>");
+    xlsx::Workbook book(path);
+    xlsx::Sheet s = book.open(0);
+    std::vector<std::string_view> cells;
+    Diagnostic d = error_of([&] {
+        while (s.next(cells)) {}
+    });
+    CHECK(d.en.find("the sheet's XML is broken at line 5: mismatched tag") != std::string::npos);
+    CHECK(d.where.to_string() == path + "!Sheet1!2");
+    CHECK(d.zh.find("工作表的 XML 在第 5 行损坏") != std::string::npos);
+
+    d = error_of([&] { grid_of(one_sheet("bad-number.xlsx", R"(<row r="12"><c r="F12"><v>1,5</v></c></row>)")); });
+    CHECK(d.en.find("holds \"1,5\", which is not a number") != std::string::npos);
+    CHECK(d.where.to_string() == scratch_file("xlsx", "bad-number.xlsx").string() + "!Sheet1!F12");
+    d = error_of([&] { grid_of(one_sheet("bad-shared.xlsx", R"(<row r="2"><c r="B2" t="s"><v>7</v></c></row>)")); });
+    CHECK(d.en.find("shared string \"7\", which the workbook does not have") != std::string::npos);
+    d = error_of([&] { grid_of(one_sheet("order.xlsx", R"(<row r="2"/><row r="1"/>)")); });
+    CHECK(d.en.find("rows are out of order") != std::string::npos);
+    d = error_of([&] { grid_of(one_sheet("twice.xlsx", R"(<row r="2"><c r="B2"><v>1</v></c><c r="B2"><v>1</v></c></row>)")); });
+    CHECK(d.where.to_string().ends_with("!Sheet1!B2"));
+    d = error_of([&] { grid_of(one_sheet("type.xlsx", R"(<row r="3"><c r="C3" t="x"><v>1</v></c></row>)")); });
+    CHECK(d.en.find("the cell type \"x\" is none of") != std::string::npos);
+    CHECK(d.where.to_string().ends_with("!Sheet1!C3"));
+    d = error_of([&] { grid_of(one_sheet("bool.xlsx", R"(<row r="1"><c r="A1" t="b"><v>yes</v></c></row>)")); });
+    CHECK(d.en.find("the boolean cell holds \"yes\"") != std::string::npos);
+    // An ISO 8601 date cell (t="d", rare) is kept as written.
+    CHECK(grid_of(one_sheet("iso.xlsx", R"(<row r="1"><c r="A1" t="d"><v>2023-06-15T00:00:00</v></c></row>)")) ==
+          Grid{{"2023-06-15T00:00:00"}});
+}
+
+TEST_CASE("xlsx error: too many entries in the archive") {
+    xlsx::Limits limits;
+    limits.max_entries = 5;
+    const std::string path = one_sheet("entries.xlsx", ""); // 7 entries
+    const Diagnostic d = error_of([&] { xlsx::Workbook b(path, limits); });
+    CHECK(d.en.find("the archive has more than 5 entries") != std::string::npos);
+    CHECK(d.where.to_string() == path);
+}
+
+} // namespace
+} // namespace perfbudget::test
