@@ -352,7 +352,7 @@ TEST_CASE("batch: a project row that fails is reported once, not again for each 
     // P9 is in no row of projects.csv: that one is reported.
     EvaluateOptions o = options("");
     o.projects = write_scratch("once-projects.csv", "project_id,name,department,budget,spent\n"
-                                                    "P1,项目一,县教育局,\"1,000.00\",800.00\n"
+                                                    "P1,项目一,县教育局,\"1,00.00\",800.00\n"
                                                     "P2,项目二,县教育局,1000.00,800.00\n");
     o.indicators = write_scratch("once-indicators.csv", indicators_header + met_indicators("P1", "50", "30", "10") +
                                                             met_indicators("P2", "50", "30", "10") +
@@ -362,7 +362,7 @@ TEST_CASE("batch: a project row that fails is reported once, not again for each 
     REQUIRE(d.size() == 2);
     CHECK(d[0].where.file == o.projects);
     CHECK(d[0].where.line == 2);
-    CHECK(d[0].en.find("column \"budget\": \"1,000.00\"") == 0);
+    CHECK(d[0].en.find("column \"budget\": \"1,00.00\"") == 0);
     CHECK(d[1].where.file == o.indicators);
     CHECK(d[1].where.line == 8);
     CHECK(d[1].en.find("\"P9\" is not in") != std::string::npos);

@@ -420,8 +420,8 @@ TEST_CASE("projects: missing and repeated columns") {
     auto d = errors_of([&] { ProjectReader r(t.write("p.csv", "project_id,name,department,spent\n")); });
     REQUIRE(d.size() == 1);
     CHECK(d[0].where.file == (t.dir / "p.csv").string());
-    CHECK(d[0].en == "missing required column \"budget\" (全年预算数、预算数)");
-    CHECK(d[0].zh == "缺少必需的列“全年预算数、预算数”（budget）");
+    CHECK(d[0].en == "missing required column \"budget\" (全年预算数、预算数、调整后预算数)");
+    CHECK(d[0].zh == "缺少必需的列“全年预算数、预算数、调整后预算数”（budget）");
 
     d = errors_of([&] { ProjectReader r(t.write("q.csv", "project_id,name,department,budget,预算数,spent\n")); });
     REQUIRE(d.size() == 1);
@@ -596,11 +596,11 @@ TEST_CASE("indicators: each class of bad value is reported with column, value an
         CHECK(std::get<Decimal>(ind.actual) == Decimal::from_units(123'456));
     }
     SUBCASE("bad date") {
-        const auto p = indicator_problems("P1,output,timeliness,n,date,2023-02-29,2024-1-5,,10");
+        const auto p = indicator_problems("P1,output,timeliness,n,date,2023-02-29,2024-1-32,,10");
         REQUIRE(p.size() == 2);
-        CHECK(p[0].en == "column \"target\": \"2023-02-29\" — expected a date written YYYY-MM-DD that exists in the "
-                         "calendar, e.g. 2023-10-31");
-        CHECK(contains(p[1].en, "column \"actual\": \"2024-1-5\""));
+        CHECK(p[0].en == "column \"target\": \"2023-02-29\" — expected a date that exists in the calendar, written "
+                         "2023-10-31, 2023/10/31, 2023.10.31 or 2023年10月31日");
+        CHECK(contains(p[1].en, "column \"actual\": \"2024-1-32\""));
     }
     SUBCASE("bad tier and bad percentage") {
         auto p = indicator_problems("P1,output,quality,n,qual,,D,,10");

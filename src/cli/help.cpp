@@ -54,7 +54,9 @@ constexpr std::array<Help, 8> helps{{
      "Options:\n"
      "  --projects P.csv      the projects (required)\n"
      "  --indicators I.csv    their indicators with targets and actual values (required)\n" PB_INPUT_EN
-     "  --explain             a column (or JSON field) saying why: rule, inputs, formula\n\n"
+     "  --explain             a column (or JSON field) saying why: rule, inputs, formula\n"
+     "  --forms BOOK|FOLDER   instead of the two files: filled self-evaluation forms (项目支出绩效自评表),\n"
+     "                        one per sheet; --format forms, --differences D.csv (docs/forms.md)\n\n"
      "Example:\n"
      "  perfbudget evaluate --projects examples/data/projects.csv --indicators examples/data/indicators.csv \\\n"
      "                      --rules rules/urumqi-county.yaml --out results.csv --explain\n\n"
@@ -63,7 +65,9 @@ constexpr std::array<Help, 8> helps{{
      "选项：\n"
      "  --projects P.csv      项目表（必填）\n"
      "  --indicators I.csv    绩效指标表，含年度指标值和实际完成值（必填）\n" PB_INPUT_ZH
-     "  --explain             增加“说明”列（或 JSON 字段）：所依据的规则、数据和公式\n\n"
+     "  --explain             增加“说明”列（或 JSON 字段）：所依据的规则、数据和公式\n"
+     "  --forms 工作簿|文件夹  改为读取填好的项目支出绩效自评表（每表一个项目）；\n"
+     "                        --format forms 回填得分，--differences D.csv 列出与单位自评得分的差异（docs/forms.md）\n\n"
      "示例：\n"
      "  perfbudget evaluate --projects examples/data/projects.csv --indicators examples/data/indicators.csv \\\n"
      "                      --rules rules/urumqi-county.yaml --out results.csv --explain\n\n"

@@ -12,6 +12,7 @@
 #include "perfbudget/testing.hpp"
 
 #include "../summary_support.hpp"
+#include "forms_cmd.hpp"
 #include "help.hpp"
 
 #include <algorithm>
@@ -48,6 +49,8 @@ const char* const usage_text =
     "  perfbudget report --projects P.csv --indicators I.csv [--as-of YYYY-MM-DD] [--rules R.yaml]\n"
     "                      --out report.html|.md|.json|.xlsx [--format html|md|json|xlsx] [--lang zh|en]\n"
     "                      [--encoding utf8|gbk] [--year YYYY] [--max-listed N]  (roll-up for leadership)\n"
+    "  perfbudget evaluate --forms BOOK.xlsx|FOLDER [--format csv|json|forms] [--differences D.csv] ...\n"
+    "                      (self-evaluation forms 项目支出绩效自评表, docs/forms.md)\n"
     "  perfbudget check R.yaml...        validate rule files\n"
     "  perfbudget test T.yaml...         run YAML test cases (docs/testing.md) [--lang zh|en]\n"
     "  perfbudget rules                  print the built-in national rules\n"
@@ -429,6 +432,7 @@ int main(int argc, char** argv) {
                              : "rule-file format 0.2 (one section per stage: evaluation, monitoring, review, assessment, rollup)\n");
             return exit_ok;
         }
+        if (cmd == "evaluate" && cli::has_forms_option(argc, argv)) return cli::evaluate_forms(argc, argv); // docs/forms.md
         if (cmd == "evaluate") return cmd_evaluate(argc, argv);
         if (cmd == "check") return cmd_check(argc, argv);
         if (cmd == "rules") {
