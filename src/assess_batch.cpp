@@ -6,6 +6,7 @@
 
 #include "json_fields.hpp"
 #include "summary_support.hpp"
+#include "table_writer.hpp"
 
 #include <optional>
 #include <string_view>
@@ -22,13 +23,13 @@ struct Assessed {
     AssessResult result;
 };
 
-void write_csv(OutputFile& out, const std::vector<Assessed>& rows, bool cut) {
-    out.write("project_id,department,budget,experts");
-    for (std::string_view d : names::assess_dimension) out.write("," + std::string(d));
-    out.write(cut ? ",score,grade,approved,cut,cut_amount\n" : ",score,grade,approved\n");
+void write_csv(detail::TableWriter& out, const std::vector<Assessed>& rows, bool cut) {
+    std::string header = "project_id,department,budget,experts";
+    for (std::string_view d : names::assess_dimension) header += "," + std::string(d);
+    out.header(header + (cut ? ",score,grade,approved,cut,cut_amount\n" : ",score,grade,approved\n"));
     for (const Assessed& a : rows) {
         const AssessResult& r = a.result;
-        std::string& s = out.buffer();
+        std::string& s = out.row();
         append_csv_field(s, a.project->id);
         s += ',';
         append_csv_field(s, a.project->department);
@@ -39,8 +40,9 @@ void write_csv(OutputFile& out, const std::vector<Assessed>& rows, bool cut) {
         s += r.approved ? ",1" : ",0";
         if (cut) s += ',' + r.cut_rate.to_string(4) + ',' + r.cut_amount.to_string();
         s += '\n';
-        out.flush_if_full();
+        out.end_row(a.project->name, a.project->source_line);
     }
+    out.finish();
 }
 
 void write_json(OutputFile& out, const std::vector<Assessed>& rows, bool cut, Lang lang) {
@@ -139,8 +141,10 @@ AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) 
 
     detail::write_outputs(options.out, options.summary, options.summary.empty() ? "" : assess_summary_json(summary),
                           [&](OutputFile& out) {
-                              if (options.format == OutputFormat::json) write_json(out, rows, cut, options.lang);
-                              else write_csv(out, rows, cut);
+                              if (options.format == OutputFormat::json) return write_json(out, rows, cut, options.lang);
+                              detail::TableWriter table(out, options.format, options.table, options.money_unit,
+                                                        detail::TableOf::assess, options.projects);
+                              write_csv(table, rows, cut);
                           });
     return summary;
 }

@@ -5,6 +5,7 @@
 #include "perfbudget/explain.hpp"
 
 #include "stream_projects.hpp"
+#include "table_writer.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -114,10 +115,14 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     detail::ProjectSlots<Slot> kept;
     std::vector<Slot>& slots = kept.slots;
     std::vector<CustomSlot> customs; // one per slot when `custom`
+    // The names, only for a table with a name column: 8 bytes and the name's per project.
+    const bool names = table_has_names(opt.format, opt.table);
+    std::vector<detail::ArenaText> kept_names; // one per slot when `names`
     {
         ProjectReader reader(opt.projects, opt);
         problems.locate(opt.projects, reader.where(0));
         kept.reserve_for(opt.projects);
+        if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
         for (const auto& n : reader.notices()) add_notice(summary, n);
         Project p;
         bool ok = true;
@@ -142,6 +147,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
                 problems.add(ds);
                 slots[n].bad = true;
             }
+            if (names) kept_names.push_back(kept.keep(p.name));
             if (custom) {
                 CustomSlot c;
                 c.category_size = static_cast<std::uint32_t>(p.category.size());
@@ -212,9 +218,13 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
 
     // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
     std::optional<OutputFile> out;
+    std::optional<detail::TableWriter> table;
     if (!sink) {
         out.emplace(opt.out);
-        write_csv_header(out->buffer(), false, book);
+        table.emplace(*out, opt.format, opt.table, opt.money_unit, detail::TableOf::evaluate, opt.projects);
+        std::string header;
+        write_csv_header(header, false, book);
+        table->header(header);
     }
     ProjectResult result;
     for (const Slot& s : slots) {
@@ -252,15 +262,19 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             add_notice_lazily(summary, [&] { return split_notice(opt.projects, id, s.line, result, rules); });
         if (problems.any()) continue; // keep checking, but stop writing
         const std::optional<int> year = s.budget_year();
+        const std::string_view name = names ? kept.text(kept_names[k]) : std::string_view();
         if (sink) {
-            (*sink)(ProjectView{id, kept.department(k), s.funds, year, s.line, &rules, nullptr}, result);
+            (*sink)(ProjectView{id, kept.department(k), s.funds, year, s.line, &rules, nullptr, name}, result);
             continue;
         }
-        write_csv_row(out->buffer(), id, kept.department(k), s.funds, result, book, year, opt.lang);
-        out->flush_if_full();
+        write_csv_row(table->row(), id, kept.department(k), s.funds, result, book, year, opt.lang);
+        table->end_row(name, s.line);
     }
     if (problems.any()) problems.raise();
-    if (out) out->commit();
+    if (out) {
+        table->finish();
+        out->commit();
+    }
     return summary;
 }
 
@@ -299,7 +313,7 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rule
         for (std::size_t i = 0; i < projects.size(); ++i) {
             const Project& p = projects[i];
             const RuleSet& period = rules.for_year(p.year);
-            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, &period, &p},
+            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, &period, &p, p.name},
                     results[i]);
         }
         return summary;
@@ -313,15 +327,19 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rule
         }
         out.write("]\n");
     } else {
-        write_csv_header(out.buffer(), opt.explain, rules);
+        detail::TableWriter table(out, opt.format, opt.table, opt.money_unit, detail::TableOf::evaluate, opt.projects);
+        std::string header;
+        write_csv_header(header, opt.explain, rules);
+        table.header(header);
         for (std::size_t i = 0; i < projects.size(); ++i) {
             const Project& p = projects[i];
             std::vector<ExplanationLine> lines;
             if (opt.explain) lines = explain(p, results[i], rules, opt.lang);
-            write_csv_row(out.buffer(), p.id, p.department, {p.budget, p.spent, p.fund_source}, results[i], rules, p.year,
+            write_csv_row(table.row(), p.id, p.department, {p.budget, p.spent, p.fund_source}, results[i], rules, p.year,
                           opt.lang, opt.explain ? &lines : nullptr);
-            out.flush_if_full();
+            table.end_row(p.name, p.source_line);
         }
+        table.finish();
     }
     out.commit();
     return summary;

@@ -11,6 +11,7 @@
 #include "json_fields.hpp"
 #include "stream_projects.hpp"
 #include "summary_support.hpp"
+#include "table_writer.hpp"
 
 #include <algorithm>
 
@@ -25,16 +26,16 @@ namespace {
 std::string rate(const Fraction& f) { return f.to_string(4); }
 std::string rate(const Number& n) { return n.rounded(4, RoundingMode::half_up).to_string(4); }
 
-void write_csv_header(OutputFile& out) {
-    out.write("project_id,department,budget,spent,time_progress,exec_rate,completion,level,reasons,action,cut,cut_amount\n");
+void write_csv_header(detail::TableWriter& out) {
+    out.header("project_id,department,budget,spent,time_progress,exec_rate,completion,level,reasons,action,cut,cut_amount\n");
 }
 
 /// The CSV rows, formatted in place (a million rows). Rates as monitor_rates_text() gives them.
 class CsvRows {
 public:
-    explicit CsvRows(OutputFile& out) : out_(out) {}
+    explicit CsvRows(detail::TableWriter& out) : out_(out) {}
     void write(const ProjectView& p, const MonitorResult& r) {
-        std::string& s = out_.buffer();
+        std::string& s = out_.row();
         append_csv_field(s, p.id);
         s += ',';
         append_csv_field(s, p.department);
@@ -74,11 +75,11 @@ public:
             s += ',';
         }
         s += '\n';
-        out_.flush_if_full();
+        out_.end_row(p.name, p.line);
     }
 
 private:
-    OutputFile& out_;
+    detail::TableWriter& out_;
     Fraction tp_;
     std::string tp_text_;
 };
@@ -159,7 +160,7 @@ std::size_t monitor_in_memory(const MonitorOptions& options, const RuleBook& rul
     if (!problems.empty()) throw Error(std::move(problems));
     for (std::size_t i = 0; i < projects.size(); ++i) {
         const Project& p = projects[i];
-        each(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, periods[i], &p},
+        each(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, periods[i], &p, p.name},
              results[i]);
     }
     return indicators;
@@ -271,11 +272,14 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     const bool custom = has_monitoring_steps(book);
     std::vector<MonitorCustomSlot> customs; // one per slot when `custom`
     CustomProject custom_project;
+    const bool names = table_has_names(opt.format, opt.table); // kept only for a name column
+    std::vector<detail::ArenaText> kept_names;                  // one per slot when `names`
 
     // 1. Projects, kept compactly.
     try {
         ProjectReader reader(opt.projects, opt);
         kept.reserve_for(opt.projects);
+        if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
         Project p;
         bool ok = true;
         while (reader.next(p, ok, row_problems)) {
@@ -292,6 +296,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                 reading.push_back({{opt.projects, p.source_line, 0}, "duplicate project_id", "项目编号重复"});
                 continue;
             }
+            if (names) kept_names.push_back(kept.keep(p.name));
             if (custom) {
                 const std::uint32_t offset = kept.add_text(p.category);
                 customs.push_back({offset, static_cast<std::uint32_t>(p.category.size()), p.budget_kind});
@@ -417,7 +422,9 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                 if (problems.size() < opt.max_problems) problems.push_back(d);
             continue;
         }
-        if (problems.empty()) each(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr}, result);
+        const std::string_view name = names ? kept.text(kept_names[k]) : std::string_view();
+        if (problems.empty())
+            each(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr, name}, result);
     }
     if (!problems.empty()) throw Error(std::move(problems));
     return indicators;
@@ -488,11 +495,12 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
     check_monitor_outputs(options);
     const bool json = opt.format == OutputFormat::json; // shows every indicator: needs them in memory
     OutputFile out(opt.out);                            // appears only on commit()
-    if (!json) write_csv_header(out);
+    detail::TableWriter table(out, opt.format, opt.table, opt.money_unit, detail::TableOf::monitor, opt.projects);
+    if (!json) write_csv_header(table);
     else out.write("[\n");
     const AsOfRules on = as_of_rules(options, rules);
     MonitorRollup rollup(on.review);
-    CsvRows rows(out);
+    CsvRows rows(table);
     bool first = true;
     const std::size_t indicators = monitor_run(options, rules, json || opt.in_memory, [&](const ProjectView& p, const MonitorResult& r) {
         rollup.add(p, r);
@@ -502,6 +510,7 @@ MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rule
         out.write(json_project(*p.project, r, *p.rules, opt.lang));
     });
     if (json) out.write(first ? "]\n" : "\n]\n");
+    else table.finish();
     const std::vector<DepartmentReviewTotals> review_totals = rollup.review_totals();
     MonitorSummary summary = rollup.take();
     summary.indicators = indicators;

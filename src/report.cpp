@@ -8,11 +8,10 @@
 #include "monitor_text.hpp"
 #include "report_text.hpp"
 #include "summary_support.hpp"
+#include "xlsx_book.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <unistd.h>
 #include <map>
 #include <fstream>
 #include <queue>
@@ -482,23 +481,10 @@ Report report_files(const ReportOptions& options, const RuleBook& rules) {
     check_output_not_input(options.files);
     Report report;
     std::string text;
+    std::optional<detail::WorkbookFile> workbook;
     if (options.format == ReportFormat::xlsx) { // libxlsxwriter writes a file: made aside, then copied into the output
-        static std::atomic<unsigned> made{0}; // one name per workbook, threads included
-        const std::filesystem::path temp = std::filesystem::temp_directory_path() /
-                                           ("perfbudget-report-" + std::to_string(::getpid()) + "-" +
-                                            std::to_string(made++) + ".xlsx");
-        struct Remove {
-            const std::filesystem::path& path;
-            ~Remove() {
-                std::error_code ec;
-                std::filesystem::remove(path, ec);
-            }
-        } remove{temp};
-        report = report_xlsx(options, rules, temp.string());
-        std::ifstream in(temp, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        text = ss.str();
+        workbook.emplace();
+        report = report_xlsx(options, rules, workbook->path());
     } else {
         report = build_report(options, rules);
         switch (options.format) {
@@ -508,7 +494,8 @@ Report report_files(const ReportOptions& options, const RuleBook& rules) {
         }
     }
     OutputFile out(options.files.out);
-    out.write(text);
+    if (workbook) workbook->copy_into(out);
+    else out.write(text);
     out.commit();
     return report;
 }

@@ -2,76 +2,17 @@
 // libxlsxwriter in constant-memory mode: the project sheet is written row by row in
 // the evaluation pass, the summary and department sheets after it.
 //
-// An .xlsx number cell is an IEEE double (Excel's own type). Every value written is
-// the exact figure's text (money 2 places, rates 4, scores 2) converted here, at the
-// file format's boundary, and nowhere else; a value of at most 15 significant digits
-// is shown by Excel exactly and read back exactly by a 15-digit reading (SPEC §3a).
-// A longer one (money from 10^13 yuan) is written as text, so no cell is ever wrong.
+// The number cells: see xlsx_book.hpp (the single conversion to double).
 #include "perfbudget/report.hpp"
 
 #include "report_text.hpp"
-
-#include <xlsxwriter.h>
-
-#include <cstdlib>
+#include "xlsx_book.hpp"
 
 namespace perfbudget {
 
 namespace {
 
-/// The workbook and its formats; closes it (writing the file) in close().
-class Workbook {
-public:
-    explicit Workbook(const std::string& path) {
-        lxw_workbook_options o{};
-        o.constant_memory = LXW_TRUE;
-        book_ = workbook_new_opt(path.c_str(), &o);
-        if (!book_) fail(path, "cannot create the workbook");
-        path_ = path;
-        bold_ = workbook_add_format(book_);
-        format_set_bold(bold_);
-        format_set_bg_color(bold_, 0xF0F4F8);
-        money_ = workbook_add_format(book_);
-        format_set_num_format(money_, "#,##0.00");
-        rate_ = workbook_add_format(book_);
-        format_set_num_format(rate_, "0.00%");
-        score_ = workbook_add_format(book_);
-        format_set_num_format(score_, "0.00");
-    }
-    ~Workbook() {
-        if (book_) workbook_close(book_); // an unfinished run: the caller removes the file
-    }
-    Workbook(const Workbook&) = delete;
-    Workbook& operator=(const Workbook&) = delete;
-
-    lxw_worksheet* sheet(const std::string& name) {
-        lxw_worksheet* s = workbook_add_worksheet(book_, name.c_str());
-        if (!s) fail(path_, "cannot add the sheet " + name);
-        return s;
-    }
-    void close() {
-        const lxw_error e = workbook_close(book_);
-        book_ = nullptr;
-        if (e != LXW_NO_ERROR) fail(path_, lxw_strerror(e));
-    }
-    lxw_format *bold_ = nullptr, *money_ = nullptr, *rate_ = nullptr, *score_ = nullptr;
-
-private:
-    [[noreturn]] static void fail(const std::string& path, const std::string& what) {
-        throw Error({path, 0, 0}, "cannot write the workbook: " + what, "无法写入工作簿：" + what);
-    }
-    lxw_workbook* book_ = nullptr;
-    std::string path_;
-};
-
-/// Significant digits of an exact decimal text ("-0.0500" → 3: 500).
-std::size_t significant_digits(const std::string& text) {
-    std::string digits;
-    for (char c : text)
-        if (c >= '0' && c <= '9') digits += c;
-    const std::size_t first = digits.find_first_not_of('0');
-    return first == std::string::npos ? 0 : digits.size() - first;
-}
+using detail::Workbook;
 
 /// One sheet, written row by row.
 class Sheet {
@@ -85,14 +26,7 @@ public:
     }
     void text(const std::string& s, lxw_format* f = nullptr) { worksheet_write_string(sheet_, row_, col_++, s.c_str(), f); }
     /// An exact decimal text as a number cell (text beyond 15 significant digits); empty: a blank cell.
-    void number(const std::string& exact, lxw_format* f = nullptr) {
-        if (exact.empty()) {
-            ++col_;
-            return;
-        }
-        if (significant_digits(exact) > 15) return text(exact, f);
-        worksheet_write_number(sheet_, row_, col_++, std::strtod(exact.c_str(), nullptr), f);
-    }
+    void number(const std::string& exact, lxw_format* f = nullptr) { detail::write_exact_number(sheet_, row_, col_++, exact, f); }
     void count(std::size_t n) { number(std::to_string(n)); }
     void money(Money m) { number(m.to_string(), book_.money_); }
     void rate(const std::optional<Fraction>& f) { number(f ? f->to_string(4) : std::string(), book_.rate_); }

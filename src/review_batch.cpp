@@ -8,6 +8,7 @@
 
 #include "json_fields.hpp"
 #include "summary_support.hpp"
+#include "table_writer.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -34,13 +35,13 @@ std::string reasons_text(const ReviewResult& r, const RuleSet& rules) {
 
 /// SPEC §6's columns; with county steps (review.custom) also `reasons` (the steps
 /// that fired), `cut` (the rate, 4 places) and `cut_amount` (yuan), blank without a cut.
-void write_csv(OutputFile& out, const std::vector<Reviewed>& rows, bool county) {
-    out.write("project_id,department,budget,indicators,quantified,quantification,completeness,relevance,"
-              "appropriateness,feasibility,score,grade,admission,defects");
-    out.write(county ? ",reasons,cut,cut_amount\n" : "\n");
+void write_csv(detail::TableWriter& out, const std::vector<Reviewed>& rows, bool county) {
+    out.header(std::string("project_id,department,budget,indicators,quantified,quantification,completeness,relevance,"
+                           "appropriateness,feasibility,score,grade,admission,defects") +
+               (county ? ",reasons,cut,cut_amount\n" : "\n"));
     for (const Reviewed& a : rows) {
         const ReviewResult& r = a.result;
-        std::string& s = out.buffer();
+        std::string& s = out.row();
         append_csv_field(s, a.project->id);
         s += ',';
         append_csv_field(s, a.project->department);
@@ -57,8 +58,9 @@ void write_csv(OutputFile& out, const std::vector<Reviewed>& rows, bool county) 
             s += ',' + (r.has_cut ? r.cut_rate.to_string(4) : std::string()) + ',' + (r.has_cut ? r.cut.to_string() : std::string());
         }
         s += '\n';
-        out.flush_if_full();
+        out.end_row(a.project->name, a.project->source_line);
     }
+    out.finish();
 }
 
 void write_json(OutputFile& out, const std::vector<Reviewed>& rows, Lang lang) {
@@ -153,8 +155,10 @@ ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) 
 
     detail::write_outputs(options.out, options.summary, options.summary.empty() ? "" : review_summary_json(summary),
                           [&](OutputFile& out) {
-                              if (options.format == OutputFormat::json) write_json(out, rows, options.lang);
-                              else write_csv(out, rows, county);
+                              if (options.format == OutputFormat::json) return write_json(out, rows, options.lang);
+                              detail::TableWriter table(out, options.format, options.table, options.money_unit,
+                                                        detail::TableOf::review, options.projects);
+                              write_csv(table, rows, county);
                           });
     return summary;
 }

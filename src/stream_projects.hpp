@@ -140,6 +140,11 @@ struct SlotHead {
 };
 static_assert(sizeof(SlotHead) == 48);
 
+/// A stage's own text kept in the arena (a project's name, its category).
+struct ArenaText {
+    std::uint32_t offset = 0, size = 0;
+};
+
 /// Projects kept compactly: ids and departments in one arena, one `Slot` (derived
 /// from SlotHead) each, found by id through an IdIndex.
 template <class Slot>
@@ -159,7 +164,7 @@ public:
     /// Keeps project `p` (ok: its row had no problem) and returns its slot number,
     /// or, when its id was kept before, IdIndex::empty and `first` = the earlier slot.
     std::uint32_t add(const Project& p, bool ok, const std::string& file, std::uint32_t& first) {
-        if (arena.size() + p.id.size() + p.department.size() + p.category.size() > UINT32_MAX)
+        if (arena.size() + p.id.size() + p.department.size() + p.category.size() + p.name.size() > UINT32_MAX)
             throw Error({file, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
         if (p.id.size() > SlotHead::max_id_size)
             throw Error({file, p.source_line, 0}, "the project_id is too long", "项目编号过长");
@@ -209,6 +214,10 @@ public:
         arena += t;
         return offset;
     }
+
+    /// Keeps `t` (of a project add() has just kept: its size was counted there).
+    ArenaText keep(std::string_view t) { return {add_text(t), static_cast<std::uint32_t>(t.size())}; }
+    std::string_view text(ArenaText t) const { return text(t.offset, t.size); }
 
     /// The slot of an indicator row's project, or IdIndex::empty. Indicator rows
     /// usually come grouped, in the projects' order: `last` (the previous row's

@@ -72,6 +72,7 @@ struct AssessOptions : InputOptions { // and the input options (input.hpp)
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules)
+    TableStyle table;                    ///< CSV/xlsx for people (output.hpp; money in 万元 with money_unit); default: CSV for programs
 };
 
 /// Projects and money per grade and by approval, of the run or one department.
@@ -100,7 +101,8 @@ struct AssessSummary : AssessTotals {
 /// budget, experts, the five dimension means, score, grade, approved; then cut and
 /// cut_amount when the rules cut) or JSON (with the explanation). Projects without
 /// scores are not in the output. Throws Error listing every problem; a failed run
-/// writes nothing. OptionsError when an output names an input.
+/// writes nothing. OptionsError when an output names an input. The table (CSV or
+/// OutputFormat::xlsx) is styled by options.table and money_unit (output.hpp, docs/output.md).
 AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules);
 
 /// Seed 000's words: "已评估 5 个项目…均为良及以上", projects and money per grade, approved.

@@ -12,7 +12,8 @@
 // JSON, --explain and the total_only rounding mode need every indicator's result
 // and use the in-memory path (read_projects + evaluate). Both paths use the same
 // score_indicator / apply_indicator_rules / CustomAccumulator / finish_project /
-// apply_custom code.
+// apply_custom code. The workbook (OutputFormat::xlsx) and every TableStyle
+// stream as plain CSV does.
 #pragma once
 
 #include "perfbudget/error.hpp"
@@ -43,6 +44,11 @@ struct EvaluateOptions : InputOptions { // and the input options (input.hpp)
     /// The budget year (预算年度) of projects whose `year` cell is empty or absent
     /// (`--year`). Rules with values by year pick each project's values by it.
     std::optional<int> year;
+    /// The table for people (CSV with a BOM or in GBK, Chinese headers, names;
+    /// the workbook with OutputFormat::xlsx); the default is the CSV for programs.
+    /// With InputOptions::money_unit (`--money-unit wan`) the table's money columns
+    /// are in 万元 too (JSON stays in yuan).
+    TableStyle table;
 };
 
 struct BatchSummary {
@@ -63,6 +69,8 @@ public:
 /// every problem (with file and line); on failure no output is written. Throws
 /// OptionsError, before reading anything, when the output file is one of the
 /// inputs (the same path, or another name for the same file: a symbolic or hard link).
+/// The table (CSV or OutputFormat::xlsx) is styled by options.table and money_unit
+/// (output.hpp, docs/output.md); JSON is never styled.
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules);
 
 /// The same, handing each project's result to `sink` (sink.hpp) instead of

@@ -256,7 +256,8 @@ MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::
 /// year, else --year, else the as-of year.
 /// Plain CSV streams (memory grows with the number of projects, not indicator
 /// rows); JSON and options.files.in_memory read both files into memory. Same
-/// results and the same problems on both paths.
+/// results and the same problems on both paths. The table (CSV or OutputFormat::xlsx)
+/// is styled by options.files.table and money_unit (output.hpp, docs/output.md).
 MonitorSummary monitor_files(const MonitorOptions& options, const RuleBook& rules);
 
 /// The same, handing each project's result to `sink` (sink.hpp) instead of

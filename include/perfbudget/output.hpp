@@ -10,11 +10,18 @@
 //
 // OutputFile makes a failed run leave no output: it writes to a temporary file
 // beside the target and renames it only on commit().
+//
+// TableStyle (with MoneyUnit and OutputFormat::xlsx) is the output for people who
+// open it in Excel (SPEC §11, docs/output.md): a BOM, GBK, Chinese headers with a
+// project-name column, money in 万元, or a workbook. Its defaults are the
+// machine-facing CSV above, byte for byte.
 #pragma once
 
 #include "perfbudget/error.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
+#include "perfbudget/input.hpp"
+#include "perfbudget/money_unit.hpp"
 
 #include <cstdio>
 #include <optional>
@@ -23,7 +30,33 @@
 
 namespace perfbudget {
 
-enum class OutputFormat : std::uint8_t { csv, json };
+/// csv and xlsx are the same table (columns, rows); json keeps every detail.
+enum class OutputFormat : std::uint8_t { csv, json, xlsx };
+
+/// How the table of evaluate, monitor, review and assess is written for people
+/// (CSV and xlsx; JSON keys and values never change). The defaults are the
+/// machine-facing CSV: UTF-8 without a BOM, identifier headers, no name column.
+struct TableStyle {
+    /// A UTF-8 byte-order mark first (`--excel`): Excel on Chinese Windows reads
+    /// UTF-8 without one as GBK and shows mojibake. Not with GBK (it has none).
+    bool bom = false;
+    /// The CSV's encoding (`--output-encoding gbk`). A character GBK cannot
+    /// encode is an error naming the project's row; nothing is written then.
+    Encoding encoding = Encoding::utf8;
+    /// Chinese column headers (项目编号, 项目名称, 预算数…; docs/output.md), and
+    /// the name column. The CLI sets it only for `--lang zh` on the command line
+    /// (and for a workbook unless `--lang en`), never from the locale.
+    bool chinese_headers = false;
+    /// The project-name column (`name`, 项目名称) after project_id, also with
+    /// identifier headers. Implied by chinese_headers and by xlsx.
+    bool names = false;
+};
+
+/// Whether a table in `format` with `style` has the project-name column (then the
+/// streaming paths keep each project's name: its bytes and 8 more per project).
+constexpr bool table_has_names(OutputFormat format, const TableStyle& style) {
+    return format == OutputFormat::xlsx || style.names || style.chinese_headers;
+}
 
 /// Appends the CSV header line. Rules with a `custom:` section add the columns
 /// `accountability` (0/1) and `reasons` (ids of the custom rules and tables that

@@ -101,6 +101,7 @@ struct ReviewOptions : InputOptions { // and the input options (input.hpp)
     OutputFormat format = OutputFormat::csv;
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules, date checks)
+    TableStyle table;                    ///< CSV/xlsx for people (output.hpp; money in 万元 with money_unit); default: CSV for programs
 };
 
 /// Projects and money per grade and per admission.
@@ -122,6 +123,8 @@ struct ReviewSummary : ReviewTotals {
 /// Reviews every project of the files (in memory) and writes CSV (exactly SPEC §6's
 /// columns) or JSON (with each defect and the explanation). Throws Error listing
 /// every problem; a failed run writes nothing. OptionsError when an output names an input.
+/// The table (CSV or OutputFormat::xlsx) is styled by options.table and money_unit
+/// (output.hpp, docs/output.md).
 ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules);
 
 /// "审核 n 个项目…三级绩效指标 3308 个，量化率达 72.79%", per grade and admission.

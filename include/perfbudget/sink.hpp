@@ -38,6 +38,9 @@ struct ProjectView {
     std::uint32_t line = 0;          // the project's line in the projects file
     const RuleSet* rules = nullptr;  // the period of rules the project was handled with
     const Project* project = nullptr; // with its indicators, when held in memory (JSON, --explain, in_memory); else null
+    /// The project's name where the run keeps it: always in memory, and on the
+    /// streaming paths when the table has a name column (table_has_names); else empty.
+    std::string_view name = {};
 };
 
 /// Receives each evaluated project.

@@ -20,22 +20,30 @@ struct Help {
 #define PB_INPUT_EN                                                                                                      \
     "  --rules R.yaml        a county profile or rule file (default: the national rules built in)\n"                       \
     "  --out F               the output file (default: standard output); a failed run writes nothing\n"                   \
-    "  --format csv|json     the output's form (default csv)\n"                                                            \
-    "  --lang zh|en          the language of messages, explanations and summaries (default zh)\n"                          \
+    "  --format csv|json|xlsx  the output's form (default csv); xlsx: an Excel workbook with number cells\n"           \
+    "  --lang zh|en          the language of messages, explanations and summaries (default zh); written out,\n"        \
+    "                        --lang zh also gives CSV Chinese headers and a 项目名称 column (docs/output.md)\n"       \
     "  --encoding utf8|gbk   the inputs' encoding; Excel on Chinese Windows saves CSV as GBK (default utf8)\n"            \
+    "  --excel               CSV output in UTF-8 with a BOM, which Excel on Chinese Windows reads correctly\n"        \
+    "  --output-encoding utf8|gbk  the CSV output's encoding (default utf8)\n"                                         \
     "  --year YYYY           the budget year of projects without a year value (picks dated rules)\n"                   \
-    "  --money-unit yuan|wan money in 元 or 万元 where a column's header names no unit (default yuan)\n"                  \
+    "  --money-unit yuan|wan money in 元 or 万元: input columns whose header names no unit, and the\n"              \
+    "                        output's money columns (6 decimals in 万元) (default yuan)\n"                          \
     "  --fill-down           blank project_id, level1, level2, department cells take the value above\n"               \
     "                        (merged cells saved as CSV)\n"                                                              \
     "  --sheet NAME          the sheet of an .xlsx input (default: 项目/指标 by name, else the first)\n"
 #define PB_INPUT_ZH                                                                                                      \
     "  --rules R.yaml        县级规则文件（默认：程序内置的全国规则）\n"                                                  \
     "  --out F               输出文件（默认：标准输出）；运行失败时不写任何文件\n"                                       \
-    "  --format csv|json     输出格式（默认 csv）\n"                                                                       \
-    "  --lang zh|en          提示、说明和汇总所用语言（默认 zh 中文）\n"                                                   \
+    "  --format csv|json|xlsx  输出格式（默认 csv）；xlsx 为 Excel 工作簿，数值为数字单元格\n"                          \
+    "  --lang zh|en          提示、说明和汇总所用语言（默认 zh 中文）；在命令行写明 --lang zh 时，\n"                     \
+    "                        CSV 表头为中文并增加“项目名称”列（docs/output.md）\n"                                    \
     "  --encoding utf8|gbk   输入文件编码；中文 Windows 下 Excel 保存的 CSV 为 GBK（默认 utf8）\n"                         \
+    "  --excel               CSV 输出为带 BOM 的 UTF-8，中文 Windows 下 Excel 可直接正确打开\n"                           \
+    "  --output-encoding utf8|gbk  CSV 输出文件的编码（默认 utf8）\n"                                                   \
     "  --year YYYY           未填写预算年度的项目所属年度（用于选择按年度生效的规则）\n"                              \
-    "  --money-unit yuan|wan 列名未注明单位的金额列按元或万元读取（默认 yuan 元）\n"                                   \
+    "  --money-unit yuan|wan 金额单位：元或万元，用于列名未注明单位的输入金额列，以及输出的金额列\n"                    \
+    "                        （万元为 6 位小数）（默认 yuan 元）\n"                                                    \
     "  --fill-down           项目编号、一级指标、二级指标、主管部门为空时取上一行的值（合并单元格另存的 CSV）\n"   \
     "  --sheet NAME          .xlsx 输入所读的工作表（默认：名为“项目”“指标”的表，否则第一张）\n"
 
@@ -52,7 +60,7 @@ constexpr std::array<Help, 8> helps{{
      "Example:\n"
      "  perfbudget evaluate --projects examples/data/projects.csv --indicators examples/data/indicators.csv \\\n"
      "                      --rules rules/urumqi-county.yaml --out results.csv --explain\n\n"
-     "Docs: docs/input.md (the files), docs/rules.md (the rules)\n",
+     "Docs: docs/input.md (the files), docs/output.md (the output), docs/rules.md (the rules)\n",
      "年度绩效自评：对每个项目按百分制评分、定级，并给出结果应用建议（整改、核减预算、收回结余资金）。\n\n"
      "选项：\n"
      "  --projects P.csv      项目表（必填）\n"
@@ -63,7 +71,7 @@ constexpr std::array<Help, 8> helps{{
      "示例：\n"
      "  perfbudget evaluate --projects examples/data/projects.csv --indicators examples/data/indicators.csv \\\n"
      "                      --rules rules/urumqi-county.yaml --out results.csv --explain\n\n"
-     "文档：docs/input.md（输入文件）、docs/rules.md（规则）\n",
+     "文档：docs/input.md（输入文件）、docs/output.md（输出）、docs/rules.md（规则）\n",
      "perfbudget evaluate --projects P.csv --indicators I.csv [options]"},
     {"monitor",
      "In-year monitoring (绩效运行监控, \"dual monitoring\"): compares budget execution and target\n"

@@ -33,17 +33,19 @@ constexpr int exit_ok = 0, exit_data = 1, exit_usage = 2;
 const char* const usage_text =
     "usage:\n"
     "  perfbudget evaluate --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
-    "                      [--format csv|json] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
+    "                      [--format csv|json|xlsx] [--lang zh|en] [--explain] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (budget year of projects with no `year` value)\n"
+    "                      [--excel] [--output-encoding utf8|gbk] [--money-unit yuan|wan]  (output for Excel)\n"
     "  perfbudget monitor --projects P.csv --indicators I.csv --as-of YYYY-MM-DD [--rules R.yaml]\n"
-    "                      [--out F] [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
+    "                      [--out F] [--summary S.json] [--format csv|json|xlsx] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (--summary: projects and money by light and department, JSON)\n"
     "  perfbudget assess --projects P.csv --assessments A.csv [--rules R.yaml] [--out F]\n"
-    "                      [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
+    "                      [--summary S.json] [--format csv|json|xlsx] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (ex-ante assessment from expert scores; --summary: by grade, JSON)\n"
     "  perfbudget review --projects P.csv --indicators I.csv [--rules R.yaml] [--out F]\n"
-    "                      [--summary S.json] [--format csv|json] [--lang zh|en] [--encoding utf8|gbk]\n"
+    "                      [--summary S.json] [--format csv|json|xlsx] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (target review; --summary: by grade and admission, JSON)\n"
+    "  monitor, review and assess also take --excel, --output-encoding and --money-unit (docs/output.md)\n"
     "  perfbudget report --projects P.csv --indicators I.csv [--as-of YYYY-MM-DD] [--rules R.yaml]\n"
     "                      --out report.html|.md|.json|.xlsx [--format html|md|json|xlsx] [--lang zh|en]\n"
     "                      [--encoding utf8|gbk] [--year YYYY] [--max-listed N]  (roll-up for leadership)\n"
@@ -109,6 +111,13 @@ Args parse(int argc, char** argv, int first, const std::vector<std::string>& val
     return a;
 }
 
+/// `options` and the valued option of the output table (--excel is a flag;
+/// --money-unit is an input option too, listed with them).
+std::vector<std::string> with_table(std::vector<std::string> options) {
+    options.emplace_back("output-encoding");
+    return options;
+}
+
 Lang lang_of(const Args& a) {
     const std::string l = a.get("lang").value_or("zh");
     if (l == "zh") return Lang::zh;
@@ -118,6 +127,29 @@ Lang lang_of(const Args& a) {
 
 void print(const std::vector<Diagnostic>& ds, Lang lang) {
     for (const auto& d : ds) std::cerr << d.to_string(lang) << '\n';
+}
+
+Encoding encoding_of(const Args& a, const std::string& option) {
+    const std::string enc = a.get(option).value_or("utf8");
+    if (enc == "utf8" || enc == "utf-8") return Encoding::utf8;
+    if (enc == "gbk" || enc == "gb18030") return Encoding::gbk;
+    throw UsageError{"--" + option + " must be utf8 or gbk, not " + enc};
+}
+
+/// The output for people (SPEC §11, docs/output.md). `--encoding` stays the
+/// inputs' alone: scripts that read GBK exports and write UTF-8 keep working, so
+/// the output's encoding has its own option. Chinese headers only for `--lang zh`
+/// written on the command line (a workbook has them unless `--lang en`).
+void table_options(const Args& a, EvaluateOptions& opt) {
+    TableStyle& t = opt.table;
+    t.bom = a.has("excel");
+    t.encoding = encoding_of(a, "output-encoding");
+    const std::optional<std::string> lang = a.get("lang");
+    t.chinese_headers = lang ? *lang == "zh" : opt.format == OutputFormat::xlsx;
+    if (t.bom && t.encoding == Encoding::gbk)
+        throw UsageError{"--excel writes UTF-8 with a BOM; --output-encoding gbk writes GBK: give one of them"};
+    if ((t.bom || t.encoding == Encoding::gbk) && opt.format != OutputFormat::csv)
+        throw UsageError{"--excel and --output-encoding are for CSV output (JSON is UTF-8; a workbook has no encoding)"};
 }
 
 /// The input and output options evaluate and monitor share.
@@ -132,17 +164,16 @@ EvaluateOptions file_options(const Args& a, const std::string& cmd) {
     const std::string format = a.get("format").value_or("csv");
     if (format == "csv") opt.format = OutputFormat::csv;
     else if (format == "json") opt.format = OutputFormat::json;
-    else throw UsageError{"--format must be csv or json, not " + format};
-    const std::string enc = a.get("encoding").value_or("utf8");
-    if (enc == "utf8" || enc == "utf-8") opt.encoding = Encoding::utf8;
-    else if (enc == "gbk" || enc == "gb18030") opt.encoding = Encoding::gbk;
-    else throw UsageError{"--encoding must be utf8 or gbk, not " + enc};
+    else if (format == "xlsx") opt.format = OutputFormat::xlsx;
+    else throw UsageError{"--format must be csv or json, or xlsx for a workbook, not " + format};
+    opt.encoding = encoding_of(a, "encoding");
     const std::string unit = a.get("money-unit").value_or("yuan");
     if (unit == "yuan" || unit == "元") opt.money_unit = MoneyUnit::yuan;
     else if (unit == "wan" || unit == "万元") opt.money_unit = MoneyUnit::wan;
     else throw UsageError{"--money-unit must be yuan or wan, not " + unit};
     opt.fill_down = a.has("fill-down");
     opt.sheet = a.get("sheet").value_or("");
+    table_options(a, opt);
     if (const auto y = a.get("year")) {
         const bool ok = y->size() == 4 && std::all_of(y->begin(), y->end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!ok || *y < "1900") throw UsageError{"--year must be a budget year such as 2023 (1900–9999), not " + *y};
@@ -180,6 +211,7 @@ void copy_shared(const Args& a, const EvaluateOptions& files, Options& opt) {
     opt.format = files.format;
     opt.lang = files.lang;
     opt.year = files.year;
+    opt.table = files.table;
 }
 
 /// Loads the rules and runs a command whose `run(rules)` writes its files and returns
@@ -206,8 +238,8 @@ int run_with_summary(const Args& a, Lang lang, Run&& run, const std::string& as_
 
 int cmd_evaluate(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year", "money-unit", "sheet"},
-                         {"explain", "fill-down"});
+                         with_table({"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year", "money-unit", "sheet"}),
+                         {"explain", "fill-down", "excel"});
     EvaluateOptions opt = file_options(a, "evaluate");
     opt.explain = a.has("explain");
 
@@ -221,9 +253,9 @@ int cmd_evaluate(int argc, char** argv) {
 
 int cmd_monitor(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year",
-                          "money-unit", "sheet"},
-                         {"fill-down"});
+                         with_table({"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"}),
+                         {"fill-down", "excel"});
     MonitorOptions opt;
     opt.files = file_options(a, "monitor");
     if (const auto summary = a.get("summary")) opt.summary = *summary;
@@ -245,9 +277,9 @@ int cmd_monitor(int argc, char** argv) {
 
 int cmd_review(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year",
-                          "money-unit", "sheet"},
-                         {"fill-down"});
+                         with_table({"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"}),
+                         {"fill-down", "excel"});
     const EvaluateOptions files = file_options(a, "review");
     ReviewOptions opt;
     copy_shared(a, files, opt);
@@ -261,9 +293,9 @@ int cmd_review(int argc, char** argv) {
 
 int cmd_assess(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         {"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year",
-                          "money-unit", "sheet"},
-                         {"fill-down"});
+                         with_table({"projects", "assessments", "rules", "out", "summary", "format", "lang", "encoding", "year",
+                          "money-unit", "sheet"}),
+                         {"fill-down", "excel"});
     if (!a.get("projects") || !a.get("assessments")) throw UsageError{"assess needs --projects and --assessments"};
     Args shared = a; // the options evaluate reads, with assessments in the indicators' place
     shared.values["indicators"] = *a.get("assessments");
