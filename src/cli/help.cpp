@@ -23,9 +23,9 @@ struct Help {
     "  --format csv|json|xlsx  the output's form (default csv); xlsx: an Excel workbook with number cells\n"           \
     "  --lang zh|en          the language of messages, explanations and summaries (default zh); written out,\n"        \
     "                        --lang zh also gives CSV Chinese headers and a 项目名称 column (docs/output.md)\n"       \
-    "  --encoding utf8|gbk   the inputs' encoding; Excel on Chinese Windows saves CSV as GBK (default utf8)\n"            \
+    "  --encoding utf8|gbk   the inputs' encoding, and the CSV output's; Excel on Chinese Windows saves GBK (default utf8)\n"            \
     "  --excel               CSV output in UTF-8 with a BOM, which Excel on Chinese Windows reads correctly\n"        \
-    "  --output-encoding utf8|gbk  the CSV output's encoding (default utf8)\n"                                         \
+    "  --output-encoding utf8|gbk  the CSV output's encoding (default: as --encoding)\n"                                         \
     "  --year YYYY           the budget year of projects without a year value (picks dated rules)\n"                   \
     "  --money-unit yuan|wan money in 元 or 万元: input columns whose header names no unit, and the\n"              \
     "                        output's money columns (6 decimals in 万元) (default yuan)\n"                          \
@@ -38,9 +38,9 @@ struct Help {
     "  --format csv|json|xlsx  输出格式（默认 csv）；xlsx 为 Excel 工作簿，数值为数字单元格\n"                          \
     "  --lang zh|en          提示、说明和汇总所用语言（默认 zh 中文）；在命令行写明 --lang zh 时，\n"                     \
     "                        CSV 表头为中文并增加“项目名称”列（docs/output.md）\n"                                    \
-    "  --encoding utf8|gbk   输入文件编码；中文 Windows 下 Excel 保存的 CSV 为 GBK（默认 utf8）\n"                         \
+    "  --encoding utf8|gbk   输入文件及 CSV 输出的编码；中文 Windows 下 Excel 保存的 CSV 为 GBK（默认 utf8）\n"                         \
     "  --excel               CSV 输出为带 BOM 的 UTF-8，中文 Windows 下 Excel 可直接正确打开\n"                           \
-    "  --output-encoding utf8|gbk  CSV 输出文件的编码（默认 utf8）\n"                                                   \
+    "  --output-encoding utf8|gbk  CSV 输出文件的编码（默认同 --encoding）\n"                                                   \
     "  --year YYYY           未填写预算年度的项目所属年度（用于选择按年度生效的规则）\n"                              \
     "  --money-unit yuan|wan 金额单位：元或万元，用于列名未注明单位的输入金额列，以及输出的金额列\n"                    \
     "                        （万元为 6 位小数）（默认 yuan 元）\n"                                                    \

@@ -136,19 +136,22 @@ Encoding encoding_of(const Args& a, const std::string& option) {
     throw UsageError{"--" + option + " must be utf8 or gbk, not " + enc};
 }
 
-/// The output for people (SPEC §11, docs/output.md). `--encoding` stays the
-/// inputs' alone: scripts that read GBK exports and write UTF-8 keep working, so
-/// the output's encoding has its own option. Chinese headers only for `--lang zh`
-/// written on the command line (a workbook has them unless `--lang en`).
+/// The output for people (SPEC §11, docs/output.md). CSV output is written in
+/// the inputs' encoding (`--encoding gbk`: Excel's GBK in, GBK out), unless
+/// `--output-encoding` says otherwise or `--excel` asks for UTF-8 with a BOM.
+/// Chinese headers only for `--lang zh` written on the command line (a workbook
+/// has them unless `--lang en`).
 void table_options(const Args& a, EvaluateOptions& opt) {
     TableStyle& t = opt.table;
     t.bom = a.has("excel");
-    t.encoding = encoding_of(a, "output-encoding");
+    const bool explicit_encoding = a.get("output-encoding").has_value();
+    if (explicit_encoding) t.encoding = encoding_of(a, "output-encoding");
+    else t.encoding = opt.format == OutputFormat::csv && !t.bom ? opt.encoding : Encoding::utf8;
     const std::optional<std::string> lang = a.get("lang");
     t.chinese_headers = lang ? *lang == "zh" : opt.format == OutputFormat::xlsx;
     if (t.bom && t.encoding == Encoding::gbk)
         throw UsageError{"--excel writes UTF-8 with a BOM; --output-encoding gbk writes GBK: give one of them"};
-    if ((t.bom || t.encoding == Encoding::gbk) && opt.format != OutputFormat::csv)
+    if ((t.bom || explicit_encoding) && opt.format != OutputFormat::csv)
         throw UsageError{"--excel and --output-encoding are for CSV output (JSON is UTF-8; a workbook has no encoding)"};
 }
 
