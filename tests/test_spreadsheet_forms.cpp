@@ -3,6 +3,8 @@
 // merged cells saved as CSV. Each expectation is written by hand.
 #include "perfbudget/input.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -10,31 +12,18 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
 
 using namespace perfbudget;
-namespace fs = std::filesystem;
 
 namespace {
 
-struct Scratch {
-    fs::path dir;
-    Scratch() {
-        static int counter = 0;
-        dir = fs::temp_directory_path() /
-              ("perfbudget_test_forms_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-        fs::create_directories(dir);
-    }
-    ~Scratch() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    std::string write(const std::string& name, const std::string& bytes) const {
-        const fs::path p = dir / name;
-        std::ofstream(p, std::ios::binary) << bytes;
-        return p.string();
-    }
-};
+/// Writes `bytes` to a fresh scratch file (support.hpp's folder) and returns its path.
+std::string write_scratch(const std::string& name, const std::string& bytes) {
+    static int counter = 0;
+    const auto path = test::scratch_file("spreadsheet-forms", std::to_string(++counter) + "-" + name);
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path.string();
+}
 
 struct ProjectRow {
     Project project;
@@ -45,8 +34,7 @@ struct ProjectRow {
 /// Every row of a projects file.
 std::vector<ProjectRow> read_project_rows(const std::string& text, const InputOptions& options = {},
                                           std::vector<Diagnostic>* notices = nullptr) {
-    Scratch s;
-    ProjectReader r(s.write("projects.csv", text), options);
+    ProjectReader r(write_scratch("projects.csv", text), options);
     if (notices) *notices = r.notices();
     std::vector<ProjectRow> rows;
     ProjectRow row;
@@ -65,8 +53,7 @@ struct IndicatorRow {
 };
 
 std::vector<IndicatorRow> read_indicator_rows(const std::string& text, const InputOptions& options = {}) {
-    Scratch s;
-    IndicatorReader r(s.write("indicators.csv", text), options);
+    IndicatorReader r(write_scratch("indicators.csv", text), options);
     std::vector<IndicatorRow> rows;
     IndicatorRow row;
     while (r.next(row.project_id, row.indicator, row.ok, row.problems)) {
@@ -115,11 +102,10 @@ TEST_CASE("title rows: the header is the first row naming every required column;
 }
 
 TEST_CASE("title rows: no header among the first 10 rows reports the row naming the most columns") {
-    Scratch s;
     std::string text = "标题\n";
     text += "project_id,name,budget,spent\n"; // department missing
     for (int i = 0; i < 12; ++i) text += "P" + std::to_string(i) + ",a,1,1\n";
-    const std::string path = s.write("projects.csv", text);
+    const std::string path = write_scratch("projects.csv", text);
     try {
         ProjectReader r(path);
         FAIL("expected an Error");
@@ -149,9 +135,8 @@ TEST_CASE("headers: units in brackets, line breaks and spaces; money headers in 
     // 元 in the header is the default; other units are refused, not guessed.
     const auto yuan = read_project_rows("project_id,name,department,budget（元）,spent\nP1,a,d,12.34,1\n");
     CHECK(yuan.at(0).project.budget.fen() == 1234);
-    Scratch s;
     try {
-        ProjectReader r(s.write("p.csv", "project_id,name,department,budget（千元）,spent\n"));
+        ProjectReader r(write_scratch("p.csv", "project_id,name,department,budget（千元）,spent\n"));
         FAIL("expected an Error");
     } catch (const Error& e) {
         CHECK(e.diagnostics().at(0).en ==
