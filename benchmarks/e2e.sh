@@ -21,6 +21,10 @@
 #   KEEP_OUT=0    1 keeps the result CSV next to the data
 #   PERFBUDGET=   path of the CLI (default BUILD_DIR/perfbudget)
 #   GEN_DATA=     path of the generator (default BUILD_DIR/benchmarks/gen_data)
+#   WORKBOOK=0    1 also times every job on the same data as one .xlsx workbook
+#                 (sheets 项目 and 指标, written by BUILD_DIR/benchmarks/csv_to_xlsx,
+#                 kept next to the CSV files), interleaved with the CSV runs: the
+#                 comparison gives the workbook's cost over CSV (issue 11 item 5: ≤ 3×)
 #
 # Data go to ${TMPDIR:-/tmp}/perfbudget-bench-N and are reused when a previous run
 # generated them completely with the same N, seed and generator binary.
@@ -39,6 +43,8 @@ runs=${RUNS:-1}
 read -r -a commands <<<"${COMMANDS:-evaluate}"
 as_of=${AS_OF:-2024-06-30}
 for c in "${commands[@]}"; do [[ $c == evaluate || $c == monitor ]] || die "COMMANDS: evaluate or monitor, got '$c'"; done
+workbook=${WORKBOOK:-0}
+[[ $workbook == 0 || $workbook == 1 ]] || die "WORKBOOK must be 0 or 1, got '$workbook'"
 [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "N must be a positive whole number, got '$n'"
 [[ $seed =~ ^[0-9]+$ ]] || die "SEED must be a whole number, got '$seed'"
 [[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || die "RUNS must be a positive whole number, got '$runs'"
@@ -92,6 +98,18 @@ else
 fi
 indicator_rows=$(sed -n 2p "$stamp")
 input_bytes=$(( $(stat -c %s "$projects") + $(stat -c %s "$indicators") ))
+inputs=(csv)
+if [[ $workbook == 1 ]]; then
+    to_xlsx=$build_dir/benchmarks/csv_to_xlsx
+    [[ -x $to_xlsx ]] || die "no csv_to_xlsx executable at '$to_xlsx' (build the perfbudget_csv_to_xlsx target)"
+    book=$data/tables.xlsx
+    if [[ ! -f $book || $book -ot $stamp ]]; then
+        echo "e2e: writing the tables as the workbook $book"
+        "$to_xlsx" "$book.tmp" "项目=$projects" "指标=$indicators" >/dev/null || die "csv_to_xlsx failed"
+        mv "$book.tmp" "$book"
+    fi
+    inputs+=(xlsx)
+fi
 
 # --- timed runs ------------------------------------------------------------------
 out=$data/out-$$.csv
@@ -100,16 +118,28 @@ errlog=$data/stderr-$$.log
 cleanup() { rm -f "$timelog" "$errlog"; [[ ${KEEP_OUT:-0} == 1 ]] || rm -f "$out"; }
 trap cleanup EXIT
 
-# Jobs: every command with every rule set, as "command|rules".
+# Jobs: every command with every rule set on every input, as "command|rules|input".
 jobs=()
-for r in "${rule_sets[@]}"; do for c in "${commands[@]}"; do jobs+=("$c|$r"); done; done
+for r in "${rule_sets[@]}"; do for c in "${commands[@]}"; do for i in "${inputs[@]}"; do
+    jobs+=("$c|$r|$i")
+done; done; done
+job_parts() { IFS='|' read -r c r i <<<"$1"; } # sets c, r, i
 command_for() { # the job's command line, in the array `cmd`
-    local c=${1%%|*} r=${1#*|}
-    cmd=("$cli" "$c" --projects "$projects" --indicators "$indicators" --out "$out")
+    local c r i
+    job_parts "$1"
+    if [[ $i == xlsx ]]; then
+        cmd=("$cli" "$c" --projects "$book" --indicators "$book" --out "$out")
+    else
+        cmd=("$cli" "$c" --projects "$projects" --indicators "$indicators" --out "$out")
+    fi
     [[ $c == monitor ]] && cmd+=(--as-of "$as_of")
     [[ $r == national ]] || cmd+=(--rules "$r")
 }
-job_name() { local c=${1%%|*} r=${1#*|}; echo "$c $(basename "$r" .yaml)"; }
+job_name() {
+    local c r i
+    job_parts "$1"
+    echo "$c $(basename "$r" .yaml)$([[ $i == xlsx ]] && echo ' (workbook)')"
+}
 for j in "${jobs[@]}"; do
     command_for "$j"
     echo "e2e: ${cmd[*]}"
@@ -154,14 +184,15 @@ done
 
 # --- report ----------------------------------------------------------------------------
 for j in "${jobs[@]}"; do
-    r=${j#*|}
-    awk -v ns="${best_ns[$j]}" -v rss="${best_rss[$j]}" -v cpu="${best_cpu[$j]}" -v bytes="$input_bytes" -v n="$n" \
+    job_parts "$j"
+    awk -v ns="${best_ns[$j]}" -v rss="${best_rss[$j]}" -v cpu="${best_cpu[$j]}" -v bytes="$([[ $i == xlsx ]] && stat -c %s "$book" || echo "$input_bytes")" -v n="$n" \
         -v irows="$indicator_rows" -v orows="${out_rows_of[$j]}" -v runs="$runs" -v notices="${notices_of[$j]}" \
-        -v rules="$([[ $r == national ]] && echo 'national (built in)' || echo "$r")" -v command="${j%%|*}" \
-        -v as_of="$([[ ${j%%|*} == monitor ]] && echo " --as-of $as_of")" \
+        -v rules="$([[ $r == national ]] && echo 'national (built in)' || echo "$r")" -v command="$c" \
+        -v as_of="$([[ $c == monitor ]] && echo " --as-of $as_of")" -v input="$([[ $i == xlsx ]] && echo "$book (.xlsx)" || echo CSV)" \
         -v outbytes="${out_bytes_of[$j]}" 'BEGIN {
         printf "perfbudget %s%s, end to end%s\n", command, as_of, (runs > 1 ? " (fastest of " runs " runs)" : "")
         printf "  rules              %s\n", rules
+        printf "  input              %s\n", input
         printf "  projects           %d\n", n
         printf "  indicator rows     %d (%.2f per project)\n", irows, irows / n
         printf "  input size         %.1f MB\n", bytes / 1048576
@@ -180,6 +211,6 @@ if [[ ${#jobs[@]} -gt 1 ]]; then
     echo "comparison (fastest of $runs, same data):"
     for j in "${jobs[@]}"; do
         awk -v ns="${best_ns[$j]}" -v base="${best_ns[$first]}" -v name="$(job_name "$j")" -v rss="${best_rss[$j]}" \
-            -v cpu="${best_cpu[$j]}" 'BEGIN { printf "  %-24s %7.3f s   %5.2f×   CPU %s s   peak RSS %s\n", name, ns / 1e9, ns / base, cpu, rss }'
+            -v cpu="${best_cpu[$j]}" 'BEGIN { printf "  %-35s %7.3f s   %5.2f×   CPU %s s   peak RSS %s\n", name, ns / 1e9, ns / base, cpu, rss }'
     done
 fi
