@@ -39,6 +39,8 @@ std::string first_problem(const Grid& grid) {
     return r.problems.front().to_string(Lang::en);
 }
 
+/// Refused for a temporary Form: the reference would outlive it (found by ASan).
+const Indicator& indicator(Form&& f, std::string_view name) = delete;
 const Indicator& indicator(const Form& f, std::string_view name) {
     for (const Indicator& ind : f.project.indicators)
         if (ind.name == name) return ind;
@@ -254,7 +256,8 @@ TEST_CASE("forms: a date target and its actual in the national layout") {
     CHECK(paid.direction == Direction::date);
     CHECK(std::get<Date>(paid.target) == Date(2023, 10, 31));
     CHECK(std::get<Date>(paid.actual) == Date(2023, 11, 20));
-    const Indicator& done = indicator(form_of(examples::farmland_form()), "项目完工时间");
+    const Form farmland = form_of(examples::farmland_form()); // kept: `indicator` returns a reference into it
+    const Indicator& done = indicator(farmland, "项目完工时间");
     CHECK(std::get<Date>(done.target) == Date(2023, 12, 31)); // ≤2023-12-31
 }
 
