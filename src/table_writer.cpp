@@ -199,16 +199,16 @@ private:
     iconv_t cd_;
 };
 
-/// Display width of a header in Excel's column units (a CJK character is two).
-double width_of(std::string_view s) {
-    double w = 0;
+/// Display width of a header in Excel's column units, whole characters (a CJK character is two).
+unsigned width_of(std::string_view s) {
+    unsigned w = 0;
     for (unsigned char c : s)
         if (c < 0x80) w += 1;
         else if (c >= 0xC0) w += 2;
     return w;
 }
 
-double default_width(const Column& c) {
+unsigned default_width(const Column& c) {
     if (c.id == "name" || c.id == "reasons" || c.id == "defects") return 36;
     if (c.id == "explanation") return 80;
     if (c.id == "department") return 24;
