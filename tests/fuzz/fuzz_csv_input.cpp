@@ -7,6 +7,11 @@
 #include <string>
 #include <vector>
 
+namespace perfbudget::detail {
+// Test hook in csv_reader.cpp (as tests/test_input.cpp uses it): bytes per read.
+void set_csv_read_size_for_testing(std::size_t bytes);
+} // namespace perfbudget::detail
+
 using namespace perfbudget;
 
 namespace {
@@ -42,6 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         a = all.substr(0, size / 2);
         b = all.substr(size / 2);
     }
+    // Small reads: records and characters cross buffer refills, and no 1 MiB buffer per reader.
+    static const bool small_reads = (detail::set_csv_read_size_for_testing(61), true);
+    (void)small_reads;
     static const std::string projects = fuzz::temp_path("projects.csv");
     static const std::string indicators = fuzz::temp_path("indicators.csv");
     fuzz::write_file(projects, a);
