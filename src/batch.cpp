@@ -136,8 +136,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             const std::uint32_t n = kept.add(p, ok, opt.projects, first);
             if (n == detail::IdIndex::empty) {
                 const std::string line = std::to_string(static_cast<std::uint32_t>(slots[first].line));
-                problems.add({{opt.projects, p.source_line, 0}, "duplicate project_id \"" + p.id + "\" (first on line " + line + ")",
-                              "项目编号“" + p.id + "”重复（首次出现在第 " + line + " 行）"});
+                problems.add(opt.projects, p.source_line, "duplicate project_id \"" + p.id + "\" (first on line " + line + ")",
+                              "项目编号“" + p.id + "”重复（首次出现在第 " + line + " 行）");
                 continue;
             }
             try {
@@ -176,9 +176,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             problems.add(row_problems);
             ++summary.indicators;
             if (kept.find(pid, last) == detail::IdIndex::empty) {
-                problems.add({{opt.indicators, ind.source_line, 0},
-                              "project_id \"" + pid + "\" is not in " + opt.projects,
-                              "项目编号“" + pid + "”不在 " + opt.projects + " 中"});
+                problems.add(opt.indicators, ind.source_line, "project_id \"" + pid + "\" is not in " + opt.projects,
+                              "项目编号“" + pid + "”不在 " + opt.projects + " 中");
                 continue;
             }
             Slot& slot = slots[last];
@@ -204,8 +203,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
                     if (custom) customs[last].aggregates.add(r, rules);
                 }
             } catch (const ArithmeticError& e) {
-                problems.add({{opt.indicators, ind.source_line, 0}, "project " + pid + ": " + e.diagnostics().front().en,
-                              "项目 " + pid + "：" + e.diagnostics().front().zh});
+                problems.add(opt.indicators, ind.source_line, "project " + pid + ": " + e.diagnostics().front().en,
+                              "项目 " + pid + "：" + e.diagnostics().front().zh);
                 slot.bad = true;
                 continue;
             }
@@ -236,8 +235,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         try {
             issue = finish_project(s.funds, s.acc, rules, result);
         } catch (const ArithmeticError& e) {
-            problems.add({{opt.projects, s.line, 0}, "project " + std::string(id) + ": " + e.diagnostics().front().en,
-                          "项目 " + std::string(id) + "：" + e.diagnostics().front().zh});
+            problems.add(opt.projects, s.line, "project " + std::string(id) + ": " + e.diagnostics().front().en,
+                          "项目 " + std::string(id) + "：" + e.diagnostics().front().zh);
             continue;
         }
         if (issue != Issue::none) {
@@ -300,8 +299,8 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rule
                                         rules.for_year(projects[i].year));
                 });
         } catch (const ArithmeticError& e) { // unplaced: place it at the project
-            problems.add({{opt.projects, projects[i].source_line, 0}, "project " + projects[i].id + ": " + e.diagnostics().front().en,
-                          "项目 " + projects[i].id + "：" + e.diagnostics().front().zh});
+            problems.add(opt.projects, projects[i].source_line, "project " + projects[i].id + ": " + e.diagnostics().front().en,
+                          "项目 " + projects[i].id + "：" + e.diagnostics().front().zh);
         } catch (Error& e) {
             auto ds = e.diagnostics();
             problems.add(ds);

@@ -223,10 +223,15 @@ std::string review_defect_ids(const ReviewResult& r, const RuleSet& rules) {
         else if (d.step < county.size()) county[d.step] = true;
     }
     std::string s = r.no_indicators ? "no_indicators" : "";
+    // Appended in place: no temporary `";" + id` (which also made GCC 12 report a bogus -Wrestrict).
+    const auto append = [&s](std::string_view id) {
+        if (!s.empty()) s += ';';
+        s += id;
+    };
     for (std::size_t c = 0; c < review_check_count; ++c)
-        if (failed[c]) s += (s.empty() ? "" : ";") + std::string(names::review_check[c]);
+        if (failed[c]) append(names::review_check[c]);
     for (std::size_t k = 0; k < county.size(); ++k)
-        if (county[k]) s += (s.empty() ? "" : ";") + rules.review.custom.steps[k].id();
+        if (county[k]) append(rules.review.custom.steps[k].id());
     return s;
 }
 

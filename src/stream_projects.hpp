@@ -43,6 +43,17 @@ public:
         if (list_.size() < max_) list_.push_back(std::move(d));
         else ++dropped_;
     }
+    /// A problem at `file:line`. The Diagnostic is built member by member: the
+    /// aggregate `add({{file, line, 0}, en, zh})` makes GCC 12 -O3 report a
+    /// bogus -Wmaybe-uninitialized on the temporary's strings (src/input.cpp's make_diagnostic does the same).
+    void add(const std::string& file, std::uint32_t line, std::string en, std::string zh) {
+        Diagnostic d;
+        d.where.file = file;
+        d.where.line = line;
+        d.en = std::move(en);
+        d.zh = std::move(zh);
+        add(std::move(d));
+    }
     void add(std::vector<Diagnostic>& ds) {
         for (auto& d : ds) add(std::move(d));
         ds.clear();
