@@ -258,10 +258,14 @@ std::string report_html(const Report& r, Lang lang) {
         const std::string not_plotted = std::to_string(m.not_plotted);
         h += "<figure class=\"chart\"><figcaption>" +
              std::string(zh ? "预算执行率与总体完成率（每格 5 个百分点，阴影为预警区）" : "Execution rate against overall completion (5-point cells; shaded: warning zone)") +
-             "</figcaption>" + scatter_chart(m, zh) + "<p class=\"notes\">" +
-             (zh ? "未绘出 " + not_plotted + " 个项目（无执行率或无可计入的指标）。"
-                 : not_plotted + " projects not drawn (no execution rate, or no indicator counted).") +
-             "</p></figure>\n";
+             "</figcaption>" + scatter_chart(m, zh);
+        if (m.not_plotted != 0) // every project drawn: nothing to say
+            h += "<p class=\"notes\">" +
+                 (zh ? "未绘出 " + not_plotted + " 个项目（无执行率或无可计入的指标）。"
+                     : not_plotted + (m.not_plotted == 1 ? " project" : " projects") +
+                           " not drawn (no execution rate, or no indicator counted).") +
+                 "</p>";
+        h += "</figure>\n";
     }
     h += "</div>\n";
 

@@ -242,6 +242,19 @@ TEST_CASE("report: HTML is one self-contained page with the figures and every ch
     CHECK(html.find("data-zone=\"execution\" x=\"50\" y=\"10\" width=\"320\"") != std::string::npos); // 80% of 400 px
     // The department table and the listed projects (all 11: within the limit).
     CHECK(count(html, "<tr>") == 1 + 4 + 1 + 5 + 1 + 11); // header + rows of the grade, department and project tables
+    // Every project is drawn, so the chart says nothing about projects not drawn.
+    CHECK(html.find("未绘出") == std::string::npos);
+}
+
+TEST_CASE("report: the scatter chart counts the projects it could not draw, only when there are some") {
+    Report r = example_report(national_rules(), true);
+    REQUIRE(r.monitoring);
+    CHECK(report_html(r, Lang::en).find("not drawn") == std::string::npos);
+    r.monitoring->not_plotted = 1;
+    CHECK(report_html(r, Lang::en).find("1 project not drawn (no execution rate, or no indicator counted).") != std::string::npos);
+    r.monitoring->not_plotted = 3;
+    CHECK(report_html(r, Lang::zh).find("未绘出 3 个项目（无执行率或无可计入的指标）。") != std::string::npos);
+    CHECK(report_html(r, Lang::en).find("3 projects not drawn") != std::string::npos);
 }
 
 TEST_CASE("report: the deviation rule shades both corners off the diagonal") {
