@@ -7,12 +7,7 @@
 #   CLI, DATA (examples/data), MESSY (tests/data/messy), OUT (scratch directory)
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
-function(run name)
-  execute_process(COMMAND ${CLI} ${ARGN} --lang en --out ${OUT}/${name} RESULT_VARIABLE rc ERROR_VARIABLE err)
-  if(rc)
-    message(FATAL_ERROR "perfbudget ${ARGN} exited ${rc}:\n${err}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_script_support.cmake)
 set(tidy --projects ${DATA}/projects.csv --indicators ${DATA}/indicators.csv)
 set(messy_sets "projects_wan.csv" "projects_thousands.csv")
 foreach(command_format "evaluate;csv" "evaluate;json" "monitor;csv" "review;csv")
@@ -26,11 +21,8 @@ foreach(command_format "evaluate;csv" "evaluate;json" "monitor;csv" "review;csv"
   foreach(p ${messy_sets})
     run(${p}-${command}.${format} ${command} --projects ${MESSY}/${p} --indicators ${MESSY}/indicators_merged.csv
         --fill-down ${extra})
-    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/tidy-${command}.${format}
-                            ${OUT}/${p}-${command}.${format} RESULT_VARIABLE diff)
-    if(diff)
-      message(FATAL_ERROR "${command} --format ${format}: ${p} with indicators_merged.csv differs from the tidy files")
-    endif()
+    same(tidy-${command}.${format} ${p}-${command}.${format}
+         "${command} --format ${format}: ${p} with indicators_merged.csv against the tidy files")
   endforeach()
 endforeach()
 
