@@ -1,6 +1,13 @@
 // gen_data — deterministic synthetic county budget-performance data (SPEC §3).
 //
 //   gen_data --projects N --out DIR [--seed S] [--fine]
+//   gen_data --projects N --stdout projects|indicators [--seed S] [--fine]
+//
+// --stdout writes one table to standard output instead of files, the same bytes
+// as the file (the other table is generated, for the same random draws, and
+// dropped): the soak benchmark feeds perfbudget through pipes, one generator per
+// table, with no data on disk (benchmarks/soak.sh). The summary line then goes
+// to standard error.
 //
 // --fine writes counts and measures as finance staff type them rather than as
 // round numbers: targets with up to 2 decimals (5831.4, 706.52), actuals with up
@@ -85,12 +92,22 @@ private:
 
 class Out {
 public:
+    /// `path` "-": standard output; "": nowhere (the table is dropped).
     Out(std::string path) : path_(std::move(path)), buf_(kCap) {
+        if (path_ == "-") {
+            f_ = stdout;
+            path_ = "<stdout>";
+            return;
+        }
+        if (path_.empty()) {
+            drop_ = true;
+            return;
+        }
         f_ = std::fopen(path_.c_str(), "wb");
         if (!f_) fail("cannot open");
     }
     ~Out() {
-        if (f_) std::fclose(f_);
+        if (f_ && f_ != stdout) std::fclose(f_);
     }
     Out(const Out&) = delete;
     Out& operator=(const Out&) = delete;
@@ -167,7 +184,8 @@ public:
     }
     void close() {
         flush();
-        if (std::fclose(f_) != 0) {
+        if (drop_) return;
+        if (f_ == stdout ? std::fflush(f_) != 0 : std::fclose(f_) != 0) {
             f_ = nullptr;
             fail("cannot close");
         }
@@ -179,7 +197,7 @@ private:
     static constexpr std::size_t kCap = std::size_t{1} << 22; // 4 MiB
 
     void flush() {
-        if (n_ != 0 && std::fwrite(buf_.data(), 1, n_, f_) != n_) fail("cannot write");
+        if (n_ != 0 && !drop_ && std::fwrite(buf_.data(), 1, n_, f_) != n_) fail("cannot write");
         written_ += n_;
         n_ = 0;
     }
@@ -190,6 +208,7 @@ private:
 
     std::string path_;
     std::FILE* f_ = nullptr;
+    bool drop_ = false;
     std::vector<char> buf_;
     std::size_t n_ = 0;
     u64 written_ = 0;
@@ -728,10 +747,12 @@ struct Generator {
 [[noreturn]] void usage(int status) {
     std::fprintf(status == 0 ? stdout : stderr,
                  "usage: gen_data --projects N --out DIR [--seed S] [--fine]\n"
+                 "       gen_data --projects N --stdout projects|indicators [--seed S] [--fine]\n"
                  "Writes DIR/projects.csv and DIR/indicators.csv (SPEC §3): N synthetic county\n"
                  "projects of budget year 2023 with 5-12 indicators each (weights total 90).\n"
                  "Output is byte-identical for the same N and seed (default seed 1).\n"
-                 "--fine: targets with up to 2 decimals and actuals with up to 4, as typed by staff.\n");
+                 "--fine: targets with up to 2 decimals and actuals with up to 4, as typed by staff.\n"
+                 "--stdout: only that table, to standard output (no files; the summary to stderr).\n");
     std::exit(status);
 }
 
@@ -749,6 +770,7 @@ int main(int argc, char** argv) {
     bool have_n = false;
     bool fine = false;
     std::string dir;
+    std::string only; // --stdout: "projects" or "indicators"
     for (int i = 1; i < argc; ++i) {
         const string_view a = argv[i];
         if (a == "-h" || a == "--help") usage(0);
@@ -771,16 +793,23 @@ int main(int argc, char** argv) {
             }
         } else if (a == "--out") {
             dir = v;
+        } else if (a == "--stdout") {
+            only = v;
+            if (only != "projects" && only != "indicators") {
+                std::fprintf(stderr, "gen_data: --stdout needs projects or indicators, got '%s'\n", v);
+                return 2;
+            }
         } else {
             std::fprintf(stderr, "gen_data: unknown option '%s'\n", argv[i - 1]);
             usage(2);
         }
     }
-    if (!have_n || dir.empty()) usage(2);
+    if (!have_n || dir.empty() == only.empty()) usage(2);
 
     std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
+    if (!only.empty()) {
+        std::setvbuf(stdout, nullptr, _IONBF, 0); // Out buffers 4 MiB itself
+    } else if (std::filesystem::create_directories(dir, ec); ec) {
         std::fprintf(stderr, "gen_data: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
         return 1;
     }
@@ -790,8 +819,8 @@ int main(int argc, char** argv) {
     u64 ib = 0;
     Stats stats;
     {
-        Out proj(p_path + ".tmp");
-        Out ind(i_path + ".tmp");
+        Out proj(only.empty() ? p_path + ".tmp" : only == "projects" ? "-" : "");
+        Out ind(only.empty() ? i_path + ".tmp" : only == "indicators" ? "-" : "");
         proj.put("project_id,name,department,budget,spent,budget_kind,fund_source,category,year\n");
         ind.put("project_id,level1,level2,name,direction,target,actual,unit,weight\n");
         int width = 7;
@@ -806,6 +835,7 @@ int main(int argc, char** argv) {
         stats = g.stats;
     }
     for (const auto* p : {&p_path, &i_path}) {
+        if (!only.empty()) break;
         std::filesystem::rename(*p + ".tmp", *p, ec);
         if (ec) {
             std::fprintf(stderr, "gen_data: cannot rename %s.tmp: %s\n", p->c_str(), ec.message().c_str());
@@ -814,7 +844,7 @@ int main(int argc, char** argv) {
     }
     // Mean indicators per project with 2 decimals, integer arithmetic.
     const u64 mean100 = stats.projects ? (stats.indicators * 100 + stats.projects / 2) / stats.projects : 0;
-    std::printf("gen_data: seed %llu: %llu projects (%llu bytes), %llu indicators (%llu bytes), %llu.%02llu indicators/project\n",
+    std::fprintf(only.empty() ? stdout : stderr, "gen_data: seed %llu: %llu projects (%llu bytes), %llu indicators (%llu bytes), %llu.%02llu indicators/project\n",
                 static_cast<unsigned long long>(seed), static_cast<unsigned long long>(stats.projects),
                 static_cast<unsigned long long>(pb), static_cast<unsigned long long>(stats.indicators),
                 static_cast<unsigned long long>(ib), static_cast<unsigned long long>(mean100 / 100),

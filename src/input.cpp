@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <span>
 #include <string>
@@ -204,6 +205,14 @@ public:
     /// `table_sheets`: the sheet names that hold this table in a workbook of
     /// several tables ("projects", "项目"); InputOptions::sheet overrides them.
     Records(const std::string& path, const InputOptions& options, std::span<const std::string_view> table_sheets) {
+        // Only a regular file is sniffed: opening a pipe (`<(gen …)`, a FIFO) again
+        // to peek would consume its first bytes. A pipe is read as CSV (a workbook
+        // needs random access anyway).
+        std::error_code unknown;
+        if (!std::filesystem::is_regular_file(path, unknown)) {
+            csv_.emplace(path, options.encoding);
+            return;
+        }
         refuse_old_excel(path);
         if (!detail::xlsx::is_workbook(path)) {
             csv_.emplace(path, options.encoding);

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace perfbudget {
@@ -196,6 +197,10 @@ void OutputFile::cannot_write(int err) const {
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     if (path_.empty() || path_ == "-") return; // standard output, buffered until commit
+    // A device or a pipe (/dev/null, a FIFO): a file renamed onto it would replace
+    // it. Like standard output it is written on commit, from the buffer.
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return;
     temp_ = path_ + ".tmp." + std::to_string(::getpid());
     file_ = std::fopen(temp_.c_str(), "wb");
     if (!file_) {
@@ -227,6 +232,16 @@ void OutputFile::flush() {
 }
 
 void OutputFile::commit() {
+    if (!file_ && !path_.empty() && path_ != "-") { // a device or a pipe
+        std::FILE* f = std::fopen(path_.c_str(), "wb");
+        if (!f) cannot_write(errno);
+        bool ok = std::fwrite(buffer_.data(), 1, buffer_.size(), f) == buffer_.size();
+        const int err = errno;
+        ok = std::fclose(f) == 0 && ok;
+        if (!ok) cannot_write(err ? err : errno);
+        committed_ = true;
+        return;
+    }
     if (!file_) { // standard output
         if (std::fwrite(buffer_.data(), 1, buffer_.size(), stdout) != buffer_.size() || std::fflush(stdout) != 0)
             throw Error({"<stdout>", 0, 0}, "cannot write to standard output", "无法写入标准输出");

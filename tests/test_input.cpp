@@ -375,6 +375,30 @@ TEST_CASE("parse_date: strict YYYY-MM-DD, real calendar days") {
     CHECK_FALSE(parse_date(""));
 }
 
+TEST_CASE("csv: a pipe is read from its first byte (soak benchmark: `--projects <(gen …)`)") {
+    // Once, the .xls and .xlsx sniffing opened the path again and read its first
+    // bytes: from a pipe they were gone, and the header was "invalid UTF-8".
+    const std::string text = "project_id,name,department,budget,spent\nP1,a,d,1.00,1.00\nP2,b,d,2.00,1.00\n";
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    REQUIRE(::write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size())); // fits the pipe's buffer
+    ::close(fds[1]);
+    {
+        ProjectReader r("/dev/fd/" + std::to_string(fds[0]));
+        Project p;
+        bool ok = false;
+        std::vector<Diagnostic> problems;
+        std::vector<std::string> ids;
+        while (r.next(p, ok, problems)) {
+            CHECK(ok);
+            ids.push_back(p.id);
+        }
+        CHECK(problems.empty());
+        CHECK(ids == std::vector<std::string>{"P1", "P2"});
+    }
+    ::close(fds[0]);
+}
+
 // --- ProjectReader --------------------------------------------------------------
 
 TEST_CASE("projects: Chinese headers in any order, defaults, unknown column notice") {

@@ -16,6 +16,10 @@
 #include <sstream>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace perfbudget;
 namespace fs = std::filesystem;
 
@@ -42,6 +46,33 @@ std::vector<std::string> lines(const std::string& text) {
 }
 
 } // namespace
+
+TEST_CASE("output: a FIFO named by --out is written on success, not replaced by a file (soak benchmark)") {
+    // Once, the temporary file was renamed onto it: a FIFO or /dev/null (as root)
+    // became a regular file, and the pipe's reader never got the results.
+    const fs::path fifo = scratch("results.fifo");
+    fs::remove(fifo);
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // The read end, opened first without waiting for a writer, so neither side
+    // blocks (the results fit the pipe's buffer) and a replaced FIFO reads as empty.
+    const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    REQUIRE(fd >= 0);
+    {
+        EvaluateOptions o = options(fifo.string());
+        const BatchSummary s = evaluate_files(o, national_rules());
+        CHECK(s.projects > 0);
+    }
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    CHECK(fs::is_fifo(fifo));
+    CHECK(got.starts_with("project_id,"));
+    CHECK(lines(got).size() > 1);
+    for (const auto& e : fs::directory_iterator(fifo.parent_path()))
+        CHECK_MESSAGE(e.path().filename().string().find(".tmp") == std::string::npos, e.path().string());
+    fs::remove(fifo);
+}
 
 TEST_CASE("table output: the name column with identifier headers, money in 万元") {
     const fs::path out = scratch("names-wan.csv");
