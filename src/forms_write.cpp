@@ -11,6 +11,7 @@
 
 #include "perfbudget/explain.hpp"
 #include "perfbudget/output.hpp"
+#include "xlsx_book.hpp"
 
 #include <xlsxwriter.h>
 
@@ -229,7 +230,10 @@ std::string sheet_name(const std::string& wanted, std::map<std::string, int>& us
 } // namespace
 
 void write_sheets_xlsx(const std::string& path, const std::vector<SheetGrid>& sheets) {
-    const std::string temp = path + ".tmp";
+    // Made aside, then copied through OutputFile like every other output: a failed
+    // run leaves nothing, and a device or pipe named by --out is written, not replaced.
+    const detail::WorkbookFile made;
+    const std::string temp = made.path();
     lxw_workbook* book = workbook_new(temp.c_str());
     if (!book) cannot_write(path, "cannot create " + temp);
     lxw_format* cell = workbook_add_format(book);
@@ -281,14 +285,10 @@ void write_sheets_xlsx(const std::string& path, const std::vector<SheetGrid>& sh
         }
         worksheet_set_row(ws, 0, 30, nullptr);
     }
-    if (const lxw_error e = workbook_close(book); e != LXW_NO_ERROR) {
-        std::remove(temp.c_str());
-        cannot_write(path, lxw_strerror(e));
-    }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        std::remove(temp.c_str());
-        cannot_write(path, "cannot rename " + temp);
-    }
+    if (const lxw_error e = workbook_close(book); e != LXW_NO_ERROR) cannot_write(path, lxw_strerror(e));
+    OutputFile out(path);
+    made.copy_into(out);
+    out.commit();
 }
 
 namespace {
