@@ -2,6 +2,7 @@
 #include "perfbudget/monitor.hpp"
 #include "perfbudget/monitor_custom.hpp"
 
+#include "monitor_row.hpp"
 #include "monitor_text.hpp"
 
 #include <algorithm>
@@ -144,18 +145,9 @@ bool monitor_value(std::string_view id, const Indicator& ind, const Fraction& tp
 
 Light pace_light(const Indicator& ind, const IndicatorMonitor& m, const MonitoringRules::Pace& pace) {
     switch (m.pace_case) {
-    case PaceCase::ratio: {
-        // v ≥ blue_from: blue; else below red_below: red; else below yellow_below:
-        // yellow; else green. All three compared, then combined without branches:
-        // which band v falls in is data, and a mispredicted branch per indicator
-        // costs more than the comparisons.
-        const int blue = !less(m.pace, Fraction::of(pace.blue_from));
-        const int red = less(m.pace, Fraction::of(pace.red_below)), yellow = less(m.pace, Fraction::of(pace.yellow_below));
-        static_assert(static_cast<int>(Light::green) == 0 && static_cast<int>(Light::blue) == 1 &&
-                      static_cast<int>(Light::yellow) == 2 && static_cast<int>(Light::red) == 3);
-        const int below = 3 * red + 2 * yellow * (1 - red);
-        return static_cast<Light>(blue + (1 - blue) * below);
-    }
+    case PaceCase::ratio:
+        return detail::pace_band(less(m.pace, Fraction::of(pace.blue_from)), less(m.pace, Fraction::of(pace.red_below)),
+                         less(m.pace, Fraction::of(pace.yellow_below)));
     case PaceCase::le_over:
     case PaceCase::overdue:
     case PaceCase::late: return Light::red;
@@ -182,9 +174,9 @@ Diagnostic monitor_weights_problem(std::string_view indicators_file, std::string
 
 } // namespace detail
 
-bool monitor_indicator(std::string_view id, const Indicator& ind, Date as_of, const Fraction& tp, const RuleSet& rules,
-                       MonitorAccumulator& acc, IndicatorMonitor& m, std::vector<Diagnostic>& problems,
-                       std::string_view file) {
+bool detail::monitor_indicator_general(std::string_view id, const Indicator& ind, Date as_of, const Fraction& tp,
+                                       const RuleSet& rules, MonitorAccumulator& acc, IndicatorMonitor& m,
+                                       std::vector<Diagnostic>& problems, std::string_view file) {
     const MonitoringRules& mr = rules.monitoring;
     // Reset field by field (a whole-struct reset is a slow `rep stos` per row);
     // rc and pace are read only when counted and PaceCase::ratio say so.
@@ -219,6 +211,13 @@ bool monitor_indicator(std::string_view id, const Indicator& ind, Date as_of, co
         ++acc.counted;
     }
     return true;
+}
+
+bool monitor_indicator(std::string_view id, const Indicator& ind, Date as_of, const Fraction& tp, const RuleSet& rules,
+                       MonitorAccumulator& acc, IndicatorMonitor& m, std::vector<Diagnostic>& problems,
+                       std::string_view file) {
+    return detail::monitor_indicator_row(id, ind, as_of, tp, rules, detail::MonitorRowRules::of(tp, rules), acc, m, problems,
+                                         file);
 }
 
 void finish_monitoring(Money budget, Money spent, const MonitorAccumulator& acc, Date as_of, const Fraction& tp,
@@ -265,8 +264,10 @@ void monitor_project(const Project& p, Date as_of, const RuleSet& rules, Monitor
     if (p.spent.fen() < 0) problems.push_back(detail::monitor_spent_problem(files.projects, p.id, p.source_line));
     const std::size_t project_problems = problems.size();
     MonitorAccumulator acc;
+    const detail::MonitorRowRules row = detail::MonitorRowRules::of(tp, rules);
     for (std::size_t i = 0; i < p.indicators.size(); ++i)
-        monitor_indicator(p.id, p.indicators[i], as_of, tp, rules, acc, out.indicators[i], problems, files.indicators);
+        detail::monitor_indicator_row(p.id, p.indicators[i], as_of, tp, rules, row, acc, out.indicators[i], problems,
+                                      files.indicators);
     // Weights given for some only: reported before the indicators' own problems.
     if (acc.mixed_weights()) {
         const Indicator& first =

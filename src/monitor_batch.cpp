@@ -9,6 +9,7 @@
 #include "perfbudget/monitoring_calendar.hpp"
 
 #include "json_fields.hpp"
+#include "monitor_row.hpp"
 #include "stream_projects.hpp"
 #include "summary_support.hpp"
 #include "table_writer.hpp"
@@ -54,11 +55,11 @@ public:
         s += ',';
         if (r.exec_applicable) append_rate(s, r.exec_rate);
         s += ',';
-        if (r.has_completion) append_decimal(s, r.completion.rounded(4, RoundingMode::half_up), 4);
+        if (r.has_completion) append_completion(s, r.completion);
         s += ',';
         s += to_string(r.level);
         s += ',';
-        detail::append_monitor_reasons(s, r);
+        append_reasons(s, r);
         if (r.fired_count > 0)
             for (std::string_view id : monitor_custom_ids(r, *p.rules)) {
                 if (s.back() != ',') s += ';';
@@ -79,9 +80,35 @@ public:
     }
 
 private:
+    /// The completion, 4 places half-up. Usually a Fraction with a 64-bit
+    /// numerator: rounded as the exec_rate is (the same exact half-up rounding as
+    /// Number::rounded, without its general path).
+    static void append_completion(std::string& s, const Number& c) {
+        if (!c.is_big()) {
+            const detail::int128_native n = c.small().num().native();
+            if (n >= 0 && n == static_cast<std::int64_t>(n)) return append_rate(s, c.small());
+        }
+        append_decimal(s, c.rounded(4, RoundingMode::half_up), 4);
+    }
+
+    /// detail::append_monitor_reasons(), each combination of reasons formatted once.
+    void append_reasons(std::string& s, const MonitorResult& r) {
+        static_assert(monitor_rule_count <= 8);
+        unsigned mask = 0;
+        for (std::size_t k = 0; k < monitor_rule_count; ++k) mask |= unsigned{r.reason(static_cast<MonitorRule>(k))} << k;
+        std::string& text = reasons_[mask];
+        if (!reasons_known_[mask]) {
+            detail::append_monitor_reasons(text, r);
+            reasons_known_[mask] = true;
+        }
+        s += text;
+    }
+
     detail::TableWriter& out_;
     Fraction tp_;
     std::string tp_text_;
+    std::array<std::string, 1u << monitor_rule_count> reasons_;
+    std::array<bool, 1u << monitor_rule_count> reasons_known_{};
 };
 
 /// One project as JSON; needs the project held in memory (ProjectView::project).
@@ -262,7 +289,11 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     const EvaluateOptions& opt = options.files;
     const std::vector<RuleSet>& periods = book.periods();
     std::vector<Fraction> tps; // time progress per period (its method)
-    for (const RuleSet& r : periods) tps.push_back(time_progress(options.as_of, r.monitoring.time_progress.method));
+    std::vector<detail::MonitorRowRules> rows; // the fast path's factors per period
+    for (const RuleSet& r : periods) {
+        tps.push_back(time_progress(options.as_of, r.monitoring.time_progress.method));
+        rows.push_back(detail::MonitorRowRules::of(tps.back(), r));
+    }
     std::vector<Diagnostic> reading;         // any: report read_projects()' list instead
     std::vector<SlotProblem> staged;         // monitoring problems, by project at the end
     std::vector<Diagnostic> row_problems;
@@ -343,7 +374,8 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
             if (!ind.weight && slot.mark == 0) slot.mark = ind.source_line;
             const RuleSet& rules = periods[slot.period];
             try {
-                if (!monitor_indicator(pid, ind, options.as_of, tps[slot.period], rules, slot.acc, m, found, opt.indicators)) {
+                if (!detail::monitor_indicator_row<false>(pid, ind, options.as_of, tps[slot.period], rules, rows[slot.period], slot.acc, m,
+                                                   found, opt.indicators)) {
                     slot.bad = true;
                     for (Diagnostic& d : found) staged.push_back({last, SlotProblem::indicator, std::move(d)});
                     found.clear();

@@ -234,14 +234,21 @@ public:
     /// usually come grouped, in the projects' order: `last` (the previous row's
     /// slot) and the one after it are tried before the hash table.
     [[gnu::always_inline]] std::uint32_t find(std::string_view pid, std::uint32_t& last) const {
-        if (last == IdIndex::empty || id(last) != pid) {
-            if (last != IdIndex::empty && last + 1 < slots.size() && id(last + 1) == pid) ++last;
+        if (last == IdIndex::empty || !same(id(last), pid)) {
+            if (last != IdIndex::empty && last + 1 < slots.size() && same(id(last + 1), pid)) ++last;
             else last = index_.find(pid, [this](std::uint32_t k) { return id(k); });
         }
         return last;
     }
 
 private:
+    /// a == b, always inlined: GCC otherwise calls an out-of-line
+    /// string_view::compare for each row in one of the stages (monitor) and not
+    /// in the other, as its inlining budget for the calling function falls.
+    [[gnu::always_inline]] static bool same(std::string_view a, std::string_view b) {
+        return a.size() == b.size() && (a.empty() || __builtin_memcmp(a.data(), b.data(), a.size()) == 0);
+    }
+
     IdIndex index_;
 };
 
