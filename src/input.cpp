@@ -6,6 +6,7 @@
 // file, line, column (as written in the header), the value and what was expected;
 // the row is marked bad and reading goes on, so one run lists every problem.
 #include "perfbudget/input.hpp"
+#include "diagnostic.hpp"
 
 #include "perfbudget/assessment_input.hpp"
 
@@ -181,18 +182,7 @@ std::string shown_zh(std::string_view v) {
     return "“" + s.substr(1, s.size() - 2) + "”";
 }
 
-/// A Diagnostic built member by member (brace-initialising it trips GCC 12's
-/// -Wmaybe-uninitialized).
-Diagnostic make_diagnostic(const std::string& file, std::uint32_t line, std::string en, std::string zh,
-                           Diagnostic::Severity severity = Diagnostic::Severity::error) {
-    Diagnostic d;
-    d.where.file = file;
-    d.where.line = line;
-    d.en = std::move(en);
-    d.zh = std::move(zh);
-    d.severity = severity;
-    return d;
-}
+using detail::make_diagnostic;
 
 // --- Where records come from -----------------------------------------------------
 

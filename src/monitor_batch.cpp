@@ -324,7 +324,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
             std::uint32_t first = 0;
             const std::uint32_t n = kept.add(p, ok, opt.projects, first);
             if (n == detail::IdIndex::empty) {
-                reading.push_back({{opt.projects, p.source_line, 0}, "duplicate project_id", "项目编号重复"});
+                reading.push_back(detail::make_diagnostic(opt.projects, p.source_line, "duplicate project_id", "项目编号重复"));
                 continue;
             }
             if (names) kept_names.push_back(kept.keep(p.name));
@@ -364,7 +364,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
             if (!ok || !row_problems.empty() || kept.find(pid, last) == detail::IdIndex::empty) {
                 reading.insert(reading.end(), row_problems.begin(), row_problems.end());
                 row_problems.clear();
-                if (reading.empty()) reading.push_back({{opt.indicators, ind.source_line, 0}, "unknown project_id", "项目编号不存在"});
+                if (reading.empty()) reading.push_back(detail::make_diagnostic(opt.indicators, ind.source_line, "unknown project_id", "项目编号不存在"));
                 continue;
             }
             if (!reading.empty()) continue; // read_projects() will list them; nothing else counts

@@ -3,6 +3,7 @@
 // Internal to src/.
 #pragma once
 
+#include "diagnostic.hpp"
 #include "perfbudget/error.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/input.hpp"
@@ -43,16 +44,9 @@ public:
         if (list_.size() < max_) list_.push_back(std::move(d));
         else ++dropped_;
     }
-    /// A problem at `file:line`. The Diagnostic is built member by member: the
-    /// aggregate `add({{file, line, 0}, en, zh})` makes GCC 12 -O3 report a
-    /// bogus -Wmaybe-uninitialized on the temporary's strings (src/input.cpp's make_diagnostic does the same).
+    /// A problem at `file:line`.
     void add(const std::string& file, std::uint32_t line, std::string en, std::string zh) {
-        Diagnostic d;
-        d.where.file = file;
-        d.where.line = line;
-        d.en = std::move(en);
-        d.zh = std::move(zh);
-        add(std::move(d));
+        add(make_diagnostic(file, line, std::move(en), std::move(zh)));
     }
     void add(std::vector<Diagnostic>& ds) {
         for (auto& d : ds) add(std::move(d));
