@@ -14,6 +14,7 @@
 #include "table_writer.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <unordered_set>
 
@@ -45,31 +46,41 @@ void write_csv_header(detail::TableWriter& out, bool county) {
                (county ? ",reasons,cut,cut_amount\n" : "\n"));
 }
 
+void append_count(std::string& s, std::uint32_t n) {
+    char buf[16];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+    s.append(buf, end);
+}
+
+/// A row: numbers formatted in place (append_money, append_decimal), as evaluate's rows are.
 void write_csv_row(std::string& s, std::string_view id, std::string_view department, Money budget, const ReviewResult& r,
                    const RuleSet& rules, bool county) {
     append_csv_field(s, id);
     s += ',';
     append_csv_field(s, department);
     s += ',';
-    s += budget.to_string();
+    append_money(s, budget);
     s += ',';
-    s += std::to_string(r.indicators);
+    append_count(s, r.indicators);
     s += ',';
-    s += std::to_string(r.quantified);
+    append_count(s, r.quantified);
     s += ',';
-    if (r.quantification) s += r.quantification->to_string(4);
+    if (r.quantification) append_decimal(s, *r.quantification, 4);
     for (Decimal d : r.dimensions) {
         s += ',';
-        s += d.to_string(2);
+        append_decimal(s, d, 2);
     }
     s += ',';
-    s += r.score.to_string(2);
+    append_decimal(s, r.score, 2);
     s += ',';
     append_csv_field(s, rules.grades.bands[r.grade].id);
     s += ',';
     s += to_string(r.admission);
     s += ',';
-    append_csv_field(s, review_defect_ids(r, rules));
+    thread_local std::string ids; // keeps its capacity from row to row
+    ids.clear();
+    append_review_defect_ids(ids, r, rules);
+    append_csv_field(s, ids);
     if (county) {
         s += ',';
         append_csv_field(s, reasons_text(r, rules));
@@ -173,32 +184,31 @@ class NameRun {
 public:
     /// Starts the rows of another project.
     void restart() {
-        used_ = 0;
+        text_.clear();
+        ends_.clear();
         set_.clear();
     }
     /// Whether `name` (not empty) was used by an earlier row of the project; remembers it.
-    bool repeated(const std::string& name) {
+    bool repeated(std::string_view name) {
         constexpr std::size_t scan_up_to = 64;
-        if (used_ < scan_up_to) {
-            for (std::size_t k = 0; k < used_; ++k)
-                if (names_[k] == name) return remember(name), true;
-            remember(name);
-            return false;
+        const std::size_t used = ends_.size();
+        if (used < scan_up_to) {
+            bool seen = false;
+            for (std::size_t k = 0, begin = 0; k < used && !seen; begin = ends_[k++])
+                seen = ends_[k] - begin == name.size() && std::string_view(text_.data() + begin, name.size()) == name;
+            text_ += name;
+            ends_.push_back(text_.size());
+            return seen;
         }
-        if (used_ == scan_up_to && set_.empty())
-            for (std::size_t k = 0; k < used_; ++k) set_.insert(names_[k]);
-        ++used_;
-        return !set_.insert(name).second;
+        if (set_.empty())
+            for (std::size_t k = 0, begin = 0; k < used; begin = ends_[k++]) set_.emplace(text_.data() + begin, ends_[k] - begin);
+        return !set_.emplace(name).second;
     }
 
 private:
-    void remember(const std::string& name) {
-        if (used_ == names_.size()) names_.emplace_back();
-        names_[used_++].assign(name); // keeps its capacity from project to project
-    }
-    std::vector<std::string> names_;
-    std::size_t used_ = 0;
-    std::unordered_set<std::string> set_;
+    std::string text_;              // the names of the project's rows so far, one after another (few: up to 64)
+    std::vector<std::size_t> ends_; // where each ends in text_
+    std::unordered_set<std::string> set_; // past 64 names
 };
 
 /// Adds an indicator row of a project to its counts (the per-row part of
@@ -243,9 +253,9 @@ void finish(const ReviewCounts& c, Money budget, const RuleSet& rules, const Pro
     r.indicators = c.indicators;
     r.quantified = c.quantified;
     r.quantification.reset();
-    if (r.indicators)
-        r.quantification =
-            Fraction(wide(std::int64_t{r.quantified}), wide(std::int64_t{r.indicators})).rounded(4, RoundingMode::half_up);
+    if (r.indicators) // quantified / indicators half-up to 4 places, in integers (both ≥ 0, < 2^32)
+        r.quantification = Decimal::from_units(
+            (std::int64_t{r.quantified} * 20'000 + r.indicators) / (std::int64_t{r.indicators} * 2) * 100);
     r.no_indicators = r.indicators == 0;
     const auto add = [&](ReviewCheck check, std::uint32_t times) {
         const ReviewRules::Check& k = rr.check(check);
@@ -277,7 +287,7 @@ void finish(const ReviewCounts& c, Money budget, const RuleSet& rules, const Pro
 }
 
 bool has_error(const std::vector<Diagnostic>& ds) {
-    return std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; });
+    return !ds.empty() && std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; });
 }
 
 /// Reviews the files streamed, writing the output and summary; false (nothing

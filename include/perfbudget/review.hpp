@@ -84,6 +84,8 @@ inline ReviewResult review_project(const Project& project, const RuleSet& rules)
 /// failed checks, each once, in check order, then the ids of the county's checks
 /// (review.custom steps that deducted), each once, in step order; `;`-separated.
 std::string review_defect_ids(const ReviewResult& r, const RuleSet& rules);
+/// The same appended to `out` (the streamed CSV row's buffer: nothing allocated per project).
+void append_review_defect_ids(std::string& out, const ReviewResult& r, const RuleSet& rules);
 /// The id of a defect's check: the built-in check's, or the county step's.
 std::string_view review_check_id(const ReviewDefect& d, const RuleSet& rules);
 
