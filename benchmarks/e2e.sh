@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of `perfbudget evaluate` (and `monitor`) on synthetic county data.
+# End-to-end benchmark of `perfbudget evaluate` (and `monitor`, `review`) on synthetic county data.
 #
 #   benchmarks/e2e.sh BUILD_DIR [N=1000000] [RULES...]
 #
@@ -14,7 +14,9 @@
 # Environment:
 #   COMMANDS=evaluate  the commands to time, e.g. "evaluate monitor": each runs
 #                 with every rule set on the same data, interleaved; monitor runs
-#                 `perfbudget monitor --as-of $AS_OF` (CSV output, streamed)
+#                 `perfbudget monitor --as-of $AS_OF` (CSV output, streamed);
+#                 review runs `perfbudget review` (the target review, CSV, streamed):
+#                 "evaluate review" checks issue 9's "review costs no more than evaluate"
 #   AS_OF=2024-06-30  monitor's as-of date
 #   SEED=1        generator seed
 #   RUNS=1        how many timed runs per rule set (the report gives each and the fastest)
@@ -42,7 +44,7 @@ seed=${SEED:-1}
 runs=${RUNS:-1}
 read -r -a commands <<<"${COMMANDS:-evaluate}"
 as_of=${AS_OF:-2024-06-30}
-for c in "${commands[@]}"; do [[ $c == evaluate || $c == monitor ]] || die "COMMANDS: evaluate or monitor, got '$c'"; done
+for c in "${commands[@]}"; do [[ $c == evaluate || $c == monitor || $c == review ]] || die "COMMANDS: evaluate, monitor or review, got '$c'"; done
 workbook=${WORKBOOK:-0}
 [[ $workbook == 0 || $workbook == 1 ]] || die "WORKBOOK must be 0 or 1, got '$workbook'"
 [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "N must be a positive whole number, got '$n'"

@@ -216,23 +216,29 @@ std::string_view review_check_id(const ReviewDefect& d, const RuleSet& rules) {
 }
 
 std::string review_defect_ids(const ReviewResult& r, const RuleSet& rules) {
+    std::string s;
+    append_review_defect_ids(s, r, rules);
+    return s;
+}
+
+void append_review_defect_ids(std::string& s, const ReviewResult& r, const RuleSet& rules) {
     std::array<bool, review_check_count> failed{};
-    std::vector<bool> county(rules.review.custom.steps.size());
+    std::vector<bool> county(rules.review.custom.steps.size()); // no allocation without county steps
     for (const ReviewDefect& d : r.defects) {
         if (!d.custom()) failed[static_cast<std::size_t>(d.check)] = true;
         else if (d.step < county.size()) county[d.step] = true;
     }
-    std::string s = r.no_indicators ? "no_indicators" : "";
+    const std::size_t start = s.size();
+    if (r.no_indicators) s += "no_indicators";
     // Appended in place: no temporary `";" + id` (which also made GCC 12 report a bogus -Wrestrict).
-    const auto append = [&s](std::string_view id) {
-        if (!s.empty()) s += ';';
+    const auto append = [&s, start](std::string_view id) {
+        if (s.size() != start) s += ';';
         s += id;
     };
     for (std::size_t c = 0; c < review_check_count; ++c)
         if (failed[c]) append(names::review_check[c]);
     for (std::size_t k = 0; k < county.size(); ++k)
         if (county[k]) append(rules.review.custom.steps[k].id());
-    return s;
 }
 
 std::vector<ExplanationLine> explain_review(const Project& p, const ReviewResult& r, const RuleSet& rules, Lang lang) {

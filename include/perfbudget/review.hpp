@@ -84,6 +84,8 @@ inline ReviewResult review_project(const Project& project, const RuleSet& rules)
 /// failed checks, each once, in check order, then the ids of the county's checks
 /// (review.custom steps that deducted), each once, in step order; `;`-separated.
 std::string review_defect_ids(const ReviewResult& r, const RuleSet& rules);
+/// The same appended to `out` (the streamed CSV row's buffer: nothing allocated per project).
+void append_review_defect_ids(std::string& out, const ReviewResult& r, const RuleSet& rules);
 /// The id of a defect's check: the built-in check's, or the county step's.
 std::string_view review_check_id(const ReviewDefect& d, const RuleSet& rules);
 
@@ -102,6 +104,8 @@ struct ReviewOptions : InputOptions { // and the input options (input.hpp)
     Lang lang = Lang::zh;
     std::optional<int> year; ///< budget year of projects without one (picks dated rules, date checks)
     TableStyle table;                    ///< CSV/xlsx for people (output.hpp; money in 万元 with money_unit); default: CSV for programs
+    /// Read both files into memory even when the run could stream (tests compare the two paths).
+    bool in_memory = false;
 };
 
 /// Projects and money per grade and per admission.
@@ -114,17 +118,22 @@ struct ReviewTotals {
     std::array<Money, admission_count> budget_by_admission{};
     std::size_t indicators = 0, quantified = 0;
     void add(const Project& p, const ReviewResult& r, std::size_t grade_count);
+    void add(Money project_budget, const ReviewResult& r, std::size_t grade_count);
 };
 struct ReviewSummary : ReviewTotals {
     std::vector<GradeBand> grades; // the scale (of the latest period)
     std::vector<Diagnostic> notices;
 };
 
-/// Reviews every project of the files (in memory) and writes CSV (exactly SPEC §6's
+/// Reviews every project of the files and writes CSV (exactly SPEC §6's
 /// columns) or JSON (with each defect and the explanation). Throws Error listing
 /// every problem; a failed run writes nothing. OptionsError when an output names an input.
 /// The table (CSV or OutputFormat::xlsx) is styled by options.table and money_unit
-/// (output.hpp, docs/output.md).
+/// (output.hpp, docs/output.md). CSV and xlsx stream like evaluate_files(): projects
+/// kept compactly, indicator rows counted as they pass (a project's rows together
+/// while the duplicate_name check is on). JSON, county steps that read `indicators`
+/// (quantifiers), options.in_memory and any run with a problem read both files
+/// into memory; the results and errors are the same either way.
 ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules);
 
 /// "审核 n 个项目…三级绩效指标 3308 个，量化率达 72.79%", per grade and admission.
