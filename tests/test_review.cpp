@@ -832,3 +832,60 @@ TEST_CASE("review_files with a county's steps: reasons, cut and cut_amount after
     CHECK(json.find("cut recommended: 50000.00 × 10.00% = 5000.00 yuan") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+// --- streaming and in-memory review give the same bytes ---------------------------------
+
+namespace {
+/// The output and summary of review_files() with `o`, streamed or in memory.
+std::pair<std::string, std::string> review_both_ways(ReviewOptions o, const RuleBook& rules, bool in_memory) {
+    o.in_memory = in_memory;
+    const std::string tag = in_memory ? "memory" : "stream";
+    o.out = test::scratch_file("review-paths", tag + ".out").string();
+    o.summary = test::scratch_file("review-paths", tag + ".json").string();
+    (void)review_files(o, rules);
+    return {test::slurp(o.out), test::slurp(o.summary)};
+}
+} // namespace
+
+TEST_CASE("review_files: the streamed path writes exactly what the in-memory path writes") {
+    // Every shipped rule file, on the example county and on the defect sheets, as CSV for
+    // programs and as the Chinese table with names; then the example county's indicator
+    // rows in reverse order (not contiguous per project), which the duplicate-name check
+    // must still see.
+    const std::string reversed = test::scratch_file("review-paths", "reversed.csv").string();
+    {
+        std::ifstream in(test::example_indicators);
+        std::string header, line;
+        std::getline(in, header);
+        std::vector<std::string> rows;
+        while (std::getline(in, line)) rows.push_back(line);
+        std::ofstream out(reversed);
+        out << header << '\n';
+        for (auto it = rows.rbegin(); it != rows.rend(); ++it) out << *it << '\n';
+    }
+    const std::vector<std::pair<std::string, std::string>> data = {
+        {test::example_projects, test::example_indicators},
+        {test::source_dir + "/tests/data/review/projects.csv", test::source_dir + "/tests/data/review/indicators.csv"},
+        {test::example_projects, reversed},
+    };
+    for (const char* profile : {"national", "changji", "lanzhou-new-area", "urumqi-county", "wuchang", "yuechi"}) {
+        const RuleBook rules = load_rules_file(test::source_dir + "/rules/" + profile + ".yaml");
+        for (const auto& [projects, indicators] : data)
+            for (const bool chinese : {false, true}) {
+                CAPTURE(profile);
+                CAPTURE(indicators);
+                CAPTURE(chinese);
+                ReviewOptions o;
+                o.projects = projects;
+                o.indicators = indicators;
+                o.table.chinese_headers = chinese;
+                o.lang = chinese ? Lang::zh : Lang::en;
+                const auto streamed = review_both_ways(o, rules, false);
+                const auto in_memory = review_both_ways(o, rules, true);
+                CHECK(streamed.first.size() > 100); // rows were written
+                CHECK(streamed.first == in_memory.first);
+                CHECK(streamed.second == in_memory.second);
+            }
+    }
+    std::filesystem::remove_all(std::filesystem::path(reversed).parent_path());
+}
