@@ -31,10 +31,10 @@ std::optional<Date> effective_date(std::string_view s) {
             y = y * 10 + (c - '0');
         }
         if (y < 1900) return std::nullopt;
-        return Date(static_cast<unsigned short>(y), 1, 1);
+        return make_date(y, 1, 1);
     }
     const auto d = parse_date(s);
-    if (d && d->year() < 1900) return std::nullopt;
+    if (d && static_cast<int>(d->year()) < 1900) return std::nullopt;
     return d;
 }
 

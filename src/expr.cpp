@@ -1147,8 +1147,8 @@ private:
         }
         case Op::days: {
             const Date a = eval(n.a).as_date(), b = eval(n.b).as_date();
-            if (a.is_special() || b.is_special()) fail(n, "days() of a missing date", "days() 的日期缺失");
-            return Value::integer((b - a).days());
+            if (!a.ok() || !b.ok()) fail(n, "days() of a missing date", "days() 的日期缺失");
+            return Value::integer(days_between(a, b));
         }
         case Op::all:
         case Op::exists:

@@ -95,11 +95,12 @@ std::string quoted_zh(std::string_view s) { return "“" + std::string(s) + "”
 
 std::optional<Date> make_date(int y, int m, int d) {
     if (y < 1400 || y > 9999 || m < 1 || m > 12 || d < 1) return std::nullopt;
-    using cal = boost::gregorian::gregorian_calendar;
-    const int last = cal::end_of_month_day(static_cast<unsigned short>(y), static_cast<unsigned short>(m));
-    if (d == 99) d = last; // 月底
-    if (d > last) return std::nullopt;
-    return Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
+    using namespace std::chrono;
+    const auto ym = year{y} / month{static_cast<unsigned>(m)};
+    const int end = static_cast<int>(static_cast<unsigned>((ym / std::chrono::last).day()));
+    if (d == 99) d = end; // 月底
+    if (d > end) return std::nullopt;
+    return Date{ym / day{static_cast<unsigned>(d)}};
 }
 
 /// Reads up to `max` digits at `i`; false when there is none.

@@ -13,7 +13,6 @@
 #include "input_cells.hpp"
 #include "xlsx.hpp"
 
-#include <boost/date_time/gregorian/gregorian_types.hpp>
 
 #include <algorithm>
 #include <array>
@@ -1157,9 +1156,9 @@ std::optional<Date> parse_date(std::string_view s) {
     const int y = parts[0], m = parts[1], d = parts[2];
     // boost::gregorian covers 1400..9999; checking first means it never throws.
     if (y < 1400 || m < 1 || m > 12 || d < 1) return std::nullopt;
-    using cal = boost::gregorian::gregorian_calendar;
-    if (d > cal::end_of_month_day(static_cast<unsigned short>(y), static_cast<unsigned short>(m))) return std::nullopt;
-    return Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
+    const Date date = make_date(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+    if (!date.ok()) return std::nullopt; // past the end of the month
+    return date;
 }
 
 // --- ProjectReader ----------------------------------------------------------------

@@ -745,13 +745,13 @@ const RuleSet& RuleBook::for_year(std::optional<int> year) const {
                     "缺少预算年度：规则 " + quote(name()) + " 的取值按年度生效（自 " + to_string(first) + " 起，" + where +
                         "）；请在项目的 `year`（预算年度）列填写年度，或使用 --year");
     const int y = *year;
-    if (y < first.year() || y > 9999)
+    if (y < static_cast<int>(first.year()) || y > 9999)
         throw Error(SourceLocation{},
                     "no rules in effect for budget year " + std::to_string(y) + ": the rules " + quote(name()) +
                         " take effect from " + to_string(first) + " (" + where + ")",
                     "预算年度 " + std::to_string(y) + " 没有适用的规则：规则 " + quote(name()) + " 自 " + to_string(first) +
                         " 起生效（" + where + "）");
-    const Date jan1(static_cast<unsigned short>(y), 1, 1);
+    const Date jan1 = make_date(y, 1, 1);
     const RuleSet* pick = nullptr;
     for (const RuleSet& p : periods_)
         if (*p.effective_from <= jan1) pick = &p;

@@ -10,14 +10,14 @@
 namespace perfbudget {
 
 Fraction time_progress(Date as_of, TimeProgressMethod method) {
-    const auto ymd = as_of.year_month_day();
+    using namespace std::chrono;
     if (method == TimeProgressMethod::days) {
-        const int days_in_year = boost::gregorian::gregorian_calendar::is_leap_year(ymd.year) ? 366 : 365;
-        return Fraction::positive(as_of.day_of_year(), days_in_year);
+        const int days_in_year = as_of.year().is_leap() ? 366 : 365;
+        return Fraction::positive(days_between(as_of.year() / January / 1, as_of) + 1, days_in_year); // day of the year
     }
     // (m − 1)/12 + (day / dim)/12 = ((m − 1) × dim + day) / (12 × dim)
-    const std::int64_t dim = as_of.end_of_month().day();
-    return Fraction::positive((ymd.month - 1) * dim + ymd.day, 12 * dim);
+    const std::int64_t dim = static_cast<unsigned>((as_of.year() / as_of.month() / last).day());
+    return Fraction::positive((static_cast<unsigned>(as_of.month()) - 1) * dim + static_cast<unsigned>(as_of.day()), 12 * dim);
 }
 
 namespace {
@@ -84,7 +84,7 @@ bool monitor_date(std::string_view id, const Indicator& ind, Date as_of, const R
         m.pace_case = PaceCase::overdue;
         m.counted = true;
         m.rc = Fraction::zero();
-        m.days_late = static_cast<std::int32_t>((as_of - *t).days());
+        m.days_late = static_cast<std::int32_t>(days_between(*t, as_of));
         return true;
     }
     IndicatorResult& r = scratch_result();

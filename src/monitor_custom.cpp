@@ -100,8 +100,8 @@ public:
         if (needs(S::department)) set(S::department, expr::Value::text(p.department));
         if (needs(S::year)) set(S::year, expr::Value::integer(p.year.value_or(0)));
         if (needs(S::indicators_counted)) set(S::indicators_counted, expr::Value::integer(out.counted));
-        if (needs(S::month)) set(S::month, expr::Value::integer(out.as_of.year_month_day().month));
-        if (needs(S::as_of_year)) set(S::as_of_year, expr::Value::integer(out.as_of.year_month_day().year));
+        if (needs(S::month)) set(S::month, expr::Value::integer(static_cast<unsigned>(out.as_of.month())));
+        if (needs(S::as_of_year)) set(S::as_of_year, expr::Value::integer(static_cast<int>(out.as_of.year())));
     }
 
     void run() {

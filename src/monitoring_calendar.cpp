@@ -5,11 +5,15 @@
 
 namespace perfbudget {
 
+namespace {
+Date end_of_month(Date d) { return Date{d.year() / d.month() / std::chrono::last}; }
+} // namespace
+
 bool is_checkpoint(Date d, const MonitoringRules& rules) {
     switch (rules.checkpoints.every) {
     case CheckpointEvery::any: return true;
-    case CheckpointEvery::month: return d == d.end_of_month();
-    case CheckpointEvery::quarter: return d == d.end_of_month() && d.month() % 3 == 0;
+    case CheckpointEvery::month: return d == end_of_month(d);
+    case CheckpointEvery::quarter: return d == end_of_month(d) && static_cast<unsigned>(d.month()) % 3 == 0;
     }
     return true;
 }
@@ -19,14 +23,14 @@ std::vector<Date> checkpoints_of_year(int year, const MonitoringRules& rules) {
     if (rules.checkpoints.every == CheckpointEvery::any) return out;
     const int step = rules.checkpoints.every == CheckpointEvery::quarter ? 3 : 1;
     for (int m = step; m <= 12; m += step)
-        out.push_back(Date(static_cast<unsigned short>(year), static_cast<unsigned short>(m), 1).end_of_month());
+        out.push_back(end_of_month(make_date(year, static_cast<unsigned>(m), 1)));
     return out;
 }
 
 bool is_department_review_date(Date d, const MonitoringRules& rules) {
     const auto& review = rules.department_review;
     if (!review.enabled) return false;
-    const MonthDay md{static_cast<std::uint8_t>(d.month()), static_cast<std::uint8_t>(d.day())};
+    const MonthDay md{static_cast<std::uint8_t>(static_cast<unsigned>(d.month())), static_cast<std::uint8_t>(static_cast<unsigned>(d.day()))};
     return std::find(review.on.begin(), review.on.end(), md) != review.on.end();
 }
 

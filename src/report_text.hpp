@@ -327,7 +327,7 @@ public:
 
     std::string date_text(Date d) const {
         if (!zh_) return to_string(d);
-        return std::to_string(d.year()) + "年" + std::to_string(d.month().as_number()) + "月" + std::to_string(d.day().as_number()) + "日";
+        return std::to_string(static_cast<int>(d.year())) + "年" + std::to_string(static_cast<unsigned>(d.month())) + "月" + std::to_string(static_cast<unsigned>(d.day())) + "日";
     }
 
     static std::string superscript(std::size_t n) {

@@ -150,7 +150,7 @@ void feasibility(const Project& p, const ReviewRules& rules, ReviewResult& r, Ch
     if (p.year)
         for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
             const Date* d = std::get_if<Date>(&p.indicators[i].target);
-            if (d && !d->is_special() && d->year() != *p.year)
+            if (d && d->ok() && static_cast<int>(d->year()) != *p.year)
                 c.add(ReviewCheck::date_outside_year, i,
                       "date target " + label(p, i) + " " + to_string(*d) + " is outside the budget year " +
                           std::to_string(*p.year),

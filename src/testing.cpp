@@ -396,7 +396,7 @@ private:
 
 /// The ids of the custom steps that fired, as the output's `reasons` column lists
 /// them (in order, a table once however many of its rows fired): "[commend, deviation]".
-std::string reasons_text(const ProjectResult& r, const RuleSet& rules) {
+std::string reason_list_text(const ProjectResult& r, const RuleSet& rules) {
     std::string s = "[";
     for (std::string_view id : reason_ids(r, rules)) s += (s.size() > 1 ? ", " : "") + std::string(id);
     return s + "]";
@@ -414,7 +414,7 @@ std::string got_text(const Expected& e, const ProjectResult& r, const RuleSet& r
     if (e.field == "accountability") return r.accountability ? "true" : "false";
     if (e.field == "cut") return r.cut.to_string();
     if (e.field == "recover") return r.recover.to_string();
-    if (e.field == "reasons") return reasons_text(r, rules);
+    if (e.field == "reasons") return reason_list_text(r, rules);
     return {};
 }
 
@@ -553,7 +553,7 @@ TestMismatch mismatch(const ExpectedProject& ep, const Expected& e, std::string 
 /// as of its date, which must be a review date of the rules in effect on it.
 void check_departments(const Case& c, const std::vector<Project>& projects, const std::vector<MonitorResult>& monitored,
                        const RuleBook& rules, const Sources& sources, TestCaseResult& out) {
-    const RuleSet& period = rules.for_year(c.as_of->year());
+    const RuleSet& period = rules.for_year(static_cast<int>(c.as_of->year()));
     if (!is_department_review_date(*c.as_of, period.monitoring)) {
         const MonitoringRules::DepartmentReview& dr = period.monitoring.department_review;
         std::string days;
@@ -609,7 +609,7 @@ TestCaseResult run_case(const Case& c, const RuleBook& rules, Sources& sources) 
     }
     if (monitoring) // the period in effect on the as-of date, as `perfbudget monitor` picks it
         for (Project& p : projects)
-            if (!p.year) p.year = c.as_of->year();
+            if (!p.year) p.year = static_cast<int>(c.as_of->year());
     std::vector<ProjectResult> results(monitoring || assessment || review ? 0 : projects.size());
     std::vector<MonitorResult> monitored(monitoring ? projects.size() : 0);
     if (out.errors.empty()) {

@@ -12,7 +12,6 @@
 //   7. the sheet: merged ranges first, then the rows one at a time.
 #include "xlsx.hpp"
 
-#include <boost/date_time/gregorian/gregorian_types.hpp>
 #include <expat.h>
 #include <minizip/unzip.h>
 
@@ -20,6 +19,7 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <fstream>
@@ -288,14 +288,15 @@ bool append_date(const Decimal& d, bool date1904, std::string& out) {
     const std::uint64_t last = date1904 ? 2'957'003 : 2'958'465; // 9999-12-31
     if (serial > last) return false;
 
-    using namespace boost::gregorian;
+    using namespace std::chrono;
     unsigned year = 1900, month = 1, day = 0; // serial 0 of 1900: Excel's "1900-01-00"
     if (!date1904 && serial == 60) {
         month = 2, day = 29; // Lotus 1-2-3's leap-year bug: not a calendar date, refused downstream
     } else if (date1904 || serial > 0) {
-        date base = date1904 ? date(1904, 1, 1) : serial < 60 ? date(1899, 12, 31) : date(1899, 12, 30);
-        const date::ymd_type ymd = (base + days(static_cast<long>(serial))).year_month_day();
-        year = ymd.year, month = ymd.month, day = ymd.day;
+        const sys_days base = date1904 ? sys_days(1904y / 1 / 1) : serial < 60 ? sys_days(1899y / 12 / 31) : sys_days(1899y / 12 / 30);
+        const year_month_day ymd(base + days(static_cast<long>(serial)));
+        year = static_cast<unsigned>(static_cast<int>(ymd.year())), month = static_cast<unsigned>(ymd.month()),
+        day = static_cast<unsigned>(ymd.day());
     }
     append_two(out, year / 100);
     append_two(out, year % 100);

@@ -1,11 +1,21 @@
 """Compiles and runs the C and Python blocks of docs/embedding.md (```c, ```python).
 
     doc_snippets.py SOURCE_DIR CC LIBRARY WORK_DIR
+    doc_snippets.py --cpp SOURCE_DIR OUT.cpp     # writes its ```cpp block, which CMake
+                                                 # builds and ctest runs (doc_cpp_snippet)
 """
 import os
 import re
 import subprocess
 import sys
+
+if sys.argv[1] == "--cpp":
+    with open(os.path.join(sys.argv[2], "docs", "embedding.md"), encoding="utf-8") as f:
+        cpp = re.findall(r"^```cpp\n(.*?)^```$", f.read(), re.M | re.S)
+    assert len(cpp) == 1, len(cpp)
+    with open(sys.argv[3], "w", encoding="utf-8") as f:
+        f.write("// Written by tests/doc_snippets.py from docs/embedding.md's ```cpp block.\n" + cpp[0])
+    sys.exit(0)
 
 source, cc, library, work = sys.argv[1:5]
 os.makedirs(work, exist_ok=True)

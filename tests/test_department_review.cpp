@@ -20,7 +20,7 @@ using perfbudget::test::yuan;
 
 namespace {
 
-const Date june30 = Date(2023, 6, 30);
+const Date june30 = make_date(2023, 6, 30);
 const std::string kRules = std::string(PERFBUDGET_SOURCE_DIR) + "/rules/";
 
 MonitoringRules every(CheckpointEvery e) {
@@ -62,30 +62,30 @@ std::vector<Diagnostic> load_problems(const std::string& text) { return perfbudg
 TEST_CASE("checkpoints: any date nationally; month ends (28 and 29 February); quarter ends") {
     const MonitoringRules& national = national_rules().only().monitoring;
     CHECK(national.checkpoints.every == CheckpointEvery::any);
-    CHECK(is_checkpoint(Date(2023, 6, 15), national));
+    CHECK(is_checkpoint(make_date(2023, 6, 15), national));
     CHECK(checkpoints_of_year(2023, national).empty());
 
     const MonitoringRules month = every(CheckpointEvery::month);
-    CHECK(is_checkpoint(Date(2023, 6, 30), month));
-    CHECK_FALSE(is_checkpoint(Date(2023, 6, 29), month));
-    CHECK(is_checkpoint(Date(2023, 2, 28), month));
-    CHECK_FALSE(is_checkpoint(Date(2024, 2, 28), month)); // 2024 is a leap year
-    CHECK(is_checkpoint(Date(2024, 2, 29), month));
+    CHECK(is_checkpoint(make_date(2023, 6, 30), month));
+    CHECK_FALSE(is_checkpoint(make_date(2023, 6, 29), month));
+    CHECK(is_checkpoint(make_date(2023, 2, 28), month));
+    CHECK_FALSE(is_checkpoint(make_date(2024, 2, 28), month)); // 2024 is a leap year
+    CHECK(is_checkpoint(make_date(2024, 2, 29), month));
     const auto months = checkpoints_of_year(2024, month);
     REQUIRE(months.size() == 12);
-    CHECK(months[0] == Date(2024, 1, 31));
-    CHECK(months[1] == Date(2024, 2, 29));
-    CHECK(months[11] == Date(2024, 12, 31));
+    CHECK(months[0] == make_date(2024, 1, 31));
+    CHECK(months[1] == make_date(2024, 2, 29));
+    CHECK(months[11] == make_date(2024, 12, 31));
 
     const MonitoringRules quarter = every(CheckpointEvery::quarter);
-    CHECK(is_checkpoint(Date(2023, 3, 31), quarter));
-    CHECK(is_checkpoint(Date(2023, 6, 30), quarter));
-    CHECK_FALSE(is_checkpoint(Date(2023, 5, 31), quarter));
-    CHECK_FALSE(is_checkpoint(Date(2023, 9, 29), quarter));
+    CHECK(is_checkpoint(make_date(2023, 3, 31), quarter));
+    CHECK(is_checkpoint(make_date(2023, 6, 30), quarter));
+    CHECK_FALSE(is_checkpoint(make_date(2023, 5, 31), quarter));
+    CHECK_FALSE(is_checkpoint(make_date(2023, 9, 29), quarter));
     const auto quarters = checkpoints_of_year(2023, quarter);
     REQUIRE(quarters.size() == 4);
     CHECK(quarters[1] == june30);
-    CHECK(quarters[2] == Date(2023, 9, 30));
+    CHECK(quarters[2] == make_date(2023, 9, 30));
     CHECK(describe(CheckpointEvery::month, false) == "every month end");
     CHECK(describe(CheckpointEvery::month, true) == "每月末");
 }
@@ -98,8 +98,8 @@ TEST_CASE("checkpoints and department review in the profiles: Changji monthly wi
     CHECK(to_string(changji.monitoring.department_review.on[0]) == "06-30");
     CHECK(changji.cite(changji.monitoring.department_review.where).find("changji.yaml:") != std::string::npos);
     CHECK(is_department_review_date(june30, changji.monitoring));
-    CHECK_FALSE(is_department_review_date(Date(2023, 6, 29), changji.monitoring));
-    CHECK_FALSE(is_department_review_date(Date(2023, 7, 31), changji.monitoring));
+    CHECK_FALSE(is_department_review_date(make_date(2023, 6, 29), changji.monitoring));
+    CHECK_FALSE(is_department_review_date(make_date(2023, 7, 31), changji.monitoring));
     // Nationally there is no department review, whatever the date.
     CHECK_FALSE(is_department_review_date(june30, national_rules().only().monitoring));
 
@@ -129,9 +129,9 @@ TEST_CASE("department review rules: MM-DD days, no repeats, known checkpoint wor
     // 02-29 is a day of some years: it matches only in leap years.
     const RuleSet leap =
         load_rules_text(head + "  department_review: {enabled: true, on: [02-29, 12-31]}\n", "t.yaml").only();
-    CHECK(is_department_review_date(Date(2024, 2, 29), leap.monitoring));
-    CHECK_FALSE(is_department_review_date(Date(2023, 2, 28), leap.monitoring));
-    CHECK(is_department_review_date(Date(2023, 12, 31), leap.monitoring));
+    CHECK(is_department_review_date(make_date(2024, 2, 29), leap.monitoring));
+    CHECK_FALSE(is_department_review_date(make_date(2023, 2, 28), leap.monitoring));
+    CHECK(is_department_review_date(make_date(2023, 12, 31), leap.monitoring));
 }
 
 TEST_CASE("department review: execution over the department's sums, completion weighted by budget (hand-computed)") {
@@ -253,7 +253,7 @@ TEST_CASE("monitor_files: the department review in the summary on a review date;
                                                  "1 warning projects") != std::string::npos);
 
     // June 15: not a Changji checkpoint (a notice), not a review date (no review).
-    o.as_of = Date(2023, 6, 15);
+    o.as_of = make_date(2023, 6, 15);
     const MonitorSummary mid = monitor_files(o, changji);
     CHECK(mid.department_reviews.empty());
     REQUIRE(mid.notices.size() == 1);

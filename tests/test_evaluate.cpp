@@ -36,7 +36,7 @@ Project w1() {
     p.indicators = {
         ind(Level1::output, Level2::quantity, Direction::ge, dec("1200"), dec("1000"), "20", "培训人次"),
         ind(Level1::output, Level2::quality, Direction::ge, dec("95%"), dec("98%"), "10", "合格率"),
-        ind(Level1::output, Level2::timeliness, Direction::date, Date(2023, 10, 31), Date(2023, 12, 15), "10", "完成时间"),
+        ind(Level1::output, Level2::timeliness, Direction::date, make_date(2023, 10, 31), make_date(2023, 12, 15), "10", "完成时间"),
         ind(Level1::output, Level2::cost, Direction::le, dec("500"), dec("550"), "10", "单位成本"),
         ind(Level1::benefit, Level2::social, Direction::ge, dec("3000"), dec("2400"), "30", "受益人数"),
         ind(Level1::satisfaction, Level2::satisfaction, Direction::ge, dec("90%"), dec("85%"), "10", "满意度"),
@@ -161,23 +161,23 @@ TEST_CASE("evaluate: qualitative tiers with and without percentages") {
 
 TEST_CASE("evaluate: date lateness in 30-day periods, across 29 February") {
     auto d = [](Date t, Date a) { return ind(Level1::output, Level2::timeliness, Direction::date, t, a, "50"); };
-    CHECK(score(d(Date(2023, 10, 31), Date(2023, 10, 31))).score == dec("50")); // on the day
-    CHECK(score(d(Date(2023, 10, 31), Date(2023, 9, 1))).score == dec("50"));   // early
-    const IndicatorResult one_day = score(d(Date(2023, 10, 31), Date(2023, 11, 1)));
+    CHECK(score(d(make_date(2023, 10, 31), make_date(2023, 10, 31))).score == dec("50")); // on the day
+    CHECK(score(d(make_date(2023, 10, 31), make_date(2023, 9, 1))).score == dec("50"));   // early
+    const IndicatorResult one_day = score(d(make_date(2023, 10, 31), make_date(2023, 11, 1)));
     CHECK(one_day.periods == 1); // ceil(1/30)
     CHECK(one_day.score == dec("45"));
     // 2024 is a leap year: Feb 27 → Mar 29 is 2 + 29 = 31 days → 2 periods → 0.8.
-    const IndicatorResult leap = score(d(Date(2024, 2, 27), Date(2024, 3, 29)));
+    const IndicatorResult leap = score(d(make_date(2024, 2, 27), make_date(2024, 3, 29)));
     CHECK(leap.days_late == 31);
     CHECK(leap.periods == 2);
     CHECK(leap.score == dec("40"));
     // 2023 is not: Feb 27 → Mar 29 is 1 + 29 = 30 days → 1 period → 0.9.
-    const IndicatorResult plain = score(d(Date(2023, 2, 27), Date(2023, 3, 29)));
+    const IndicatorResult plain = score(d(make_date(2023, 2, 27), make_date(2023, 3, 29)));
     CHECK(plain.days_late == 30);
     CHECK(plain.score == dec("45"));
     // 300 days late → 10 periods → 0; 400 days → still 0, never negative.
-    CHECK(score(d(Date(2023, 1, 1), Date(2023, 10, 28))).score == dec("0"));
-    CHECK(score(d(Date(2023, 1, 1), Date(2024, 2, 5))).score == dec("0"));
+    CHECK(score(d(make_date(2023, 1, 1), make_date(2023, 10, 28))).score == dec("0"));
+    CHECK(score(d(make_date(2023, 1, 1), make_date(2024, 2, 5))).score == dec("0"));
 }
 
 TEST_CASE("evaluate: grade boundaries are inclusive lower bounds") {
@@ -273,7 +273,7 @@ TEST_CASE("evaluate: problems are errors naming the project and indicator") {
     no_satisfaction.indicators.pop_back();
     CHECK_THROWS_WITH_AS(evaluate(no_satisfaction, national_rules()), doctest::Contains("lacks an output, benefit or satisfaction"),
                          Error);
-    CHECK(issue_of(ind(Level1::output, Level2::quantity, Direction::ge, dec("1"), Date(2023, 1, 1), "5")) == Issue::wrong_measure);
+    CHECK(issue_of(ind(Level1::output, Level2::quantity, Direction::ge, dec("1"), make_date(2023, 1, 1), "5")) == Issue::wrong_measure);
     CHECK(issue_of(ind(Level1::output, Level2::quantity, Direction::ge, dec("-1"), dec("1"), "5")) == Issue::negative_value);
 }
 

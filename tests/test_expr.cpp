@@ -93,8 +93,8 @@ struct Env {
         values[a] = Value::boolean(true);
         values[b] = Value::boolean(false);
         values[c] = Value::boolean(true);
-        values[start] = Value::date(Date(2024, 2, 28));
-        values[end] = Value::date(Date(2024, 3, 1));
+        values[start] = Value::date(make_date(2024, 2, 28));
+        values[end] = Value::date(make_date(2024, 3, 1));
         values[count] = Value::integer(7);
         values[level] = Value::text("良");
     }
@@ -238,8 +238,8 @@ TEST_CASE("expr: min, max, abs") {
     CHECK(num("abs(-2.5)") == "2.5");
     CHECK(num("abs(3 - 5)") == "2");
     CHECK(num("abs(4)") == "4");
-    CHECK(ev("min(end, date(\"2024-02-29\"))").as_date() == Date(2024, 2, 29));
-    CHECK(ev("max(start, end)").as_date() == Date(2024, 3, 1));
+    CHECK(ev("min(end, date(\"2024-02-29\"))").as_date() == make_date(2024, 2, 29));
+    CHECK(ev("max(start, end)").as_date() == make_date(2024, 3, 1));
 }
 
 TEST_CASE("expr: dates and days() across 29 February") {
@@ -560,7 +560,7 @@ TEST_CASE("expr: evaluation does not allocate") {
     CHECK(hit);
     // Last pass: exec_rate = 0.99, so min(0.1, 0.01) = 0.01; 1,000,000 × 0.01 / 3 = 3333.333… → 3333.33
     CHECK(Value::number(total).to_string() == "3333.33");
-    CHECK(last == Date(2024, 3, 1));
+    CHECK(last == make_date(2024, 3, 1));
     CHECK(word == "整改");
 }
 

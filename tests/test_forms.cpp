@@ -165,8 +165,8 @@ TEST_CASE("forms: the Sichuan variant (预算执行情况, 调整后预算数, �
     CHECK(std::get<Decimal>(rate.actual) == dec("0.87"));
     const Indicator& done = indicator(f, "年度养护任务完成时间");
     CHECK(done.direction == Direction::date); // 指标性质 ≤ with a date
-    CHECK(std::get<Date>(done.target) == Date(2023, 11, 30));
-    CHECK(std::get<Date>(done.actual) == Date(2023, 12, 28));
+    CHECK(std::get<Date>(done.target) == make_date(2023, 11, 30));
+    CHECK(std::get<Date>(done.actual) == make_date(2023, 12, 28));
     const Indicator& cost = indicator(f, "每公里养护成本");
     CHECK(cost.direction == Direction::le);
     CHECK(cost.unit == "万元");
@@ -209,12 +209,12 @@ TEST_CASE("forms: a target cell splits into operator, value and unit") {
     CHECK_FALSE(t.has_operator);
     REQUIRE(split_target("2023年10月31日前", t, en, zh));
     CHECK(t.direction == Direction::date);
-    CHECK(std::get<Date>(t.value) == Date(2023, 10, 31));
+    CHECK(std::get<Date>(t.value) == make_date(2023, 10, 31));
     REQUIRE(split_target("≤2023-10-31", t, en, zh));
     CHECK(t.direction == Direction::date);
-    CHECK(std::get<Date>(t.value) == Date(2023, 10, 31));
+    CHECK(std::get<Date>(t.value) == make_date(2023, 10, 31));
     REQUIRE(split_target("2023年12月底前", t, en, zh));
-    CHECK(std::get<Date>(t.value) == Date(2023, 12, 31));
+    CHECK(std::get<Date>(t.value) == make_date(2023, 12, 31));
     REQUIRE(split_target("严格执行相关制度规定", t, en, zh));
     CHECK(t.direction == Direction::qual);
     CHECK(std::holds_alternative<std::monostate>(t.value));
@@ -254,11 +254,11 @@ TEST_CASE("forms: a date target and its actual in the national layout") {
     const Form f = form_of(examples::nutrition_form());
     const Indicator& paid = indicator(f, "资金拨付完成时间");
     CHECK(paid.direction == Direction::date);
-    CHECK(std::get<Date>(paid.target) == Date(2023, 10, 31));
-    CHECK(std::get<Date>(paid.actual) == Date(2023, 11, 20));
+    CHECK(std::get<Date>(paid.target) == make_date(2023, 10, 31));
+    CHECK(std::get<Date>(paid.actual) == make_date(2023, 11, 20));
     const Form farmland = form_of(examples::farmland_form()); // kept: `indicator` returns a reference into it
     const Indicator& done = indicator(farmland, "项目完工时间");
-    CHECK(std::get<Date>(done.target) == Date(2023, 12, 31)); // ≤2023-12-31
+    CHECK(std::get<Date>(done.target) == make_date(2023, 12, 31)); // ≤2023-12-31
 }
 
 TEST_CASE("forms: percentages under 百分比 and % units") {

@@ -358,9 +358,9 @@ TEST_CASE("csv: invalid GBK names its line") {
 // --- parse_date -----------------------------------------------------------------
 
 TEST_CASE("parse_date: strict YYYY-MM-DD, real calendar days") {
-    CHECK(parse_date("2023-10-31") == Date(2023, 10, 31));
-    CHECK(parse_date("2024-02-29") == Date(2024, 2, 29));
-    CHECK(parse_date("2000-02-29") == Date(2000, 2, 29));
+    CHECK(parse_date("2023-10-31") == make_date(2023, 10, 31));
+    CHECK(parse_date("2024-02-29") == make_date(2024, 2, 29));
+    CHECK(parse_date("2000-02-29") == make_date(2000, 2, 29));
     CHECK_FALSE(parse_date("2023-02-29"));
     CHECK_FALSE(parse_date("1900-02-29"));
     CHECK_FALSE(parse_date("2023-04-31"));
@@ -555,8 +555,8 @@ TEST_CASE("indicators: Chinese headers and values in any order") {
     REQUIRE(r.next(id, ind, ok, problems));
     CHECK(ok);
     CHECK(ind.direction == Direction::date);
-    CHECK(std::get<Date>(ind.target) == Date(2023, 10, 31));
-    CHECK(std::get<Date>(ind.actual) == Date(2023, 12, 15));
+    CHECK(std::get<Date>(ind.target) == make_date(2023, 10, 31));
+    CHECK(std::get<Date>(ind.actual) == make_date(2023, 12, 15));
 
     REQUIRE(r.next(id, ind, ok, problems));
     CHECK(ok);

@@ -65,7 +65,7 @@ std::string outputs(const std::string& tag) {
         m.files = o;
         m.files.explain = false;
         m.files.out = out + ".monitor";
-        m.as_of = Date(2024, 6, 30);
+        m.as_of = make_date(2024, 6, 30);
         m.summary = out + ".summary.json";
         monitor_files(m, rules);
         all += test::slurp(m.files.out) + test::slurp(m.summary);

@@ -21,8 +21,8 @@ using perfbudget::test::yuan;
 
 namespace {
 
-Date day(int y, int m, int d) { return Date(y, m, d); }
-const Date june30 = Date(2023, 6, 30);
+Date day(int y, int m, int d) { return make_date(y, m, d); }
+const Date june30 = make_date(2023, 6, 30);
 
 Fraction frac(std::int64_t n, std::int64_t d) { return Fraction::positive(n, d); }
 
@@ -334,7 +334,7 @@ TEST_CASE("monitor: the summary's totals and departments, and --summary as JSON"
     opt.files.indicators = ex + "indicators.csv";
     opt.files.out = (dir / "out.csv").string();
     opt.summary = (dir / "summary.json").string();
-    opt.as_of = Date(2023, 12, 31);
+    opt.as_of = make_date(2023, 12, 31);
     const MonitorSummary s = monitor_files(opt, national_rules());
 
     CHECK(s.projects == 12);

@@ -19,7 +19,7 @@ using perfbudget::test::yuan;
 
 namespace {
 
-const Date june30 = Date(2023, 6, 30);
+const Date june30 = make_date(2023, 6, 30);
 
 /// A profile of the national rules whose monitoring section has `steps` as its
 /// custom list (line 5 of the file is the first step's first line).
@@ -112,7 +112,7 @@ TEST_CASE("monitor custom: action overrides the light's action; later steps read
     CHECK(r.cut == yuan("100.00"));
     CHECK(monitor_reasons(r, rules) == "execution;soften;note");
     // As of July 31 the month is 7: the rule does not fire, the table's second row does.
-    r = monitor_project(project("100.00"), Date(2023, 7, 31), rules);
+    r = monitor_project(project("100.00"), make_date(2023, 7, 31), rules);
     CHECK(r.action == MonitorAction::suspend);
     CHECK_FALSE(r.has_cut);
     REQUIRE(r.fired_count == 1);

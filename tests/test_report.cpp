@@ -31,7 +31,7 @@ ReportOptions example_options() {
 
 Report example_report(const RuleBook& rules, bool monitoring, std::size_t max_listed = 200) {
     ReportOptions opt = example_options();
-    if (monitoring) opt.as_of = Date(2023, 12, 31);
+    if (monitoring) opt.as_of = make_date(2023, 12, 31);
     opt.max_listed = max_listed;
     return build_report(opt, rules);
 }
@@ -335,7 +335,7 @@ TEST_CASE("report: the workbook, unzipped and checked cell by cell") {
     CHECK(sig15("7350000") == "7350000");
     CHECK(sig15("9.999999999999999") == "10");
     ReportOptions opt = example_options();
-    opt.as_of = Date(2023, 12, 31);
+    opt.as_of = make_date(2023, 12, 31);
     const std::string path = scratch_file("report", "county.xlsx").string();
     std::filesystem::remove(path);
     opt.files.out = path;

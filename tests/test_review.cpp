@@ -42,7 +42,7 @@ Indicator ind(Level1 l1, Level2 l2, const char* name, Direction dir, const char*
     i.direction = dir;
     i.unit = unit;
     const std::string t = target;
-    if (dir == Direction::date) i.target = Date(std::stoi(t.substr(0, 4)), std::stoi(t.substr(5, 2)), std::stoi(t.substr(8, 2)));
+    if (dir == Direction::date) i.target = make_date(std::stoi(t.substr(0, 4)), static_cast<unsigned>(std::stoi(t.substr(5, 2))), static_cast<unsigned>(std::stoi(t.substr(8, 2))));
     else if (dir != Direction::qual) i.target = dec(target);
     return i;
 }
@@ -293,7 +293,7 @@ TEST_CASE("review: appropriateness checks") {
 TEST_CASE("review: feasibility checks") {
     SUBCASE("date_outside_year: 2024-01-01 in a 2023 budget; no year: not checked") {
         Project p = clean();
-        p.indicators[2].target = Date(2024, 1, 1);
+        p.indicators[2].target = make_date(2024, 1, 1);
         const ReviewResult r = review_project(p, national());
         CHECK(ids(r) == std::vector<std::string>{"date_outside_year"});
         CHECK(r.dimensions[3] == dec("23"));

@@ -110,7 +110,7 @@ TEST_CASE("stream: monitor CSV streams with the in-memory path's output and summ
     const RuleBook national = national_rules();
     const RuleBook urumqi = load_rules_file(src + "/rules/urumqi-county.yaml"); // deviation on
     const RuleBook dated = load_rules_file(src + "/tests/data/testing/dated-rules.yaml");
-    for (const Date as_of : {Date(2023, 12, 31), Date(2024, 2, 29)}) { // the examples' dates are all done by then
+    for (const Date as_of : {make_date(2023, 12, 31), make_date(2024, 2, 29)}) { // the examples' dates are all done by then
         CAPTURE(to_string(as_of));
         monitor_both_ways(monitor_options("", as_of), national, "national");
         monitor_both_ways(monitor_options("", as_of), urumqi, "urumqi");
@@ -119,12 +119,12 @@ TEST_CASE("stream: monitor CSV streams with the in-memory path's output and summ
         monitor_both_ways(monitor_options("", as_of, projects_csv, reversed_indicators()), national, "reversed");
     }
     // The goldens of the cli_monitor_* tests.
-    CHECK(monitor_both_ways(monitor_options("", Date(2023, 12, 31)), national, "golden") ==
+    CHECK(monitor_both_ways(monitor_options("", make_date(2023, 12, 31)), national, "golden") ==
           slurp(src + "/tests/golden/monitor-examples-national.csv"));
-    CHECK(monitor_both_ways(monitor_options("", Date(2023, 12, 31)), urumqi, "golden-urumqi") ==
+    CHECK(monitor_both_ways(monitor_options("", make_date(2023, 12, 31)), urumqi, "golden-urumqi") ==
           slurp(src + "/tests/golden/monitor-examples-urumqi.csv"));
     // tests/data/cli: weights given for every indicator, Chinese level and direction names.
-    monitor_both_ways(monitor_options("", Date(2023, 6, 30), src + "/tests/data/cli/projects.csv",
+    monitor_both_ways(monitor_options("", make_date(2023, 6, 30), src + "/tests/data/cli/projects.csv",
                                       src + "/tests/data/cli/indicators-weights.csv"),
                       national, "cli-weights");
 }
@@ -143,7 +143,7 @@ monitoring:
       when: fund_source == "local" and budget_kind == "general" and category != "" and department != "" and year >= 2023
       then: {light: yellow, cut: 10%}
 )", "fields.yaml");
-    for (const Date as_of : {Date(2023, 12, 31), Date(2024, 2, 29)}) { // the examples' dates are all done by then
+    for (const Date as_of : {make_date(2023, 12, 31), make_date(2024, 2, 29)}) { // the examples' dates are all done by then
         CAPTURE(to_string(as_of));
         monitor_both_ways(monitor_options("", as_of), lanzhou, "lanzhou");
         const std::string out = monitor_both_ways(monitor_options("", as_of), fields, "fields");
@@ -159,7 +159,7 @@ monitoring:
       en: divides by zero
       when: budget / (exec_rate - exec_rate) > 1
 )", "failing.yaml");
-    const auto problems = monitor_problems_both_ways(monitor_options(scratch("failing.csv"), Date(2023, 12, 31)), failing);
+    const auto problems = monitor_problems_both_ways(monitor_options(scratch("failing.csv"), make_date(2023, 12, 31)), failing);
     REQUIRE(!problems.empty());
     CHECK(problems[0].en.find("division by zero") != std::string::npos);
 }
@@ -180,7 +180,7 @@ TEST_CASE("stream: monitor problems are those of the in-memory path, in its orde
                                          "A,output,quantity,a1,ge,,50,\n"                         // 6: no target
                                          "B,output,quantity,b2,ge,100,,\n"                        // 7: B mixed, no actual
                                          "C,output,quantity,c3,ge,100,,30\n");                    // 8: no actual
-    const MonitorOptions o = monitor_options(scratch("bad.csv"), Date(2023, 6, 30), projects, indicators);
+    const MonitorOptions o = monitor_options(scratch("bad.csv"), make_date(2023, 6, 30), projects, indicators);
     const auto problems = monitor_problems_both_ways(o);
     REQUIRE(problems.size() == 6);
     auto at = [&](std::size_t k, const std::string& file, std::uint32_t line, const std::string& starts) {
@@ -207,7 +207,7 @@ TEST_CASE("stream: monitor problems are those of the in-memory path, in its orde
                                          "B,output,quantity,b1,ge,\"1,20\",50,\n"
                                          "X,output,quantity,x1,ge,100,50,\n"
                                          "C,output,quantity,c1,ge,100,50,\n");
-    const auto reading = monitor_problems_both_ways(monitor_options(scratch("unreadable.csv"), Date(2023, 6, 30), projects, unreadable));
+    const auto reading = monitor_problems_both_ways(monitor_options(scratch("unreadable.csv"), make_date(2023, 6, 30), projects, unreadable));
     REQUIRE(reading.size() == 2);
     CHECK(reading[0].where.line == 2);
     CHECK(reading[1].where.line == 3);
@@ -217,7 +217,7 @@ TEST_CASE("stream: monitor problems are those of the in-memory path, in its orde
 // --- sinks ------------------------------------------------------------------------
 
 TEST_CASE("sink: a callback gets every monitoring result, and no file is written") {
-    MonitorOptions o = monitor_options(scratch("not-written.csv"), Date(2023, 12, 31));
+    MonitorOptions o = monitor_options(scratch("not-written.csv"), make_date(2023, 12, 31));
     o.summary = scratch("not-written.json");
     for (const bool in_memory : {false, true}) {
         CAPTURE(in_memory);

@@ -24,7 +24,7 @@ namespace {
 /// Every figure of every stage for every project, as text, in one string.
 std::string results(const std::vector<Project>& projects, const RuleBook& book) {
     std::string s;
-    const Date as_of(2023, 12, 31);
+    const Date as_of = make_date(2023, 12, 31);
     for (const Project& p : projects) {
         const RuleSet& rules = book.for_year(p.year);
         const ProjectResult e = evaluate(p, rules);

@@ -12,39 +12,36 @@ int main(int argc, char** argv) {
         // Rules: a profile file if given, else the national rules built into the library.
         const RuleBook book = argc > 1 ? load_rules_file(argv[1]) : national_rules();
 
-        // Values from text, exactly: Decimal::parse and Money::parse throw perfbudget::Error
-        // on anything that is not a plain decimal ("1,000.00" included), never giving 0.
-        auto number = [](const char* text) { return Decimal::parse(text); };
-        Project p;
-        p.id = "2023-JY-017";
-        p.name = "乡村教师培训";
-        p.department = "县教育局";
-        p.year = 2023; // the budget year: a profile with values by year uses that year's
-        p.budget = Money::parse("1000000.00");
-        p.spent = Money::parse("812345.67");
-        auto add = [&](Level1 l1, Level2 l2, Direction dir, Measure target, Measure actual, const char* weight, const char* name) {
-            Indicator i;
-            i.level1 = l1;
-            i.level2 = l2;
-            i.direction = dir;
-            i.target = std::move(target);
-            i.actual = std::move(actual);
-            i.weight = number(weight);
-            i.name = name;
-            p.indicators.push_back(std::move(i));
+        // A project as the budget system holds it. Money and numbers are exact: checked
+        // literals (812'345.67_yuan, 20_dec, 95_pct: a bad one does not compile) or text
+        // read at run time with Money::yuan("…") and Decimal::parse("…"), which throw
+        // perfbudget::Error on anything that is not a plain decimal ("1,000.00" included).
+        const Project p{
+            .id = "2023-JY-017",
+            .name = "乡村教师培训",
+            .department = "县教育局",
+            .budget = Money::yuan("1000000.00"),
+            .spent = 812'345.67_yuan,
+            .year = 2023, // the budget year: a profile with values by year uses that year's
+            .indicators = {
+                {.level1 = Level1::output, .level2 = Level2::quantity, .weight = 20_dec, .target = 1200_dec, .actual = 1000_dec, .name = "培训人次"},
+                {.level1 = Level1::output, .level2 = Level2::quality, .weight = 10_dec, .target = 95_pct, .actual = 98_pct, .name = "合格率"},
+                {.direction = Direction::date, .level1 = Level1::output, .level2 = Level2::timeliness, .weight = 10_dec,
+                 .target = make_date(2023, 10, 31), .actual = make_date(2023, 12, 15), .name = "完成时间"},
+                {.direction = Direction::le, .level1 = Level1::output, .level2 = Level2::cost, .weight = 10_dec,
+                 .target = 500_dec, .actual = Decimal::parse("550"), .name = "单位成本"},
+                {.level1 = Level1::benefit, .level2 = Level2::social, .weight = 30_dec, .target = 3000_dec, .actual = 2400_dec, .name = "受益人数"},
+                {.level1 = Level1::satisfaction, .level2 = Level2::satisfaction, .weight = 10_dec, .target = 90_pct, .actual = 85_pct, .name = "满意度"},
+            },
         };
-        add(Level1::output, Level2::quantity, Direction::ge, number("1200"), number("1000"), "20", "培训人次");
-        add(Level1::output, Level2::quality, Direction::ge, number("95%"), number("98%"), "10", "合格率");
-        add(Level1::output, Level2::timeliness, Direction::date, Date(2023, 10, 31), Date(2023, 12, 15), "10", "完成时间");
-        add(Level1::output, Level2::cost, Direction::le, number("500"), number("550"), "10", "单位成本");
-        add(Level1::benefit, Level2::social, Direction::ge, number("3000"), number("2400"), "30", "受益人数");
-        add(Level1::satisfaction, Level2::satisfaction, Direction::ge, number("90%"), number("85%"), "10", "满意度");
 
         const RuleSet& rules = book.for_year(p.year); // the rules in effect for the project's year
         ProjectResult result;
         evaluate(p, rules, result); // reuses result's storage when called again
-        const GradeBand& grade = rules.grades.bands[result.grade];
-        std::cout << p.id << " total " << result.total.to_string(2) << " grade " << grade.id << " (" << grade.zh << ")\n";
+        const GradeBand& grade = grade_of(result, rules); // id "good", zh "良", en "good"
+        std::cout << p.id << " total " << result.total.to_string(2) << " grade " << grade.id << " (" << grade.zh << ")";
+        if (const std::string reasons = reasons_text(result, rules); !reasons.empty()) std::cout << " reasons " << reasons;
+        std::cout << '\n';
         for (const ExplanationLine& line : explain(p, result, rules, Lang::en))
             std::cout << "  " << line.rule << " [" << line.source << "]: " << line.text << '\n';
         return result.total.to_string(2) == "85.32" || argc > 1 ? 0 : 1;

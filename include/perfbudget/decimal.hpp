@@ -307,7 +307,7 @@ public:
     static constexpr std::int64_t max_fen = 100'000'000'000'000'000; // 10^15 yuan
 
     constexpr Money() = default;
-    static Money from_fen(std::int64_t fen) {
+    static constexpr Money from_fen(std::int64_t fen) {
         if (fen > max_fen || fen < -max_fen) detail::arithmetic_error("amount beyond ±10^15 yuan", "金额超出 ±10^15 元");
         Money m;
         m.fen_ = fen;
@@ -317,6 +317,17 @@ public:
     /// "812345.67" → the amount; throws perfbudget::Error on any other text
     /// (parse_money() reports instead of throwing).
     static Money parse(std::string_view text);
+    /// The same, named for reading: Money::yuan("812345.67"). Throws perfbudget::Error
+    /// on "1,000.00", "12.345", "" or any other text that is not a plain amount.
+    static Money yuan(std::string_view text) { return parse(text); }
+    /// Whole yuan: Money::yuan(1'000'000) is 1000000.00. Throws ArithmeticError beyond ±10^15 yuan.
+    template <class I>
+        requires(std::is_integral_v<I> && !std::is_same_v<I, bool>)
+    static Money yuan(I whole) {
+        std::int64_t fen;
+        if (__builtin_mul_overflow(whole, 100, &fen)) detail::arithmetic_error("amount beyond ±10^15 yuan", "金额超出 ±10^15 元");
+        return from_fen(fen);
+    }
 
     friend constexpr auto operator<=>(Money, Money) = default;
     friend Money operator+(Money a, Money b) { return from_fen(detail::checked_add(a.fen_, b.fen_)); }
@@ -450,13 +461,13 @@ inline Fraction max(const Fraction& a, const Fraction& b) { return b > a ? b : a
 struct [[nodiscard]] NumberError {
     const char* en = nullptr; // e.g. "a plain decimal number such as 1234.56"
     const char* zh = nullptr;
-    bool ok() const { return en == nullptr; }
+    constexpr bool ok() const { return en == nullptr; }
 };
 
 namespace detail {
 
 /// Parses into units of 10^-scale. `allow_percent` accepts a trailing '%' (value / 100).
-inline NumberError parse_scaled(std::string_view s, int scale, int max_decimals, bool allow_percent,
+constexpr NumberError parse_scaled(std::string_view s, int scale, int max_decimals, bool allow_percent,
                                 std::int64_t& out) {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -541,5 +552,42 @@ inline Money Money::parse(std::string_view text) {
         throw Error(SourceLocation{}, "\"" + std::string(text) + "\": expected " + e.en, "“" + std::string(text) + "”：" + e.zh);
     return m;
 }
+
+namespace detail {
+
+/// The units of a literal's text (digit separators dropped, '%' appended for a
+/// percentage). Evaluated by the compiler: text that is not a plain decimal in
+/// range reaches a `throw`, which is not a constant expression, so the literal
+/// does not compile.
+consteval std::int64_t literal_units(const char* text, int scale, bool percent) {
+    char buf[48]{};
+    std::size_t n = 0;
+    for (const char* p = text; *p != '\0'; ++p) {
+        if (*p == '\'') continue;
+        if (n + 2 >= sizeof buf) throw "perfbudget literal: too many digits";
+        buf[n++] = *p;
+    }
+    if (percent) buf[n++] = '%';
+    std::int64_t units = 0;
+    if (!parse_scaled(std::string_view(buf, n), scale, scale, percent, units).ok())
+        throw "perfbudget literal: not a plain decimal within range (at most 2 decimals for _yuan, 6 for _dec)";
+    if (scale == Money::scale && (units > Money::max_fen || units < -Money::max_fen))
+        throw "perfbudget literal: an amount beyond 10^15 yuan";
+    return units;
+}
+
+} // namespace detail
+
+/// Checked literals, exact and read at compile time: 812'345.67_yuan (Money),
+/// 98.5_dec and 20_dec (Decimal), 95_pct (Decimal 0.95). A literal that is not a
+/// plain decimal in range (0.001_yuan, 1e6_yuan, 0x10_dec) does not compile.
+/// `using namespace perfbudget;` brings them in, as does `using namespace perfbudget::literals;`.
+inline namespace literals {
+
+consteval Money operator""_yuan(const char* text) { return Money::from_fen(detail::literal_units(text, Money::scale, false)); }
+consteval Decimal operator""_dec(const char* text) { return Decimal::from_units(detail::literal_units(text, Decimal::scale, false)); }
+consteval Decimal operator""_pct(const char* text) { return Decimal::from_units(detail::literal_units(text, Decimal::scale, true)); }
+
+} // namespace literals
 
 } // namespace perfbudget

@@ -46,7 +46,7 @@ struct DepartmentReviewTotals {
 struct DepartmentReview {
     std::string department;
     DepartmentReviewTotals totals;
-    Date as_of;
+    Date as_of{};
     Fraction time_progress;
     bool exec_applicable = false; // Σ budget > 0
     Fraction exec_rate;           // Σ spent / Σ budget

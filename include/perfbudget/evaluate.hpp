@@ -133,6 +133,11 @@ struct ProjectFunds {
     FundSource fund_source = FundSource::local;
 };
 
+/// A result's grade by name, from the rules it was computed with (ProjectResult::grade
+/// is an index into them): grade_of(r, rules).id is "good", .zh "良", .en "good".
+/// Throws std::out_of_range when `r` was not computed with `rules`' grade scale.
+inline const GradeBand& grade_of(const ProjectResult& r, const RuleSet& rules) { return rules.grades.bands.at(r.grade); }
+
 namespace detail {
 
 /// Rounds a Fraction with the rules' rounding (digits, mode).
@@ -219,7 +224,7 @@ inline Issue ratio_of_dates(const Indicator& ind, const EvaluationRules& rules, 
         return Issue::none;
     }
     out.ratio_case = RatioCase::late;
-    out.days_late = static_cast<std::int32_t>((*a - *t).days());
+    out.days_late = static_cast<std::int32_t>(days_between(*t, *a));
     out.periods = (out.days_late + rules.date.period_days - 1) / rules.date.period_days;
     const std::int64_t lost = rules.date.penalty.units() * out.periods; // penalty ≤ 1, periods < 2^31
     out.ratio = lost >= Decimal::one_units ? Fraction::zero() : Fraction::positive(Decimal::one_units - lost, Decimal::one_units);

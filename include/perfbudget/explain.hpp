@@ -44,6 +44,17 @@ inline std::vector<std::string_view> reason_ids(const ProjectResult& r, const Ru
     return ids;
 }
 
+/// The same as one text, as the output's `reasons` column writes it: "cut_by_grade;slow",
+/// empty when no custom rule fired.
+inline std::string reasons_text(const ProjectResult& r, const RuleSet& rules, std::string_view separator = ";") {
+    std::string s;
+    for (std::string_view id : reason_ids(r, rules)) {
+        if (!s.empty()) s += separator;
+        s += id;
+    }
+    return s;
+}
+
 namespace detail {
 
 /// Exact value with up to 8 decimals, or truncated with "…" when longer: 0.83333333…

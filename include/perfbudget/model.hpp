@@ -5,9 +5,8 @@
 
 #include "perfbudget/decimal.hpp"
 
-#include <boost/date_time/gregorian/gregorian_types.hpp>
-
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,7 +16,19 @@
 
 namespace perfbudget {
 
-using Date = boost::gregorian::date;
+/// A calendar date. The standard library's: build one with make_date(2023, 10, 31) or
+/// `2023y / 10 / 31` (std::chrono literals). A value-initialised Date{} is year 0,
+/// month 0, day 0: not `ok()`, which is what a missing date in a rule expression is.
+using Date = std::chrono::year_month_day;
+
+/// The date y-m-d (not checked: `make_date(2023, 2, 30).ok()` is false).
+constexpr Date make_date(int y, unsigned m, unsigned d) {
+    return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+/// Days from `from` to `to` (negative when `to` is earlier).
+constexpr std::int64_t days_between(Date from, Date to) {
+    return (std::chrono::sys_days(to) - std::chrono::sys_days(from)).count();
+}
 
 /// 四本预算: which of the four budgets the money comes from.
 enum class BudgetKind : std::uint8_t { general, gov_fund, state_capital, social_insurance };
@@ -82,33 +93,33 @@ struct Indicator {
     Direction direction = Direction::ge;
     Level1 level1 = Level1::output;
     Level2 level2 = Level2::quantity;
-    std::optional<Decimal> weight; // 分值 (points)
-    Measure target;                // 年度指标值 (empty for qual)
-    Measure actual;                // 实际完成值
-    std::string name;
-    std::string unit;              // 计量单位
+    std::optional<Decimal> weight{}; // 分值 (points)
+    Measure target{};                // 年度指标值 (empty for qual)
+    Measure actual{};                // 实际完成值
+    std::string name{};
+    std::string unit{};              // 计量单位
     // Monitoring and review inputs (not used by the evaluate stage).
-    Measure expected;                       // 全年预计完成值
-    std::optional<std::uint8_t> likelihood; // 0 certain, 1 possible, 2 impossible
-    Measure last_year_actual;
+    Measure expected{};                       // 全年预计完成值
+    std::optional<std::uint8_t> likelihood{}; // 0 certain, 1 possible, 2 impossible
+    Measure last_year_actual{};
     std::uint32_t source_line = 0; // line in the input file, for messages; 0 when built in code
 };
 
 /// A project (项目) with its indicators.
 struct Project {
-    std::string id;
-    std::string name;
-    std::string department; // 预算单位
-    Money budget;           // 全年预算数
-    Money spent;            // 执行数
+    std::string id{};
+    std::string name{};
+    std::string department{}; // 预算单位
+    Money budget{};           // 全年预算数
+    Money spent{};            // 执行数
     BudgetKind budget_kind = BudgetKind::general;
     FundSource fund_source = FundSource::local;
-    std::string category;
-    std::optional<int> year; // 预算年度
+    std::string category{};
+    std::optional<int> year{}; // 预算年度
     Rectification rectification = Rectification::none; // 整改情况 (of an earlier request)
     Revision revision = Revision::first;                // target review: first or revised submission
-    std::string goal;        // 总体目标
-    std::vector<Indicator> indicators;
+    std::string goal{};        // 总体目标
+    std::vector<Indicator> indicators{};
     std::uint32_t source_line = 0;
 };
 
@@ -170,9 +181,9 @@ constexpr std::string_view to_string(Tier v) { return names::tier[static_cast<st
 
 /// A date as YYYY-MM-DD.
 inline std::string to_string(const Date& d) {
-    const auto ymd = d.year_month_day();
     char buf[16];
-    const int y = ymd.year, m = ymd.month, day = ymd.day;
+    const int y = static_cast<int>(d.year());
+    const auto m = static_cast<unsigned>(d.month()), day = static_cast<unsigned>(d.day());
     buf[0] = static_cast<char>('0' + y / 1000 % 10);
     buf[1] = static_cast<char>('0' + y / 100 % 10);
     buf[2] = static_cast<char>('0' + y / 10 % 10);

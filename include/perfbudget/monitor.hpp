@@ -64,7 +64,7 @@ struct IndicatorMonitor {
 
 /// The monitoring result for one project.
 struct MonitorResult {
-    Date as_of;
+    Date as_of{};
     Fraction time_progress;
     bool exec_applicable = true; // false: budget 0, the execution rule (and deviation) does not apply
     Fraction exec_rate;          // spent / budget, exact
@@ -188,7 +188,7 @@ std::vector<ExplanationLine> explain_monitoring(const Project& project, const Mo
 /// `perfbudget monitor`: the inputs and options of evaluate, and the as-of date.
 struct MonitorOptions {
     EvaluateOptions files; // projects, indicators, out, encoding, format (csv|json), lang, year
-    Date as_of;
+    Date as_of{};
     std::string summary;   // --summary: the summary as JSON (monitor_summary_json); empty: none
 };
 

@@ -68,7 +68,7 @@ struct ReportAssumption {
 inline constexpr std::size_t grid_cells = 21;
 
 struct ReportMonitoring {
-    Date as_of;
+    Date as_of{};
     Fraction time_progress;          // of the as-of date's rules
     MonitorSummary summary;          // MonitorRollup's, as `perfbudget monitor --summary` writes it
     std::array<std::array<std::uint32_t, grid_cells>, grid_cells> grid{}; // [x][y]

@@ -154,7 +154,7 @@ struct ApplicationRules {
 /// budget year"), as one period of a RuleSet uses it.
 struct EffectiveValue {
     std::string path; // "evaluation.over_completion.threshold"
-    Date from;        // the date this entry takes effect
+    Date from{};      // the date this entry takes effect
     RuleRef where;    // the entry (`2023-01-01: 110%`)
 };
 

@@ -45,7 +45,7 @@ struct Env {
         values[grade] = Value::text("fair");
         values[fund_source] = Value::text("local");
         values[a] = Value::boolean(true);
-        values[start] = Value::date(Date(2024, 2, 29));
+        values[start] = Value::date(make_date(2024, 2, 29));
         values[count] = Value::integer(3);
         items.count = 3;
         items.context = items_data;
