@@ -2,6 +2,7 @@
 #include "perfbudget/monitor.hpp"
 #include "perfbudget/monitor_custom.hpp"
 
+#include "calendar.hpp"
 #include "monitor_row.hpp"
 #include "monitor_text.hpp"
 
@@ -10,14 +11,11 @@
 namespace perfbudget {
 
 Fraction time_progress(Date as_of, TimeProgressMethod method) {
-    using namespace std::chrono;
-    if (method == TimeProgressMethod::days) {
-        const int days_in_year = as_of.year().is_leap() ? 366 : 365;
-        return Fraction::positive(days_between(as_of.year() / January / 1, as_of) + 1, days_in_year); // day of the year
-    }
+    if (method == TimeProgressMethod::days) return Fraction::positive(detail::day_of_year(as_of), detail::days_in_year(as_of));
     // (m − 1)/12 + (day / dim)/12 = ((m − 1) × dim + day) / (12 × dim)
-    const std::int64_t dim = static_cast<unsigned>((as_of.year() / as_of.month() / last).day());
-    return Fraction::positive((static_cast<unsigned>(as_of.month()) - 1) * dim + static_cast<unsigned>(as_of.day()), 12 * dim);
+    const std::int64_t dim = static_cast<unsigned>(detail::end_of_month(as_of).day());
+    const std::int64_t month = static_cast<unsigned>(as_of.month()), day = static_cast<unsigned>(as_of.day());
+    return Fraction::positive((month - 1) * dim + day, 12 * dim);
 }
 
 namespace {

@@ -1,13 +1,13 @@
 // Monitoring checkpoints and department-review dates (monitoring_calendar.hpp).
 #include "perfbudget/monitoring_calendar.hpp"
 
+#include "calendar.hpp"
+
 #include <algorithm>
 
 namespace perfbudget {
 
-namespace {
-Date end_of_month(Date d) { return Date{d.year() / d.month() / std::chrono::last}; }
-} // namespace
+using detail::end_of_month;
 
 bool is_checkpoint(Date d, const MonitoringRules& rules) {
     switch (rules.checkpoints.every) {

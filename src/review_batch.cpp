@@ -241,7 +241,7 @@ void count_row(const Indicator& ind, const ReviewRules& rules, ReviewCounts& c, 
     }
     // feasibility
     if (c.has_year)
-        if (const Date* d = std::get_if<Date>(&ind.target); d && !d->is_special() && d->year() != c.year) ++c.date_outside;
+        if (const Date* d = std::get_if<Date>(&ind.target); d && d->ok() && static_cast<int>(d->year()) != c.year) ++c.date_outside;
 }
 
 /// The review of a project from its counts: what review_project() gives, its

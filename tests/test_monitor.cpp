@@ -95,6 +95,14 @@ TEST_CASE("monitor: time progress by days of the year") {
     CHECK(monitor_project(project("500.00"), day(2024, 2, 29), r).time_progress == frac(60, 366));
 }
 
+TEST_CASE("monitor: time progress of a date that is not one is an error, not a number") {
+    // A program can build any year_month_day; the readers never hand one on.
+    CHECK_THROWS_AS(time_progress(make_date(2023, 2, 29), TimeProgressMethod::months), Error);
+    CHECK_THROWS_AS(time_progress(make_date(2023, 13, 1), TimeProgressMethod::days), Error);
+    CHECK_THROWS_AS(time_progress(make_date(1399, 12, 31), TimeProgressMethod::months), Error);
+    CHECK(time_progress(make_date(1400, 1, 31), TimeProgressMethod::months) == frac(1, 12));
+}
+
 TEST_CASE("monitor: execution light at its boundaries (v = exec_rate / time progress)") {
     CHECK(exec_light("299.99") == Light::red);    // v = 59.998%
     CHECK(exec_light("300.00") == Light::yellow); // v = 60% exactly
