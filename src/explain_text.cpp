@@ -18,9 +18,15 @@
 namespace perfbudget::detail {
 
 std::string percent_digits(const Number& share) {
-    const Number p = (share * Number::integer(100)).round_to(2, RoundingMode::half_up);
-    std::string s = p.to_string();
-    if (const auto dot = s.find('.'); dot != std::string::npos && s.size() - dot == 2) s += '0';
+    // Through Decimal::to_string: the same digits under every locale (test_locale).
+    const Number p = share * Number::integer(100);
+    std::string s;
+    try {
+        s = p.rounded(2, RoundingMode::half_up).to_string(2);
+    } catch (const Error&) { // beyond Decimal's range: no percentage anyone writes
+        return p.round_to(2, RoundingMode::half_up).to_string();
+    }
+    if (s.ends_with(".00")) s.resize(s.size() - 3);
     return s;
 }
 
