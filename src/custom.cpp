@@ -2,6 +2,7 @@
 // their expressions read, and apply_custom(), which runs them on a graded project.
 #include "perfbudget/custom_rules.hpp"
 #include "perfbudget/evaluate.hpp"
+#include "perfbudget/explain.hpp"
 
 #include "step_walker.hpp"
 
@@ -159,6 +160,9 @@ public:
         graded();
     }
 
+    /// Record the bindings each fired step saw into `to` (custom_bindings()).
+    void record(std::vector<std::vector<expr::Value>>* to) { record_ = to; }
+
     void run() {
         walk(rules_.custom.steps, slots_, out_.fired, out_.fired_count);
         const ProjectFunds& f = p_.funds;
@@ -168,6 +172,9 @@ public:
 
 private:
     void set(Slot s, const expr::Value& v) { slots_[static_cast<std::size_t>(s)] = v; }
+    void on_fire() {
+        if (record_) record_->emplace_back(slots_.begin(), slots_.end());
+    }
     bool needs(Slot s) const { return (reads_ >> static_cast<unsigned>(s) & 1U) != 0; }
 
     /// After grading or re-grading: the grade, the total, and every national result
@@ -273,6 +280,7 @@ private:
     std::uint32_t reads_;
     Decimal national_cut_rate_; // the rate finish_project() applied to out.cut
     bool recover_ = false;
+    std::vector<std::vector<expr::Value>>* record_ = nullptr;
     /// The bindings. Reused per thread: initialising 19 exact numbers per project
     /// cost more than the steps themselves; every slot a step reads is set above
     /// for this project, and slots no step reads are never looked at.
@@ -346,6 +354,33 @@ void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& o
     CustomAccumulator indicators;
     for (const IndicatorResult& r : out.indicators) indicators.add_inline(r, rules);
     apply_custom(CustomInput::of(project), indicators, rules, out);
+}
+
+std::vector<std::vector<expr::Value>> custom_bindings(const Project& project, const RuleSet& rules,
+                                                      const ProjectResult& out) {
+    std::vector<std::vector<expr::Value>> seen;
+    if (rules.custom.steps.empty() || out.fired_count == 0) return seen;
+    ProjectResult r = out; // back to the state finish_project() left
+    r.total = out.total_before_custom;
+    r.grade = rules.grades.grade_of(r.total);
+    const auto& rates = rules.application.cut.rate_by_grade;
+    r.cut_rate = r.grade < rates.size() ? rates[r.grade] : Decimal{};
+    r.accountability = false;
+    r.adjustment = Decimal{};
+    r.fired_count = 0;
+    r.set_by = {};
+    CustomAccumulator indicators;
+    for (const IndicatorResult& i : r.indicators) indicators.add_inline(i, rules);
+    const CustomInput input = CustomInput::of(project);
+    try {
+        Runner runner(input, indicators, rules, r);
+        runner.record(&seen);
+        runner.run();
+    } catch (const Error&) {
+        return {};
+    }
+    if (r.fired_count != out.fired_count) return {}; // not the run that was explained
+    return seen;
 }
 
 // --- CompletionSum's slow paths (evaluate.hpp) ---------------------------------------

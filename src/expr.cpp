@@ -2,6 +2,7 @@
 // checking, and a tree evaluator over one vector of nodes. See expr.hpp and
 // docs/expressions.md.
 #include "perfbudget/expr.hpp"
+#include "expr_trace.hpp"
 
 #include "perfbudget/input.hpp" // parse_date
 
@@ -922,6 +923,72 @@ public:
     /// it: `at_` is set just before each operation that can.
     Value run() { return run_at(e_.root_); }
 
+    static std::optional<Part> trace(const CompiledExpr& e, Bindings b) {
+        if (b.size() < e.slot_count() || e.nodes_.empty()) return std::nullopt;
+        for (const std::size_t s : e.reads_) // a slot of the wrong type: bindings from elsewhere
+            if (s >= b.size() || b[s].type() != e.slot_types_[s]) return std::nullopt;
+        return Evaluator(e, b).part(e.root_);
+    }
+
+    /// Node `i` with its operands, each evaluated on its own (trace()).
+    Part part(std::uint32_t i) {
+        const Node& n = e_.nodes_[i];
+        Part p;
+        try {
+            p.value = eval(i);
+        } catch (const Error&) {
+            p.evaluated = false;
+        }
+        using K = Part::Kind;
+        auto one = [&](K k) {
+            p.kind = k;
+            p.args.push_back(part(n.a));
+        };
+        auto two = [&](K k) {
+            p.kind = k;
+            p.args.push_back(part(n.a));
+            p.args.push_back(part(n.b));
+        };
+        switch (n.op) {
+        case Op::lit_number:
+        case Op::lit_text:
+        case Op::lit_bool:
+        case Op::lit_date: p.kind = K::constant; break;
+        case Op::name:
+            p.kind = K::name;
+            p.name = e_.names_[n.a];
+            break;
+        case Op::neg: one(K::neg); break;
+        case Op::not_: one(K::not_); break;
+        case Op::abs: one(K::abs); break;
+        case Op::add: two(K::add); break;
+        case Op::sub: two(K::sub); break;
+        case Op::mul: two(K::mul); break;
+        case Op::div: two(K::div); break;
+        case Op::lt: two(K::lt); break;
+        case Op::le: two(K::le); break;
+        case Op::gt: two(K::gt); break;
+        case Op::ge: two(K::ge); break;
+        case Op::eq: two(K::eq); break;
+        case Op::ne: two(K::ne); break;
+        case Op::and_: two(K::and_); break;
+        case Op::or_: two(K::or_); break;
+        case Op::in:
+        case Op::not_in:
+            p.kind = n.op == Op::in ? K::in : K::not_in;
+            p.args.push_back(part(n.a));
+            for (std::uint32_t k = n.b; k < n.b + n.c; ++k) p.args.push_back(part(e_.lists_[k]));
+            break;
+        case Op::min:
+        case Op::max:
+            p.kind = n.op == Op::min ? K::min : K::max;
+            for (std::uint32_t k = n.b; k < n.b + n.c; ++k) p.args.push_back(part(e_.lists_[k]));
+            break;
+        default: p.kind = K::other; break;
+        }
+        return p;
+    }
+
     /// Fails at load time on a part of the expression that reads no name and
     /// cannot be computed (`1 / 0 > 1`), and on a division whose divisor is
     /// always 0, where that part is evaluated on every project: `check` would
@@ -1231,5 +1298,7 @@ Value evaluate(const CompiledExpr& expr, Bindings bindings) {
         throw Error(SourceLocation{}, "evaluate() of an expression that was never compiled", "对未编译的表达式求值");
     return Evaluator(expr, bindings).run();
 }
+
+std::optional<Part> trace(const CompiledExpr& expr, Bindings bindings) { return Evaluator::trace(expr, bindings); }
 
 } // namespace perfbudget::expr

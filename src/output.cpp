@@ -56,11 +56,11 @@ void append_field(std::string& out, std::string_view s) {
     out += '"';
 }
 
-std::string joined(const std::vector<ExplanationLine>& lines) {
+std::string joined(const std::vector<ExplanationLine>& lines, Lang lang) {
     std::string s;
     for (const auto& l : lines) {
         if (!s.empty()) s += " | ";
-        s += l.rule + " [" + l.source + "]: " + l.text;
+        s += cited_line(l, lang);
     }
     return s;
 }
@@ -133,7 +133,7 @@ void write_csv_row(std::string& out, std::string_view project_id, std::string_vi
     }
     if (explanation) {
         out += ',';
-        append_field(out, joined(*explanation));
+        append_field(out, joined(*explanation, lang));
     }
     out += '\n';
 }

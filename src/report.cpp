@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <fstream>
 #include <queue>
 #include <set>
@@ -122,6 +124,26 @@ private:
     std::map<std::string, std::vector<std::string>> files_;
     std::vector<ReportAssumption> out_;
 };
+
+/// The lines of a rule file, read once per version of the file (explanations ask per project).
+std::shared_ptr<const std::vector<std::string>> rule_file_lines(const std::string& file) {
+    struct Entry {
+        std::filesystem::file_time_type time;
+        std::uintmax_t size = 0;
+        std::shared_ptr<const std::vector<std::string>> lines;
+    };
+    static std::mutex mutex;
+    static std::map<std::string, Entry> cache;
+    std::error_code ec;
+    const auto time = std::filesystem::last_write_time(file, ec);
+    const std::uintmax_t size = ec ? 0 : std::filesystem::file_size(file, ec);
+    const std::lock_guard lock(mutex);
+    auto it = cache.find(file);
+    if (it != cache.end() && it->second.time == time && it->second.size == size) return it->second.lines;
+    auto lines = std::make_shared<const std::vector<std::string>>(split_lines(rule_file_text(file)));
+    cache[file] = Entry{time, size, lines};
+    return lines;
+}
 
 // --- building -------------------------------------------------------------------
 
@@ -503,5 +525,17 @@ Report report_files(const ReportOptions& options, const RuleBook& rules) {
 std::string report_summary_text(const Report& r, Lang lang) {
     return detail::ReportText(r, lang).stderr_summary();
 }
+
+namespace detail {
+
+std::string assumption_note(const RuleSet& rules, const RuleRef& where, Lang lang) {
+    if (where.line == 0 || where.file >= rules.files.size()) return {};
+    const auto lines = rule_file_lines(rules.files[where.file]);
+    if (assumption_at(*lines, where.line).empty()) return {};
+    return lang == Lang::zh ? "（该取值是本配置文件的假设，见所引行上方的注释）"
+                            : " (an assumption of this profile: see the comment above the line cited)";
+}
+
+} // namespace detail
 
 } // namespace perfbudget

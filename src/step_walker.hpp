@@ -43,6 +43,10 @@ inline std::vector<std::string_view> fired_step_ids(std::span<const custom::Fire
 template <class Runner>
 class StepWalker {
 protected:
+    /// Called when a step fires, before its outputs apply; a runner that records
+    /// the bindings for explanations hides it.
+    void on_fire() {}
+
     /// `e` with the runner's bindings; an error (division by zero, …) cites the rule at `where`.
     expr::Value evaluate_at(const expr::CompiledExpr& e, const RuleRef& where, std::span<const expr::Value> slots) const {
         try {
@@ -63,6 +67,7 @@ protected:
             if (step.kind == custom::Step::Kind::rule) {
                 if (!self.check(step.rule.when, step.rule.where).as_bool()) continue;
                 fire(steps, s, custom::Fired::no_row, fired, fired_count);
+                self.on_fire();
                 for (const custom::Output& o : step.rule.then) self.apply(o, s);
                 continue;
             }
@@ -71,6 +76,7 @@ protected:
                 const custom::Row& row = t.rows[r];
                 if (!matches(t, row, slots)) continue;
                 fire(steps, s, r, fired, fired_count);
+                self.on_fire();
                 for (const custom::Output& o : row.outputs) self.apply(o, s);
                 if (t.hit != custom::HitPolicy::collect) break; // first; unique: no other row can match
             }

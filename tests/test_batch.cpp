@@ -85,7 +85,7 @@ TEST_CASE("batch: JSON carries the same totals, each indicator and the explanati
     CHECK(w1["grade"] == "good");
     REQUIRE(w1["indicators"].size() == 6);
     CHECK(w1["indicators"][0]["score"] == "16.67");
-    CHECK(w1["indicators"][2]["explanation"].get<std::string>().find("45 days after 2023-10-31") != std::string::npos);
+    CHECK(w1["indicators"][2]["explanation"].get<std::string>().find("45 days after the target date 2023-10-31") != std::string::npos);
     CHECK(w1["explanation"].size() >= 8);
     // The two paths (streaming CSV, in-memory JSON) agree on every total.
     std::istringstream rows(slurp(csv));
@@ -105,8 +105,9 @@ TEST_CASE("batch: --explain adds an explanation column citing the rules") {
     evaluate_files(o, national_rules());
     const std::string text = slurp(o.out);
     CHECK(text.find(",explanation\n") != std::string::npos);
-    CHECK(text.find("预算执行率 = 执行数 / 预算数 = 812345.67 / 1000000.00") != std::string::npos);
-    CHECK(text.find("rules/national.yaml:") != std::string::npos);
+    CHECK(text.find("预算执行率 = 执行数 812345.67 元 / 预算数 1000000.00 元 = 81.23%") != std::string::npos);
+    CHECK(text.find("〔rules/national.yaml 第 ") != std::string::npos); // each line cites its rule's file and line
+    CHECK(text.find("行，evaluation.execution〕") != std::string::npos);
 }
 
 TEST_CASE("batch: a failed run writes no output and lists every problem") {

@@ -174,7 +174,7 @@ TEST_CASE("custom: collect table applies every matching row; adjustments add up 
     const auto lines = explain(project("90"), r, rules, Lang::en);
     CHECK(has_line(lines, "evaluation.custom", "county.yaml:1", "custom rules adjust the total: 93.00 − 5.00 = 88.00 (kept within 0 to 100), re-graded"));
     CHECK(has_line(lines, "evaluation.custom.deductions", "county.yaml:9",
-                   "table deductions (execution and over-completion deductions), row 1: exec_rate < 90% → adjust = -2"));
+                   "execution and over-completion deductions (decision table, row 1): execution rate 80% is below 90% → adjust: -2 points"));
     CHECK(has_line(lines, "evaluation.rounding", "rules/national.yaml:" + std::to_string(rules.evaluation.rounding.where.line),
                    "= 93.00"));
 }
@@ -239,8 +239,8 @@ TEST_CASE("custom: a rule adjusting the total re-grades; later steps see the new
     CHECK(r.fired_count == 2);
 
     const auto zh = explain(project("66", "110"), r, rules, Lang::zh);
-    CHECK(has_line(zh, "evaluation.custom.over_target", "county.yaml:2", "完成值高于指标值较多，每个指标扣 2 分：条件 over_completed.count >= 1 成立，总分调整 = -2 * over_completed.count"));
-    CHECK(has_line(zh, "evaluation.results.cut", "county.yaml:8", "（由自定义决策表 cut_after 设定）"));
+    CHECK(has_line(zh, "evaluation.custom.over_target", "county.yaml:2", "完成值高于指标值较多，每个指标扣 2 分：超额完成较多的指标个数 1 不低于 1；总分调整：-2 × 超额完成较多的指标个数 1 = -2 分"));
+    CHECK(has_line(zh, "evaluation.results.cut", "county.yaml:8", "（由自定义决策表设定）"));
     CHECK(has_line(zh, "evaluation.grades", "rules/national.yaml:" + std::to_string(rules.grades.bands[2].where.line), "79.00"));
 }
 
@@ -263,9 +263,10 @@ TEST_CASE("custom: flags (recover, accountability, rectify) and the reason in bo
     CHECK(r.priority);
     const auto en = explain(p, r, rules, Lang::en);
     CHECK(has_line(en, "evaluation.custom.low_exec", "county.yaml:2",
-                   "local projects executing below 90% have their balance recovered and are held accountable: exec_rate < 90% "
-                   "and fund_source == \"local\" holds; recover = true, accountability = true"));
-    CHECK(has_line(en, "evaluation.results.recover", "county.yaml:2", "200000.00 yuan (set by custom rule low_exec)"));
+                   "local projects executing below 90% have their balance recovered and are held accountable: execution rate 80% "
+                   "is below 90%, and fund source is local; recover: yes, accountability: yes, rectify: yes (budget "
+                   "1000000.00 yuan − spent 800000.00 yuan = 200000.00 yuan is above 100000)"));
+    CHECK(has_line(en, "evaluation.results.recover", "county.yaml:2", "200000.00 yuan (set by the custom rule \"local projects executing below 90%"));
     CHECK(has_line(en, "evaluation.custom.accountability", "county.yaml:2", "accountability: yes"));
     const auto zh = explain(p, r, rules, Lang::zh);
     CHECK(has_line(zh, "evaluation.custom.low_exec", "county.yaml:2", "执行率低于90%的本级项目收回结余并问责"));
@@ -515,8 +516,8 @@ TEST_CASE("custom: category, year and indicator aggregates; a rule without `then
     CHECK(r.cut == yuan("100000.00"));
     const auto en = explain(p, r, rules, Lang::en);
     CHECK(has_line(en, "evaluation.custom.weak_indicator", "county.yaml:2",
-                   "an indicator is below 50% complete: indicators.min_ratio < 50% and indicators.count == 3 holds"));
-    CHECK(has_line(en, "evaluation.custom.by_category", "county.yaml:11", "row 1: category in [\"roads\", \"bridges\"] and year >= 2023 → accountability = true"));
+                   "an indicator is below 50% complete: lowest capped completion rate 40% is below 50%, and number of indicators 3 equals 3"));
+    CHECK(has_line(en, "evaluation.custom.by_category", "county.yaml:11", "decision table, row 1: category is roads, one of roads, bridges, and budget year 2024 is at least 2023 → accountability: yes"));
 
     p.year.reset(); // year 0: row 2 (category literal) → false
     p.indicators[0].actual = dec("60");
@@ -538,9 +539,9 @@ TEST_CASE("custom: a rule can clear the national recovery, and the explanation s
     const ProjectResult r = evaluate(p, rules);
     CHECK(r.recover == Money{});
     CHECK(has_line(explain(p, r, rules, Lang::en), "evaluation.results.recover", "county.yaml:2",
-                   "no recovery: 0.00 yuan (set by custom rule keep_balance)"));
+                   "no recovery: 0.00 yuan (set by the custom rule \"fair projects keep their balance\")"));
     CHECK(has_line(explain(p, r, rules, Lang::zh), "evaluation.results.recover", "county.yaml:2",
-                   "不收回结余，收回 0.00 元（由自定义规则 keep_balance 设定）"));
+                   "不收回结余，收回 0.00 元（由自定义规则“中等级项目不收回结余”设定）"));
 }
 
 TEST_CASE("custom: the batch command applies custom rules (in memory) to every project") {
@@ -759,4 +760,43 @@ TEST_CASE("custom: a rule file where more steps could fire than a result records
     const std::string e = load_error(always_rules(30) + tables);
     CHECK(e.find("county.yaml:129:5: too many steps can fire on one project: with `c`, up to 33") == 0);
     CHECK(load_error(always_rules(29) + tables) == "no error");
+}
+
+TEST_CASE("custom: a step's condition and values in words, from the compiled expression") {
+    // project("90"): execution 80%; completion (50 × 90% + 30 + 10) / 90 = 85/90 = 94.44%: 14.44 points apart.
+    const RuleSet rules = with_custom(R"(custom:
+  - rule: apart
+    zh: 执行与完成相差较大
+    en: execution and completion far apart
+    when: abs(exec_rate - completion) > 10%
+    then:
+      rectify: true
+      cut: max(10%, 1 - exec_rate)
+  - rule: low_exec
+    zh: 执行率偏低
+    en: low execution
+    when: exec_rate < 90% and fund_source == "local" and grade in ["excellent", "good"]
+    then: {adjust: -2 * indicators.count}
+  - table: by_grade
+    zh: 按等级
+    hit: first
+    inputs: [grade]
+    outputs: [priority]
+    rows:
+      - [good, false]
+)");
+    const Project p = project("90");
+    const ProjectResult r = evaluate(p, rules);
+    REQUIRE(r.fired_count == 3);
+    const auto zh = explain(p, r, rules, Lang::zh);
+    CHECK(has_line(zh, "evaluation.custom.apart", "county.yaml:2",
+                   "执行与完成相差较大：执行率 80% 与总体完成率 94.44% 相差 14.44 个百分点，超过 10 个百分点；限期整改：是，"
+                   "下年核减比例：10%、100% − 执行率 80% 中的较大者 = 20%"));
+    CHECK(has_line(zh, "evaluation.custom.low_exec", "county.yaml:9",
+                   "执行率偏低：执行率 80% 低于 90%，且资金来源为本级，且等级为优，属于 优、良；总分调整：-2 × 指标个数 3 = -6 分"));
+    CHECK(has_line(zh, "evaluation.custom.by_grade", "county.yaml:20", "按等级（决策表第 1 行）：等级为良 → 优先安排：否"));
+    const auto en = explain(p, r, rules, Lang::en);
+    CHECK(has_line(en, "evaluation.custom.apart", "county.yaml:2",
+                   "execution and completion far apart: execution rate 80% and overall completion 94.44% differ by 14.44 "
+                   "percentage points, more than 10 percentage points; rectify: yes"));
 }

@@ -104,10 +104,10 @@ TEST_CASE("effective: the explanation names the period and each dated value's ef
                            "from 2023-01-01 (t.yaml:9)");
     const Project old = project("20", 2021);
     const auto zh = explain(old, evaluate(old, r), r, Lang::zh);
-    CHECK(zh[0].text == "预算年度 2021 适用自 2020-01-01 起施行的规则；evaluation.results.cut.fair 自 2020-01-01 起（t.yaml:8）");
+    CHECK(zh[0].text == "预算年度 2021 适用自 2020-01-01 起施行的规则；自 2020-01-01 起施行的取值〔t.yaml:8，evaluation.results.cut.fair〕");
     bool cut_line = false;
     for (const auto& l : lines)
-        if (l.rule == "evaluation.results.cut") cut_line = l.text.find("1000.00 × 0.2 = 200.00") != std::string::npos;
+        if (l.rule == "evaluation.results.cut") cut_line = l.text.find("budget 1000.00 yuan × cut rate 20% = 200.00 yuan") != std::string::npos;
     CHECK(cut_line);
 }
 

@@ -3,6 +3,7 @@
 #include "support.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
+#include "perfbudget/input.hpp"
 #include "perfbudget/load.hpp"
 
 #include <doctest/doctest.h>
@@ -342,15 +343,63 @@ TEST_CASE("explain: W1 in both languages cites the rules") {
     REQUIRE(en.size() >= 8);
     CHECK(en[0].rule == "evaluation.execution");
     CHECK(en[0].source.find("national.yaml:") != std::string::npos);
-    CHECK(en[0].text == "exec_rate = spent / budget = 812345.67 / 1000000.00 = 0.81234567; exec_score = 10 × min(0.81234567, 1) = "
+    CHECK(en[0].text == "execution rate = spent 812345.67 yuan / budget 1000000.00 yuan = 81.23%; execution score = 10 × 81.23% = "
                         "8.1234567 → 8.12 (half-up, 2 decimals)");
-    CHECK(en[1].text == "output/quantity, ge: r = actual / target = 1000 / 1200 = 0.83333333…; score = weight × rc = 20 × "
-                        "0.83333333… = 16.66666666… → 16.67 (half-up, 2 decimals)");
-    CHECK(en[3].text.find("45 days after 2023-10-31: ceil(45 / 30) = 2 periods") != std::string::npos);
+    CHECK(en[1].text == "output/quantity, completion rate = actual 1000 / target 1200 = 83.33%; score = weight 20 × completion rate "
+                        "83.33% = 16.66666666… → 16.67 (half-up, 2 decimals)");
+    CHECK(en[3].text.find("done 2023-12-15, 45 days after the target date 2023-10-31: 2 periods of 30 days") != std::string::npos);
     const auto zh = explain(p, r, national_rules(), Lang::zh);
-    CHECK(zh[0].text.find("预算执行率 = 执行数 / 预算数") == 0);
+    CHECK(zh[0].text.find("预算执行率 = 执行数 812345.67 元 / 预算数 1000000.00 元 = 81.23%") == 0);
+    CHECK(zh[1].text == "产出指标/数量指标，完成率 = 实际完成值 1000 / 年度指标值 1200 = 83.33%；得分 = 分值 20 × 完成率 83.33% = "
+                        "16.66666666… → 16.67（四舍五入，保留 2 位小数）");
     bool grade_line = false;
     for (const auto& l : zh)
-        if (l.rule == "evaluation.grades") grade_line = l.text == "总分 85.32 在 [80, 90) 内，等级 良（good）";
+        if (l.rule == "evaluation.grades") grade_line = l.text == "总分 85.32 不低于 80 且低于 90，等级 良";
     CHECK(grade_line);
+}
+
+TEST_CASE("explain: percentages as percentages, values with their unit") {
+    CHECK(detail::percent(Fraction(17, 18)) == "94.44%");
+    CHECK(detail::percent(dec("95%")) == "95%");
+    CHECK(detail::percent(Fraction(1, 8)) == "12.50%");
+    CHECK(detail::percent(Fraction::integer(1)) == "100%");
+    CHECK(detail::percent(Fraction(2, 3)) == "66.67%"); // half-up
+
+    const std::vector<Project> ps = read_projects_yaml_text(R"(- project_id: Q
+  name: 质量项目
+  department: 县教育局
+  budget: 1000.00
+  spent: 1000.00
+  indicators:
+    - {level1: output, level2: quantity, name: 培训人次, direction: ge, target: "1,200", actual: "1,000", unit: 人次, weight: 40}
+    - {level1: output, level2: quality, name: 合格率, direction: ge, target: 95%, actual: 98%, unit: "%", weight: 10}
+    - {level1: benefit, level2: social, name: 社会效益, direction: qual, target: 达到预期, actual: A, weight: 30}
+    - {level1: satisfaction, level2: satisfaction, name: 满意度, direction: ge, target: 90, actual: 85, unit: "%", weight: 10}
+)", "q.yaml");
+    REQUIRE(ps.size() == 1);
+    const Project& p = ps[0];
+    const ProjectResult r = evaluate(p, national_rules());
+    const auto zh = explain(p, r, national_rules(), Lang::zh);
+    const auto en = explain(p, r, national_rules(), Lang::en);
+    auto line = [](const std::vector<ExplanationLine>& lines, const std::string& rule) {
+        for (const auto& l : lines)
+            if (l.rule == rule) return l.text;
+        return std::string();
+    };
+    CHECK(line(zh, "培训人次").find("完成率 = 实际完成值 1000 人次 / 年度指标值 1200 人次 = 83.33%") != std::string::npos);
+    CHECK(line(zh, "合格率").find("完成率 = 实际完成值 98% / 年度指标值 95% = 103.16%；超额完成不加分，封顶后的完成率为 100%；"
+                                 "得分 = 分值 10 × 封顶后的完成率 100% = 10 → 10.00") != std::string::npos);
+    CHECK(line(zh, "社会效益") == "效益指标/社会效益指标，定性指标，评为 A 档（达成年度指标），未给出百分比，按 A 档计 "
+                                 "100%；得分 = 分值 30 × 完成率 100% = 30 → 30.00（四舍五入，保留 2 位小数）");
+    CHECK(line(zh, "满意度").find("实际完成值 85% / 年度指标值 90% = 94.44%") != std::string::npos); // bare numbers under a % unit
+    CHECK(line(en, "社会效益").find("qualitative, rated tier A without a percentage: tier A counts 100%") != std::string::npos);
+    // No English word, rule symbol or id inside the Chinese text.
+    for (const auto& l : zh) {
+        CAPTURE(l.text);
+        for (const char* word : {"rc", "r =", "min(", "good", "exec_", "ge", "（good）", "按该档默认"})
+            CHECK(l.text.find(word) == std::string::npos);
+    }
+    // The citation at the end, with the rule's key.
+    CHECK(cited_line(zh[0], Lang::zh).ends_with("行，evaluation.execution〕"));
+    CHECK(cited_line(zh[1], Lang::zh).starts_with("培训人次：产出指标/数量指标，"));
 }

@@ -262,7 +262,7 @@ TEST_CASE("monitor custom: the explanation cites each fired step, then the cut")
     CHECK(en[3].source == "t.yaml:5"); // the step that set it
     CHECK(en[3].text == "mid-year cut recommended = budget × rate = 1000.00 × 75% = 750.00 yuan (half-up to the fen)");
     const auto zh = explain_monitoring(p, r, rules, Lang::zh);
-    CHECK(zh[2].text == "核减未执行部分：条件 exec_rate < 60% 成立，中期核减比例 = 1 - exec_rate");
+    CHECK(zh[2].text == "核减未执行部分：条件 exec_rate < 60% 成立；中期核减比例 = 1 - exec_rate");
 }
 
 TEST_CASE("monitor custom: a project allocates nothing with custom steps once the result is reused") {

@@ -13,6 +13,7 @@
 #include "perfbudget/evaluate.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -74,11 +75,36 @@ inline std::string show(const Fraction& f) {
     return s;
 }
 
+/// A share as a percentage, half-up to 2 decimals, whole without them: 95, 94.44, 100 (src/explain_text.cpp).
+std::string percent_digits(const Number& share);
+/// The same with "%": 95%, 94.44%.
+std::string percent(const Number& share);
+inline std::string percent(const Fraction& share) { return percent(Number(share)); }
+inline std::string percent(Decimal share) { return percent(Number::of(share)); }
+
+/// A name custom steps read, in words: exec_rate → 执行率 / execution rate (itself when unknown).
+std::string label_of(std::string_view name, Lang lang);
+
+/// A custom step's condition that held, in words with the values it saw (`slots`,
+/// the stage's bindings when the step fired); nothing when a part of it cannot be
+/// said in words (the caller shows the expression as written).
+std::optional<std::string> describe_condition(const expr::CompiledExpr& e, std::span<const expr::Value> slots,
+                                              const custom::StageSchema& stage, const RuleSet& rules, Lang lang);
+/// The value a custom step set an output to, in words: 20%, or 1 − 执行率 45% = 55%.
+std::optional<std::string> describe_output(const expr::CompiledExpr& e, std::span<const expr::Value> slots,
+                                           const custom::StageSchema& stage, const custom::OutputDef& def,
+                                           const RuleSet& rules, Lang lang);
+
+/// A note when the rule at `where` rests on an `[assumption]` of its profile (the
+/// comments above it in the rule file say so), empty otherwise: zh
+/// "（该取值为配置文件的假设，见 x.yaml 第 41 行注释）" (src/report.cpp).
+std::string assumption_note(const RuleSet& rules, const RuleRef& where, Lang lang);
+
 inline std::string rounding_note(const EvaluationRules::Rounding& r, Lang lang) {
     const char* mode_en[] = {"half-up", "half-even", "truncated"};
     const char* mode_zh[] = {"四舍五入", "四舍六入五成双", "截尾"};
     const auto m = static_cast<std::size_t>(r.mode);
-    return lang == Lang::zh ? std::string("（") + mode_zh[m] + "，保留" + std::to_string(r.digits) + "位小数）"
+    return lang == Lang::zh ? std::string("（") + mode_zh[m] + "，保留 " + std::to_string(r.digits) + " 位小数）"
                             : " (" + std::string(mode_en[m]) + ", " + std::to_string(r.digits) + " decimals)";
 }
 
@@ -90,93 +116,128 @@ inline std::string show_measure(const Measure& m) {
     return "—";
 }
 
+inline bool is_percent_unit(std::string_view unit) { return unit == "%" || unit == "％" || unit == "百分比"; }
+
+/// A target or actual value for a reader, with its unit: 95% (a share under a
+/// percentage unit), 1200 人次, 2023-10-31, A 档, B 档 75%.
+inline std::string measure_text(const Indicator& ind, bool target, Lang lang) {
+    const Measure& m = target ? ind.target : ind.actual;
+    if (const auto* d = std::get_if<Decimal>(&m)) {
+        if (is_percent_unit(ind.unit)) return percent(*d);
+        return ind.unit.empty() ? d->to_string() : d->to_string() + " " + ind.unit;
+    }
+    if (const auto* t = std::get_if<Date>(&m)) return to_string(*t);
+    if (const auto* q = std::get_if<QualRating>(&m)) {
+        std::string s = lang == Lang::zh ? std::string(to_string(q->tier)) + " 档" : "tier " + std::string(to_string(q->tier));
+        if (q->percent()) s += " " + percent(*q->percent());
+        return s;
+    }
+    return "—";
+}
+
 inline std::string grade_label(const RuleSet& rules, std::size_t g, Lang lang) {
     const GradeBand& b = rules.grades.bands[g];
-    return lang == Lang::zh ? b.zh + "（" + b.id + "）" : b.id + " (" + b.zh + ")";
+    return lang == Lang::zh ? b.zh : b.en.empty() ? b.id : b.en;
 }
 
 inline const char* yes_no(bool b, Lang lang) { return lang == Lang::zh ? (b ? "是" : "否") : (b ? "yes" : "no"); }
+
+/// Money for a reader: 1000000.00 元 / 1000000.00 yuan.
+inline std::string yuan(Money m, Lang lang) { return m.to_string() + (lang == Lang::zh ? " 元" : " yuan"); }
 
 } // namespace detail
 
 /// Explains how one indicator's ratio and score were computed.
 inline std::string explain_indicator(const Indicator& ind, const IndicatorResult& r, const RuleSet& rules, Lang lang) {
+    using detail::percent;
     using detail::show;
     const bool zh = lang == Lang::zh;
-    const std::string t = detail::show_measure(ind.target), a = detail::show_measure(ind.actual);
+    const std::string t = detail::measure_text(ind, true, lang), a = detail::measure_text(ind, false, lang);
+    const std::string rp = percent(r.ratio);
     std::string s;
     switch (r.ratio_case) {
     case RatioCase::ratio:
-        s = zh ? "完成率 r = 实际完成值 / 年度指标值 = " + a + " / " + t + " = " + show(r.ratio)
-               : "r = actual / target = " + a + " / " + t + " = " + show(r.ratio);
+        s = zh ? "完成率 = 实际完成值 " + a + " / 年度指标值 " + t + " = " + rp
+               : "completion rate = actual " + a + " / target " + t + " = " + rp;
         break;
     case RatioCase::target_zero:
-        s = zh ? "年度指标值为 0，完成率 r = 1" : "target is 0, so r = 1";
+        s = zh ? "年度指标值为 0，完成率按 100% 计" : "the target is 0, so the completion rate is 100%";
         break;
     case RatioCase::le_met:
-        s = zh ? "反向指标，实际完成值 " + a + " ≤ 年度指标值 " + t + "，r = 1"
-               : "less is better, actual " + a + " ≤ target " + t + ", so r = 1";
+        s = zh ? "反向指标，实际完成值 " + a + " 不高于年度指标值 " + t + "，完成率按 100% 计"
+               : "less is better: actual " + a + " is not above the target " + t + ", so the completion rate is 100%";
         break;
     case RatioCase::le_ratio:
-        s = zh ? "反向指标，r = 年度指标值 / 实际完成值 = " + t + " / " + a + " = " + show(r.ratio)
-               : "less is better, r = target / actual = " + t + " / " + a + " = " + show(r.ratio);
+        s = zh ? "反向指标，完成率 = 年度指标值 " + t + " / 实际完成值 " + a + " = " + rp
+               : "less is better: completion rate = target " + t + " / actual " + a + " = " + rp;
         break;
     case RatioCase::le_linear:
-        s = zh ? "反向指标（线性），r = 2 − 实际完成值 / 年度指标值 = 2 − " + a + " / " + t + "，限定在 [0, 1] 内 = " + show(r.ratio)
-               : "less is better (linear), r = 2 − actual / target = 2 − " + a + " / " + t + ", clipped to [0, 1] = " + show(r.ratio);
+        s = zh ? "反向指标（线性），完成率 = 2 − 实际完成值 " + a + " / 年度指标值 " + t + "，限定在 0 至 100% 之间，为 " + rp
+               : "less is better (linear): completion rate = 2 − actual " + a + " / target " + t + ", kept within 0 and 100%: " + rp;
         break;
     case RatioCase::le_target_zero:
-        s = zh ? "反向指标，年度指标值为 0 而实际完成值 " + a + " 大于 0，r = 0"
-               : "less is better, target is 0 and actual " + a + " is above it, so r = 0";
+        s = zh ? "反向指标，年度指标值为 0 而实际完成值 " + a + " 大于 0，完成率为 0"
+               : "less is better: the target is 0 and the actual " + a + " is above it, so the completion rate is 0";
         break;
     case RatioCase::eq_zero_met:
-        s = zh ? "等于型指标，年度指标值与实际完成值均为 0，r = 1" : "equal-to target 0 met exactly, r = 1";
+        s = zh ? "等于型指标，年度指标值与实际完成值均为 0，完成率为 100%" : "equal-to target 0 met exactly: completion rate 100%";
         break;
     case RatioCase::eq_zero_missed:
-        s = zh ? "等于型指标，年度指标值为 0 而实际完成值为 " + a + "，r = 0" : "equal-to target 0 but actual is " + a + ", so r = 0";
+        s = zh ? "等于型指标，年度指标值为 0 而实际完成值为 " + a + "，完成率为 0"
+               : "equal-to target 0 but the actual is " + a + ", so the completion rate is 0";
         break;
     case RatioCase::tier_default:
-        s = zh ? "定性指标，档次 " + a + "（" + std::string(names::tier_zh[static_cast<std::size_t>(std::get<QualRating>(ind.actual).tier)]) +
-                     "）未给出百分比，按该档默认 " + show(r.ratio)
-               : "qualitative, tier " + a + " without a percentage: the tier's default " + show(r.ratio);
+    case RatioCase::tier_percent: {
+        const Tier tier = std::get<QualRating>(ind.actual).tier;
+        const std::string tier_id(to_string(tier));
+        if (r.ratio_case == RatioCase::tier_default)
+            s = zh ? "定性指标，评为 " + tier_id + " 档（" +
+                         std::string(names::tier_zh[static_cast<std::size_t>(tier)]) + "），未给出百分比，按 " + tier_id +
+                         " 档计 " + rp
+                   : "qualitative, rated tier " + tier_id + " without a percentage: tier " + tier_id + " counts " + rp;
+        else
+            s = zh ? "定性指标，评为 " + a + "，在该档区间内，完成率为 " + rp
+                   : "qualitative, rated " + a + ", within the tier's range: completion rate " + rp;
         break;
-    case RatioCase::tier_percent:
-        s = zh ? "定性指标，评价人给出 " + a + "，在该档区间内，r = " + show(r.ratio)
-               : "qualitative, the evaluator gave " + a + ", within the tier's range: r = " + show(r.ratio);
-        break;
+    }
     case RatioCase::on_time:
-        s = zh ? "时效指标，完成日期 " + a + " 不晚于 " + t + "，r = 1" : "date " + a + " is on or before " + t + ", so r = 1";
+        s = zh ? "完成日期 " + a + " 不晚于年度指标值 " + t + "，完成率为 100%"
+               : "done " + a + ", on or before the target date " + t + ": completion rate 100%";
         break;
     case RatioCase::late: {
         const auto& d = rules.evaluation.date;
-        const std::string pen = d.penalty.to_string();
-        s = zh ? "时效指标，完成日期 " + a + " 晚于 " + t + " " + std::to_string(r.days_late) + " 天，按每 " +
-                     std::to_string(d.period_days) + " 天扣 " + pen + " 计 " + std::to_string(r.periods) + " 期，r = max(0, 1 − " +
-                     pen + " × " + std::to_string(r.periods) + ") = " + show(r.ratio)
-               : "date " + a + " is " + std::to_string(r.days_late) + " days after " + t + ": ceil(" +
-                     std::to_string(r.days_late) + " / " + std::to_string(d.period_days) + ") = " + std::to_string(r.periods) +
-                     " periods, r = max(0, 1 − " + pen + " × " + std::to_string(r.periods) + ") = " + show(r.ratio);
+        const std::string pen = percent(d.penalty);
+        const std::string days = std::to_string(r.days_late), n = std::to_string(r.periods), per = std::to_string(d.period_days);
+        const bool floor = Fraction::of(d.penalty) * Fraction::integer(r.periods) > Fraction::integer(1);
+        s = zh ? "完成日期 " + a + " 晚于年度指标值 " + t + " 共 " + days + " 天，每 " + per + " 天为一期（不足一期按一期），计 " + n +
+                     " 期，每期扣 " + pen + "，完成率 = 100% − " + pen + " × " + n + (floor ? "，最低为 0，" : " = ") + rp
+               : "done " + a + ", " + days + " days after the target date " + t + ": " + n + " periods of " + per +
+                     " days (a part counts as one), " + pen + " off each, completion rate = 100% − " + pen + " × " + n +
+                     (floor ? ", at least 0: " : " = ") + rp;
         break;
     }
     }
-    const std::string cap = rules.evaluation.cap.max_ratio.to_string();
-    if (r.ratio > Fraction::of(rules.evaluation.cap.max_ratio))
-        s += zh ? "；超额完成不加分，封顶 rc = min(r, " + cap + ") = " + show(min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio)))
-                : "; capped, rc = min(r, " + cap + ") = " + show(min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio)));
+    const bool capped = r.ratio > Fraction::of(rules.evaluation.cap.max_ratio);
+    if (capped)
+        s += zh ? "；超额完成不加分，封顶后的完成率为 " + percent(min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio)))
+                : "; no extra points for exceeding the target: the capped completion rate is " +
+                      percent(min(r.ratio, Fraction::of(rules.evaluation.cap.max_ratio)));
     if (r.deduction.units() != 0)
-        s += zh ? "；完成值高于指标值较多（r ≥ " + rules.evaluation.over_completion.threshold.to_string() + "），按偏离度调减 " +
-                      r.deduction.to_string() + "，rc = " + show(r.capped)
-                : "; over-completion (r ≥ " + rules.evaluation.over_completion.threshold.to_string() + ") deducts " +
-                      r.deduction.to_string() + " of the weight, rc = " + show(r.capped);
+        s += zh ? "；完成值高于指标值较多（完成率不低于 " + percent(rules.evaluation.over_completion.threshold) + "），按偏离度调减 " +
+                      percent(r.deduction) + "，封顶后的完成率为 " + percent(r.capped)
+                : "; far over the target (completion rate at least " + percent(rules.evaluation.over_completion.threshold) +
+                      "): " + percent(r.deduction) + " deducted, the capped completion rate is " + percent(r.capped);
     const int digits = rules.evaluation.rounding.digits;
     const Decimal scored = r.score - r.custom_adjustment; // before any indicator rule
-    s += zh ? "；得分 = 分值 × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score()) + " → " +
-                  scored.to_string(digits) + detail::rounding_note(rules.evaluation.rounding, lang)
-            : "; score = weight × rc = " + r.weight.to_string() + " × " + show(r.capped) + " = " + show(r.exact_score()) + " → " +
-                  scored.to_string(digits) + detail::rounding_note(rules.evaluation.rounding, lang);
+    const bool reduced = capped || r.deduction.units() != 0;
+    s += zh ? "；得分 = 分值 " + r.weight.to_string() + " × " + (reduced ? "封顶后的完成率 " : "完成率 ") + percent(r.capped) + " = " +
+                  show(r.exact_score()) + " → " + scored.to_string(digits) + detail::rounding_note(rules.evaluation.rounding, lang)
+            : "; score = weight " + r.weight.to_string() + " × " + (reduced ? "capped completion rate " : "completion rate ") +
+                  percent(r.capped) + " = " + show(r.exact_score()) + " → " + scored.to_string(digits) +
+                  detail::rounding_note(rules.evaluation.rounding, lang);
     if (r.custom_fired != 0) {
-        const Decimal a = r.custom_adjustment;
-        const std::string change = a.units() < 0 ? " − " + Decimal::from_units(-a.units()).to_string(digits) : " + " + a.to_string(digits);
+        const Decimal adj = r.custom_adjustment;
+        const std::string change = adj.units() < 0 ? " − " + Decimal::from_units(-adj.units()).to_string(digits) : " + " + adj.to_string(digits);
         s += zh ? "；指标规则调整：" + scored.to_string(digits) + change + " = " + r.score.to_string(digits) + "（限定在 0 至分值之间）"
                 : "; indicator rules adjust it: " + scored.to_string(digits) + change + " = " + r.score.to_string(digits) +
                       " (kept within 0 and the weight)";
@@ -198,26 +259,37 @@ inline RuleRef rule_of(const Indicator& ind, const RuleSet& rules) {
 
 /// One line per custom rule and decision-table row that fired (`fired`, indices into
 /// `steps`, compiled against `stage`), citing it. `prefix` starts each line's rule
-/// name ("evaluation.custom.", "monitoring.custom.").
+/// name ("evaluation.custom.", "monitoring.custom."). With `seen` (one array of
+/// bindings per entry of `fired`: what the step saw), conditions and values are
+/// said in words with their values; without it, as written.
 inline void explain_fired(const CustomRules& steps, const custom::StageSchema& stage, std::span<const custom::Fired> fired,
-                          const RuleSet& rules, Lang lang, std::string_view prefix, std::vector<ExplanationLine>& out) {
+                          const RuleSet& rules, Lang lang, std::string_view prefix, std::vector<ExplanationLine>& out,
+                          std::span<const std::vector<expr::Value>> seen = {}) {
     const bool zh = lang == Lang::zh;
-    auto outputs = [&](const std::vector<custom::Output>& os) {
-        std::string s;
-        for (const custom::Output& o : os) {
-            const custom::OutputDef& def = stage.outputs()[static_cast<std::size_t>(o.target)];
-            s += (s.empty() ? "" : zh ? "，" : ", ") + (zh ? def.zh : def.name) + " = " + o.value.text();
-        }
-        return s;
-    };
-    for (const custom::Fired& f : fired) {
+    for (std::size_t k = 0; k < fired.size(); ++k) {
+        const custom::Fired& f = fired[k];
         if (f.step >= steps.steps.size()) continue;
+        const std::span<const expr::Value> slots =
+            seen.size() == fired.size() ? std::span<const expr::Value>(seen[k]) : std::span<const expr::Value>();
+        auto outputs = [&](const std::vector<custom::Output>& os) {
+            std::string s;
+            for (const custom::Output& o : os) {
+                const custom::OutputDef& def = stage.outputs()[static_cast<std::size_t>(o.target)];
+                const auto v = detail::describe_output(o.value, slots, stage, def, rules, lang);
+                s += (s.empty() ? "" : zh ? "，" : ", ") + (zh ? def.zh : def.name) +
+                     (v ? (zh ? "：" : ": ") + *v : " = " + o.value.text());
+            }
+            return s;
+        };
         const custom::Step& step = steps.steps[f.step];
         if (step.kind == custom::Step::Kind::rule) {
             const custom::Rule& rule = step.rule;
-            std::string text = zh ? rule.zh + "：条件 " + rule.when.text() + " 成立" : rule.en + ": " + rule.when.text() + " holds";
-            if (!rule.then.empty()) text += (zh ? "，" : "; ") + outputs(rule.then);
-            out.push_back({std::string(prefix) + rule.id, rules.cite(rule.where), std::move(text)});
+            const auto cond = detail::describe_condition(rule.when, slots, stage, rules, lang);
+            const std::string& words = zh ? rule.zh : rule.en;
+            std::string text = (words.empty() ? std::string() : words + (zh ? "：" : ": ")) +
+                               (cond ? *cond : zh ? "条件 " + rule.when.text() + " 成立" : rule.when.text() + " holds");
+            if (!rule.then.empty()) text += (zh ? "；" : "; ") + outputs(rule.then);
+            out.push_back({std::string(prefix) + rule.id, rules.cite(rule.where), std::move(text) + detail::assumption_note(rules, rule.where, lang)});
             continue;
         }
         const custom::Table& t = step.table;
@@ -227,17 +299,30 @@ inline void explain_fired(const CustomRules& steps, const custom::StageSchema& s
         for (std::size_t c = 0; c < row.inputs.size(); ++c) {
             const custom::Cell& cell = row.inputs[c];
             if (cell.kind == custom::Cell::Kind::any) continue;
-            const std::string& name = stage.inputs()[static_cast<std::size_t>(t.inputs[c])].name;
-            cond += (cond.empty() ? "" : zh ? " 且 " : " and ") +
-                    (cell.kind == custom::Cell::Kind::condition ? cell.condition.text() : name + " = " + cell.text);
+            const auto slot = static_cast<std::size_t>(t.inputs[c]);
+            const std::string& name = stage.inputs()[slot].name;
+            std::string part;
+            if (cell.kind == custom::Cell::Kind::condition) {
+                const auto d = detail::describe_condition(cell.condition, slots, stage, rules, lang);
+                part = d ? *d : cell.condition.text();
+            } else if (slot < slots.size() && slots[slot].type() == expr::Type::text) {
+                std::string v(slots[slot].as_text());
+                if (name == "grade")
+                    for (const GradeBand& b : rules.grades.bands)
+                        if (b.id == v) v = zh ? b.zh : b.en.empty() ? b.id : b.en;
+                part = detail::label_of(name, lang) + (zh ? "为" : " is ") + (zh && v == slots[slot].as_text() ? cell.text : v);
+            } else {
+                part = zh ? detail::label_of(name, lang) + "为" + cell.text : detail::label_of(name, lang) + " is " + cell.text;
+            }
+            cond += (cond.empty() ? "" : zh ? "，且" : ", and ") + part;
         }
-        if (cond.empty()) cond = zh ? "任意" : "any project";
+        if (cond.empty()) cond = zh ? "任何项目" : "any project";
         const std::string desc = zh ? t.zh : t.en;
         const std::string n = std::to_string(f.row + 1);
-        std::string text = zh ? "决策表 " + t.id + (desc.empty() ? "" : "（" + desc + "）") + " 第 " + n + " 行命中：" + cond
-                              : "table " + t.id + (desc.empty() ? "" : " (" + desc + ")") + ", row " + n + ": " + cond;
-        text += (zh ? " → " : " → ") + (row.outputs.empty() ? std::string(zh ? "不设定" : "sets nothing") : outputs(row.outputs));
-        out.push_back({std::string(prefix) + t.id, rules.cite(row.where), std::move(text)});
+        std::string text = zh ? (desc.empty() ? std::string("决策表") : desc + "（决策表") + "第 " + n + " 行" + (desc.empty() ? "" : "）") + "：" + cond
+                              : (desc.empty() ? std::string("decision table") : desc + " (decision table") + ", row " + n + (desc.empty() ? "" : ")") + ": " + cond;
+        text += " → " + (row.outputs.empty() ? std::string(zh ? "不设定任何结果" : "sets nothing") : outputs(row.outputs));
+        out.push_back({std::string(prefix) + t.id, rules.cite(row.where), std::move(text) + detail::assumption_note(rules, row.where, lang)});
     }
 }
 
@@ -246,17 +331,31 @@ inline void explain_custom(const ProjectResult& r, const RuleSet& rules, Lang la
     explain_fired(rules.custom, custom::evaluation_schema(), {r.fired.data(), r.fired_count}, rules, lang, "evaluation.custom.", out);
 }
 
+/// The values the custom steps saw on `r` (as evaluate() left it, in memory): one
+/// array of bindings (indexed by the evaluation schema's slots) per entry of
+/// `r.fired`, in order, by running the steps again on a copy (src/custom.cpp).
+/// Empty when the steps cannot be replayed.
+std::vector<std::vector<expr::Value>> custom_bindings(const Project& project, const RuleSet& rules, const ProjectResult& r);
+
+/// The same, stating the values each step compared (custom_bindings()).
+inline void explain_custom(const Project& p, const ProjectResult& r, const RuleSet& rules, Lang lang, std::vector<ExplanationLine>& out) {
+    const auto seen = custom_bindings(p, rules, r);
+    explain_fired(rules.custom, custom::evaluation_schema(), {r.fired.data(), r.fired_count}, rules, lang, "evaluation.custom.", out, seen);
+}
+
 /// Explains a whole project result, step by step, with the period of rules it was
 /// evaluated with. Indicator lines are included when `r.indicators` holds one
 /// result per indicator of `p` (in-memory evaluation).
 inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResult& r, const RuleSet& rules, Lang lang) {
+    using detail::percent;
     using detail::show;
+    using detail::yuan;
     const bool zh = lang == Lang::zh;
     const auto& ev = rules.evaluation;
     const int digits = ev.rounding.digits;
     std::vector<ExplanationLine> out;
     auto add = [&](std::string rule, const RuleRef& ref, std::string text) {
-        out.push_back({std::move(rule), rules.cite(ref), std::move(text)});
+        out.push_back({std::move(rule), rules.cite(ref), std::move(text) + detail::assumption_note(rules, ref, lang)});
     };
 
     // 0. Values by budget year: which dated values this project's year uses, and since when.
@@ -265,23 +364,27 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
                               : "budget year " + std::to_string(*p.year) + " uses the rules in effect from " +
                                     to_string(*rules.effective_from);
         for (const EffectiveValue& v : rules.effective)
-            text += (zh ? "；" : "; ") + v.path + (zh ? " 自 " + to_string(v.from) + " 起（" + rules.cite(v.where) + "）"
-                                                  : " effective from " + to_string(v.from) + " (" + rules.cite(v.where) + ")");
+            text += zh ? "；自 " + to_string(v.from) + " 起施行的取值〔" + rules.cite(v.where) + "，" + v.path + "〕"
+                       : "; " + v.path + " effective from " + to_string(v.from) + " (" + rules.cite(v.where) + ")";
         add("effective", rules.effective.empty() ? RuleRef{} : rules.effective.front().where, std::move(text));
     }
 
     // 1. Budget execution.
     if (r.exec_applicable) {
+        const std::string rate = percent(r.exec_rate);
+        const bool over = r.exec_rate > Fraction::integer(1);
         add("evaluation.execution", ev.execution.where,
-            zh ? "预算执行率 = 执行数 / 预算数 = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + show(r.exec_rate) +
-                     "；执行率得分 = " + ev.execution.points.to_string() + " × min(" + show(r.exec_rate) + ", 1) = " + show(r.exec_exact) +
-                     " → " + r.exec_score.to_string(digits) + detail::rounding_note(ev.rounding, lang)
-               : "exec_rate = spent / budget = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + show(r.exec_rate) +
-                     "; exec_score = " + ev.execution.points.to_string() + " × min(" + show(r.exec_rate) + ", 1) = " +
-                     show(r.exec_exact) + " → " + r.exec_score.to_string(digits) + detail::rounding_note(ev.rounding, lang));
+            zh ? "预算执行率 = 执行数 " + yuan(p.spent, lang) + " / 预算数 " + yuan(p.budget, lang) + " = " + rate + "；执行率得分 = " +
+                     ev.execution.points.to_string() + " × " + (over ? "100%（执行率超过 100% 按 100% 计）" : rate) + " = " +
+                     show(r.exec_exact) + " → " + r.exec_score.to_string(digits) + detail::rounding_note(ev.rounding, lang)
+               : "execution rate = spent " + yuan(p.spent, lang) + " / budget " + yuan(p.budget, lang) + " = " + rate +
+                     "; execution score = " + ev.execution.points.to_string() + " × " +
+                     (over ? "100% (a rate above 100% counts as 100%)" : rate) + " = " + show(r.exec_exact) + " → " +
+                     r.exec_score.to_string(digits) + detail::rounding_note(ev.rounding, lang));
     } else {
         add("evaluation.execution", ev.execution.where,
-            zh ? "预算数为 0，预算执行率不适用，其余得分按百分制折算" : "budget is 0: execution not applicable, the rest is rescaled to 100");
+            zh ? "预算数为 0，预算执行率不适用，其余得分按百分制折算"
+               : "the budget is 0: the execution rate does not apply, the rest is rescaled to 100 points");
     }
 
     // 2. Indicators.
@@ -290,23 +393,21 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
             const Indicator& ind = p.indicators[i];
             add(ind.name, rule_of(ind, rules),
                 (zh ? std::string(names::level1_zh[static_cast<std::size_t>(ind.level1)]) + "/" +
-                          std::string(names::level2_zh[static_cast<std::size_t>(ind.level2)]) + "，" +
-                          std::string(names::direction_zh[static_cast<std::size_t>(ind.direction)]) + "："
-                    : std::string(to_string(ind.level1)) + "/" + std::string(to_string(ind.level2)) + ", " +
-                          std::string(to_string(ind.direction)) + ": ") +
+                          std::string(names::level2_zh[static_cast<std::size_t>(ind.level2)]) + "，"
+                    : std::string(to_string(ind.level1)) + "/" + std::string(to_string(ind.level2)) + ", ") +
                     explain_indicator(ind, r.indicators[i], rules, lang));
             const auto& ir = rules.custom.indicator_rules;
             for (std::size_t k = 0; k < ir.size(); ++k) // each indicator rule that fired on it, citing it
                 if (r.indicators[i].custom_fired >> k & 1U)
                     add("evaluation.custom." + ir[k].id, ir[k].where,
-                        (zh ? ir[k].zh + "：指标“" + ind.name + "”满足 " + ir[k].when.text() + "；调整 = " + ir[k].adjust.text()
-                            : ir[k].en + ": indicator \"" + ind.name + "\" meets " + ir[k].when.text() + "; adjust = " +
+                        (zh ? ir[k].zh + "：指标“" + ind.name + "”满足条件 " + ir[k].when.text() + "，得分调整 " + ir[k].adjust.text()
+                            : ir[k].en + ": indicator \"" + ind.name + "\" meets " + ir[k].when.text() + "; the score is adjusted by " +
                                   ir[k].adjust.text()));
         }
     }
-    std::string sum = zh ? "指标得分 = 产出 " : "indicator_score = output ";
-    sum += r.level1_score[0].to_string(digits) + (zh ? " + 效益 " : " + benefit ") + r.level1_score[1].to_string(digits) +
-           (zh ? " + 满意度 " : " + satisfaction ") + r.level1_score[2].to_string(digits) + " = " + r.indicator_score.to_string(digits);
+    std::string sum = zh ? "指标得分 = 产出指标 " : "indicator score = output ";
+    sum += r.level1_score[0].to_string(digits) + (zh ? " + 效益指标 " : " + benefit ") + r.level1_score[1].to_string(digits) +
+           (zh ? " + 满意度指标 " : " + satisfaction ") + r.level1_score[2].to_string(digits) + " = " + r.indicator_score.to_string(digits);
     if (r.split_differs)
         sum += zh ? "（提示：一级指标分值 " + r.level1_weight[0].to_string() + "/" + r.level1_weight[1].to_string() + "/" +
                         r.level1_weight[2].to_string() + " 与原则性权重不同）"
@@ -315,10 +416,11 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
     add("evaluation.weights", ev.weights.where, sum);
 
     // 3. Total.
-    std::string total = zh ? "总分 = 执行率得分 + 指标得分 = " : "total = exec_score + indicator_score = ";
-    total += r.exec_score.to_string(digits) + " + " + r.indicator_score.to_string(digits);
+    std::string total = zh ? "总分 = 执行率得分 " : "total = execution score ";
+    total += r.exec_score.to_string(digits) + (zh ? " + 指标得分 " : " + indicator score ") + r.indicator_score.to_string(digits);
     if (r.rescaled)
-        total += zh ? "，按百分制折算 × 100 / " + r.applicable_points.to_string() : ", rescaled × 100 / " + r.applicable_points.to_string();
+        total += zh ? "，按百分制折算 × 100 / " + r.applicable_points.to_string()
+                    : ", rescaled to 100 points × 100 / " + r.applicable_points.to_string();
     const bool adjusted = r.adjustment.units() != 0;
     total += " = " + (adjusted ? r.total_before_custom : r.total).to_string(digits);
     add("evaluation.rounding", ev.rounding.where, total);
@@ -332,10 +434,10 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
     // 4. Grade and result application.
     const GradeBand& band = rules.grades.bands[r.grade];
     add("evaluation.grades", band.where,
-        zh ? "总分 " + r.total.to_string(digits) + " 在 [" + band.from.to_string() + ", " + band.to.to_string() + (r.grade == 0 ? "]" : ")") +
-                 " 内，等级 " + detail::grade_label(rules, r.grade, lang)
-           : "total " + r.total.to_string(digits) + " lies in [" + band.from.to_string() + ", " + band.to.to_string() +
-                 (r.grade == 0 ? "]" : ")") + ": grade " + detail::grade_label(rules, r.grade, lang));
+        zh ? "总分 " + r.total.to_string(digits) + " 不低于 " + band.from.to_string() + " 且" +
+                 (r.grade == 0 ? "不高于 " : "低于 ") + band.to.to_string() + "，等级 " + detail::grade_label(rules, r.grade, lang)
+           : "total " + r.total.to_string(digits) + " is at least " + band.from.to_string() + " and " +
+                 (r.grade == 0 ? "at most " : "below ") + band.to.to_string() + ": grade " + detail::grade_label(rules, r.grade, lang));
     const auto& app = rules.application;
     // A result a custom step set cites that step instead of the national rule.
     auto setter = [&](custom::Target t) -> const custom::Step* {
@@ -343,9 +445,11 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
         return s != 0 && s <= rules.custom.steps.size() ? &rules.custom.steps[s - 1] : nullptr;
     };
     auto set_note = [&](const custom::Step* s) {
-        return s ? (zh ? "（由自定义" + std::string(s->kind == custom::Step::Kind::table ? "决策表 " : "规则 ") + s->id() + " 设定）"
-                       : " (set by custom " + std::string(s->kind == custom::Step::Kind::table ? "table " : "rule ") + s->id() + ")")
-                 : std::string();
+        if (!s) return std::string();
+        const bool table = s->kind == custom::Step::Kind::table;
+        const std::string& words = table ? (zh ? s->table.zh : s->table.en) : (zh ? s->rule.zh : s->rule.en);
+        if (zh) return "（由自定义" + std::string(table ? "决策表" : "规则") + (words.empty() ? "" : "“" + words + "”") + "设定）";
+        return " (set by the custom " + std::string(table ? "table" : "rule") + (words.empty() ? "" : " \"" + words + "\"") + ")";
     };
     auto result_line = [&](std::string key, const RuleRef& national, custom::Target t, std::string text) {
         const custom::Step* s = setter(t);
@@ -358,37 +462,53 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
     const custom::Step* cut_setter = setter(custom::Target::cut);
     const Decimal rate = cut_setter ? r.cut_rate : r.grade < app.cut.rate_by_grade.size() ? app.cut.rate_by_grade[r.grade] : Decimal{};
     result_line("evaluation.results.cut", app.cut.where, custom::Target::cut,
-        zh ? "下年同类项目核减 = 预算数 × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
-                 r.cut.to_string() + " 元"
-           : "next-year cut = budget × " + rate.to_string() + " = " + p.budget.to_string() + " × " + rate.to_string() + " = " +
-                 r.cut.to_string() + " yuan");
+        zh ? "下年同类项目核减 = 预算数 " + yuan(p.budget, lang) + " × 核减比例 " + percent(rate) + " = " + yuan(r.cut, lang)
+           : "next-year cut = budget " + yuan(p.budget, lang) + " × cut rate " + percent(rate) + " = " + yuan(r.cut, lang));
     const bool exempt = !app.recover.fund_sources[static_cast<std::size_t>(p.fund_source)];
+    const std::string recovered =
+        zh ? (p.budget > p.spent ? "收回结余 = 预算数 " + yuan(p.budget, lang) + " − 执行数 " + yuan(p.spent, lang) + " = " + yuan(r.recover, lang)
+                                 : "执行数 " + yuan(p.spent, lang) + " 不低于预算数 " + yuan(p.budget, lang) + "，无结余可收回，收回 0.00 元")
+           : (p.budget > p.spent ? "recover = budget " + yuan(p.budget, lang) + " − spent " + yuan(p.spent, lang) + " = " + yuan(r.recover, lang)
+                                 : "spent " + yuan(p.spent, lang) + " is not below the budget " + yuan(p.budget, lang) +
+                                       ": nothing to recover, 0.00 yuan");
     std::string rec;
     const custom::Step* rec_setter = setter(custom::Target::recover);
     if (rec_setter)
-        rec = r.recover.fen() != 0 || p.budget <= p.spent
-                  ? (zh ? "收回结余 = max(预算数 − 执行数, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
-                              r.recover.to_string() + " 元"
-                        : "recover = max(budget − spent, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
-                              r.recover.to_string() + " yuan")
-                  : (zh ? "不收回结余，收回 0.00 元" : "no recovery: 0.00 yuan");
+        rec = r.recover.fen() != 0 || p.budget <= p.spent ? recovered : (zh ? "不收回结余，收回 0.00 元" : "no recovery: 0.00 yuan");
     else if (!app.recover.grades.contains(r.grade))
-        rec = zh ? "等级不在收回范围内，收回 0.00 元" : "grade not subject to recovery: 0.00 yuan";
+        rec = zh ? "等级 " + detail::grade_label(rules, r.grade, lang) + " 不在收回结余的范围内，收回 0.00 元"
+                 : "grade " + detail::grade_label(rules, r.grade, lang) + " is not subject to recovery: 0.00 yuan";
     else if (exempt)
-        rec = zh ? "资金来源为" + std::string(names::fund_source_zh[static_cast<std::size_t>(p.fund_source)]) + "，不收回"
+        rec = zh ? "资金来源为" + std::string(names::fund_source_zh[static_cast<std::size_t>(p.fund_source)]) + "，不收回，收回 0.00 元"
                  : std::string(to_string(p.fund_source)) + " funds are exempt: 0.00 yuan";
     else
-        rec = zh ? "收回结余 = max(预算数 − 执行数, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
-                       r.recover.to_string() + " 元"
-                 : "recover = max(budget − spent, 0) = max(" + p.budget.to_string() + " − " + p.spent.to_string() + ", 0) = " +
-                       r.recover.to_string() + " yuan";
+        rec = recovered;
     result_line("evaluation.results.recover", app.recover.where, custom::Target::recover, rec);
     if (!rules.custom.empty()) {
         if (const custom::Step* s = setter(custom::Target::accountability))
             add("evaluation.custom.accountability", s->where(), (zh ? "问责：" : "accountability: ") + std::string(detail::yes_no(r.accountability, lang)) + set_note(s));
-        explain_custom(r, rules, lang, out);
+        explain_custom(p, r, rules, lang, out);
     }
     return out;
+}
+
+/// A line as one sentence with where its rule was written at the end, for a table
+/// cell: zh "总分 85.32 不低于 80 且低于 90，等级 良〔rules/national.yaml 第 39 行，evaluation.grades〕",
+/// en "… [rules/national.yaml:39, evaluation.grades]". A line about an indicator
+/// (its rule is the indicator's name) starts with the name: "合格率：…〔…〕".
+inline std::string cited_line(const ExplanationLine& l, Lang lang) {
+    const bool zh = lang == Lang::zh;
+    const bool key = l.rule == "effective" || l.rule.starts_with("evaluation.") || l.rule.starts_with("monitoring.") ||
+                     l.rule.starts_with("assessment.") || l.rule.starts_with("review.") || l.rule.starts_with("rollup.");
+    std::string where = l.source;
+    if (zh) {
+        const auto colon = where.rfind(':');
+        if (colon != std::string::npos && colon + 1 < where.size())
+            where = where.substr(0, colon) + " 第 " + where.substr(colon + 1) + " 行";
+    }
+    if (key) where += (zh ? "，" : ", ") + l.rule;
+    std::string s = key ? l.text : l.rule + (zh ? "：" : ": ") + l.text;
+    return s + (zh ? "〔" + where + "〕" : " [" + where + "]");
 }
 
 /// The same with the period of `book` for the project's budget year, the one

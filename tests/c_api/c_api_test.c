@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     /* English labels and explanations */
     check("evaluate W1 en", perfbudget_evaluate(rules, &p, PERFBUDGET_EN, &r, NULL) == PERFBUDGET_OK);
     check_field(r, 0, "grade_label", "good");
-    check("W1 explanation en", contains(perfbudget_result_explanation(r, 0), "exec_rate = spent / budget"));
+    check("W1 explanation en", contains(perfbudget_result_explanation(r, 0), "execution rate = spent 812345.67 yuan / budget"));
     perfbudget_result_free(r);
 
     /* monitor at the year end (tests/golden/monitor-examples-national.csv): red, pace, suspend */
