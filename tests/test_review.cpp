@@ -870,13 +870,14 @@ TEST_CASE("review_files: the streamed path writes exactly what the in-memory pat
     };
     for (const char* profile : {"national", "changji", "lanzhou-new-area", "urumqi-county", "wuchang", "yuechi"}) {
         const RuleBook rules = load_rules_file(test::source_dir + "/rules/" + profile + ".yaml");
-        for (const auto& [projects, indicators] : data)
+        for (const auto& files : data) // not a structured binding: clang 14 cannot capture one in CAPTURE
             for (const bool chinese : {false, true}) {
+                const std::string& indicators = files.second;
                 CAPTURE(profile);
                 CAPTURE(indicators);
                 CAPTURE(chinese);
                 ReviewOptions o;
-                o.projects = projects;
+                o.projects = files.first;
                 o.indicators = indicators;
                 o.table.chinese_headers = chinese;
                 o.lang = chinese ? Lang::zh : Lang::en;
