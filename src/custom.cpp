@@ -4,6 +4,7 @@
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 
+#include "indicator_bindings.hpp"
 #include "step_walker.hpp"
 
 #include <array>
@@ -303,16 +304,14 @@ void apply_custom(const CustomInput& project, const CustomAccumulator& indicator
     runner.run();
 }
 
-void apply_indicator_rules(const Project& p, const Indicator& ind, const RuleSet& rules, IndicatorResult& r) {
+void detail::indicator_bindings(const Project& p, const Indicator& ind, const IndicatorResult& r, Decimal score,
+                                std::span<expr::Value, custom::indicator_slot_count> b) {
     using custom::IndicatorSlot;
-    // Filled per indicator (14 values): indicator rules are rare and short, so no
-    // read mask; a thread-local array keeps evaluation free of allocation.
-    thread_local std::array<expr::Value, custom::indicator_slot_count> b{};
     auto set = [&](IndicatorSlot s, const expr::Value& v) { b[static_cast<std::size_t>(s)] = v; };
     set(IndicatorSlot::ratio, expr::Value::number(r.ratio));
     set(IndicatorSlot::capped, expr::Value::number(r.capped));
     set(IndicatorSlot::weight, expr::Value::number(r.weight));
-    set(IndicatorSlot::score, expr::Value::number(r.score));
+    set(IndicatorSlot::score, expr::Value::number(score));
     set(IndicatorSlot::direction, expr::Value::text(to_string(ind.direction)));
     set(IndicatorSlot::level1, expr::Value::text(to_string(ind.level1)));
     set(IndicatorSlot::level2, expr::Value::text(to_string(ind.level2)));
@@ -323,6 +322,13 @@ void apply_indicator_rules(const Project& p, const Indicator& ind, const RuleSet
     set(IndicatorSlot::category, expr::Value::text(p.category));
     set(IndicatorSlot::year, expr::Value::integer(p.year.value_or(0)));
     set(IndicatorSlot::rectification, expr::Value::text(to_string(p.rectification)));
+}
+
+void apply_indicator_rules(const Project& p, const Indicator& ind, const RuleSet& rules, IndicatorResult& r) {
+    // Filled per indicator (14 values): indicator rules are rare and short, so no
+    // read mask; a thread-local array keeps evaluation free of allocation.
+    thread_local std::array<expr::Value, custom::indicator_slot_count> b{};
+    detail::indicator_bindings(p, ind, r, r.score, b);
 
     const auto& ev = rules.evaluation.rounding;
     Decimal added;

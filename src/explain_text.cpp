@@ -5,12 +5,13 @@
 //   abs(exec_rate - completion) > 20%
 //   → 执行率 110.71% 与总体完成率 89.07% 相差 21.64 个百分点，超过 20 个百分点
 //
-// Comparisons, and/or, in, + − × ÷, abs, min and max are said in words; any other
-// part (if, round, days, quantifiers, not) leaves the caller to show the text as
+// Comparisons, and/or, in, + − × ÷, abs, min, max and round are said in words; any
+// other part (if, days, quantifiers, not) leaves the caller to show the text as
 // written.
 #include "perfbudget/explain.hpp"
 
 #include "expr_trace.hpp"
+#include "indicator_bindings.hpp"
 
 #include <array>
 #include <utility>
@@ -196,7 +197,8 @@ public:
         case K::name: return unit_of_name(p.name, p.value.type());
         case K::constant: return p.value.type() == expr::Type::number ? context : unit_of_name({}, p.value.type());
         case K::neg:
-        case K::abs: return unit(p.args[0], context);
+        case K::abs:
+        case K::round: return unit(p.args[0], context);
         case K::add: {
             const Unit a = unit(p.args[0], Unit::plain), b = unit(p.args[1], Unit::plain);
             return p.args[0].kind == K::constant ? unit(p.args[1], context) : a == Unit::plain ? b : a;
@@ -231,6 +233,12 @@ public:
         }
     }
 
+    static bool is_fraction(const Part& c) {
+        if (c.value.type() != expr::Type::number) return false;
+        const Number& n = c.value.as_number();
+        return n.sign() > 0 && n < Number::integer(1);
+    }
+
     bool compound(const Part& p) const { return p.kind != K::name && p.kind != K::constant; }
 
     /// The part in words, names with their values: 总体完成率 89.07% − 10%.
@@ -257,13 +265,24 @@ public:
             if (!a) return std::nullopt;
             return "|" + *a + "|";
         }
+        case K::round: {
+            const auto a = words(p.args[0], context);
+            if (!a) return std::nullopt;
+            // a share's places as a percentage's: round(x, 4) keeps 2 decimals of 8.25%
+            if (unit(p.args[0], context) == Unit::share && p.digits >= 2) {
+                const std::string n = std::to_string(p.digits - 2);
+                return *a + (zh_ ? "，百分比保留 " + n + " 位小数" : ", rounded to " + n + " decimals of a percent");
+            }
+            const std::string n = std::to_string(p.digits);
+            return *a + (zh_ ? "，保留 " + n + " 位小数" : ", rounded to " + n + " decimals");
+        }
         case K::add:
         case K::sub:
         case K::mul:
         case K::div: {
             Unit ua = unit(p.args[0], Unit::plain), ub = unit(p.args[1], Unit::plain);
-            if (p.args[0].kind == K::constant) ua = constant_unit(p, ub, context);
-            if (p.args[1].kind == K::constant) ub = constant_unit(p, ua, context);
+            if (p.args[0].kind == K::constant) ua = constant_unit(p, p.args[0], ub, context);
+            if (p.args[1].kind == K::constant) ub = constant_unit(p, p.args[1], ua, context);
             const auto a = operand(p.args[0], ua), b = operand(p.args[1], ub);
             if (!a || !b) return std::nullopt;
             const char* op = p.kind == K::add ? " + " : p.kind == K::sub ? " − " : p.kind == K::mul ? " × " : " ÷ ";
@@ -285,11 +304,12 @@ public:
         }
     }
 
-    /// A constant operand's unit: a share of an amount stays a share (budget × 10%).
-    Unit constant_unit(const Part& p, Unit other, Unit context) const {
+    /// A constant operand `c` of `p`: a share of an amount stays a share (budget × 10%).
+    Unit constant_unit(const Part& p, const Part& c, Unit other, Unit context) const {
         if (p.kind == K::mul || p.kind == K::div) {
-            if (other == Unit::money || other == Unit::points || other == Unit::count) return Unit::plain;
             if (other == Unit::share) return p.kind == K::mul && context != Unit::share ? Unit::share : Unit::plain;
+            // a fraction times an amount, points or a count is a share of it: 分值 10 × 10%
+            if (p.kind == K::mul && other != Unit::points && is_fraction(c)) return Unit::share;
             return Unit::plain;
         }
         if (other == Unit::points) return Unit::points; // completion − 10%: percentage points would read 10 个百分点
@@ -309,7 +329,7 @@ public:
         const Unit u = unit(p, context);
         const auto w = words(p, u);
         if (!w) return std::nullopt;
-        if (!compound(p) || p.kind == K::neg) return w;
+        if (!compound(p) || (p.kind == K::neg && !compound(p.args[0]))) return w;
         if (p.value.type() == expr::Type::number || p.value.type() == expr::Type::date)
             return *w + " = " + format(p.value, u);
         return w;
@@ -453,6 +473,24 @@ std::optional<std::string> describe_output(const expr::CompiledExpr& e, std::spa
         return t;
     }
     return d.output(*p, def.kind);
+}
+
+std::optional<std::pair<std::string, std::string>> describe_indicator_rule(const Project& p, const Indicator& ind,
+                                                                           const IndicatorResult& r,
+                                                                           const custom::IndicatorRule& rule,
+                                                                           const RuleSet& rules, Lang lang) {
+    std::array<expr::Value, custom::indicator_slot_count> b{};
+    indicator_bindings(p, ind, r, r.score - r.custom_adjustment, b); // as the rule saw it: before any adjustment
+    const auto when = expr::trace(rule.when, b);
+    const auto adjust = expr::trace(rule.adjust, b);
+    if (!when || !adjust || when->value.type() != expr::Type::boolean || !when->value.as_bool()) return std::nullopt;
+    // The indicator rule's names that the evaluation schema also has (budget, fund
+    // source…) take its units and words; indicator.* are labelled above.
+    const Describer d(custom::evaluation_schema(), rules, lang);
+    auto cond = d.holds(*when);
+    auto points = d.output(*adjust, custom::OutputKind::points);
+    if (!cond || !points) return std::nullopt;
+    return std::pair{std::move(*cond), std::move(*points)};
 }
 
 std::string label_of(std::string_view name, Lang lang) {

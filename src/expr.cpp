@@ -984,6 +984,11 @@ public:
             p.kind = n.op == Op::min ? K::min : K::max;
             for (std::uint32_t k = n.b; k < n.b + n.c; ++k) p.args.push_back(part(e_.lists_[k]));
             break;
+        case Op::round:
+            p.kind = K::round;
+            p.digits = static_cast<int>(n.b);
+            p.args.push_back(part(n.a));
+            break;
         default: p.kind = K::other; break;
         }
         return p;

@@ -20,12 +20,14 @@ struct Part {
         in, not_in,                          // the value, then the list's items
         and_, or_,                           // two operands
         min, max,                            // the arguments
-        other,                               // anything else (if, round, days, quantifiers…): its value only
+        round,                               // one operand, to `digits` places
+        other,                               // anything else (if, days, quantifiers…): its value only
     };
     Kind kind = Kind::other;
     std::string name;      // the name, for Kind::name
     Value value;           // the part's value with the bindings (text views stay valid as long as they do)
     bool evaluated = true; // false when the part could not be evaluated on its own (1 / 0 behind `and`)
+    int digits = 0;        // Kind::round: the places
     std::vector<Part> args;
 };
 

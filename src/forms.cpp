@@ -697,6 +697,7 @@ bool read_target(FormSheet& s, const TableColumns& t, std::size_t r, const FormI
     ind.direction = parts.direction;
     ind.target = parts.value;
     ind.unit = parts.unit;
+    if (parts.direction == Direction::qual && !is_dash(row.target_text)) ind.target_text = row.target_text; // 效果明显
     return true;
 }
 

@@ -872,6 +872,7 @@ void reset(Indicator& ind) {
     ind.target = std::monostate{};
     ind.actual = std::monostate{};
     ind.unit.clear();
+    ind.target_text.clear();
     ind.weight.reset();
     ind.expected = std::monostate{};
     ind.likelihood.reset();
@@ -974,6 +975,8 @@ void check_percent_mix(Row& row, const Indicator& ind) {
         measure_cell(row, i_expected, *dir, false, percent_unit, out.expected);
         measure_cell(row, i_last_year, *dir, false, percent_unit, out.last_year_actual);
         if (!percent_unit) check_percent_mix(row, out);
+        // A qualitative target is free text (达到预期), kept for the explanations.
+        if (*dir == Direction::qual) text_cell(row, i_target, out.target_text);
     }
     text_cell(row, i_unit, out.unit);
 

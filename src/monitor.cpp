@@ -295,12 +295,41 @@ std::string monitor_reasons(const MonitorResult& r) {
 }
 
 // --- explanation ------------------------------------------------------------
+// In plain words for the reader of a warning list: values with their units and
+// percentages as percentages (2 decimals where not whole, as the evaluation's
+// explanation), which threshold was crossed, and the light. Rule ids and file:line
+// stay in the line's rule and source (cited_line() puts them at the end).
 
 namespace {
 
-/// The wording shared with the department review (monitor_text.hpp).
-std::string pct(const Number& n) { return detail::percent_label(n); }
 using detail::light_label;
+using detail::percent;
+
+/// Where a rate sits against a rule's thresholds, for the light it got:
+/// "低于 60%" / "不低于 60% 但低于 80%" / "达到 120%".
+std::string band_words(Light light, Decimal red_below, Decimal yellow_below, std::optional<Decimal> blue_from, bool zh) {
+    switch (light) {
+    case Light::red: return (zh ? "低于 " : "below ") + percent(red_below);
+    case Light::yellow:
+        return zh ? "不低于 " + percent(red_below) + " 但低于 " + percent(yellow_below)
+                  : "at least " + percent(red_below) + " but below " + percent(yellow_below);
+    case Light::blue:
+        if (blue_from)
+            return zh ? "达到 " + percent(*blue_from) + "（完成过快，指标值可能定得偏低）"
+                      : "at least " + percent(*blue_from) + " (too fast: the target may be set too low)";
+        break;
+    case Light::green: break;
+    }
+    return {};
+}
+
+/// "，亮红灯" / ": red".
+std::string lit(Light l, Lang lang) { return (lang == Lang::zh ? "，亮" : ": ") + light_label(l, lang); }
+
+std::string days_text(std::int32_t d, bool zh) {
+    if (zh) return std::to_string(d) + " 天";
+    return std::to_string(d) + (d == 1 ? " day" : " days");
+}
 
 } // namespace
 
@@ -309,99 +338,100 @@ std::vector<ExplanationLine> explain_monitoring(const Project& p, const MonitorR
     const MonitoringRules& mr = rules.monitoring;
     std::vector<ExplanationLine> out;
     auto line = [&](std::string rule, const RuleRef& where, std::string text) {
-        out.push_back({std::move(rule), rules.cite(where), std::move(text)});
+        out.push_back({std::move(rule), rules.cite(where), std::move(text) + detail::assumption_note(rules, where, lang)});
     };
-    const std::string tp = pct(r.time_progress);
+    const std::string tp = percent(r.time_progress);
     const std::string as_of = to_string(r.as_of);
+    const bool by_months = mr.time_progress.method == TimeProgressMethod::months;
     line("monitoring.time_progress", mr.time_progress.where,
-         mr.time_progress.method == TimeProgressMethod::months
-             ? (zh ? "截至 " + as_of + "，按月计算序时进度 = " + tp : "as of " + as_of + ", time progress by months = " + tp)
-             : (zh ? "截至 " + as_of + "，按天计算序时进度 = " + tp : "as of " + as_of + ", time progress by days = " + tp));
+         zh ? "截至 " + as_of + "，" + (by_months ? "按月" : "按天") + "计算的序时进度为 " + tp
+            : "as of " + as_of + ", time progress (" + (by_months ? "by months" : "by days") + ") is " + tp);
 
     if (r.reason(MonitorRule::execution)) {
-        const std::string v = pct(r.exec_pace);
-        const std::string rate = pct(r.exec_rate);
-        const std::string red = pct(Number::of(mr.execution.red_below)), yellow = pct(Number::of(mr.execution.yellow_below));
-        const std::string light = light_label(r.rule_light[0], lang);
+        const std::string v = percent(r.exec_pace), rate = percent(r.exec_rate);
+        const Light l = r.rule_light[static_cast<std::size_t>(MonitorRule::execution)];
+        const std::string band = band_words(l, mr.execution.red_below, mr.execution.yellow_below, std::nullopt, zh);
         line("monitoring.execution", mr.execution.where,
-             zh ? "预算执行率 = 执行数 / 预算数 = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + rate +
-                      "；执行进度 v = 执行率 / 序时进度 = " + rate + " / " + tp + " = " + v + "；低于 " + red + " 红灯，低于 " +
-                      yellow + " 黄灯 → " + light
-                : "execution rate = spent / budget = " + p.spent.to_string() + " / " + p.budget.to_string() + " = " + rate +
-                      "; v = execution rate / time progress = " + rate + " / " + tp + " = " + v + "; below " + red +
-                      " red, below " + yellow + " yellow → " + light);
+             zh ? "预算执行率 = 执行数 " + detail::yuan(p.spent, lang) + " / 预算数 " + detail::yuan(p.budget, lang) + " = " + rate +
+                      "；执行进度 = 执行率 " + rate + " / 序时进度 " + tp + " = " + v + "，" + band + lit(l, lang)
+                : "execution rate = spent " + detail::yuan(p.spent, lang) + " / budget " + detail::yuan(p.budget, lang) + " = " +
+                      rate + "; execution pace = execution rate " + rate + " / time progress " + tp + " = " + v + ", " + band +
+                      lit(l, lang));
     }
-    for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+    for (std::size_t i = 0; i < p.indicators.size() && i < r.indicators.size(); ++i) {
         const Indicator& ind = p.indicators[i];
         const IndicatorMonitor& m = r.indicators[i];
         if (m.pace_light != Light::green) {
-            const std::string light = light_label(m.pace_light, lang);
-            const std::string t = detail::show_measure(ind.target), a = detail::show_measure(ind.actual);
+            const Light l = m.pace_light;
+            const std::string t = detail::measure_text(ind, true, lang), a = detail::measure_text(ind, false, lang);
             std::string text;
             switch (m.pace_case) {
-            case PaceCase::ratio:
-                text = zh ? "v = 完成值 / (指标值 × 序时进度) = " + a + " / (" + t + " × " + tp + ") = " + pct(m.pace) +
-                                "；低于 " + pct(Number::of(mr.pace.red_below)) + " 红灯，低于 " + pct(Number::of(mr.pace.yellow_below)) +
-                                " 黄灯，达到 " + pct(Number::of(mr.pace.blue_from)) + " 蓝灯 → " + light
-                          : "v = actual / (target × time progress) = " + a + " / (" + t + " × " + tp + ") = " + pct(m.pace) +
-                                "; below " + pct(Number::of(mr.pace.red_below)) + " red, below " +
-                                pct(Number::of(mr.pace.yellow_below)) + " yellow, from " + pct(Number::of(mr.pace.blue_from)) +
-                                " blue → " + light;
+            case PaceCase::ratio: {
+                const std::string band = band_words(l, mr.pace.red_below, mr.pace.yellow_below, mr.pace.blue_from, zh);
+                text = zh ? "完成进度 = 实际完成值 " + a + " / (年度指标值 " + t + " × 序时进度 " + tp + ") = " + percent(m.pace) + "，" +
+                                band + lit(l, lang)
+                          : "pace = actual " + a + " / (target " + t + " × time progress " + tp + ") = " + percent(m.pace) + ", " +
+                                band + lit(l, lang);
                 break;
+            }
             case PaceCase::le_over:
-                text = zh ? "反向指标完成值 " + a + " 已超过指标值 " + t + " → " + light
-                          : "le indicator: actual " + a + " already exceeds the target " + t + " → " + light;
+                text = zh ? "反向指标，实际完成值 " + a + "已超过年度指标值 " + t + lit(l, lang)
+                          : "lower-is-better indicator: actual " + a + " is already above the target " + t + lit(l, lang);
                 break;
-            case PaceCase::tier:
-                text = zh ? "定性指标档次 " + a + " → " + light : "qualitative tier " + a + " → " + light;
+            case PaceCase::tier: {
+                const std::string goal = ind.target_text.empty()
+                                             ? std::string()
+                                             : (zh ? "年度指标值“" + ind.target_text + "”，" : "target \"" + ind.target_text + "\", ");
+                text = zh ? "定性指标，" + goal + "评为 " + a + lit(l, lang)
+                          : "qualitative indicator, " + goal + "rated " + a + lit(l, lang);
                 break;
+            }
             case PaceCase::overdue:
-                text = zh ? "时效指标截止 " + t + "，至 " + as_of + " 仍未完成（逾期 " + std::to_string(m.days_late) + " 天）→ " + light
-                          : "date indicator due " + t + ", not done by " + as_of + " (" + std::to_string(m.days_late) +
-                                " days past due) → " + light;
+                text = zh ? "时效指标，年度指标值 " + t + "，截至 " + as_of + " 仍未完成，已逾期 " + days_text(m.days_late, zh) + lit(l, lang)
+                          : "deadline " + t + ", not done by " + as_of + ", " + days_text(m.days_late, zh) + " past due" + lit(l, lang);
                 break;
             default: // late
-                text = zh ? "时效指标截止 " + t + "，于 " + a + " 完成（逾期 " + std::to_string(m.days_late) + " 天）→ " + light
-                          : "date indicator due " + t + ", done " + a + " (" + std::to_string(m.days_late) + " days late) → " +
-                                light;
+                text = zh ? "时效指标，年度指标值 " + t + "，于 " + a + " 完成，逾期 " + days_text(m.days_late, zh) + lit(l, lang)
+                          : "deadline " + t + ", done " + a + ", " + days_text(m.days_late, zh) + " late" + lit(l, lang);
                 break;
             }
             line("monitoring.pace: " + ind.name, mr.pace.where, std::move(text));
         }
         if (m.impossible)
             line("monitoring.impossible: " + ind.name, mr.impossible.where,
-                 zh ? "预计全年目标完全不可能实现 → " + light_label(mr.impossible.light, lang)
-                    : "the likelihood of meeting the target is `impossible` → " + light_label(mr.impossible.light, lang));
+                 zh ? "预计全年目标完全不可能实现" + lit(mr.impossible.light, lang)
+                    : "the year's target is expected to be impossible to meet" + lit(mr.impossible.light, lang));
     }
     if (r.reason(MonitorRule::deviation)) {
-        const std::string c = pct(r.completion), e = pct(r.exec_rate), d = pct(r.deviation);
-        const std::string th = pct(Number::of(mr.deviation.threshold)), light = light_label(mr.deviation.light, lang);
+        const std::string c = percent(r.completion), e = percent(r.exec_rate);
+        const std::string d = detail::percent_digits(r.deviation), th = detail::percent_digits(Number::of(mr.deviation.threshold));
         line("monitoring.deviation", mr.deviation.where,
-             zh ? "|预算执行率 − 总体完成率| = |" + e + " − " + c + "| = " + d + "，大于 " + th + " → " + light
-                : "|execution rate − overall completion| = |" + e + " − " + c + "| = " + d + ", more than " + th + " → " +
-                      light);
+             zh ? "执行率 " + e + " 与总体完成率 " + c + " 相差 " + d + " 个百分点，超过 " + th + " 个百分点" + lit(mr.deviation.light, lang)
+                : "execution rate " + e + " and overall completion " + c + " differ by " + d + " percentage points, more than " +
+                      th + lit(mr.deviation.light, lang));
     }
-    explain_fired(mr.custom, monitoring_schema(), {r.fired.data(), r.fired_count}, rules, lang, "monitoring.custom.", out);
+    explain_fired(mr.custom, monitoring_schema(), {r.fired.data(), r.fired_count}, rules, lang, "monitoring.custom.", out,
+                  monitor_custom_bindings(p, rules, r));
     // The cut and a custom action cite the step that set them, as evaluation results cite theirs.
-    auto step_where = [&](std::uint16_t step) {
-        return step > 0 && step <= mr.custom.steps.size() ? mr.custom.steps[step - 1].where() : mr.custom.where;
+    auto step_of = [&](std::uint16_t step) -> const custom::Step* {
+        return step > 0 && step <= mr.custom.steps.size() ? &mr.custom.steps[step - 1] : nullptr;
     };
     if (r.has_cut) {
-        const std::string rate = pct(Number::of(r.cut_rate));
-        line("monitoring.cut", step_where(r.cut_step),
-             zh ? "中期调整预算建议核减 = 预算数 × 核减比例 = " + p.budget.to_string() + " × " + rate + " = " + r.cut.to_string() +
-                      " 元（四舍五入到分）"
-                : "mid-year cut recommended = budget × rate = " + p.budget.to_string() + " × " + rate + " = " +
-                      r.cut.to_string() + " yuan (half-up to the fen)");
+        const custom::Step* s = step_of(r.cut_step);
+        const std::string rate = percent(r.cut_rate);
+        line("monitoring.cut", s ? s->where() : mr.custom.where,
+             (zh ? "中期调整预算建议核减 = 预算数 " + detail::yuan(p.budget, lang) + " × 核减比例 " + rate + " = " +
+                       detail::yuan(r.cut, lang) + "（四舍五入到分）"
+                 : "mid-year cut recommended = budget " + detail::yuan(p.budget, lang) + " × cut rate " + rate + " = " +
+                       detail::yuan(r.cut, lang) + " (half-up to the fen)") +
+                 detail::set_by_note(s, lang));
     }
     const auto act = static_cast<std::size_t>(r.action);
-    const std::string by_step =
-        r.action_set ? (zh ? "（由自定义规则 " + rules.cite(step_where(r.action_step)) + " 设定）"
-                           : " (set by the custom step at " + rules.cite(step_where(r.action_step)) + ")")
-                     : "";
-    line("monitoring.actions", mr.actions.where,
-         zh ? "预警等级 " + light_label(r.level, lang) + "，处理措施：" + std::string(names::action_zh[act]) + by_step
-            : "level " + light_label(r.level, lang) + ", action: " + std::string(names::action[act]) + by_step);
+    const custom::Step* by = r.action_set ? step_of(r.action_step) : nullptr;
+    line("monitoring.actions", by ? by->where() : mr.actions.where,
+         (zh ? "预警等级 " + light_label(r.level, lang) + "，处理措施：" + std::string(names::action_zh[act])
+             : "level " + light_label(r.level, lang) + ", action: " + std::string(names::action[act])) +
+             detail::set_by_note(by, lang));
     return out;
 }
 

@@ -109,7 +109,14 @@ public:
         if (out_.has_cut) out_.cut = p_.budget.times(out_.cut_rate);
     }
 
+    /// Record the bindings each fired step saw into `to` (monitor_custom_bindings()).
+    void record(std::vector<std::vector<expr::Value>>* to) { record_ = to; }
+
 private:
+    void on_fire() {
+        if (record_) record_->emplace_back(slots().begin(), slots().end());
+    }
+
     void set_light(MonitorSlot s, Light l) {
         if (needs(s)) set(s, expr::Value::text(to_string(l)));
     }
@@ -169,6 +176,7 @@ private:
     const RuleSet& rules_;
     const CustomRules& steps_;
     MonitorResult& out_;
+    std::vector<std::vector<expr::Value>>* record_ = nullptr;
 };
 
 } // namespace
@@ -183,6 +191,26 @@ void apply_monitoring_custom(const Project& project, const RuleSet& rules, Monit
     if (rules.monitoring.custom.steps.empty()) return;
     MonitorRunner runner(project, rules, out);
     runner.run();
+}
+
+std::vector<std::vector<expr::Value>> monitor_custom_bindings(const Project& project, const RuleSet& rules,
+                                                              const MonitorResult& out) {
+    std::vector<std::vector<expr::Value>> seen;
+    if (rules.monitoring.custom.steps.empty() || out.fired_count == 0) return seen;
+    MonitorResult r = out; // back to the state finish_monitoring() left
+    r.level = Light::green;
+    for (const Light l : r.rule_light) r.level = worst(r.level, l);
+    r.action = rules.monitoring.actions.by_light[static_cast<std::size_t>(r.level)];
+    r.clear_custom();
+    try {
+        MonitorRunner runner(project, rules, r);
+        runner.record(&seen);
+        runner.run();
+    } catch (const Error&) {
+        return {};
+    }
+    if (seen.size() != out.fired_count) return {};
+    return seen;
 }
 
 std::vector<std::string_view> monitor_custom_ids(const MonitorResult& r, const RuleSet& rules) {

@@ -170,7 +170,7 @@ void write_json_project(std::string& out, const Project& p, const ProjectResult&
         ji["level1"] = std::string(to_string(ind.level1));
         ji["level2"] = std::string(to_string(ind.level2));
         ji["direction"] = std::string(to_string(ind.direction));
-        ji["target"] = detail::show_measure(ind.target);
+        ji["target"] = ind.target_text.empty() ? detail::show_measure(ind.target) : ind.target_text; // 达到预期, not —
         ji["actual"] = detail::show_measure(ind.actual);
         ji["weight"] = ir.weight.to_string();
         ji["ratio"] = ir.ratio.to_string(4);

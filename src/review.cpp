@@ -260,7 +260,7 @@ std::vector<ExplanationLine> explain_review(const Project& p, const ReviewResult
     for (std::size_t c = 0; c < review_check_count; ++c)
         if (!rr.checks[c].enabled)
             add("review.checks." + std::string(names::review_check[c]), rr.checks[c].where,
-                zh ? "检查 " + std::string(names::review_check[c]) + " 未启用" : "check " + std::string(names::review_check[c]) + " is off");
+                zh ? "未启用“" + std::string(names::review_check_zh[c]) + "”检查" : "check " + std::string(names::review_check[c]) + " is off");
     if (!p.year)
         add("review.checks.date_outside_year", rr.check(ReviewCheck::date_outside_year).where,
             zh ? "项目没有预算年度：未检查时效指标的日期" : "no budget year: date targets not checked against it");

@@ -98,13 +98,17 @@ TEST_CASE("effective: the explanation names the period and each dated value's ef
     const Project p = project("20", 2023);
     const auto lines = explain(p, evaluate(p, r), r, Lang::en);
     REQUIRE(!lines.empty());
-    CHECK(lines[0].rule == "effective");
+    // One line per dated value, citing the entry taken; the value's path in the citation.
+    CHECK(lines[0].rule == "effective: evaluation.results.cut.fair");
     CHECK(lines[0].source == "t.yaml:9");
-    CHECK(lines[0].text == "budget year 2023 uses the rules in effect from 2023-01-01; evaluation.results.cut.fair effective "
-                           "from 2023-01-01 (t.yaml:9)");
+    CHECK(lines[0].text == "budget year 2023 uses the value in effect from 2023-01-01");
+    CHECK(cited_line(lines[0], Lang::en) ==
+          "budget year 2023 uses the value in effect from 2023-01-01 [t.yaml:9, effective: evaluation.results.cut.fair]");
     const Project old = project("20", 2021);
     const auto zh = explain(old, evaluate(old, r), r, Lang::zh);
-    CHECK(zh[0].text == "预算年度 2021 适用自 2020-01-01 起施行的规则；自 2020-01-01 起施行的取值〔t.yaml:8，evaluation.results.cut.fair〕");
+    CHECK(zh[0].source == "t.yaml:8");
+    CHECK(cited_line(zh[0], Lang::zh) ==
+          "预算年度 2021 适用自 2020-01-01 起施行的取值〔t.yaml 第 8 行，effective: evaluation.results.cut.fair〕");
     bool cut_line = false;
     for (const auto& l : lines)
         if (l.rule == "evaluation.results.cut") cut_line = l.text.find("budget 1000.00 yuan × cut rate 20% = 200.00 yuan") != std::string::npos;

@@ -5,6 +5,7 @@
 #include "perfbudget/explain.hpp"
 #include "perfbudget/input.hpp"
 #include "perfbudget/load.hpp"
+#include "perfbudget/output.hpp"
 
 #include <doctest/doctest.h>
 
@@ -389,10 +390,17 @@ TEST_CASE("explain: percentages as percentages, values with their unit") {
     CHECK(line(zh, "培训人次").find("完成率 = 实际完成值 1000 人次 / 年度指标值 1200 人次 = 83.33%") != std::string::npos);
     CHECK(line(zh, "合格率").find("完成率 = 实际完成值 98% / 年度指标值 95% = 103.16%；超额完成不加分，封顶后的完成率为 100%；"
                                  "得分 = 分值 10 × 封顶后的完成率 100% = 10 → 10.00") != std::string::npos);
-    CHECK(line(zh, "社会效益") == "效益指标/社会效益指标，定性指标，评为 A 档（达成年度指标），未给出百分比，按 A 档计 "
-                                 "100%；得分 = 分值 30 × 完成率 100% = 30 → 30.00（四舍五入，保留 2 位小数）");
+    // A qualitative target keeps its text (issue 14): 达到预期, not —.
+    CHECK(p.indicators[2].target_text == "达到预期");
+    CHECK(p.indicators[0].target_text.empty()); // only a qualitative target is kept as text
+    std::string json;
+    write_json_project(json, p, r, national_rules(), Lang::zh);
+    CHECK(json.find("\"target\": \"达到预期\"") != std::string::npos); // the JSON output's target too
+    CHECK(line(zh, "社会效益") == "效益指标/社会效益指标，定性指标，年度指标值“达到预期”，评为 A 档（达成年度指标），"
+                                 "未给出百分比，按 A 档计 100%；得分 = 分值 30 × 完成率 100% = 30 → 30.00（四舍五入，保留 2 位小数）");
     CHECK(line(zh, "满意度").find("实际完成值 85% / 年度指标值 90% = 94.44%") != std::string::npos); // bare numbers under a % unit
-    CHECK(line(en, "社会效益").find("qualitative, rated tier A without a percentage: tier A counts 100%") != std::string::npos);
+    CHECK(line(en, "社会效益").find("qualitative, target \"达到预期\", rated tier A without a percentage: tier A counts 100%") !=
+          std::string::npos);
     // No English word, rule symbol or id inside the Chinese text.
     for (const auto& l : zh) {
         CAPTURE(l.text);

@@ -172,6 +172,7 @@ TEST_CASE("forms: the Sichuan variant (预算执行情况, 调整后预算数, �
     CHECK(cost.unit == "万元");
     const Indicator& roads = indicator(f, "群众出行条件");
     CHECK(roads.direction == Direction::qual);
+    CHECK(roads.target_text == "明显改善"); // the qualitative target, kept for the explanation
     CHECK(std::get<QualRating>(roads.actual) == QualRating{Tier::A, dec("0.933333")});
     CHECK(f.own_total == dec("94.91"));
 }

@@ -108,10 +108,19 @@ TEST_CASE("indicator rules: project fields are readable; the explanation cites t
             indicator_line = l.text.find("→ 50.00 (half-up, 2 decimals); indicator rules adjust it: 50.00 − 5.00 = 45.00") !=
                              std::string::npos;
         if (l.rule == "evaluation.custom.over_target")
-            rule_line = l.source == "t.yaml:5" && l.text.find("indicator \"数量\" meets indicator.ratio >= 150%") != std::string::npos;
+            rule_line = l.source == "t.yaml:5" &&
+                        l.text == "far above target, the target was set too low: indicator \"数量\", completion rate 200% is at "
+                                  "least 150%, and direction is ge; the score is adjusted by -(weight 50 × 10%) = -5 points";
     }
     CHECK(indicator_line);
     CHECK(rule_line);
+    // In Chinese, with the values the rule saw: ratio 100 / 50 = 200%, 10% of 50 points.
+    bool zh_line = false;
+    for (const auto& l : explain(p, evaluate(p, r), r, Lang::zh))
+        if (l.rule == "evaluation.custom.over_target")
+            zh_line = l.text == "完成值高于指标值较多，指标值设定明显偏低，调减分值：指标“数量”，完成率 200% 不低于 150%，"
+                                "且指标方向为正向，得分调整 -(分值 50 × 10%) = -5 分";
+    CHECK(zh_line);
     const RuleSet cat = load_rules_text("base: national\nprofile: t\nevaluation:\n  custom:\n  - indicator_rule: it\n    zh: 信息化\n    en: IT\n"
                                         "    when: category == \"信息化\" and indicator.level1 == \"output\"\n"
                                         "    then: {adjust: -1}\n",

@@ -300,17 +300,24 @@ TEST_CASE("monitor: the explanation cites each reason's rule, values and thresho
     CHECK(r.level == Light::red);
     const auto en = explain_monitoring(project("250.00", {ind(Direction::ge, "300", "50")}), r, national_rules().only(), Lang::en);
     REQUIRE(en.size() == 4); // time progress, execution, pace, level
-    CHECK(en[0].text == "as of 2023-06-30, time progress by months = 50%");
+    CHECK(en[0].text == "as of 2023-06-30, time progress (by months) is 50%");
     CHECK(en[1].rule == "monitoring.execution");
     CHECK(en[1].source.rfind("rules/national.yaml:", 0) == 0);
-    CHECK(en[1].text ==
-          "execution rate = spent / budget = 250.00 / 1000.00 = 25%; v = execution rate / time progress = 25% / 50% = "
-          "50%; below 60% red, below 80% yellow → red");
-    CHECK(en[2].text == "v = actual / (target × time progress) = 50 / (300 × 50%) = ≈33.33%; below 60% red, below 80% "
-                        "yellow, from 120% blue → red");
+    // 250.00 / 1000.00 = 25%; 25% / 50% = 50% < 60%: red
+    CHECK(en[1].text == "execution rate = spent 250.00 yuan / budget 1000.00 yuan = 25%; execution pace = execution rate 25% / "
+                        "time progress 50% = 50%, below 60%: red");
+    // 50 / (300 × 50%) = 1/3 = 33.33%, below 60%: red
+    CHECK(en[2].text == "pace = actual 50 / (target 300 × time progress 50%) = 33.33%, below 60%: red");
     CHECK(en[3].text == "level red, action: suspend");
     const auto zh = explain_monitoring(project("250.00", {ind(Direction::ge, "300", "50")}), r, national_rules().only(), Lang::zh);
+    CHECK(zh[0].text == "截至 2023-06-30，按月计算的序时进度为 50%");
+    CHECK(zh[1].text == "预算执行率 = 执行数 250.00 元 / 预算数 1000.00 元 = 25%；执行进度 = 执行率 25% / 序时进度 50% = 50%，"
+                        "低于 60%，亮红灯");
+    CHECK(zh[2].text == "完成进度 = 实际完成值 50 / (年度指标值 300 × 序时进度 50%) = 33.33%，低于 60%，亮红灯");
     CHECK(zh[3].text == "预警等级 红灯，处理措施：暂缓或停止拨款");
+    // No English word or symbol inside the Chinese text.
+    for (const auto& l : zh)
+        for (const char* word : {"v =", "≈", "red", "ge", "le "}) CHECK(l.text.find(word) == std::string::npos);
 }
 
 TEST_CASE("monitor: the summary in seed 000's words, money in 万元") {

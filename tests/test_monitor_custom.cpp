@@ -257,12 +257,16 @@ TEST_CASE("monitor custom: the explanation cites each fired step, then the cut")
     REQUIRE(en.size() == 5); // time progress, execution, the step, the cut, level
     CHECK(en[2].rule == "monitoring.custom.cut");
     CHECK(en[2].source == "t.yaml:5");
-    CHECK(en[2].text == "cut the unspent share: exec_rate < 60% holds; cut = 1 - exec_rate");
+    // The condition and the value in words with the values the step saw: spent 250.00 of 1000.00.
+    CHECK(en[2].text == "cut the unspent share: execution rate 25% is below 60%; cut: 100% − execution rate 25% = 75%");
     CHECK(en[3].rule == "monitoring.cut");
     CHECK(en[3].source == "t.yaml:5"); // the step that set it
-    CHECK(en[3].text == "mid-year cut recommended = budget × rate = 1000.00 × 75% = 750.00 yuan (half-up to the fen)");
+    CHECK(en[3].text == "mid-year cut recommended = budget 1000.00 yuan × cut rate 75% = 750.00 yuan (half-up to the fen) "
+                        "(set by the custom rule \"cut the unspent share\")");
     const auto zh = explain_monitoring(p, r, rules, Lang::zh);
-    CHECK(zh[2].text == "核减未执行部分：条件 exec_rate < 60% 成立；中期核减比例 = 1 - exec_rate");
+    CHECK(zh[2].text == "核减未执行部分：执行率 25% 低于 60%；中期核减比例：100% − 执行率 25% = 75%");
+    CHECK(zh[3].text == "中期调整预算建议核减 = 预算数 1000.00 元 × 核减比例 75% = 750.00 元（四舍五入到分）"
+                        "（由自定义规则“核减未执行部分”设定）");
 }
 
 TEST_CASE("monitor custom: a project allocates nothing with custom steps once the result is reused") {

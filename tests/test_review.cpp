@@ -329,6 +329,11 @@ TEST_CASE("review: feasibility checks") {
         Project p = clean();
         p.goal.clear();
         CHECK(review_project(p, book.only()).defects.empty());
+        // The explanation says so in words, the check's id only in the line's rule.
+        bool said = false;
+        for (const ExplanationLine& l : explain_review(p, review_project(p, book.only()), book.only(), Lang::zh))
+            if (l.rule == "review.checks.goal_missing") said = l.text == "未启用“填写总体目标”检查";
+        CHECK(said);
     }
 }
 

@@ -95,6 +95,15 @@ std::optional<std::string> describe_output(const expr::CompiledExpr& e, std::spa
                                            const custom::StageSchema& stage, const custom::OutputDef& def,
                                            const RuleSet& rules, Lang lang);
 
+/// An indicator rule that fired on `ind` of `p` (scored as `r`), in words with the
+/// values it saw: its condition that held and the points it adds, e.g.
+/// {"完成率 130% 不低于 120%", "−(分值 10 × 10%) = -1 分"}; nothing when a part
+/// cannot be said in words (the caller shows the expressions as written).
+std::optional<std::pair<std::string, std::string>> describe_indicator_rule(const Project& p, const Indicator& ind,
+                                                                           const IndicatorResult& r,
+                                                                           const custom::IndicatorRule& rule,
+                                                                           const RuleSet& rules, Lang lang);
+
 /// A note when the rule at `where` rests on an `[assumption]` of its profile (the
 /// comments above it in the rule file say so), empty otherwise: zh
 /// "（该取值为配置文件的假设，见 x.yaml 第 41 行注释）" (src/report.cpp).
@@ -145,6 +154,17 @@ inline const char* yes_no(bool b, Lang lang) { return lang == Lang::zh ? (b ? "�
 /// Money for a reader: 1000000.00 元 / 1000000.00 yuan.
 inline std::string yuan(Money m, Lang lang) { return m.to_string() + (lang == Lang::zh ? " 元" : " yuan"); }
 
+/// Which custom step set a result, by its description: zh "（由自定义规则“…”设定）",
+/// en " (set by the custom rule "…")"; empty without a step.
+inline std::string set_by_note(const custom::Step* s, Lang lang) {
+    if (!s) return {};
+    const bool zh = lang == Lang::zh;
+    const bool table = s->kind == custom::Step::Kind::table;
+    const std::string& words = table ? (zh ? s->table.zh : s->table.en) : (zh ? s->rule.zh : s->rule.en);
+    if (zh) return "（由自定义" + std::string(table ? "决策表" : "规则") + (words.empty() ? "" : "“" + words + "”") + "设定）";
+    return " (set by the custom " + std::string(table ? "table" : "rule") + (words.empty() ? "" : " \"" + words + "\"") + ")";
+}
+
 } // namespace detail
 
 /// Explains how one indicator's ratio and score were computed.
@@ -190,14 +210,18 @@ inline std::string explain_indicator(const Indicator& ind, const IndicatorResult
     case RatioCase::tier_percent: {
         const Tier tier = std::get<QualRating>(ind.actual).tier;
         const std::string tier_id(to_string(tier));
+        // The target as the unit wrote it: 年度指标值“达到预期”.
+        const std::string goal = ind.target_text.empty()
+                                     ? std::string()
+                                     : zh ? "年度指标值“" + ind.target_text + "”，" : "target \"" + ind.target_text + "\", ";
         if (r.ratio_case == RatioCase::tier_default)
-            s = zh ? "定性指标，评为 " + tier_id + " 档（" +
+            s = zh ? "定性指标，" + goal + "评为 " + tier_id + " 档（" +
                          std::string(names::tier_zh[static_cast<std::size_t>(tier)]) + "），未给出百分比，按 " + tier_id +
                          " 档计 " + rp
-                   : "qualitative, rated tier " + tier_id + " without a percentage: tier " + tier_id + " counts " + rp;
+                   : "qualitative, " + goal + "rated tier " + tier_id + " without a percentage: tier " + tier_id + " counts " + rp;
         else
-            s = zh ? "定性指标，评为 " + a + "，在该档区间内，完成率为 " + rp
-                   : "qualitative, rated " + a + ", within the tier's range: completion rate " + rp;
+            s = zh ? "定性指标，" + goal + "评为 " + a + "，在该档区间内，完成率为 " + rp
+                   : "qualitative, " + goal + "rated " + a + ", within the tier's range: completion rate " + rp;
         break;
     }
     case RatioCase::on_time:
@@ -358,15 +382,17 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
         out.push_back({std::move(rule), rules.cite(ref), std::move(text) + detail::assumption_note(rules, ref, lang)});
     };
 
-    // 0. Values by budget year: which dated values this project's year uses, and since when.
+    // 0. Values by budget year: the period this project's year uses, then one line
+    // per dated value in it, each citing the entry it took (`2023-01-01: 20%`).
     if (rules.effective_from && p.year) {
-        std::string text = zh ? "预算年度 " + std::to_string(*p.year) + " 适用自 " + to_string(*rules.effective_from) + " 起施行的规则"
-                              : "budget year " + std::to_string(*p.year) + " uses the rules in effect from " +
-                                    to_string(*rules.effective_from);
+        const std::string year = std::to_string(*p.year), from = to_string(*rules.effective_from);
+        if (rules.effective.empty())
+            add("effective", RuleRef{},
+                zh ? "预算年度 " + year + " 适用自 " + from + " 起施行的规则" : "budget year " + year + " uses the rules in effect from " + from);
         for (const EffectiveValue& v : rules.effective)
-            text += zh ? "；自 " + to_string(v.from) + " 起施行的取值〔" + rules.cite(v.where) + "，" + v.path + "〕"
-                       : "; " + v.path + " effective from " + to_string(v.from) + " (" + rules.cite(v.where) + ")";
-        add("effective", rules.effective.empty() ? RuleRef{} : rules.effective.front().where, std::move(text));
+            add("effective: " + v.path, v.where,
+                zh ? "预算年度 " + year + " 适用自 " + to_string(v.from) + " 起施行的取值"
+                   : "budget year " + year + " uses the value in effect from " + to_string(v.from));
     }
 
     // 1. Budget execution.
@@ -397,12 +423,17 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
                     : std::string(to_string(ind.level1)) + "/" + std::string(to_string(ind.level2)) + ", ") +
                     explain_indicator(ind, r.indicators[i], rules, lang));
             const auto& ir = rules.custom.indicator_rules;
-            for (std::size_t k = 0; k < ir.size(); ++k) // each indicator rule that fired on it, citing it
-                if (r.indicators[i].custom_fired >> k & 1U)
-                    add("evaluation.custom." + ir[k].id, ir[k].where,
-                        (zh ? ir[k].zh + "：指标“" + ind.name + "”满足条件 " + ir[k].when.text() + "，得分调整 " + ir[k].adjust.text()
-                            : ir[k].en + ": indicator \"" + ind.name + "\" meets " + ir[k].when.text() + "; the score is adjusted by " +
-                                  ir[k].adjust.text()));
+            for (std::size_t k = 0; k < ir.size(); ++k) { // each indicator rule that fired on it, citing it
+                if (!(r.indicators[i].custom_fired >> k & 1U)) continue;
+                const auto words = detail::describe_indicator_rule(p, ind, r.indicators[i], ir[k], rules, lang);
+                const std::string cond = words ? words->first : (zh ? "满足条件 " : "meets ") + ir[k].when.text();
+                const std::string adjust = words ? words->second : ir[k].adjust.text();
+                const std::string& why = zh ? ir[k].zh : ir[k].en;
+                add("evaluation.custom." + ir[k].id, ir[k].where,
+                    (why.empty() ? std::string() : why + (zh ? "：" : ": ")) +
+                        (zh ? "指标“" + ind.name + "”，" + cond + "，得分调整 " + adjust
+                            : "indicator \"" + ind.name + "\", " + cond + "; the score is adjusted by " + adjust));
+            }
         }
     }
     std::string sum = zh ? "指标得分 = 产出指标 " : "indicator score = output ";
@@ -444,13 +475,7 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
         const std::uint16_t s = r.set_by[static_cast<std::size_t>(t)];
         return s != 0 && s <= rules.custom.steps.size() ? &rules.custom.steps[s - 1] : nullptr;
     };
-    auto set_note = [&](const custom::Step* s) {
-        if (!s) return std::string();
-        const bool table = s->kind == custom::Step::Kind::table;
-        const std::string& words = table ? (zh ? s->table.zh : s->table.en) : (zh ? s->rule.zh : s->rule.en);
-        if (zh) return "（由自定义" + std::string(table ? "决策表" : "规则") + (words.empty() ? "" : "“" + words + "”") + "设定）";
-        return " (set by the custom " + std::string(table ? "table" : "rule") + (words.empty() ? "" : " \"" + words + "\"") + ")";
-    };
+    auto set_note = [&](const custom::Step* s) { return detail::set_by_note(s, lang); };
     auto result_line = [&](std::string key, const RuleRef& national, custom::Target t, std::string text) {
         const custom::Step* s = setter(t);
         add(std::move(key), s ? s->where() : national, std::move(text) + set_note(s));
@@ -498,7 +523,7 @@ inline std::vector<ExplanationLine> explain(const Project& p, const ProjectResul
 /// (its rule is the indicator's name) starts with the name: "合格率：…〔…〕".
 inline std::string cited_line(const ExplanationLine& l, Lang lang) {
     const bool zh = lang == Lang::zh;
-    const bool key = l.rule == "effective" || l.rule.starts_with("evaluation.") || l.rule.starts_with("monitoring.") ||
+    const bool key = l.rule.starts_with("effective") || l.rule.starts_with("evaluation.") || l.rule.starts_with("monitoring.") ||
                      l.rule.starts_with("assessment.") || l.rule.starts_with("review.") || l.rule.starts_with("rollup.");
     std::string where = l.source;
     if (zh) {

@@ -98,6 +98,7 @@ struct Indicator {
     Measure actual{};                // 实际完成值
     std::string name{};
     std::string unit{};              // 计量单位
+    std::string target_text{};       // a qualitative 年度指标值 as written (达到预期); empty otherwise
     // Monitoring and review inputs (not used by the evaluate stage).
     Measure expected{};                       // 全年预计完成值
     std::optional<std::uint8_t> likelihood{}; // 0 certain, 1 possible, 2 impossible

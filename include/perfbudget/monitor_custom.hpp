@@ -23,6 +23,7 @@
 #include "perfbudget/stage_schema.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace perfbudget {
 
@@ -68,5 +69,12 @@ const custom::StageSchema& monitoring_schema();
 /// Throws Error (project id, rule file:line) when a step fails at run time
 /// (division by zero, a cut outside 0–100%, a light or action that is not one).
 void apply_monitoring_custom(const Project& project, const RuleSet& rules, MonitorResult& out);
+
+/// The values the custom steps saw on `r` (as monitor_project() left it): one
+/// array of bindings (indexed by monitoring_schema()'s slots) per entry of
+/// `r.fired`, in order, by running the steps again from the built-in lights, so
+/// the explanation can state them. Empty when the steps cannot be replayed.
+std::vector<std::vector<expr::Value>> monitor_custom_bindings(const Project& project, const RuleSet& rules,
+                                                              const MonitorResult& r);
 
 } // namespace perfbudget

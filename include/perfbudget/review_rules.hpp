@@ -53,6 +53,12 @@ inline constexpr std::array<std::string_view, 13> review_check = {
     "level2_mismatch",     "duplicate_name",        "cost_unit",            "satisfaction_target",
     "cost_over_budget",    "target_too_low",        "date_outside_year",    "quantification_low",
     "indicator_count"};
+/// Each check in words, for Chinese text (docs/review.md's table).
+inline constexpr std::array<std::string_view, 13> review_check_zh = {
+    "一级指标齐全",     "产出指标二级指标齐全", "指标要素齐全",   "填写总体目标",
+    "二级指标与一级指标对应", "指标名称不重复", "成本指标以金额计量", "满意度指标值不低于下限",
+    "成本指标合计不超过预算", "指标值不低于上年实际", "时效指标在预算年度内", "量化率不低于下限",
+    "指标个数适当"};
 inline constexpr std::array<std::string_view, 4> admission = {"proceed", "fix", "resubmit", "reject"};
 inline constexpr std::array<std::string_view, 4> admission_zh = {"予以安排", "修改完善后安排", "修改后重新报送",
                                                                  "不予安排预算"};
