@@ -225,7 +225,6 @@ inline Issue ratio_of_dates(const Indicator& ind, const EvaluationRules& rules, 
     return Issue::none;
 }
 
-
 /// An indicator score_indicator() refused, placed at its line.
 inline Diagnostic issue_diagnostic(Issue issue, std::string_view file, std::string_view id, const Indicator& ind) {
     auto [en, zh] = describe(issue);
