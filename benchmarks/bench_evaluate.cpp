@@ -10,7 +10,8 @@
 // deviation rules), each
 //   - as evaluate() (in-memory results, what JSON and --explain use), and
 //   - as the streaming pieces the CLI uses (score_indicator + ScoreAccumulator +
-//     CustomAccumulator + finish_project + apply_custom).
+//     CustomAccumulator + finish_project + apply_custom), inlined from the
+//     library's internal src/evaluate_engine.hpp as src/batch.cpp inlines them.
 // It also reviews every project's targets (review_project(), the target review of
 // `perfbudget review`) with the national rules and with county review steps that
 // use the rule language's quantifiers over the indicators (BM_review/national,
@@ -21,6 +22,8 @@
 #include <perfbudget/input.hpp>
 #include <perfbudget/load.hpp>
 #include <perfbudget/review.hpp>
+
+#include "../src/evaluate_engine.hpp" // internal: the inline engine the CLI's streaming loop uses
 
 #include <benchmark/benchmark.h>
 
@@ -104,8 +107,8 @@ void streaming_national(benchmark::State& state, const RuleSet& rules) {
         for (const Project& p : ps) {
             ScoreAccumulator acc;
             for (const Indicator& ind : p.indicators)
-                if (score_indicator(ind, rules, ir) == Issue::none) acc.add(ind, ir);
-            benchmark::DoNotOptimize(finish_project({p.budget, p.spent, p.fund_source}, acc, rules, r));
+                if (detail::score_indicator(ind, rules, ir) == Issue::none) acc.add(ind, ir);
+            benchmark::DoNotOptimize(detail::finish_project({p.budget, p.spent, p.fund_source}, acc, rules, r));
             benchmark::DoNotOptimize(r.total);
         }
     }
@@ -124,11 +127,11 @@ void streaming_custom(benchmark::State& state, const RuleSet& rules) {
             ScoreAccumulator acc;
             CustomAccumulator aggregates;
             for (const Indicator& ind : p.indicators) {
-                if (score_indicator(ind, rules, ir) != Issue::none) continue;
+                if (detail::score_indicator(ind, rules, ir) != Issue::none) continue;
                 acc.add(ind, ir);
                 aggregates.add(ir, rules);
             }
-            benchmark::DoNotOptimize(finish_project({p.budget, p.spent, p.fund_source}, acc, rules, r));
+            benchmark::DoNotOptimize(detail::finish_project({p.budget, p.spent, p.fund_source}, acc, rules, r));
             apply_custom(CustomInput::of(p), aggregates, rules, r);
             benchmark::DoNotOptimize(r.total);
         }

@@ -4,6 +4,7 @@
 // order of projects.csv, and writes CSV or JSON through a temporary file.
 #include "perfbudget/assess.hpp"
 
+#include "evaluate_engine.hpp"
 #include "json_fields.hpp"
 #include "summary_support.hpp"
 #include "table_writer.hpp"

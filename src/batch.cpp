@@ -4,6 +4,7 @@
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 
+#include "evaluate_engine.hpp"
 #include "stream_projects.hpp"
 #include "table_writer.hpp"
 
@@ -189,7 +190,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             const RuleSet& rules = periods[slot.period];
             Issue issue;
             try {
-                issue = score_indicator(ind, rules, r);
+                issue = detail::score_indicator(ind, rules, r);
                 if (issue == Issue::none && !rules.custom.indicator_rules.empty()) [[unlikely]] {
                     CustomSlot& c = customs[last];
                     if (!adjust_streamed(rule_project, pid, slot.funds, c, kept.text(c.category_offset, c.category_size),
@@ -233,7 +234,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         const RuleSet& rules = periods[s.period];
         Issue issue;
         try {
-            issue = finish_project(s.funds, s.acc, rules, result);
+            issue = detail::finish_project(s.funds, s.acc, rules, result);
         } catch (const ArithmeticError& e) {
             problems.add(opt.projects, s.line, "project " + std::string(id) + ": " + e.diagnostics().front().en,
                           "项目 " + std::string(id) + "：" + e.diagnostics().front().zh);

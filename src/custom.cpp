@@ -4,6 +4,7 @@
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
 
+#include "evaluate_engine.hpp"
 #include "indicator_bindings.hpp"
 #include "step_walker.hpp"
 

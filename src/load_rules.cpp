@@ -729,6 +729,12 @@ RuleBook::RuleBook(std::vector<RuleSet> periods) : periods_(std::move(periods)) 
             throw Error(SourceLocation{}, "RuleBook: periods must have ascending effective dates", "规则册的各时段生效日期须递增");
 }
 
+RuleBook::RuleBook(const RuleBook&) = default;
+RuleBook::RuleBook(RuleBook&&) noexcept = default;
+RuleBook& RuleBook::operator=(const RuleBook&) = default;
+RuleBook& RuleBook::operator=(RuleBook&&) noexcept = default;
+RuleBook::~RuleBook() = default;
+
 bool RuleBook::has_custom() const {
     return std::any_of(periods_.begin(), periods_.end(), [](const RuleSet& r) { return !r.custom.empty(); });
 }

@@ -16,6 +16,8 @@
 
 #include "perfbudget/monitor.hpp"
 
+#include "evaluate_engine.hpp"
+
 #include <cstdint>
 #include <string_view>
 #include <variant>

@@ -9,6 +9,7 @@
 #include "perfbudget/review_custom.hpp"
 
 #include "json_fields.hpp"
+#include "evaluate_engine.hpp"
 #include "stream_projects.hpp"
 #include "summary_support.hpp"
 #include "table_writer.hpp"

@@ -7,6 +7,8 @@
 #include "perfbudget/load.hpp"
 #include "support.hpp"
 
+#include "../src/evaluate_engine.hpp" // internal: CustomAccumulator, the streaming path's aggregates
+
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <doctest/doctest.h>

@@ -17,6 +17,7 @@
 
 #include "perfbudget/batch.hpp"
 #include "perfbudget/department_review.hpp"
+#include "perfbudget/detail/completion_sum.hpp"
 #include "perfbudget/detail/department_index.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"

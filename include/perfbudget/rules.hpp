@@ -200,6 +200,13 @@ public:
     /// Periods by date: ascending `effective_from`, every one set. Throws
     /// perfbudget::Error otherwise (or when empty).
     explicit RuleBook(std::vector<RuleSet> periods);
+    // Copied, moved and destroyed by the library (src/load_rules.cpp), so a program
+    // that copies a RuleBook does not compile the copy of every rule's structs.
+    RuleBook(const RuleBook&);
+    RuleBook(RuleBook&&) noexcept;
+    RuleBook& operator=(const RuleBook&);
+    RuleBook& operator=(RuleBook&&) noexcept;
+    ~RuleBook();
 
     const std::string& name() const { return periods_.front().name; }
     const std::vector<std::string>& files() const { return periods_.front().files; }
