@@ -8,7 +8,7 @@
 // the exact sum when they are pairwise unrelated (docs/decisions.md).
 //
 //   bench_wide [google-benchmark flags]
-#include <perfbudget/detail/completion_sum.hpp>
+#include "../src/completion_sum.hpp" // internal: the exact completion sum
 #include <perfbudget/evaluate.hpp>
 #include <perfbudget/load.hpp>
 

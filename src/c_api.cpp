@@ -19,6 +19,7 @@
 #include "perfbudget/review.hpp"
 
 #include <nlohmann/json.hpp>
+#include <unistd.h> // access
 
 #include <algorithm>
 #include <array>
@@ -214,10 +215,19 @@ std::unique_ptr<perfbudget_result> result_of(StageOutput out) {
 
 /// A directory of its own under the system's temporary directory, removed with its files.
 class TempDir {
+    /// TMPDIR when set; else /dev/shm (memory) when this process may write there, as
+    /// the files live for one call (a call through /dev/shm took 0.64 ms against
+    /// 1.04 ms through /tmp, docs/embedding.md); else the system's temporary directory.
+    static std::filesystem::path temp_base(std::error_code& ec) {
+        const char* tmpdir = std::getenv("TMPDIR");
+        if ((!tmpdir || !*tmpdir) && ::access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
+        return std::filesystem::temp_directory_path(ec);
+    }
+
 public:
     TempDir() {
         std::error_code ec;
-        const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+        const std::filesystem::path base = temp_base(ec);
         std::string pattern = (base / "perfbudget-XXXXXX").string();
         if (ec || !::mkdtemp(pattern.data())) {
             const std::string why = ec ? ec.message() : std::strerror(errno);

@@ -5,6 +5,7 @@
 #include "perfbudget/explain.hpp"
 
 #include "evaluate_engine.hpp"
+#include "number_sum.hpp"
 #include "indicator_bindings.hpp"
 #include "step_walker.hpp"
 

@@ -3,6 +3,7 @@
 #include "perfbudget/evaluate.hpp"
 
 #include "evaluate_engine.hpp"
+#include "number_sum.hpp"
 
 #include <string>
 #include <utility>

@@ -10,7 +10,7 @@
 // refused indicators and projects.
 #pragma once
 
-#include "perfbudget/detail/completion_sum.hpp"
+#include "completion_sum.hpp"
 #include "perfbudget/evaluate.hpp"
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 #include "perfbudget/monitor.hpp"
 #include "perfbudget/monitor_custom.hpp"
 
+#include "monitor_engine.hpp"
 #include "calendar.hpp"
 #include "monitor_row.hpp"
 #include "monitor_text.hpp"

@@ -8,6 +8,7 @@
 #include "perfbudget/monitor_custom.hpp"
 #include "perfbudget/monitoring_calendar.hpp"
 
+#include "monitor_engine.hpp"
 #include "json_fields.hpp"
 #include "monitor_row.hpp"
 #include "stream_projects.hpp"

@@ -16,6 +16,7 @@
 
 #include "perfbudget/monitor.hpp"
 
+#include "monitor_engine.hpp"
 #include "evaluate_engine.hpp"
 
 #include <cstdint>

@@ -3,6 +3,8 @@
 // a program using the library does not compile Boost's big integers.
 #include "perfbudget/number.hpp"
 
+#include "number_sum.hpp"
+
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <algorithm>

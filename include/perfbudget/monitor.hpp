@@ -9,15 +9,14 @@
 // overall completion (总体完成率) is the one a year-end evaluation would start from.
 //
 //   time_progress()      as-of date → exact fraction of the year
-//   monitor_project()    one project (held in memory) → MonitorResult: monitor_indicator()
-//                        for each indicator into a MonitorAccumulator, then finish_monitoring()
+//   monitor_project()    one project (held in memory) → MonitorResult (the per-indicator
+//                        and finishing steps are the library's: src/monitor_engine.hpp)
 //   explain_monitoring() why, in Chinese or English, citing each rule's file:line
 //   monitor_files()      the `perfbudget monitor` command as a library call
 #pragma once
 
 #include "perfbudget/batch.hpp"
 #include "perfbudget/department_review.hpp"
-#include "perfbudget/detail/completion_sum.hpp"
 #include "perfbudget/detail/department_index.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/explain.hpp"
@@ -104,46 +103,6 @@ struct MonitorResult {
         fired_count = 0;
     }
 };
-
-/// What a project's indicators add up to while they are monitored one at a time,
-/// in any order: the per-indicator rules' worst lights, the exact completion sum,
-/// and how many indicators have a weight. monitor_project() fills one from a
-/// project held in memory; monitor_files() keeps one per project while indicator
-/// rows stream (so it stays small: 56 bytes). Both then call finish_monitoring().
-struct MonitorAccumulator {
-    detail::CompletionSum sum;      // Σ weight × rc over the counted indicators
-    Decimal weight_total;           // Σ weight over the counted indicators
-    std::uint32_t counted = 0;      // indicators counted in the completion
-    bool weighted = false;          // some indicator has a weight
-    bool unweighted = false;        // some indicator has none
-    Light pace = Light::green;      // the worst light of the pace rule so far
-    Light impossible = Light::green; // of the impossible rule
-
-    /// Some indicators have a weight and some not: an error (which weight would the others get?).
-    bool mixed_weights() const { return weighted && unweighted; }
-};
-
-/// Monitors one indicator of project `project_id` as of `as_of` (time progress `tp`)
-/// and adds it to `acc`; `m` receives its result. Returns false, with the problems
-/// appended to `problems` (placed in `indicators_file`), when it cannot be monitored.
-/// May throw ArithmeticError (unplaced).
-bool monitor_indicator(std::string_view project_id, const Indicator& ind, Date as_of, const Fraction& tp,
-                       const RuleSet& rules, MonitorAccumulator& acc, IndicatorMonitor& m,
-                       std::vector<Diagnostic>& problems, std::string_view indicators_file = {});
-
-/// Completes a project from its funds and its indicators' sums: time progress,
-/// overall completion, execution, deviation, the level and the action. The one
-/// finishing step of both monitor_files() paths and monitor_project(); leaves
-/// out.indicators alone. Call only when no indicator had a problem.
-void finish_monitoring(Money budget, Money spent, const MonitorAccumulator& acc, Date as_of, const Fraction& tp,
-                       const RuleSet& rules, MonitorResult& out);
-
-namespace detail {
-/// The problem of a negative executed amount, at the project's line.
-Diagnostic monitor_spent_problem(std::string_view projects_file, std::string_view id, std::uint32_t line);
-/// The problem of weights given for some indicators only, naming the first without one.
-Diagnostic monitor_weights_problem(std::string_view indicators_file, std::string_view id, const Indicator& first_unweighted);
-} // namespace detail
 
 /// Monitors a project held in memory as of `as_of` with one period's rules.
 /// Reuses out.indicators' capacity. Throws Error listing every problem, each naming

@@ -1,4 +1,4 @@
-// perfbudget/detail/completion_sum.hpp — detail::CompletionSum: the exact Σ weight × rc
+// src/completion_sum.hpp — detail::CompletionSum: the exact Σ weight × rc
 // of a project's indicators in 128 bits, and the 128-bit helpers it needs.
 // INTERNAL to the library's accumulators (CustomAccumulator in src/evaluate_engine.hpp,
 // MonitorAccumulator in monitor.hpp, which holds one); not for use by programs.
@@ -6,6 +6,7 @@
 
 #include "perfbudget/decimal.hpp"
 #include "perfbudget/number.hpp"
+#include "number_sum.hpp"
 
 #include <array>
 #include <bit>
