@@ -215,19 +215,22 @@ std::unique_ptr<perfbudget_result> result_of(StageOutput out) {
 
 /// A directory of its own under the system's temporary directory, removed with its files.
 class TempDir {
-    /// TMPDIR when set; else /dev/shm (memory) when this process may write there, as
-    /// the files live for one call (a call through /dev/shm took 0.64 ms against
-    /// 1.04 ms through /tmp, docs/embedding.md); else the system's temporary directory.
-    static std::filesystem::path temp_base(std::error_code& ec) {
+    /// TMPDIR when set; else, for the few kilobytes of one project (`small`),
+    /// /dev/shm (memory) when this process may write there, as the files live for
+    /// one call (0.64 ms against 1.04 ms through /tmp, docs/embedding.md); else the
+    /// system's temporary directory. A batch given as text may be large, and
+    /// /dev/shm is often small (64 MB in a container): it goes to the disk.
+    static std::filesystem::path temp_base(bool small, std::error_code& ec) {
         const char* tmpdir = std::getenv("TMPDIR");
-        if ((!tmpdir || !*tmpdir) && ::access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
+        if (small && (!tmpdir || !*tmpdir) && ::access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
         return std::filesystem::temp_directory_path(ec);
     }
 
 public:
-    TempDir() {
+    /// `small`: the files hold one project (temp_base()).
+    explicit TempDir(bool small) {
         std::error_code ec;
-        const std::filesystem::path base = temp_base(ec);
+        const std::filesystem::path base = temp_base(small, ec);
         std::string pattern = (base / "perfbudget-XXXXXX").string();
         if (ec || !::mkdtemp(pattern.data())) {
             const std::string why = ec ? ec.message() : std::strerror(errno);
@@ -458,7 +461,7 @@ perfbudget_status run_project(const perfbudget_rules* rules, perfbudget_stage st
         if (score_count && !scores)
             throw ArgumentError("scores is NULL but score_count is not 0", "scores 为 NULL，而 score_count 不为 0");
         const char* id = p.project_id ? p.project_id : "";
-        const TempDir dir;
+        const TempDir dir(true); // one project
         const std::string projects = dir.file("projects.csv"), second = dir.file(second_name(stage));
         write_file(projects, csv_of(project_fields, &p, 1, nullptr));
         if (stage == PERFBUDGET_ASSESS)
@@ -487,7 +490,7 @@ perfbudget_status run_batch(const perfbudget_rules* rules, const perfbudget_batc
         const perfbudget_batch& b = required(batch, "batch");
         const char* projects = &required(b.projects, "batch.projects");
         const char* second = &required(b.second, "batch.second");
-        const TempDir dir;
+        const TempDir dir(false); // a batch, perhaps large
         if (text) {
             const std::string p = dir.file("projects.csv"), s = dir.file(second_name(b.stage));
             write_file(p, projects);
