@@ -8,6 +8,7 @@
 #include "perfbudget/forms.hpp"
 #include "perfbudget/load.hpp"
 #include "perfbudget/output.hpp"
+#include "perfbudget/report.hpp"
 
 #include "../summary_support.hpp"
 
@@ -65,7 +66,13 @@ FormsOptions parse_options(int argc, char** argv) {
     const std::string lang = v.count("lang") ? v["lang"] : "zh";
     if (lang != "zh" && lang != "en") throw Usage{"--lang must be zh or en, not " + lang};
     o.lang = lang == "zh" ? Lang::zh : Lang::en;
-    const std::string format = v.count("format") ? v["format"] : "csv";
+    // Without --format the --out name says it: .xlsx the filled-in forms (the one
+    // workbook this command writes), .json JSON, else CSV (as evaluate and report).
+    std::string format = v.count("format") ? v["format"] : "";
+    if (format.empty()) {
+        const auto by_name = report_format_of_path(o.out);
+        format = by_name == ReportFormat::xlsx ? "forms" : by_name == ReportFormat::json ? "json" : "csv";
+    }
     if (format == "csv") o.format = FormsFormat::csv;
     else if (format == "json") o.format = FormsFormat::json;
     else if (format == "forms") o.format = FormsFormat::forms;

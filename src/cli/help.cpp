@@ -20,7 +20,8 @@ struct Help {
 #define PB_INPUT_EN                                                                                                      \
     "  --rules R.yaml        a county profile or rule file (default: the national rules built in)\n"                       \
     "  --out F               the output file (default: standard output); a failed run writes nothing\n"                   \
-    "  --format csv|json|xlsx  the output's form (default csv); xlsx: an Excel workbook with number cells\n"           \
+    "  --format csv|json|xlsx  the output's form (default: by the --out name, .xlsx or .json, else csv);\n"            \
+    "                        xlsx: an Excel workbook with number cells\n"                                             \
     "  --lang zh|en          the language of messages, explanations and summaries (default zh); written out,\n"        \
     "                        --lang zh also gives CSV Chinese headers and a 项目名称 column (docs/output.md)\n"       \
     "  --encoding utf8|gbk   the inputs' encoding, and the CSV output's; Excel on Chinese Windows saves GBK (default utf8)\n"            \
@@ -35,7 +36,8 @@ struct Help {
 #define PB_INPUT_ZH                                                                                                      \
     "  --rules R.yaml        县级规则文件（默认：程序内置的全国规则）\n"                                                  \
     "  --out F               输出文件（默认：标准输出）；运行失败时不写任何文件\n"                                       \
-    "  --format csv|json|xlsx  输出格式（默认 csv）；xlsx 为 Excel 工作簿，数值为数字单元格\n"                          \
+    "  --format csv|json|xlsx  输出格式（默认按 --out 的扩展名：.xlsx、.json，否则 csv）；\n"                          \
+    "                        xlsx 为 Excel 工作簿，数值为数字单元格\n"                                                \
     "  --lang zh|en          提示、说明和汇总所用语言（默认 zh 中文）；在命令行写明 --lang zh 时，\n"                     \
     "                        CSV 表头为中文并增加“项目名称”列（docs/output.md）\n"                                    \
     "  --encoding utf8|gbk   输入文件及 CSV 输出的编码；中文 Windows 下 Excel 保存的 CSV 为 GBK（默认 utf8）\n"                         \

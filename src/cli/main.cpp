@@ -164,7 +164,13 @@ EvaluateOptions file_options(const Args& a, const std::string& cmd) {
     opt.projects = *a.get("projects");
     opt.indicators = *a.get("indicators");
     opt.out = a.get("out").value_or("");
-    const std::string format = a.get("format").value_or("csv");
+    // Without --format, the --out name says it, as for `report`: results.xlsx is a
+    // workbook and results.json JSON (an .xlsx holding CSV text would not open in Excel).
+    std::string format = a.get("format").value_or("");
+    if (format.empty()) {
+        const auto by_name = report_format_of_path(opt.out);
+        format = by_name == ReportFormat::xlsx ? "xlsx" : by_name == ReportFormat::json ? "json" : "csv";
+    }
     if (format == "csv") opt.format = OutputFormat::csv;
     else if (format == "json") opt.format = OutputFormat::json;
     else if (format == "xlsx") opt.format = OutputFormat::xlsx;
