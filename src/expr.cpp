@@ -1231,8 +1231,10 @@ private:
             for (std::uint32_t k = 0; k < items.count; ++k) {
                 item_[n.c] = k;
                 const bool hit = eval(n.b).as_bool();
-                if (n.op == Op::all && !hit) return Value::boolean(false);
-                if (n.op == Op::exists && hit) return Value::boolean(true);
+                if (n.op != Op::count && hit == (n.op == Op::exists)) { // decided by item k
+                    if (items.witness) *items.witness = k;
+                    return Value::boolean(hit);
+                }
                 hits += hit ? 1 : 0;
             }
             return n.op == Op::count ? Value::integer(hits) : Value::boolean(n.op == Op::all);

@@ -124,7 +124,7 @@ class ReviewRunner : public detail::StepWalker<ReviewRunner>, detail::StageBindi
 public:
     ReviewRunner(const Project& p, const RuleSet& rules, ReviewResult& out)
         : StageBindings(rules.review.custom.reads), p_(p), rules_(rules), steps_(rules.review.custom), out_(out),
-          items_{static_cast<std::uint32_t>(p.indicators.size()), &p, &indicator_field} {
+          items_{static_cast<std::uint32_t>(p.indicators.size()), &p, &indicator_field, &witness_} {
         using S = ReviewSlot;
         if (needs(S::budget)) set(S::budget, expr::Value::number(p.budget));
         set_scores();
@@ -154,6 +154,12 @@ public:
     }
 
 private:
+    // The indicator that decided a firing condition's quantifier (expr::Items::witness):
+    // a county check that deducts points at that row (`not indicators.all(i, …)`
+    // marks the first indicator failing it).
+    void before_condition() { witness_ = no_witness; }
+    void on_fire() { fired_witness_ = witness_; }
+    static constexpr std::uint32_t no_witness = UINT32_MAX;
 
     /// The slots a deduction changes: points, defect counts, score, grade, admission.
     void set_scores() {
@@ -213,6 +219,12 @@ private:
             d.deduction = points;
             d.en = en.empty() ? s.id() : en;
             d.zh = zh.empty() ? s.id() : zh;
+            if (fired_witness_ < p_.indicators.size()) {
+                d.indicator = fired_witness_;
+                const std::string& name = p_.indicators[fired_witness_].name;
+                d.en += " (indicator \"" + name + "\")";
+                d.zh += "（指标“" + name + "”）";
+            }
             d.step = static_cast<std::uint16_t>(step);
             d.custom_dimension = dim;
             out_.defects.push_back(std::move(d));
@@ -245,6 +257,7 @@ private:
     const RuleSet& rules_;
     const CustomRules& steps_;
     ReviewResult& out_;
+    std::uint32_t witness_ = no_witness, fired_witness_ = no_witness;
     expr::Items items_;
 };
 

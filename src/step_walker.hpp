@@ -46,6 +46,8 @@ protected:
     /// Called when a step fires, before its outputs apply; a runner that records
     /// the bindings for explanations hides it.
     void on_fire() {}
+    /// Called before a rule's condition, and before each row of a table is matched.
+    void before_condition() {}
 
     /// `e` with the runner's bindings; an error (division by zero, …) cites the rule at `where`.
     expr::Value evaluate_at(const expr::CompiledExpr& e, const RuleRef& where, std::span<const expr::Value> slots) const {
@@ -65,6 +67,7 @@ protected:
         for (std::size_t s = 0; s < steps.size(); ++s) {
             const custom::Step& step = steps[s];
             if (step.kind == custom::Step::Kind::rule) {
+                self.before_condition();
                 if (!self.check(step.rule.when, step.rule.where).as_bool()) continue;
                 fire(steps, s, custom::Fired::no_row, fired, fired_count);
                 self.on_fire();
@@ -74,6 +77,7 @@ protected:
             const custom::Table& t = step.table;
             for (std::size_t r = 0; r < t.rows.size(); ++r) {
                 const custom::Row& row = t.rows[r];
+                self.before_condition();
                 if (!matches(t, row, slots)) continue;
                 fire(steps, s, r, fired, fired_count);
                 self.on_fire();

@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
+#include <vector>
 
 namespace perfbudget::test {
 
@@ -42,11 +44,27 @@ inline std::string slurp(const std::string& path) {
     return ss.str();
 }
 
+/// The scratch folders this test process made, removed when it exits (ctest runs
+/// each test case as its own process: thousands of folders otherwise pile up).
+struct ScratchFolders {
+    std::vector<std::filesystem::path> made;
+    ScratchFolders() = default;
+    ScratchFolders(const ScratchFolders&) = delete;
+    ScratchFolders& operator=(const ScratchFolders&) = delete;
+    ~ScratchFolders() {
+        for (const auto& dir : made) {
+            std::error_code ignored; // a test that failed may have left a file open: keep going
+            std::filesystem::remove_all(dir, ignored);
+        }
+    }
+};
+
 /// `name` in a temporary folder of this test program's own (`suite` tells test files apart).
 inline std::filesystem::path scratch_file(const std::string& suite, const std::string& name) {
+    static ScratchFolders folders;
     const std::filesystem::path dir =
         std::filesystem::temp_directory_path() / ("perfbudget-test-" + suite + "-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    if (std::filesystem::create_directories(dir)) folders.made.push_back(dir);
     return dir / name;
 }
 

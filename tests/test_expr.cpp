@@ -716,6 +716,29 @@ TEST_CASE("expr: quantifiers over an empty list, and short-circuit") {
     }
 }
 
+TEST_CASE("expr: a quantifier that stops early names the deciding item (Items::witness)") {
+    ListEnv e(sheet());
+    std::uint32_t w = 99;
+    e.items.witness = &w;
+    const auto witness = [&](std::string_view text) {
+        w = 99;
+        (void)e.run(text);
+        return w;
+    };
+    // all(): the first item failing it — item 2, 元/人次 (item 1 is 万元).
+    CHECK(witness("indicators.all(i, i.level2 != \"cost\" or i.unit in [\"万元\", \"元\"])") == 2);
+    // exists(): the first item satisfying it — item 1, the first cost indicator.
+    CHECK(witness("indicators.exists(i, i.level2 == 'cost')") == 1);
+    // Not stopped early (all true, exists false, count): nothing written.
+    CHECK(witness("indicators.all(i, i.unit != '')") == 99);
+    CHECK(witness("indicators.exists(i, i.unit == '个')") == 99);
+    CHECK(witness("indicators.count(i, i.level2 == 'cost')") == 99);
+    // Nested. Every item finds itself, so all() holds and writes nothing: the inner exists() last wrote item 3.
+    // Then item 0 (人次) finds no cost item of its unit: the inner exists() writes nothing, the outer all() stops at 0.
+    CHECK(witness("indicators.all(i, indicators.exists(j, j.unit == i.unit))") == 3);
+    CHECK(witness("indicators.all(i, indicators.exists(j, j.unit == i.unit and j.level2 == 'cost'))") == 0);
+}
+
 TEST_CASE("expr: quantifier errors at compile time") {
     const ListEnv e(sheet());
     Diagnostic d = e.error("indicators.all(i, i.unt == '元')");

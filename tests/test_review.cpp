@@ -485,9 +485,10 @@ TEST_CASE("review custom: a county's check over the indicators is a defect of it
         CHECK(d.dimension() == ReviewDimension::relevance);
         CHECK(review_check_id(d, c.rules()) == "cost_in_money");
         CHECK(d.deduction == dec("2.5"));
-        CHECK_FALSE(d.indicator);
-        CHECK(d.zh == "成本指标应以万元或元计");
-        CHECK(d.en == "cost indicators must be in 万元 or 元");
+        // The row a web page marks: the first indicator failing all(), 人均成本 (index 3).
+        CHECK(d.indicator == std::optional<std::uint32_t>(3));
+        CHECK(d.zh == "成本指标应以万元或元计（指标“人均成本”）");
+        CHECK(d.en == "cost indicators must be in 万元 or 元 (indicator \"人均成本\")");
         CHECK(r.dimensions == dims("25", "22.5", "25", "25"));
         CHECK(r.score == dec("97.5"));
         CHECK(grade_id(r) == "excellent");
@@ -498,7 +499,7 @@ TEST_CASE("review custom: a county's check over the indicators is a defect of it
         const auto it = std::find_if(lines.begin(), lines.end(), [](const ExplanationLine& l) { return l.rule == "review.custom.cost_in_money"; });
         REQUIRE(it != lines.end());
         CHECK(it->source == "t.yaml:5");
-        CHECK(it->text == "cost indicators must be in 万元 or 元: relevance − 2.50");
+        CHECK(it->text == "cost indicators must be in 万元 or 元 (indicator \"人均成本\"): relevance − 2.50");
     }
     SUBCASE("after the national defects: goal missing (−5) and 元/人次 (−2.5) → 92.50; the county's id comes last") {
         Project p = clean();
@@ -507,6 +508,54 @@ TEST_CASE("review custom: a county's check over the indicators is a defect of it
         const ReviewResult r = c.review(p);
         CHECK(r.score == dec("92.5"));
         CHECK(review_defect_ids(r, c.rules()) == "goal_missing;cost_in_money");
+    }
+}
+
+TEST_CASE("review custom: a county's check marks the indicator its quantifier stopped at, and only that step's") {
+    Project p = clean();
+    p.indicators[1].unit = "";   // 合格率 without a unit
+    p.indicators[4].unit = "";   // 受益人数 without a unit
+    // The national checks find the missing units too; the county's defects come after theirs.
+    const auto county = [](const ReviewResult& r) {
+        std::vector<ReviewDefect> out;
+        for (const ReviewDefect& d : r.defects)
+            if (d.custom()) out.push_back(d);
+        return out;
+    };
+    SUBCASE("exists(): the first indicator satisfying it (index 1, not 4)") {
+        const County c("    - rule: unit_missing\n      zh: 指标缺少计量单位\n      en: an indicator has no unit\n"
+                       "      when: indicators.exists(i, i.quantified and i.unit == \"\")\n"
+                       "      then: {deduct.completeness: 1}\n");
+        const std::vector<ReviewDefect> d = county(c.review(p));
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].indicator == std::optional<std::uint32_t>(1));
+        CHECK(d[0].zh == "指标缺少计量单位（指标“合格率”）");
+        CHECK(d[0].en == "an indicator has no unit (indicator \"合格率\")");
+    }
+    SUBCASE("a check without a quantifier marks the sheet, even after a step whose quantifier stopped but did not fire") {
+        // Step 1 evaluates exists() (true at index 1) and fails on the budget; step 2 fires with no quantifier.
+        const County c("    - rule: first\n      zh: 一\n      en: one\n"
+                       "      when: indicators.exists(i, i.unit == \"\") and budget > 1000000\n"
+                       "      then: {deduct.completeness: 1}\n"
+                       "    - rule: second\n      zh: 二\n      en: two\n"
+                       "      when: indicators.count >= 6\n"
+                       "      then: {deduct.feasibility: 2}\n");
+        const std::vector<ReviewDefect> d = county(c.review(p));
+        REQUIRE(d.size() == 1);
+        CHECK(review_check_id(d[0], c.rules()) == "second");
+        CHECK_FALSE(d[0].indicator);
+        CHECK(d[0].zh == "二");
+    }
+    SUBCASE("a decision table's row: the quantifier of the row that matched") {
+        // Row 1 does not match (budget 100,000); row 2's cell compares has_goal (true) with exists(), true at index 1.
+        const County c("    - table: units\n      zh: 计量单位不规范\n      en: units not standard\n"
+                       "      hit: first\n      inputs: [budget, has_goal]\n      outputs: [deduct.relevance]\n      rows:\n"
+                       "        - [\"> 1000000\", \"-\", 5]\n"
+                       "        - [\"-\", \"== indicators.exists(i, i.quantified and i.unit == \\\"\\\")\", 1]\n");
+        const std::vector<ReviewDefect> d = county(c.review(p));
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].deduction == dec("1"));
+        CHECK(d[0].indicator == std::optional<std::uint32_t>(1));
     }
 }
 

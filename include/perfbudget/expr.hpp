@@ -165,10 +165,16 @@ bool operator==(const Value& a, const Value& b);
 /// read on demand while a quantifier runs, so nothing is copied or allocated.
 /// `field` must return a Value of the field's declared type; a text Value must
 /// stay valid until evaluate() returns (point into the caller's data).
+/// `witness`, when set, receives the item that decided a quantifier which stopped
+/// early: the first item failing `all`, the first item satisfying `exists` (count
+/// never stops early and records nothing). Of nested quantifiers the outermost
+/// to stop writes last. A caller resets it before an expression to learn which
+/// row made a check fail (the review marks that indicator).
 struct Items {
     std::uint32_t count = 0;
     const void* context = nullptr;
     Value (*field)(const void* context, std::uint32_t item, std::uint32_t field) = nullptr;
+    std::uint32_t* witness = nullptr;
 };
 
 /// One value of a text name that has a fixed set of values: the identifier the

@@ -17,6 +17,9 @@
 //   cut       a cut recommendation (酌情削减项目经费), a share of the budget
 //            0–100%; ReviewResult::cut = budget × rate, half-up to the fen.
 //
+// A deducting step decided by a quantifier that stopped early (the first indicator
+// failing `all`, the first passing `exists`) marks that indicator in its defect.
+//
 // apply_review_custom() runs them after the built-in checks and grading (the last
 // step of review_project). Each fired rule or table row is recorded in
 // ReviewResult::fired and cited by explain_review().
