@@ -89,14 +89,18 @@ void AssessTotals::add(const Project& p, const AssessResult& r, std::size_t grad
     cut += r.cut_amount;
 }
 
-AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) {
-    EvaluateOptions files; // the shape the output checks take (no indicators file)
-    files.projects = options.projects;
-    files.out = options.out;
-    check_output_not_input(files);
-    detail::check_not_input(options.out, "output", "输出", options.assessments, "assessments", "专家评分");
-    detail::check_summary_path(files, options.summary);
-    detail::check_not_input(options.summary, "summary", "汇总", options.assessments, "assessments", "专家评分");
+namespace {
+
+AssessSummary assess(const AssessOptions& options, const RuleBook& rules, const AssessSink* sink) {
+    if (!sink) {
+        EvaluateOptions files; // the shape the output checks take (no indicators file)
+        files.projects = options.projects;
+        files.out = options.out;
+        check_output_not_input(files);
+        detail::check_not_input(options.out, "output", "输出", options.assessments, "assessments", "专家评分");
+        detail::check_summary_path(files, options.summary);
+        detail::check_not_input(options.summary, "summary", "汇总", options.assessments, "assessments", "专家评分");
+    }
 
     AssessSummary summary;
     std::vector<Project> projects = read_projects(options.projects, "", options);
@@ -139,6 +143,14 @@ AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) 
         if (added) summary.departments.emplace_back().department = a.project->department;
         summary.departments[d->second].add(*a.project, a.result, n);
     }
+    if (sink) {
+        for (const Assessed& a : rows) {
+            const Project& p = *a.project;
+            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, a.rules, &p, p.name},
+                    a.result);
+        }
+        return summary;
+    }
 
     detail::write_outputs(options.out, options.summary, options.summary.empty() ? "" : assess_summary_json(summary),
                           [&](OutputFile& out) {
@@ -148,6 +160,13 @@ AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) 
                               write_csv(table, rows, cut);
                           });
     return summary;
+}
+
+} // namespace
+
+AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules) { return assess(options, rules, nullptr); }
+AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules, const AssessSink& sink) {
+    return assess(options, rules, &sink);
 }
 
 std::string assess_summary_text(const AssessSummary& s, Lang lang) {

@@ -346,6 +346,37 @@ Report build_report(const ReportOptions& options, const RuleBook& book) {
     for (const auto& [rules, id] : fired)
         for (const custom::Step& s : rules->custom.steps)
             if (s.id() == id) assumptions.check(*rules, s.where(), "custom");
+    // 4. The stages before the money, on request: the target review of the same
+    // files and the ex-ante assessment (each its own pass; neither lists projects).
+    if (options.review) {
+        ReviewOptions ro;
+        static_cast<InputOptions&>(ro) = options.files;
+        ro.projects = options.files.projects;
+        ro.indicators = options.files.indicators;
+        ro.year = options.files.year;
+        std::set<std::pair<const RuleSet*, std::uint16_t>> steps;
+        std::set<const RuleSet*> used;
+        report.review = review_files(ro, book, [&](const ProjectView& p, const ReviewResult& r) {
+            used.insert(p.rules);
+            for (std::size_t i = 0; i < r.fired_count; ++i) steps.emplace(p.rules, r.fired[i].step);
+        });
+        for (const RuleSet* rules : used) assumptions.check(*rules, rules->review.admission_where, "review");
+        for (const auto& [rules, step] : steps)
+            if (step < rules->review.custom.steps.size()) assumptions.check(*rules, rules->review.custom.steps[step].where(), "review");
+    }
+    if (!options.assessments.empty()) {
+        AssessOptions ao;
+        static_cast<InputOptions&>(ao) = options.files;
+        ao.projects = options.files.projects;
+        ao.assessments = options.assessments;
+        ao.year = options.files.year;
+        std::set<const RuleSet*> used;
+        report.assessment = assess_files(ao, book, [&](const ProjectView& p, const AssessResult&) { used.insert(p.rules); });
+        for (const RuleSet* rules : used) {
+            assumptions.check(*rules, rules->assessment.approve.where, "assessment");
+            if (rules->assessment.mid_year_cut.any()) assumptions.check(*rules, rules->assessment.mid_year_cut.where, "assessment");
+        }
+    }
     report.assumptions = assumptions.take();
     return report;
 }
@@ -416,6 +447,8 @@ std::string report_json(const Report& r) {
         j["time_progress"] = r.monitoring->time_progress.to_string(4);
         j["mid_year_cut"] = mid_year_cut_json(r.monitoring->mid_year_cut);
     }
+    if (r.review) j["review"] = ordered_json::parse(review_summary_json(*r.review));
+    if (r.assessment) j["assessment"] = ordered_json::parse(assess_summary_json(*r.assessment));
     ordered_json notes = ordered_json::array();
     for (const ReportAssumption& a : r.assumptions) notes.push_back({{"figure", a.figure}, {"source", a.source}, {"text", a.text}});
     j["assumptions"] = std::move(notes);
@@ -479,6 +512,27 @@ std::string report_markdown(const Report& r, Lang lang) {
         md += "\n";
     }
 
+    const auto table = [&](const std::vector<std::string>& head, const auto& rows, const auto& row_of) {
+        md += "|";
+        for (const std::string& h : head) md += " " + md_cell(h) + " |";
+        md += "\n|---|";
+        for (std::size_t c = 1; c < head.size(); ++c) md += "---:|";
+        md += "\n";
+        for (const auto& x : rows) {
+            md += "|";
+            for (const std::string& cell : row_of(x)) md += " " + md_cell(cell) + " |";
+            md += "\n";
+        }
+    };
+    if (r.review) {
+        md += "\n## " + t.review_title() + "\n\n" + t.review_paragraph() + "\n\n";
+        table(t.review_header(), r.review->departments, [&](const ReviewDepartment& d) { return t.review_row(d); });
+    }
+    if (r.assessment) {
+        md += "\n## " + t.assessment_title() + "\n\n" + t.assessment_paragraph() + "\n\n";
+        table(t.assessment_header(), r.assessment->departments, [&](const DepartmentAssessment& d) { return t.assessment_row(d); });
+    }
+
     md += "\n## " + t.listed_title() + "\n\n" + t.listed_note() + "\n\n";
     if (!r.listed.empty()) {
         const std::vector<std::string> ph = t.project_header();
@@ -501,6 +555,8 @@ std::string report_markdown(const Report& r, Lang lang) {
 
 Report report_files(const ReportOptions& options, const RuleBook& rules) {
     check_output_not_input(options.files);
+    if (!options.assessments.empty())
+        detail::check_not_input(options.files.out, "output", "输出", options.assessments, "assessments", "专家评分");
     Report report;
     std::string text;
     std::optional<detail::WorkbookFile> workbook;

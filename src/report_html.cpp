@@ -284,6 +284,24 @@ std::string report_html(const Report& r, Lang lang) {
     h += "<h2>" + std::string(zh ? "部门汇总" : "Departments") + "</h2>\n" +
          table(t.department_header(), dep_rows, dep_numeric, "departments");
 
+    const auto numeric_but_first = [](std::size_t n) {
+        std::vector<bool> v(n, true);
+        v[0] = false;
+        return v;
+    };
+    if (r.review) {
+        std::vector<std::vector<std::string>> rows;
+        for (const ReviewDepartment& d : r.review->departments) rows.push_back(t.review_row(d));
+        h += "<h2 id=\"review\">" + esc(t.review_title()) + "</h2>\n<p>" + esc(t.review_paragraph()) + "</p>\n" +
+             table(t.review_header(), rows, numeric_but_first(t.review_header().size()), "review");
+    }
+    if (r.assessment) {
+        std::vector<std::vector<std::string>> rows;
+        for (const DepartmentAssessment& d : r.assessment->departments) rows.push_back(t.assessment_row(d));
+        h += "<h2 id=\"assessment\">" + esc(t.assessment_title()) + "</h2>\n<p>" + esc(t.assessment_paragraph()) + "</p>\n" +
+             table(t.assessment_header(), rows, numeric_but_first(t.assessment_header().size()), "assessment");
+    }
+
     h += "<h2>" + esc(t.listed_title()) + "</h2>\n<p>" + esc(t.listed_note()) + "</p>\n";
     std::vector<std::vector<std::string>> project_rows;
     for (const ReportProject& p : r.listed) project_rows.push_back(t.project_row(p));

@@ -208,6 +208,70 @@ public:
         return row;
     }
 
+    // --- the stages before the money (ReportOptions::review, ::assessments) ---
+
+    std::string review_title() const { return (zh_ ? "绩效目标审核" : "Target review") + mark("review"); }
+    /// Seed 000's words: "三级绩效指标3308个，量化率达72.79%", the grades and the admissions.
+    std::string review_paragraph() const {
+        const ReviewSummary& v = *r_.review;
+        const std::string quantification = percent_text(quantification_of(v));
+        std::string p = zh_ ? "审核项目" + std::to_string(v.projects) + "个，涉及资金" + wan_text(v.budget) + "万元；三级绩效指标" +
+                                  std::to_string(v.indicators) + "个，量化率达" + quantification + "。其中"
+                            : std::to_string(v.projects) + " projects reviewed (" + wan_text(v.budget) + " 万元); " +
+                                  std::to_string(v.indicators) + " level-3 indicators, " + quantification + " quantified. Grades: ";
+        for (std::size_t g = 0; g < v.grades.size(); ++g) {
+            const std::size_t n = g < v.by_grade.size() ? v.by_grade[g] : 0;
+            p += zh_ ? (g ? "、" : "") + v.grades[g].zh + std::to_string(n) + "个" : (g ? ", " : "") + v.grades[g].en + " " + std::to_string(n);
+        }
+        p += zh_ ? "；" : "; ";
+        for (std::size_t a = 0; a < admission_count; ++a)
+            p += zh_ ? (a ? "、" : "") + std::string(names::admission_zh[a]) + std::to_string(v.by_admission[a]) + "个（" +
+                           wan_text(v.budget_by_admission[a]) + "万元）"
+                     : (a ? ", " : "") + std::string(names::admission[a]) + " " + std::to_string(v.by_admission[a]) + " (" +
+                           wan_text(v.budget_by_admission[a]) + " 万元)";
+        return p + (zh_ ? "。" : ".");
+    }
+    std::vector<std::string> review_header() const {
+        std::vector<std::string> h = zh_ ? std::vector<std::string>{"部门", "项目数", "预算（万元）", "三级指标", "量化率"}
+                                         : std::vector<std::string>{"department", "projects", "budget (万元)", "indicators", "quantified"};
+        for (std::size_t a = 0; a < admission_count; ++a) h.emplace_back(zh_ ? names::admission_zh[a] : names::admission[a]);
+        return h;
+    }
+    std::vector<std::string> review_row(const ReviewDepartment& d) const {
+        std::vector<std::string> row{d.department, std::to_string(d.projects), wan_text(d.budget), std::to_string(d.indicators),
+                                     percent_text(quantification_of(d))};
+        for (std::size_t a = 0; a < admission_count; ++a) row.push_back(std::to_string(d.by_admission[a]));
+        return row;
+    }
+
+    std::string assessment_title() const { return (zh_ ? "事前绩效评估" : "Ex-ante assessment") + mark("assessment"); }
+    std::string assessment_paragraph() const {
+        const AssessSummary& v = *r_.assessment;
+        std::string p = zh_ ? "事前评估项目" + std::to_string(v.projects) + "个，涉及资金" + wan_text(v.budget) + "万元。其中"
+                            : std::to_string(v.projects) + " projects assessed (" + wan_text(v.budget) + " 万元). Grades: ";
+        for (std::size_t g = 0; g < v.grades.size(); ++g) {
+            const std::size_t n = g < v.by_grade.size() ? v.by_grade[g] : 0;
+            p += zh_ ? (g ? "、" : "") + v.grades[g].zh + std::to_string(n) + "个" : (g ? ", " : "") + v.grades[g].en + " " + std::to_string(n);
+        }
+        p += zh_ ? "；予以通过" + std::to_string(v.approved) + "个（" + wan_text(v.approved_budget) + "万元），未通过" +
+                       std::to_string(v.not_approved) + "个（" + wan_text(v.not_approved_budget) + "万元）"
+                 : "; approved " + std::to_string(v.approved) + " (" + wan_text(v.approved_budget) + " 万元), not approved " +
+                       std::to_string(v.not_approved) + " (" + wan_text(v.not_approved_budget) + " 万元)";
+        if (v.cut != Money()) p += zh_ ? "；建议年中核减资金" + wan_text(v.cut) + "万元" : "; mid-year cuts " + wan_text(v.cut) + " 万元";
+        if (v.not_assessed)
+            p += zh_ ? "；另有" + std::to_string(v.not_assessed) + "个项目未经事前评估"
+                     : "; " + std::to_string(v.not_assessed) + " more projects were not assessed";
+        return p + (zh_ ? "。" : ".");
+    }
+    std::vector<std::string> assessment_header() const {
+        return zh_ ? std::vector<std::string>{"部门", "项目数", "预算（万元）", "予以通过", "未通过", "年中核减（万元）"}
+                   : std::vector<std::string>{"department", "projects", "budget (万元)", "approved", "not approved", "mid-year cut (万元)"};
+    }
+    std::vector<std::string> assessment_row(const DepartmentAssessment& d) const {
+        return {d.department, std::to_string(d.projects), wan_text(d.budget), std::to_string(d.approved),
+                std::to_string(d.not_approved), wan_text(d.cut)};
+    }
+
     std::string listed_title() const {
         return zh_ ? (r_.monitoring ? "需整改、核减、收回或预警的项目" : "需整改、核减或收回的项目")
                    : (r_.monitoring ? "Projects to rectify, cut, recover or watch" : "Projects to rectify, cut or recover");
@@ -369,6 +433,11 @@ private:
         return zh_ ? zh[i] : en[i];
     }
 
+    static std::optional<Fraction> quantification_of(const ReviewTotals& t) {
+        if (!t.indicators) return std::nullopt;
+        return Fraction(Fraction::wide(static_cast<std::int64_t>(t.quantified)), Fraction::wide(static_cast<std::int64_t>(t.indicators)));
+    }
+
     std::string figure_label(const std::string& figure) const {
         if (figure == "grades") return zh_ ? "等级划分" : "grade bands";
         if (figure == "rectify") return zh_ ? "限期整改" : "rectification";
@@ -376,6 +445,8 @@ private:
         if (figure == "recover") return zh_ ? "收回结余资金" : "recovery";
         if (figure == "warning") return zh_ ? "预警" : "warnings";
         if (figure == "criticise") return zh_ ? "通报批评" : "criticism";
+        if (figure == "review") return zh_ ? "目标审核结论" : "target review";
+        if (figure == "assessment") return zh_ ? "事前评估结论" : "ex-ante assessment";
         return zh_ ? "自定义规则" : "custom rules";
     }
 

@@ -129,6 +129,32 @@ Report report_xlsx(const ReportOptions& options, const RuleBook& rules, const st
             row(zh ? "年中调减建议（元）" : "mid-year cut (yuan)", [&] { summary.money(cut.budget); });
         }
     }
+    if (r.review) {
+        const ReviewSummary& v = *r.review;
+        const std::string m = t.mark("review");
+        row(zh ? "目标审核项目数" : "projects reviewed", [&] { summary.count(v.projects); });
+        row(zh ? "目标审核三级指标数" : "indicators reviewed", [&] { summary.count(v.indicators); });
+        row(zh ? "量化率" : "quantification", [&] {
+            summary.rate(v.indicators ? std::optional<Fraction>(Fraction(Fraction::wide(static_cast<std::int64_t>(v.quantified)),
+                                                                         Fraction::wide(static_cast<std::int64_t>(v.indicators))))
+                                      : std::nullopt);
+        });
+        for (std::size_t a = 0; a < admission_count; ++a) {
+            const std::string label(zh ? names::admission_zh[a] : names::admission[a]);
+            row(label + (zh ? " 项目数" : " projects") + m, [&] { summary.count(v.by_admission[a]); });
+            row(label + (zh ? " 预算数（元）" : " budget (yuan)") + m, [&] { summary.money(v.budget_by_admission[a]); });
+        }
+    }
+    if (r.assessment) {
+        const AssessSummary& v = *r.assessment;
+        const std::string m = t.mark("assessment");
+        row(zh ? "事前评估项目数" : "projects assessed", [&] { summary.count(v.projects); });
+        row((zh ? "事前评估通过项目数" : "assessments approved") + m, [&] { summary.count(v.approved); });
+        row((zh ? "事前评估通过资金（元）" : "approved budget (yuan)") + m, [&] { summary.money(v.approved_budget); });
+        row((zh ? "事前评估未通过项目数" : "assessments not approved") + m, [&] { summary.count(v.not_approved); });
+        row((zh ? "事前评估未通过资金（元）" : "not approved budget (yuan)") + m, [&] { summary.money(v.not_approved_budget); });
+        row((zh ? "事前评估年中核减（元）" : "assessment mid-year cut (yuan)") + m, [&] { summary.money(v.cut); });
+    }
     row(zh ? "规则" : "rules", [&] { summary.text(r.rules_name); });
     for (const std::string& note : t.notes()) row(zh ? "说明" : "note", [&] { summary.text(note); });
 

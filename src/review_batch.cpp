@@ -7,6 +7,7 @@
 #include "perfbudget/review.hpp"
 
 #include "perfbudget/review_custom.hpp"
+#include "perfbudget/detail/department_index.hpp"
 
 #include "json_fields.hpp"
 #include "evaluate_engine.hpp"
@@ -26,6 +27,20 @@ struct Reviewed {
     const Project* project;
     const RuleSet* rules;
     ReviewResult result;
+};
+
+/// The summary as projects are finished: the whole run's totals and each department's.
+class SummaryOf {
+public:
+    explicit SummaryOf(ReviewSummary& s) : s_(s) {}
+    void add(std::string_view department, Money budget, const ReviewResult& r, std::size_t grade_count) {
+        s_.add(budget, r, grade_count);
+        s_.departments[index_.find_or_add(s_.departments, department)].add(budget, r, grade_count);
+    }
+
+private:
+    ReviewSummary& s_;
+    detail::DepartmentIndex index_;
 };
 
 std::string quantification_text(const ReviewResult& r) {
@@ -295,13 +310,13 @@ bool has_error(const std::vector<Diagnostic>& ds) {
 /// written) when the run needs the in-memory path after all: a problem anywhere
 /// (that path reports every problem, in its order and words), or a project whose
 /// indicator rows are not together while the duplicate-name check is on.
-bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSummary& summary) {
+bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSummary& summary, const ReviewSink* sink) {
     const std::vector<RuleSet>& periods = book.periods();
     const bool county = std::any_of(periods.begin(), periods.end(), [](const RuleSet& r) { return !r.review.custom.steps.empty(); });
     detail::ProjectSlots<ReviewKept> kept;
     std::vector<ReviewKept>& slots = kept.slots;
     std::vector<ReviewCustomSlot> customs; // one per slot when `county`
-    const bool names = table_has_names(opt.format, opt.table);
+    const bool names = !sink && table_has_names(opt.format, opt.table);
     std::vector<detail::ArenaText> kept_names; // one per slot when `names`
     std::vector<Diagnostic> problems;
     try {
@@ -355,13 +370,17 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
             }
         }
 
-        // 3. Each project finished and written in file order; the summary last.
-        std::optional<OutputFile> summary_file;
-        if (!opt.summary.empty()) summary_file.emplace(opt.summary);
-        OutputFile out(opt.out);
-        detail::TableWriter table(out, opt.format, opt.table, opt.money_unit, detail::TableOf::review, opt.projects);
-        write_csv_header(table, county);
+        // 3. Each project finished and written (or handed to the sink) in file order; the summary last.
+        std::optional<OutputFile> summary_file, out;
+        std::optional<detail::TableWriter> table;
+        if (!sink) {
+            if (!opt.summary.empty()) summary_file.emplace(opt.summary);
+            out.emplace(opt.out);
+            table.emplace(*out, opt.format, opt.table, opt.money_unit, detail::TableOf::review, opt.projects);
+            write_csv_header(*table, county);
+        }
         summary.grades = periods.back().grades.bands;
+        SummaryOf totals(summary);
         ReviewResult r;
         Project p; // the fields county steps read (no indicators: steps that read them take the in-memory path)
         for (const ReviewKept& s : slots) {
@@ -382,13 +401,18 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
                 p.source_line = s.line;
             }
             finish(s.counts, s.funds.budget, rules, p, r);
-            summary.add(s.funds.budget, r, rules.grades.size());
-            write_csv_row(table.row(), kept.id(k), kept.department(k), s.funds.budget, r, rules, county);
-            table.end_row(names ? kept.text(kept_names[k]) : std::string_view(), s.line);
+            totals.add(kept.department(k), s.funds.budget, r, rules.grades.size());
+            if (sink) {
+                (*sink)(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr}, r);
+                continue;
+            }
+            write_csv_row(table->row(), kept.id(k), kept.department(k), s.funds.budget, r, rules, county);
+            table->end_row(names ? kept.text(kept_names[k]) : std::string_view(), s.line);
         }
-        table.finish();
+        if (sink) return true;
+        table->finish();
         if (summary_file) summary_file->write(review_summary_json(summary));
-        out.commit();
+        out->commit();
         if (summary_file) summary_file->commit();
         return true;
     } catch (const Error&) { // the in-memory path reports it as it always has
@@ -400,8 +424,9 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
 /// Whether the review must hold every project with its indicators in memory:
 /// JSON (each defect with its row and reason, the explanation), county steps that
 /// read the indicators (quantifiers), more periods than a slot can name.
-bool review_needs_everything(const ReviewOptions& opt, const RuleBook& book) {
-    if (opt.in_memory || opt.format == OutputFormat::json || book.periods().size() > detail::SlotHead::max_periods) return true;
+bool review_needs_everything(const ReviewOptions& opt, const RuleBook& book, const ReviewSink* sink) {
+    if (opt.in_memory || (!sink && opt.format == OutputFormat::json) || book.periods().size() > detail::SlotHead::max_periods)
+        return true;
     return std::any_of(book.periods().begin(), book.periods().end(), [](const RuleSet& r) {
         return !r.review.custom.steps.empty() && (r.review.custom.reads >> static_cast<unsigned>(perfbudget::ReviewSlot::indicators) & 1U);
     });
@@ -422,17 +447,21 @@ void ReviewTotals::add(Money project_budget, const ReviewResult& r, std::size_t 
     quantified += r.quantified;
 }
 
-ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) {
-    EvaluateOptions files; // the shape the output checks take
-    files.projects = options.projects;
-    files.indicators = options.indicators;
-    files.out = options.out;
-    check_output_not_input(files);
-    detail::check_summary_path(files, options.summary);
+namespace {
 
-    if (!review_needs_everything(options, rules)) {
+ReviewSummary review(const ReviewOptions& options, const RuleBook& rules, const ReviewSink* sink) {
+    if (!sink) {
+        EvaluateOptions files; // the shape the output checks take
+        files.projects = options.projects;
+        files.indicators = options.indicators;
+        files.out = options.out;
+        check_output_not_input(files);
+        detail::check_summary_path(files, options.summary);
+    }
+
+    if (!review_needs_everything(options, rules, sink)) {
         ReviewSummary streamed;
-        if (review_streaming(options, rules, streamed)) return streamed;
+        if (review_streaming(options, rules, streamed, sink)) return streamed;
     }
 
     // Actuals and weights are optional in the reader: review reads targets only.
@@ -458,7 +487,16 @@ ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) 
     summary.grades = rules.periods().back().grades.bands;
     const bool county = std::any_of(rules.periods().begin(), rules.periods().end(),
                                     [](const RuleSet& r) { return !r.review.custom.steps.empty(); });
-    for (const Reviewed& a : rows) summary.add(*a.project, a.result, a.rules->grades.size());
+    SummaryOf totals(summary);
+    for (const Reviewed& a : rows) totals.add(a.project->department, a.project->budget, a.result, a.rules->grades.size());
+    if (sink) {
+        for (const Reviewed& a : rows) {
+            const Project& p = *a.project;
+            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, a.rules, &p, p.name},
+                    a.result);
+        }
+        return summary;
+    }
 
     detail::write_outputs(options.out, options.summary, options.summary.empty() ? "" : review_summary_json(summary),
                           [&](OutputFile& out) {
@@ -468,6 +506,13 @@ ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) 
                               write_csv(table, rows, county);
                           });
     return summary;
+}
+
+} // namespace
+
+ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules) { return review(options, rules, nullptr); }
+ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules, const ReviewSink& sink) {
+    return review(options, rules, &sink);
 }
 
 namespace {
@@ -503,19 +548,24 @@ std::string review_summary_text(const ReviewSummary& s, Lang lang) {
 std::string review_summary_json(const ReviewSummary& s) {
     using nlohmann::ordered_json;
     using detail::count_json;
+    const auto totals = [&](ordered_json& j, const ReviewTotals& t) {
+        j["projects"] = t.projects;
+        j["budget"] = t.budget.to_string();
+        j["indicators"] = t.indicators;
+        j["quantified"] = t.quantified;
+        j["quantification"] = t.indicators ? ordered_json(Fraction(Fraction::wide(static_cast<std::int64_t>(t.quantified)),
+                                                                   Fraction::wide(static_cast<std::int64_t>(t.indicators)))
+                                                              .to_string(4))
+                                           : ordered_json(nullptr);
+        j["by_grade"] = detail::grades_json(s.grades, t.by_grade, t.budget_by_grade);
+        ordered_json adm = ordered_json::object();
+        for (std::size_t a = 0; a < admission_count; ++a)
+            adm[std::string(names::admission[a])] = count_json(t.by_admission[a], t.budget_by_admission[a]);
+        j["by_admission"] = std::move(adm);
+    };
     ordered_json j;
-    j["projects"] = s.projects;
-    j["budget"] = s.budget.to_string();
-    j["indicators"] = s.indicators;
-    j["quantified"] = s.quantified;
-    j["quantification"] = s.indicators ? ordered_json(Fraction(Fraction::wide(static_cast<std::int64_t>(s.quantified)), Fraction::wide(static_cast<std::int64_t>(s.indicators)))
-                                                          .to_string(4))
-                                       : ordered_json(nullptr);
-    j["by_grade"] = detail::grades_json(s.grades, s.by_grade, s.budget_by_grade);
-    ordered_json adm = ordered_json::object();
-    for (std::size_t a = 0; a < admission_count; ++a)
-        adm[std::string(names::admission[a])] = count_json(s.by_admission[a], s.budget_by_admission[a]);
-    j["by_admission"] = std::move(adm);
+    totals(j, s);
+    j["departments"] = detail::departments_json(s.departments, totals);
     return j.dump(2) + "\n";
 }
 

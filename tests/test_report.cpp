@@ -387,3 +387,104 @@ TEST_CASE("report: the workbook, unzipped and checked cell by cell") {
           "A14");
     CHECK(zipped(path, "xl/worksheets/sheet3.xml").find("state=\"frozen\"") != std::string::npos);
 }
+
+TEST_CASE("report: --review and --assessments add the stages before the money, per department") {
+    ReportOptions opt = example_options();
+    opt.review = true;
+    opt.assessments = std::string(PERFBUDGET_SOURCE_DIR) + "/examples/data/assessments.csv";
+    const Report r = build_report(opt, national_rules());
+    REQUIRE(r.review);
+    REQUIRE(r.assessment);
+    // Counted from the CSV by hand (direction ge/le/eq is quantified): 89 indicators, 66 quantified,
+    // 66/89 = 0.74157… → 74.16%; per department 县教育局 21/15, 县水利局 16/13, 县卫生健康委员会 24/18,
+    // 县农业农村局 14/10, 县民政局 14/10.
+    const ReviewSummary& v = *r.review;
+    CHECK(v.projects == 12);
+    CHECK(v.budget == yuan("37150000.00"));
+    CHECK(v.indicators == 89);
+    CHECK(v.quantified == 66);
+    REQUIRE(v.departments.size() == 5);
+    const std::pair<const char*, std::pair<std::size_t, std::size_t>> deps[] = {
+        {"县教育局", {21, 15}}, {"县水利局", {16, 13}}, {"县卫生健康委员会", {24, 18}}, {"县农业农村局", {14, 10}}, {"县民政局", {14, 10}}};
+    for (std::size_t d = 0; d < 5; ++d) {
+        CAPTURE(d);
+        CHECK(v.departments[d].department == deps[d].first);
+        CHECK(v.departments[d].indicators == deps[d].second.first);
+        CHECK(v.departments[d].quantified == deps[d].second.second);
+    }
+    // The same figures the review command's own summary gives.
+    ReviewOptions ro;
+    ro.projects = example_projects;
+    ro.indicators = example_indicators;
+    ro.out = scratch_file("report", "review.csv").string();
+    const ReviewSummary own = review_files(ro, national_rules());
+    CHECK(own.by_grade == v.by_grade);
+    CHECK(own.by_admission == v.by_admission);
+    CHECK(own.departments.size() == v.departments.size());
+    // The assessment: JY-03, NY-01, NY-02, SL-02, WJ-03 (1,605.00 万元); 1 excellent, 4 good, all approved; 7 not assessed.
+    const AssessSummary& a = *r.assessment;
+    CHECK(a.projects == 5);
+    CHECK(a.not_assessed == 7);
+    CHECK(a.budget == yuan("16050000.00"));
+    CHECK(a.by_grade == std::vector<std::size_t>{1, 4, 0, 0});
+    CHECK(a.approved == 5);
+    REQUIRE(a.departments.size() == 4);
+    CHECK(a.departments[2].department == "县卫生健康委员会");
+    CHECK(a.departments[2].budget == yuan("2000000.00"));
+
+    const nlohmann::ordered_json j = nlohmann::ordered_json::parse(report_json(r));
+    CHECK(j["review"]["quantification"] == "0.7416");
+    CHECK(j["review"]["departments"][1]["quantification"] == "0.8125"); // 13/16
+    CHECK(j["assessment"]["approved"]["budget"] == "16050000.00");
+    const std::string md = report_markdown(r, Lang::zh);
+    CHECK(md.find("## 绩效目标审核\n\n审核项目12个，涉及资金3,715.00万元；三级绩效指标89个，量化率达74.16%。") != std::string::npos);
+    CHECK(md.find("| 县水利局 | 2 | 550.00 | 16 | 81.25% |") != std::string::npos);
+    CHECK(md.find("## 事前绩效评估\n\n事前评估项目5个，涉及资金1,605.00万元。其中优1个、良4个、中0个、差0个；予以通过5个（1,605.00万元），"
+                  "未通过0个（0.00万元）；另有7个项目未经事前评估。") != std::string::npos);
+    const std::string en = report_markdown(r, Lang::en);
+    CHECK(en.find("89 level-3 indicators, 74.16% quantified") != std::string::npos);
+    const std::string html = report_html(r, Lang::zh);
+    CHECK(html.find("<h2 id=\"review\">绩效目标审核</h2>") != std::string::npos);
+    CHECK(html.find("<h2 id=\"assessment\">事前绩效评估</h2>") != std::string::npos);
+    // Without the options, none of it.
+    const Report plain = build_report(example_options(), national_rules());
+    CHECK_FALSE(plain.review);
+    CHECK_FALSE(plain.assessment);
+    CHECK(report_json(plain).find("\"review\"") == std::string::npos);
+}
+
+TEST_CASE("report: the review's county steps resting on [assumption] are footnoted (Changji, seed 001)") {
+    // B has no overall goal, so Changji's no_targets step rejects it (nationally a blank goal
+    // only deducts 5 points); the step's line in rules/changji.yaml is marked [assumption].
+    const std::string projects = scratch_file("report", "changji-projects.csv").string();
+    const std::string indicators = scratch_file("report", "changji-indicators.csv").string();
+    std::ofstream(projects) << "project_id,name,department,budget,spent,year,goal\n"
+                               "A,甲,县教育局,100000.00,90000.00,2023,培训教师\n"
+                               "B,乙,县水利局,150000.00,90000.00,2023,\n";
+    std::ofstream(indicators) << "project_id,level1,level2,name,direction,target,actual,unit,weight\n"
+                                 "A,output,quantity,培训人次,ge,100,100,人次,40\n"
+                                 "A,benefit,social,受益人数,ge,100,100,人,30\n"
+                                 "A,satisfaction,satisfaction,满意度,ge,90%,95%,%,20\n"
+                                 "B,output,quantity,渠道长度,ge,10,10,公里,40\n"
+                                 "B,benefit,social,灌溉面积,ge,100,100,亩,30\n"
+                                 "B,satisfaction,satisfaction,满意度,ge,90%,95%,%,20\n";
+    ReportOptions opt;
+    opt.files.projects = projects;
+    opt.files.indicators = indicators;
+    opt.review = true;
+    const RuleBook changji = load_rules_file(std::string(PERFBUDGET_SOURCE_DIR) + "/rules/changji.yaml");
+    const Report r = build_report(opt, changji);
+    REQUIRE(r.review);
+    CHECK(r.review->by_admission[static_cast<std::size_t>(Admission::reject)] == 1);
+    CHECK(r.review->budget_by_admission[static_cast<std::size_t>(Admission::reject)] == yuan("150000.00"));
+    std::vector<std::string> sources;
+    for (const ReportAssumption& a : r.assumptions)
+        if (a.figure == "review") sources.push_back(a.source);
+    REQUIRE(sources.size() == 1);
+    CHECK(sources[0].find("changji.yaml:111") != std::string::npos);
+    const std::string md = report_markdown(r, Lang::zh);
+    // The section's title carries the footnote's mark.
+    CHECK(md.find("## 绩效目标审核") != std::string::npos);
+    CHECK(md.find("## 绩效目标审核\n") == std::string::npos);
+    CHECK(md.find("目标审核结论：依据 " + sources[0]) != std::string::npos);
+}

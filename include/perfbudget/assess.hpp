@@ -17,6 +17,7 @@
 #include "perfbudget/batch.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/rules.hpp"
+#include "perfbudget/sink.hpp"
 
 #include <array>
 #include <cstdint>
@@ -104,6 +105,10 @@ struct AssessSummary : AssessTotals {
 /// writes nothing. OptionsError when an output names an input. The table (CSV or
 /// OutputFormat::xlsx) is styled by options.table and money_unit (output.hpp, docs/output.md).
 AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules);
+/// The same, handing each assessed project's result to `sink` (sink.hpp) in file
+/// order instead of writing: options.out, summary, format and table are not used
+/// (`perfbudget report --assessments` rolls the assessment up this way).
+AssessSummary assess_files(const AssessOptions& options, const RuleBook& rules, const AssessSink& sink);
 
 /// Seed 000's words: "已评估 5 个项目…均为良及以上", projects and money per grade, approved.
 std::string assess_summary_text(const AssessSummary& s, Lang lang);

@@ -2,15 +2,19 @@
 //
 // build_report() runs the stages over the files once each, feeding the roll-ups
 // in the pass that produces the results: evaluation (EvaluationRollup, rollup.hpp)
-// and, with an as-of date, monitoring (MonitorRollup, monitor.hpp). It keeps sums,
+// and, with an as-of date, monitoring (MonitorRollup, monitor.hpp); on request the
+// target review of the same files (ReviewSummary, review.hpp) and the ex-ante
+// assessment of an assessments.csv (AssessSummary, assess.hpp). It keeps sums,
 // the flagged projects worth listing (a bounded number, the lowest scores first),
 // the chart data and the footnotes on figures that rest on a rule value the rule
 // file marks `[assumption]`. The writers turn a Report into JSON (SPEC §9's keys),
 // Markdown or one self-contained HTML page (docs/report.md).
 #pragma once
 
+#include "perfbudget/assess.hpp"
 #include "perfbudget/batch.hpp"
 #include "perfbudget/monitor.hpp"
+#include "perfbudget/review.hpp"
 #include "perfbudget/rollup.hpp"
 
 #include <array>
@@ -50,6 +54,8 @@ struct ReportOptions {
     EvaluateOptions files;          // projects, indicators, out, encoding, lang, year (format and explain unused)
     ReportFormat format = ReportFormat::markdown;
     std::optional<Date> as_of;      // adds monitoring as of this date
+    bool review = false;            // adds the target review (绩效目标审核) of the same files' targets
+    std::string assessments;        // adds the ex-ante assessment (事前绩效评估) of this assessments.csv
     std::size_t max_listed = 200;   // projects listed in Markdown and HTML (the lowest scores first)
     /// Called for every project, in the order of the projects file, in the
     /// evaluation pass (the workbook's project sheet), with its grade; valid during the call.
@@ -58,7 +64,7 @@ struct ReportOptions {
 
 /// A figure's footnote: a rule value the rule file marks `[assumption]`.
 struct ReportAssumption {
-    std::string figure;   // "grades", "rectify", "cut", "recover", "custom", "warning"
+    std::string figure;   // "grades", "rectify", "cut", "recover", "custom", "warning", "criticise", "review", "assessment"
     std::string source;   // "rules/wuchang.yaml:44"
     std::string text;     // the rule file's words after [assumption]
 };
@@ -85,6 +91,8 @@ struct Report {
     std::size_t indicators = 0;
     RollupSummary evaluation;
     std::optional<ReportMonitoring> monitoring;
+    std::optional<ReviewSummary> review;       // with ReportOptions::review: per grade, admission, department
+    std::optional<AssessSummary> assessment;   // with ReportOptions::assessments
     std::vector<ReportProject> listed;   // at most max_listed, the lowest totals first (ties: file order)
     std::size_t listed_total = 0;        // how many projects qualified
     std::size_t max_listed = 0;
@@ -101,7 +109,8 @@ Report build_report(const ReportOptions& options, const RuleBook& rules);
 
 /// SPEC §9's JSON: {"projects", "budget", "spent", "exec_rate", "mean_score",
 /// "weighted_mean_score", "by_grade", "rectify", "cut", "recover", "departments": […]},
-/// with monitoring "by_level" and "warning" at both levels.
+/// with monitoring "by_level" and "warning" at both levels; "review" and "assessment"
+/// hold review_summary_json() and assess_summary_json() when those stages ran.
 std::string report_json(const Report& report);
 /// Markdown: the summary, a paragraph in the seed reports' style, the grade and
 /// department tables, the listed projects and the footnotes.

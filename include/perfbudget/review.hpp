@@ -16,6 +16,7 @@
 #include "perfbudget/batch.hpp"
 #include "perfbudget/explain.hpp"
 #include "perfbudget/rules.hpp"
+#include "perfbudget/sink.hpp"
 
 #include <array>
 #include <cstdint>
@@ -120,8 +121,12 @@ struct ReviewTotals {
     void add(const Project& p, const ReviewResult& r, std::size_t grade_count);
     void add(Money project_budget, const ReviewResult& r, std::size_t grade_count);
 };
+struct ReviewDepartment : ReviewTotals {
+    std::string department;
+};
 struct ReviewSummary : ReviewTotals {
     std::vector<GradeBand> grades; // the scale (of the latest period)
+    std::vector<ReviewDepartment> departments; // in order of first appearance
     std::vector<Diagnostic> notices;
 };
 
@@ -136,10 +141,16 @@ struct ReviewSummary : ReviewTotals {
 /// into memory; the results and errors are the same either way.
 ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules);
 
+/// The same, handing each project's result to `sink` (sink.hpp) in file order
+/// instead of writing: options.out, summary, format and table are not used
+/// (`perfbudget report --review` rolls the review up this way).
+ReviewSummary review_files(const ReviewOptions& options, const RuleBook& rules, const ReviewSink& sink);
+
 /// "审核 n 个项目…三级绩效指标 3308 个，量化率达 72.79%", per grade and admission.
 std::string review_summary_text(const ReviewSummary& s, Lang lang);
 /// As JSON (`--summary`): {"projects", "budget", "indicators", "quantified",
-/// "quantification", "by_grade": {id: {"projects", "budget"}}, "by_admission": {…}}.
+/// "quantification", "by_grade": {id: {"projects", "budget"}}, "by_admission": {…},
+/// "departments": [{"department", and the same keys}]}.
 std::string review_summary_json(const ReviewSummary& s);
 
 } // namespace perfbudget

@@ -1,6 +1,6 @@
 // perfbudget/sink.hpp — receiving a batch run's results one project at a time.
 //
-// evaluate_files() and monitor_files() hand each project's result to a sink as
+// evaluate_files(), monitor_files(), review_files() and assess_files() hand each project's result to a sink as
 // they produce it: their own CSV/JSON writers and the monitoring summary are such
 // sinks, and a caller may pass its own to get every result without writing a file:
 //
@@ -27,6 +27,8 @@
 namespace perfbudget {
 
 struct MonitorResult;
+struct ReviewResult;
+struct AssessResult;
 
 /// A project as a sink sees it. The streaming paths keep only these fields of a
 /// project; `project` is set where the whole project is held in memory.
@@ -48,5 +50,9 @@ using EvaluateSink = std::function<void(const ProjectView&, const ProjectResult&
 /// Receives each monitored project. On the streaming path MonitorResult::indicators
 /// is empty (indicator rows are not kept); the project-level fields are complete.
 using MonitorSink = std::function<void(const ProjectView&, const MonitorResult&)>;
+/// Receives each reviewed project (review_files(), review.hpp).
+using ReviewSink = std::function<void(const ProjectView&, const ReviewResult&)>;
+/// Receives each assessed project (assess_files(), assess.hpp): only projects with scores.
+using AssessSink = std::function<void(const ProjectView&, const AssessResult&)>;
 
 } // namespace perfbudget

@@ -46,7 +46,8 @@ const char* const usage_text =
     "                      [--summary S.json] [--format csv|json|xlsx] [--lang zh|en] [--encoding utf8|gbk]\n"
     "                      [--year YYYY]  (target review; --summary: by grade and admission, JSON)\n"
     "  monitor, review and assess also take --excel, --output-encoding and --money-unit (docs/output.md)\n"
-    "  perfbudget report --projects P.csv --indicators I.csv [--as-of YYYY-MM-DD] [--rules R.yaml]\n"
+    "  perfbudget report --projects P.csv --indicators I.csv [--as-of YYYY-MM-DD] [--review] [--assessments A.csv]\n"
+    "                      [--rules R.yaml]\n"
     "                      --out report.html|.md|.json|.xlsx [--format html|md|json|xlsx] [--lang zh|en]\n"
     "                      [--encoding utf8|gbk] [--year YYYY] [--max-listed N]  (roll-up for leadership)\n"
     "  perfbudget evaluate --forms BOOK.xlsx|FOLDER [--format csv|json|forms] [--differences D.csv] ...\n"
@@ -322,8 +323,8 @@ int cmd_assess(int argc, char** argv) {
 int cmd_report(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
                          {"projects", "indicators", "as-of", "rules", "out", "format", "lang", "encoding", "year", "max-listed",
-                          "money-unit", "sheet"},
-                         {"fill-down"});
+                          "money-unit", "sheet", "assessments"},
+                         {"fill-down", "review"});
     Args shared = a; // evaluate's options; the report's formats are its own
     shared.values.erase("format");
     ReportOptions opt;
@@ -340,6 +341,8 @@ int cmd_report(int argc, char** argv) {
         opt.as_of = parse_date(*as_of_text);
         if (!opt.as_of) throw UsageError{"--as-of must be a date YYYY-MM-DD, not " + *as_of_text};
     }
+    opt.review = a.has("review");
+    opt.assessments = a.get("assessments").value_or("");
     if (const auto n = a.get("max-listed")) {
         if (n->empty() || n->size() > 7 || !std::all_of(n->begin(), n->end(), [](char c) { return c >= '0' && c <= '9'; }))
             throw UsageError{"--max-listed must be a number of projects (0–9999999), not " + *n};
