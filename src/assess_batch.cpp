@@ -144,11 +144,7 @@ AssessSummary assess(const AssessOptions& options, const RuleBook& rules, const 
         summary.departments[d->second].add(*a.project, a.result, n);
     }
     if (sink) {
-        for (const Assessed& a : rows) {
-            const Project& p = *a.project;
-            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, a.rules, &p, p.name},
-                    a.result);
-        }
+        for (const Assessed& a : rows) (*sink)(view_of(*a.project, a.rules), a.result);
         return summary;
     }
 

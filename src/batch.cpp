@@ -313,8 +313,7 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rule
         for (std::size_t i = 0; i < projects.size(); ++i) {
             const Project& p = projects[i];
             const RuleSet& period = rules.for_year(p.year);
-            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, &period, &p, p.name},
-                    results[i]);
+            (*sink)(view_of(p, &period), results[i]);
         }
         return summary;
     }

@@ -188,8 +188,7 @@ std::size_t monitor_in_memory(const MonitorOptions& options, const RuleBook& rul
     if (!problems.empty()) throw Error(std::move(problems));
     for (std::size_t i = 0; i < projects.size(); ++i) {
         const Project& p = projects[i];
-        each(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, periods[i], &p, p.name},
-             results[i]);
+        each(view_of(p, periods[i]), results[i]);
     }
     return indicators;
 }
@@ -595,10 +594,7 @@ void MonitorRollup::add(const ProjectView& p, const MonitorResult& r) {
 
 MonitorSummary monitor_summary(const std::vector<Project>& projects, const std::vector<MonitorResult>& results) {
     MonitorRollup rollup;
-    for (std::size_t i = 0; i < projects.size(); ++i) {
-        const Project& p = projects[i];
-        rollup.add(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line}, results[i]);
-    }
+    for (std::size_t i = 0; i < projects.size(); ++i) rollup.add(view_of(projects[i], nullptr), results[i]);
     return rollup.take();
 }
 

@@ -490,11 +490,7 @@ ReviewSummary review(const ReviewOptions& options, const RuleBook& rules, const 
     SummaryOf totals(summary);
     for (const Reviewed& a : rows) totals.add(a.project->department, a.project->budget, a.result, a.rules->grades.size());
     if (sink) {
-        for (const Reviewed& a : rows) {
-            const Project& p = *a.project;
-            (*sink)(ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, a.rules, &p, p.name},
-                    a.result);
-        }
+        for (const Reviewed& a : rows) (*sink)(view_of(*a.project, a.rules), a.result);
         return summary;
     }
 

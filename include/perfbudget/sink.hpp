@@ -45,6 +45,11 @@ struct ProjectView {
     std::string_view name = {};
 };
 
+/// A project held in memory as a sink sees it, handled with `rules`.
+inline ProjectView view_of(const Project& p, const RuleSet* rules) {
+    return ProjectView{p.id, p.department, {p.budget, p.spent, p.fund_source}, p.year, p.source_line, rules, &p, p.name};
+}
+
 /// Receives each evaluated project.
 using EvaluateSink = std::function<void(const ProjectView&, const ProjectResult&)>;
 /// Receives each monitored project. On the streaming path MonitorResult::indicators
