@@ -1,5 +1,5 @@
 # Renders the example county's HTML report (national rules, monitoring as of its year
-# end) in headless Chromium and checks the rendered page (docs/report.md, "HTML"):
+# end, the target review and the ex-ante assessment: the whole loop) in headless Chromium and checks the rendered page (docs/report.md, "HTML"):
 # a copy of the page gets tests/browser/probe.js, which checks the figures and chart
 # marks of tests/browser/expect.json, that no text overflows its box, that every
 # chart label stays inside its chart and that Chinese is drawn in a CJK font; it
@@ -9,7 +9,8 @@
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 execute_process(COMMAND ${CLI} report --projects ${DATA}/projects.csv --indicators ${DATA}/indicators.csv
-                        --as-of 2023-12-31 --out ${WORK}/report.html RESULT_VARIABLE rc ERROR_VARIABLE err)
+                        --as-of 2023-12-31 --review --assessments ${DATA}/assessments.csv --out ${WORK}/report.html
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(rc)
   message(FATAL_ERROR "perfbudget report exited ${rc}:\n${err}")
 endif()
