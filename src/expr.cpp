@@ -3,6 +3,7 @@
 // docs/expressions.md.
 #include "perfbudget/expr.hpp"
 #include "expr_trace.hpp"
+#include "number_fast.hpp"
 
 #include "perfbudget/input.hpp" // parse_date
 
@@ -206,7 +207,7 @@ std::string Value::to_string() const {
 bool operator==(const Value& a, const Value& b) {
     if (a.type() != b.type()) return false;
     switch (a.type()) {
-    case Type::number: return a.as_number() == b.as_number();
+    case Type::number: return perfbudget::detail::number_compare(a.as_number(), b.as_number()) == 0;
     case Type::boolean: return a.as_bool() == b.as_bool();
     case Type::text: return a.as_text() == b.as_text();
     case Type::date: return a.as_date() == b.as_date();
@@ -1124,7 +1125,9 @@ private:
             Value lt, rt;
             const Number &l = number_at(n.a, lt), &r = number_at(n.b, rt);
             at_ = i;
-            return number_value(n.op == Op::add ? l + r : n.op == Op::sub ? l - r : l * r);
+            return number_value(n.op == Op::add   ? perfbudget::detail::number_add(l, r)
+                                : n.op == Op::sub ? perfbudget::detail::number_sub(l, r)
+                                                  : perfbudget::detail::number_mul(l, r));
         }
         case Op::lt:
         case Op::le:
@@ -1187,7 +1190,7 @@ private:
             const Value l = eval(n.a), r = eval(n.b);
             if (r.as_number().is_zero()) fail(n, "division by zero", "除数为零");
             at_ = i;
-            return number_value(l.as_number() / r.as_number());
+            return number_value(perfbudget::detail::number_div(l.as_number(), r.as_number()));
         }
         case Op::in:
         case Op::not_in: {
@@ -1269,8 +1272,7 @@ private:
 
     static int order(const Value& a, const Value& b) {
         if (a.type() == Type::date) return a.as_date() < b.as_date() ? -1 : b.as_date() < a.as_date() ? 1 : 0;
-        const auto o = a.as_number() <=> b.as_number();
-        return o < 0 ? -1 : o > 0 ? 1 : 0;
+        return perfbudget::detail::number_compare(a.as_number(), b.as_number());
     }
 
     [[noreturn]] void fail(const Node& n, std::string en, std::string zh) const {

@@ -3,6 +3,7 @@
 // a program using the library does not compile Boost's big integers.
 #include "perfbudget/number.hpp"
 
+#include "number_fast.hpp"
 #include "number_sum.hpp"
 
 #include <boost/multiprecision/cpp_int.hpp>
@@ -178,6 +179,17 @@ Number big_negate(const Number& a) {
 
 using detail::BigRational;
 using detail::cpp_int;
+
+// The public operators: the fast paths of number_fast.hpp, compiled once.
+Number operator+(const Number& a, const Number& b) { return detail::number_add(a, b); }
+Number operator-(const Number& a, const Number& b) { return detail::number_sub(a, b); }
+Number operator*(const Number& a, const Number& b) { return detail::number_mul(a, b); }
+Number operator/(const Number& a, const Number& b) { return detail::number_div(a, b); }
+Number& Number::operator+=(const Number& b) { return *this = detail::number_add(*this, b); }
+std::strong_ordering operator<=>(const Number& a, const Number& b) {
+    const int o = detail::number_compare(a, b);
+    return o < 0 ? std::strong_ordering::less : o > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
+}
 
 Number Number::ratio(detail::uint128_native num, detail::uint128_native den) {
     const auto fits = [](detail::uint128_native v) { return (v >> 127) == 0; };

@@ -3,7 +3,7 @@
 // perfbudget/number.hpp.
 #pragma once
 
-#include "perfbudget/number.hpp"
+#include "number_fast.hpp"
 
 #include <vector>
 

@@ -8,7 +8,7 @@
 //
 //   * small: a Fraction (checked 128-bit numerator and denominator, not kept in
 //     lowest terms), the case of nearly every value; operations on small
-//     numbers are inline and never allocate;
+//     numbers never allocate;
 //   * big:   when an operation would overflow 128 bits it is redone on its
 //     operands in lowest terms and, when those overflow too, the result moves to
 //     an arbitrary-precision rational (Boost.Multiprecision, kept inside the
@@ -89,55 +89,13 @@ private:
 };
 
 namespace detail {
-
-/// The operations on two small numbers, without exceptions: false when the
-/// result would overflow 128 bits (the caller then takes the slow path).
-inline bool mul128(int128_native a, int128_native b, int128_native& out) {
-    if (a == static_cast<std::int64_t>(a) && b == static_cast<std::int64_t>(b)) {
-        out = a * b; // two 64-bit values: cannot overflow 128 bits
-        return true;
-    }
-    return !__builtin_mul_overflow(a, b, &out);
-}
-
-inline bool try_add(const Fraction& a, const Fraction& b, bool subtract, Fraction& out) {
-    const int128_native an = a.num().native(), ad = a.den().native(), bn = b.num().native(), bd = b.den().native();
-    int128_native l, r, n, d;
-    if (ad == bd) {
-        l = an;
-        r = bn;
-        d = ad;
-    } else if (!mul128(an, bd, l) || !mul128(bn, ad, r) || !mul128(ad, bd, d)) {
-        return false;
-    }
-    if (subtract ? __builtin_sub_overflow(l, r, &n) : __builtin_add_overflow(l, r, &n)) return false;
-    out = Fraction(wide::from_native(n), wide::from_native(d));
-    return true;
-}
-
-inline bool try_mul(const Fraction& a, const Fraction& b, Fraction& out) {
-    int128_native n, d;
-    if (!mul128(a.num().native(), b.num().native(), n) || !mul128(a.den().native(), b.den().native(), d)) return false;
-    out = Fraction(wide::from_native(n), wide::from_native(d));
-    return true;
-}
-
-/// -1, 0, 1 as a <, ==, > b; false when a cross product overflows.
-inline bool try_compare(const Fraction& a, const Fraction& b, int& out) {
-    int128_native l, r;
-    if (!mul128(a.num().native(), b.den().native(), l) || !mul128(b.num().native(), a.den().native(), r)) return false;
-    out = l < r ? -1 : l > r ? 1 : 0;
-    return true;
-}
-
-/// The slow paths (src/number.cpp): operands in lowest terms, then arbitrary precision.
-enum class NumberOp : std::uint8_t { add, sub, mul, div };
-[[gnu::cold]] Number number_slow(const Number& a, const Number& b, NumberOp op);
-[[gnu::cold]] int compare_slow(const Number& a, const Number& b);
 [[gnu::cold]] int big_sign(const Number& a);
 [[gnu::cold]] Number big_negate(const Number& a);
-
 } // namespace detail
+
+// The arithmetic operators and the comparison are compiled in the library
+// (src/number.cpp); its engine inlines their 128-bit fast paths from the internal
+// src/number_fast.hpp, which no consumer's include reaches.
 
 inline int Number::sign() const {
     if (big_) return detail::big_sign(*this);
@@ -150,39 +108,5 @@ inline Number Number::operator-() const {
     if (big_ || n == min128) return detail::big_negate(*this); // −min128 needs 129 bits
     return Fraction(detail::wide::from_native(-n), small_.den());
 }
-
-inline Number operator+(const Number& a, const Number& b) {
-    Fraction r;
-    if (!a.is_big() && !b.is_big() && detail::try_add(a.small_, b.small_, false, r)) return r;
-    return detail::number_slow(a, b, detail::NumberOp::add);
-}
-inline Number operator-(const Number& a, const Number& b) {
-    Fraction r;
-    if (!a.is_big() && !b.is_big() && detail::try_add(a.small_, b.small_, true, r)) return r;
-    return detail::number_slow(a, b, detail::NumberOp::sub);
-}
-inline Number operator*(const Number& a, const Number& b) {
-    Fraction r;
-    if (!a.is_big() && !b.is_big() && detail::try_mul(a.small_, b.small_, r)) return r;
-    return detail::number_slow(a, b, detail::NumberOp::mul);
-}
-inline Number operator/(const Number& a, const Number& b) {
-    if (!a.is_big() && !b.is_big()) {
-        if (b.small_.num() == 0) detail::arithmetic_error("division by zero", "除数为零");
-        // a/b = (an × bd) / (ad × bn)
-        const Fraction inverse(b.small_.den(), b.small_.num());
-        Fraction r;
-        if (detail::try_mul(a.small_, inverse, r)) return r;
-    }
-    return detail::number_slow(a, b, detail::NumberOp::div);
-}
-inline Number& Number::operator+=(const Number& b) { return *this = *this + b; }
-
-inline std::strong_ordering operator<=>(const Number& a, const Number& b) {
-    int o;
-    if (a.is_big() || b.is_big() || !detail::try_compare(a.small_, b.small_, o)) o = detail::compare_slow(a, b);
-    return o < 0 ? std::strong_ordering::less : o > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
-}
-
 
 } // namespace perfbudget
