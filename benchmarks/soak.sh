@@ -25,6 +25,9 @@
 #   AS_OF=2024-06-30  monitor's as-of date
 #   SEED=1            generator seed
 #   MAX_RATIO=1.10    the criterion: peak RSS at LARGE / peak RSS at SMALL, per command
+#   ORDERED=1         run with --ordered (the generators write both tables in the
+#                     projects' order): one project kept at a time; ORDERED=0 measures
+#                     the default path, which keeps every project
 #   PERFBUDGET=       path of the CLI (default BUILD_DIR/perfbudget)
 #   GEN_DATA=         path of the generator (default BUILD_DIR/benchmarks/gen_data)
 #   TMPDIR            where the pipes and the output file go (default /tmp)
@@ -42,6 +45,8 @@ large=${3:-10000000}
 seed=${SEED:-1}
 as_of=${AS_OF:-2024-06-30}
 max_ratio=${MAX_RATIO:-1.10}
+ordered=${ORDERED:-1}
+[[ $ordered == 0 || $ordered == 1 ]] || die "ORDERED must be 0 or 1, got '$ordered'"
 read -r -a commands <<<"${COMMANDS:-evaluate monitor}"
 for c in "${commands[@]}"; do [[ $c == evaluate || $c == monitor ]] || die "COMMANDS: evaluate or monitor, got '$c'"; done
 for v in "$small" "$large"; do [[ $v =~ ^[0-9]+$ && $v -gt 0 ]] || die "SMALL and LARGE must be positive whole numbers, got '$v'"; done
@@ -80,6 +85,7 @@ run() { # COMMAND N
     gen_pids=("$gp" "$gi")
     local cmd=("$cli" "$c" --projects "$work/projects.csv" --indicators "$work/indicators.csv" --out "$out")
     [[ $c == monitor ]] && cmd+=(--as-of "$as_of")
+    [[ $ordered == 1 ]] && cmd+=(--ordered)
     echo "soak: ${cmd[*]}   # $n projects, generated into the pipes" >&2
     start=$(date +%s%N)
     "$timer" -v -o "$timelog" "${cmd[@]}" 2>"$errlog" || status=$?
@@ -120,7 +126,7 @@ done
 
 # --- report -------------------------------------------------------------------------
 failed=0
-echo "perfbudget soak: $(date -u +%Y-%m-%d), $(nproc) cores, seed $seed, data generated into pipes"
+echo "perfbudget soak: $(date -u +%Y-%m-%d), $(nproc) cores, seed $seed, data generated into pipes, $([[ $ordered == 1 ]] && echo "--ordered" || echo "default path (every project kept)")"
 printf '%-9s %11s %12s %11s %9s %9s %12s %12s\n' command projects "indicators" "peak RSS" wall CPU "wall ns/p" "CPU ns/p"
 for c in "${commands[@]}"; do
     for n in "$small" "$large"; do

@@ -5,6 +5,7 @@
 #include "perfbudget/explain.hpp"
 
 #include "evaluate_engine.hpp"
+#include "id_ledger.hpp"
 #include "stream_projects.hpp"
 #include "table_writer.hpp"
 
@@ -105,176 +106,321 @@ std::uint32_t period_of(const Project& p, const RuleBook& book, std::string_view
     return static_cast<std::uint32_t>(&detail::rules_for(p, book, file) - book.periods().data());
 }
 
+/// The streaming path's state and its three steps on one project: keep it (its
+/// row of projects.csv), fold an indicator row into it, finish it (score, write).
+/// evaluate_streaming() runs each step over every project in turn (all kept);
+/// evaluate_ordered() runs them project by project (one kept at a time).
+class EvaluateStream : public detail::KeptProjects<Slot, CustomSlot> {
+public:
+    EvaluateStream(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink, BatchSummary& summary)
+        : opt_(opt), book_(book), periods_(book.periods()), sink_(sink), summary_(summary), custom_(book.has_custom()),
+          names_(table_has_names(opt.format, opt.table)) {}
+
+    /// A problem list placing rows of sheets read from a workbook (Problems::locate).
+    detail::Problems problems(const ProjectReader& projects, const IndicatorReader* indicators) const {
+        detail::Problems list(opt_.max_problems);
+        list.locate(opt_.projects, projects.where(0));
+        if (indicators) list.locate(opt_.indicators, indicators->where(0));
+        return list;
+    }
+
+    /// Step 1: keeps project `p` (read with `ok`), through the id index when
+    /// `indexed`. Returns its slot, or IdIndex::empty when it is not kept.
+    std::uint32_t keep(Project& p, bool ok, bool indexed, detail::Problems& problems) {
+        // A row that failed is kept (as bad) when its id was read, so its
+        // indicator rows are not reported again as belonging to no project.
+        if (!ok && p.id.empty()) return detail::IdIndex::empty;
+        if (!p.year) p.year = opt_.year;
+        std::uint32_t n = 0;
+        if (indexed) {
+            std::uint32_t first = 0;
+            n = kept.add(p, ok, opt_.projects, first);
+            if (n == detail::IdIndex::empty) {
+                const std::string line = std::to_string(static_cast<std::uint32_t>(kept.slots[first].line));
+                problems.add(opt_.projects, p.source_line, "duplicate project_id \"" + p.id + "\" (first on line " + line + ")",
+                             "项目编号“" + p.id + "”重复（首次出现在第 " + line + " 行）");
+                return n;
+            }
+        } else {
+            n = kept.add_unindexed(p, ok, opt_.projects);
+        }
+        ++summary_.projects;
+        try {
+            kept.slots[n].period = period_of(p, book_, opt_.projects);
+        } catch (Error& e) {
+            auto ds = e.diagnostics();
+            problems.add(ds);
+            kept.slots[n].bad = true;
+        }
+        if (names_) kept_names_.push_back(kept.keep(p.name));
+        if (custom_) {
+            CustomSlot c;
+            c.category_size = static_cast<std::uint32_t>(p.category.size());
+            c.category_offset = kept.add_text(p.category);
+            c.year = p.year.value_or(0);
+            c.budget_kind = p.budget_kind;
+            c.rectification = p.rectification;
+            customs_.push_back(std::move(c));
+        }
+        return n;
+    }
+
+    /// Step 2: scores indicator row `ind` (read with `ok`) of the project in slot `k`
+    /// and adds it to the project's sums.
+    void add(std::uint32_t k, const std::string& pid, const Indicator& ind, bool ok, detail::Problems& problems) {
+        Slot& slot = kept.slots[k];
+        if (slot.mark == 0) slot.mark = ind.source_line;
+        if (!ok) {
+            slot.bad = true;
+            return;
+        }
+        const RuleSet& rules = periods_[slot.period];
+        Issue issue;
+        try {
+            issue = detail::score_indicator(ind, rules, r_);
+            if (issue == Issue::none && !rules.custom.indicator_rules.empty()) [[unlikely]] {
+                CustomSlot& c = customs_[k];
+                if (!adjust_streamed(rule_project_, pid, slot.funds, c, kept.text(c.category_offset, c.category_size), ind,
+                                     rules, r_, opt_.indicators, problems)) {
+                    slot.bad = true;
+                    return;
+                }
+            }
+            if (issue == Issue::none) {
+                slot.acc.add(ind, r_);
+                if (custom_) customs_[k].aggregates.add(r_, rules);
+            }
+        } catch (const ArithmeticError& e) {
+            problems.add(opt_.indicators, ind.source_line, "project " + pid + ": " + e.diagnostics().front().en,
+                         "项目 " + pid + "：" + e.diagnostics().front().zh);
+            slot.bad = true;
+            return;
+        }
+        if (issue != Issue::none) {
+            problems.add(detail::issue_diagnostic(issue, opt_.indicators, pid, ind));
+            slot.bad = true;
+        }
+    }
+
+    /// Opens the output (nothing with a sink): the file is written as projects finish
+    /// and becomes visible only at commit().
+    void open() {
+        if (sink_) return;
+        out_.emplace(opt_.out);
+        table_.emplace(*out_, opt_.format, opt_.table, opt_.money_unit, detail::TableOf::evaluate, opt_.projects);
+        std::string header;
+        write_csv_header(header, false, book_);
+        table_->header(header);
+    }
+    void commit() {
+        if (!out_) return;
+        table_->finish();
+        out_->commit();
+    }
+
+    /// Step 3: finishes the project in slot `k`; hands its result on when `write`
+    /// (no problem so far) and it has none of its own.
+    void finish(std::uint32_t k, detail::Problems& problems, bool write) {
+        const Slot& s = kept.slots[k];
+        if (s.bad) return;
+        const std::string_view id = kept.id(k);
+        const RuleSet& rules = periods_[s.period];
+        Issue issue;
+        try {
+            issue = detail::finish_project(s.funds, s.acc, rules, result_);
+        } catch (const ArithmeticError& e) {
+            problems.add(opt_.projects, s.line, "project " + std::string(id) + ": " + e.diagnostics().front().en,
+                         "项目 " + std::string(id) + "：" + e.diagnostics().front().zh);
+            return;
+        }
+        if (issue != Issue::none) {
+            problems.add(detail::project_issue_diagnostic(issue, result_, rules, {opt_.projects, opt_.indicators}, id, s.line, s.mark));
+            return;
+        }
+        if (!rules.custom.empty()) {
+            const CustomSlot& c = customs_[k];
+            result_.indicator_rules_fired = c.indicator_rules_fired;
+            const CustomInput in{id, s.funds, c.budget_kind, kept.text(c.category_offset, c.category_size), c.year, c.rectification};
+            try {
+                apply_custom(in, c.aggregates, rules, result_);
+            } catch (const Error& e) { // placed at the project's line, as evaluate() does; the message cites the rule
+                for (Diagnostic d : e.diagnostics()) {
+                    d.where = SourceLocation{opt_.projects, s.line, 0};
+                    problems.add(std::move(d));
+                }
+                return;
+            }
+        }
+        if (result_.split_differs)
+            add_notice_lazily(summary_, [&] { return split_notice(opt_.projects, id, s.line, result_, rules); });
+        if (!write || problems.any()) return; // keep checking, but stop writing
+        const std::optional<int> year = s.budget_year();
+        const std::string_view name = names_ ? kept.text(kept_names_[k]) : std::string_view();
+        if (sink_) {
+            (*sink_)(ProjectView{id, kept.department(k), s.funds, year, s.line, &rules, nullptr, name}, result_);
+            return;
+        }
+        write_csv_row(table_->row(), id, kept.department(k), s.funds, result_, book_, year, opt_.lang);
+        table_->end_row(name, s.line);
+    }
+
+private:
+    const EvaluateOptions& opt_;
+    const RuleBook& book_;
+    const std::vector<RuleSet>& periods_;
+    const EvaluateSink* sink_;
+    BatchSummary& summary_;
+    const bool custom_;
+    const bool names_; // the table has a name column: names are kept, 8 bytes and the name's per project
+    IndicatorResult r_;
+    Project rule_project_; // indicator rules only
+    ProjectResult result_;
+    std::optional<OutputFile> out_;
+    std::optional<detail::TableWriter> table_;
+};
+
 BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink) {
-    const std::vector<RuleSet>& periods = book.periods();
     BatchSummary summary;
-    detail::Problems problems(opt.max_problems);
+    EvaluateStream stream(opt, book, sink, summary);
     std::vector<Diagnostic> row_problems;
+    std::optional<detail::Problems> problems;
 
     // 1. Projects, kept compactly.
-    const bool custom = book.has_custom();
-    detail::ProjectSlots<Slot> kept;
-    std::vector<Slot>& slots = kept.slots;
-    std::vector<CustomSlot> customs; // one per slot when `custom`
-    // The names, only for a table with a name column: 8 bytes and the name's per project.
-    const bool names = table_has_names(opt.format, opt.table);
-    std::vector<detail::ArenaText> kept_names; // one per slot when `names`
     {
         ProjectReader reader(opt.projects, opt);
-        problems.locate(opt.projects, reader.where(0));
-        kept.reserve_for(opt.projects);
-        if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
+        problems.emplace(stream.problems(reader, nullptr));
+        stream.reserve(opt.projects, table_has_names(opt.format, opt.table));
         for (const auto& n : reader.notices()) add_notice(summary, n);
         Project p;
         bool ok = true;
         while (reader.next(p, ok, row_problems)) {
-            problems.add(row_problems);
-            // A row that failed is kept (as bad) when its id was read, so its
-            // indicator rows are not reported again as belonging to no project.
-            if (!ok && p.id.empty()) continue;
-            if (!p.year) p.year = opt.year;
-            std::uint32_t first = 0;
-            const std::uint32_t n = kept.add(p, ok, opt.projects, first);
-            if (n == detail::IdIndex::empty) {
-                const std::string line = std::to_string(static_cast<std::uint32_t>(slots[first].line));
-                problems.add(opt.projects, p.source_line, "duplicate project_id \"" + p.id + "\" (first on line " + line + ")",
-                              "项目编号“" + p.id + "”重复（首次出现在第 " + line + " 行）");
-                continue;
-            }
-            try {
-                slots[n].period = period_of(p, book, opt.projects);
-            } catch (Error& e) {
-                auto ds = e.diagnostics();
-                problems.add(ds);
-                slots[n].bad = true;
-            }
-            if (names) kept_names.push_back(kept.keep(p.name));
-            if (custom) {
-                CustomSlot c;
-                c.category_size = static_cast<std::uint32_t>(p.category.size());
-                c.category_offset = kept.add_text(p.category);
-                c.year = p.year.value_or(0);
-                c.budget_kind = p.budget_kind;
-                c.rectification = p.rectification;
-                customs.push_back(std::move(c));
-            }
+            problems->add(row_problems);
+            stream.keep(p, ok, true, *problems);
         }
     }
-    summary.projects = slots.size();
 
     // 2. Indicators, streamed: each row is scored and added to its project's sums.
     {
         IndicatorReader reader(opt.indicators, opt);
-        problems.locate(opt.indicators, reader.where(0));
+        problems->locate(opt.indicators, reader.where(0));
         for (const auto& n : reader.notices()) add_notice(summary, n);
         std::string pid;
         Indicator ind;
-        IndicatorResult r;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
-        Project rule_project; // indicator rules only
         while (reader.next(pid, ind, ok, row_problems)) {
-            problems.add(row_problems);
+            problems->add(row_problems);
             ++summary.indicators;
-            if (kept.find(pid, last) == detail::IdIndex::empty) {
-                problems.add(opt.indicators, ind.source_line, "project_id \"" + pid + "\" is not in " + opt.projects,
+            if (stream.kept.find(pid, last) == detail::IdIndex::empty) {
+                problems->add(opt.indicators, ind.source_line, "project_id \"" + pid + "\" is not in " + opt.projects,
                               "项目编号“" + pid + "”不在 " + opt.projects + " 中");
                 continue;
             }
-            Slot& slot = slots[last];
-            if (slot.mark == 0) slot.mark = ind.source_line;
-            if (!ok) {
-                slot.bad = true;
-                continue;
-            }
-            const RuleSet& rules = periods[slot.period];
-            Issue issue;
-            try {
-                issue = detail::score_indicator(ind, rules, r);
-                if (issue == Issue::none && !rules.custom.indicator_rules.empty()) [[unlikely]] {
-                    CustomSlot& c = customs[last];
-                    if (!adjust_streamed(rule_project, pid, slot.funds, c, kept.text(c.category_offset, c.category_size),
-                                         ind, rules, r, opt.indicators, problems)) {
-                        slot.bad = true;
-                        continue;
-                    }
-                }
-                if (issue == Issue::none) {
-                    slot.acc.add(ind, r);
-                    if (custom) customs[last].aggregates.add(r, rules);
-                }
-            } catch (const ArithmeticError& e) {
-                problems.add(opt.indicators, ind.source_line, "project " + pid + ": " + e.diagnostics().front().en,
-                              "项目 " + pid + "：" + e.diagnostics().front().zh);
-                slot.bad = true;
-                continue;
-            }
-            if (issue != Issue::none) {
-                problems.add(detail::issue_diagnostic(issue, opt.indicators, pid, ind));
-                slot.bad = true;
-            }
+            stream.add(last, pid, ind, ok, *problems);
         }
     }
 
     // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
-    std::optional<OutputFile> out;
-    std::optional<detail::TableWriter> table;
-    if (!sink) {
-        out.emplace(opt.out);
-        table.emplace(*out, opt.format, opt.table, opt.money_unit, detail::TableOf::evaluate, opt.projects);
-        std::string header;
-        write_csv_header(header, false, book);
-        table->header(header);
-    }
-    ProjectResult result;
-    for (const Slot& s : slots) {
-        if (s.bad) continue;
-        const std::uint32_t k = kept.number(s);
-        const std::string_view id = kept.id(k);
-        const RuleSet& rules = periods[s.period];
-        Issue issue;
-        try {
-            issue = detail::finish_project(s.funds, s.acc, rules, result);
-        } catch (const ArithmeticError& e) {
-            problems.add(opt.projects, s.line, "project " + std::string(id) + ": " + e.diagnostics().front().en,
-                          "项目 " + std::string(id) + "：" + e.diagnostics().front().zh);
-            continue;
+    stream.open();
+    for (std::uint32_t k = 0; k < stream.kept.slots.size(); ++k) stream.finish(k, *problems, true);
+    if (problems->any()) problems->raise();
+    stream.commit();
+    return summary;
+}
+
+/// The ordered path (EvaluateOptions::ordered): indicators.csv lists each project's
+/// rows together, in projects.csv's order, so the two files are read side by side
+/// and each project is finished (and written) when its rows end. One project is
+/// kept at a time: memory does not grow with the files. Repeated ids are found at
+/// the end by an IdLedger on disk. A row whose project is not ahead in projects.csv
+/// stops the run: the order is broken (or the id is unknown). Problems are listed
+/// as the streaming path lists them: projects.csv's, then indicators.csv's, then
+/// the finished projects' (not after a row out of order).
+BatchSummary evaluate_ordered(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink) {
+    BatchSummary summary;
+    EvaluateStream stream(opt, book, sink, summary);
+    detail::ProjectSlots<Slot>& kept = stream.kept;
+    ProjectReader projects(opt.projects, opt);
+    for (const auto& n : projects.notices()) add_notice(summary, n);
+    IndicatorReader indicators(opt.indicators, opt);
+    for (const auto& n : indicators.notices()) add_notice(summary, n);
+    detail::Problems read = stream.problems(projects, &indicators);      // projects.csv's rows
+    detail::Problems rows = stream.problems(projects, &indicators);      // indicators.csv's rows
+    detail::Problems finishing = stream.problems(projects, &indicators); // finished projects
+    detail::Problems passed = stream.problems(projects, &indicators);    // projects passed over (no rows), until kept
+    detail::IdLedger ledger;
+    stream.open();
+
+    std::vector<Diagnostic> row_problems;
+    Project p;
+    bool have = false; // slot 0 holds the current project
+    // Reads the next project of projects.csv into slot 0; false at its end.
+    const auto next_project = [&] {
+        bool ok = true;
+        while (projects.next(p, ok, row_problems)) {
+            read.add(row_problems);
+            if (!ok && p.id.empty()) continue;
+            ledger.add(p.id, p.source_line);
+            stream.clear();
+            stream.keep(p, ok, false, read);
+            return have = true;
         }
-        if (issue != Issue::none) {
-            problems.add(detail::project_issue_diagnostic(issue, result, rules, {opt.projects, opt.indicators}, id, s.line, s.mark));
-            continue;
-        }
-        if (!rules.custom.empty()) {
-            const CustomSlot& c = customs[k];
-            result.indicator_rules_fired = c.indicator_rules_fired;
-            const CustomInput in{id, s.funds, c.budget_kind, kept.text(c.category_offset, c.category_size), c.year, c.rectification};
-            try {
-                apply_custom(in, c.aggregates, rules, result);
-            } catch (const Error& e) { // placed at the project's line, as evaluate() does; the message cites the rule
-                for (Diagnostic d : e.diagnostics()) {
-                    d.where = SourceLocation{opt.projects, s.line, 0};
-                    problems.add(std::move(d));
-                }
-                continue;
+        return have = false;
+    };
+    const auto failed = [&] { return read.any() || rows.any() || finishing.any() || passed.any(); };
+    const auto finish = [&](detail::Problems& into) {
+        if (have) stream.finish(0, into, !failed());
+        have = false;
+    };
+
+    std::string pid, lost; // lost: the id of a row out of order
+    std::uint32_t lost_line = 0;
+    Indicator ind;
+    bool ok = true;
+    while (indicators.next(pid, ind, ok, row_problems)) {
+        rows.add(row_problems);
+        ++summary.indicators;
+        if (!have || kept.id(0) != pid) {
+            finish(finishing);
+            // Projects passed over have no rows: finished as they go, their problems
+            // kept aside until `pid` is found (else they would only be the order's echo).
+            while (next_project() && kept.id(0) != pid) finish(passed);
+            if (!have) {
+                lost = pid;
+                lost_line = ind.source_line;
+                break;
             }
+            finishing.take(passed);
         }
-        if (result.split_differs)
-            add_notice_lazily(summary, [&] { return split_notice(opt.projects, id, s.line, result, rules); });
-        if (problems.any()) continue; // keep checking, but stop writing
-        const std::optional<int> year = s.budget_year();
-        const std::string_view name = names ? kept.text(kept_names[k]) : std::string_view();
-        if (sink) {
-            (*sink)(ProjectView{id, kept.department(k), s.funds, year, s.line, &rules, nullptr, name}, result);
-            continue;
-        }
-        write_csv_row(table->row(), id, kept.department(k), s.funds, result, book, year, opt.lang);
-        table->end_row(name, s.line);
+        stream.add(0, pid, ind, ok, rows);
     }
-    if (problems.any()) problems.raise();
-    if (out) {
-        table->finish();
-        out->commit();
+    if (lost_line == 0) {
+        finish(finishing);
+        while (next_project()) finish(finishing);
     }
+
+    // Repeated ids, and whether a row out of order names a project passed before.
+    std::size_t more = 0;
+    std::uint32_t lost_first = 0;
+    std::vector<detail::IdLedger::Repeat> repeats = ledger.repeats(opt.max_problems, more, lost, lost_first);
+    std::vector<Diagnostic> repeated;
+    for (detail::IdLedger::Repeat& r : repeats) {
+        const std::string line = std::to_string(r.first);
+        repeated.push_back(detail::make_diagnostic(opt.projects, r.line, "duplicate project_id \"" + r.id + "\" (first on line " + line + ")",
+                                                   "项目编号“" + r.id + "”重复（首次出现在第 " + line + " 行）"));
+    }
+    read.merge_by_line(std::move(repeated), more);
+    if (lost_line != 0) rows.add(detail::ordered_row_problem(opt.projects, opt.indicators, lost, lost_line, lost_first));
+    if (failed()) {
+        detail::Problems all(opt.max_problems);
+        all.take(read);
+        all.take(rows);
+        // After a row out of order, the projects passed over on the way would only
+        // be reported as lacking rows: its problem stands in for theirs.
+        if (lost_line == 0) all.take(finishing);
+        all.raise();
+    }
+    stream.commit();
     return summary;
 }
 
@@ -397,12 +543,13 @@ BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rule
     // do rules with values by year (each kept project remembers its period).
     const bool needs_everything =
         options.in_memory || options.format == OutputFormat::json || options.explain || rules_need_everything(rules);
-    return needs_everything ? evaluate_in_memory(options, rules, nullptr) : evaluate_streaming(options, rules, nullptr);
+    if (needs_everything) return evaluate_in_memory(options, rules, nullptr);
+    return options.ordered ? evaluate_ordered(options, rules, nullptr) : evaluate_streaming(options, rules, nullptr);
 }
 
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules, const EvaluateSink& sink) {
-    return options.in_memory || rules_need_everything(rules) ? evaluate_in_memory(options, rules, &sink)
-                                                             : evaluate_streaming(options, rules, &sink);
+    if (options.in_memory || rules_need_everything(rules)) return evaluate_in_memory(options, rules, &sink);
+    return options.ordered ? evaluate_ordered(options, rules, &sink) : evaluate_streaming(options, rules, &sink);
 }
 
 } // namespace perfbudget

@@ -9,6 +9,7 @@
 #include "perfbudget/monitoring_calendar.hpp"
 
 #include "monitor_engine.hpp"
+#include "id_ledger.hpp"
 #include "json_fields.hpp"
 #include "monitor_row.hpp"
 #include "stream_projects.hpp"
@@ -18,6 +19,7 @@
 #include <algorithm>
 
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -285,140 +287,135 @@ bool has_monitoring_steps(const RuleBook& rules) {
                        [](const RuleSet& r) { return !r.monitoring.custom.steps.empty(); });
 }
 
-std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& book, const MonitorSink& each) {
-    const EvaluateOptions& opt = options.files;
-    const std::vector<RuleSet>& periods = book.periods();
-    std::vector<Fraction> tps; // time progress per period (its method)
-    std::vector<detail::MonitorRowRules> rows; // the fast path's factors per period
-    for (const RuleSet& r : periods) {
-        tps.push_back(time_progress(options.as_of, r.monitoring.time_progress.method));
-        rows.push_back(detail::MonitorRowRules::of(tps.back(), r));
+/// The streaming path's state and its steps on one project: keep it, fold an
+/// indicator row into it, finish it. monitor_streaming() runs each step over every
+/// project in turn (all kept); monitor_ordered() runs them project by project.
+class MonitorStream : public detail::KeptProjects<MonitorSlot, MonitorCustomSlot> {
+public:
+    MonitorStream(const MonitorOptions& options, const RuleBook& book)
+        : options_(options), opt_(options.files), book_(book), periods_(book.periods()), custom_(has_monitoring_steps(book)),
+          names_(table_has_names(opt_.format, opt_.table)) {
+        for (const RuleSet& r : periods_) {
+            tps_.push_back(time_progress(options.as_of, r.monitoring.time_progress.method));
+            rows_.push_back(detail::MonitorRowRules::of(tps_.back(), r));
+        }
     }
-    std::vector<Diagnostic> reading;         // any: report read_projects()' list instead
-    std::vector<SlotProblem> staged;         // monitoring problems, by project at the end
-    std::vector<Diagnostic> row_problems;
-    detail::ProjectSlots<MonitorSlot> kept;
-    std::vector<MonitorSlot>& slots = kept.slots;
+
+    std::vector<Diagnostic> reading; // problems reading the files (listed instead of any other)
+    std::vector<SlotProblem> staged; // monitoring problems, put in order at the end
     std::size_t indicators = 0;
-    const bool custom = has_monitoring_steps(book);
-    std::vector<MonitorCustomSlot> customs; // one per slot when `custom`
-    CustomProject custom_project;
-    const bool names = table_has_names(opt.format, opt.table); // kept only for a name column
-    std::vector<detail::ArenaText> kept_names;                  // one per slot when `names`
 
-    // 1. Projects, kept compactly.
-    try {
-        ProjectReader reader(opt.projects, opt);
-        kept.reserve_for(opt.projects);
-        if (names) kept_names.reserve(slots.capacity()); // untouched pages cost nothing
-        Project p;
-        bool ok = true;
-        while (reader.next(p, ok, row_problems)) {
-            if (!ok || !row_problems.empty()) {
-                reading.insert(reading.end(), row_problems.begin(), row_problems.end());
-                row_problems.clear();
-                continue;
-            }
-            if (p.id.empty()) continue; // as read_projects() does
-            p.year = monitor_year(p, options);
+    /// Step 1: keeps project `p` (read with `ok` and `row_problems`), through the id
+    /// index when `indexed`; without it (the ordered path) a row with problems is
+    /// kept too when its id was read, as a slot its indicator rows go to. Returns
+    /// whether it was kept.
+    bool keep(Project& p, bool ok, std::vector<Diagnostic>& row_problems, bool indexed) {
+        const bool clean = ok && row_problems.empty();
+        if (!clean) {
+            reading.insert(reading.end(), row_problems.begin(), row_problems.end());
+            row_problems.clear();
+            if (indexed) return false;
+        }
+        if (p.id.empty()) return false; // as read_projects() does
+        p.year = monitor_year(p, options_);
+        std::uint32_t n = 0;
+        if (indexed) {
             std::uint32_t first = 0;
-            const std::uint32_t n = kept.add(p, ok, opt.projects, first);
+            n = kept.add(p, ok, opt_.projects, first);
             if (n == detail::IdIndex::empty) {
-                reading.push_back(detail::make_diagnostic(opt.projects, p.source_line, "duplicate project_id", "项目编号重复"));
-                continue;
+                reading.push_back(detail::make_diagnostic(opt_.projects, p.source_line, "duplicate project_id", "项目编号重复"));
+                return false;
             }
-            if (names) kept_names.push_back(kept.keep(p.name));
-            if (custom) {
-                const std::uint32_t offset = kept.add_text(p.category);
-                customs.push_back({offset, static_cast<std::uint32_t>(p.category.size()), p.budget_kind});
-            }
-            if (p.spent.fen() < 0) {
-                slots[n].bad = true;
-                staged.push_back({n, SlotProblem::project, detail::monitor_spent_problem(opt.projects, p.id, p.source_line)});
-            }
-            if (book.dated()) {
-                try {
-                    slots[n].period = static_cast<std::uint32_t>(&detail::rules_for(p, book, opt.projects) - periods.data());
-                } catch (const Error& e) {
-                    slots[n].replace();
-                    for (const Diagnostic& d : e.diagnostics()) staged.push_back({n, SlotProblem::whole_period, d});
-                }
-            }
+        } else {
+            n = kept.add_unindexed(p, clean, opt_.projects);
+            if (!clean) return true;
         }
-    } catch (const Error& e) {
-        reading.insert(reading.end(), e.diagnostics().begin(), e.diagnostics().end());
-    }
-    if (!reading.empty()) raise_reading_problems(opt, reading);
-
-    // 2. Indicators, streamed: each row is monitored and folded into its project's accumulator.
-    try {
-        IndicatorReader reader(opt.indicators, opt);
-        std::string pid;
-        Indicator ind;
-        IndicatorMonitor m;
-        std::vector<Diagnostic> found;
-        bool ok = true;
-        std::uint32_t last = detail::IdIndex::empty;
-        while (reader.next(pid, ind, ok, row_problems)) {
-            if (ok && row_problems.empty() && pid.empty()) continue; // as read_projects() does
-            if (!ok || !row_problems.empty() || kept.find(pid, last) == detail::IdIndex::empty) {
-                reading.insert(reading.end(), row_problems.begin(), row_problems.end());
-                row_problems.clear();
-                if (reading.empty()) reading.push_back(detail::make_diagnostic(opt.indicators, ind.source_line, "unknown project_id", "项目编号不存在"));
-                continue;
-            }
-            if (!reading.empty()) continue; // read_projects() will list them; nothing else counts
-            ++indicators;
-            MonitorSlot& slot = slots[last];
-            if (slot.replaced()) continue; // monitor_project() never ran or stopped for this project
-            if (!ind.weight && slot.mark == 0) slot.mark = ind.source_line;
-            const RuleSet& rules = periods[slot.period];
-            try {
-                if (!detail::monitor_indicator_row<false>(pid, ind, options.as_of, tps[slot.period], rules, rows[slot.period], slot.acc, m,
-                                                   found, opt.indicators)) {
-                    slot.bad = true;
-                    for (Diagnostic& d : found) staged.push_back({last, SlotProblem::indicator, std::move(d)});
-                    found.clear();
-                }
-            } catch (const ArithmeticError& e) {
-                found.clear();
-                slot.replace();
-                staged.push_back({last, SlotProblem::whole_arithmetic, placed(e, opt.projects, pid, slot.line)});
-            }
+        if (names_) kept_names_.push_back(kept.keep(p.name));
+        if (custom_) {
+            const std::uint32_t offset = kept.add_text(p.category);
+            customs_.push_back({offset, static_cast<std::uint32_t>(p.category.size()), p.budget_kind});
         }
-    } catch (const Error& e) {
-        reading.insert(reading.end(), e.diagnostics().begin(), e.diagnostics().end());
-    }
-    if (!reading.empty()) raise_reading_problems(opt, reading);
-
-    // 3. Problems, in the in-memory path's order and with its limit.
-    add_weights_problems(opt, kept, staged);
-    if (!staged.empty()) {
-        // The in-memory path finishes every project without problems too, and lists an overflow there.
-        MonitorResult scratch;
-        for (MonitorSlot& s : slots) {
-            if (s.bad || s.acc.mixed_weights()) continue;
-            const std::uint32_t k = kept.number(s);
+        if (p.spent.fen() < 0) {
+            kept.slots[n].bad = true;
+            staged.push_back({n, SlotProblem::project, detail::monitor_spent_problem(opt_.projects, p.id, p.source_line)});
+        }
+        if (book_.dated()) {
             try {
-                finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options.as_of, tps[s.period], periods[s.period], scratch);
-            } catch (const ArithmeticError& e) {
-                staged.push_back({k, SlotProblem::whole_arithmetic, placed(e, opt.projects, kept.id(k), s.line)});
-                continue;
-            }
-            if (!custom) continue;
-            custom_project.fill(kept, k, customs[k]);
-            try {
-                apply_monitoring_custom(custom_project.project(), periods[s.period], scratch);
-            } catch (const ArithmeticError& e) {
-                staged.push_back({k, SlotProblem::whole_arithmetic, placed(e, opt.projects, kept.id(k), s.line)});
+                kept.slots[n].period = static_cast<std::uint32_t>(&detail::rules_for(p, book_, opt_.projects) - periods_.data());
             } catch (const Error& e) {
-                for (const Diagnostic& d : e.diagnostics()) staged.push_back({k, SlotProblem::custom, d});
+                kept.slots[n].replace();
+                for (const Diagnostic& d : e.diagnostics()) staged.push_back({n, SlotProblem::whole_period, d});
             }
         }
+        return true;
+    }
+
+    /// Step 2: monitors indicator row `ind` of the project in slot `k` (read cleanly,
+    /// with no reading problem so far) and folds it into the project's accumulator.
+    /// `first_unweighted`: where to copy the project's first row without a weight (the ordered path).
+    void add(std::uint32_t k, const std::string& pid, const Indicator& ind, Indicator* first_unweighted = nullptr) {
+        ++indicators;
+        MonitorSlot& slot = kept.slots[k];
+        if (slot.replaced()) return; // monitor_project() never ran or stopped for this project
+        if (!ind.weight && slot.mark == 0) {
+            slot.mark = ind.source_line;
+            if (first_unweighted) *first_unweighted = ind;
+        }
+        try {
+            if (!detail::monitor_indicator_row<false>(pid, ind, options_.as_of, tps_[slot.period], periods_[slot.period],
+                                                      rows_[slot.period], slot.acc, m_, found_, opt_.indicators)) {
+                slot.bad = true;
+                for (Diagnostic& d : found_) staged.push_back({k, SlotProblem::indicator, std::move(d)});
+                found_.clear();
+            }
+        } catch (const ArithmeticError& e) {
+            found_.clear();
+            slot.replace();
+            staged.push_back({k, SlotProblem::whole_arithmetic, placed(e, opt_.projects, pid, slot.line)});
+        }
+    }
+
+    /// Step 3: finishes the project in slot `k` (and runs its custom steps) into
+    /// `result`; a problem is staged (as the in-memory path lists it) and false returned.
+    /// A project with a problem already, or mixed weights, is not finished.
+    bool finish(std::uint32_t k, MonitorResult& result) {
+        const MonitorSlot& s = kept.slots[k];
+        if (s.bad || s.acc.mixed_weights()) return false;
+        try {
+            finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options_.as_of, tps_[s.period], periods_[s.period], result);
+        } catch (const ArithmeticError& e) {
+            staged.push_back({k, SlotProblem::whole_arithmetic, placed(e, opt_.projects, kept.id(k), s.line)});
+            return false;
+        }
+        if (!custom_) return true;
+        custom_project_.fill(kept, k, customs_[k]);
+        try {
+            apply_monitoring_custom(custom_project_.project(), periods_[s.period], result);
+        } catch (const ArithmeticError& e) {
+            staged.push_back({k, SlotProblem::whole_arithmetic, placed(e, opt_.projects, kept.id(k), s.line)});
+            return false;
+        } catch (const Error& e) { // a custom step failed (division by zero…)
+            for (const Diagnostic& d : e.diagnostics()) staged.push_back({k, SlotProblem::custom, d});
+            return false;
+        }
+        return true;
+    }
+
+    /// Hands the finished project in slot `k` on.
+    void hand_on(std::uint32_t k, const MonitorResult& result, const MonitorSink& each) const {
+        const MonitorSlot& s = kept.slots[k];
+        const std::string_view name = names_ ? kept.text(kept_names_[k]) : std::string_view();
+        each(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &periods_[s.period], nullptr, name},
+             result);
+    }
+
+    /// Moves the staged problems (by project, then kind) to `problems`, as the
+    /// in-memory path lists them: a problem that replaced a project's others alone,
+    /// an arithmetic one always, the others up to the limit.
+    void list_staged(std::vector<Diagnostic>& problems) {
         std::stable_sort(staged.begin(), staged.end(), [](const SlotProblem& a, const SlotProblem& b) {
             return a.slot != b.slot ? a.slot < b.slot : a.kind < b.kind;
         });
-        std::vector<Diagnostic> problems;
         for (auto it = staged.begin(); it != staged.end();) {
             auto end = std::find_if(it, staged.end(), [&](const SlotProblem& x) { return x.slot != it->slot; });
             const auto w = std::find_if(it, end, [](const SlotProblem& x) { return x.kind >= SlotProblem::whole_period; });
@@ -426,46 +423,190 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
                 problems.push_back(std::move(w->d));
             } else {
                 for (auto k = w != end ? w : it; k != end; ++k)
-                    if (problems.size() < opt.max_problems) problems.push_back(std::move(k->d));
+                    if (problems.size() < opt_.max_problems) problems.push_back(std::move(k->d));
             }
             it = end;
         }
+        staged.clear();
+    }
+
+private:
+    const MonitorOptions& options_;
+    const EvaluateOptions& opt_;
+    const RuleBook& book_;
+    const std::vector<RuleSet>& periods_;
+    const bool custom_;
+    const bool names_; // kept only for a name column
+    std::vector<Fraction> tps_;                 // time progress per period (its method)
+    std::vector<detail::MonitorRowRules> rows_; // the fast path's factors per period
+    CustomProject custom_project_;
+    IndicatorMonitor m_;
+    std::vector<Diagnostic> found_;
+};
+
+std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& book, const MonitorSink& each) {
+    const EvaluateOptions& opt = options.files;
+    MonitorStream stream(options, book);
+    std::vector<Diagnostic> row_problems;
+
+    // 1. Projects, kept compactly.
+    try {
+        ProjectReader reader(opt.projects, opt);
+        stream.reserve(opt.projects, table_has_names(opt.format, opt.table));
+        Project p;
+        bool ok = true;
+        while (reader.next(p, ok, row_problems)) stream.keep(p, ok, row_problems, true);
+    } catch (const Error& e) {
+        stream.reading.insert(stream.reading.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+    if (!stream.reading.empty()) raise_reading_problems(opt, stream.reading);
+
+    // 2. Indicators, streamed: each row is monitored and folded into its project's accumulator.
+    try {
+        IndicatorReader reader(opt.indicators, opt);
+        std::string pid;
+        Indicator ind;
+        bool ok = true;
+        std::uint32_t last = detail::IdIndex::empty;
+        while (reader.next(pid, ind, ok, row_problems)) {
+            if (ok && row_problems.empty() && pid.empty()) continue; // as read_projects() does
+            if (!ok || !row_problems.empty() || stream.kept.find(pid, last) == detail::IdIndex::empty) {
+                stream.reading.insert(stream.reading.end(), row_problems.begin(), row_problems.end());
+                row_problems.clear();
+                if (stream.reading.empty())
+                    stream.reading.push_back(detail::make_diagnostic(opt.indicators, ind.source_line, "unknown project_id", "项目编号不存在"));
+                continue;
+            }
+            if (!stream.reading.empty()) continue; // read_projects() will list them; nothing else counts
+            stream.add(last, pid, ind);
+        }
+    } catch (const Error& e) {
+        stream.reading.insert(stream.reading.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+    if (!stream.reading.empty()) raise_reading_problems(opt, stream.reading);
+
+    // 3. Problems, in the in-memory path's order and with its limit.
+    add_weights_problems(opt, stream.kept, stream.staged);
+    if (!stream.staged.empty()) {
+        // The in-memory path finishes every project without problems too, and lists an overflow there.
+        MonitorResult scratch;
+        for (std::uint32_t k = 0; k < stream.kept.slots.size(); ++k) stream.finish(k, scratch);
+        std::vector<Diagnostic> problems;
+        stream.list_staged(problems);
         throw Error(std::move(problems));
     }
 
-    // 4. Finish every project (and run its custom steps) and hand it on; only an
-    // arithmetic overflow or a failing custom step can fail here.
-    std::vector<Diagnostic> problems;
+    // 4. Finish every project and hand it on; only an arithmetic overflow or a
+    // failing custom step can fail here.
     MonitorResult result;
-    for (const MonitorSlot& s : slots) {
-        const std::uint32_t k = kept.number(s);
-        const RuleSet& rules = periods[s.period];
-        try {
-            finish_monitoring(s.funds.budget, s.funds.spent, s.acc, options.as_of, tps[s.period], rules, result);
-            if (custom) {
-                custom_project.fill(kept, k, customs[k]);
-                apply_monitoring_custom(custom_project.project(), rules, result);
+    bool failed = false;
+    for (std::uint32_t k = 0; k < stream.kept.slots.size(); ++k) {
+        if (!stream.finish(k, result)) failed = true;
+        else if (!failed) stream.hand_on(k, result, each);
+    }
+    if (failed) {
+        std::vector<Diagnostic> problems;
+        stream.list_staged(problems);
+        throw Error(std::move(problems));
+    }
+    return stream.indicators;
+}
+
+/// The ordered path (EvaluateOptions::ordered; batch.cpp's evaluate_ordered() is
+/// its twin): the two files read side by side, one project kept at a time, each
+/// finished and handed on when its indicator rows end; repeated ids found at the
+/// end by an IdLedger. Problems reading the files are listed as read (projects.csv's,
+/// with repeated ids by line, then indicators.csv's) and replace the others, which
+/// are listed as the streaming path lists them.
+std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book, const MonitorSink& each) {
+    const EvaluateOptions& opt = options.files;
+    MonitorStream stream(options, book);
+    std::vector<Diagnostic>& reading = stream.reading;
+    std::vector<Diagnostic> rows_reading; // indicators.csv's reading problems, after projects.csv's
+    detail::IdLedger ledger;
+    std::vector<Diagnostic> problems; // monitoring problems, project by project
+    std::vector<Diagnostic> row_problems;
+    MonitorResult result;
+    Indicator first_unweighted;
+    Project p;
+    bool have = false; // slot 0 holds the current project
+    std::string pid, lost;
+    std::uint32_t lost_line = 0;
+    try {
+        ProjectReader projects(opt.projects, opt);
+        IndicatorReader indicators(opt.indicators, opt);
+        const auto next_project = [&] {
+            bool ok = true;
+            while (projects.next(p, ok, row_problems)) {
+                stream.clear();
+                if (!p.id.empty()) ledger.add(p.id, p.source_line);
+                if (stream.keep(p, ok, row_problems, false)) return have = true;
             }
-        } catch (const ArithmeticError& e) {
-            problems.push_back(placed(e, opt.projects, kept.id(k), s.line));
-            continue;
-        } catch (const Error& e) { // a custom step failed (division by zero…): as the in-memory path lists it
-            for (const Diagnostic& d : e.diagnostics())
-                if (problems.size() < opt.max_problems) problems.push_back(d);
-            continue;
+            return have = false;
+        };
+        const auto finish = [&] {
+            if (!have) return;
+            have = false;
+            const MonitorSlot& s = stream.kept.slots[0];
+            if (!reading.empty() || !rows_reading.empty()) return; // only the reading problems will count
+            if (s.acc.mixed_weights() && !s.replaced())
+                stream.staged.push_back({0, SlotProblem::weights, detail::monitor_weights_problem(opt.indicators, stream.kept.id(0), first_unweighted)});
+            if (stream.finish(0, result) && problems.empty() && stream.staged.empty()) stream.hand_on(0, result, each);
+            stream.list_staged(problems);
+        };
+        Indicator ind;
+        bool ok = true;
+        while (indicators.next(pid, ind, ok, row_problems)) {
+            const bool clean = ok && row_problems.empty();
+            if (clean && pid.empty()) continue; // as read_projects() does
+            rows_reading.insert(rows_reading.end(), row_problems.begin(), row_problems.end());
+            row_problems.clear();
+            if (!have || stream.kept.id(0) != pid) {
+                finish();
+                while (next_project() && stream.kept.id(0) != pid) finish();
+                if (!have) {
+                    lost = pid;
+                    lost_line = ind.source_line;
+                    break;
+                }
+            }
+            if (!clean || !reading.empty() || !rows_reading.empty()) continue; // nothing else counts
+            stream.add(0, pid, ind, &first_unweighted);
         }
-        const std::string_view name = names ? kept.text(kept_names[k]) : std::string_view();
-        if (problems.empty())
-            each(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr, name}, result);
+        if (lost_line == 0) {
+            finish();
+            while (next_project()) finish();
+        }
+    } catch (const Error& e) {
+        rows_reading.insert(rows_reading.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+
+    std::size_t more = 0;
+    std::uint32_t lost_first = 0;
+    std::vector<Diagnostic> repeated;
+    for (detail::IdLedger::Repeat& r : ledger.repeats(opt.max_problems, more, lost, lost_first)) {
+        const std::string first = std::to_string(r.first);
+        repeated.push_back(detail::make_diagnostic(opt.projects, r.line, "project_id \"" + r.id + "\" appears again (first at line " + first + ")",
+                                                   "项目编号“" + r.id + "”重复（首次出现在第 " + first + " 行）"));
+    }
+    if (lost_line != 0)
+        rows_reading.push_back(detail::ordered_row_problem(opt.projects, opt.indicators, lost, lost_line, lost_first));
+    if (!repeated.empty() || !reading.empty() || !rows_reading.empty()) {
+        std::vector<Diagnostic> all;
+        std::merge(std::make_move_iterator(reading.begin()), std::make_move_iterator(reading.end()),
+                   std::make_move_iterator(repeated.begin()), std::make_move_iterator(repeated.end()), std::back_inserter(all),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.where.line < b.where.line; });
+        all.insert(all.end(), std::make_move_iterator(rows_reading.begin()), std::make_move_iterator(rows_reading.end()));
+        if (all.size() > opt.max_problems) all.resize(opt.max_problems);
+        throw Error(std::move(all));
     }
     if (!problems.empty()) throw Error(std::move(problems));
-    return indicators;
+    return stream.indicators;
 }
 
 std::size_t monitor_run(const MonitorOptions& options, const RuleBook& rules, bool in_memory, const MonitorSink& each) {
-    return in_memory || rules.periods().size() > detail::SlotHead::max_periods
-               ? monitor_in_memory(options, rules, each)
-                                                                               : monitor_streaming(options, rules, each);
+    if (in_memory || rules.periods().size() > detail::SlotHead::max_periods) return monitor_in_memory(options, rules, each);
+    return options.files.ordered ? monitor_ordered(options, rules, each) : monitor_streaming(options, rules, each);
 }
 
 void check_monitor_outputs(const MonitorOptions& options) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <new>
 #include <stdexcept>
 #include <optional>
@@ -36,13 +37,37 @@ public:
         else if (table.file != path || table.cell) tables_.emplace_back(path, std::move(table));
     }
     void add(Diagnostic d) {
-        for (const auto& [path, table] : tables_)
-            if (d.where.file == path) {
-                d.where.file = table.file;
-                d.where.cell = table.cell;
-            }
+        place(d);
         if (list_.size() < max_) list_.push_back(std::move(d));
         else ++dropped_;
+    }
+    /// Moves `other`'s problems after these (counting those that do not fit) and
+    /// leaves `other` empty, its placements kept.
+    void take(Problems& other) {
+        for (Diagnostic& d : other.list_) {
+            if (list_.size() < max_) list_.push_back(std::move(d));
+            else ++dropped_;
+        }
+        dropped_ += other.dropped_;
+        other.list_.clear();
+        other.dropped_ = 0;
+    }
+    /// Merges `more` (one file's problems, by line) into these (the same file's, by
+    /// line), these first on a tie; `uncounted`: problems beyond `more`, dropped.
+    void merge_by_line(std::vector<Diagnostic> more, std::size_t uncounted) {
+        if (more.empty() && uncounted == 0) return;
+        for (Diagnostic& d : more) place(d);
+        std::vector<Diagnostic> merged;
+        merged.reserve(list_.size() + more.size());
+        std::merge(std::make_move_iterator(list_.begin()), std::make_move_iterator(list_.end()),
+                   std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()), std::back_inserter(merged),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.where.line < b.where.line; });
+        dropped_ += uncounted;
+        if (merged.size() > max_) {
+            dropped_ += merged.size() - max_;
+            merged.resize(max_);
+        }
+        list_ = std::move(merged);
     }
     /// A problem at `file:line`.
     void add(const std::string& file, std::uint32_t line, std::string en, std::string zh) {
@@ -61,11 +86,37 @@ public:
     }
 
 private:
+    void place(Diagnostic& d) const {
+        for (const auto& [path, table] : tables_)
+            if (d.where.file == path) {
+                d.where.file = table.file;
+                d.where.cell = table.cell;
+            }
+    }
+
     std::size_t max_;
     std::vector<Diagnostic> list_;
     std::size_t dropped_ = 0;
     std::vector<std::pair<std::string, SourceLocation>> tables_;
 };
+
+/// The problem of the ordered path's row (at `line` of `indicators`) whose project
+/// `id` is not ahead in `projects`: on `first` of it, before (the order is broken),
+/// or nowhere (first = 0).
+inline Diagnostic ordered_row_problem(const std::string& projects, const std::string& indicators, const std::string& id,
+                                      std::uint32_t line, std::uint32_t first) {
+    if (first == 0)
+        return make_diagnostic(indicators, line, "project_id \"" + id + "\" is not in " + projects,
+                               "项目编号“" + id + "”不在 " + projects + " 中");
+    const std::string at = std::to_string(first);
+    return make_diagnostic(indicators, line,
+                           "the rows of project_id \"" + id + "\" are out of order: the project is on line " + at + " of " +
+                               projects + ", before the rows read so far; --ordered needs each project's indicator rows "
+                               "together and in the projects' order (sort the indicators so, or run without --ordered)",
+                           "项目编号“" + id + "”的指标行顺序不符：该项目在 " + projects + " 第 " + at +
+                               " 行，此前已经读过；使用 --ordered 时，每个项目的指标行须连在一起，且与项目表的顺序一致"
+                               "（请按项目顺序排列指标表，或去掉 --ordered）");
+}
 
 /// Open-addressing index from project id to slot number (ids live in the arena).
 /// Each entry keeps the upper 32 bits of the id's hash beside the slot number,
@@ -169,32 +220,31 @@ public:
     /// Keeps project `p` (ok: its row had no problem) and returns its slot number,
     /// or, when its id was kept before, IdIndex::empty and `first` = the earlier slot.
     std::uint32_t add(const Project& p, bool ok, const std::string& file, std::uint32_t& first) {
-        if (arena.size() + p.id.size() + p.department.size() + p.category.size() + p.name.size() > UINT32_MAX)
-            throw Error({file, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
-        if (p.id.size() > SlotHead::max_id_size)
-            throw Error({file, p.source_line, 0}, "the project_id is too long", "项目编号过长");
-        if (p.department.size() > SlotHead::max_department_size)
-            throw Error({file, p.source_line, 0}, "the department name is too long", "预算单位名称过长");
-        Slot s;
-        s.id_offset = static_cast<std::uint32_t>(arena.size());
-        s.id_size = static_cast<std::uint32_t>(p.id.size());
-        arena += p.id;
+        check(p, file);
         const auto n = static_cast<std::uint32_t>(slots.size());
+        const auto id_offset = static_cast<std::uint32_t>(arena.size());
+        arena += p.id;
         // The index reads only slots kept before, so the new one is pushed after the lookup.
         first = index_.find_or_insert(p.id, n, [this](std::uint32_t k) { return id(k); });
         if (first != n) {
-            arena.resize(s.id_offset);
+            arena.resize(id_offset);
             return IdIndex::empty;
         }
-        s.dept_offset = static_cast<std::uint32_t>(arena.size());
-        s.dept_size = static_cast<std::uint32_t>(p.department.size());
-        arena += p.department;
-        s.year = p.year && *p.year > 0 && *p.year <= 0xFFFF ? static_cast<std::uint32_t>(*p.year) : 0; // the reader allows 4 digits
-        s.line = p.source_line;
-        s.bad = !ok;
-        s.funds = {p.budget, p.spent, p.fund_source};
-        slots.push_back(std::move(s));
-        return n;
+        return push(p, ok, id_offset);
+    }
+    /// Keeps `p` without the id index (the ordered path: one project at a time,
+    /// repeated ids found by an IdLedger) and returns its slot number.
+    std::uint32_t add_unindexed(const Project& p, bool ok, const std::string& file) {
+        check(p, file);
+        const auto id_offset = static_cast<std::uint32_t>(arena.size());
+        arena += p.id;
+        return push(p, ok, id_offset);
+    }
+    /// Forgets every kept project (unindexed ones only); keeps the capacity, so
+    /// the ordered path allocates nothing per project.
+    void clear() {
+        arena.clear();
+        slots.clear();
     }
     /// Reserves room for the projects of `file` (its size in bytes), so that neither
     /// the arena (a row's text is at most its bytes) nor the slots (rows are rarely
@@ -236,6 +286,30 @@ public:
     }
 
 private:
+    void check(const Project& p, const std::string& file) const {
+        if (arena.size() + p.id.size() + p.department.size() + p.category.size() + p.name.size() > UINT32_MAX)
+            throw Error({file, p.source_line, 0}, "too many projects in one file", "单个文件中的项目过多");
+        if (p.id.size() > SlotHead::max_id_size)
+            throw Error({file, p.source_line, 0}, "the project_id is too long", "项目编号过长");
+        if (p.department.size() > SlotHead::max_department_size)
+            throw Error({file, p.source_line, 0}, "the department name is too long", "预算单位名称过长");
+    }
+    /// Stores the slot of `p`, whose id was just appended at `id_offset`.
+    std::uint32_t push(const Project& p, bool ok, std::uint32_t id_offset) {
+        Slot s;
+        s.id_offset = id_offset;
+        s.id_size = static_cast<std::uint32_t>(p.id.size());
+        s.dept_offset = static_cast<std::uint32_t>(arena.size());
+        s.dept_size = static_cast<std::uint32_t>(p.department.size());
+        arena += p.department;
+        s.year = p.year && *p.year > 0 && *p.year <= 0xFFFF ? static_cast<std::uint32_t>(*p.year) : 0; // the reader allows 4 digits
+        s.line = p.source_line;
+        s.bad = !ok;
+        s.funds = {p.budget, p.spent, p.fund_source};
+        slots.push_back(std::move(s));
+        return static_cast<std::uint32_t>(slots.size() - 1);
+    }
+
     /// a == b, always inlined: GCC otherwise calls an out-of-line
     /// string_view::compare for each row in one of the stages (monitor) and not
     /// in the other, as its inlining budget for the calling function falls.
@@ -244,6 +318,28 @@ private:
     }
 
     IdIndex index_;
+};
+
+/// What a streaming stage keeps per project: its slot, and beside it the stage's
+/// custom-step fields (rules with custom steps) and the name (a table with a name
+/// column), in parallel vectors so that the national rules pay nothing for them.
+template <class Slot, class Custom>
+struct KeptProjects {
+    ProjectSlots<Slot> kept;
+    std::vector<Custom> customs_;           // one per slot with custom steps
+    std::vector<ArenaText> kept_names_;     // one per slot with a name column
+
+    /// Reserves for every project of `file` (the path that keeps them all).
+    void reserve(const std::string& file, bool names) {
+        kept.reserve_for(file);
+        if (names) kept_names_.reserve(kept.slots.capacity()); // untouched pages cost nothing
+    }
+    /// Forgets every kept project (the ordered path, before each one).
+    void clear() {
+        kept.clear();
+        customs_.clear();
+        kept_names_.clear();
+    }
 };
 
 } // namespace perfbudget::detail

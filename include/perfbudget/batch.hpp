@@ -41,6 +41,13 @@ struct EvaluateOptions : InputOptions { // and the input options (input.hpp)
     /// Read both files into memory even for plain CSV output (the path JSON and
     /// --explain take). Same results; for tests and comparisons.
     bool in_memory = false;
+    /// The indicator rows come grouped by project, in projects.csv's order (the
+    /// usual export; `--ordered`): the files are then read side by side and only
+    /// the current project is kept, so memory stays flat however many projects
+    /// (repeated ids are found through a temporary file in TMPDIR). A row whose
+    /// project is not ahead in projects.csv stops the run with an error naming it.
+    /// Same results as without. Not used by the in-memory path (JSON, --explain).
+    bool ordered = false;
     /// The budget year (预算年度) of projects whose `year` cell is empty or absent
     /// (`--year`). Rules with values by year pick each project's values by it.
     std::optional<int> year;

@@ -249,9 +249,10 @@ int run_with_summary(const Args& a, Lang lang, Run&& run, const std::string& as_
 int cmd_evaluate(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
                          with_table({"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year", "money-unit", "sheet"}),
-                         {"explain", "fill-down", "excel"});
+                         {"explain", "fill-down", "excel", "ordered"});
     EvaluateOptions opt = file_options(a, "evaluate");
     opt.explain = a.has("explain");
+    opt.ordered = a.has("ordered");
 
     return run_with_summary(a, opt.lang, [&](const RuleBook& rules) {
         const BatchSummary s = evaluate_files(opt, rules);
@@ -265,9 +266,10 @@ int cmd_monitor(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
                          with_table({"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year",
                           "money-unit", "sheet"}),
-                         {"fill-down", "excel"});
+                         {"fill-down", "excel", "ordered"});
     MonitorOptions opt;
     opt.files = file_options(a, "monitor");
+    opt.files.ordered = a.has("ordered");
     if (const auto summary = a.get("summary")) opt.summary = *summary;
     const auto as_of_text = a.get("as-of");
     if (!as_of_text) throw UsageError{"monitor needs --as-of YYYY-MM-DD"};
