@@ -225,10 +225,23 @@ struct SlotProblem {
 };
 
 /// Reading problems (bad rows, duplicates, unknown ids) are reported exactly as
-/// read_projects() reports them: it is run again to list them. Only on failure.
+/// read_projects() reports them: it is run again to list them. Only on failure,
+/// and only from regular files: a pipe cannot be read again (a named one would
+/// wait for a writer for ever), so from a pipe `seen` is listed, as gathered.
 [[noreturn]] void raise_reading_problems(const EvaluateOptions& opt, std::vector<Diagnostic>& seen) {
-    read_projects(opt.projects, opt.indicators, opt); // throws them
-    throw Error(std::move(seen));                               // not reached unless the files changed meanwhile
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(opt.projects, ec) && std::filesystem::is_regular_file(opt.indicators, ec)) {
+        read_projects(opt.projects, opt.indicators, opt); // throws them
+    }
+    if (seen.size() > opt.max_problems) seen.resize(opt.max_problems);
+    throw Error(std::move(seen)); // from a pipe; or the files changed meanwhile
+}
+
+/// A project id read again on `line`, first read on `first`: read_projects()' words.
+Diagnostic repeated_id(const std::string& file, std::uint32_t line, std::string_view id, std::uint32_t first) {
+    const std::string at = std::to_string(first);
+    return detail::make_diagnostic(file, line, "project_id \"" + std::string(id) + "\" appears again (first at line " + at + ")",
+                                   "项目编号“" + std::string(id) + "”重复（首次出现在第 " + at + " 行）");
 }
 
 /// Names the first indicator without a weight of each project with mixed weights,
@@ -323,7 +336,7 @@ public:
             std::uint32_t first = 0;
             n = kept.add(p, ok, opt_.projects, first);
             if (n == detail::IdIndex::empty) {
-                reading.push_back(detail::make_diagnostic(opt_.projects, p.source_line, "duplicate project_id", "项目编号重复"));
+                reading.push_back(repeated_id(opt_.projects, p.source_line, p.id, kept.slots[first].line));
                 return false;
             }
         } else {
@@ -470,11 +483,14 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
         std::uint32_t last = detail::IdIndex::empty;
         while (reader.next(pid, ind, ok, row_problems)) {
             if (ok && row_problems.empty() && pid.empty()) continue; // as read_projects() does
-            if (!ok || !row_problems.empty() || stream.kept.find(pid, last) == detail::IdIndex::empty) {
-                stream.reading.insert(stream.reading.end(), row_problems.begin(), row_problems.end());
+            const bool clean = ok && row_problems.empty();
+            if (!clean || stream.kept.find(pid, last) == detail::IdIndex::empty) {
+                // Gathered for a pipe, which cannot be read again (raise_reading_problems), up to the limit.
+                if (stream.reading.size() <= opt.max_problems) {
+                    stream.reading.insert(stream.reading.end(), row_problems.begin(), row_problems.end());
+                    if (clean) stream.reading.push_back(detail::ordered_row_problem(opt.projects, opt.indicators, pid, ind.source_line, 0));
+                }
                 row_problems.clear();
-                if (stream.reading.empty())
-                    stream.reading.push_back(detail::make_diagnostic(opt.indicators, ind.source_line, "unknown project_id", "项目编号不存在"));
                 continue;
             }
             if (!stream.reading.empty()) continue; // read_projects() will list them; nothing else counts
@@ -585,9 +601,7 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
     std::uint32_t lost_first = 0;
     std::vector<Diagnostic> repeated;
     for (detail::IdLedger::Repeat& r : ledger.repeats(opt.max_problems, more, lost, lost_first)) {
-        const std::string first = std::to_string(r.first);
-        repeated.push_back(detail::make_diagnostic(opt.projects, r.line, "project_id \"" + r.id + "\" appears again (first at line " + first + ")",
-                                                   "项目编号“" + r.id + "”重复（首次出现在第 " + first + " 行）"));
+        repeated.push_back(repeated_id(opt.projects, r.line, r.id, r.first));
     }
     if (lost_line != 0)
         rows_reading.push_back(detail::ordered_row_problem(opt.projects, opt.indicators, lost, lost_line, lost_first));

@@ -11,7 +11,9 @@
 #include "support.hpp"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -267,6 +269,56 @@ TEST_CASE("ordered: inputs from pipes are read side by side (the soak's setting)
     EvaluateOptions files = evaluate_options(test::example_projects, test::example_indicators, scratch("file-results.csv"));
     evaluate_files(files, national_rules());
     CHECK(slurp(e.out) == slurp(files.out));
+}
+
+TEST_CASE("stream: monitor's reading problems from a pipe are listed as gathered, not read again (it waited for ever)") {
+    // The streaming path lists reading problems by reading the files again
+    // (read_projects); a named pipe opened again waits for a writer that never comes.
+    const std::string p = scratch("bad-projects.fifo"), i = scratch("bad-indicators.fifo");
+    for (const bool ordered : {false, true}) {
+        CAPTURE(ordered);
+        fs::remove(p);
+        fs::remove(i);
+        REQUIRE(::mkfifo(p.c_str(), 0600) == 0);
+        REQUIRE(::mkfifo(i.c_str(), 0600) == 0);
+        std::thread wp([&] { std::ofstream(p, std::ios::binary) << "project_id,name,department,budget,spent\nA,a,d,1000.00,500.00\nB,b,d,1000.00,500.00\nA,a,d,1.00,0.00\n"; });
+        std::thread wi([&] {
+            std::ofstream(i, std::ios::binary) << "project_id,level1,level2,name,direction,target,actual,weight\n"
+                                                  "B,output,quantity,b1,ge,\"1,20\",50,\n"
+                                                  "X,output,quantity,x1,ge,100,50,\n";
+        });
+        MonitorOptions m;
+        m.files = evaluate_options(p, i, scratch("bad-fifo.csv"));
+        m.files.ordered = ordered;
+        m.as_of = make_date(2023, 12, 31);
+        std::vector<std::string> got;
+        try {
+            monitor_files(m, national_rules());
+            FAIL("expected an error");
+        } catch (const Error& e) {
+            got = listed(e);
+        }
+        // Without --ordered the run stops after projects.csv: indicators.csv is never
+        // opened, and its writer waits for a reader. Be one (without waiting for a writer).
+        const int fd = ::open(i.c_str(), O_RDONLY | O_NONBLOCK);
+        REQUIRE(fd >= 0);
+        wp.join();
+        char buf[256];
+        for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) != 0;)
+            if (n < 0) std::this_thread::yield(); // EAGAIN: the writer has not written yet
+        ::close(fd);
+        wi.join();
+        CHECK_FALSE(fs::exists(m.files.out));
+        CHECK(got.at(0).starts_with(p + ":4: error: project_id \"A\" appears again (first at line 2)"));
+        if (!ordered) {
+            CHECK(got.size() == 1); // the problems of projects.csv are listed before indicators.csv is read
+            continue;
+        }
+        // --ordered stops at X, having read projects.csv to its end looking for it: the repeat is known.
+        REQUIRE(got.size() == 3);
+        CHECK(got[1].starts_with(i + ":2: error: column \"target\": \"1,20\""));
+        CHECK(got[2].starts_with(i + ":3: error: project_id \"X\" is not in " + p));
+    }
 }
 
 TEST_CASE("ordered: the sink gets every project in order, as on the streaming path") {
