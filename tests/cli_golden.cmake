@@ -1,8 +1,9 @@
 # Runs `perfbudget evaluate` on the example data and compares with a golden file.
+# EXTRA: more options (a ;-list), such as --ordered.
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
 execute_process(COMMAND ${CLI} evaluate --projects ${DATA}/projects.csv --indicators ${DATA}/indicators.csv
-                        --rules ${RULES} --out ${OUT}/results.csv --lang en
+                        --rules ${RULES} --out ${OUT}/results.csv --lang en ${EXTRA}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(rc)
   message(FATAL_ERROR "perfbudget evaluate exited ${rc}:\n${err}")
