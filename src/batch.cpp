@@ -6,6 +6,7 @@
 
 #include "evaluate_engine.hpp"
 #include "id_ledger.hpp"
+#include "indicator_stream.hpp"
 #include "stream_projects.hpp"
 #include "table_writer.hpp"
 
@@ -304,11 +305,12 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         IndicatorReader reader(opt.indicators, opt);
         problems->locate(opt.indicators, reader.where(0));
         for (const auto& n : reader.notices()) add_notice(summary, n);
+        detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
         std::string pid;
         Indicator ind;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
-        while (reader.next(pid, ind, ok, row_problems)) {
+        while (rows.next(pid, ind, ok, row_problems)) {
             problems->add(row_problems);
             ++summary.indicators;
             if (stream.kept.find(pid, last) == detail::IdIndex::empty) {
@@ -350,6 +352,7 @@ BatchSummary evaluate_ordered(const EvaluateOptions& opt, const RuleBook& book, 
     detail::Problems passed = stream.problems(projects, &indicators);    // projects passed over (no rows), until kept
     detail::IdLedger ledger;
     stream.open();
+    detail::IndicatorStream indicator_rows(indicators, detail::threads_to_use(opt.threads));
 
     std::vector<Diagnostic> row_problems;
     Project p;
@@ -377,7 +380,7 @@ BatchSummary evaluate_ordered(const EvaluateOptions& opt, const RuleBook& book, 
     std::uint32_t lost_line = 0;
     Indicator ind;
     bool ok = true;
-    while (indicators.next(pid, ind, ok, row_problems)) {
+    while (indicator_rows.next(pid, ind, ok, row_problems)) {
         rows.add(row_problems);
         ++summary.indicators;
         if (!have || kept.id(0) != pid) {

@@ -10,6 +10,7 @@
 
 #include "monitor_engine.hpp"
 #include "id_ledger.hpp"
+#include "indicator_stream.hpp"
 #include "json_fields.hpp"
 #include "monitor_row.hpp"
 #include "stream_projects.hpp"
@@ -477,11 +478,12 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     // 2. Indicators, streamed: each row is monitored and folded into its project's accumulator.
     try {
         IndicatorReader reader(opt.indicators, opt);
+        detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
         std::string pid;
         Indicator ind;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
-        while (reader.next(pid, ind, ok, row_problems)) {
+        while (rows.next(pid, ind, ok, row_problems)) {
             if (ok && row_problems.empty() && pid.empty()) continue; // as read_projects() does
             const bool clean = ok && row_problems.empty();
             if (!clean || stream.kept.find(pid, last) == detail::IdIndex::empty) {
@@ -551,6 +553,7 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
     try {
         ProjectReader projects(opt.projects, opt);
         IndicatorReader indicators(opt.indicators, opt);
+        detail::IndicatorStream indicator_rows(indicators, detail::threads_to_use(opt.threads));
         const auto next_project = [&] {
             bool ok = true;
             while (projects.next(p, ok, row_problems)) {
@@ -572,7 +575,7 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
         };
         Indicator ind;
         bool ok = true;
-        while (indicators.next(pid, ind, ok, row_problems)) {
+        while (indicator_rows.next(pid, ind, ok, row_problems)) {
             const bool clean = ok && row_problems.empty();
             if (clean && pid.empty()) continue; // as read_projects() does
             rows_reading.insert(rows_reading.end(), row_problems.begin(), row_problems.end());

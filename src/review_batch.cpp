@@ -11,6 +11,7 @@
 
 #include "json_fields.hpp"
 #include "evaluate_engine.hpp"
+#include "indicator_stream.hpp"
 #include "stream_projects.hpp"
 #include "summary_support.hpp"
 #include "table_writer.hpp"
@@ -348,12 +349,13 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
         // 2. Indicator rows, streamed into their project's counts.
         {
             IndicatorReader reader(opt.indicators, opt);
+            detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
             std::string pid;
             Indicator ind;
             bool ok = true;
             std::uint32_t last = detail::IdIndex::empty, run = detail::IdIndex::empty;
             NameRun run_names;
-            while (reader.next(pid, ind, ok, problems)) {
+            while (rows.next(pid, ind, ok, problems)) {
                 if (!ok || has_error(problems)) return false;
                 problems.clear();
                 if (pid.empty()) continue;

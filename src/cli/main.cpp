@@ -183,6 +183,11 @@ EvaluateOptions file_options(const Args& a, const std::string& cmd) {
     else throw UsageError{"--money-unit must be yuan or wan, not " + unit};
     opt.fill_down = a.has("fill-down");
     opt.sheet = a.get("sheet").value_or("");
+    if (const auto t = a.get("threads")) {
+        const bool ok = !t->empty() && t->size() <= 3 && std::all_of(t->begin(), t->end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!ok || std::stoi(*t) < 1) throw UsageError{"--threads must be a whole number of threads from 1 to 999, not " + *t};
+        opt.threads = static_cast<unsigned>(std::stoi(*t));
+    }
     table_options(a, opt);
     if (const auto y = a.get("year")) {
         const bool ok = y->size() == 4 && std::all_of(y->begin(), y->end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -248,7 +253,8 @@ int run_with_summary(const Args& a, Lang lang, Run&& run, const std::string& as_
 
 int cmd_evaluate(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
-                         with_table({"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year", "money-unit", "sheet"}),
+                         with_table({"projects", "indicators", "rules", "out", "format", "lang", "encoding", "year", "money-unit", "sheet",
+                                     "threads"}),
                          {"explain", "fill-down", "excel", "ordered"});
     EvaluateOptions opt = file_options(a, "evaluate");
     opt.explain = a.has("explain");
@@ -265,7 +271,7 @@ int cmd_evaluate(int argc, char** argv) {
 int cmd_monitor(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
                          with_table({"projects", "indicators", "as-of", "rules", "out", "summary", "format", "lang", "encoding", "year",
-                          "money-unit", "sheet"}),
+                          "money-unit", "sheet", "threads"}),
                          {"fill-down", "excel", "ordered"});
     MonitorOptions opt;
     opt.files = file_options(a, "monitor");
@@ -290,11 +296,12 @@ int cmd_monitor(int argc, char** argv) {
 int cmd_review(int argc, char** argv) {
     const Args a = parse(argc, argv, 2,
                          with_table({"projects", "indicators", "rules", "out", "summary", "format", "lang", "encoding", "year",
-                          "money-unit", "sheet"}),
+                          "money-unit", "sheet", "threads"}),
                          {"fill-down", "excel"});
     const EvaluateOptions files = file_options(a, "review");
     ReviewOptions opt;
     copy_shared(a, files, opt);
+    opt.threads = files.threads;
     opt.indicators = files.indicators;
     return run_with_summary(a, opt.lang, [&](const RuleBook& rules) {
         const ReviewSummary s = review_files(opt, rules);

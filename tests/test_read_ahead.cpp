@@ -1,0 +1,196 @@
+// Reading indicators.csv ahead on a thread (EvaluateOptions::threads, `--threads N`;
+// issue 15 item 2): the same bytes out, and the same problems in the same order,
+// for 1, 2 and 7 threads, on the examples, on a generated file of 100,000 rows,
+// with bad rows and quoted line breaks at the edges of the reader's batches
+// (1,024 rows), and with an error that stops the reading part-way.
+#include "perfbudget/batch.hpp"
+#include "perfbudget/load.hpp"
+#include "perfbudget/monitor.hpp"
+#include "perfbudget/review.hpp"
+
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace perfbudget;
+namespace fs = std::filesystem;
+
+namespace {
+
+using test::slurp;
+
+std::string scratch(const std::string& name) { return test::scratch_file("read-ahead", name).string(); }
+
+std::string write(const std::string& name, const std::string& text) {
+    const std::string path = scratch(name);
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
+/// What a run gave: its output and summary, or its problems (in both languages).
+struct Outcome {
+    std::string out, summary, problems;
+    std::size_t indicators = 0;
+    bool operator==(const Outcome&) const = default;
+};
+
+void note_problems(const Error& e, Outcome& r) {
+    for (const Diagnostic& d : e.diagnostics()) r.problems += d.to_string(Lang::en) + " | " + d.to_string(Lang::zh) + "\n";
+}
+
+Outcome evaluate_with(const std::string& projects, const std::string& indicators, unsigned threads, bool ordered,
+                      const std::string& name) {
+    EvaluateOptions o;
+    o.projects = projects;
+    o.indicators = indicators;
+    o.lang = Lang::en;
+    o.threads = threads;
+    o.ordered = ordered;
+    o.out = scratch(name + "-" + std::to_string(threads) + (ordered ? "-ordered" : "") + ".csv");
+    Outcome r;
+    try {
+        r.indicators = evaluate_files(o, national_rules()).indicators;
+        r.out = slurp(o.out);
+    } catch (const Error& e) {
+        CHECK_FALSE(fs::exists(o.out));
+        note_problems(e, r);
+    }
+    return r;
+}
+
+Outcome monitor_with(const std::string& projects, const std::string& indicators, unsigned threads, bool ordered,
+                     const std::string& name) {
+    MonitorOptions o;
+    o.files.projects = projects;
+    o.files.indicators = indicators;
+    o.files.lang = Lang::en;
+    o.files.threads = threads;
+    o.files.ordered = ordered;
+    o.files.out = scratch(name + "-m-" + std::to_string(threads) + (ordered ? "-ordered" : "") + ".csv");
+    o.summary = o.files.out + ".json";
+    o.as_of = make_date(2023, 12, 31);
+    Outcome r;
+    try {
+        r.indicators = monitor_files(o, national_rules()).indicators;
+        r.out = slurp(o.files.out);
+        r.summary = slurp(o.summary);
+    } catch (const Error& e) {
+        CHECK_FALSE(fs::exists(o.files.out));
+        note_problems(e, r);
+    }
+    return r;
+}
+
+Outcome review_with(const std::string& projects, const std::string& indicators, unsigned threads, const std::string& name) {
+    ReviewOptions o;
+    o.projects = projects;
+    o.indicators = indicators;
+    o.lang = Lang::en;
+    o.threads = threads;
+    o.out = scratch(name + "-r-" + std::to_string(threads) + ".csv");
+    o.summary = o.out + ".json";
+    Outcome r;
+    try {
+        review_files(o, national_rules());
+        r.out = slurp(o.out);
+        r.summary = slurp(o.summary);
+    } catch (const Error& e) {
+        CHECK_FALSE(fs::exists(o.out));
+        note_problems(e, r);
+    }
+    return r;
+}
+
+/// Every thread count and both orders give what one thread gives; returns that.
+Outcome same_for_any_threads(const std::string& projects, const std::string& indicators, const std::string& name) {
+    const Outcome one = evaluate_with(projects, indicators, 1, false, name);
+    const Outcome monitored = monitor_with(projects, indicators, 1, false, name);
+    const Outcome reviewed = review_with(projects, indicators, 1, name);
+    for (const unsigned threads : {2u, 7u}) CHECK(review_with(projects, indicators, threads, name) == reviewed);
+    for (const unsigned threads : {1u, 2u, 7u})
+        for (const bool ordered : {false, true}) {
+            CAPTURE(threads);
+            CAPTURE(ordered);
+            if (threads > 1 || ordered) {
+                CHECK(evaluate_with(projects, indicators, threads, ordered, name) == one);
+                CHECK(monitor_with(projects, indicators, threads, ordered, name) == monitored);
+            }
+        }
+    return one;
+}
+
+/// `n` projects P000001…, each with 5 indicator rows (2 output, 2 benefit, 1
+/// satisfaction; weights 25/25/15/15/10); `row(k, line, text)` may change the text
+/// of row k of a project (its record number in the file given, counting the header as 1).
+template <class Row>
+std::pair<std::string, std::string> generated(const std::string& name, std::size_t n, const Row& row) {
+    static const char* const kinds[5] = {"output,quantity", "output,quality", "benefit,social", "benefit,economic",
+                                         "satisfaction,satisfaction"};
+    static const char* const weights[5] = {"25", "25", "15", "15", "10"};
+    std::string projects = "project_id,name,department,budget,spent,year\n";
+    std::string indicators = "project_id,level1,level2,name,direction,target,actual,unit,weight\n";
+    std::uint32_t line = 2;
+    for (std::size_t p = 1; p <= n; ++p) {
+        char id[16];
+        std::snprintf(id, sizeof id, "P%06zu", p);
+        projects += std::string(id) + ",项目" + std::to_string(p) + ",部门" + std::to_string(p % 7) + "," +
+                    std::to_string(1000 + p % 97) + ".00," + std::to_string(500 + p % 89) + ".50,2023\n";
+        for (std::size_t k = 0; k < 5; ++k, ++line) {
+            std::string text = std::string(id) + "," + kinds[k] + ",指标" + std::to_string(k) + ",ge," + std::to_string(100 + k) +
+                               "," + std::to_string(90 + (p + k) % 20) + ",个," + weights[k] + "\n";
+            row(k, line, text);
+            indicators += text;
+        }
+    }
+    return {write(name + "-projects.csv", projects), write(name + "-indicators.csv", indicators)};
+}
+
+} // namespace
+
+TEST_CASE("read ahead: the examples give the same bytes for 1, 2 and 7 threads") {
+    const Outcome o = same_for_any_threads(test::example_projects, test::example_indicators, "examples");
+    CHECK(o.problems.empty());
+    CHECK(o.indicators == 89);
+}
+
+TEST_CASE("read ahead: 100,000 generated rows give the same bytes for 1, 2 and 7 threads") {
+    const auto [projects, indicators] = generated("big", 20000, [](std::size_t, std::uint32_t, std::string&) {});
+    const Outcome o = same_for_any_threads(projects, indicators, "big");
+    CAPTURE(o.problems.substr(0, 600));
+    CHECK(o.problems.empty());
+    CHECK(o.indicators == 100000);
+}
+
+TEST_CASE("read ahead: bad rows and quoted line breaks at the batch edges give the same problems in the same order") {
+    // Rows 1,024 / 1,025 / 2,048 / 3,072 of the data (lines 1,025, 1,026, 2,049, 3,073) are
+    // the last of a batch or the first of the next; a name with a line break moves
+    // every later row's line by one.
+    const auto [projects, indicators] = generated("edges", 1000, [](std::size_t, std::uint32_t line, std::string& text) {
+        if (line == 1024) { // the name, quoted, with a line break
+            const std::size_t at = text.find("指标"), end = text.find(',', at);
+            text.replace(at, end - at, "\"换行\n" + text.substr(at, end - at) + "\"");
+        }
+        if (line == 1025 || line == 2048) text.replace(text.find(",ge,"), 4, ",up,"); // no such direction
+        if (line == 3072) text.replace(text.find(",个,"), std::string(",个,").size(), ",个,x"); // a weight that is no number
+    });
+    const Outcome o = same_for_any_threads(projects, indicators, "edges");
+    CAPTURE(o.problems);
+    CHECK(o.problems.find(indicators + ":1026: ") != std::string::npos); // after the quoted line break
+    CHECK(o.problems.find(indicators + ":2049: ") != std::string::npos);
+    CHECK(o.problems.find(indicators + ":3073: ") != std::string::npos);
+}
+
+TEST_CASE("read ahead: an error that stops the reading is reported the same for any threads") {
+    // Invalid UTF-8 stops the reader (after 2,498 rows: batches handed over before it).
+    const auto [projects, indicators] = generated("stop", 1000, [](std::size_t, std::uint32_t line, std::string& text) {
+        if (line == 2500) text.replace(text.find("指标"), 3, "\xE4\xB8"); // a cut sequence
+    });
+    const Outcome o = same_for_any_threads(projects, indicators, "stop");
+    CAPTURE(o.problems);
+    CHECK(o.problems.starts_with(indicators + ":2500: error: invalid UTF-8 at line 2500"));
+}
