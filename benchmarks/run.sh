@@ -13,6 +13,8 @@
 #    the machine is a shared 2-core VM whose runs vary by up to 40 %.
 # 3. Reading a 100,000-row workbook vs the same table as CSV (bench_xlsx), with
 #    the floor of minizip + expat doing nothing.
+# 4. `perfbudget evaluate` (and --ordered) against a hand-written std::getline loop
+#    with exact integers on the same 1,000,000 projects (reference.sh; issue 15).
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 build=$(cd "$1" && pwd)
@@ -33,3 +35,5 @@ RUNS=${RUNS:-3} bash "$here/e2e.sh" "$build" 1000000 national "$profile"
 echo "== reading a workbook vs the same table as CSV, 100,000 rows (issue 11: ≤ 3×)"
 "$build/benchmarks/bench_xlsx" 100000 --benchmark_min_time=0.5 --benchmark_repetitions=3 2>&1 |
     grep -E "^BM_[a-z_]+ |^ns per row|^floor"
+echo "== against a hand-written getline loop, 1,000,000 projects (issue 15)"
+RUNS=${RUNS:-3} bash "$here/reference.sh" "$build" 1000000
