@@ -11,6 +11,7 @@
 #include "xlsx_book.hpp"
 
 #include <algorithm>
+#include <ranges>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -499,19 +500,7 @@ std::string report_markdown(const Report& r, Lang lang) {
                   detail::wan_text(m.budget_by_level[l]) + " |\n";
     }
 
-    md += "\n## " + std::string(zh ? "部门汇总" : "Departments") + "\n\n";
-    const std::vector<std::string> head = t.department_header();
-    md += "|";
-    for (const std::string& h : head) md += " " + md_cell(h) + " |";
-    md += "\n|---|";
-    for (std::size_t c = 1; c < head.size(); ++c) md += "---:|";
-    md += "\n";
-    for (std::size_t d = 0; d < s.departments.size(); ++d) {
-        md += "|";
-        for (const std::string& cell : t.department_row(d)) md += " " + md_cell(cell) + " |";
-        md += "\n";
-    }
-
+    // A table whose first column is text and the others numbers (right-aligned).
     const auto table = [&](const std::vector<std::string>& head, const auto& rows, const auto& row_of) {
         md += "|";
         for (const std::string& h : head) md += " " + md_cell(h) + " |";
@@ -524,6 +513,9 @@ std::string report_markdown(const Report& r, Lang lang) {
             md += "\n";
         }
     };
+    md += "\n## " + std::string(zh ? "部门汇总" : "Departments") + "\n\n";
+    table(t.department_header(), std::views::iota(std::size_t{0}, s.departments.size()),
+          [&](std::size_t d) { return t.department_row(d); });
     if (r.review) {
         md += "\n## " + t.review_title() + "\n\n" + t.review_paragraph() + "\n\n";
         table(t.review_header(), r.review->departments, [&](const ReviewDepartment& d) { return t.review_row(d); });
