@@ -11,7 +11,6 @@
 #include "xlsx_book.hpp"
 
 #include <algorithm>
-#include <ranges>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -500,29 +499,31 @@ std::string report_markdown(const Report& r, Lang lang) {
                   detail::wan_text(m.budget_by_level[l]) + " |\n";
     }
 
-    // A table whose first column is text and the others numbers (right-aligned).
-    const auto table = [&](const std::vector<std::string>& head, const auto& rows, const auto& row_of) {
+    // A table of `rows` rows, row_of(k) giving row k; its first column is text, the
+    // others numbers (right-aligned).
+    const auto table = [&](const std::vector<std::string>& head, std::size_t rows, const auto& row_of) {
         md += "|";
         for (const std::string& h : head) md += " " + md_cell(h) + " |";
         md += "\n|---|";
         for (std::size_t c = 1; c < head.size(); ++c) md += "---:|";
         md += "\n";
-        for (const auto& x : rows) {
+        for (std::size_t k = 0; k < rows; ++k) {
             md += "|";
-            for (const std::string& cell : row_of(x)) md += " " + md_cell(cell) + " |";
+            for (const std::string& cell : row_of(k)) md += " " + md_cell(cell) + " |";
             md += "\n";
         }
     };
     md += "\n## " + std::string(zh ? "部门汇总" : "Departments") + "\n\n";
-    table(t.department_header(), std::views::iota(std::size_t{0}, s.departments.size()),
-          [&](std::size_t d) { return t.department_row(d); });
+    table(t.department_header(), s.departments.size(), [&](std::size_t d) { return t.department_row(d); });
     if (r.review) {
         md += "\n## " + t.review_title() + "\n\n" + t.review_paragraph() + "\n\n";
-        table(t.review_header(), r.review->departments, [&](const ReviewDepartment& d) { return t.review_row(d); });
+        const auto& departments = r.review->departments;
+        table(t.review_header(), departments.size(), [&](std::size_t k) { return t.review_row(departments[k]); });
     }
     if (r.assessment) {
         md += "\n## " + t.assessment_title() + "\n\n" + t.assessment_paragraph() + "\n\n";
-        table(t.assessment_header(), r.assessment->departments, [&](const DepartmentAssessment& d) { return t.assessment_row(d); });
+        const auto& departments = r.assessment->departments;
+        table(t.assessment_header(), departments.size(), [&](std::size_t k) { return t.assessment_row(departments[k]); });
     }
 
     md += "\n## " + t.listed_title() + "\n\n" + t.listed_note() + "\n\n";
