@@ -314,8 +314,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             problems->add(row_problems);
             ++summary.indicators;
             if (stream.kept.find(pid, last) == detail::IdIndex::empty) {
-                problems->add(opt.indicators, ind.source_line, "project_id \"" + pid + "\" is not in " + opt.projects,
-                              "项目编号“" + pid + "”不在 " + opt.projects + " 中");
+                problems->add(detail::ordered_row_problem(opt.projects, opt.indicators, pid, ind.source_line, 0));
                 continue;
             }
             stream.add(last, pid, ind, ok, *problems);

@@ -484,8 +484,8 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
         while (rows.next(pid, ind, ok, row_problems)) {
-            if (ok && row_problems.empty() && pid.empty()) continue; // as read_projects() does
             const bool clean = ok && row_problems.empty();
+            if (clean && pid.empty()) continue; // as read_projects() does
             if (!clean || stream.kept.find(pid, last) == detail::IdIndex::empty) {
                 // Gathered for a pipe, which cannot be read again (raise_reading_problems), up to the limit.
                 if (stream.reading.size() <= opt.max_problems) {
@@ -567,7 +567,10 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
             if (!have) return;
             have = false;
             const MonitorSlot& s = stream.kept.slots[0];
-            if (!reading.empty() || !rows_reading.empty()) return; // only the reading problems will count
+            if (!reading.empty() || !rows_reading.empty()) { // only the reading problems will count
+                stream.staged.clear();
+                return;
+            }
             if (s.acc.mixed_weights() && !s.replaced())
                 stream.staged.push_back({0, SlotProblem::weights, detail::monitor_weights_problem(opt.indicators, stream.kept.id(0), first_unweighted)});
             if (stream.finish(0, result) && problems.empty() && stream.staged.empty()) stream.hand_on(0, result, each);

@@ -100,9 +100,9 @@ private:
     std::vector<std::pair<std::string, SourceLocation>> tables_;
 };
 
-/// The problem of the ordered path's row (at `line` of `indicators`) whose project
-/// `id` is not ahead in `projects`: on `first` of it, before (the order is broken),
-/// or nowhere (first = 0).
+/// The problem of a row (at `line` of `indicators`) whose project `id` is not in
+/// `projects` (first = 0: every path), or, on the ordered path, is on line `first`,
+/// before the rows read so far (the order is broken).
 inline Diagnostic ordered_row_problem(const std::string& projects, const std::string& indicators, const std::string& id,
                                       std::uint32_t line, std::uint32_t first) {
     if (first == 0)
