@@ -12,6 +12,8 @@
 //   7. the sheet: merged ranges first, then the rows one at a time.
 #include "xlsx.hpp"
 
+#include "xml_fragment.hpp"
+
 #include <expat.h>
 #include <minizip/unzip.h>
 
@@ -56,8 +58,10 @@ std::string lower_ascii(std::string_view s) {
 /// An element's or attribute's name without its namespace prefix ("x:row" → "row"):
 /// producers differ in the prefixes they write, never in the local names.
 const char* local_name(const char* name) {
-    const char* colon = std::strrchr(name, ':');
-    return colon ? colon + 1 : name;
+    const char* local = name;
+    for (const char* p = name; *p; ++p)
+        if (*p == ':') local = p + 1;
+    return local;
 }
 
 bool is(const char* name, const char* expected) { return std::strcmp(local_name(name), expected) == 0; }
@@ -510,16 +514,6 @@ void index_entries(unzFile zip, Book& book) {
 // ---------------------------------------------------------------------------
 // 5. expat
 
-/// What a part's reader does with elements and text. Handlers may throw: the driver
-/// catches it inside the callback, stops expat, and rethrows once expat has returned.
-class XmlHandler {
-public:
-    virtual ~XmlHandler() = default;
-    virtual void start(const char* name, const char** attributes) = 0;
-    virtual void end(const char* name) = 0;
-    virtual void text(const char*, int) {}
-};
-
 /// One expat parser over one part. DTDs (and so entity declarations, the billion
 /// laughs) are refused outright: no part of a workbook has one.
 class XmlParser {
@@ -543,6 +537,8 @@ public:
     /// Parses `n` bytes already in expat's buffer (XML_GetBuffer); `final` at the end.
     /// Returns XML_STATUS_OK or XML_STATUS_SUSPENDED; throws on an error.
     XML_Status parse_buffer(int n, bool final) { return check(XML_ParseBuffer(parser_, n, final ? XML_TRUE : XML_FALSE)); }
+    /// Parses s[0..n) (copied into expat's buffer), not the last bytes. As parse_buffer.
+    XML_Status parse(const char* s, std::size_t n) { return check(XML_Parse(parser_, s, static_cast<int>(n), XML_FALSE)); }
     XML_Status resume() { return check(XML_ResumeParser(parser_)); }
 
     /// Where errors are reported: the part, and the row being read when `row` is set.
@@ -923,6 +919,24 @@ bool contains_merge(unzFile zip, const Entry& entry, const Book& book, const Sou
 
 struct Workbook::Impl : Book {};
 
+std::atomic<bool> fast_rows{true};
+
+std::atomic<std::uint64_t> fast_fragments{0}, fast_restarts{0};
+
+void set_fast_rows(bool on) { fast_rows.store(on, std::memory_order_relaxed); }
+
+FastRowCounts fast_row_counts() {
+    return {fast_fragments.load(std::memory_order_relaxed), fast_restarts.load(std::memory_order_relaxed)};
+}
+
+/// Where a sheet's XML goes (xml_fragment.hpp): everything to expat, or the rows
+/// between <sheetData> and </sheetData> to pugixml and the rest to expat.
+enum class Path : std::uint8_t { fast_head, fast_rows, expat };
+
+constexpr std::size_t fragment_bytes = 1 << 18;     // a fragment: the rows in about 256 KiB
+constexpr std::size_t max_fragment_bytes = 16 << 20; // a row longer than this goes to expat, which streams it
+constexpr std::size_t max_head_bytes = 1 << 20;     // no <sheetData> within 1 MiB: expat reads the sheet
+
 struct Sheet::Impl : XmlHandler {
     std::shared_ptr<const Book> book;
     std::string name, location;
@@ -931,6 +945,19 @@ struct Sheet::Impl : XmlHandler {
     std::unique_ptr<PartStream> stream;
     std::unique_ptr<XmlParser> parser;
     bool xml_done = false;
+
+    // The fast path: `body` holds inflated bytes not yet parsed; body[0..fragment_end)
+    // is the fragment being replayed. expat reads the head up to <sheetData> and all
+    // from </sheetData> on, and the whole part again from the start if the fast path
+    // cannot vouch for a fragment, passing over the rows already handed out.
+    Path path = Path::expat;
+    std::string body;
+    std::size_t searched = 0;          // body[0..searched) holds no match of what is looked for
+    std::size_t fragment_end = 0;
+    bool replaying = false, body_closed = false, stream_done = false;
+    FragmentParser fragment;
+    std::uint32_t completed_row = 0;   // the last row handed out
+    std::uint32_t skip_through = 0;    // after a restart: rows up to here were handed out already
 
     // Merged ranges, by first row; `anchored` of them have had their top-left row read;
     // `active` are those with text that may still fill a row.
@@ -979,6 +1006,11 @@ struct Sheet::Impl : XmlHandler {
             std::stable_sort(merges.begin(), merges.end(),
                              [](const Merge& a, const Merge& b) { return a.row1 < b.row1; });
         }
+        open_part();
+        path = fast_rows.load(std::memory_order_relaxed) ? Path::fast_head : Path::expat;
+    }
+
+    void open_part() {
         stream = std::make_unique<PartStream>(zip.get(), *entry, *book, at(), false);
         parser = std::make_unique<XmlParser>(*this, "the sheet's XML", "工作表的 XML");
         parser->report_at(at(), &parsed_row);
@@ -1154,9 +1186,11 @@ struct Sheet::Impl : XmlHandler {
 
     void end_row() {
         in_row = false;
+        if (parsed_row <= skip_through) return; // read again after a restart: handed out already
+        completed_row = parsed_row;
         anchor_merges();
         row_ready = true;
-        XML_StopParser(parser->get(), XML_TRUE); // hand the row out; resumed by the next call
+        if (path == Path::expat) XML_StopParser(parser->get(), XML_TRUE); // hand the row out; resumed by the next call
     }
 
     /// Merges whose top-left row was just read take its text; those whose top-left
@@ -1188,8 +1222,9 @@ struct Sheet::Impl : XmlHandler {
 
     /// Parses on until a row has been read (row_ready) or the part ends.
     void parse_next_row() {
-        XmlParser& p = *parser;
         row_ready = false;
+        if (path != Path::expat && next_row_fast()) return;
+        XmlParser& p = *parser;
         XML_ParsingStatus status{};
         XML_GetParsingStatus(p.get(), &status);
         if (status.parsing == XML_SUSPENDED) {
@@ -1204,6 +1239,156 @@ struct Sheet::Impl : XmlHandler {
             if (n == 0 && !row_ready) finish();
         }
     }
+
+    // --- The fast path (xml_fragment.hpp).
+
+    /// Reads a row by the fast path; true when it did (row_ready) or the part has
+    /// ended, false when the rest is expat's (path is then Path::expat).
+    bool next_row_fast() {
+        if (path == Path::fast_head && !read_head()) return row_ready;
+        for (;;) {
+            if (replaying) {
+                const FragmentParser::Step step = fragment.replay_next(*this);
+                if (step == FragmentParser::Step::element) {
+                    if (row_ready) return true;
+                    continue;
+                }
+                if (step == FragmentParser::Step::unsure) return restart_with_expat();
+                replaying = false;
+                fragment.clear();
+                if (body_closed) { // expat reads from </sheetData> on
+                    hand_to_expat(fragment_end);
+                    return row_ready;
+                }
+                body.erase(0, fragment_end);
+                searched = searched > fragment_end ? searched - fragment_end : 0;
+            }
+            if (!next_fragment()) return restart_with_expat();
+        }
+    }
+
+    /// Appends up to chunk_bytes of the part to `body`; false at its end.
+    bool read_more() {
+        if (stream_done) return false;
+        const std::size_t had = body.size();
+        body.resize(had + chunk_bytes);
+        const std::size_t n = stream->read(body.data() + had, chunk_bytes);
+        body.resize(had + n);
+        stream_done = n == 0;
+        return n != 0;
+    }
+
+    /// Reads up to <sheetData> and gives it to expat. False when expat is to read
+    /// the whole sheet: the element is written otherwise (a prefix, attributes,
+    /// <sheetData/>), the XML is not declared UTF-8, or no rows come.
+    bool read_head() {
+        constexpr std::string_view tag = "<sheetData>";
+        for (;;) {
+            const std::size_t at = find_in_body("sheetData", searched);
+            if (at != std::string::npos && at + 10 > body.size() && read_more()) continue;
+            if (at == std::string::npos) {
+                searched = body.size() >= 8 ? body.size() - 8 : 0;
+                if (body.size() <= max_head_bytes && read_more()) continue;
+                hand_to_expat(0);
+                return false;
+            }
+            if (at == 0 || body.compare(at - 1, tag.size(), tag) != 0 || !declared_utf8()) {
+                hand_to_expat(0);
+                return false;
+            }
+            const std::size_t end = at - 1 + tag.size();
+            parser->parse(body.data(), end);
+            if (!in_sheet_data) { // the text was not the element (a comment?): expat judges
+                hand_to_expat(end);
+                return false;
+            }
+            body.erase(0, end);
+            searched = 0;
+            path = Path::fast_rows;
+            return true;
+        }
+    }
+
+    /// True when the XML declaration, if any, names no encoding or UTF-8: the
+    /// fast path takes the bytes as UTF-8, expat converts other encodings.
+    bool declared_utf8() const {
+        if (!body.starts_with("<?xml")) return true;
+        const std::size_t close = body.find("?>");
+        const std::string_view decl = std::string_view(body).substr(0, close);
+        const std::size_t key = decl.find("encoding");
+        if (key == std::string_view::npos) return true;
+        const std::size_t quote = decl.find_first_of("\"'", key);
+        if (quote == std::string_view::npos) return false;
+        const std::size_t stop = decl.find(decl[quote], quote + 1);
+        if (stop == std::string_view::npos) return false;
+        return lower_ascii(decl.substr(quote + 1, stop - quote - 1)) == "utf-8";
+    }
+
+    /// The first `what` in body[from..], or npos (memmem: the string's find looks
+    /// at every '<', of which sheet XML is full).
+    std::size_t find_in_body(std::string_view what, std::size_t from) const {
+        if (from >= body.size()) return std::string::npos;
+        const void* at = ::memmem(body.data() + from, body.size() - from, what.data(), what.size());
+        return at ? static_cast<std::size_t>(static_cast<const char*>(at) - body.data()) : std::string::npos;
+    }
+
+    /// Finds the next fragment: the rows up to </sheetData>, or up to the last
+    /// </row> once `fragment_bytes` are in. False when expat must read on: the
+    /// part ends first, or a row is longer than `max_fragment_bytes`.
+    bool next_fragment() {
+        constexpr std::string_view close = "</sheetData>";
+        for (;;) {
+            const std::size_t at = find_in_body(close, searched);
+            if (at != std::string::npos) {
+                fragment_end = at;
+                body_closed = true;
+                break;
+            }
+            searched = body.size() >= close.size() ? body.size() - close.size() + 1 : 0;
+            if (body.size() >= fragment_bytes) {
+                const std::size_t cut = body.rfind("</row>");
+                if (cut != std::string::npos) {
+                    fragment_end = cut + 6;
+                    break;
+                }
+                if (body.size() > max_fragment_bytes) return false;
+            }
+            if (!read_more()) return false;
+        }
+        replaying = true;
+        if (!fragment.load(body.data(), fragment_end)) return false;
+        fast_fragments.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    }
+
+    /// From body[from] on, expat reads the part.
+    void hand_to_expat(std::size_t from) {
+        path = Path::expat;
+        const std::string rest = body.substr(from);
+        body = std::string();
+        if (!rest.empty()) parser->parse(rest.data(), rest.size());
+    }
+
+    /// The fast path cannot vouch for a fragment: expat reads the part again from
+    /// its start, passing over the rows handed out already, and so accepts or
+    /// refuses the fragment with its own message. Returns false (expat reads on).
+    bool restart_with_expat() {
+        fast_restarts.fetch_add(1, std::memory_order_relaxed);
+        skip_through = completed_row;
+        fragment.clear();
+        body = std::string();
+        replaying = body_closed = stream_done = false;
+        in_sheet_data = in_row = in_cell = in_value = in_inline = false;
+        parsed_row = cell_column = 0;
+        spans.clear();
+        row_text.clear();
+        path = Path::expat;
+        parser.reset();
+        stream.reset();
+        open_part();
+        return false;
+    }
+
     void finish() {
         xml_done = true;
         parser.reset();

@@ -54,6 +54,18 @@ struct Limits {
     std::uint32_t max_entries = 10'000;
 };
 
+/// Whether sheets' rows take the fast path (pugixml, src/xml_fragment.hpp; the
+/// default) or expat alone. Tests and the differential fuzz target switch it to
+/// compare the two; they must give the same rows and the same errors.
+void set_fast_rows(bool on);
+
+/// Counts since the program started, for tests: fragments the fast path replayed,
+/// and sheets it handed back to expat to read again from the start.
+struct FastRowCounts {
+    std::uint64_t fragments = 0, restarts = 0;
+};
+FastRowCounts fast_row_counts();
+
 /// True when the file starts with a zip archive's signature ("PK\3\4"): how an
 /// input option tells a workbook from a CSV file whatever its name.
 bool is_workbook(const std::string& path);

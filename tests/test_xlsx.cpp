@@ -11,6 +11,7 @@
 #include <minizip/zip.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -518,6 +519,152 @@ TEST_CASE("xlsx error: too many entries in the archive") {
     const Diagnostic d = error_of([&] { xlsx::Workbook b(path, limits); });
     CHECK(d.en.find("the archive has more than 5 entries") != std::string::npos);
     CHECK(d.where.to_string() == path);
+}
+
+
+// --- The fast path (src/xml_fragment.hpp): pugixml over the rows when it can vouch
+// for them, expat otherwise. Both must give the same rows and the same errors.
+
+/// Every row of sheet 1 (number and cells), or the error with where it points.
+std::string transcript(const std::string& path) {
+    std::string out;
+    try {
+        xlsx::Workbook book(path);
+        xlsx::Sheet s = book.open(0);
+        std::vector<std::string_view> cells;
+        while (s.next(cells)) {
+            out += std::to_string(s.row()) + ":";
+            for (const auto c : cells) out.append(c).append("|");
+            out += "\n";
+        }
+    } catch (const Error& e) {
+        const Diagnostic& d = e.diagnostics().front();
+        out += "ERROR " + d.where.to_string() + " " + d.en + " / " + d.zh;
+    }
+    return out;
+}
+
+enum class Expect { fast, restart, expat };
+
+/// Reads the sheet with the fast path and with expat alone: the same transcript,
+/// and the fast path took the way `expect` says.
+std::string same_both_ways(const std::string& name, const std::string& sheet, Expect expect) {
+    BookSpec spec;
+    spec.sheets = {{"Sheet1", sheet}};
+    spec.shared_strings = std::string(xml_head) + "<sst" + main_ns + R"(><si><t>项目</t></si><si><t>a&amp;b</t></si></sst>)";
+    const std::string path = write_book(name, spec);
+    xlsx::set_fast_rows(false);
+    const std::string slow = transcript(path);
+    xlsx::set_fast_rows(true);
+    const xlsx::FastRowCounts before = xlsx::fast_row_counts();
+    const std::string fast = transcript(path);
+    const xlsx::FastRowCounts after = xlsx::fast_row_counts();
+    CAPTURE(name);
+    CHECK(fast == slow);
+    const bool fragments = after.fragments > before.fragments, restarted = after.restarts > before.restarts;
+    switch (expect) {
+    case Expect::fast: CHECK(fragments); CHECK(!restarted); break;
+    case Expect::restart: CHECK(restarted); break;
+    case Expect::expat: CHECK(!fragments); CHECK(!restarted); break;
+    }
+    return fast;
+}
+
+TEST_CASE("xlsx fast path: plain rows are read by pugixml, to the same cells as expat alone") {
+    const std::string rows =
+        R"(<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" s="2"><v>0.9</v></c></row>)"
+        "\n"
+        R"(<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> 县&amp;区 &#x4E2D;&#20013; </t></is></c>)"
+        "<c r=\"B2\" t=\"inlineStr\"><is><t>two\r\nlines\tand\ra tab</t></is></c><c r=\"C2\"><v>1.5E-3</v></c></row>\r\n"
+        R"(<row r="4"><c r="B4" t="inlineStr"><is><r><t>rich </t></r><r><rPr><b/></rPr><t>text</t></r><rPh><t>ignored</t></rPh></is></c>)"
+        R"(<c r="D4" t="b"><v>1</v></c><c r="E4" t="str"><f>A1</f><v>x</v></c></row>)";
+    const std::string got = same_both_ways("fast-plain.xlsx", sheet_xml(rows), Expect::fast);
+    CHECK(got.find("1:项目|a&b|90%|") != std::string::npos);
+    CHECK(got.find("2: 县&区 中中 |two\nlines\tand\na tab|0.0015|") != std::string::npos);
+    CHECK(got.find("4:|rich text||TRUE|x|") != std::string::npos);
+    // Merged ranges fill the fast path's rows as expat's.
+    same_both_ways("fast-merged.xlsx", sheet_xml(R"(<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="3"/>)", {"A1:B3"}),
+                   Expect::fast);
+    // A second sheetData after the first: expat reads the tail, rows included.
+    std::string twice = sheet_xml(R"(<row r="1"><c r="A1"><v>1</v></c></row>)");
+    twice.insert(twice.find("<pageMargins"), R"(<sheetData><row r="7"><c r="A7"><v>7</v></c></row></sheetData>)");
+    CHECK(same_both_ways("fast-twice.xlsx", twice, Expect::fast).find("7:7|") != std::string::npos);
+}
+
+TEST_CASE("xlsx fast path: what pugixml cannot vouch for goes to expat, accepted or refused as expat alone does") {
+    const std::string row1 = R"(<row r="1"><c r="A1"><v>1</v></c></row>)";
+    const auto with = [&](const std::string& row2) { return sheet_xml(row1 + "\n" + row2); };
+    // Well-formed, but only expat judges them: CDATA, comments, processing instructions, other entities.
+    CHECK(same_both_ways("fast-cdata.xlsx", with(R"(<row r="2"><c r="A2" t="inlineStr"><is><t><![CDATA[<b>&]]></t></is></c></row>)"),
+                         Expect::restart).find("2:<b>&|") != std::string::npos);
+    same_both_ways("fast-comment.xlsx", with(R"(<!-- a comment --><row r="2"><c r="A2"><v>2</v></c></row>)"), Expect::restart);
+    same_both_ways("fast-pi.xlsx", with(R"(<row r="2"><?mso x?><c r="A2"><v>2</v></c></row>)"), Expect::restart);
+    same_both_ways("fast-escaped-lt.xlsx", with(R"(<row r="2"><c r="A2" t="inlineStr" x="&lt;"><is><t>x</t></is></c></row>)"),
+                   Expect::restart);
+    // Not well-formed, or not XML at all: expat's refusal, with its line.
+    for (const auto& [file, row2] : std::vector<std::pair<std::string, std::string>>{
+             {"fast-entity.xlsx", R"(<row r="2"><c r="A2" t="inlineStr"><is><t>&nbsp;</t></is></c></row>)"},
+             {"fast-charref.xlsx", R"(<row r="2"><c r="A2" t="inlineStr"><is><t>&#1;</t></is></c></row>)"},
+             {"fast-duplicate.xlsx", R"(<row r="2"><c r="A2" r="A2"><v>2</v></c></row>)"},
+             {"fast-lt.xlsx", R"(<row r="2"><c r="A2" t="<"><v>2</v></c></row>)"},
+             {"fast-cdata-end.xlsx", R"(<row r="2"><c r="A2" t="inlineStr"><is><t>a]]>b</t></is></c></row>)"},
+             {"fast-control.xlsx", "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>a\x01</t></is></c></row>"},
+             {"fast-utf8.xlsx", "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>\xC3\x28</t></is></c></row>"},
+             {"fast-ffff.xlsx", "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>\xEF\xBF\xBF</t></is></c></row>"},
+             {"fast-name.xlsx", "<row r=\"2\"><c\xE3\x80\x80 r=\"A2\"><v>2</v></c\xE3\x80\x80></row>"},
+             {"fast-mismatch.xlsx", R"(<row r="2"><c r="A2"><v>2</v></row>)"},
+             {"fast-doctype.xlsx", R"(<!DOCTYPE x [<!ENTITY a "b">]><row r="2"/>)"},
+         }) {
+        const std::string name = file; // CAPTURE cannot take a structured binding (clang)
+        const std::string got = same_both_ways(name, with(row2), Expect::restart);
+        CAPTURE(name);
+        CHECK(got.starts_with("1:1|\nERROR "));
+    }
+    // The part ends inside <sheetData>.
+    std::string cut = with(R"(<row r="2"><c r="A2"><v>2</v></c></row>)");
+    cut.resize(cut.find("</sheetData>"));
+    CHECK(same_both_ways("fast-truncated.xlsx", cut, Expect::restart).find("ERROR ") != std::string::npos);
+}
+
+TEST_CASE("xlsx fast path: sheets it does not read at all (prefixes, other encodings, no rows)") {
+    const std::string prefixed = std::string(xml_head) +
+        R"(<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>)"
+        R"(<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row></x:sheetData></x:worksheet>)";
+    CHECK(same_both_ways("fast-prefixed.xlsx", prefixed, Expect::expat) == "1:项目|\n");
+    const std::string latin1 = R"(<?xml version="1.0" encoding="ISO-8859-1"?>)"
+        "<worksheet" + std::string(main_ns) + "><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>caf\xE9</t></is></c></row></sheetData></worksheet>";
+    CHECK(same_both_ways("fast-latin1.xlsx", latin1, Expect::expat) == "1:café|\n");
+    same_both_ways("fast-empty.xlsx", std::string(xml_head) + "<worksheet" + main_ns + "><sheetData/></worksheet>", Expect::expat);
+    // "<sheetData>" inside a comment before the real one: expat judges the whole sheet.
+    const std::string decoy = std::string(xml_head) + "<worksheet" + main_ns +
+        R"(><!-- <sheetData> --><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>)";
+    CHECK(same_both_ways("fast-decoy.xlsx", decoy, Expect::expat) == "1:1|\n");
+}
+
+TEST_CASE("xlsx fast path: after rows were handed out, expat reads again from the start and passes over them") {
+    // About 600 KB of rows: several fragments. Row 9000 is one only expat may judge.
+    const auto rows_with = [](const std::string& row_9000) {
+        std::string rows;
+        for (int r = 1; r <= 10000; ++r) {
+            const std::string n = std::to_string(r);
+            rows += r == 9000 ? row_9000
+                              : "<row r=\"" + n + "\"><c r=\"A" + n + "\"><v>" + n + "</v></c><c r=\"B" + n + "\" t=\"s\"><v>0</v></c></row>";
+        }
+        return rows;
+    };
+    const std::string fine = same_both_ways(
+        "fast-late-comment.xlsx", sheet_xml(rows_with(R"(<row r="9000"><!-- x --><c r="A9000"><v>9000</v></c></row>)")),
+        Expect::restart);
+    CHECK(fine.find("8999:8999|项目|\n9000:9000|\n9001:9001|项目|") != std::string::npos);
+    CHECK(std::count(fine.begin(), fine.end(), '\n') == 10000);
+    const std::string broken = same_both_ways(
+        "fast-late-broken.xlsx", sheet_xml(rows_with(R"(<row r="9000"><c r="A9000"><v>1</c></row>)")), Expect::restart);
+    CHECK(broken.find("8999:8999|项目|\nERROR ") != std::string::npos);
+    CHECK(broken.find("!Sheet1!9000 the sheet's XML is broken at line 4: mismatched tag") != std::string::npos);
+    // A bad cell late in a plain sheet: the fast path's own message, the same.
+    const std::string bad = same_both_ways(
+        "fast-late-number.xlsx", sheet_xml(rows_with(R"(<row r="9000"><c r="A9000"><v>1,5</v></c></row>)")), Expect::fast);
+    CHECK(bad.find("!Sheet1!A9000 the number cell holds \"1,5\"") != std::string::npos);
 }
 
 } // namespace

@@ -1,16 +1,56 @@
 // libFuzzer target: the bytes as an .xlsx workbook (the readers detect a zip by its
 // first bytes), read as projects and as indicators, and both joined by read_projects().
+// Differential too: every sheet read with the fast path (pugixml, src/xml_fragment.hpp)
+// and with expat alone must give the same rows, or the same first error.
 #include "fuzz_support.hpp"
 #include "perfbudget/input.hpp"
+#include "xlsx.hpp" // internal: set_fast_rows
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 using namespace perfbudget;
 
+namespace {
+
+/// Every sheet's rows (at most 4 sheets, 100,000 rows), or the first error with its place.
+std::string transcript(const std::string& path) {
+    std::string out;
+    try {
+        const detail::xlsx::Workbook book(path);
+        std::vector<std::string_view> cells;
+        for (std::size_t i = 0; i < book.sheet_count() && i < 4; ++i) {
+            detail::xlsx::Sheet sheet = book.open(i);
+            for (int n = 0; n < 100000 && sheet.next(cells); ++n) {
+                out += std::to_string(sheet.row()) + ":";
+                for (const auto c : cells) out.append(c).push_back('|');
+                out.push_back('\n');
+            }
+        }
+    } catch (const Error& e) {
+        const Diagnostic& d = e.diagnostics().front();
+        out += "error " + d.where.to_string() + " " + d.en + " / " + d.zh;
+    }
+    return out;
+}
+
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const std::string book = fuzz::temp_path("book.xlsx");
     fuzz::write_file(book, fuzz::as_text(data, size));
+    if (detail::xlsx::is_workbook(book)) {
+        detail::xlsx::set_fast_rows(false);
+        const std::string slow = transcript(book);
+        detail::xlsx::set_fast_rows(true);
+        const std::string fast = transcript(book);
+        if (fast != slow) {
+            std::fprintf(stderr, "fast path and expat differ:\n--- expat\n%s\n--- fast\n%s\n", slow.c_str(), fast.c_str());
+            std::abort();
+        }
+    }
     for (const bool fill : {false, true}) {
         InputOptions options;
         options.fill_down = fill;

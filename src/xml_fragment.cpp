@@ -1,0 +1,210 @@
+// src/xml_fragment.cpp — the sheet rows' fast path (xml_fragment.hpp).
+#include "xml_fragment.hpp"
+
+#include "utf8.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace perfbudget::detail::xlsx {
+
+namespace {
+
+/// Characters XML 1.0 allows (its Char production).
+bool xml_char(std::uint32_t cp) {
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+           (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/// The length of a reference at s[0] == '&' that expat would accept without a DTD:
+/// &lt; &gt; &amp; &quot; &apos;, or &#N; / &#xH; to a character XML allows. 0: not one.
+std::size_t plain_reference(const char* s, std::size_t n) {
+    const std::string_view rest(s, n);
+    for (const std::string_view named : {"&lt;", "&gt;", "&amp;", "&quot;", "&apos;"})
+        if (rest.starts_with(named)) return named.size();
+    if (!rest.starts_with("&#")) return 0;
+    const bool hex = n > 2 && s[2] == 'x';
+    std::size_t i = hex ? 3 : 2;
+    const std::size_t digits_from = i;
+    std::uint32_t cp = 0;
+    for (; i < n && i < digits_from + 8; ++i) {
+        const char c = s[i];
+        int d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        else break;
+        cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
+    }
+    if (i == digits_from || i >= n || s[i] != ';' || !xml_char(cp)) return 0;
+    return i + 1;
+}
+
+/// Bytes below 0x20 (other than tab, LF, CR), at or above 0x80, or '&' in the word:
+/// the bytes the plain scan must look at one by one. May flag more than those
+/// (borrows in the subtraction), never fewer.
+bool word_needs_look(std::uint64_t w) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    const std::uint64_t below_space = (w - ones * 0x20) & ~w & high;
+    const std::uint64_t amp = w ^ (ones * '&');
+    const std::uint64_t has_amp = (amp - ones) & ~amp & high;
+    return (below_space | (w & high) | has_amp) != 0;
+}
+
+} // namespace
+
+bool fragment_bytes_plain(const char* s, std::size_t n, bool& non_ascii) {
+    non_ascii = false;
+    std::size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            std::uint64_t w;
+            std::memcpy(&w, s + i, 8);
+            if (!word_needs_look(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        const std::size_t stop = i + 8 < n ? i + 8 : n;
+        for (; i < stop; ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            if (c >= 0x80) {
+                non_ascii = true;
+            } else if (c < 0x20) {
+                if (c != '\t' && c != '\n' && c != '\r') return false;
+            } else if (c == '&') {
+                const std::size_t len = plain_reference(s + i, n - i);
+                if (!len) return false;
+                i += len - 1;
+            }
+        }
+    }
+    if (!non_ascii) return true;
+    const auto* u = reinterpret_cast<const unsigned char*>(s);
+    if (check_utf8(u, n, true).bad != std::string::npos) return false;
+    // U+FFFE and U+FFFF are valid UTF-8 but not XML characters.
+    for (const char* p = s; (p = static_cast<const char*>(std::memchr(p, '\xEF', static_cast<std::size_t>(s + n - p))));
+         ++p)
+        if (s + n - p >= 3 && p[1] == '\xBF' && (p[2] == '\xBE' || p[2] == '\xBF')) return false;
+    return true;
+}
+
+bool FragmentParser::load(char* s, std::size_t n) {
+    clear();
+    if (!fragment_bytes_plain(s, n, non_ascii_)) return false;
+    // Every node kind is kept, so that what expat would judge (comments, CDATA,
+    // processing instructions, DOCTYPE) is seen and sent to it; the text options
+    // are expat's: references replaced, line ends and attribute blanks normalized,
+    // blank text kept.
+    constexpr unsigned options = pugi::parse_fragment | pugi::parse_ws_pcdata | pugi::parse_escapes | pugi::parse_eol |
+                                 pugi::parse_wconv_attribute | pugi::parse_cdata | pugi::parse_comments |
+                                 pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype;
+    const pugi::xml_parse_result result = doc_.load_buffer_inplace(s, n, options, pugi::encoding_utf8);
+    if (!result) return false;
+    next_ = doc_.first_child();
+    return true;
+}
+
+void FragmentParser::clear() {
+    doc_.reset();
+    next_ = pugi::xml_node();
+}
+
+namespace {
+
+bool ascii(const char* s) {
+    for (; *s; ++s)
+        if (static_cast<unsigned char>(*s) >= 0x80) return false;
+    return true;
+}
+
+/// The length of an attribute's value; npos when it holds '<' (an error when raw,
+/// fine when escaped: expat decides).
+std::size_t attribute_length(const char* v) {
+    std::size_t n = 0;
+    for (; v[n]; ++n)
+        if (v[n] == '<') return std::string_view::npos;
+    return n;
+}
+
+/// The length of a text; npos when it holds "]]>", which text may not.
+std::size_t text_length(const char* v) {
+    std::size_t n = 0;
+    for (; v[n]; ++n)
+        if (v[n] == '>' && n >= 2 && v[n - 1] == ']' && v[n - 2] == ']') return std::string_view::npos;
+    return n;
+}
+
+} // namespace
+
+bool FragmentParser::start_element(pugi::xml_node node, XmlHandler& handler) {
+    if (non_ascii_ && !ascii(node.name())) return false; // expat judges names beyond ASCII
+    attributes_.clear();
+    for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+        const char* name = a.name();
+        const char* value = a.value();
+        if (attribute_length(value) == std::string_view::npos) return false;
+        if (non_ascii_ && !ascii(name)) return false;
+        for (std::size_t k = 0; k < attributes_.size(); k += 2)
+            if (std::strcmp(attributes_[k], name) == 0) return false; // a duplicate attribute
+        attributes_.push_back(name);
+        attributes_.push_back(value);
+    }
+    attributes_.push_back(nullptr);
+    handler.start(node.name(), attributes_.data());
+    return true;
+}
+
+bool FragmentParser::text_node(pugi::xml_node node, XmlHandler& handler) const {
+    const char* value = node.value();
+    const std::size_t n = text_length(value);
+    if (n == std::string_view::npos) return false;
+    if (n) handler.text(value, static_cast<int>(n));
+    return true;
+}
+
+/// Depth first without recursion: a hostile fragment may nest deeply.
+bool FragmentParser::replay_element(pugi::xml_node top, XmlHandler& handler) {
+    pugi::xml_node n = top;
+    for (;;) {
+        if (n.type() == pugi::node_element) {
+            if (!start_element(n, handler)) return false;
+            if (pugi::xml_node child = n.first_child()) {
+                n = child;
+                continue;
+            }
+            handler.end(n.name());
+        } else if (n.type() == pugi::node_pcdata) {
+            if (!text_node(n, handler)) return false;
+        } else {
+            return false;
+        }
+        for (;;) {
+            if (n == top) return true;
+            if (pugi::xml_node sibling = n.next_sibling()) {
+                n = sibling;
+                break;
+            }
+            n = n.parent();
+            handler.end(n.name());
+        }
+    }
+}
+
+FragmentParser::Step FragmentParser::replay_next(XmlHandler& handler) {
+    while (next_) {
+        const pugi::xml_node node = next_;
+        if (node.type() == pugi::node_pcdata) {
+            if (!text_node(node, handler)) return Step::unsure;
+            next_ = node.next_sibling();
+            continue;
+        }
+        if (node.type() != pugi::node_element) return Step::unsure;
+        next_ = node.next_sibling();
+        return replay_element(node, handler) ? Step::element : Step::unsure;
+    }
+    return Step::end;
+}
+
+} // namespace perfbudget::detail::xlsx
