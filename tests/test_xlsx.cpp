@@ -548,11 +548,20 @@ enum class Expect { fast, restart, expat };
 
 /// Reads the sheet with the fast path and with expat alone: the same transcript,
 /// and the fast path took the way `expect` says.
-std::string same_both_ways(const std::string& name, const std::string& sheet, Expect expect) {
+std::string same_both_ways_at(const std::string& path, Expect expect);
+
+std::string same_both_ways(const std::string& name, const std::string& sheet, Expect expect,
+                           std::uint32_t lie_about_size = 0) {
     BookSpec spec;
     spec.sheets = {{"Sheet1", sheet}};
     spec.shared_strings = std::string(xml_head) + "<sst" + main_ns + R"(><si><t>项目</t></si><si><t>a&amp;b</t></si></sst>)";
     const std::string path = write_book(name, spec);
+    if (lie_about_size) patch_size(path, "xl/worksheets/sheet1.xml", lie_about_size);
+    return same_both_ways_at(path, expect);
+}
+
+std::string same_both_ways_at(const std::string& path, Expect expect) {
+    const std::string name = path;
     xlsx::set_fast_rows(false);
     const std::string slow = transcript(path);
     xlsx::set_fast_rows(true);
@@ -624,6 +633,14 @@ TEST_CASE("xlsx fast path: what pugixml cannot vouch for goes to expat, accepted
     std::string cut = with(R"(<row r="2"><c r="A2"><v>2</v></c></row>)");
     cut.resize(cut.find("</sheetData>"));
     CHECK(same_both_ways("fast-truncated.xlsx", cut, Expect::restart).find("ERROR ") != std::string::npos);
+    // No </sheetData>, and a zip header that lies about the size: the fast path would
+    // read to the part's end looking for it, ahead of expat; but the whole part is
+    // inflated once when the sheet opens (the merged-range scan), so the damage is
+    // found then, before either path reads a row.
+    std::string misspelt = with(R"(<row r="2"><c r="A2"><v>2</v></c></row>)");
+    misspelt.replace(misspelt.find("</sheetData>"), 12, "</sheetDbta>");
+    CHECK(same_both_ways("fast-lying-header.xlsx", misspelt, Expect::expat, 20'000).find("!Sheet1 the part xl/worksheets/sheet1.xml is damaged") !=
+          std::string::npos);
 }
 
 TEST_CASE("xlsx fast path: sheets it does not read at all (prefixes, other encodings, no rows)") {
