@@ -15,6 +15,7 @@
 #include "xml_fragment.hpp"
 
 #include <expat.h>
+#include <isa-l/igzip_lib.h>
 #include <minizip/unzip.h>
 
 #include <algorithm>
@@ -364,6 +365,8 @@ struct Entry {
     unz64_file_pos position{};
     std::uint64_t compressed = 0;
     std::uint64_t uncompressed = 0;
+    std::uint32_t crc = 0;
+    std::uint16_t method = 0; // 0 stored, 8 deflated
     bool encrypted = false;
 };
 
@@ -420,7 +423,19 @@ public:
                  "部件 " + entry.name + " 已加密：请取消密码后另存工作簿");
         if (entry.uncompressed > l.max_part_bytes) too_big();
         if (entry.uncompressed > entry.compressed * std::uint64_t{l.max_ratio}) too_compressed();
-        if (unzGoToFilePos64(zip_, &entry.position) != UNZ_OK || unzOpenCurrentFile(zip_) != UNZ_OK) damaged();
+        if (unzGoToFilePos64(zip_, &entry.position) != UNZ_OK) damaged();
+        // Deflated parts are inflated by ISA-L (about twice zlib's speed on sheet XML):
+        // minizip hands over the raw deflate stream, and the size and CRC are checked here.
+        if (entry.method == Z_DEFLATED) {
+            int method = 0, level = 0;
+            if (unzOpenCurrentFile2(zip_, &method, &level, 1) != UNZ_OK) damaged();
+            inflater_ = std::make_unique<inflate_state>();
+            isal_inflate_init(inflater_.get());
+            inflater_->crc_flag = ISAL_GZIP_NO_HDR; // raw deflate, the gzip (= zip) CRC of the output kept
+            input_ = std::make_unique_for_overwrite<unsigned char[]>(input_bytes);
+        } else if (unzOpenCurrentFile(zip_) != UNZ_OK) {
+            damaged();
+        }
         open_ = true;
     }
     ~PartStream() {
@@ -432,11 +447,13 @@ public:
     /// Up to `capacity` bytes into `out`; 0 at the end of the part (checked whole).
     std::size_t read(char* out, std::size_t capacity) {
         if (!open_) return 0;
-        const int n = unzReadCurrentFile(zip_, out, static_cast<unsigned>(std::min<std::size_t>(capacity, 1u << 30)));
+        const int n = inflater_ ? inflate(out, std::min<std::size_t>(capacity, 1u << 30))
+                                : unzReadCurrentFile(zip_, out, static_cast<unsigned>(std::min<std::size_t>(capacity, 1u << 30)));
         if (n < 0) damaged();
         if (n == 0) {
             open_ = false;
             if (unzCloseCurrentFile(zip_) != UNZ_OK || inflated_ != entry_.uncompressed) damaged();
+            if (inflater_ && inflater_->crc != entry_.crc) damaged();
             return 0;
         }
         const auto bytes = static_cast<std::uint64_t>(n);
@@ -452,6 +469,33 @@ public:
     }
 
 private:
+    static constexpr std::size_t input_bytes = 1 << 16;
+
+    /// Up to `capacity` inflated bytes; 0 at the end of the deflate stream, -1 when
+    /// the stream is broken or ends early.
+    int inflate(char* out, std::size_t capacity) {
+        inflate_state& st = *inflater_;
+        for (;;) {
+            if (st.block_state == ISAL_BLOCK_FINISH) return 0;
+            if (st.avail_in == 0 && !input_done_) {
+                const int n = unzReadCurrentFile(zip_, input_.get(), input_bytes);
+                if (n < 0) return -1;
+                input_done_ = n == 0;
+                st.next_in = input_.get();
+                st.avail_in = static_cast<std::uint32_t>(n);
+            }
+            st.next_out = reinterpret_cast<unsigned char*>(out);
+            st.avail_out = static_cast<std::uint32_t>(capacity);
+            const std::uint32_t had = st.avail_in;
+            if (isal_inflate(&st) < 0) return -1;
+            const std::size_t produced = capacity - st.avail_out;
+            if (produced) return static_cast<int>(produced);
+            if (st.block_state == ISAL_BLOCK_FINISH) return 0;
+            if (input_done_ && st.avail_in == 0) return -1;   // the stream is cut short
+            if (st.avail_in != 0 && st.avail_in == had) return -1; // no progress: never loop
+        }
+    }
+
     [[noreturn]] void too_big() const {
         const std::uint64_t max = book_.limits.max_part_bytes;
         fail(where_, "the part " + entry_.name + " would inflate to more than " + mib(max) +
@@ -469,6 +513,9 @@ private:
              "部件 " + entry_.name + " 已损坏：数据与 zip 头记录的大小或校验和不符");
     }
 
+    std::unique_ptr<inflate_state> inflater_; // null: minizip inflates (a stored part)
+    std::unique_ptr<unsigned char[]> input_;
+    bool input_done_ = false;
     unzFile zip_;
     const Entry& entry_;
     const Book& book_;
@@ -502,6 +549,8 @@ void index_entries(unzFile zip, Book& book) {
         e.name = name.data();
         e.compressed = fi.compressed_size;
         e.uncompressed = fi.uncompressed_size;
+        e.crc = static_cast<std::uint32_t>(fi.crc);
+        e.method = static_cast<std::uint16_t>(fi.compression_method);
         e.encrypted = (fi.flag & 1u) != 0;
         unzGetFilePos64(zip, &e.position);
         const std::string key = lower_ascii(e.name);

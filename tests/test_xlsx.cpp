@@ -15,6 +15,8 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <string_view>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -358,6 +360,60 @@ TEST_CASE("xlsx error: a part whose zip header lies about its size") {
     xlsx::Workbook book3(larger, limits);
     d = error_of([&] { book3.open(0); });
     CHECK(d.en.find("would inflate to more than 50000 bytes") != std::string::npos);
+}
+
+/// Sets the CRC that `entry`'s local header and central directory record give
+/// (minizip refuses a part whose two records disagree before reading it).
+void patch_crc(const std::string& path, const std::string& entry, std::uint32_t crc) {
+    std::string bytes = slurp(path);
+    int patched = 0;
+    for (const auto& [signature, crc_at, name_at] : {std::tuple{"PK\3\4", 14, 30}, std::tuple{"PK\1\2", 16, 46}}) {
+        const std::size_t length_at = std::size_t(name_at) - (std::string_view(signature) == "PK\3\4" ? 4 : 18);
+        for (std::size_t at = bytes.find(signature); at != std::string::npos; at = bytes.find(signature, at + 4)) {
+            const auto u16 = [&](std::size_t o) { return std::size_t(std::uint8_t(bytes[at + o])) | std::size_t(std::uint8_t(bytes[at + o + 1])) << 8; };
+            if (u16(length_at) != entry.size() || bytes.compare(at + std::size_t(name_at), entry.size(), entry) != 0) continue;
+            for (int i = 0; i < 4; ++i) bytes[at + std::size_t(crc_at) + std::size_t(i)] = char(crc >> (8 * i));
+            ++patched;
+            break;
+        }
+    }
+    REQUIRE(patched == 2);
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+TEST_CASE("xlsx error: a part whose CRC does not match, or whose deflate stream is broken or cut short") {
+    std::string rows;
+    for (int r = 1; r <= 200; ++r) rows += "<row r=\"" + std::to_string(r) + "\"><c r=\"A" + std::to_string(r) + "\"><v>" + std::to_string(r * 7) + "</v></c></row>";
+    const std::string crc = one_sheet("bad-crc.xlsx", rows);
+    patch_crc(crc, "xl/worksheets/sheet1.xml", 0x12345678);
+    xlsx::Workbook book(crc);
+    Diagnostic d = error_of([&] { book.open(0); });
+    CHECK(d.en.find("the part xl/worksheets/sheet1.xml is damaged") != std::string::npos);
+
+    // The sheet's deflate data: flipped bytes in its middle, then the stream cut short.
+    const std::string good = one_sheet("bad-deflate.xlsx", rows);
+    std::string bytes = slurp(good);
+    const std::size_t name_at = bytes.find("xl/worksheets/sheet1.xml"); // the local header's name
+    REQUIRE(name_at != std::string::npos);
+    const std::size_t data_at = name_at + std::strlen("xl/worksheets/sheet1.xml");
+    for (std::size_t i = 10; i < 30; ++i) bytes[data_at + i] = static_cast<char>(bytes[data_at + i] ^ 0x5A);
+    std::ofstream(good, std::ios::binary) << bytes;
+    xlsx::Workbook flipped(good);
+    d = error_of([&] { flipped.open(0); });
+    CHECK((d.en.find("is damaged") != std::string::npos || d.en.find("is broken") != std::string::npos));
+
+    const std::string cut_path = one_sheet("cut-deflate.xlsx", rows);
+    bytes = slurp(cut_path);
+    const std::size_t cut_name = bytes.find("xl/worksheets/sheet1.xml");
+    const std::size_t cut_data = cut_name + std::strlen("xl/worksheets/sheet1.xml");
+    // Zero the second half of the compressed data (the sizes in the headers stay).
+    const std::size_t next_header = bytes.find("PK\3\4", cut_data);
+    REQUIRE(next_header != std::string::npos);
+    for (std::size_t i = cut_data + (next_header - cut_data) / 2; i < next_header; ++i) bytes[i] = 0;
+    std::ofstream(cut_path, std::ios::binary) << bytes;
+    xlsx::Workbook cut(cut_path);
+    d = error_of([&] { cut.open(0); });
+    CHECK((d.en.find("is damaged") != std::string::npos || d.en.find("is broken") != std::string::npos));
 }
 
 TEST_CASE("xlsx error: a zip bomb (50 MB of blanks in a sheet) is refused by ratio, part size and total") {
