@@ -10,6 +10,7 @@
 
 #include "perfbudget/assessment_input.hpp"
 
+#include "indicator_stream.hpp" // threads_to_use
 #include "input_cells.hpp"
 #include "xlsx.hpp"
 
@@ -208,7 +209,7 @@ public:
             return;
         }
         const detail::xlsx::Workbook book(path);
-        sheet_.emplace(book.open(pick_sheet(book, options.sheet, table_sheets)));
+        sheet_.emplace(book.open(pick_sheet(book, options.sheet, table_sheets), detail::threads_to_use(options.threads) >= 2));
     }
 
     bool next(std::vector<std::string_view>& fields) { return csv_ ? csv_->next(fields) : sheet_->next(fields); }

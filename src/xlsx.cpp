@@ -27,6 +27,9 @@
 #include <exception>
 #include <fstream>
 #include <map>
+#include <thread>
+#include <mutex>
+#include <condition_variable>
 #include <unordered_map>
 
 namespace perfbudget::detail::xlsx {
@@ -986,6 +989,156 @@ constexpr std::size_t fragment_bytes = 1 << 18;     // a fragment: the rows in a
 constexpr std::size_t max_fragment_bytes = 16 << 20; // a row longer than this goes to expat, which streams it
 constexpr std::size_t max_head_bytes = 1 << 20;     // no <sheetData> within 1 MiB: expat reads the sheet
 
+/// The first `what` in s[from..], or npos (memmem: the string's find looks at
+/// every '<', of which sheet XML is full).
+std::size_t find_from(std::string_view s, std::string_view what, std::size_t from) {
+    if (from >= s.size()) return std::string::npos;
+    const void* at = ::memmem(s.data() + from, s.size() - from, what.data(), what.size());
+    return at ? static_cast<std::size_t>(static_cast<const char*>(at) - s.data()) : std::string::npos;
+}
+
+/// One fragment of a sheet's rows, parsed (or not) by pugixml.
+struct FragmentSlot {
+    enum class State : std::uint8_t {
+        rows,   ///< parsed: replay it
+        unsure, ///< expat must read the sheet (not plain, refused by pugixml, no </sheetData>, a row too long)
+        failed, ///< reading the part failed: `error`
+    };
+    std::string bytes; // the fragment, parsed in place
+    FragmentParser parser;
+    State state = State::unsure;
+    bool closed = false; // `bytes` end at </sheetData>; `tail` holds what was read after
+    std::string tail;
+    std::exception_ptr error;
+};
+
+/// Cuts the rows after <sheetData> into fragments: whole <row>s of about
+/// `fragment_bytes`, up to </sheetData>. Reads the part as it goes.
+class FragmentSource {
+public:
+    FragmentSource(PartStream& stream, std::string after_head) : stream_(stream), carry_(std::move(after_head)) {}
+
+    /// Fills `slot` with the next fragment. After a slot that is closed or not
+    /// State::rows, there is none.
+    void fill(FragmentSlot& slot) noexcept {
+        slot.closed = false;
+        slot.tail.clear();
+        slot.error = nullptr;
+        slot.parser.clear();
+        try {
+            slot.state = cut(slot) && slot.parser.load(slot.bytes.data(), slot.bytes.size()) ? FragmentSlot::State::rows
+                                                                                                : FragmentSlot::State::unsure;
+            if (slot.state == FragmentSlot::State::rows) fast_fragments.fetch_add(1, std::memory_order_relaxed);
+        } catch (...) {
+            slot.state = FragmentSlot::State::failed;
+            slot.error = std::current_exception();
+        }
+    }
+
+private:
+    /// slot.bytes = the rows up to </sheetData>, or up to the last </row> once
+    /// `fragment_bytes` are in; what follows stays for the next fragment (or is
+    /// the tail). False when expat must read: the part ends first, or a row is
+    /// longer than `max_fragment_bytes`.
+    bool cut(FragmentSlot& slot) {
+        constexpr std::string_view close = "</sheetData>";
+        std::string& b = slot.bytes;
+        b.swap(carry_); // the bytes left from the last fragment; carry_ keeps the old capacity
+        carry_.clear();
+        std::size_t searched = 0;
+        for (;;) {
+            const std::size_t at = find_from(b, close, searched);
+            if (at != std::string::npos) {
+                slot.tail.assign(b, at);
+                b.resize(at);
+                slot.closed = true;
+                return true;
+            }
+            searched = b.size() >= close.size() ? b.size() - close.size() + 1 : 0;
+            if (b.size() >= fragment_bytes) {
+                const std::size_t cut = b.rfind("</row>");
+                if (cut != std::string::npos) {
+                    carry_.assign(b, cut + 6);
+                    b.resize(cut + 6);
+                    return true;
+                }
+                if (b.size() > max_fragment_bytes) return false;
+            }
+            const std::size_t had = b.size();
+            b.resize(had + chunk_bytes);
+            const std::size_t n = stream_.read(b.data() + had, chunk_bytes);
+            b.resize(had + n);
+            if (n == 0) return false;
+        }
+    }
+
+    PartStream& stream_;
+    std::string carry_;
+};
+
+/// A FragmentSource run on a thread of its own, up to `depth` fragments ahead of
+/// the one being replayed. The slots are handed over under a mutex; the parsing
+/// and the replay run unlocked, each on its own slot.
+class FragmentPipeline {
+public:
+    explicit FragmentPipeline(FragmentSource& source) : source_(source), thread_([this] { produce(); }) {}
+    ~FragmentPipeline() {
+        {
+            const std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+    FragmentPipeline(const FragmentPipeline&) = delete;
+    FragmentPipeline& operator=(const FragmentPipeline&) = delete;
+
+    /// The next fragment, once filled; valid until release().
+    FragmentSlot& take() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return filled_ > taken_; });
+        return slots_[taken_++ % depth];
+    }
+    /// The fragment taken last may be filled again.
+    void release() {
+        {
+            const std::lock_guard lock(mutex_);
+            ++released_;
+        }
+        changed_.notify_all();
+    }
+
+private:
+    static constexpr std::size_t depth = 3;
+
+    void produce() {
+        for (;;) {
+            FragmentSlot* slot;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [&] { return stop_ || filled_ - released_ < depth; });
+                if (stop_) return;
+                slot = &slots_[filled_ % depth];
+            }
+            source_.fill(*slot);
+            {
+                const std::lock_guard lock(mutex_);
+                ++filled_;
+            }
+            changed_.notify_all();
+            if (slot->closed || slot->state != FragmentSlot::State::rows) return;
+        }
+    }
+
+    FragmentSource& source_;
+    std::array<FragmentSlot, depth> slots_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::size_t filled_ = 0, taken_ = 0, released_ = 0;
+    bool stop_ = false;
+    std::thread thread_; // last: started once the rest is built
+};
+
 struct Sheet::Impl : XmlHandler {
     std::shared_ptr<const Book> book;
     std::string name, location;
@@ -995,16 +1148,20 @@ struct Sheet::Impl : XmlHandler {
     std::unique_ptr<XmlParser> parser;
     bool xml_done = false;
 
-    // The fast path: `body` holds inflated bytes not yet parsed; body[0..fragment_end)
-    // is the fragment being replayed. expat reads the head up to <sheetData> and all
-    // from </sheetData> on, and the whole part again from the start if the fast path
-    // cannot vouch for a fragment, passing over the rows already handed out.
+    // The fast path: expat reads the head up to <sheetData> (`head` holds what was
+    // inflated for it) and all from </sheetData> on; the fragments between are
+    // cut, parsed by pugixml (on a thread of their own with `parse_ahead`) and
+    // replayed here. If the fast path cannot vouch for a fragment, expat reads the
+    // whole part again from its start, passing over the rows already handed out.
     Path path = Path::expat;
-    std::string body;
-    std::size_t searched = 0;          // body[0..searched) holds no match of what is looked for
-    std::size_t fragment_end = 0;
-    bool replaying = false, body_closed = false, stream_done = false;
-    FragmentParser fragment;
+    bool parse_ahead = false;
+    std::string head;
+    std::size_t searched = 0;          // head[0..searched) holds no "sheetData"
+    bool stream_done = false;
+    std::unique_ptr<FragmentSource> source;
+    std::unique_ptr<FragmentPipeline> pipeline; // joined before `source` and `stream` go
+    FragmentSlot solo;                 // the slot without parse_ahead
+    FragmentSlot* slot = nullptr;      // the fragment being replayed
     std::uint32_t completed_row = 0;   // the last row handed out
     std::uint32_t skip_through = 0;    // after a restart: rows up to here were handed out already
 
@@ -1038,6 +1195,9 @@ struct Sheet::Impl : XmlHandler {
     Impl(std::shared_ptr<const Book> b, std::size_t index)
         : book(std::move(b)), name(book->sheets[index].name), location(book->path + "!" + name),
           zip(book->path, book->where()) {}
+    ~Impl() { stop_fragments(); }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
 
     SourceLocation at(std::uint32_t row = 0, std::uint32_t column = 0) const {
         return SourceLocation{location, row, column, true};
@@ -1294,65 +1454,88 @@ struct Sheet::Impl : XmlHandler {
     /// Reads a row by the fast path; true when it did (row_ready) or the part has
     /// ended, false when the rest is expat's (path is then Path::expat).
     bool next_row_fast() {
-        if (path == Path::fast_head && !read_head()) return row_ready;
+        if (path == Path::fast_head) {
+            if (!read_head()) return row_ready;
+            start_fragments();
+        }
         for (;;) {
-            if (replaying) {
-                const FragmentParser::Step step = fragment.replay_next(*this);
+            if (slot) {
+                const FragmentParser::Step step = slot->parser.replay_next(*this);
                 if (step == FragmentParser::Step::element) {
                     if (row_ready) return true;
                     continue;
                 }
                 if (step == FragmentParser::Step::unsure) return restart_with_expat();
-                replaying = false;
-                fragment.clear();
-                if (body_closed) { // expat reads from </sheetData> on
-                    hand_to_expat(fragment_end);
+                if (slot->closed) { // expat reads from </sheetData> on
+                    const std::string tail = std::move(slot->tail);
+                    stop_fragments();
+                    hand_to_expat(tail);
                     return row_ready;
                 }
-                body.erase(0, fragment_end);
-                searched = searched > fragment_end ? searched - fragment_end : 0;
+                if (pipeline) pipeline->release();
+                slot = nullptr;
             }
-            if (!next_fragment()) return restart_with_expat();
+            slot = pipeline ? &pipeline->take() : (source->fill(solo), &solo);
+            if (slot->state == FragmentSlot::State::failed) {
+                const std::exception_ptr error = slot->error;
+                stop_fragments();
+                std::rethrow_exception(error);
+            }
+            if (slot->state == FragmentSlot::State::unsure) return restart_with_expat();
         }
     }
 
-    /// Appends up to chunk_bytes of the part to `body`; false at its end.
+    void start_fragments() {
+        source = std::make_unique<FragmentSource>(*stream, std::move(head));
+        head = std::string();
+        if (parse_ahead) pipeline = std::make_unique<FragmentPipeline>(*source);
+    }
+    /// Joins the pipeline's thread: `stream` is then the caller's alone again.
+    void stop_fragments() {
+        slot = nullptr;
+        pipeline.reset();
+        source.reset();
+        solo.parser.clear();
+    }
+
+    /// Appends up to chunk_bytes of the part to `head`; false at its end.
     bool read_more() {
         if (stream_done) return false;
-        const std::size_t had = body.size();
-        body.resize(had + chunk_bytes);
-        const std::size_t n = stream->read(body.data() + had, chunk_bytes);
-        body.resize(had + n);
+        const std::size_t had = head.size();
+        head.resize(had + chunk_bytes);
+        const std::size_t n = stream->read(head.data() + had, chunk_bytes);
+        head.resize(had + n);
         stream_done = n == 0;
         return n != 0;
     }
 
-    /// Reads up to <sheetData> and gives it to expat. False when expat is to read
-    /// the whole sheet: the element is written otherwise (a prefix, attributes,
-    /// <sheetData/>), the XML is not declared UTF-8, or no rows come.
+    /// Reads up to <sheetData> and gives it to expat; `head` keeps what follows.
+    /// False when expat is to read the whole sheet: the element is written
+    /// otherwise (a prefix, attributes, <sheetData/>), the XML is not declared
+    /// UTF-8, or no rows come.
     bool read_head() {
         constexpr std::string_view tag = "<sheetData>";
         for (;;) {
-            const std::size_t at = find_in_body("sheetData", searched);
-            if (at != std::string::npos && at + 10 > body.size() && read_more()) continue;
+            const std::size_t at = find_from(head, "sheetData", searched);
+            if (at != std::string::npos && at + 10 > head.size() && read_more()) continue;
             if (at == std::string::npos) {
-                searched = body.size() >= 8 ? body.size() - 8 : 0;
-                if (body.size() <= max_head_bytes && read_more()) continue;
-                hand_to_expat(0);
+                searched = head.size() >= 8 ? head.size() - 8 : 0;
+                if (head.size() <= max_head_bytes && read_more()) continue;
+                hand_to_expat(std::exchange(head, std::string()));
                 return false;
             }
-            if (at == 0 || body.compare(at - 1, tag.size(), tag) != 0 || !declared_utf8()) {
-                hand_to_expat(0);
+            if (at == 0 || head.compare(at - 1, tag.size(), tag) != 0 || !declared_utf8()) {
+                hand_to_expat(std::exchange(head, std::string()));
                 return false;
             }
             const std::size_t end = at - 1 + tag.size();
-            parser->parse(body.data(), end);
+            parser->parse(head.data(), end);
             if (!in_sheet_data) { // the text was not the element (a comment?): expat judges
-                hand_to_expat(end);
+                hand_to_expat(head.substr(end));
+                head = std::string();
                 return false;
             }
-            body.erase(0, end);
-            searched = 0;
+            head.erase(0, end);
             path = Path::fast_rows;
             return true;
         }
@@ -1361,9 +1544,9 @@ struct Sheet::Impl : XmlHandler {
     /// True when the XML declaration, if any, names no encoding or UTF-8: the
     /// fast path takes the bytes as UTF-8, expat converts other encodings.
     bool declared_utf8() const {
-        if (!body.starts_with("<?xml")) return true;
-        const std::size_t close = body.find("?>");
-        const std::string_view decl = std::string_view(body).substr(0, close);
+        if (!head.starts_with("<?xml")) return true;
+        const std::size_t close = head.find("?>");
+        const std::string_view decl = std::string_view(head).substr(0, close);
         const std::size_t key = decl.find("encoding");
         if (key == std::string_view::npos) return true;
         const std::size_t quote = decl.find_first_of("\"'", key);
@@ -1373,48 +1556,9 @@ struct Sheet::Impl : XmlHandler {
         return lower_ascii(decl.substr(quote + 1, stop - quote - 1)) == "utf-8";
     }
 
-    /// The first `what` in body[from..], or npos (memmem: the string's find looks
-    /// at every '<', of which sheet XML is full).
-    std::size_t find_in_body(std::string_view what, std::size_t from) const {
-        if (from >= body.size()) return std::string::npos;
-        const void* at = ::memmem(body.data() + from, body.size() - from, what.data(), what.size());
-        return at ? static_cast<std::size_t>(static_cast<const char*>(at) - body.data()) : std::string::npos;
-    }
-
-    /// Finds the next fragment: the rows up to </sheetData>, or up to the last
-    /// </row> once `fragment_bytes` are in. False when expat must read on: the
-    /// part ends first, or a row is longer than `max_fragment_bytes`.
-    bool next_fragment() {
-        constexpr std::string_view close = "</sheetData>";
-        for (;;) {
-            const std::size_t at = find_in_body(close, searched);
-            if (at != std::string::npos) {
-                fragment_end = at;
-                body_closed = true;
-                break;
-            }
-            searched = body.size() >= close.size() ? body.size() - close.size() + 1 : 0;
-            if (body.size() >= fragment_bytes) {
-                const std::size_t cut = body.rfind("</row>");
-                if (cut != std::string::npos) {
-                    fragment_end = cut + 6;
-                    break;
-                }
-                if (body.size() > max_fragment_bytes) return false;
-            }
-            if (!read_more()) return false;
-        }
-        replaying = true;
-        if (!fragment.load(body.data(), fragment_end)) return false;
-        fast_fragments.fetch_add(1, std::memory_order_relaxed);
-        return true;
-    }
-
-    /// From body[from] on, expat reads the part.
-    void hand_to_expat(std::size_t from) {
+    /// expat reads the part from here: `rest`, then the stream.
+    void hand_to_expat(const std::string& rest) {
         path = Path::expat;
-        const std::string rest = body.substr(from);
-        body = std::string();
         if (!rest.empty()) parser->parse(rest.data(), rest.size());
     }
 
@@ -1423,10 +1567,10 @@ struct Sheet::Impl : XmlHandler {
     /// refuses the fragment with its own message. Returns false (expat reads on).
     bool restart_with_expat() {
         fast_restarts.fetch_add(1, std::memory_order_relaxed);
+        stop_fragments();
         skip_through = completed_row;
-        fragment.clear();
-        body = std::string();
-        replaying = body_closed = stream_done = false;
+        head = std::string();
+        stream_done = false;
         in_sheet_data = in_row = in_cell = in_value = in_inline = false;
         parsed_row = cell_column = 0;
         spans.clear();
@@ -1574,7 +1718,7 @@ std::optional<std::size_t> Workbook::find_sheet(std::string_view name) const {
     return std::nullopt;
 }
 
-Sheet Workbook::open(std::size_t index) const {
+Sheet Workbook::open(std::size_t index, bool parse_ahead) const {
     if (index >= impl_->sheets.size())
         fail(impl_->where(), "the workbook has no sheet " + std::to_string(index + 1), "工作簿没有第 " + std::to_string(index + 1) + " 个工作表");
     auto sheet = std::make_unique<Sheet::Impl>(impl_, index);
@@ -1583,6 +1727,7 @@ Sheet Workbook::open(std::size_t index) const {
     if (!sheet->entry)
         fail(sheet->at(), "the sheet's part " + part + " is missing from the archive",
              "压缩包中缺少工作表的部件 " + part);
+    sheet->parse_ahead = parse_ahead;
     sheet->start_reading();
     return Sheet(std::move(sheet));
 }

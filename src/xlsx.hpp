@@ -92,7 +92,9 @@ public:
     /// The index of the sheet named `name` (exact match), if any.
     std::optional<std::size_t> find_sheet(std::string_view name) const;
     /// Starts reading sheet `index`. Throws Error on a broken or oversized part.
-    Sheet open(std::size_t index) const;
+    /// With `parse_ahead`, a sheet's XML is inflated and parsed on a thread of its
+    /// own, a few fragments ahead of the rows handed out (the same rows and errors).
+    Sheet open(std::size_t index, bool parse_ahead = false) const;
 
 private:
     friend class Sheet;

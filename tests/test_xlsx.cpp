@@ -582,11 +582,11 @@ TEST_CASE("xlsx error: too many entries in the archive") {
 // for them, expat otherwise. Both must give the same rows and the same errors.
 
 /// Every row of sheet 1 (number and cells), or the error with where it points.
-std::string transcript(const std::string& path) {
+std::string transcript(const std::string& path, bool parse_ahead = false) {
     std::string out;
     try {
         xlsx::Workbook book(path);
-        xlsx::Sheet s = book.open(0);
+        xlsx::Sheet s = book.open(0, parse_ahead);
         std::vector<std::string_view> cells;
         while (s.next(cells)) {
             out += std::to_string(s.row()) + ":";
@@ -626,6 +626,7 @@ std::string same_both_ways_at(const std::string& path, Expect expect) {
     const xlsx::FastRowCounts after = xlsx::fast_row_counts();
     CAPTURE(name);
     CHECK(fast == slow);
+    CHECK(transcript(path, true) == slow); // parsed ahead on a thread of its own
     const bool fragments = after.fragments > before.fragments, restarted = after.restarts > before.restarts;
     switch (expect) {
     case Expect::fast: CHECK(fragments); CHECK(!restarted); break;
@@ -712,6 +713,41 @@ TEST_CASE("xlsx fast path: sheets it does not read at all (prefixes, other encod
     const std::string decoy = std::string(xml_head) + "<worksheet" + main_ns +
         R"(><!-- <sheetData> --><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>)";
     CHECK(same_both_ways("fast-decoy.xlsx", decoy, Expect::expat) == "1:1|\n");
+}
+
+TEST_CASE("xlsx fast path threads: a sheet parsed ahead on a thread gives the same rows and errors, stopped at any point") {
+    // About 1.2 MB of rows: several fragments in flight. The reader stops after
+    // some rows (the sheet closed while its thread parses ahead), reads to the end,
+    // or meets a row only expat may judge late in the sheet.
+    std::string rows;
+    for (int r = 1; r <= 20000; ++r) {
+        const std::string n = std::to_string(r);
+        rows += "<row r=\"" + n + "\"><c r=\"A" + n + "\"><v>" + n + "</v></c><c r=\"B" + n + "\" t=\"inlineStr\"><is><t>项目</t></is></c></row>";
+    }
+    const std::string path = one_sheet("ahead.xlsx", rows);
+    for (const std::size_t stop_after : {std::size_t{0}, std::size_t{1}, std::size_t{5000}, std::size_t{20000}}) {
+        xlsx::Workbook book(path);
+        xlsx::Sheet ahead = book.open(0, true);
+        xlsx::Sheet alone = book.open(0, false);
+        std::vector<std::string_view> a, b;
+        for (std::size_t k = 0; k < stop_after; ++k) {
+            REQUIRE(ahead.next(a));
+            REQUIRE(alone.next(b));
+            REQUIRE(a == b);
+            REQUIRE(ahead.row() == alone.row());
+        }
+        if (stop_after == 20000) CHECK(!ahead.next(a));
+    }
+    std::string late = rows;
+    late.insert(late.find("<row r=\"15000\">") + 15, "<!-- expat decides -->");
+    CHECK(std::count(late.begin(), late.end(), '\n') == 0);
+    const std::string fine = same_both_ways("ahead-late.xlsx", sheet_xml(late), Expect::restart);
+    CHECK(fine.find("14999:14999|项目|\n15000:15000|项目|\n15001:") != std::string::npos);
+    std::string broken = rows;
+    broken.insert(broken.find("<row r=\"15000\">") + 15, "<c r=\"Z15000\"><v>1</c>");
+    const std::string got = same_both_ways("ahead-broken.xlsx", sheet_xml(broken), Expect::restart);
+    CHECK(got.find("14999:14999|项目|\nERROR ") != std::string::npos);
+    CHECK(got.find("!Sheet1!15000 the sheet's XML is broken at line 4: mismatched tag") != std::string::npos);
 }
 
 TEST_CASE("xlsx fast path: after rows were handed out, expat reads again from the start and passes over them") {

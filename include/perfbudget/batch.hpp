@@ -48,11 +48,7 @@ struct EvaluateOptions : InputOptions { // and the input options (input.hpp)
     /// project is not ahead in projects.csv stops the run with an error naming it.
     /// Same results as without. Not used by the in-memory path (JSON, --explain).
     bool ordered = false;
-    /// Threads for a streaming run (`--threads N`): with 2 or more, indicators.csv
-    /// is read ahead on a thread of its own while the rows before are scored;
-    /// 0 = the cores available, 1 = all on the caller's thread. The results and the
-    /// messages are the same bytes for any count.
-    unsigned threads = 0;
+    // Threads (`--threads N`): InputOptions::threads.
     /// The budget year (预算年度) of projects whose `year` cell is empty or absent
     /// (`--year`). Rules with values by year pick each project's values by it.
     std::optional<int> year;

@@ -35,6 +35,12 @@ struct InputOptions {
     /// The sheet of a workbook to read (`--sheet`); empty: the sheet named for
     /// the table (projects/项目, indicators/指标, assessments/评审), else the first.
     std::string sheet;
+    /// Threads a run may use (`--threads N`): 1 reads everything on the caller's
+    /// thread; with 2 or more the input is read ahead on threads of its own
+    /// (indicators.csv on one while the rows before are scored; a workbook sheet's
+    /// XML parsed on another while its rows are converted); 0 = the cores
+    /// available. The results and the messages are the same bytes for any count.
+    unsigned threads = 0;
 
     InputOptions() = default;
     InputOptions(Encoding e) : encoding(e) {} // NOLINT(google-explicit-constructor): as readers took before

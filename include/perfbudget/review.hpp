@@ -107,9 +107,7 @@ struct ReviewOptions : InputOptions { // and the input options (input.hpp)
     TableStyle table;                    ///< CSV/xlsx for people (output.hpp; money in 万元 with money_unit); default: CSV for programs
     /// Read both files into memory even when the run could stream (tests compare the two paths).
     bool in_memory = false;
-    /// Threads (`--threads N`): with 2 or more the streaming run reads indicators.csv
-    /// ahead on a thread of its own; 0 = the cores available (EvaluateOptions::threads).
-    unsigned threads = 0;
+    // Threads (`--threads N`): InputOptions::threads.
 };
 
 /// Projects and money per grade and per admission.
