@@ -1256,6 +1256,19 @@ struct Sheet::Impl : XmlHandler {
         }
     }
 
+    /// <c …><v>text</v></c> in a row, the common cell: what start, text and end
+    /// would do, without their dispatch on names.
+    void leaf_pair(const char* outer, const char** attributes, const char* inner, const char* s, int n) override {
+        if (!in_row || in_cell || outer[0] != 'c' || outer[1] != '\0' || inner[0] != 'v' || inner[1] != '\0')
+            return XmlHandler::leaf_pair(outer, attributes, inner, s, n);
+        start_cell(attributes);
+        in_value = true;
+        value.clear();
+        if (n) text(s, n);
+        in_value = false;
+        end_cell();
+    }
+
     void text(const char* s, int n) override {
         if (!(in_value || (in_inline && inline_text.collecting()))) return;
         if (value.size() + static_cast<std::size_t>(n) > book->limits.max_cell_bytes) {

@@ -138,7 +138,8 @@ std::size_t text_length(const char* v) {
 
 } // namespace
 
-bool FragmentParser::start_element(pugi::xml_node node, XmlHandler& handler) {
+/// attributes_ = the element's attributes, checked as expat would; false when one fails.
+bool FragmentParser::collect_attributes(pugi::xml_node node) {
     if (non_ascii_ && !ascii(node.name())) return false; // expat judges names beyond ASCII
     attributes_.clear();
     for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
@@ -147,13 +148,34 @@ bool FragmentParser::start_element(pugi::xml_node node, XmlHandler& handler) {
         if (attribute_length(value) == std::string_view::npos) return false;
         if (non_ascii_ && !ascii(name)) return false;
         for (std::size_t k = 0; k < attributes_.size(); k += 2)
-            if (std::strcmp(attributes_[k], name) == 0) return false; // a duplicate attribute
+            if (attributes_[k][0] == name[0] && std::strcmp(attributes_[k], name) == 0) return false; // a duplicate
         attributes_.push_back(name);
         attributes_.push_back(value);
     }
     attributes_.push_back(nullptr);
+    return true;
+}
+
+bool FragmentParser::start_element(pugi::xml_node node, XmlHandler& handler) {
+    if (!collect_attributes(node)) return false;
     handler.start(node.name(), attributes_.data());
     return true;
+}
+
+/// When `node` has the leaf-pair shape (XmlHandler::leaf_pair), replays it so:
+/// 1. Not that shape: 0. Something expat must judge: -1.
+int FragmentParser::leaf_pair(pugi::xml_node node, XmlHandler& handler) {
+    const pugi::xml_node inner = node.first_child();
+    if (!inner || inner.type() != pugi::node_element || inner.next_sibling() || inner.first_attribute()) return 0;
+    const pugi::xml_node leaf = inner.first_child();
+    if (leaf && (leaf.type() != pugi::node_pcdata || leaf.next_sibling())) return 0;
+    if (!collect_attributes(node)) return -1;
+    if (non_ascii_ && !ascii(inner.name())) return -1;
+    const char* text = leaf ? leaf.value() : "";
+    const std::size_t n = text_length(text);
+    if (n == std::string_view::npos) return -1;
+    handler.leaf_pair(node.name(), attributes_.data(), inner.name(), text, static_cast<int>(n));
+    return 1;
 }
 
 bool FragmentParser::text_node(pugi::xml_node node, XmlHandler& handler) const {
@@ -169,12 +191,16 @@ bool FragmentParser::replay_element(pugi::xml_node top, XmlHandler& handler) {
     pugi::xml_node n = top;
     for (;;) {
         if (n.type() == pugi::node_element) {
-            if (!start_element(n, handler)) return false;
-            if (pugi::xml_node child = n.first_child()) {
-                n = child;
-                continue;
+            const int pair = leaf_pair(n, handler);
+            if (pair < 0) return false;
+            if (pair == 0) {
+                if (!start_element(n, handler)) return false;
+                if (pugi::xml_node child = n.first_child()) {
+                    n = child;
+                    continue;
+                }
+                handler.end(n.name());
             }
-            handler.end(n.name());
         } else if (n.type() == pugi::node_pcdata) {
             if (!text_node(n, handler)) return false;
         } else {

@@ -26,6 +26,17 @@ public:
     virtual void start(const char* name, const char** attributes) = 0;
     virtual void end(const char* name) = 0;
     virtual void text(const char*, int) {}
+    /// An element whose one child is an element without attributes holding text
+    /// only (a sheet's <c r="A1"><v>1</v></c>): the same calls in one, so that a
+    /// handler may take the common shape without five calls. `n` may be 0.
+    virtual void leaf_pair(const char* outer, const char** attributes, const char* inner, const char* text, int n) {
+        static const char* const none[] = {nullptr};
+        start(outer, attributes);
+        start(inner, const_cast<const char**>(none));
+        if (n) this->text(text, n);
+        end(inner);
+        end(outer);
+    }
 };
 
 /// True when the bytes hold nothing the fast path cannot vouch for: no control
@@ -59,7 +70,9 @@ public:
     void clear();
 
 private:
+    bool collect_attributes(pugi::xml_node node);
     bool start_element(pugi::xml_node node, XmlHandler& handler);
+    int leaf_pair(pugi::xml_node node, XmlHandler& handler);
     bool text_node(pugi::xml_node node, XmlHandler& handler) const;
     bool replay_element(pugi::xml_node top, XmlHandler& handler);
 
