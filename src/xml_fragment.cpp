@@ -102,13 +102,23 @@ bool FragmentParser::load(char* s, std::size_t n) {
                                  pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype;
     const pugi::xml_parse_result result = doc_.load_buffer_inplace(s, n, options, pugi::encoding_utf8);
     if (!result) return false;
-    next_ = doc_.first_child();
+    for (pugi::xml_node node = doc_.first_child(); node; node = node.next_sibling()) {
+        const bool fine = node.type() == pugi::node_pcdata ? text_node(node)
+                        : node.type() == pugi::node_element ? lay_out(node)
+                                                            : false;
+        if (!fine) {
+            events_.push_back(Event{Event::Kind::unsure});
+            break;
+        }
+    }
     return true;
 }
 
 void FragmentParser::clear() {
     doc_.reset();
-    next_ = pugi::xml_node();
+    events_.clear();
+    attributes_.clear();
+    next_ = 0;
 }
 
 namespace {
@@ -138,16 +148,17 @@ std::size_t text_length(const char* v) {
 
 } // namespace
 
-/// attributes_ = the element's attributes, checked as expat would; false when one fails.
+/// Appends the element's attributes to attributes_, checked as expat would, and a
+/// nullptr; false when one fails.
 bool FragmentParser::collect_attributes(pugi::xml_node node) {
     if (non_ascii_ && !ascii(node.name())) return false; // expat judges names beyond ASCII
-    attributes_.clear();
+    const std::size_t first = attributes_.size();
     for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
         const char* name = a.name();
         const char* value = a.value();
         if (attribute_length(value) == std::string_view::npos) return false;
         if (non_ascii_ && !ascii(name)) return false;
-        for (std::size_t k = 0; k < attributes_.size(); k += 2)
+        for (std::size_t k = first; k < attributes_.size(); k += 2)
             if (attributes_[k][0] == name[0] && std::strcmp(attributes_[k], name) == 0) return false; // a duplicate
         attributes_.push_back(name);
         attributes_.push_back(value);
@@ -156,53 +167,50 @@ bool FragmentParser::collect_attributes(pugi::xml_node node) {
     return true;
 }
 
-bool FragmentParser::start_element(pugi::xml_node node, XmlHandler& handler) {
-    if (!collect_attributes(node)) return false;
-    handler.start(node.name(), attributes_.data());
-    return true;
-}
-
-/// When `node` has the leaf-pair shape (XmlHandler::leaf_pair), replays it so:
-/// 1. Not that shape: 0. Something expat must judge: -1.
-int FragmentParser::leaf_pair(pugi::xml_node node, XmlHandler& handler) {
+/// When `node` has the leaf-pair shape (XmlHandler::leaf_pair), lays it out as one
+/// event: 1. Not that shape: 0. Something expat must judge: -1.
+int FragmentParser::leaf_pair(pugi::xml_node node) {
     const pugi::xml_node inner = node.first_child();
     if (!inner || inner.type() != pugi::node_element || inner.next_sibling() || inner.first_attribute()) return 0;
     const pugi::xml_node leaf = inner.first_child();
     if (leaf && (leaf.type() != pugi::node_pcdata || leaf.next_sibling())) return 0;
+    const auto at = static_cast<std::uint32_t>(attributes_.size());
     if (!collect_attributes(node)) return -1;
     if (non_ascii_ && !ascii(inner.name())) return -1;
     const char* text = leaf ? leaf.value() : "";
     const std::size_t n = text_length(text);
     if (n == std::string_view::npos) return -1;
-    handler.leaf_pair(node.name(), attributes_.data(), inner.name(), text, static_cast<int>(n));
+    events_.push_back(Event{Event::Kind::leaf_pair, static_cast<int>(n), at, node.name(), inner.name(), text});
     return 1;
 }
 
-bool FragmentParser::text_node(pugi::xml_node node, XmlHandler& handler) const {
+bool FragmentParser::text_node(pugi::xml_node node) {
     const char* value = node.value();
     const std::size_t n = text_length(value);
     if (n == std::string_view::npos) return false;
-    if (n) handler.text(value, static_cast<int>(n));
+    if (n) events_.push_back(Event{Event::Kind::text, static_cast<int>(n), 0, nullptr, nullptr, value});
     return true;
 }
 
 /// Depth first without recursion: a hostile fragment may nest deeply.
-bool FragmentParser::replay_element(pugi::xml_node top, XmlHandler& handler) {
+bool FragmentParser::lay_out(pugi::xml_node top) {
     pugi::xml_node n = top;
     for (;;) {
         if (n.type() == pugi::node_element) {
-            const int pair = leaf_pair(n, handler);
+            const int pair = leaf_pair(n);
             if (pair < 0) return false;
             if (pair == 0) {
-                if (!start_element(n, handler)) return false;
+                const auto at = static_cast<std::uint32_t>(attributes_.size());
+                if (!collect_attributes(n)) return false;
+                events_.push_back(Event{Event::Kind::start, 0, at, n.name()});
                 if (pugi::xml_node child = n.first_child()) {
                     n = child;
                     continue;
                 }
-                handler.end(n.name());
+                events_.push_back(Event{Event::Kind::end, 0, 0, n.name()});
             }
         } else if (n.type() == pugi::node_pcdata) {
-            if (!text_node(n, handler)) return false;
+            if (!text_node(n)) return false;
         } else {
             return false;
         }
@@ -213,22 +221,34 @@ bool FragmentParser::replay_element(pugi::xml_node top, XmlHandler& handler) {
                 break;
             }
             n = n.parent();
-            handler.end(n.name());
+            events_.push_back(Event{Event::Kind::end, 0, 0, n.name()});
         }
     }
 }
 
 FragmentParser::Step FragmentParser::replay_next(XmlHandler& handler) {
-    while (next_) {
-        const pugi::xml_node node = next_;
-        if (node.type() == pugi::node_pcdata) {
-            if (!text_node(node, handler)) return Step::unsure;
-            next_ = node.next_sibling();
-            continue;
+    int depth = 0;
+    while (next_ < events_.size()) {
+        const Event& e = events_[next_++];
+        switch (e.kind) {
+        case Event::Kind::start:
+            handler.start(e.name, attributes_.data() + e.attributes);
+            ++depth;
+            break;
+        case Event::Kind::end:
+            handler.end(e.name);
+            if (--depth == 0) return Step::element;
+            break;
+        case Event::Kind::text:
+            handler.text(e.text, e.length);
+            break;
+        case Event::Kind::leaf_pair:
+            handler.leaf_pair(e.name, attributes_.data() + e.attributes, e.inner, e.text, e.length);
+            if (depth == 0) return Step::element;
+            break;
+        case Event::Kind::unsure:
+            return Step::unsure;
         }
-        if (node.type() != pugi::node_element) return Step::unsure;
-        next_ = node.next_sibling();
-        return replay_element(node, handler) ? Step::element : Step::unsure;
     }
     return Step::end;
 }

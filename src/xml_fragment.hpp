@@ -14,6 +14,7 @@
 #include <pugixml.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace perfbudget::detail::xlsx {
@@ -46,7 +47,9 @@ public:
 bool fragment_bytes_plain(const char* s, std::size_t n, bool& non_ascii);
 
 /// pugixml over one fragment: a run of whole elements (a sheet's rows) with the
-/// text between them.
+/// text between them. load() parses and checks it and lays it out as a flat list
+/// of events (it may run on a thread of its own); replay_next() hands the events
+/// to a handler, one top-level element at a time, without touching pugixml.
 class FragmentParser {
 public:
     enum class Step {
@@ -56,30 +59,41 @@ public:
     };
 
     /// Parses s[0..n) in place (pugixml writes into it; it must outlive the
-    /// replay). False when it is not plain (fragment_bytes_plain) or pugixml
-    /// refuses it: expat must read it.
+    /// replay) and lays it out as events. Checks what pugixml does not:
+    /// duplicate attributes, '<' in attribute values, "]]>" in text, names beyond
+    /// ASCII, and node kinds other than elements and text (comments, CDATA,
+    /// processing instructions, DOCTYPE); the first that fails ends the events
+    /// with one that makes replay_next() say Step::unsure there. False when the
+    /// bytes are not plain (fragment_bytes_plain) or pugixml refuses them: expat
+    /// must read the fragment.
     bool load(char* s, std::size_t n);
 
     /// Replays the next top-level element, start and end tags and text, to
-    /// `handler`, as expat would call it. Checks what pugixml does not:
-    /// duplicate attributes, '<' in attribute values, "]]>" in text, names beyond
-    /// ASCII, and node kinds other than elements and text (comments, CDATA,
-    /// processing instructions, DOCTYPE), all of which give Step::unsure.
+    /// `handler`, as expat would call it.
     Step replay_next(XmlHandler& handler);
 
     void clear();
 
 private:
+    struct Event {
+        enum class Kind : std::uint8_t { start, end, text, leaf_pair, unsure } kind;
+        int length = 0;                  // text, leaf_pair: the text's length
+        std::uint32_t attributes = 0;    // start, leaf_pair: where its list begins in attributes_
+        const char* name = nullptr;      // start, end, leaf_pair (the outer element)
+        const char* inner = nullptr;     // leaf_pair
+        const char* text = nullptr;      // text, leaf_pair
+    };
+
     bool collect_attributes(pugi::xml_node node);
-    bool start_element(pugi::xml_node node, XmlHandler& handler);
-    int leaf_pair(pugi::xml_node node, XmlHandler& handler);
-    bool text_node(pugi::xml_node node, XmlHandler& handler) const;
-    bool replay_element(pugi::xml_node top, XmlHandler& handler);
+    int leaf_pair(pugi::xml_node node);
+    bool text_node(pugi::xml_node node);
+    bool lay_out(pugi::xml_node top);
 
     pugi::xml_document doc_;
-    pugi::xml_node next_;
     bool non_ascii_ = false;
-    std::vector<const char*> attributes_;
+    std::vector<Event> events_;
+    std::size_t next_ = 0;
+    std::vector<const char*> attributes_; // each element's name, value, …, nullptr
 };
 
 } // namespace perfbudget::detail::xlsx
