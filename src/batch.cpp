@@ -306,11 +306,13 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         problems->locate(opt.indicators, reader.where(0));
         for (const auto& n : reader.notices()) add_notice(summary, n);
         detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
-        std::string pid;
-        Indicator ind;
+        const std::string* row_id = nullptr;
+        const Indicator* row = nullptr;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
-        while (rows.next(pid, ind, ok, row_problems)) {
+        while (rows.next(row_id, row, ok, row_problems)) {
+            const std::string& pid = *row_id; // the row in place, until the next call
+            const Indicator& ind = *row;
             problems->add(row_problems);
             ++summary.indicators;
             if (stream.kept.find(pid, last) == detail::IdIndex::empty) {
@@ -375,11 +377,14 @@ BatchSummary evaluate_ordered(const EvaluateOptions& opt, const RuleBook& book, 
         have = false;
     };
 
-    std::string pid, lost; // lost: the id of a row out of order
+    std::string lost; // the id of a row out of order
     std::uint32_t lost_line = 0;
-    Indicator ind;
+    const std::string* row_id = nullptr;
+    const Indicator* row = nullptr;
     bool ok = true;
-    while (indicator_rows.next(pid, ind, ok, row_problems)) {
+    while (indicator_rows.next(row_id, row, ok, row_problems)) {
+        const std::string& pid = *row_id; // the row in place, until the next call
+        const Indicator& ind = *row;
         rows.add(row_problems);
         ++summary.indicators;
         if (!have || kept.id(0) != pid) {

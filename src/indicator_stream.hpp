@@ -39,6 +39,31 @@ public:
     IndicatorStream(const IndicatorStream&) = delete;
     IndicatorStream& operator=(const IndicatorStream&) = delete;
 
+    /// The next row, read in place: `project_id` and `out` point at it until the
+    /// next call (no copy of the row changes hands); `ok` as IndicatorReader::next,
+    /// its problems appended to `problems`; false at the end.
+    bool next(const std::string*& project_id, const Indicator*& out, bool& ok, std::vector<Diagnostic>& problems) {
+        if (!ahead_) {
+            if (!reader_.next(own_id_, own_row_, ok, problems)) return false;
+            project_id = &own_id_;
+            out = &own_row_;
+            return true;
+        }
+        if (!thread_.joinable()) thread_ = std::thread([this] { produce(); }); // after the caller's setup
+        if (!batch_ || next_ == batch_->size) {
+            if (batch_ && batch_->last) return finish();
+            batch_ = &ring_.take(batch_ != nullptr);
+            next_ = 0;
+            if (batch_->size == 0 && batch_->last) return finish();
+        }
+        const Row& row = batch_->rows[next_++];
+        project_id = &row.project_id;
+        out = &row.indicator;
+        ok = row.ok;
+        for (std::uint32_t k = row.problems_begin; k < row.problems_end; ++k) problems.push_back(std::move(batch_->problems[k]));
+        return true;
+    }
+
     /// IndicatorReader::next: the next row into `project_id`, `out`, `ok`, its
     /// problems appended to `problems`; false at the end.
     bool next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems) {
@@ -160,6 +185,8 @@ private:
 
     IndicatorReader& reader_;
     const bool ahead_;
+    std::string own_id_; // the row read on the caller's thread (next() in place, one thread)
+    Indicator own_row_;
     Ring ring_;
     Batch* batch_ = nullptr; // held by the caller
     std::size_t next_ = 0;

@@ -479,11 +479,13 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     try {
         IndicatorReader reader(opt.indicators, opt);
         detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
-        std::string pid;
-        Indicator ind;
+        const std::string* row_id = nullptr;
+        const Indicator* row = nullptr;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
-        while (rows.next(pid, ind, ok, row_problems)) {
+        while (rows.next(row_id, row, ok, row_problems)) {
+            const std::string& pid = *row_id; // the row in place, until the next call
+            const Indicator& ind = *row;
             const bool clean = ok && row_problems.empty();
             if (clean && pid.empty()) continue; // as read_projects() does
             if (!clean || stream.kept.find(pid, last) == detail::IdIndex::empty) {
@@ -548,7 +550,7 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
     Indicator first_unweighted;
     Project p;
     bool have = false; // slot 0 holds the current project
-    std::string pid, lost;
+    std::string lost;
     std::uint32_t lost_line = 0;
     try {
         ProjectReader projects(opt.projects, opt);
@@ -576,9 +578,12 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
             if (stream.finish(0, result) && problems.empty() && stream.staged.empty()) stream.hand_on(0, result, each);
             stream.list_staged(problems);
         };
-        Indicator ind;
+        const std::string* row_id = nullptr;
+        const Indicator* row = nullptr;
         bool ok = true;
-        while (indicator_rows.next(pid, ind, ok, row_problems)) {
+        while (indicator_rows.next(row_id, row, ok, row_problems)) {
+            const std::string& pid = *row_id; // the row in place, until the next call
+            const Indicator& ind = *row;
             const bool clean = ok && row_problems.empty();
             if (clean && pid.empty()) continue; // as read_projects() does
             rows_reading.insert(rows_reading.end(), row_problems.begin(), row_problems.end());

@@ -350,12 +350,14 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
         {
             IndicatorReader reader(opt.indicators, opt);
             detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
-            std::string pid;
-            Indicator ind;
+            const std::string* row_id = nullptr;
+            const Indicator* row = nullptr;
             bool ok = true;
             std::uint32_t last = detail::IdIndex::empty, run = detail::IdIndex::empty;
             NameRun run_names;
-            while (rows.next(pid, ind, ok, problems)) {
+            while (rows.next(row_id, row, ok, problems)) {
+                const std::string& pid = *row_id; // the row in place, until the next call
+                const Indicator& ind = *row;
                 if (!ok || has_error(problems)) return false;
                 problems.clear();
                 if (pid.empty()) continue;
