@@ -292,11 +292,11 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         problems.emplace(stream.problems(reader, nullptr));
         stream.reserve(opt.projects, table_has_names(opt.format, opt.table));
         for (const auto& n : reader.notices()) add_notice(summary, n);
-        Project p;
+        detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
         bool ok = true;
-        while (reader.next(p, ok, row_problems)) {
+        while (Project* p = rows.next(ok, row_problems)) {
             problems->add(row_problems);
-            stream.keep(p, ok, true, *problems);
+            stream.keep(*p, ok, true, *problems);
         }
     }
 

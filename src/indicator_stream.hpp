@@ -1,13 +1,15 @@
-// IndicatorStream: indicators.csv read ahead on a thread of its own (issue 15
-// item 2), for the streaming stages. Internal to src/.
+// Tables read ahead on a thread of their own (issue 15 item 2), for the streaming
+// stages: IndicatorStream (indicators.csv) and ProjectStream (projects.csv).
+// Internal to src/.
 //
 // Reading (decoding, splitting, converting cells: two thirds of `evaluate`'s time)
 // runs on a reader thread that fills batches of 1,024 rows, while the caller
-// scores the rows of the batch before. The rows arrive in file order, each with
+// uses the rows of the batch before. The rows arrive in file order, each with
 // its own problems, and an error the reader throws is rethrown after the rows
 // read before it: the results and messages are the same bytes as reading on the
-// caller's thread. Rows are handed over by swapping: the caller's strings go back
-// to the batch with their capacity, so no row allocates once the batches have grown.
+// caller's thread. The caller reads each row in place, in the batch it holds:
+// no row is copied from one thread to the other, and the batch rows keep their
+// strings' capacity, so no row allocates once the batches have grown.
 #pragma once
 
 #include "perfbudget/input.hpp"
@@ -31,24 +33,24 @@ inline unsigned threads_to_use(unsigned requested) {
     return cores ? cores : 1;
 }
 
-class IndicatorStream {
+/// A reader's rows, read ahead. `Source` names the row type (`Source::Row`) and
+/// reads one: `bool Source::read(Row&, bool& ok, std::vector<Diagnostic>&)`.
+template <class Source>
+class ReadAhead {
 public:
-    /// Reads `reader`'s rows; on a thread of their own when `threads` (threads_to_use) is 2 or more.
-    IndicatorStream(IndicatorReader& reader, unsigned threads) : reader_(reader), ahead_(threads >= 2) {}
-    ~IndicatorStream() { stop(); }
-    IndicatorStream(const IndicatorStream&) = delete;
-    IndicatorStream& operator=(const IndicatorStream&) = delete;
+    using Row = typename Source::Row;
 
-    /// The next row, read in place: `project_id` and `out` point at it until the
-    /// next call (no copy of the row changes hands); `ok` as IndicatorReader::next,
-    /// its problems appended to `problems`; false at the end.
-    bool next(const std::string*& project_id, const Indicator*& out, bool& ok, std::vector<Diagnostic>& problems) {
-        if (!ahead_) {
-            if (!reader_.next(own_id_, own_row_, ok, problems)) return false;
-            project_id = &own_id_;
-            out = &own_row_;
-            return true;
-        }
+    /// Reads `source`'s rows; on a thread of their own when `threads` (threads_to_use) is 2 or more.
+    ReadAhead(Source source, unsigned threads) : source_(source), ahead_(threads >= 2) {}
+    ~ReadAhead() { stop(); }
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+
+    /// The next row, read in place: valid until the next call (the caller may
+    /// change it); `ok` as the reader says, its problems appended to `problems`;
+    /// null at the end.
+    Row* next(bool& ok, std::vector<Diagnostic>& problems) {
+        if (!ahead_) return source_.read(own_, ok, problems) ? &own_ : nullptr;
         if (!thread_.joinable()) thread_ = std::thread([this] { produce(); }); // after the caller's setup
         if (!batch_ || next_ == batch_->size) {
             if (batch_ && batch_->last) return finish();
@@ -56,43 +58,21 @@ public:
             next_ = 0;
             if (batch_->size == 0 && batch_->last) return finish();
         }
-        const Row& row = batch_->rows[next_++];
-        project_id = &row.project_id;
-        out = &row.indicator;
-        ok = row.ok;
-        for (std::uint32_t k = row.problems_begin; k < row.problems_end; ++k) problems.push_back(std::move(batch_->problems[k]));
-        return true;
-    }
-
-    /// IndicatorReader::next: the next row into `project_id`, `out`, `ok`, its
-    /// problems appended to `problems`; false at the end.
-    bool next(std::string& project_id, Indicator& out, bool& ok, std::vector<Diagnostic>& problems) {
-        if (!ahead_) return reader_.next(project_id, out, ok, problems);
-        if (!thread_.joinable()) thread_ = std::thread([this] { produce(); }); // after the caller's setup
-        if (!batch_ || next_ == batch_->size) {
-            if (batch_ && batch_->last) return finish();
-            batch_ = &ring_.take(batch_ != nullptr);
-            next_ = 0;
-            if (batch_->size == 0 && batch_->last) return finish();
-        }
-        Row& row = batch_->rows[next_++];
-        std::swap(project_id, row.project_id);
-        std::swap(out, row.indicator);
-        ok = row.ok;
-        for (std::uint32_t k = row.problems_begin; k < row.problems_end; ++k) problems.push_back(std::move(batch_->problems[k]));
-        return true;
+        Slot& slot = batch_->rows[next_++];
+        ok = slot.ok;
+        for (std::uint32_t k = slot.problems_begin; k < slot.problems_end; ++k) problems.push_back(std::move(batch_->problems[k]));
+        return &slot.row;
     }
 
 private:
-    struct Row {
-        std::string project_id;
-        Indicator indicator;
+    struct Slot {
+        Row row;
         bool ok = true;
         std::uint32_t problems_begin = 0, problems_end = 0;
     };
     struct Batch {
         static constexpr std::size_t capacity = 1024;
-        std::vector<Row> rows = std::vector<Row>(capacity);
+        std::vector<Slot> rows = std::vector<Slot>(capacity);
         std::size_t size = 0;
         std::vector<Diagnostic> problems;
         bool last = false;        // no batch follows
@@ -151,13 +131,13 @@ private:
             b->last = false;
             try {
                 while (b->size < Batch::capacity) {
-                    Row& row = b->rows[b->size];
-                    row.problems_begin = static_cast<std::uint32_t>(b->problems.size());
-                    if (!reader_.next(row.project_id, row.indicator, row.ok, b->problems)) {
+                    Slot& slot = b->rows[b->size];
+                    slot.problems_begin = static_cast<std::uint32_t>(b->problems.size());
+                    if (!source_.read(slot.row, slot.ok, b->problems)) {
                         b->last = true;
                         break;
                     }
-                    row.problems_end = static_cast<std::uint32_t>(b->problems.size());
+                    slot.problems_end = static_cast<std::uint32_t>(b->problems.size());
                     ++b->size;
                 }
             } catch (...) {
@@ -170,11 +150,11 @@ private:
         }
     }
 
-    bool finish() {
+    Row* finish() {
         std::exception_ptr error = batch_->error;
         stop();
         if (error) std::rethrow_exception(error);
-        return false;
+        return nullptr;
     }
 
     void stop() {
@@ -183,14 +163,54 @@ private:
         thread_.join();
     }
 
-    IndicatorReader& reader_;
+    Source source_;
     const bool ahead_;
-    std::string own_id_; // the row read on the caller's thread (next() in place, one thread)
-    Indicator own_row_;
+    Row own_; // the row read on the caller's thread (one thread)
     Ring ring_;
     Batch* batch_ = nullptr; // held by the caller
     std::size_t next_ = 0;
     std::thread thread_;
+};
+
+struct IndicatorRows {
+    struct Row {
+        std::string project_id;
+        Indicator indicator;
+    };
+    IndicatorReader* reader;
+    bool read(Row& row, bool& ok, std::vector<Diagnostic>& problems) {
+        return reader->next(row.project_id, row.indicator, ok, problems);
+    }
+};
+
+struct ProjectRows {
+    using Row = Project;
+    ProjectReader* reader;
+    bool read(Project& row, bool& ok, std::vector<Diagnostic>& problems) { return reader->next(row, ok, problems); }
+};
+
+/// indicators.csv read ahead.
+class IndicatorStream : public ReadAhead<IndicatorRows> {
+public:
+    IndicatorStream(IndicatorReader& reader, unsigned threads) : ReadAhead(IndicatorRows{&reader}, threads) {}
+
+    /// The next row, read in place: `project_id` and `out` point at it until the
+    /// next call; `ok` as IndicatorReader::next, its problems appended to
+    /// `problems`; false at the end.
+    bool next(const std::string*& project_id, const Indicator*& out, bool& ok, std::vector<Diagnostic>& problems) {
+        const IndicatorRows::Row* row = ReadAhead::next(ok, problems);
+        if (!row) return false;
+        project_id = &row->project_id;
+        out = &row->indicator;
+        return true;
+    }
+};
+
+/// projects.csv read ahead: ProjectReader::next's rows, each valid (and the
+/// caller's to change) until the next call.
+class ProjectStream : public ReadAhead<ProjectRows> {
+public:
+    ProjectStream(ProjectReader& reader, unsigned threads) : ReadAhead(ProjectRows{&reader}, threads) {}
 };
 
 } // namespace perfbudget::detail

@@ -467,9 +467,9 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     try {
         ProjectReader reader(opt.projects, opt);
         stream.reserve(opt.projects, table_has_names(opt.format, opt.table));
-        Project p;
+        detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
         bool ok = true;
-        while (reader.next(p, ok, row_problems)) stream.keep(p, ok, row_problems, true);
+        while (Project* p = rows.next(ok, row_problems)) stream.keep(*p, ok, row_problems, true);
     } catch (const Error& e) {
         stream.reading.insert(stream.reading.end(), e.diagnostics().begin(), e.diagnostics().end());
     }

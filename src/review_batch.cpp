@@ -326,9 +326,10 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
             ProjectReader reader(opt.projects, opt);
             kept.reserve_for(opt.projects);
             if (names) kept_names.reserve(slots.capacity());
-            Project p;
+            detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
             bool ok = true;
-            while (reader.next(p, ok, problems)) {
+            while (Project* row = rows.next(ok, problems)) {
+                Project& p = *row; // in place, until the next call
                 if (!ok || has_error(problems)) return false;
                 problems.clear();
                 if (p.id.empty()) continue;
