@@ -11,6 +11,7 @@
 #include "perfbudget/assessment_input.hpp"
 
 #include "indicator_stream.hpp" // threads_to_use
+#include "indicator_split.hpp"
 #include "input_cells.hpp"
 #include "xlsx.hpp"
 
@@ -1028,27 +1029,29 @@ template <std::size_t N> struct TableReader {
         do {
             if (!csv.next(fields)) return false;
         } while (is_blank(fields));
+        // Each cell is picked, and merged down (fill_merged), before it is stored:
+        // reading back a cell just stored costs a stall per cell (the store is not
+        // yet forwarded), a third of the splitting's time on a million rows.
+        blank_under = N;
         for (std::size_t i = 0; i < N; ++i) {
             const int c = header.column_of[i];
-            cells[i] = c >= 0 && static_cast<std::size_t>(c) < fields.size() ? trim(fields[static_cast<std::size_t>(c)])
-                                                                             : std::string_view{};
+            std::string_view cell = c >= 0 && static_cast<std::size_t>(c) < fields.size()
+                                        ? trim(fields[static_cast<std::size_t>(c)])
+                                        : std::string_view{};
+            if (specs[i].fills && c >= 0) fill_merged(i, cell);
+            cells[i] = cell;
         }
-        fill_merged();
         return true;
     }
     /// A blank merged-down cell under a value takes that value: with --fill-down
     /// that is the reading; without, the row is refused (see merged_row) and read
     /// as filled only so its other cells are not reported as consequences.
-    void fill_merged() {
-        blank_under = N;
-        for (std::size_t i = 0; i < N; ++i) {
-            if (!specs[i].fills || header.column_of[i] < 0) continue;
-            if (!cells[i].empty()) {
-                above[i].assign(cells[i]);
-            } else if (!above[i].empty()) {
-                cells[i] = above[i];
-                if (!fill_down && blank_under == N) blank_under = i;
-            }
+    void fill_merged(std::size_t i, std::string_view& cell) {
+        if (!cell.empty()) {
+            if (above[i] != cell) above[i].assign(cell); // most rows repeat the row above
+        } else if (!above[i].empty()) {
+            cell = above[i];
+            if (!fill_down && blank_under == N) blank_under = i;
         }
     }
     Row row(std::vector<Diagnostic>& problems) const {
@@ -1221,6 +1224,59 @@ bool IndicatorReader::next(std::string& project_id, Indicator& out, bool& ok, st
     fill_indicator(row, project_id, out);
     ok = row.ok();
     return true;
+}
+
+// next() in two steps (indicator_split.hpp): what depends on the rows before (the
+// file, merged cells) and what does not (reading the cells' values).
+
+/// What convert() reads, apart from the reader's state that split() writes: on
+/// lines of its own.
+struct alignas(64) detail::IndicatorSplit::Frozen {
+    std::string file;
+    Header header;
+};
+
+detail::IndicatorSplit::IndicatorSplit(IndicatorReader& reader)
+    : impl_(reader.impl_.get()), frozen_(std::make_unique<const Frozen>(Frozen{impl_->csv.file(), impl_->header})) {}
+detail::IndicatorSplit::~IndicatorSplit() = default;
+
+bool detail::IndicatorSplit::split(Rows& rows) {
+    IndicatorReader::Impl& m = *impl_;
+    if (!m.next_row()) return false;
+    RowInfo& info = rows.add_row(i_count);
+    info.line = m.csv.line();
+    info.problems_begin = static_cast<std::uint32_t>(rows.problems.size());
+    Row row = m.row(rows.problems);
+    row.check_width();
+    m.check_merged(row);
+    info.ok = row.ok();
+    info.problems_end = static_cast<std::uint32_t>(rows.problems.size());
+    std::size_t bytes = 0;
+    for (const std::string_view c : m.cells) bytes += c.size();
+    char* to = rows.add_text(bytes);
+    std::pair<std::uint32_t, std::uint32_t>* cell = rows.cells_of(rows.size() - 1, i_count);
+    for (const std::string_view c : m.cells) {
+        *cell++ = {static_cast<std::uint32_t>(to - rows.text.data()), static_cast<std::uint32_t>(c.size())};
+        if (!c.empty()) std::memcpy(to, c.data(), c.size());
+        to += c.size();
+    }
+    return true;
+}
+
+void detail::IndicatorSplit::convert(Rows& rows, std::size_t k, std::string& project_id, Indicator& out, bool& ok,
+                                     std::vector<Diagnostic>& problems) const {
+    const RowInfo& info = rows.row(k);
+    for (std::uint32_t i = info.problems_begin; i < info.problems_end; ++i) problems.push_back(std::move(rows.problems[i]));
+    std::array<std::string_view, i_count> cells;
+    const std::pair<std::uint32_t, std::uint32_t>* cell = rows.cells_of(k, i_count);
+    for (std::size_t c = 0; c < i_count; ++c) cells[c] = std::string_view(rows.text.data() + cell[c].first, cell[c].second);
+    static const std::vector<std::string_view> no_fields; // the width was checked in split()
+    Row row(frozen_->file, info.line, frozen_->header, no_fields, cells.data(), problems);
+    if (!info.ok) row.refuse_quietly();
+    reset(out);
+    out.source_line = info.line;
+    fill_indicator(row, project_id, out);
+    ok = row.ok();
 }
 
 // --- AssessmentReader -------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iterator>
 #include <new>
@@ -141,6 +142,15 @@ public:
         ++count_;
         return slot;
     }
+    /// Sizes the table for `count` ids at once (a file's estimated rows), so that
+    /// a million insertions do not rehash everything ten times as it doubles.
+    void reserve(std::size_t count) {
+        if (count_ != 0 || count * 2 <= table_.size()) return;
+        std::size_t size = 1024;
+        while (size < count * 2) size *= 2;
+        table_.assign(size, vacant);
+    }
+
     template <class IdOf>
     std::uint32_t find(std::string_view id, const IdOf& id_of) const {
         if (table_.empty()) return empty;
@@ -196,6 +206,18 @@ struct SlotHead {
 };
 static_assert(sizeof(SlotHead) == 48);
 
+/// The rows of a table file of `bytes` bytes, estimated from the lines of its
+/// first 256 KiB (0 when it cannot be read): a hint for sizing, never a limit.
+inline std::size_t estimated_rows(const std::string& file, std::uintmax_t bytes) {
+    std::ifstream in(file, std::ios::binary);
+    std::string head(256 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    const auto lines = static_cast<std::size_t>(std::count(head.data(), head.data() + got, '\n'));
+    if (got == 0 || lines == 0) return 0;
+    return static_cast<std::size_t>(bytes / got * lines + lines);
+}
+
 /// A stage's own text kept in the arena (a project's name, its category).
 struct ArenaText {
     std::uint32_t offset = 0, size = 0;
@@ -224,6 +246,15 @@ public:
         const auto n = static_cast<std::uint32_t>(slots.size());
         const auto id_offset = static_cast<std::uint32_t>(arena.size());
         arena += p.id;
+        if (ascending_) {
+            // Ids in strictly ascending order are all different: no index is needed
+            // (a project listing sorted by its code, the usual export). The first id
+            // out of order puts every id kept so far into the index.
+            if (n == 0 || id(n - 1) < std::string_view(p.id)) return push(p, ok, id_offset);
+            ascending_ = false;
+            index_.reserve(expected_rows_);
+            for (std::uint32_t k = 0; k < n; ++k) index_.find_or_insert(id(k), k, [this](std::uint32_t j) { return id(j); });
+        }
         // The index reads only slots kept before, so the new one is pushed after the lookup.
         first = index_.find_or_insert(p.id, n, [this](std::uint32_t k) { return id(k); });
         if (first != n) {
@@ -258,6 +289,7 @@ public:
         try {
             arena.reserve(static_cast<std::size_t>(bytes));
             slots.reserve(static_cast<std::size_t>(bytes / 32));
+            expected_rows_ = std::min(estimated_rows(file, bytes), static_cast<std::size_t>(bytes / 32));
         } catch (const std::bad_alloc&) {
         } catch (const std::length_error&) {
         }
@@ -280,6 +312,7 @@ public:
     [[gnu::always_inline]] std::uint32_t find(std::string_view pid, std::uint32_t& last) const {
         if (last == IdIndex::empty || !same(id(last), pid)) {
             if (last != IdIndex::empty && last + 1 < slots.size() && same(id(last + 1), pid)) ++last;
+            else if (ascending_) last = search(pid);
             else last = index_.find(pid, [this](std::uint32_t k) { return id(k); });
         }
         return last;
@@ -317,7 +350,20 @@ private:
         return a.size() == b.size() && (a.empty() || __builtin_memcmp(a.data(), b.data(), a.size()) == 0);
     }
 
-    IdIndex index_;
+    /// The slot of `pid` among ids kept in ascending order, or IdIndex::empty.
+    std::uint32_t search(std::string_view pid) const {
+        std::size_t lo = 0, hi = slots.size();
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (id(static_cast<std::uint32_t>(mid)) < pid) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo < slots.size() && same(id(static_cast<std::uint32_t>(lo)), pid) ? static_cast<std::uint32_t>(lo) : IdIndex::empty;
+    }
+
+    IdIndex index_;             // by id, once the ids kept are not in ascending order
+    bool ascending_ = true;     // every id kept so far is greater than the one before
+    std::size_t expected_rows_ = 0; // the projects reserve_for() expects, for sizing the index
 };
 
 /// What a streaming stage keeps per project: its slot, and beside it the stage's

@@ -44,8 +44,9 @@ void note_problems(const Error& e, Outcome& r) {
 }
 
 Outcome evaluate_with(const std::string& projects, const std::string& indicators, unsigned threads, bool ordered,
-                      const std::string& name) {
+                      const std::string& name, bool fill_down = false) {
     EvaluateOptions o;
+    o.fill_down = fill_down;
     o.projects = projects;
     o.indicators = indicators;
     o.lang = Lang::en;
@@ -64,8 +65,9 @@ Outcome evaluate_with(const std::string& projects, const std::string& indicators
 }
 
 Outcome monitor_with(const std::string& projects, const std::string& indicators, unsigned threads, bool ordered,
-                     const std::string& name) {
+                     const std::string& name, bool fill_down = false) {
     MonitorOptions o;
+    o.files.fill_down = fill_down;
     o.files.projects = projects;
     o.files.indicators = indicators;
     o.files.lang = Lang::en;
@@ -86,8 +88,10 @@ Outcome monitor_with(const std::string& projects, const std::string& indicators,
     return r;
 }
 
-Outcome review_with(const std::string& projects, const std::string& indicators, unsigned threads, const std::string& name) {
+Outcome review_with(const std::string& projects, const std::string& indicators, unsigned threads, const std::string& name,
+                    bool fill_down = false) {
     ReviewOptions o;
+    o.fill_down = fill_down;
     o.projects = projects;
     o.indicators = indicators;
     o.lang = Lang::en;
@@ -107,18 +111,19 @@ Outcome review_with(const std::string& projects, const std::string& indicators, 
 }
 
 /// Every thread count and both orders give what one thread gives; returns that.
-Outcome same_for_any_threads(const std::string& projects, const std::string& indicators, const std::string& name) {
-    const Outcome one = evaluate_with(projects, indicators, 1, false, name);
-    const Outcome monitored = monitor_with(projects, indicators, 1, false, name);
-    const Outcome reviewed = review_with(projects, indicators, 1, name);
-    for (const unsigned threads : {2u, 7u}) CHECK(review_with(projects, indicators, threads, name) == reviewed);
+Outcome same_for_any_threads(const std::string& projects, const std::string& indicators, const std::string& name,
+                             bool fill_down = false) {
+    const Outcome one = evaluate_with(projects, indicators, 1, false, name, fill_down);
+    const Outcome monitored = monitor_with(projects, indicators, 1, false, name, fill_down);
+    const Outcome reviewed = review_with(projects, indicators, 1, name, fill_down);
+    for (const unsigned threads : {2u, 7u}) CHECK(review_with(projects, indicators, threads, name, fill_down) == reviewed);
     for (const unsigned threads : {1u, 2u, 7u})
         for (const bool ordered : {false, true}) {
             CAPTURE(threads);
             CAPTURE(ordered);
             if (threads > 1 || ordered) {
-                CHECK(evaluate_with(projects, indicators, threads, ordered, name) == one);
-                CHECK(monitor_with(projects, indicators, threads, ordered, name) == monitored);
+                CHECK(evaluate_with(projects, indicators, threads, ordered, name, fill_down) == one);
+                CHECK(monitor_with(projects, indicators, threads, ordered, name, fill_down) == monitored);
             }
         }
     return one;
@@ -193,4 +198,62 @@ TEST_CASE("read ahead: an error that stops the reading is reported the same for 
     const Outcome o = same_for_any_threads(projects, indicators, "stop");
     CAPTURE(o.problems);
     CHECK(o.problems.starts_with(indicators + ":2500: error: invalid UTF-8 at line 2500"));
+}
+
+TEST_CASE("read ahead: merged cells and over-wide rows at the batch edges read the same for any threads") {
+    // The reader thread splits rows in file order (merged cells depend on the row
+    // above) and both threads convert them: a project_id and a level1 left blank
+    // under the row above (a merged layout saved as CSV) on both sides of the batch
+    // edges (rows 1,024 / 1,025 and 2,048 / 2,049: lines 1,025 / 1,026, 2,049 / 2,050),
+    // and a row with a stray cell past the header.
+    const auto blank_merged = [](std::size_t k, std::uint32_t line, std::string& text) {
+        const bool merged = (line >= 1023 && line <= 1028) || (line >= 2047 && line <= 2052);
+        if (merged && k != 0) text.erase(0, text.find(',')); // blank project_id
+        if (merged && k == 1) text.replace(text.find("output"), 6, "");   // blank level1 under output
+    };
+    const auto tidy = generated("merged-tidy", 1000, [](std::size_t, std::uint32_t, std::string&) {});
+    const auto merged = generated("merged", 1000, blank_merged);
+
+    // Without --fill-down: the first blank cell is named, with the hint, and no other.
+    const Outcome refused = same_for_any_threads(merged.first, merged.second, "merged");
+    CAPTURE(refused.problems);
+    CHECK(refused.problems.starts_with(merged.second + ":1023: error: column \"project_id\" is blank under \"P000205\""));
+    CHECK(refused.problems.find("--fill-down") != std::string::npos);
+    CHECK(refused.problems.find(merged.second + ":1024: ") == std::string::npos);
+    CHECK(refused.problems.find(merged.second + ":2049: ") == std::string::npos);
+
+    // With --fill-down: the same bytes as the tidy file.
+    const Outcome filled = same_for_any_threads(merged.first, merged.second, "merged", true);
+    CHECK(filled.problems.empty());
+    CHECK(filled.out == evaluate_with(tidy.first, tidy.second, 1, false, "merged-tidy").out);
+
+    const auto wide = generated("wide", 1000, [](std::size_t, std::uint32_t line, std::string& text) {
+        if (line == 1025 || line == 1026) text.insert(text.size() - 1, ",stray");
+    });
+    const Outcome over = same_for_any_threads(wide.first, wide.second, "wide");
+    CAPTURE(over.problems);
+    CHECK(over.problems.find(wide.second + ":1025: error: the row has 10 cells but the header has 9") != std::string::npos);
+    CHECK(over.problems.find(wide.second + ":1026: error: the row has 10 cells but the header has 9") != std::string::npos);
+}
+
+TEST_CASE("read ahead: a caller that stops part-way stops the reader thread") {
+    // On the ordered path results go to the sink while indicators.csv is still
+    // being read: a sink that throws leaves batches split and converting behind.
+    const auto [projects, indicators] = generated("stop-early", 5000, [](std::size_t, std::uint32_t, std::string&) {});
+    for (const unsigned threads : {1u, 2u, 7u})
+        for (const std::size_t after : {std::size_t{1}, std::size_t{300}, std::size_t{4999}}) {
+            CAPTURE(threads);
+            CAPTURE(after);
+            EvaluateOptions o;
+            o.projects = projects;
+            o.indicators = indicators;
+            o.threads = threads;
+            o.ordered = true;
+            std::size_t seen = 0;
+            const EvaluateSink stop = [&](const ProjectView&, const ProjectResult&) {
+                if (++seen == after) throw std::runtime_error("stopped by the caller");
+            };
+            CHECK_THROWS_WITH(evaluate_files(o, national_rules(), stop), "stopped by the caller");
+            CHECK(seen == after);
+        }
 }

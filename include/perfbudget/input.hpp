@@ -20,6 +20,10 @@
 
 namespace perfbudget {
 
+namespace detail {
+struct IndicatorSplit;
+}
+
 enum class Encoding : std::uint8_t { utf8, gbk };
 
 /// How input tables are read (SPEC §3, §3a): what every reader and every
@@ -108,6 +112,7 @@ public:
     SourceLocation where(std::uint32_t line) const;
 
 private:
+    friend struct detail::IndicatorSplit; // next() in two steps, for reading on two threads (src/)
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
