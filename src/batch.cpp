@@ -290,7 +290,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     {
         ProjectReader reader(opt.projects, opt);
         problems.emplace(stream.problems(reader, nullptr));
-        stream.reserve(opt.projects, table_has_names(opt.format, opt.table));
+        stream.reserve(opt.projects, table_has_names(opt.format, opt.table), book.has_custom());
         for (const auto& n : reader.notices()) add_notice(summary, n);
         detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
         bool ok = true;

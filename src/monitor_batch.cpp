@@ -466,7 +466,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     // 1. Projects, kept compactly.
     try {
         ProjectReader reader(opt.projects, opt);
-        stream.reserve(opt.projects, table_has_names(opt.format, opt.table));
+        stream.reserve(opt.projects, table_has_names(opt.format, opt.table), has_monitoring_steps(book));
         detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
         bool ok = true;
         while (Project* p = rows.next(ok, row_problems)) stream.keep(*p, ok, row_problems, true);

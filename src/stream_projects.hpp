@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/mman.h>
+
 namespace perfbudget::detail {
 
 /// Collects problems up to a limit, counting the rest.
@@ -206,6 +208,22 @@ struct SlotHead {
 };
 static_assert(sizeof(SlotHead) == 48);
 
+/// Asks the kernel for 2 MiB pages under a large reservation filled from its
+/// start (the kept projects): a page fault per 2 MiB instead of per 4 KiB, a
+/// tenth of keeping a million projects. Only a hint (Linux; a no-op elsewhere):
+/// pages never written still take no memory.
+inline void advise_huge_pages(const void* data, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)data;
+    (void)bytes;
+#endif
+}
+
 /// The rows of a table file of `bytes` bytes, estimated from the lines of its
 /// first 256 KiB (0 when it cannot be read): a hint for sizing, never a limit.
 inline std::size_t estimated_rows(const std::string& file, std::uintmax_t bytes) {
@@ -289,6 +307,8 @@ public:
         try {
             arena.reserve(static_cast<std::size_t>(bytes));
             slots.reserve(static_cast<std::size_t>(bytes / 32));
+            advise_huge_pages(arena.data(), arena.capacity());
+            advise_huge_pages(slots.data(), slots.capacity() * sizeof(Slot));
             expected_rows_ = std::min(estimated_rows(file, bytes), static_cast<std::size_t>(bytes / 32));
         } catch (const std::bad_alloc&) {
         } catch (const std::length_error&) {
@@ -375,10 +395,19 @@ struct KeptProjects {
     std::vector<Custom> customs_;           // one per slot with custom steps
     std::vector<ArenaText> kept_names_;     // one per slot with a name column
 
-    /// Reserves for every project of `file` (the path that keeps them all).
-    void reserve(const std::string& file, bool names) {
+    /// Reserves for every project of `file` (the path that keeps them all); the
+    /// custom-step fields too when `custom` (rules with custom steps), which
+    /// otherwise move, all of them, each time they double.
+    void reserve(const std::string& file, bool names, bool custom = false) {
         kept.reserve_for(file);
-        if (names) kept_names_.reserve(kept.slots.capacity()); // untouched pages cost nothing
+        try {
+            if (names) kept_names_.reserve(kept.slots.capacity()); // untouched pages cost nothing
+            if (custom) customs_.reserve(kept.slots.capacity());
+            advise_huge_pages(kept_names_.data(), kept_names_.capacity() * sizeof(ArenaText));
+            advise_huge_pages(customs_.data(), customs_.capacity() * sizeof(Custom));
+        } catch (const std::bad_alloc&) { // only leaves growing to them
+        } catch (const std::length_error&) {
+        }
     }
     /// Forgets every kept project (the ordered path, before each one).
     void clear() {

@@ -236,7 +236,7 @@ TEST_CASE("read ahead: merged cells and over-wide rows at the batch edges read t
     CHECK(over.problems.find(wide.second + ":1026: error: the row has 10 cells but the header has 9") != std::string::npos);
 }
 
-TEST_CASE("read ahead: a caller that stops part-way stops the reader thread") {
+TEST_CASE("read ahead: a caller that stops part-way stops the reader, for any threads") {
     // On the ordered path results go to the sink while indicators.csv is still
     // being read: a sink that throws leaves batches split and converting behind.
     const auto [projects, indicators] = generated("stop-early", 5000, [](std::size_t, std::uint32_t, std::string&) {});
