@@ -257,3 +257,64 @@ TEST_CASE("read ahead: a caller that stops part-way stops the reader, for any th
             CHECK(seen == after);
         }
 }
+
+TEST_CASE("read ahead: indicator rows in any order, repeated and unknown ids give the same for any threads") {
+    // Rows in the reverse of the projects' order are found by search (ids in
+    // ascending order: no hash index); an unknown id is reported after projects.csv
+    // is read; a repeated id among projects.csv's problems, before the indicator rows'.
+    const auto [projects, indicators] = generated("beside", 3000, [](std::size_t, std::uint32_t, std::string&) {});
+    const std::string tidy = evaluate_with(projects, indicators, 1, false, "beside").out;
+    REQUIRE_FALSE(tidy.empty());
+
+    std::vector<std::string> lines;
+    {
+        std::ifstream in(indicators);
+        for (std::string l; std::getline(in, l);) lines.push_back(l + "\n");
+    }
+    std::string reversed = lines[0];
+    for (std::size_t i = lines.size() - 1; i >= 1; --i) reversed += lines[i];
+    const std::string reversed_path = write("beside-reversed.csv", reversed);
+    for (const unsigned threads : {1u, 2u, 7u}) {
+        CAPTURE(threads);
+        const Outcome o = evaluate_with(projects, reversed_path, threads, false, "beside-reversed");
+        CHECK(o.problems.empty());
+        CHECK(o.out == tidy);
+    }
+
+    // A repeated project and an unknown one: projects.csv's problem first.
+    std::string with_repeat = slurp(projects);
+    with_repeat += "P000007,重复项目,部门1,100.00,50.00,2023\n";
+    const std::string repeat_path = write("beside-repeat-projects.csv", with_repeat);
+    std::string with_unknown = lines[0] + "Q999999,output,quantity,指标,ge,100,90,个,25\n";
+    for (std::size_t i = 1; i < lines.size(); ++i) with_unknown += lines[i];
+    const std::string unknown_path = write("beside-unknown.csv", with_unknown);
+    const Outcome first = evaluate_with(repeat_path, unknown_path, 1, false, "beside-both");
+    CAPTURE(first.problems);
+    CHECK(first.problems.starts_with(repeat_path + ":3002: error: duplicate project_id \"P000007\" (first on line 8)"));
+    CHECK(first.problems.find(unknown_path + ":2: error: project_id \"Q999999\" is not in " + repeat_path) != std::string::npos);
+    for (const unsigned threads : {2u, 7u}) CHECK(evaluate_with(repeat_path, unknown_path, threads, false, "beside-both") == first);
+}
+
+TEST_CASE("read ahead: an error that stops projects.csv comes before one that stops indicators.csv, for any threads") {
+    // projects.csv is read to its end first: its error (line 2,501) is the one
+    // reported, though indicators.csv's (line 3) is nearer the top of its file.
+    const auto [projects, indicators] = generated("both-stop", 3000, [](std::size_t, std::uint32_t line, std::string& text) {
+        if (line == 3) text.replace(text.find("指标"), 3, "\xE4\xB8");
+    });
+    std::string bad_projects = slurp(projects);
+    const std::size_t at = bad_projects.find("项目2500,");
+    REQUIRE(at != std::string::npos);
+    bad_projects.replace(at, 3, "\xE4\xB8");
+    const std::string projects_path = write("both-stop-bad-projects.csv", bad_projects);
+    for (const unsigned threads : {1u, 2u, 7u}) {
+        CAPTURE(threads);
+        const Outcome o = evaluate_with(projects_path, indicators, threads, false, "both-stop");
+        CAPTURE(o.problems);
+        CHECK(o.problems.starts_with(projects_path + ":2501: error: invalid UTF-8 at line 2501"));
+        CHECK(o.problems.find(indicators) == std::string::npos);
+    }
+    // Without the projects' error, the indicators' error is reported.
+    const Outcome o = evaluate_with(projects, indicators, 2, false, "both-stop-ind");
+    CAPTURE(o.problems);
+    CHECK(o.problems.starts_with(indicators + ":3: error: invalid UTF-8 at line 3"));
+}
