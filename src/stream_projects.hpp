@@ -39,6 +39,13 @@ public:
         if (same != tables_.end()) tables_.erase(same);
         else if (table.file != path || table.cell) tables_.emplace_back(path, std::move(table));
     }
+    /// An empty list with this one's limit and placements (for problems found on
+    /// another thread, take()n after these).
+    Problems empty_like() const {
+        Problems p(max_);
+        p.tables_ = tables_;
+        return p;
+    }
     void add(Diagnostic d) {
         place(d);
         if (list_.size() < max_) list_.push_back(std::move(d));

@@ -36,6 +36,9 @@ public:
 
     /// Whether rows carry the project's name (end_row's `name` is used).
     bool names() const;
+    /// Whether rows go to the output as they are formatted (CSV for programs):
+    /// row() is the output's buffer and end_row() only flushes it.
+    bool passthrough() const { return passthrough_; }
     /// The header: the column identifiers, comma-separated, ending in '\n'.
     void header(std::string_view identifiers);
     /// Where to append the next row (CSV, ending in '\n'); then call end_row().

@@ -55,8 +55,11 @@ Outcome evaluate_with(const std::string& projects, const std::string& indicators
     o.out = scratch(name + "-" + std::to_string(threads) + (ordered ? "-ordered" : "") + ".csv");
     Outcome r;
     try {
-        r.indicators = evaluate_files(o, national_rules()).indicators;
+        const BatchSummary summary = evaluate_files(o, national_rules());
+        r.indicators = summary.indicators;
         r.out = slurp(o.out);
+        for (const Diagnostic& d : summary.notices) r.summary += d.to_string(Lang::en) + "\n";
+        r.summary += "dropped " + std::to_string(summary.notices_dropped) + "\n";
     } catch (const Error& e) {
         CHECK_FALSE(fs::exists(o.out));
         note_problems(e, r);
@@ -317,4 +320,48 @@ TEST_CASE("read ahead: an error that stops projects.csv comes before one that st
     const Outcome o = evaluate_with(projects, indicators, 2, false, "both-stop-ind");
     CAPTURE(o.problems);
     CHECK(o.problems.starts_with(indicators + ":3: error: invalid UTF-8 at line 3"));
+}
+
+TEST_CASE("read ahead: projects finished on two threads give the same rows, problems and notices") {
+    // Step 3 (finish and write) runs on two threads in chunks of 8,192 projects, the
+    // odd chunks on the second: 40,000 projects are chunks 0–4. Notices (level-1
+    // weights other than 50/30/10) in every chunk, 30 of them in chunk 1 so that
+    // the limit of 20 falls in the second thread's part; then weights that do not
+    // add up to 100 (a problem) in chunks 1, 2 and 4.
+    const auto notice = [](std::size_t p) { return p == 100 || (p >= 9000 && p < 9030) || p == 17000 || p == 30000 || p == 39999; };
+    const auto shifted = [&](std::size_t k, std::uint32_t line, std::string& text) {
+        const std::size_t p = (line - 2) / 5 + 1;
+        if (!notice(p)) return;
+        if (k == 0) text.replace(text.rfind(",25\n"), 4, ",30\n"); // output 55
+        if (k == 2) text.replace(text.rfind(",15\n"), 4, ",10\n"); // benefit 25
+    };
+    const auto [projects, indicators] = generated("finish", 40000, shifted);
+    const Outcome one = evaluate_with(projects, indicators, 1, false, "finish");
+    CAPTURE(one.problems.substr(0, 400));
+    REQUIRE(one.problems.empty());
+    CHECK(one.summary.find("project P000100: level-1 weights output/benefit/satisfaction are 55/25/10") != std::string::npos);
+    CHECK(one.summary.find("P009018") != std::string::npos);  // the 20th notice
+    CHECK(one.summary.find("P009019") == std::string::npos);  // the 21st is only counted
+    CHECK(one.summary.find("dropped 14\n") != std::string::npos); // 34 notices in all
+    for (const unsigned threads : {2u, 7u}) {
+        CAPTURE(threads);
+        CHECK(evaluate_with(projects, indicators, threads, false, "finish") == one);
+    }
+
+    const auto bad = generated("finish-bad", 40000, [&](std::size_t k, std::uint32_t line, std::string& text) {
+        shifted(k, line, text);
+        const std::size_t p = (line - 2) / 5 + 1;
+        if ((p == 9500 || p == 20000 || p == 39000) && k == 4) text.replace(text.rfind(",10\n"), 4, ",11\n"); // 101 points
+    });
+    const Outcome failed = evaluate_with(bad.first, bad.second, 1, false, "finish-bad");
+    CAPTURE(failed.problems);
+    const std::size_t a = failed.problems.find("P009500"), b = failed.problems.find("P020000"), c = failed.problems.find("P039000");
+    CHECK(a != std::string::npos);
+    CHECK(a < b);
+    CHECK(b < c);
+    CHECK(c != std::string::npos);
+    for (const unsigned threads : {2u, 7u}) {
+        CAPTURE(threads);
+        CHECK(evaluate_with(bad.first, bad.second, threads, false, "finish-bad") == failed);
+    }
 }
