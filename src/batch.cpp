@@ -318,6 +318,7 @@ public:
         const auto finish_chunk = [&](std::uint32_t c, const Finishing& to) {
             for (std::uint32_t k = c * chunk; k < std::min(n, (c + 1) * chunk); ++k) finish(k, to, true);
         };
+        const detail::Problems blank = problems.empty_like(); // made here: `problems` is the caller's to change
         std::thread helper([&] { // chunks 1, 3, 5, … into parts[0], parts[1], parts[0], …
             ProjectResult result;
             for (std::uint32_t c = 1, i = 0; c < chunks; c += 2, ++i) {
@@ -328,7 +329,7 @@ public:
                     if (stop) return;
                 }
                 part.text.clear();
-                part.problems.emplace(problems.empty_like());
+                part.problems.emplace(blank);
                 part.notices = BatchSummary{};
                 try {
                     finish_chunk(c, Finishing{result, *part.problems, part.notices, &part.text});
