@@ -4,7 +4,8 @@
 //
 // Reading (decoding, splitting, converting cells: two thirds of `evaluate`'s time)
 // runs on a reader thread that fills batches of 1,024 rows, while the caller
-// uses the rows of the batch before. The rows arrive in file order, each with
+// uses the rows of the batch before; for indicators.csv the caller also takes a
+// share of converting the cells (IndicatorStream, below). The rows arrive in file order, each with
 // its own problems, and an error the reader throws is rethrown after the rows
 // read before it: the results and messages are the same bytes as reading on the
 // caller's thread. The caller reads each row in place, in the batch it holds:
