@@ -7,6 +7,7 @@
 #include "evaluate_engine.hpp"
 #include "id_ledger.hpp"
 #include "indicator_stream.hpp"
+#include "open_ahead.hpp"
 #include "stream_projects.hpp"
 #include "table_writer.hpp"
 
@@ -403,13 +404,17 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     std::vector<Diagnostic> row_problems;
     std::optional<detail::Problems> problems;
 
+    // Indicators opened while the projects are read (open_ahead.hpp).
+    const unsigned threads = detail::threads_to_use(opt.threads);
+    detail::OpenAhead<IndicatorReader> indicators(threads >= 2, [&](auto& r) { r.emplace(opt.indicators, opt); });
+
     // 1. Projects, kept compactly.
     {
         ProjectReader reader(opt.projects, opt);
         problems.emplace(stream.problems(reader, nullptr));
         stream.reserve(opt.projects, table_has_names(opt.format, opt.table), book.has_custom());
         for (const auto& n : reader.notices()) add_notice(summary, n);
-        detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
+        detail::ProjectStream rows(reader, threads);
         bool ok = true;
         while (Project* p = rows.next(ok, row_problems)) {
             problems->add(row_problems);
@@ -419,10 +424,10 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
 
     // 2. Indicators, streamed: each row is scored and added to its project's sums.
     {
-        IndicatorReader reader(opt.indicators, opt);
+        IndicatorReader& reader = indicators.get();
         problems->locate(opt.indicators, reader.where(0));
         for (const auto& n : reader.notices()) add_notice(summary, n);
-        detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
+        detail::IndicatorStream rows(reader, threads);
         const std::string* row_id = nullptr;
         const Indicator* row = nullptr;
         bool ok = true;
@@ -442,7 +447,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
 
     // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
     stream.open();
-    stream.finish_all(*problems, detail::threads_to_use(opt.threads));
+    stream.finish_all(*problems, threads);
     if (problems->any()) problems->raise();
     stream.commit();
     return summary;

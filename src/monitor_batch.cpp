@@ -11,6 +11,7 @@
 #include "monitor_engine.hpp"
 #include "id_ledger.hpp"
 #include "indicator_stream.hpp"
+#include "open_ahead.hpp"
 #include "json_fields.hpp"
 #include "monitor_row.hpp"
 #include "stream_projects.hpp"
@@ -463,11 +464,15 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     MonitorStream stream(options, book);
     std::vector<Diagnostic> row_problems;
 
+    // Indicators opened while the projects are read (open_ahead.hpp).
+    const unsigned threads = detail::threads_to_use(opt.threads);
+    detail::OpenAhead<IndicatorReader> indicators(threads >= 2, [&](auto& r) { r.emplace(opt.indicators, opt); });
+
     // 1. Projects, kept compactly.
     try {
         ProjectReader reader(opt.projects, opt);
         stream.reserve(opt.projects, table_has_names(opt.format, opt.table), has_monitoring_steps(book));
-        detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
+        detail::ProjectStream rows(reader, threads);
         bool ok = true;
         while (Project* p = rows.next(ok, row_problems)) stream.keep(*p, ok, row_problems, true);
     } catch (const Error& e) {
@@ -477,8 +482,8 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
 
     // 2. Indicators, streamed: each row is monitored and folded into its project's accumulator.
     try {
-        IndicatorReader reader(opt.indicators, opt);
-        detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
+        IndicatorReader& reader = indicators.get();
+        detail::IndicatorStream rows(reader, threads);
         const std::string* row_id = nullptr;
         const Indicator* row = nullptr;
         bool ok = true;

@@ -12,6 +12,7 @@
 #include "json_fields.hpp"
 #include "evaluate_engine.hpp"
 #include "indicator_stream.hpp"
+#include "open_ahead.hpp"
 #include "stream_projects.hpp"
 #include "summary_support.hpp"
 #include "table_writer.hpp"
@@ -320,13 +321,16 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
     const bool names = !sink && table_has_names(opt.format, opt.table);
     std::vector<detail::ArenaText> kept_names; // one per slot when `names`
     std::vector<Diagnostic> problems;
+    // Indicators opened while the projects are read (open_ahead.hpp).
+    const unsigned threads = detail::threads_to_use(opt.threads);
+    detail::OpenAhead<IndicatorReader> indicators(threads >= 2, [&](auto& r) { r.emplace(opt.indicators, opt); });
     try {
         // 1. Projects, kept compactly.
         {
             ProjectReader reader(opt.projects, opt);
             kept.reserve_for(opt.projects);
             if (names) kept_names.reserve(slots.capacity());
-            detail::ProjectStream rows(reader, detail::threads_to_use(opt.threads));
+            detail::ProjectStream rows(reader, threads);
             bool ok = true;
             while (Project* row = rows.next(ok, problems)) {
                 Project& p = *row; // in place, until the next call
@@ -349,8 +353,8 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
         }
         // 2. Indicator rows, streamed into their project's counts.
         {
-            IndicatorReader reader(opt.indicators, opt);
-            detail::IndicatorStream rows(reader, detail::threads_to_use(opt.threads));
+            IndicatorReader& reader = indicators.get();
+            detail::IndicatorStream rows(reader, threads);
             const std::string* row_id = nullptr;
             const Indicator* row = nullptr;
             bool ok = true;

@@ -18,6 +18,10 @@
 #include <isa-l/igzip_lib.h>
 #include <minizip/unzip.h>
 
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -428,10 +432,16 @@ public:
         if (entry.uncompressed > entry.compressed * std::uint64_t{l.max_ratio}) too_compressed();
         if (unzGoToFilePos64(zip_, &entry.position) != UNZ_OK) damaged();
         // Deflated parts are inflated by ISA-L (about twice zlib's speed on sheet XML):
-        // minizip hands over the raw deflate stream, and the size and CRC are checked here.
+        // minizip finds the raw deflate stream, read here with pread (minizip would
+        // copy it and sum a CRC of the compressed bytes), and the size and CRC of
+        // what it inflates to are checked here.
         if (entry.method == Z_DEFLATED) {
             int method = 0, level = 0;
             if (unzOpenCurrentFile2(zip_, &method, &level, 1) != UNZ_OK) damaged();
+            raw_at_ = unzGetCurrentFileZStreamPos64(zip_);
+            raw_left_ = entry.compressed;
+            fd_ = ::open(book.path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd_ < 0) damaged();
             inflater_ = std::make_unique<inflate_state>();
             isal_inflate_init(inflater_.get());
             inflater_->crc_flag = ISAL_GZIP_NO_HDR; // raw deflate, the gzip (= zip) CRC of the output kept
@@ -443,6 +453,7 @@ public:
     }
     ~PartStream() {
         if (open_) unzCloseCurrentFile(zip_);
+        if (fd_ >= 0) ::close(fd_);
     }
     PartStream(const PartStream&) = delete;
     PartStream& operator=(const PartStream&) = delete;
@@ -472,7 +483,23 @@ public:
     }
 
 private:
-    static constexpr std::size_t input_bytes = 1 << 16;
+    static constexpr std::size_t input_bytes = 1 << 18;
+
+    /// Up to input_bytes of the raw deflate stream; 0 at its end, -1 on a read error.
+    int read_raw() {
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(raw_left_, input_bytes));
+        std::size_t got = 0;
+        while (got < want) {
+            const ssize_t n = ::pread(fd_, input_.get() + got, want - got, static_cast<off_t>(raw_at_ + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return -1;
+            if (n == 0) break; // the file ends early: the stream is cut short
+            got += static_cast<std::size_t>(n);
+        }
+        raw_at_ += got;
+        raw_left_ = got < want ? 0 : raw_left_ - got;
+        return static_cast<int>(got);
+    }
 
     /// Up to `capacity` inflated bytes; 0 at the end of the deflate stream, -1 when
     /// the stream is broken or ends early.
@@ -481,7 +508,7 @@ private:
         for (;;) {
             if (st.block_state == ISAL_BLOCK_FINISH) return 0;
             if (st.avail_in == 0 && !input_done_) {
-                const int n = unzReadCurrentFile(zip_, input_.get(), input_bytes);
+                const int n = read_raw();
                 if (n < 0) return -1;
                 input_done_ = n == 0;
                 st.next_in = input_.get();
@@ -519,6 +546,9 @@ private:
     std::unique_ptr<inflate_state> inflater_; // null: minizip inflates (a stored part)
     std::unique_ptr<unsigned char[]> input_;
     bool input_done_ = false;
+    int fd_ = -1;               // the workbook, for the raw deflate stream
+    std::uint64_t raw_at_ = 0;  // where the rest of the stream starts in the file
+    std::uint64_t raw_left_ = 0;
     unzFile zip_;
     const Entry& entry_;
     const Book& book_;
@@ -997,9 +1027,26 @@ std::size_t find_from(std::string_view s, std::string_view what, std::size_t fro
     return at ? static_cast<std::size_t>(static_cast<const char*>(at) - s.data()) : std::string::npos;
 }
 
+/// The first "</sheetData>" at s[from..], or npos. Found by memchr for its 'h', a
+/// letter rare in a sheet's rows: memmem looked at every '<' and was a fifth of
+/// cutting the rows.
+std::size_t find_sheet_data_end(std::string_view s, std::size_t from) {
+    constexpr std::string_view close = "</sheetData>";
+    constexpr std::size_t h = 3; // close[h] == 'h'
+    for (std::size_t i = from + h; i < s.size();) {
+        const void* at = std::memchr(s.data() + i, 'h', s.size() - i);
+        if (!at) break;
+        const auto p = static_cast<std::size_t>(static_cast<const char*>(at) - s.data());
+        if (s.substr(p - h).starts_with(close)) return p - h;
+        i = p + 1;
+    }
+    return std::string::npos;
+}
+
 /// One fragment of a sheet's rows, parsed (or not) by pugixml.
 struct FragmentSlot {
     enum class State : std::uint8_t {
+        cut,    ///< the bytes are in, not parsed yet (FragmentSource::parse)
         rows,   ///< parsed: replay it
         unsure, ///< expat must read the sheet (not plain, refused by pugixml, no </sheetData>, a row too long)
         failed, ///< reading the part failed: `error`
@@ -1010,29 +1057,50 @@ struct FragmentSlot {
     bool closed = false; // `bytes` end at </sheetData>; `tail` holds what was read after
     std::string tail;
     std::exception_ptr error;
+
+    /// No fragment follows this one: it ends the rows, or the fast path there.
+    bool last() const { return closed || (state != State::cut && state != State::rows); }
 };
 
 /// Cuts the rows after <sheetData> into fragments: whole <row>s of about
-/// `fragment_bytes`, up to </sheetData>. Reads the part as it goes.
+/// `fragment_bytes`, up to </sheetData>. Reads the part as it goes. Cutting
+/// follows the part, one fragment after another; parsing a fragment needs only
+/// its own bytes, so any thread may parse any fragment once it is cut.
 class FragmentSource {
 public:
     FragmentSource(PartStream& stream, std::string after_head) : stream_(stream), carry_(std::move(after_head)) {}
 
-    /// Fills `slot` with the next fragment. After a slot that is closed or not
-    /// State::rows, there is none.
-    void fill(FragmentSlot& slot) noexcept {
+    /// Cuts the next fragment into `slot`: State::cut, or unsure or failed. After
+    /// a slot that is last(), there is none.
+    void cut(FragmentSlot& slot) noexcept {
         slot.closed = false;
         slot.tail.clear();
         slot.error = nullptr;
         slot.parser.clear();
         try {
-            slot.state = cut(slot) && slot.parser.load(slot.bytes.data(), slot.bytes.size()) ? FragmentSlot::State::rows
-                                                                                                : FragmentSlot::State::unsure;
-            if (slot.state == FragmentSlot::State::rows) fast_fragments.fetch_add(1, std::memory_order_relaxed);
+            slot.state = cut_bytes(slot) ? FragmentSlot::State::cut : FragmentSlot::State::unsure;
         } catch (...) {
             slot.state = FragmentSlot::State::failed;
             slot.error = std::current_exception();
         }
+    }
+
+    /// Parses a slot in State::cut: rows, or unsure.
+    static void parse(FragmentSlot& slot) noexcept {
+        try {
+            slot.state = slot.parser.load(slot.bytes.data(), slot.bytes.size()) ? FragmentSlot::State::rows
+                                                                                   : FragmentSlot::State::unsure;
+            if (slot.state == FragmentSlot::State::rows) fast_fragments.fetch_add(1, std::memory_order_relaxed);
+        } catch (...) { // out of memory
+            slot.state = FragmentSlot::State::failed;
+            slot.error = std::current_exception();
+        }
+    }
+
+    /// Cuts and parses, on the caller's thread.
+    void fill(FragmentSlot& slot) noexcept {
+        cut(slot);
+        if (slot.state == FragmentSlot::State::cut) parse(slot);
     }
 
 private:
@@ -1040,14 +1108,14 @@ private:
     /// `fragment_bytes` are in; what follows stays for the next fragment (or is
     /// the tail). False when expat must read: the part ends first, or a row is
     /// longer than `max_fragment_bytes`.
-    bool cut(FragmentSlot& slot) {
+    bool cut_bytes(FragmentSlot& slot) {
         constexpr std::string_view close = "</sheetData>";
         std::string& b = slot.bytes;
         b.swap(carry_); // the bytes left from the last fragment; carry_ keeps the old capacity
         carry_.clear();
         std::size_t searched = 0;
         for (;;) {
-            const std::size_t at = find_from(b, close, searched);
+            const std::size_t at = find_sheet_data_end(b, searched);
             if (at != std::string::npos) {
                 slot.tail.assign(b, at);
                 b.resize(at);
@@ -1077,8 +1145,12 @@ private:
 };
 
 /// A FragmentSource run on a thread of its own, up to `depth` fragments ahead of
-/// the one being replayed. The slots are handed over under a mutex; the parsing
-/// and the replay run unlocked, each on its own slot.
+/// the one being replayed. That thread cuts fragments in order while a slot is
+/// free, and otherwise parses the newest one cut; the caller parses the fragment
+/// it needs next itself when nobody has started it. Parsing is most of the work
+/// (inflating is about a fifth), so both cores share it. The slots are handed
+/// over under a mutex; cutting, parsing and the replay run unlocked, each on a
+/// slot of its own.
 class FragmentPipeline {
 public:
     explicit FragmentPipeline(FragmentSource& source) : source_(source), thread_([this] { produce(); }) {}
@@ -1093,49 +1165,75 @@ public:
     FragmentPipeline(const FragmentPipeline&) = delete;
     FragmentPipeline& operator=(const FragmentPipeline&) = delete;
 
-    /// The next fragment, once filled; valid until release().
+    /// The next fragment, once cut and parsed; valid until release().
     FragmentSlot& take() {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return filled_ > taken_; });
-        return slots_[taken_++ % depth];
+        changed_.wait(lock, [&] { return cut_ > taken_; });
+        const std::size_t k = taken_++ % depth;
+        if (phase_[k] == Phase::cut) parse(k, lock);
+        else changed_.wait(lock, [&] { return phase_[k] == Phase::ready; });
+        return slots_[k];
     }
-    /// The fragment taken last may be filled again.
+    /// The fragment taken last may be cut again.
     void release() {
         {
             const std::lock_guard lock(mutex_);
+            phase_[(taken_ - 1) % depth] = Phase::free;
             ++released_;
         }
         changed_.notify_all();
     }
 
 private:
-    static constexpr std::size_t depth = 3;
+    static constexpr std::size_t depth = 4;
+    enum class Phase : std::uint8_t { free, cutting, cut, parsing, ready };
+
+    /// Parses slot k (Phase::cut), unlocked meanwhile.
+    void parse(std::size_t k, std::unique_lock<std::mutex>& lock) {
+        phase_[k] = Phase::parsing;
+        lock.unlock();
+        FragmentSource::parse(slots_[k]);
+        lock.lock();
+        phase_[k] = Phase::ready;
+        changed_.notify_all();
+    }
+
+    /// The newest slot cut and not taken, not being parsed; depth if none.
+    std::size_t newest_unparsed() const {
+        for (std::size_t i = cut_; i > taken_; --i)
+            if (phase_[(i - 1) % depth] == Phase::cut) return (i - 1) % depth;
+        return depth;
+    }
 
     void produce() {
+        std::unique_lock lock(mutex_);
         for (;;) {
-            FragmentSlot* slot;
-            {
-                std::unique_lock lock(mutex_);
-                changed_.wait(lock, [&] { return stop_ || filled_ - released_ < depth; });
-                if (stop_) return;
-                slot = &slots_[filled_ % depth];
+            const auto can_cut = [&] { return !ended_ && cut_ - released_ < depth; };
+            changed_.wait(lock, [&] { return stop_ || can_cut() || newest_unparsed() < depth; });
+            if (stop_) return;
+            if (!can_cut()) {
+                parse(newest_unparsed(), lock);
+                continue;
             }
-            source_.fill(*slot);
-            {
-                const std::lock_guard lock(mutex_);
-                ++filled_;
-            }
+            const std::size_t k = cut_ % depth;
+            phase_[k] = Phase::cutting;
+            lock.unlock();
+            source_.cut(slots_[k]);
+            lock.lock();
+            phase_[k] = slots_[k].state == FragmentSlot::State::cut ? Phase::cut : Phase::ready;
+            ended_ = slots_[k].last();
+            ++cut_;
             changed_.notify_all();
-            if (slot->closed || slot->state != FragmentSlot::State::rows) return;
         }
     }
 
     FragmentSource& source_;
     std::array<FragmentSlot, depth> slots_;
+    std::array<Phase, depth> phase_{};
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::size_t filled_ = 0, taken_ = 0, released_ = 0;
-    bool stop_ = false;
+    std::size_t cut_ = 0, taken_ = 0, released_ = 0;
+    bool ended_ = false, stop_ = false;
     std::thread thread_; // last: started once the rest is built
 };
 

@@ -750,6 +750,37 @@ TEST_CASE("xlsx fast path threads: a sheet parsed ahead on a thread gives the sa
     CHECK(got.find("!Sheet1!15000 the sheet's XML is broken at line 4: mismatched tag") != std::string::npos);
 }
 
+TEST_CASE("xlsx fast path: </sheetData> is found wherever a read cuts it, in rows full of 'h' (row heights)") {
+    // The end of the rows is looked for by memchr for the 'h' of "</sheetData>". WPS
+    // writes ht="…" on every row, so the search meets an 'h' in every row; and the
+    // part is inflated 256 KiB at a time, so the end tag is put across that edge at
+    // every offset (the head, the rows and the tag are plain ASCII).
+    constexpr std::size_t read_edge = std::size_t{1} << 18;
+    const std::string head = std::string(xml_head) + "<worksheet" + main_ns + ">\n<sheetData>\n";
+    std::string rows;
+    for (int r = 1; rows.size() < read_edge - 400; ++r) {
+        const std::string n = std::to_string(r);
+        rows += "<row r=\"" + n + "\" ht=\"15\" customHeight=\"1\"><c r=\"A" + n + "\"><v>" + n +
+                "</v></c><c r=\"B" + n + "\" t=\"inlineStr\"><is><t>height h</t></is></c></row>";
+    }
+    for (std::size_t shift = 0; shift <= 13; ++shift) {
+        // One more row padded so that "</sheetData>" starts `shift` bytes before the edge … 1 after.
+        const std::size_t tag_at = read_edge - 12 + shift;
+        const std::string open = "<row r=\"99999\" ht=\"15\"><c r=\"A99999\" t=\"inlineStr\"><is><t>";
+        const std::string close = "</t></is></c></row>\n";
+        const std::size_t used = head.size() + rows.size() + open.size() + close.size();
+        REQUIRE(used < tag_at);
+        const std::string sheet = head + rows + open + std::string(tag_at - used, 'h') + close +
+                                  "</sheetData><pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>";
+        REQUIRE(sheet.find("</sheetData>") == tag_at);
+        const std::string name = "fast-end-" + std::to_string(shift) + ".xlsx";
+        CAPTURE(name);
+        const std::string got = same_both_ways(name, sheet, Expect::fast);
+        CHECK(got.find("\n99999:hhh") != std::string::npos);
+        CHECK(got.ends_with("h|\n"));
+    }
+}
+
 TEST_CASE("xlsx fast path: after rows were handed out, expat reads again from the start and passes over them") {
     // About 600 KB of rows: several fragments. Row 9000 is one only expat may judge.
     const auto rows_with = [](const std::string& row_9000) {
