@@ -248,6 +248,31 @@ bool parse_stored_number(std::string_view s, Decimal& d) {
     return true;
 }
 
+/// True when `s` is already what parse_stored_number and append_plain would make of
+/// it: -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?, at most 15 significant digits, not "-0".
+/// Most stored numbers are ("2390", "0.925"), and are then copied as they are.
+bool plain_already(std::string_view s) {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
+    if (i >= s.size() || !digit(s[i])) return false;
+    int significant = 0;
+    bool nonzero = false;
+    if (s[i] == '0') {
+        ++i;
+    } else {
+        for (; i < s.size() && digit(s[i]); ++i) ++significant;
+        nonzero = true;
+    }
+    if (i < s.size()) {
+        if (s[i] != '.') return false;
+        const std::size_t first = ++i;
+        for (; i < s.size() && digit(s[i]); ++i)
+            if (nonzero || s[i] != '0') nonzero = true, ++significant;
+        if (i == first || i != s.size() || s.back() == '0') return false;
+    }
+    return significant <= 15 && (nonzero || s[0] != '-');
+}
+
 /// Excel stores doubles: nothing beyond ±1E±308 is a number it wrote.
 bool in_range(const Decimal& d) { return d.count == 0 || (d.exp10 <= 308 && d.exp10 >= -330); }
 
@@ -1015,7 +1040,7 @@ FastRowCounts fast_row_counts() {
 /// between <sheetData> and </sheetData> to pugixml and the rest to expat.
 enum class Path : std::uint8_t { fast_head, fast_rows, expat };
 
-constexpr std::size_t fragment_bytes = 1 << 18;     // a fragment: the rows in about 256 KiB
+constexpr std::size_t fragment_bytes = std::size_t{64} << 10; // a fragment: the rows in about 64 KiB, parsed while in the cache
 constexpr std::size_t max_fragment_bytes = 16 << 20; // a row longer than this goes to expat, which streams it
 constexpr std::size_t max_head_bytes = 1 << 20;     // no <sheetData> within 1 MiB: expat reads the sheet
 
@@ -1133,8 +1158,8 @@ private:
                 if (b.size() > max_fragment_bytes) return false;
             }
             const std::size_t had = b.size();
-            b.resize(had + chunk_bytes);
-            const std::size_t n = stream_.read(b.data() + had, chunk_bytes);
+            b.resize(had + fragment_bytes);
+            const std::size_t n = stream_.read(b.data() + had, fragment_bytes);
             b.resize(had + n);
             if (n == 0) return false;
         }
@@ -1490,6 +1515,10 @@ struct Sheet::Impl : XmlHandler {
     }
 
     void append_number() {
+        if (cell_kind == Kind::general && plain_already(value)) {
+            row_text += value;
+            return;
+        }
         Decimal d;
         if (!parse_stored_number(value, d) || !in_range(d))
             fail_cell("the number cell holds \"" + value + "\", which is not a number a spreadsheet stores",

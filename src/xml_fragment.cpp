@@ -96,10 +96,13 @@ bool FragmentParser::load(char* s, std::size_t n) {
     // Every node kind is kept, so that what expat would judge (comments, CDATA,
     // processing instructions, DOCTYPE) is seen and sent to it; the text options
     // are expat's: references replaced, line ends and attribute blanks normalized,
-    // blank text kept.
+    // blank text kept. An element's text before its first child is kept as the
+    // element's value (parse_embed_pcdata): a cell's <v>1</v> is then one node, not
+    // two, which makes the tree a third smaller and its walk shorter.
     constexpr unsigned options = pugi::parse_fragment | pugi::parse_ws_pcdata | pugi::parse_escapes | pugi::parse_eol |
                                  pugi::parse_wconv_attribute | pugi::parse_cdata | pugi::parse_comments |
-                                 pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype;
+                                 pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype |
+                                 pugi::parse_embed_pcdata;
     const pugi::xml_parse_result result = doc_.load_buffer_inplace(s, n, options, pugi::encoding_utf8);
     if (!result) return false;
     for (pugi::xml_node node = doc_.first_child(); node; node = node.next_sibling()) {
@@ -170,20 +173,24 @@ bool FragmentParser::collect_attributes(pugi::xml_node node) {
 /// When `node` has the leaf-pair shape (XmlHandler::leaf_pair), lays it out as one
 /// event: 1. Not that shape: 0. Something expat must judge: -1.
 int FragmentParser::leaf_pair(pugi::xml_node node) {
+    // The shape, with text embedded in elements (load): the outer element has no
+    // text of its own and one child, an element without attributes or children.
+    if (*node.value()) return 0;
     const pugi::xml_node inner = node.first_child();
-    if (!inner || inner.type() != pugi::node_element || inner.next_sibling() || inner.first_attribute()) return 0;
-    const pugi::xml_node leaf = inner.first_child();
-    if (leaf && (leaf.type() != pugi::node_pcdata || leaf.next_sibling())) return 0;
+    if (!inner || inner.type() != pugi::node_element || inner.next_sibling() || inner.first_attribute() ||
+        inner.first_child())
+        return 0;
     const auto at = static_cast<std::uint32_t>(attributes_.size());
     if (!collect_attributes(node)) return -1;
     if (non_ascii_ && !ascii(inner.name())) return -1;
-    const char* text = leaf ? leaf.value() : "";
+    const char* text = inner.value();
     const std::size_t n = text_length(text);
     if (n == std::string_view::npos) return -1;
     events_.push_back(Event{Event::Kind::leaf_pair, static_cast<int>(n), at, node.name(), inner.name(), text});
     return 1;
 }
 
+/// A text node, or the text embedded in an element before its first child.
 bool FragmentParser::text_node(pugi::xml_node node) {
     const char* value = node.value();
     const std::size_t n = text_length(value);
@@ -203,6 +210,7 @@ bool FragmentParser::lay_out(pugi::xml_node top) {
                 const auto at = static_cast<std::uint32_t>(attributes_.size());
                 if (!collect_attributes(n)) return false;
                 events_.push_back(Event{Event::Kind::start, 0, at, n.name()});
+                if (!text_node(n)) return false; // its embedded text, before any child
                 if (pugi::xml_node child = n.first_child()) {
                     n = child;
                     continue;

@@ -187,9 +187,14 @@ TEST_CASE("xlsx: shared strings (rich text joined, phonetic guides left out, _xH
 TEST_CASE("xlsx: numbers are their stored text exactly, rounded to 15 significant digits") {
     const std::vector<std::string> stored = {"100", "-0", "0.1", "1.5E-2", "1.2345678901234567E+18",
                                              "0.30000000000000004", "12.000000000000002", "9.9999999999999999E+2",
-                                             "-1.5", "123.450", "1E-7", "+4", "0.000123456789012345678", "2.5e3"};
+                                             "-1.5", "123.450", "1E-7", "+4", "0.000123456789012345678", "2.5e3",
+                                             // Already plain (copied as they are), or nearly
+                                             "007", "0.50", "123456789012345", "1234567890123456", "-0.0", "0",
+                                             "-0.5", "0.05", "1.", ".5", "0.100200300400500", "0.1002003004005006"};
     const std::vector<std::string> expected = {"100", "0", "0.1", "0.015", "1234567890123460000", "0.3", "12", "1000",
-                                               "-1.5", "123.45", "0.0000001", "4", "0.000123456789012346", "2500"};
+                                               "-1.5", "123.45", "0.0000001", "4", "0.000123456789012346", "2500",
+                                               "7", "0.5", "123456789012345", "1234567890123460", "0", "0",
+                                               "-0.5", "0.05", "1", "0.5", "0.1002003004005", "0.100200300400501"};
     CHECK(read_numbers("numbers.xlsx", stored, 0) == expected);
     // [Red]0.00 is neither a date nor a percent: the number as stored.
     CHECK(read_numbers("numbers-red.xlsx", {"5", "0.1"}, 7) == std::vector<std::string>{"5", "0.1"});
@@ -655,6 +660,17 @@ TEST_CASE("xlsx fast path: plain rows are read by pugixml, to the same cells as 
     std::string twice = sheet_xml(R"(<row r="1"><c r="A1"><v>1</v></c></row>)");
     twice.insert(twice.find("<pageMargins"), R"(<sheetData><row r="7"><c r="A7"><v>7</v></c></row></sheetData>)");
     CHECK(same_both_ways("fast-twice.xlsx", twice, Expect::fast).find("7:7|") != std::string::npos);
+}
+
+TEST_CASE("xlsx fast path: text beside elements (mixed content) is replayed in document order") {
+    // pugixml keeps an element's text before its first child as the element's value
+    // (parse_embed_pcdata); the replay must still give expat's order of events.
+    const std::string rows =
+        R"(<row r="1"> <c r="A1">x<v>1</v></c><c r="B1"><v>2</v>y</c> <c r="C1"><v>3<z/>4</v></c></row>)"
+        R"(<row r="2"><c r="A2" t="inlineStr"><is>a<t>b</t>c<t> d </t></is></c><c r="B2"><v></v></c><c r="C2" t="str"> <v> 5 </v> </c></row>)"
+        R"(<row r="3"><c r="A3" t="inlineStr"><is><r>rich<t>1</t>x<t>2</t></r></is></c><c r="B3"><v>6</v></c></row>)";
+    const std::string got = same_both_ways("fast-mixed.xlsx", sheet_xml(rows), Expect::fast);
+    CHECK(got == "1:1|2|34|\n2:b d || 5 |\n3:12|6|\n");
 }
 
 TEST_CASE("xlsx fast path: what pugixml cannot vouch for goes to expat, accepted or refused as expat alone does") {
