@@ -6,6 +6,7 @@
 
 #include "evaluate_engine.hpp"
 #include "id_ledger.hpp"
+#include "finish_chunks.hpp"
 #include "indicator_stream.hpp"
 #include "open_ahead.hpp"
 #include "stream_projects.hpp"
@@ -298,7 +299,7 @@ public:
     /// is written when there is one.
     void finish_all(detail::Problems& problems, unsigned threads) {
         const auto n = static_cast<std::uint32_t>(kept.slots.size());
-        constexpr std::uint32_t chunk = 8192;
+        constexpr std::uint32_t chunk = detail::finish_chunk_projects;
         if (threads < 2 || sink_ || !table_ || !table_->passthrough() || n < 2 * chunk) {
             for (std::uint32_t k = 0; k < n; ++k) finish(k, problems, true);
             return;
@@ -307,80 +308,26 @@ public:
             std::string text;
             std::optional<detail::Problems> problems;
             BatchSummary notices;
-            std::exception_ptr error;
-            bool ready = false;
+            ProjectResult result; // the helper's scratch
         };
-        const std::uint32_t chunks = (n + chunk - 1) / chunk;
-        std::array<Part, 2> parts;
-        std::mutex mutex;
-        std::condition_variable changed;
-        std::uint32_t taken = 0; // the helper's parts appended so far
-        bool stop = false;
         const auto finish_chunk = [&](std::uint32_t c, const Finishing& to) {
             for (std::uint32_t k = c * chunk; k < std::min(n, (c + 1) * chunk); ++k) finish(k, to, true);
         };
         const detail::Problems blank = problems.empty_like(); // made here: `problems` is the caller's to change
-        std::thread helper([&] { // chunks 1, 3, 5, … into parts[0], parts[1], parts[0], …
-            ProjectResult result;
-            for (std::uint32_t c = 1, i = 0; c < chunks; c += 2, ++i) {
-                Part& part = parts[i % 2];
-                {
-                    std::unique_lock lock(mutex);
-                    changed.wait(lock, [&] { return stop || i < taken + 2; });
-                    if (stop) return;
-                }
+        detail::finish_chunks_on_two_threads<Part>(
+            (n + chunk - 1) / chunk, [&](std::uint32_t c) { finish_chunk(c, Finishing{result_, problems, summary_, nullptr}); },
+            [&](std::uint32_t c, Part& part) {
                 part.text.clear();
                 part.problems.emplace(blank);
                 part.notices = BatchSummary{};
-                try {
-                    finish_chunk(c, Finishing{result, *part.problems, part.notices, &part.text});
-                } catch (...) {
-                    part.error = std::current_exception();
-                }
-                {
-                    const std::lock_guard lock(mutex);
-                    part.ready = true;
-                }
-                changed.notify_all();
-                if (part.error) return;
-            }
-        });
-        struct Join { // the helper is stopped and joined however this returns
-            std::mutex& mutex;
-            std::condition_variable& changed;
-            bool& stop;
-            std::thread& helper;
-            ~Join() {
-                {
-                    const std::lock_guard lock(mutex);
-                    stop = true;
-                }
-                changed.notify_all();
-                helper.join();
-            }
-        } join{mutex, changed, stop, helper};
-        for (std::uint32_t c = 0; c < chunks; ++c) {
-            if (c % 2 == 0) {
-                finish_chunk(c, Finishing{result_, problems, summary_, nullptr});
-                continue;
-            }
-            Part& part = parts[(c / 2) % 2];
-            {
-                std::unique_lock lock(mutex);
-                changed.wait(lock, [&] { return part.ready; });
-            }
-            if (part.error) std::rethrow_exception(part.error);
-            problems.take(*part.problems);
-            for (Diagnostic& d : part.notices.notices) add_notice(summary_, std::move(d));
-            summary_.notices_dropped += part.notices.notices_dropped;
-            if (!problems.any()) out_->write(part.text);
-            {
-                const std::lock_guard lock(mutex);
-                part.ready = false;
-                ++taken;
-            }
-            changed.notify_all();
-        }
+                finish_chunk(c, Finishing{part.result, *part.problems, part.notices, &part.text});
+            },
+            [&](Part& part) {
+                problems.take(*part.problems);
+                for (Diagnostic& d : part.notices.notices) add_notice(summary_, std::move(d));
+                summary_.notices_dropped += part.notices.notices_dropped;
+                if (!problems.any()) out_->write(part.text);
+            });
     }
 
 private:

@@ -11,6 +11,7 @@
 
 #include "json_fields.hpp"
 #include "evaluate_engine.hpp"
+#include "finish_chunks.hpp"
 #include "indicator_stream.hpp"
 #include "open_ahead.hpp"
 #include "stream_projects.hpp"
@@ -390,10 +391,10 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
         }
         summary.grades = periods.back().grades.bands;
         SummaryOf totals(summary);
-        ReviewResult r;
-        Project p; // the fields county steps read (no indicators: steps that read them take the in-memory path)
-        for (const ReviewKept& s : slots) {
-            const std::uint32_t k = kept.number(s);
+        // Finishes slot k into r; `p` holds the fields county steps read (no indicators:
+        // steps that read them take the in-memory path).
+        const auto finish_one = [&](std::uint32_t k, Project& p, ReviewResult& r) -> const RuleSet& {
+            const ReviewKept& s = slots[k];
             const RuleSet& rules = periods[s.period];
             if (!rules.review.custom.steps.empty()) {
                 const ReviewCustomSlot& c = customs[k];
@@ -410,13 +411,60 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
                 p.source_line = s.line;
             }
             finish(s.counts, s.funds.budget, rules, p, r);
-            totals.add(kept.department(k), s.funds.budget, r, rules.grades.size());
+            return rules;
+        };
+        const auto add = [&](std::uint32_t k, const RuleSet& rules, const ReviewResult& r) {
+            totals.add(kept.department(k), slots[k].funds.budget, r, rules.grades.size());
+        };
+        ReviewResult r;
+        Project p;
+        const auto finish_and_hand_on = [&](std::uint32_t k) {
+            const ReviewKept& s = slots[k];
+            const RuleSet& rules = finish_one(k, p, r);
+            add(k, rules, r);
             if (sink) {
                 (*sink)(ProjectView{kept.id(k), kept.department(k), s.funds, s.budget_year(), s.line, &rules, nullptr}, r);
-                continue;
+                return;
             }
             write_csv_row(table->row(), kept.id(k), kept.department(k), s.funds.budget, r, rules, county);
             table->end_row(names ? kept.text(kept_names[k]) : std::string_view(), s.line);
+        };
+        const auto n = static_cast<std::uint32_t>(slots.size());
+        constexpr std::uint32_t chunk = detail::finish_chunk_projects;
+        if (!sink && threads >= 2 && table->passthrough() && n >= 2 * chunk) {
+            // Rows written as they are: every other chunk finished and formatted on a
+            // second thread (finish_chunks.hpp), its results kept for the summary,
+            // which adds them in file order.
+            struct Part {
+                std::uint32_t chunk = 0;
+                std::string text;
+                std::vector<ReviewResult> results;
+                Project p; // the helper's scratch
+            };
+            const auto first = [&](std::uint32_t c) { return c * chunk; };
+            const auto last = [&](std::uint32_t c) { return std::min(n, (c + 1) * chunk); };
+            detail::finish_chunks_on_two_threads<Part>(
+                (n + chunk - 1) / chunk,
+                [&](std::uint32_t c) {
+                    for (std::uint32_t k = first(c); k < last(c); ++k) finish_and_hand_on(k);
+                },
+                [&](std::uint32_t c, Part& part) {
+                    part.chunk = c;
+                    part.text.clear();
+                    part.results.resize(last(c) - first(c));
+                    for (std::uint32_t k = first(c); k < last(c); ++k) {
+                        ReviewResult& result = part.results[k - first(c)];
+                        const RuleSet& rules = finish_one(k, part.p, result);
+                        write_csv_row(part.text, kept.id(k), kept.department(k), slots[k].funds.budget, result, rules, county);
+                    }
+                },
+                [&](Part& part) {
+                    for (std::uint32_t k = first(part.chunk); k < last(part.chunk); ++k)
+                        add(k, periods[slots[k].period], part.results[k - first(part.chunk)]);
+                    out->write(part.text);
+                });
+        } else {
+            for (std::uint32_t k = 0; k < n; ++k) finish_and_hand_on(k);
         }
         if (sink) return true;
         table->finish();
