@@ -11,8 +11,10 @@
 # 2. `perfbudget evaluate` end to end on the same 1,000,000 projects (≈8.5 M
 #    indicator rows), national and Urumqi runs interleaved, fastest of RUNS (3):
 #    the machine is a shared 2-core VM whose runs vary by up to 40 %.
-# 3. Reading a 100,000-row workbook vs the same table as CSV (bench_xlsx), with
-#    the floor of minizip + expat doing nothing.
+# 3. `perfbudget evaluate` on 100,000 projects as one workbook vs the same tables as
+#    CSV, end to end (e2e.sh WORKBOOK=1; issue 11's figure); then the readers alone
+#    on one thread (bench_xlsx: xlsx::Sheet::next vs CsvReader::next), with the
+#    floor of minizip + expat doing nothing.
 # 4. `perfbudget evaluate` (and --ordered) against a hand-written std::getline loop
 #    with exact integers on the same 1,000,000 projects (reference.sh; issue 15).
 set -euo pipefail
@@ -32,7 +34,9 @@ for n in 1000 5000 100000; do
 done
 echo "== end to end, 1,000,000 projects: national, then rules/urumqi-county.yaml"
 RUNS=${RUNS:-3} bash "$here/e2e.sh" "$build" 1000000 national "$profile"
-echo "== reading a workbook vs the same table as CSV, 100,000 rows (issue 11: ≤ 3×)"
+echo "== evaluating a workbook vs the same tables as CSV, 100,000 projects, end to end (issue 11: ≤ 3×)"
+WORKBOOK=1 RUNS=${RUNS:-3} bash "$here/e2e.sh" "$build" 100000 | sed -n '/^comparison/,$p'
+echo "== the readers alone, one thread: a 100,000-row workbook vs the same table as CSV"
 "$build/benchmarks/bench_xlsx" 100000 --benchmark_min_time=0.5 --benchmark_repetitions=3 2>&1 |
     grep -E "^BM_[a-z_]+ |^ns per row|^floor"
 echo "== against a hand-written getline loop, 1,000,000 projects (issue 15)"
