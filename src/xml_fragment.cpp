@@ -54,8 +54,8 @@ bool word_needs_look(std::uint64_t w) {
 
 } // namespace
 
-bool fragment_bytes_plain(const char* s, std::size_t n, bool& non_ascii) {
-    non_ascii = false;
+bool fragment_bytes_plain(const char* s, std::size_t n, FragmentBytes& seen) {
+    seen = FragmentBytes{};
     std::size_t i = 0;
     while (i < n) {
         if (i + 8 <= n) {
@@ -70,17 +70,20 @@ bool fragment_bytes_plain(const char* s, std::size_t n, bool& non_ascii) {
         for (; i < stop; ++i) {
             const auto c = static_cast<unsigned char>(s[i]);
             if (c >= 0x80) {
-                non_ascii = true;
+                seen.non_ascii = true;
             } else if (c < 0x20) {
                 if (c != '\t' && c != '\n' && c != '\r') return false;
+                seen.blank = true;
+                seen.cr = seen.cr || c == '\r';
             } else if (c == '&') {
                 const std::size_t len = plain_reference(s + i, n - i);
                 if (!len) return false;
+                seen.reference = true;
                 i += len - 1;
             }
         }
     }
-    if (!non_ascii) return true;
+    if (!seen.non_ascii) return true;
     const auto* u = reinterpret_cast<const unsigned char*>(s);
     if (check_utf8(u, n, true).bad != std::string::npos) return false;
     // U+FFFE and U+FFFF are valid UTF-8 but not XML characters.
@@ -92,17 +95,22 @@ bool fragment_bytes_plain(const char* s, std::size_t n, bool& non_ascii) {
 
 bool FragmentParser::load(char* s, std::size_t n) {
     clear();
-    if (!fragment_bytes_plain(s, n, non_ascii_)) return false;
+    FragmentBytes seen;
+    if (!fragment_bytes_plain(s, n, seen)) return false;
+    non_ascii_ = seen.non_ascii;
     // Every node kind is kept, so that what expat would judge (comments, CDATA,
     // processing instructions, DOCTYPE) is seen and sent to it; the text options
     // are expat's: references replaced, line ends and attribute blanks normalized,
-    // blank text kept. An element's text before its first child is kept as the
-    // element's value (parse_embed_pcdata): a cell's <v>1</v> is then one node, not
-    // two, which makes the tree a third smaller and its walk shorter.
-    constexpr unsigned options = pugi::parse_fragment | pugi::parse_ws_pcdata | pugi::parse_escapes | pugi::parse_eol |
-                                 pugi::parse_wconv_attribute | pugi::parse_cdata | pugi::parse_comments |
-                                 pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype |
-                                 pugi::parse_embed_pcdata;
+    // blank text kept. Each of those three is asked for only when its bytes occur
+    // ('&', a carriage return, a tab or line break): without them it changes
+    // nothing, and pugixml scans faster. An element's text before its first child
+    // is kept as the element's value (parse_embed_pcdata): a cell's <v>1</v> is
+    // then one node, not two, which makes the tree a third smaller and its walk shorter.
+    unsigned options = pugi::parse_fragment | pugi::parse_ws_pcdata | pugi::parse_cdata | pugi::parse_comments |
+                       pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype | pugi::parse_embed_pcdata;
+    if (seen.reference) options |= pugi::parse_escapes;
+    if (seen.cr) options |= pugi::parse_eol;
+    if (seen.blank) options |= pugi::parse_wconv_attribute;
     const pugi::xml_parse_result result = doc_.load_buffer_inplace(s, n, options, pugi::encoding_utf8);
     if (!result) return false;
     for (pugi::xml_node node = doc_.first_child(); node; node = node.next_sibling()) {

@@ -40,11 +40,19 @@ public:
     }
 };
 
+/// What fragment_bytes_plain saw besides: which kinds of bytes occur at all.
+struct FragmentBytes {
+    bool non_ascii = false; ///< a byte 0x80 or above
+    bool reference = false; ///< '&' (an entity or character reference)
+    bool blank = false;     ///< a tab, line feed or carriage return
+    bool cr = false;        ///< a carriage return
+};
+
 /// True when the bytes hold nothing the fast path cannot vouch for: no control
 /// characters XML forbids, UTF-8 that is valid and free of U+FFFE/U+FFFF, and only
 /// the five predefined entities or character references to characters XML allows.
-/// False sends the bytes to expat. `non_ascii` tells whether any byte is 0x80 or above.
-bool fragment_bytes_plain(const char* s, std::size_t n, bool& non_ascii);
+/// False sends the bytes to expat. `seen` tells which kinds of bytes occur.
+bool fragment_bytes_plain(const char* s, std::size_t n, FragmentBytes& seen);
 
 /// pugixml over one fragment: a run of whole elements (a sheet's rows) with the
 /// text between them. load() parses and checks it and lays it out as a flat list
