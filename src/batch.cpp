@@ -13,11 +13,6 @@
 #include "table_writer.hpp"
 
 #include <algorithm>
-#include <array>
-#include <condition_variable>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -298,31 +293,28 @@ public:
     /// thread. Rows formatted after a problem are dropped with the rest: nothing
     /// is written when there is one.
     void finish_all(detail::Problems& problems, unsigned threads) {
-        const auto n = static_cast<std::uint32_t>(kept.slots.size());
-        constexpr std::uint32_t chunk = detail::finish_chunk_projects;
-        if (threads < 2 || sink_ || !table_ || !table_->passthrough() || n < 2 * chunk) {
-            for (std::uint32_t k = 0; k < n; ++k) finish(k, problems, true);
-            return;
-        }
         struct Part {
             std::string text;
             std::optional<detail::Problems> problems;
             BatchSummary notices;
             ProjectResult result; // the helper's scratch
         };
-        const auto finish_chunk = [&](std::uint32_t c, const Finishing& to) {
-            for (std::uint32_t k = c * chunk; k < std::min(n, (c + 1) * chunk); ++k) finish(k, to, true);
+        const auto finish_range = [&](std::uint32_t first, std::uint32_t last, const Finishing& to) {
+            for (std::uint32_t k = first; k < last; ++k) finish(k, to, true);
         };
         const detail::Problems blank = problems.empty_like(); // made here: `problems` is the caller's to change
-        detail::finish_chunks_on_two_threads<Part>(
-            (n + chunk - 1) / chunk, [&](std::uint32_t c) { finish_chunk(c, Finishing{result_, problems, summary_, nullptr}); },
-            [&](std::uint32_t c, Part& part) {
+        detail::finish_in_order<Part>(
+            static_cast<std::uint32_t>(kept.slots.size()), threads >= 2 && !sink_ && table_ && table_->passthrough(),
+            [&](std::uint32_t first, std::uint32_t last) {
+                finish_range(first, last, Finishing{result_, problems, summary_, nullptr});
+            },
+            [&](std::uint32_t first, std::uint32_t last, Part& part) {
                 part.text.clear();
                 part.problems.emplace(blank);
                 part.notices = BatchSummary{};
-                finish_chunk(c, Finishing{part.result, *part.problems, part.notices, &part.text});
+                finish_range(first, last, Finishing{part.result, *part.problems, part.notices, &part.text});
             },
-            [&](Part& part) {
+            [&](std::uint32_t, std::uint32_t, Part& part) {
                 problems.take(*part.problems);
                 for (Diagnostic& d : part.notices.notices) add_notice(summary_, std::move(d));
                 summary_.notices_dropped += part.notices.notices_dropped;
@@ -351,9 +343,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     std::vector<Diagnostic> row_problems;
     std::optional<detail::Problems> problems;
 
-    // Indicators opened while the projects are read (open_ahead.hpp).
     const unsigned threads = detail::threads_to_use(opt.threads);
-    detail::OpenAhead<IndicatorReader> indicators(threads >= 2, [&](auto& r) { r.emplace(opt.indicators, opt); });
+    detail::OpenAhead<IndicatorReader> indicators = detail::open_indicators_ahead(opt, threads); // read while the projects are
 
     // 1. Projects, kept compactly.
     {

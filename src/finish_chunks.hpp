@@ -9,6 +9,7 @@
 // or listed therefore comes in chunk order: the same bytes as on one thread.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <cstdint>
@@ -21,13 +22,23 @@ namespace perfbudget::detail {
 /// Projects per chunk: a chunk's rows (about 0.5 MB of CSV) fit in the cache.
 inline constexpr std::uint32_t finish_chunk_projects = 8192;
 
-/// Runs, for c = 0 … chunks − 1 in turn on the caller's thread, `direct(c)` for an
-/// even c, and `append(part)` for an odd c, where `part` was filled by `into(c, part)`
-/// on the second thread (into() clears what a Part held before). An exception
-/// from into() is thrown again where its chunk's turn comes; one from direct()
-/// or append() stops the second thread and passes through.
+/// Finishes projects [0, n) in order. On one thread (`two_threads` false, or fewer
+/// than two chunks' worth): direct(0, n). Otherwise, for each chunk [first, last) in
+/// turn on the caller's thread: direct(first, last) for chunks 0, 2, 4, …, and for
+/// chunks 1, 3, 5, … append(first, last, part), where `part` was filled by
+/// into(first, last, part) on the second thread (into() clears what a Part held
+/// before). An exception from into() is thrown again where its chunk's turn comes;
+/// one from direct() or append() stops the second thread and passes through.
 template <class Part, class Direct, class Into, class Append>
-void finish_chunks_on_two_threads(std::uint32_t chunks, Direct&& direct, Into&& into, Append&& append) {
+void finish_in_order(std::uint32_t n, bool two_threads, Direct&& direct, Into&& into, Append&& append) {
+    constexpr std::uint32_t chunk = finish_chunk_projects;
+    if (!two_threads || n < 2 * chunk) {
+        direct(std::uint32_t{0}, n);
+        return;
+    }
+    const std::uint32_t chunks = (n + chunk - 1) / chunk;
+    const auto first = [](std::uint32_t c) { return c * chunk; };
+    const auto last = [n](std::uint32_t c) { return std::min(n, (c + 1) * chunk); };
     struct Slot {
         Part part{};
         std::exception_ptr error;
@@ -47,7 +58,7 @@ void finish_chunks_on_two_threads(std::uint32_t chunks, Direct&& direct, Into&& 
                 if (stop) return;
             }
             try {
-                into(c, slot.part);
+                into(first(c), last(c), slot.part);
             } catch (...) {
                 slot.error = std::current_exception();
             }
@@ -75,7 +86,7 @@ void finish_chunks_on_two_threads(std::uint32_t chunks, Direct&& direct, Into&& 
     } join{mutex, changed, stop, helper};
     for (std::uint32_t c = 0; c < chunks; ++c) {
         if (c % 2 == 0) {
-            direct(c);
+            direct(first(c), last(c));
             continue;
         }
         Slot& slot = slots[(c / 2) % 2];
@@ -84,7 +95,7 @@ void finish_chunks_on_two_threads(std::uint32_t chunks, Direct&& direct, Into&& 
             changed.wait(lock, [&] { return slot.ready; });
         }
         if (slot.error) std::rethrow_exception(slot.error);
-        append(slot.part);
+        append(first(c), last(c), slot.part);
         {
             const std::lock_guard lock(mutex);
             slot.ready = false;

@@ -464,9 +464,8 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     MonitorStream stream(options, book);
     std::vector<Diagnostic> row_problems;
 
-    // Indicators opened while the projects are read (open_ahead.hpp).
     const unsigned threads = detail::threads_to_use(opt.threads);
-    detail::OpenAhead<IndicatorReader> indicators(threads >= 2, [&](auto& r) { r.emplace(opt.indicators, opt); });
+    detail::OpenAhead<IndicatorReader> indicators = detail::open_indicators_ahead(opt, threads); // read while the projects are
 
     // 1. Projects, kept compactly.
     try {

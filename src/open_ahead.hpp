@@ -12,6 +12,8 @@
 // opened it. A job that stops before get() never sees it.
 #pragma once
 
+#include "perfbudget/input.hpp"
+
 #include <exception>
 #include <functional>
 #include <optional>
@@ -57,5 +59,13 @@ private:
     std::function<void(std::optional<Reader>&)> open_;
     std::thread thread_; // last: started once the rest is built
 };
+
+/// A batch job's indicators (`opt.indicators`, read with `opt`), opened ahead with
+/// 2 or more threads. Guaranteed copy elision builds it in the caller's variable,
+/// whose address the opening thread keeps.
+template <class Options>
+OpenAhead<IndicatorReader> open_indicators_ahead(const Options& opt, unsigned threads) {
+    return OpenAhead<IndicatorReader>(threads >= 2, [&opt](std::optional<IndicatorReader>& r) { r.emplace(opt.indicators, opt); });
+}
 
 } // namespace perfbudget::detail

@@ -322,9 +322,8 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
     const bool names = !sink && table_has_names(opt.format, opt.table);
     std::vector<detail::ArenaText> kept_names; // one per slot when `names`
     std::vector<Diagnostic> problems;
-    // Indicators opened while the projects are read (open_ahead.hpp).
     const unsigned threads = detail::threads_to_use(opt.threads);
-    detail::OpenAhead<IndicatorReader> indicators(threads >= 2, [&](auto& r) { r.emplace(opt.indicators, opt); });
+    detail::OpenAhead<IndicatorReader> indicators = detail::open_indicators_ahead(opt, threads); // read while the projects are
     try {
         // 1. Projects, kept compactly.
         {
@@ -429,43 +428,32 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
             write_csv_row(table->row(), kept.id(k), kept.department(k), s.funds.budget, r, rules, county);
             table->end_row(names ? kept.text(kept_names[k]) : std::string_view(), s.line);
         };
-        const auto n = static_cast<std::uint32_t>(slots.size());
-        constexpr std::uint32_t chunk = detail::finish_chunk_projects;
-        if (!sink && threads >= 2 && table->passthrough() && n >= 2 * chunk) {
-            // Rows written as they are: every other chunk finished and formatted on a
-            // second thread (finish_chunks.hpp), its results kept for the summary,
-            // which adds them in file order.
-            struct Part {
-                std::uint32_t chunk = 0;
-                std::string text;
-                std::vector<ReviewResult> results;
-                Project p; // the helper's scratch
-            };
-            const auto first = [&](std::uint32_t c) { return c * chunk; };
-            const auto last = [&](std::uint32_t c) { return std::min(n, (c + 1) * chunk); };
-            detail::finish_chunks_on_two_threads<Part>(
-                (n + chunk - 1) / chunk,
-                [&](std::uint32_t c) {
-                    for (std::uint32_t k = first(c); k < last(c); ++k) finish_and_hand_on(k);
-                },
-                [&](std::uint32_t c, Part& part) {
-                    part.chunk = c;
-                    part.text.clear();
-                    part.results.resize(last(c) - first(c));
-                    for (std::uint32_t k = first(c); k < last(c); ++k) {
-                        ReviewResult& result = part.results[k - first(c)];
-                        const RuleSet& rules = finish_one(k, part.p, result);
-                        write_csv_row(part.text, kept.id(k), kept.department(k), slots[k].funds.budget, result, rules, county);
-                    }
-                },
-                [&](Part& part) {
-                    for (std::uint32_t k = first(part.chunk); k < last(part.chunk); ++k)
-                        add(k, periods[slots[k].period], part.results[k - first(part.chunk)]);
-                    out->write(part.text);
-                });
-        } else {
-            for (std::uint32_t k = 0; k < n; ++k) finish_and_hand_on(k);
-        }
+        // Rows written as they are: every other chunk finished and formatted on a
+        // second thread (finish_chunks.hpp), its results kept for the summary, which
+        // adds them in file order.
+        struct Part {
+            std::string text;
+            std::vector<ReviewResult> results;
+            Project p; // the helper's scratch
+        };
+        detail::finish_in_order<Part>(
+            static_cast<std::uint32_t>(slots.size()), !sink && threads >= 2 && table->passthrough(),
+            [&](std::uint32_t first, std::uint32_t last) {
+                for (std::uint32_t k = first; k < last; ++k) finish_and_hand_on(k);
+            },
+            [&](std::uint32_t first, std::uint32_t last, Part& part) {
+                part.text.clear();
+                part.results.resize(last - first);
+                for (std::uint32_t k = first; k < last; ++k) {
+                    ReviewResult& result = part.results[k - first];
+                    const RuleSet& rules = finish_one(k, part.p, result);
+                    write_csv_row(part.text, kept.id(k), kept.department(k), slots[k].funds.budget, result, rules, county);
+                }
+            },
+            [&](std::uint32_t first, std::uint32_t last, Part& part) {
+                for (std::uint32_t k = first; k < last; ++k) add(k, periods[slots[k].period], part.results[k - first]);
+                out->write(part.text);
+            });
         if (sink) return true;
         table->finish();
         if (summary_file) summary_file->write(review_summary_json(summary));
