@@ -12,6 +12,8 @@
 //   - as the streaming pieces the CLI uses (score_indicator + ScoreAccumulator +
 //     CustomAccumulator + finish_project + apply_custom), inlined from the
 //     library's internal src/evaluate_engine.hpp as src/batch.cpp inlines them.
+// BM_evaluate_each runs evaluate_each() over the projects (the same results, the
+// next projects' indicators prefetched): issue 15 item 4's figure at 100,000.
 // It also reviews every project's targets (review_project(), the target review of
 // `perfbudget review`) with the national rules and with county review steps that
 // use the rule language's quantifiers over the indicators (BM_review/national,
@@ -98,6 +100,16 @@ void BM_evaluate(benchmark::State& state, const RuleSet* rules) {
     });
 }
 
+/// evaluate_each(): the same results, with the indicators of the project
+/// prefetch_distance places ahead fetched while one is scored (issue 15 item 4).
+void BM_evaluate_each(benchmark::State& state, const RuleSet* rules) {
+    const auto& ps = projects();
+    for (auto _ : state)
+        evaluate_each(std::span<const Project>(ps), *rules,
+                      [](const Project&, const ProjectResult& r) { benchmark::DoNotOptimize(r.total); });
+    set_counters(state, ps.size(), indicator_count());
+}
+
 /// The streaming pieces for a rule set without custom steps (the CLI's streaming loop).
 void streaming_national(benchmark::State& state, const RuleSet& rules) {
     const auto& ps = projects();
@@ -170,7 +182,7 @@ public:
     void Finalize() override {
         ConsoleReporter::Finalize();
         std::printf("\nns per project (fastest repetition):\n");
-        for (const char* bm : {"BM_evaluate", "BM_streaming_pieces"}) {
+        for (const char* bm : {"BM_evaluate", "BM_evaluate_each", "BM_streaming_pieces"}) {
             const auto national = best_.find(std::string(bm) + "/national");
             const auto profile = best_.find(std::string(bm) + "/profile");
             if (national == best_.end() || profile == best_.end()) continue;
@@ -217,6 +229,8 @@ int main(int argc, char** argv) {
     // Named by rule set, so the summary can pair them: BM_evaluate/national, BM_evaluate/profile.
     for (const auto& [suffix, rules] : {std::pair{"national", &national_rules().only()}, std::pair{"profile", &profile_rules()}}) {
         benchmark::RegisterBenchmark((std::string("BM_evaluate/") + suffix).c_str(), BM_evaluate, rules)
+            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark((std::string("BM_evaluate_each/") + suffix).c_str(), BM_evaluate_each, rules)
             ->Unit(benchmark::kMillisecond);
         benchmark::RegisterBenchmark((std::string("BM_streaming_pieces/") + suffix).c_str(), BM_streaming_pieces, rules)
             ->Unit(benchmark::kMillisecond);

@@ -505,6 +505,7 @@ BatchSummary evaluate_in_memory(const EvaluateOptions& opt, const RuleBook& rule
     const InputNames files{opt.projects, opt.indicators};
     for (std::size_t i = 0; i < projects.size(); ++i) {
         summary.indicators += projects[i].indicators.size();
+        if (i + prefetch_distance < projects.size()) prefetch_for_scoring(projects[i + prefetch_distance]);
         try {
             evaluate(projects[i], rules, results[i], files);
             if (results[i].split_differs)

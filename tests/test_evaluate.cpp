@@ -161,6 +161,81 @@ TEST_CASE("evaluate: qualitative tiers with and without percentages") {
     CHECK(issue_of(q(Tier::A, dec("79.99%"))) == Issue::tier_percent_out_of_range);
 }
 
+TEST_CASE("QualRating: the percentage is kept to 2147.483647 (32 bits); more throws rather than wraps") {
+    CHECK(QualRating{Tier::B, dec("0.75")}.percent() == dec("0.75"));
+    CHECK(QualRating{Tier::A, Decimal::from_units(2'147'483'647)}.percent() == Decimal::from_units(2'147'483'647));
+    CHECK_THROWS_AS(QualRating(Tier::A, Decimal::from_units(2'147'483'648)), std::out_of_range);
+    QualRating r{Tier::C};
+    CHECK_THROWS_AS(r.set_percent(dec("5000")), std::out_of_range);
+    CHECK_FALSE(r.percent()); // unchanged by the refused value
+    CHECK_FALSE(QualRating(Tier::B, dec("-0.1")).percent()); // negative: not given, as before
+    CHECK(QualRating{Tier::B, dec("0.7")} == QualRating{Tier::B, dec("0.70")});
+    CHECK_FALSE(QualRating{Tier::B, dec("0.7")} == QualRating{Tier::B});
+}
+
+TEST_CASE("Indicator: what scoring reads fills the first cache line") {
+    // evaluate_each() prefetches one line per indicator (docs/decisions.md): the
+    // fields score_indicator() reads must all lie in it.
+    static_assert(alignof(Indicator) == 64);
+    const Indicator i;
+    const auto end_of = [&i](const auto& field) {
+        return reinterpret_cast<const char*>(&field) + sizeof(field) - reinterpret_cast<const char*>(&i);
+    };
+    CHECK(end_of(i.direction) <= 64);
+    CHECK(end_of(i.level1) <= 64);
+    CHECK(end_of(i.level2) <= 64);
+    CHECK(end_of(i.weight) <= 64);
+    CHECK(end_of(i.target) <= 64);
+    CHECK(end_of(i.actual) <= 64);
+    CHECK(end_of(i.source_line) <= 64); // messages name the line
+    if constexpr (sizeof(std::string) == 32) CHECK(sizeof(Indicator) == 192); // libstdc++: three lines, no padding
+}
+
+TEST_CASE("evaluate_each: evaluate()'s results, in order, for a batch longer than the prefetch distance") {
+    // Twelve copies of W1 (total 85.32, 良) with the spending varied: execution
+    // 10 × spent/budget rounded to 2 decimals, the indicators' 77.20 unchanged.
+    std::vector<Project> batch;
+    for (int k = 0; k < 12; ++k) {
+        Project p = w1();
+        p.id = "W1-" + std::to_string(k);
+        p.spent = Money::from_fen(100'000'00LL * k); // 0, 100,000.00, …, 1,100,000.00 of 1,000,000.00
+        batch.push_back(std::move(p));
+    }
+    REQUIRE(batch.size() > prefetch_distance);
+    std::vector<std::string> ids;
+    std::vector<Decimal> totals;
+    evaluate_each(std::span<const Project>(batch), national_rules(), [&](const Project& p, const ProjectResult& r) {
+        ids.push_back(p.id);
+        totals.push_back(r.total);
+        CHECK(r.indicators.size() == 6);
+        CHECK(r.total == evaluate(p, national_rules()).total); // the same as one at a time
+    });
+    REQUIRE(ids.size() == 12);
+    CHECK(ids.front() == "W1-0");
+    CHECK(ids.back() == "W1-11");
+    CHECK(totals[0] == dec("77.20"));  // nothing spent: execution 0
+    CHECK(totals[3] == dec("80.20"));  // 30 %: 3.00
+    CHECK(totals[10] == dec("87.20")); // all spent: 10
+    CHECK(totals[11] == dec("87.20")); // 110 %: capped at 10
+    // One period of rules (a RuleSet) gives the same.
+    std::size_t n = 0;
+    evaluate_each(std::span<const Project>(batch), national_rules().only(),
+                  [&](const Project&, const ProjectResult& r) { CHECK(r.total == totals[n++]); });
+    CHECK(n == 12);
+}
+
+TEST_CASE("evaluate_each: stops at the first project that cannot be evaluated, with evaluate()'s error") {
+    std::vector<Project> batch(7, w1());
+    for (std::size_t k = 0; k < batch.size(); ++k) batch[k].id = "P" + std::to_string(k);
+    batch[5].budget = Money{}; // execution rate undefined
+    batch[6].indicators[0].weight.reset();
+    std::vector<std::string> handed;
+    CHECK_THROWS_WITH_AS(evaluate_each(std::span<const Project>(batch), national_rules(),
+                                       [&](const Project& p, const ProjectResult&) { handed.push_back(p.id); }),
+                         doctest::Contains("project P5"), Error);
+    CHECK(handed == std::vector<std::string>{"P0", "P1", "P2", "P3", "P4"});
+}
+
 TEST_CASE("evaluate: date lateness in 30-day periods, across 29 February") {
     auto d = [](Date t, Date a) { return ind(Level1::output, Level2::timeliness, Direction::date, t, a, "50"); };
     CHECK(score(d(make_date(2023, 10, 31), make_date(2023, 10, 31))).score == dec("50")); // on the day

@@ -32,8 +32,10 @@
 #include "perfbudget/rules.hpp"
 
 #include <array>
+#include <concepts>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -210,6 +212,44 @@ inline ProjectResult evaluate(const Project& project, const RuleBook& book) {
     ProjectResult r;
     evaluate(project, book, r);
     return r;
+}
+
+/// Asks the processor to start fetching what scoring reads of `project`: the first
+/// cache line of each indicator (model.hpp keeps the scored fields there). A hint:
+/// no effect on any result. evaluate_each() calls it a few projects ahead.
+inline void prefetch_for_scoring(const Project& project) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    for (const Indicator& ind : project.indicators) __builtin_prefetch(&ind);
+#else
+    (void)project;
+#endif
+}
+
+/// How far ahead evaluate_each() prefetches: scoring a project takes ~250 ns, about
+/// one fetch from memory, so the lines asked for 4 projects ahead have arrived when
+/// they are needed (4 to 8 measured the same, docs/decisions.md).
+inline constexpr std::size_t prefetch_distance = 4;
+
+/// Evaluates each project of `projects` in order with evaluate(project, rules, r,
+/// files), handing `on_result(project, r)` every result. One ProjectResult is reused:
+/// copy what you keep. The results are evaluate()'s; on a large batch held in memory
+/// (100,000 projects, past the caches) it is about twice as fast as calling
+/// evaluate() in a loop, because the indicators of the project `prefetch_distance`
+/// places ahead are fetched while this one is scored. Stops at the first project
+/// that cannot be evaluated, throwing evaluate()'s Error; the projects before it
+/// have been handed on. `rules` is a RuleSet (one period for all) or a RuleBook
+/// (each project's budget year).
+template <class Rules, class OnResult>
+    requires(std::same_as<Rules, RuleSet> || std::same_as<Rules, RuleBook>) &&
+            std::invocable<OnResult&, const Project&, const ProjectResult&>
+void evaluate_each(std::span<const Project> projects, const Rules& rules, OnResult&& on_result,
+                   const InputNames& files = {}) {
+    ProjectResult r;
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        if (i + prefetch_distance < projects.size()) prefetch_for_scoring(projects[i + prefetch_distance]);
+        evaluate(projects[i], rules, r, files);
+        on_result(projects[i], std::as_const(r));
+    }
 }
 
 } // namespace perfbudget

@@ -8,6 +8,8 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,13 +65,15 @@ constexpr Level1 parent_of(Level2 l2) {
 }
 
 /// A qualitative rating: the tier and, optionally, the evaluator's percentage in it
-/// ("B:75%"). 16 bytes rather than 24 (every Measure pays for the largest
-/// alternative): the percentage is kept as Decimal units, −1 meaning "not given".
+/// ("B:75%"). 8 bytes, so a Measure is 16 and an indicator's scored fields fit one
+/// cache line: the percentage is kept as Decimal units in 32 bits, −1 meaning "not
+/// given". Input accepts 0–100 %; a program may give up to 2147.483647 (214,748 %),
+/// and more throws std::out_of_range rather than be stored wrong.
 class QualRating {
 public:
     constexpr QualRating() = default;
     constexpr QualRating(Tier t, std::optional<Decimal> p = std::nullopt) // NOLINT: QualRating{Tier::B, pct}
-        : tier(t), percent_units_(p && p->units() >= 0 ? p->units() : -1) {}
+        : tier(t), percent_units_(narrow_percent(p)) {}
 
     Tier tier = Tier::A;
 
@@ -77,34 +81,44 @@ public:
     constexpr std::optional<Decimal> percent() const {
         return percent_units_ < 0 ? std::nullopt : std::optional(Decimal::from_units(percent_units_));
     }
-    constexpr void set_percent(std::optional<Decimal> p) { percent_units_ = p && p->units() >= 0 ? p->units() : -1; }
+    constexpr void set_percent(std::optional<Decimal> p) { percent_units_ = narrow_percent(p); }
     friend constexpr bool operator==(const QualRating&, const QualRating&) = default;
 
 private:
-    std::int64_t percent_units_ = -1;
+    static constexpr std::int32_t narrow_percent(std::optional<Decimal> p) {
+        if (!p || p->units() < 0) return -1;
+        if (p->units() > std::numeric_limits<std::int32_t>::max())
+            throw std::out_of_range("QualRating: a percentage above 214748% (" + p->to_string() + ")");
+        return static_cast<std::int32_t>(p->units());
+    }
+    std::int32_t percent_units_ = -1;
 };
 
 /// A target or actual value: numeric, a date, or a qualitative rating; empty when not given.
 using Measure = std::variant<std::monostate, Decimal, Date, QualRating>;
 
-/// One third-level indicator (三级指标) of a project. The fields scoring reads
-/// come first, so a scored indicator touches as few cache lines as possible.
-struct Indicator {
+/// One third-level indicator (三级指标) of a project. The fields scoring reads come
+/// first and fill one 64-byte cache line (with the two small fields that fit beside
+/// them); the texts and monitoring inputs follow. Scoring a project held in memory
+/// then touches one line per indicator: at 100,000 projects, where the model is no
+/// longer in cache, that line is what evaluation waits for (docs/decisions.md).
+struct alignas(64) Indicator {
     Direction direction = Direction::ge;
     Level1 level1 = Level1::output;
     Level2 level2 = Level2::quantity;
     std::optional<Decimal> weight{}; // 分值 (points)
     Measure target{};                // 年度指标值 (empty for qual)
     Measure actual{};                // 实际完成值
+    std::optional<std::uint8_t> likelihood{}; // monitoring: 0 certain, 1 possible, 2 impossible (全年预计完成可能性)
+    std::uint32_t source_line = 0; // line in the input file, for messages; 0 when built in code
     std::string name{};
     std::string unit{};              // 计量单位
     std::string target_text{};       // a qualitative 年度指标值 as written (达到预期); empty otherwise
     // Monitoring and review inputs (not used by the evaluate stage).
     Measure expected{};                       // 全年预计完成值
-    std::optional<std::uint8_t> likelihood{}; // 0 certain, 1 possible, 2 impossible
     Measure last_year_actual{};
-    std::uint32_t source_line = 0; // line in the input file, for messages; 0 when built in code
 };
+static_assert(sizeof(Measure) == 16, "a Measure is 16 bytes: the scored fields fit one cache line");
 
 /// A project (项目) with its indicators.
 struct Project {
