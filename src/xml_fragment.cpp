@@ -98,6 +98,14 @@ bool FragmentParser::load(char* s, std::size_t n) {
     FragmentBytes seen;
     if (!fragment_bytes_plain(s, n, seen)) return false;
     non_ascii_ = seen.non_ascii;
+    // The rows' usual shape needs no tree: one scan lays it out (about 3× faster
+    // than pugixml's parse and walk). References and carriage returns, which expat
+    // rewrites, and anything the scan does not know go to pugixml below.
+    if (scan_allowed_ && !seen.reference && !seen.cr) {
+        if ((scanned_ = scan(s, n))) return true;
+        events_.clear();
+        attributes_.clear();
+    }
     // Every node kind is kept, so that what expat would judge (comments, CDATA,
     // processing instructions, DOCTYPE) is seen and sent to it; the text options
     // are expat's: references replaced, line ends and attribute blanks normalized,
@@ -126,6 +134,7 @@ bool FragmentParser::load(char* s, std::size_t n) {
 }
 
 void FragmentParser::clear() {
+    scanned_ = false;
     doc_.reset();
     events_.clear();
     attributes_.clear();
@@ -240,6 +249,203 @@ bool FragmentParser::lay_out(pugi::xml_node top) {
             events_.push_back(Event{Event::Kind::end, 0, 0, n.name()});
         }
     }
+}
+
+namespace {
+
+// Names the scan takes: ASCII letters, digits and _ . - : (a name, not starting
+// with a digit, '.', '-' or ':'). Every such name is an XML Name to expat; other
+// names go to pugixml and expat.
+bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':'; }
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
+/// Whether the name at `a` (not yet ended by '\0': it runs while name_char) is
+/// name[0..length). Names are short (row, c, v): a loop, not memcmp's call.
+bool same_name(const char* a, const char* name, std::size_t length) {
+    for (std::size_t i = 0; i < length; ++i)
+        if (a[i] != name[i]) return false;
+    return !name_char(a[length]);
+}
+
+} // namespace
+
+/// The fast path's fast path: lays out a fragment of elements, attributes and text
+/// in one pass, as pugixml's tree would be laid out (lay_out), or returns false
+/// (with events_ and attributes_ to be cleared) for anything it does not know:
+/// declarations, comments, CDATA, processing instructions, a name outside
+/// name_char, a blank or '<' in an attribute value (expat would normalize or refuse
+/// it), a duplicate attribute, attributes not separated by a blank, "]]>" in text,
+/// an end tag that does not close the open element, an element left open. The
+/// bytes are unchanged until the fragment has passed: then a '\0' ends each name
+/// and attribute value where it stands (as pugixml's in-place parse does). The
+/// caller has checked the bytes (fragment_bytes_plain) and that they hold no
+/// reference and no carriage return.
+bool FragmentParser::scan(char* s, std::size_t n) {
+    open_.clear();
+    terminators_.clear();
+    // pugixml takes a byte order mark at the start for one (rows never begin so).
+    if (n >= 3 && std::memcmp(s, "\xEF\xBB\xBF", 3) == 0) return false;
+    char* p = s;
+    char* const end = s + n;
+    while (p < end) {
+        if (*p != '<') { // text, up to the next tag
+            char* const lt = static_cast<char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
+            char* const stop = lt ? lt : end;
+            const auto length = static_cast<std::size_t>(stop - p);
+            if (std::memchr(p, '>', length) && std::string_view(p, length).find("]]>") != std::string_view::npos)
+                return false;
+            events_.push_back(Event{Event::Kind::text, static_cast<int>(length), 0, nullptr, nullptr, p});
+            p = stop;
+            continue;
+        }
+        if (++p == end) return false;
+        if (*p == '/') { // an end tag: closes the open element
+            char* const name = ++p;
+            while (p < end && name_char(*p)) ++p;
+            const auto length = static_cast<std::size_t>(p - name);
+            while (p < end && blank(*p)) ++p;
+            if (p == end || *p != '>' || open_.empty()) return false;
+            if (!same_name(events_[open_.back()].name, name, length)) return false;
+            ++p;
+            close_scanned(open_.back());
+            open_.pop_back();
+            continue;
+        }
+        // A start tag (or an empty element).
+        char* const name = p;
+        if (!name_start(*p)) return false; // '!', '?', a blank, …
+        while (p < end && name_char(*p)) ++p;
+        if (p == end) return false;
+        char* const name_end = p;
+        terminators_.push_back(p);
+        const auto at = static_cast<std::uint32_t>(attributes_.size());
+        bool empty = false;
+        for (;;) {
+            bool spaced = false;
+            for (; p < end && blank(*p); ++p) spaced = true;
+            if (p == end) return false;
+            if (*p == '>') {
+                ++p;
+                break;
+            }
+            if (*p == '/') {
+                if (p + 1 == end || p[1] != '>') return false;
+                p += 2;
+                empty = true;
+                break;
+            }
+            if (!spaced || !name_start(*p)) return false;
+            char* const attribute = p;
+            while (p < end && name_char(*p)) ++p;
+            const auto length = static_cast<std::size_t>(p - attribute);
+            for (std::size_t k = at; k < attributes_.size(); k += 2) // a duplicate?
+                if (same_name(attributes_[k], attribute, length)) return false;
+            char* const attribute_end = p;
+            while (p < end && blank(*p)) ++p;
+            if (p == end || *p != '=') return false;
+            ++p;
+            while (p < end && blank(*p)) ++p;
+            if (p == end || (*p != '"' && *p != '\'')) return false;
+            const char quote = *p++;
+            char* const value = p;
+            for (; p < end && *p != quote; ++p)
+                if (*p == '<' || *p == '\t' || *p == '\n') return false;
+            if (p == end) return false;
+            terminators_.push_back(attribute_end);
+            terminators_.push_back(p++);
+            attributes_.push_back(attribute);
+            attributes_.push_back(value);
+        }
+        attributes_.push_back(nullptr);
+        if (!empty) // the common cell, <c r="A1"><v>1</v></c>, in one step
+            if (char* const after = scan_leaf_pair(p, end, name, static_cast<std::size_t>(name_end - name), at)) {
+                p = after;
+                continue;
+            }
+        open_.push_back(events_.size());
+        events_.push_back(Event{Event::Kind::start, 0, at, name});
+        if (empty) {
+            close_scanned(open_.back());
+            open_.pop_back();
+        }
+    }
+    if (!open_.empty()) return false;
+    for (char* t : terminators_) *t = '\0';
+    return true;
+}
+
+namespace {
+
+/// Whether p (not past `end`) starts the end tag of the name [name, name + length):
+/// "</name", blanks, ">". Returns the byte after it, or nullptr.
+char* end_tag(char* p, char* end, const char* name, std::size_t length) {
+    if (end - p < static_cast<std::ptrdiff_t>(length) + 3 || p[0] != '<' || p[1] != '/') return nullptr;
+    p += 2;
+    for (std::size_t i = 0; i < length; ++i, ++p)
+        if (*p != name[i]) return nullptr;
+    while (p < end && blank(*p)) ++p;
+    return p < end && *p == '>' ? p + 1 : nullptr;
+}
+
+} // namespace
+
+/// At p, just after the start tag of `outer` (its name [outer, outer + length), its
+/// attributes at attributes_[at]): when what follows is <inner>text</inner></outer>
+/// or <inner/></outer>, the inner element without attributes, lays the two out as
+/// one leaf_pair event and returns the byte after </outer>. Otherwise nullptr, and
+/// nothing is laid out: the scan goes on at p as for any start tag.
+char* FragmentParser::scan_leaf_pair(char* p, char* end, const char* outer, std::size_t length, std::uint32_t at) {
+    if (end - p < 2 || p[0] != '<' || !name_start(p[1])) return nullptr;
+    char* const inner = ++p;
+    while (p < end && name_char(*p)) ++p;
+    char* const inner_end = p;
+    while (p < end && blank(*p)) ++p;
+    if (p == end) return nullptr;
+    const char* text = p;
+    std::size_t text_length = 0;
+    if (*p == '/') {
+        if (p + 1 == end || p[1] != '>') return nullptr;
+        p += 2;
+    } else {
+        if (*p != '>') return nullptr; // attributes: not the shape
+        text = ++p;
+        char* const lt = static_cast<char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
+        if (!lt) return nullptr;
+        text_length = static_cast<std::size_t>(lt - p);
+        if (std::memchr(p, '>', text_length) && std::string_view(p, text_length).find("]]>") != std::string_view::npos)
+            return nullptr;
+        p = end_tag(lt, end, inner, static_cast<std::size_t>(inner_end - inner));
+        if (!p) return nullptr;
+    }
+    p = end_tag(p, end, outer, length);
+    if (!p) return nullptr;
+    terminators_.push_back(inner_end);
+    events_.push_back(Event{Event::Kind::leaf_pair, static_cast<int>(text_length), at, outer, inner, text});
+    return p;
+}
+
+/// Ends the element whose start is events_[start]: an end event, or, when the
+/// element holds just one element without attributes or children and no text of
+/// its own, the two as one leaf_pair event (as lay_out does with pugixml's tree).
+void FragmentParser::close_scanned(std::size_t start) {
+    const Event& outer = events_[start];
+    const std::size_t count = events_.size() - start; // the outer start and what followed it
+    if ((count == 3 || (count == 4 && events_[start + 2].kind == Event::Kind::text)) &&
+        events_[start + 1].kind == Event::Kind::start && attributes_[events_[start + 1].attributes] == nullptr &&
+        events_.back().kind == Event::Kind::end) {
+        static const char empty_text[] = "";
+        const Event leaf{Event::Kind::leaf_pair,
+                         count == 4 ? events_[start + 2].length : 0,
+                         outer.attributes,
+                         outer.name,
+                         events_[start + 1].name,
+                         count == 4 ? events_[start + 2].text : empty_text};
+        events_.resize(start);
+        events_.push_back(leaf);
+        return;
+    }
+    events_.push_back(Event{Event::Kind::end, 0, 0, outer.name});
 }
 
 FragmentParser::Step FragmentParser::replay_next(XmlHandler& handler) {

@@ -1,5 +1,8 @@
-// The fast path for a sheet's rows (issue 11 item 5): pugixml over runs of whole
-// <row> elements, replayed to the same handler expat drives. Internal to src/.
+// The fast path for a sheet's rows (issue 11 item 5): runs of whole <row> elements
+// laid out as events, replayed to the same handler expat drives. Internal to src/.
+// The rows' usual shape (elements, attributes, text; no references or carriage
+// returns) is laid out by one scan of ours; anything else by pugixml, and what
+// pugixml cannot vouch for by expat (docs/decisions.md, "Sheet rows by pugixml").
 //
 // Why: expat reads about 150 MB/s and a 100,000-project indicators sheet is 292 MB
 // of XML; pugixml parses the same bytes in place at about 1 GB/s. But pugixml checks
@@ -66,8 +69,11 @@ public:
         unsure,  ///< something the fast path does not vouch for: expat must read the fragment
     };
 
-    /// Parses s[0..n) in place (pugixml writes into it; it must outlive the
-    /// replay) and lays it out as events. Checks what pugixml does not:
+    /// Parses s[0..n) in place (names and values are ended with '\0' where they
+    /// stand; the bytes must outlive the replay) and lays it out as events. A
+    /// fragment in the rows' usual shape (elements, attributes and text; no
+    /// references, carriage returns, comments or other node kinds) is laid out by
+    /// one scan of its own (scan); anything else goes to pugixml. Checks what pugixml does not:
     /// duplicate attributes, '<' in attribute values, "]]>" in text, names beyond
     /// ASCII, and node kinds other than elements and text (comments, CDATA,
     /// processing instructions, DOCTYPE); the first that fails ends the events
@@ -82,6 +88,11 @@ public:
 
     void clear();
 
+    /// Whether the last load() laid the fragment out by its own scan (not pugixml).
+    bool scanned() const { return scanned_; }
+    /// Off: every fragment goes to pugixml (tests and fuzz_sheet_xml compare the two).
+    void allow_scan(bool on) { scan_allowed_ = on; }
+
 private:
     struct Event {
         enum class Kind : std::uint8_t { start, end, text, leaf_pair, unsure } kind;
@@ -92,6 +103,9 @@ private:
         const char* text = nullptr;      // text, leaf_pair
     };
 
+    bool scan(char* s, std::size_t n);
+    char* scan_leaf_pair(char* p, char* end, const char* outer, std::size_t length, std::uint32_t at);
+    void close_scanned(std::size_t start_event);
     bool collect_attributes(pugi::xml_node node);
     int leaf_pair(pugi::xml_node node);
     bool text_node(pugi::xml_node node);
@@ -99,9 +113,15 @@ private:
 
     pugi::xml_document doc_;
     bool non_ascii_ = false;
+    bool scanned_ = false;
+    bool scan_allowed_ = true;
     std::vector<Event> events_;
     std::size_t next_ = 0;
     std::vector<const char*> attributes_; // each element's name, value, …, nullptr
+    // scan(): the open elements' start events, and where names and values end (a
+    // '\0' is written there once the whole fragment has passed).
+    std::vector<std::size_t> open_;
+    std::vector<char*> terminators_;
 };
 
 } // namespace perfbudget::detail::xlsx
