@@ -87,6 +87,14 @@ bool parse_uint(std::string_view s, std::uint64_t max, std::uint64_t& out) {
     return true;
 }
 
+/// A short NUL-terminated text (an attribute's value: "A1", "s") as a view, counted
+/// inline: libc's strlen is built for long texts, and a cell has three of these.
+std::string_view short_view(const char* s) {
+    std::size_t n = 0;
+    while (s[n]) ++n;
+    return {s, n};
+}
+
 /// A cell reference ("F12", "$F$12"): column and row, 1-based. False when malformed or
 /// beyond XFD1048576 (Excel's own maximum, whatever the limits say).
 bool parse_ref(std::string_view ref, std::uint32_t& column, std::uint32_t& row) {
@@ -1385,11 +1393,11 @@ struct Sheet::Impl : XmlHandler {
         if (!in_row || in_cell || outer[0] != 'c' || outer[1] != '\0' || inner[0] != 'v' || inner[1] != '\0')
             return XmlHandler::leaf_pair(outer, attributes, inner, s, n);
         start_cell(attributes);
-        in_value = true;
-        value.clear();
-        if (n) text(s, n);
-        in_value = false;
-        end_cell();
+        if (static_cast<std::size_t>(n) > book->limits.max_cell_bytes) {
+            const auto max = mib(book->limits.max_cell_bytes);
+            fail_cell("the cell's text is longer than " + max, "单元格文本超过 " + max);
+        }
+        end_cell(std::string_view(s, static_cast<std::size_t>(n))); // the text where it stands, not copied to `value`
     }
 
     void text(const char* s, int n) override {
@@ -1435,7 +1443,7 @@ struct Sheet::Impl : XmlHandler {
         std::uint32_t column = cell_column + 1;
         if (ref) {
             std::uint32_t row = 0;
-            if (!parse_ref(ref, column, row))
+            if (!parse_ref(short_view(ref), column, row))
                 fail(at(parsed_row), std::string("the cell reference \"") + ref + "\" is not a cell within A1:XFD1048576",
                      std::string("单元格引用“") + ref + "”不是 A1:XFD1048576 之内的单元格");
             if (row != parsed_row)
@@ -1454,10 +1462,11 @@ struct Sheet::Impl : XmlHandler {
         in_cell = true;
         value.clear();
         cell_type = 'n';
-        if (type) cell_type = parse_type(type);
+        if (type) cell_type = parse_type(short_view(type));
         cell_kind = Kind::general;
         std::uint64_t s = 0;
-        if (style && parse_uint(style, 1'000'000, s) && s < book->style_kinds.size()) cell_kind = book->style_kinds[s];
+        if (style && parse_uint(short_view(style), 1'000'000, s) && s < book->style_kinds.size())
+            cell_kind = book->style_kinds[s];
     }
 
     char parse_type(std::string_view t) const {
@@ -1481,7 +1490,10 @@ struct Sheet::Impl : XmlHandler {
         set_span(Span{Span::own, begin, row_text.size() - begin});
     }
 
-    void end_cell() {
+    void end_cell() { end_cell(value); }
+
+    /// Ends the cell whose <v> or inline text is `value`.
+    void end_cell(std::string_view value) {
         in_cell = in_value = in_inline = false;
         const std::size_t begin = row_text.size();
         switch (cell_type) {
@@ -1489,8 +1501,8 @@ struct Sheet::Impl : XmlHandler {
             if (value.empty()) return;
             std::uint64_t index = 0;
             if (!parse_uint(value, std::uint64_t{1} << 40, index) || index >= book->string_ends.size())
-                fail_cell("the cell refers to shared string \"" + value + "\", which the workbook does not have",
-                          "单元格引用的共享字符串“" + value + "”在工作簿中不存在");
+                fail_cell("the cell refers to shared string \"" + std::string(value) + "\", which the workbook does not have",
+                          "单元格引用的共享字符串“" + std::string(value) + "”在工作簿中不存在");
             const std::uint64_t from = index == 0 ? 0 : book->string_ends[index - 1];
             set_span(Span{Span::shared, from, book->string_ends[index] - from});
             return;
@@ -1498,12 +1510,13 @@ struct Sheet::Impl : XmlHandler {
         case 'b':
             if (value.empty()) return;
             if (value != "0" && value != "1")
-                fail_cell("the boolean cell holds \"" + value + "\", not 0 or 1", "布尔单元格的值为“" + value + "”，不是 0 或 1");
+                fail_cell("the boolean cell holds \"" + std::string(value) + "\", not 0 or 1",
+                          "布尔单元格的值为“" + std::string(value) + "”，不是 0 或 1");
             row_text += value == "1" ? "TRUE" : "FALSE";
             return own_text_from(begin);
         case 'n':
             if (value.empty()) return;
-            append_number();
+            append_number(value);
             return own_text_from(begin);
         case 'i':
             append_xstring(row_text, value);
@@ -1514,15 +1527,15 @@ struct Sheet::Impl : XmlHandler {
         }
     }
 
-    void append_number() {
+    void append_number(std::string_view value) {
         if (cell_kind == Kind::general && plain_already(value)) {
             row_text += value;
             return;
         }
         Decimal d;
         if (!parse_stored_number(value, d) || !in_range(d))
-            fail_cell("the number cell holds \"" + value + "\", which is not a number a spreadsheet stores",
-                      "数字单元格的值为“" + value + "”，不是电子表格存储的数字");
+            fail_cell("the number cell holds \"" + std::string(value) + "\", which is not a number a spreadsheet stores",
+                      "数字单元格的值为“" + std::string(value) + "”，不是电子表格存储的数字");
         if (cell_kind == Kind::date && append_date(d, book->date1904, row_text)) return;
         if (cell_kind == Kind::percent) {
             d.exp10 += 2; // 0.9 shown as 90%

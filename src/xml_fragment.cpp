@@ -3,6 +3,7 @@
 
 #include "utf8.hpp"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -256,9 +257,33 @@ namespace {
 // Names the scan takes: ASCII letters, digits and _ . - : (a name, not starting
 // with a digit, '.', '-' or ':'). Every such name is an XML Name to expat; other
 // names go to pugixml and expat.
-bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':'; }
-bool blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+// One table lookup per byte, not a chain of comparisons: the scan reads every byte.
+enum : std::uint8_t {
+    k_name_start = 1, // a name's first byte
+    k_name = 2,       // any byte of a name
+    k_blank = 4,      // ' ', tab, line feed
+    k_value_stop = 8, // ends an attribute value's plain run: a quote, '<', tab, line feed
+    k_text_stop = 16, // ends a text's plain run: '<', ']' (of "]]>"), '\0' (the end)
+};
+constexpr std::array<std::uint8_t, 256> byte_kinds = [] {
+    std::array<std::uint8_t, 256> k{};
+    for (int c = 'a'; c <= 'z'; ++c) k[static_cast<std::size_t>(c)] = k_name_start | k_name;
+    for (int c = 'A'; c <= 'Z'; ++c) k[static_cast<std::size_t>(c)] = k_name_start | k_name;
+    k['_'] = k_name_start | k_name;
+    for (int c = '0'; c <= '9'; ++c) k[static_cast<std::size_t>(c)] = k_name;
+    k['.'] = k['-'] = k[':'] = k_name;
+    k[' '] = k_blank;
+    k['\t'] = k['\n'] = k_blank | k_value_stop;
+    k['"'] = k['\''] = k_value_stop;
+    k['<'] = k_value_stop | k_text_stop;
+    k[']'] = k_text_stop;
+    k[0] = k_text_stop;
+    return k;
+}();
+bool is(char c, std::uint8_t kind) { return (byte_kinds[static_cast<unsigned char>(c)] & kind) != 0; }
+bool name_start(char c) { return is(c, k_name_start); }
+bool name_char(char c) { return is(c, k_name); }
+bool blank(char c) { return is(c, k_blank); }
 
 /// Whether the name at `a` (not yet ended by '\0': it runs while name_char) is
 /// name[0..length). Names are short (row, c, v): a loop, not memcmp's call.
@@ -279,8 +304,9 @@ bool same_name(const char* a, const char* name, std::size_t length) {
 /// an end tag that does not close the open element, an element left open. The
 /// bytes are unchanged until the fragment has passed: then a '\0' ends each name
 /// and attribute value where it stands (as pugixml's in-place parse does). The
-/// caller has checked the bytes (fragment_bytes_plain) and that they hold no
-/// reference and no carriage return.
+/// caller has checked the bytes (fragment_bytes_plain: no '\0' among them) and
+/// that they hold no reference and no carriage return; s[n] is '\0' (a
+/// std::string's bytes), which ends the text loops.
 bool FragmentParser::scan(char* s, std::size_t n) {
     open_.clear();
     terminators_.clear();
@@ -289,13 +315,15 @@ bool FragmentParser::scan(char* s, std::size_t n) {
     char* p = s;
     char* const end = s + n;
     while (p < end) {
-        if (*p != '<') { // text, up to the next tag
-            char* const lt = static_cast<char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
-            char* const stop = lt ? lt : end;
-            const auto length = static_cast<std::size_t>(stop - p);
-            if (std::memchr(p, '>', length) && std::string_view(p, length).find("]]>") != std::string_view::npos)
-                return false;
-            events_.push_back(Event{Event::Kind::text, static_cast<int>(length), 0, nullptr, nullptr, p});
+        if (*p != '<') { // text, up to the next tag (or the end: s[n] is '\0')
+            char* stop = p;
+            for (;; ++stop) {
+                if (!is(*stop, k_text_stop)) continue;
+                if (*stop != ']') break;
+                if (stop[1] == ']' && stop[2] == '>') return false; // "]]>" may not stand in text
+            }
+            if (stop != end && *stop != '<') return false; // a '\0' inside: not from fragment_bytes_plain
+            events_.push_back(Event{Event::Kind::text, static_cast<int>(stop - p), 0, nullptr, nullptr, p});
             p = stop;
             continue;
         }
@@ -349,8 +377,11 @@ bool FragmentParser::scan(char* s, std::size_t n) {
             if (p == end || (*p != '"' && *p != '\'')) return false;
             const char quote = *p++;
             char* const value = p;
-            for (; p < end && *p != quote; ++p)
-                if (*p == '<' || *p == '\t' || *p == '\n') return false;
+            for (;; ++p) {
+                while (p < end && !is(*p, k_value_stop)) ++p;
+                if (p == end || *p == quote) break;
+                if (*p != '"' && *p != '\'') return false; // '<', a tab or a line feed
+            }
             if (p == end) return false;
             terminators_.push_back(attribute_end);
             terminators_.push_back(p++);
@@ -410,11 +441,10 @@ char* FragmentParser::scan_leaf_pair(char* p, char* end, const char* outer, std:
     } else {
         if (*p != '>') return nullptr; // attributes: not the shape
         text = ++p;
-        char* const lt = static_cast<char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
-        if (!lt) return nullptr;
+        char* lt = p;
+        while (!is(*lt, k_text_stop)) ++lt; // s[n] is '\0'
+        if (*lt != '<') return nullptr; // ']' (the general path sees whether it is "]]>"), or the end
         text_length = static_cast<std::size_t>(lt - p);
-        if (std::memchr(p, '>', text_length) && std::string_view(p, text_length).find("]]>") != std::string_view::npos)
-            return nullptr;
         p = end_tag(lt, end, inner, static_cast<std::size_t>(inner_end - inner));
         if (!p) return nullptr;
     }

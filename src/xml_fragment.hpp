@@ -70,7 +70,8 @@ public:
     };
 
     /// Parses s[0..n) in place (names and values are ended with '\0' where they
-    /// stand; the bytes must outlive the replay) and lays it out as events. A
+    /// stand; the bytes must outlive the replay) and lays it out as events. s[n]
+    /// must be '\0', as in a std::string. A
     /// fragment in the rows' usual shape (elements, attributes and text; no
     /// references, carriage returns, comments or other node kinds) is laid out by
     /// one scan of its own (scan); anything else goes to pugixml. Checks what pugixml does not:
