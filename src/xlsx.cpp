@@ -1393,20 +1393,21 @@ struct Sheet::Impl : XmlHandler {
         if (!in_row || in_cell || outer[0] != 'c' || outer[1] != '\0' || inner[0] != 'v' || inner[1] != '\0')
             return XmlHandler::leaf_pair(outer, attributes, inner, s, n);
         start_cell(attributes);
-        if (static_cast<std::size_t>(n) > book->limits.max_cell_bytes) {
-            const auto max = mib(book->limits.max_cell_bytes);
-            fail_cell("the cell's text is longer than " + max, "单元格文本超过 " + max);
-        }
+        check_cell_bytes(static_cast<std::size_t>(n));
         end_cell(std::string_view(s, static_cast<std::size_t>(n))); // the text where it stands, not copied to `value`
     }
 
     void text(const char* s, int n) override {
         if (!(in_value || (in_inline && inline_text.collecting()))) return;
-        if (value.size() + static_cast<std::size_t>(n) > book->limits.max_cell_bytes) {
-            const auto max = mib(book->limits.max_cell_bytes);
-            fail_cell("the cell's text is longer than " + max, "单元格文本超过 " + max);
-        }
+        check_cell_bytes(value.size() + static_cast<std::size_t>(n));
         value.append(s, static_cast<std::size_t>(n));
+    }
+
+    /// A cell's text may hold at most Limits::max_cell_bytes.
+    void check_cell_bytes(std::size_t bytes) const {
+        if (bytes <= book->limits.max_cell_bytes) return;
+        const auto max = mib(book->limits.max_cell_bytes);
+        fail_cell("the cell's text is longer than " + max, "单元格文本超过 " + max);
     }
 
     void start_row(const char** a) {
@@ -1492,50 +1493,51 @@ struct Sheet::Impl : XmlHandler {
 
     void end_cell() { end_cell(value); }
 
-    /// Ends the cell whose <v> or inline text is `value`.
-    void end_cell(std::string_view value) {
+    /// Ends the cell whose <v> or inline text is `stored` (`value`, or a leaf
+    /// pair's text where it stands).
+    void end_cell(std::string_view stored) {
         in_cell = in_value = in_inline = false;
         const std::size_t begin = row_text.size();
         switch (cell_type) {
         case 's': {
-            if (value.empty()) return;
+            if (stored.empty()) return;
             std::uint64_t index = 0;
-            if (!parse_uint(value, std::uint64_t{1} << 40, index) || index >= book->string_ends.size())
-                fail_cell("the cell refers to shared string \"" + std::string(value) + "\", which the workbook does not have",
-                          "单元格引用的共享字符串“" + std::string(value) + "”在工作簿中不存在");
+            if (!parse_uint(stored, std::uint64_t{1} << 40, index) || index >= book->string_ends.size())
+                fail_cell("the cell refers to shared string \"" + std::string(stored) + "\", which the workbook does not have",
+                          "单元格引用的共享字符串“" + std::string(stored) + "”在工作簿中不存在");
             const std::uint64_t from = index == 0 ? 0 : book->string_ends[index - 1];
             set_span(Span{Span::shared, from, book->string_ends[index] - from});
             return;
         }
         case 'b':
-            if (value.empty()) return;
-            if (value != "0" && value != "1")
-                fail_cell("the boolean cell holds \"" + std::string(value) + "\", not 0 or 1",
-                          "布尔单元格的值为“" + std::string(value) + "”，不是 0 或 1");
-            row_text += value == "1" ? "TRUE" : "FALSE";
+            if (stored.empty()) return;
+            if (stored != "0" && stored != "1")
+                fail_cell("the boolean cell holds \"" + std::string(stored) + "\", not 0 or 1",
+                          "布尔单元格的值为“" + std::string(stored) + "”，不是 0 或 1");
+            row_text += stored == "1" ? "TRUE" : "FALSE";
             return own_text_from(begin);
         case 'n':
-            if (value.empty()) return;
-            append_number(value);
+            if (stored.empty()) return;
+            append_number(stored);
             return own_text_from(begin);
         case 'i':
-            append_xstring(row_text, value);
+            append_xstring(row_text, stored);
             return own_text_from(begin);
         default: // formula strings, errors ("#N/A"), ISO dates: as written
-            row_text += value;
+            row_text += stored;
             return own_text_from(begin);
         }
     }
 
-    void append_number(std::string_view value) {
-        if (cell_kind == Kind::general && plain_already(value)) {
-            row_text += value;
+    void append_number(std::string_view stored) {
+        if (cell_kind == Kind::general && plain_already(stored)) {
+            row_text += stored;
             return;
         }
         Decimal d;
-        if (!parse_stored_number(value, d) || !in_range(d))
-            fail_cell("the number cell holds \"" + std::string(value) + "\", which is not a number a spreadsheet stores",
-                      "数字单元格的值为“" + std::string(value) + "”，不是电子表格存储的数字");
+        if (!parse_stored_number(stored, d) || !in_range(d))
+            fail_cell("the number cell holds \"" + std::string(stored) + "\", which is not a number a spreadsheet stores",
+                      "数字单元格的值为“" + std::string(stored) + "”，不是电子表格存储的数字");
         if (cell_kind == Kind::date && append_date(d, book->date1904, row_text)) return;
         if (cell_kind == Kind::percent) {
             d.exp10 += 2; // 0.9 shown as 90%

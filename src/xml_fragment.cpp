@@ -293,6 +293,17 @@ bool same_name(const char* a, const char* name, std::size_t length) {
     return !name_char(a[length]);
 }
 
+/// Whether p (not past `end`) starts the end tag of the name [name, name + length):
+/// "</name", blanks, ">". Returns the byte after it, or nullptr.
+char* end_tag(char* p, char* end, const char* name, std::size_t length) {
+    if (end - p < static_cast<std::ptrdiff_t>(length) + 3 || p[0] != '<' || p[1] != '/') return nullptr;
+    p += 2;
+    for (std::size_t i = 0; i < length; ++i, ++p)
+        if (*p != name[i]) return nullptr;
+    while (p < end && blank(*p)) ++p;
+    return p < end && *p == '>' ? p + 1 : nullptr;
+}
+
 } // namespace
 
 /// The fast path's fast path: lays out a fragment of elements, attributes and text
@@ -327,19 +338,16 @@ bool FragmentParser::scan(char* s, std::size_t n) {
             p = stop;
             continue;
         }
-        if (++p == end) return false;
-        if (*p == '/') { // an end tag: closes the open element
-            char* const name = ++p;
-            while (p < end && name_char(*p)) ++p;
-            const auto length = static_cast<std::size_t>(p - name);
-            while (p < end && blank(*p)) ++p;
-            if (p == end || *p != '>' || open_.empty()) return false;
-            if (!same_name(events_[open_.back()].name, name, length)) return false;
-            ++p;
-            close_scanned(open_.back());
+        if (p + 1 < end && p[1] == '/') { // an end tag: closes the open element
+            if (open_.empty()) return false;
+            const Open open = open_.back();
+            p = end_tag(p, end, events_[open.event].name, open.name_length);
+            if (!p) return false;
+            close_scanned(open.event);
             open_.pop_back();
             continue;
         }
+        if (++p == end) return false;
         // A start tag (or an empty element).
         char* const name = p;
         if (!name_start(*p)) return false; // '!', '?', a blank, …
@@ -394,32 +402,19 @@ bool FragmentParser::scan(char* s, std::size_t n) {
                 p = after;
                 continue;
             }
-        open_.push_back(events_.size());
-        events_.push_back(Event{Event::Kind::start, 0, at, name});
         if (empty) {
-            close_scanned(open_.back());
-            open_.pop_back();
+            events_.push_back(Event{Event::Kind::start, 0, at, name});
+            close_scanned(events_.size() - 1);
+            continue;
         }
+        open_.push_back(Open{events_.size(), static_cast<std::size_t>(name_end - name)});
+        events_.push_back(Event{Event::Kind::start, 0, at, name});
     }
     if (!open_.empty()) return false;
     for (char* t : terminators_) *t = '\0';
     return true;
 }
 
-namespace {
-
-/// Whether p (not past `end`) starts the end tag of the name [name, name + length):
-/// "</name", blanks, ">". Returns the byte after it, or nullptr.
-char* end_tag(char* p, char* end, const char* name, std::size_t length) {
-    if (end - p < static_cast<std::ptrdiff_t>(length) + 3 || p[0] != '<' || p[1] != '/') return nullptr;
-    p += 2;
-    for (std::size_t i = 0; i < length; ++i, ++p)
-        if (*p != name[i]) return nullptr;
-    while (p < end && blank(*p)) ++p;
-    return p < end && *p == '>' ? p + 1 : nullptr;
-}
-
-} // namespace
 
 /// At p, just after the start tag of `outer` (its name [outer, outer + length), its
 /// attributes at attributes_[at]): when what follows is <inner>text</inner></outer>

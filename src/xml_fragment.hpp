@@ -121,7 +121,11 @@ private:
     std::vector<const char*> attributes_; // each element's name, value, …, nullptr
     // scan(): the open elements' start events, and where names and values end (a
     // '\0' is written there once the whole fragment has passed).
-    std::vector<std::size_t> open_;
+    struct Open {
+        std::size_t event;       // its start in events_
+        std::size_t name_length; // its name is not ended by '\0' yet
+    };
+    std::vector<Open> open_;
     std::vector<char*> terminators_;
 };
 
