@@ -352,11 +352,13 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         problems.emplace(stream.problems(reader, nullptr));
         stream.reserve(opt.projects, table_has_names(opt.format, opt.table), book.has_custom());
         for (const auto& n : reader.notices()) add_notice(summary, n);
-        detail::ProjectStream rows(reader, threads);
+        // On this thread: handing rows to another costs more than reading them
+        // (docs/decisions.md, "projects.csv on the caller's thread").
+        Project p;
         bool ok = true;
-        while (Project* p = rows.next(ok, row_problems)) {
+        while (reader.next(p, ok, row_problems)) {
             problems->add(row_problems);
-            stream.keep(*p, ok, true, *problems);
+            stream.keep(p, ok, true, *problems);
         }
     }
 

@@ -137,6 +137,7 @@ struct CsvReader::Impl {
     std::optional<Diagnostic> pending; // bad input right after `end`
     std::uint32_t line = 1;            // line at `pos`
     std::uint32_t record_line = 0;     // line where the last returned record starts
+    std::size_t record_begin = 0, record_end = 0; // the last returned record's bytes in buf
     std::uint32_t open_quote_line = 0; // set when a record stops inside a quoted field
     SpecialFinder finder;
 
@@ -369,6 +370,7 @@ struct CsvReader::Impl {
         side.clear();
         side_fields.clear();
         open_quote_line = 0;
+        record_begin = pos;
         const char* const base = buf.get();
         const char* const e = base + end;
         const char* const start = base + pos;
@@ -491,6 +493,7 @@ struct CsvReader::Impl {
         record_line = line;
         line += lines;
         pos = static_cast<std::size_t>(next - buf.get());
+        record_end = pos;
         return Status::complete;
     }
 };
@@ -518,6 +521,9 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
 }
 
 std::uint32_t CsvReader::line() const { return impl_->record_line; }
+std::string_view CsvReader::record() const {
+    return {impl_->buf.get() + impl_->record_begin, impl_->record_end - impl_->record_begin};
+}
 const std::string& CsvReader::file() const { return impl_->path; }
 
 } // namespace perfbudget

@@ -216,6 +216,8 @@ public:
     bool next(std::vector<std::string_view>& fields) { return csv_ ? csv_->next(fields) : sheet_->next(fields); }
     /// The line (CSV) or row (sheet) of the record last returned.
     std::uint32_t line() const { return csv_ ? csv_->line() : sheet_->row(); }
+    /// The bytes of the CSV record last returned (CsvReader::record); empty for a sheet.
+    std::string_view record() const { return csv_ ? csv_->record() : std::string_view{}; }
     /// The file as messages name it: the path, or "book.xlsx!sheet".
     const std::string& file() const { return csv_ ? csv_->file() : sheet_->location(); }
     /// Locations are spreadsheet cells.
@@ -1005,6 +1007,32 @@ void check_percent_mix(Row& row, const Indicator& ind) {
             out.likelihood = *l;
 }
 
+/// A merged-down column's last value, in a buffer that only grows: a row that
+/// changes it (a new level-1 or level-2 word, most rows) costs one short copy
+/// instead of a std::string assignment, a library call for every such cell.
+class LastValue {
+public:
+    std::string_view view() const { return {data_.data(), size_}; }
+    bool empty() const { return size_ == 0; }
+    void set(std::string_view v) {
+        if (v.size() > data_.size()) data_.resize(std::max(v.size(), 2 * data_.size()));
+        char* to = data_.data();
+        const char* from = v.data();
+        std::size_t n = v.size();
+        if (n > 32) {
+            std::memcpy(to, from, n);
+        } else { // inline, in words: a call to memcpy costs more than these cells' bytes
+            for (; n >= 8; n -= 8, to += 8, from += 8) std::memcpy(to, from, 8);
+            for (; n > 0; --n) *to++ = *from++;
+        }
+        size_ = v.size();
+    }
+
+private:
+    std::vector<char> data_ = std::vector<char>(64);
+    std::size_t size_ = 0;
+};
+
 /// What the readers share: the CSV stream, its mapped header, the row buffers and
 /// the cells merged down in a spreadsheet (SPEC §3a).
 template <std::size_t N> struct TableReader {
@@ -1014,7 +1042,7 @@ template <std::size_t N> struct TableReader {
     std::vector<std::string_view> fields;
     Header header;
     std::array<std::string_view, N> cells; // trimmed, by known column
-    std::array<std::string, N> above;      // merged-down columns: the last value written in each
+    std::array<LastValue, N> above;        // merged-down columns: the last value written in each
     std::size_t blank_under = N;            // this row: a merged-down column left blank under a value, or N
     bool merged_reported = false;
 
@@ -1048,9 +1076,9 @@ template <std::size_t N> struct TableReader {
     /// as filled only so its other cells are not reported as consequences.
     void fill_merged(std::size_t i, std::string_view& cell) {
         if (!cell.empty()) {
-            if (above[i] != cell) above[i].assign(cell); // most rows repeat the row above
+            above[i].set(cell);
         } else if (!above[i].empty()) {
-            cell = above[i];
+            cell = above[i].view();
             if (!fill_down && blank_under == N) blank_under = i;
         }
     }
@@ -1071,10 +1099,10 @@ template <std::size_t N> struct TableReader {
             ids_en += (ids_en.empty() ? "" : ", ") + header.label[i];
             ids_zh += (ids_zh.empty() ? "" : "、") + header.label[i];
         }
-        row.problem("column " + shown(label) + " is blank under " + shown(above[blank_under]) +
+        row.problem("column " + shown(label) + " is blank under " + shown(above[blank_under].view()) +
                         ": merged cells saved as CSV? --fill-down fills blank " + ids_en +
                         " cells from the row above (further rows like this are not listed)",
-                    "列" + shown_zh(label) + "为空，上一行为" + shown_zh(above[blank_under]) +
+                    "列" + shown_zh(label) + "为空，上一行为" + shown_zh(above[blank_under].view()) +
                         "：是否为合并单元格另存的 CSV？使用 --fill-down 可用上一行的值填充空的" + ids_zh +
                         "单元格（其余同类行不再逐一列出）",
                     blank_under);
@@ -1251,14 +1279,39 @@ bool detail::IndicatorSplit::split(Rows& rows) {
     m.check_merged(row);
     info.ok = row.ok();
     info.problems_end = static_cast<std::uint32_t>(rows.problems.size());
-    std::size_t bytes = 0;
-    for (const std::string_view c : m.cells) bytes += c.size();
-    char* to = rows.add_text(bytes);
+    // The cells are copied out of the reader's buffer, which the next rows
+    // overwrite. A CSV row's cells lie in its record: the record is copied in one
+    // piece (one memcpy, not one per cell) unless it holds much more than the
+    // cells (columns no stage reads). Cells elsewhere (a quoted field with "", a
+    // value merged down from the row above, a sheet's cells) are copied one by one.
+    std::string_view record = m.csv.record();
+    const auto at = [](std::string_view v) { return reinterpret_cast<std::uintptr_t>(v.data()); };
+    const auto inside = [&](std::string_view c) { return at(c) >= at(record) && at(c) + c.size() <= at(record) + record.size(); };
+    std::size_t cells_bytes = 0, outside_bytes = 0;
+    for (const std::string_view c : m.cells) {
+        cells_bytes += c.size();
+        if (!inside(c)) outside_bytes += c.size();
+    }
+    if (record.size() > 2 * cells_bytes + 64) {
+        record = {};
+        outside_bytes = cells_bytes;
+    }
+    char* to = rows.add_text(record.size() + outside_bytes);
+    const auto base = static_cast<std::uint32_t>(to - rows.text.data());
+    if (!record.empty()) std::memcpy(to, record.data(), record.size());
+    to += record.size();
     std::pair<std::uint32_t, std::uint32_t>* cell = rows.cells_of(rows.size() - 1, i_count);
     for (const std::string_view c : m.cells) {
-        *cell++ = {static_cast<std::uint32_t>(to - rows.text.data()), static_cast<std::uint32_t>(c.size())};
-        if (!c.empty()) std::memcpy(to, c.data(), c.size());
-        to += c.size();
+        const auto size = static_cast<std::uint32_t>(c.size());
+        if (c.empty()) {
+            *cell++ = {0, 0};
+        } else if (!record.empty() && inside(c)) {
+            *cell++ = {base + static_cast<std::uint32_t>(at(c) - at(record)), size};
+        } else {
+            *cell++ = {static_cast<std::uint32_t>(to - rows.text.data()), size};
+            std::memcpy(to, c.data(), c.size());
+            to += c.size();
+        }
     }
     return true;
 }

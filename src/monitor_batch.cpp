@@ -471,9 +471,9 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     try {
         ProjectReader reader(opt.projects, opt);
         stream.reserve(opt.projects, table_has_names(opt.format, opt.table), has_monitoring_steps(book));
-        detail::ProjectStream rows(reader, threads);
+        Project p; // read on this thread, as evaluate reads it
         bool ok = true;
-        while (Project* p = rows.next(ok, row_problems)) stream.keep(*p, ok, row_problems, true);
+        while (reader.next(p, ok, row_problems)) stream.keep(p, ok, row_problems, true);
     } catch (const Error& e) {
         stream.reading.insert(stream.reading.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
@@ -556,9 +556,12 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
     bool have = false; // slot 0 holds the current project
     std::string lost;
     std::uint32_t lost_line = 0;
+    std::vector<Diagnostic> project_notices, indicator_notices; // the headers' (unknown columns), listed with the problems
     try {
         ProjectReader projects(opt.projects, opt);
+        project_notices = projects.notices();
         IndicatorReader indicators(opt.indicators, opt);
+        indicator_notices = indicators.notices();
         detail::IndicatorStream indicator_rows(indicators, detail::threads_to_use(opt.threads));
         const auto next_project = [&] {
             bool ok = true;
@@ -621,10 +624,12 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
     if (lost_line != 0)
         rows_reading.push_back(detail::ordered_row_problem(opt.projects, opt.indicators, lost, lost_line, lost_first));
     if (!repeated.empty() || !reading.empty() || !rows_reading.empty()) {
-        std::vector<Diagnostic> all;
+        // In read_projects()' order, as the streaming path lists them.
+        std::vector<Diagnostic> all = std::move(project_notices);
         std::merge(std::make_move_iterator(reading.begin()), std::make_move_iterator(reading.end()),
                    std::make_move_iterator(repeated.begin()), std::make_move_iterator(repeated.end()), std::back_inserter(all),
                    [](const Diagnostic& a, const Diagnostic& b) { return a.where.line < b.where.line; });
+        all.insert(all.end(), std::make_move_iterator(indicator_notices.begin()), std::make_move_iterator(indicator_notices.end()));
         all.insert(all.end(), std::make_move_iterator(rows_reading.begin()), std::make_move_iterator(rows_reading.end()));
         if (all.size() > opt.max_problems) all.resize(opt.max_problems);
         throw Error(std::move(all));

@@ -330,10 +330,9 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
             ProjectReader reader(opt.projects, opt);
             kept.reserve_for(opt.projects);
             if (names) kept_names.reserve(slots.capacity());
-            detail::ProjectStream rows(reader, threads);
+            Project p; // read on this thread, as evaluate reads it
             bool ok = true;
-            while (Project* row = rows.next(ok, problems)) {
-                Project& p = *row; // in place, until the next call
+            while (reader.next(p, ok, problems)) {
                 if (!ok || has_error(problems)) return false;
                 problems.clear();
                 if (p.id.empty()) continue;

@@ -233,6 +233,37 @@ TEST_CASE("csv: the same records whatever the read size") {
     }
 }
 
+TEST_CASE("csv: record() is the last record's bytes, holding every field but an unescaped one") {
+    TempDir t;
+    const std::string path = t.write("record.csv", "\xEF\xBB\xBF" "a,\"b\nc\",d\r\n\"x\"\"y\",中,\n\nlast");
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) { // 0: the default read size
+        ReadSize rs(n);
+        CAPTURE(n);
+        CsvReader r(path);
+        std::vector<std::string_view> f;
+        const auto within = [&](std::string_view v) {
+            const std::string_view rec = r.record();
+            return !v.empty() && v.data() >= rec.data() && v.data() + v.size() <= rec.data() + rec.size();
+        };
+        REQUIRE(r.next(f));
+        CHECK(r.record() == "a,\"b\nc\",d\r\n"); // after the byte order mark, with its line end
+        REQUIRE(f.size() == 3);
+        CHECK((within(f[0]) && within(f[1]) && within(f[2])));
+        REQUIRE(r.next(f));
+        CHECK(r.record() == "\"x\"\"y\",中,\n");
+        REQUIRE(f.size() == 3);
+        CHECK(f[0] == "x\"y");
+        CHECK_FALSE(within(f[0])); // unescaped apart from the record
+        CHECK(within(f[1]));
+        REQUIRE(r.next(f)); // a blank line: no fields
+        CHECK(r.record() == "\n");
+        REQUIRE(r.next(f));
+        CHECK(r.record() == "last"); // no line end at the end of the file
+        CHECK(within(f[0]));
+        CHECK_FALSE(r.next(f));
+    }
+}
+
 TEST_CASE("csv: invalid UTF-8 names its line, after the good records") {
     TempDir t;
     // "项目" in GBK on line 3, read as UTF-8.

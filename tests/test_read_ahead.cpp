@@ -240,6 +240,45 @@ TEST_CASE("read ahead: merged cells and over-wide rows at the batch edges read t
     CHECK(over.problems.find(wide.second + ":1026: error: the row has 10 cells but the header has 9") != std::string::npos);
 }
 
+TEST_CASE("read ahead: cells copied for the other thread read the same wherever they lie") {
+    // The reader thread copies a CSV row's record in one piece, and cells outside
+    // it one by one: a quoted field with "" (unescaped apart from the record), and
+    // every cell of a record much longer than its cells (a note column no stage
+    // reads). Names with "" on every third line, a long note on every other line,
+    // and bad cells of each kind beside the batch edges (lines 1,025 and 1,026).
+    const std::string note(300, 'n');
+    const auto rows = [&](bool bad) {
+        return [&, bad](std::size_t, std::uint32_t line, std::string& text) {
+            if (line % 3 == 0) {
+                const std::size_t at = text.find("指标"), end = text.find(',', at);
+                text.replace(at, end - at, "\"《" + text.substr(at, end - at) + "》\"\"甲\"\"\"");
+            }
+            text.insert(text.size() - 1, line % 2 ? "," + note : ",");
+            if (!bad) return;
+            if (line == 1025) text.replace(text.find(",ge,"), 4, ",\"g\"\"e\","); // a bad direction, with ""
+            if (line == 1026) text.replace(text.find(",个,"), std::string(",个,").size(), ",个,x"); // a bad weight
+        };
+    };
+    const auto with_note = [](const std::pair<std::string, std::string>& files) {
+        std::string text = slurp(files.second);
+        text.replace(text.find('\n'), 1, ",note\n");
+        std::ofstream(files.second, std::ios::binary) << text;
+        return files;
+    };
+    const auto good = with_note(generated("copied", 1000, rows(false)));
+    const Outcome o = same_for_any_threads(good.first, good.second, "copied");
+    CHECK(o.problems.empty());
+    CHECK(o.indicators == 5000);
+    CHECK(o.out == evaluate_with(good.first, good.second, 1, true, "copied-ordered").out);
+
+    const auto bad = with_note(generated("copied-bad", 1000, rows(true)));
+    const Outcome refused = same_for_any_threads(bad.first, bad.second, "copied-bad");
+    CAPTURE(refused.problems);
+    CHECK(refused.problems.find(bad.second + ":1025: ") != std::string::npos);
+    CHECK(refused.problems.find("g\"e") != std::string::npos); // the cell as unescaped
+    CHECK(refused.problems.find(bad.second + ":1026: ") != std::string::npos);
+}
+
 TEST_CASE("read ahead: a caller that stops part-way stops the reader, for any threads") {
     // On the ordered path results go to the sink while indicators.csv is still
     // being read: a sink that throws leaves batches split and converting behind.

@@ -65,6 +65,10 @@ public:
     bool next(std::vector<std::string_view>& fields);
     /// Line (1-based) where the last record returned by next() starts.
     std::uint32_t line() const;
+    /// The bytes of the last record returned by next(), as decoded (UTF-8), quotes
+    /// and line end included: every field's view that is not an unescaped copy
+    /// (a quoted field with "") lies inside it. Valid until the next call.
+    std::string_view record() const;
     const std::string& file() const;
 
 private:
