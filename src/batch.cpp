@@ -171,7 +171,7 @@ public:
 
     /// Step 2: scores indicator row `ind` (read with `ok`) of the project in slot `k`
     /// and adds it to the project's sums.
-    void add(std::uint32_t k, const std::string& pid, const Indicator& ind, bool ok, detail::Problems& problems) {
+    void add(std::uint32_t k, std::string_view pid, const Indicator& ind, bool ok, detail::Problems& problems) {
         Slot& slot = kept.slots[k];
         if (slot.mark == 0) slot.mark = ind.source_line;
         if (!ok) {
@@ -195,8 +195,8 @@ public:
                 if (custom_) customs_[k].aggregates.add(r_, rules);
             }
         } catch (const ArithmeticError& e) {
-            problems.add(opt_.indicators, ind.source_line, "project " + pid + ": " + e.diagnostics().front().en,
-                         "项目 " + pid + "：" + e.diagnostics().front().zh);
+            problems.add(opt_.indicators, ind.source_line, "project " + std::string(pid) + ": " + e.diagnostics().front().en,
+                         "项目 " + std::string(pid) + "：" + e.diagnostics().front().zh);
             slot.bad = true;
             return;
         }
@@ -368,12 +368,12 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
         problems->locate(opt.indicators, reader.where(0));
         for (const auto& n : reader.notices()) add_notice(summary, n);
         detail::IndicatorStream rows(reader, threads);
-        const std::string* row_id = nullptr;
+        std::string_view row_id;
         const Indicator* row = nullptr;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
         while (rows.next(row_id, row, ok, row_problems)) {
-            const std::string& pid = *row_id; // the row in place, until the next call
+            const std::string_view pid = row_id; // the row in place, until the next call
             const Indicator& ind = *row;
             problems->add(row_problems);
             ++summary.indicators;
@@ -441,11 +441,11 @@ BatchSummary evaluate_ordered(const EvaluateOptions& opt, const RuleBook& book, 
 
     std::string lost; // the id of a row out of order
     std::uint32_t lost_line = 0;
-    const std::string* row_id = nullptr;
+    std::string_view row_id;
     const Indicator* row = nullptr;
     bool ok = true;
     while (indicator_rows.next(row_id, row, ok, row_problems)) {
-        const std::string& pid = *row_id; // the row in place, until the next call
+        const std::string_view pid = row_id; // the row in place, until the next call
         const Indicator& ind = *row;
         rows.add(row_problems);
         ++summary.indicators;

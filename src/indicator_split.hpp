@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,7 +78,8 @@ struct IndicatorSplit {
     /// Row `k` of `rows`, as next() would give it: its problems (those of split()
     /// moved out of `rows`, then the values') appended to `problems`. Reads only
     /// the reader's header: threads may convert different rows at once.
-    void convert(Rows& rows, std::size_t k, std::string& project_id, Indicator& out, bool& ok,
+    /// `project_id` views the row's cell in `rows`, valid until the rows are cleared.
+    void convert(Rows& rows, std::size_t k, std::string_view& project_id, Indicator& out, bool& ok,
                  std::vector<Diagnostic>& problems) const;
 
 private:

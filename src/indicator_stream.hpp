@@ -24,6 +24,7 @@
 #include <exception>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -37,11 +38,6 @@ inline unsigned threads_to_use(unsigned requested) {
     return cores ? cores : 1;
 }
 
-/// An indicators.csv row as the streaming stages use it.
-struct IndicatorRow {
-    std::string project_id;
-    Indicator indicator;
-};
 
 /// indicators.csv read on two threads (threads_to_use ≥ 2): the reader thread
 /// splits rows from the file in batches of 1,024 (IndicatorSplit::split, which
@@ -62,11 +58,11 @@ public:
     /// The next row, read in place: `project_id` and `out` point at it until the
     /// next call; `ok` as IndicatorReader::next, its problems appended to
     /// `problems`; false at the end.
-    bool next(const std::string*& project_id, const Indicator*& out, bool& ok, std::vector<Diagnostic>& problems) {
+    bool next(std::string_view& project_id, const Indicator*& out, bool& ok, std::vector<Diagnostic>& problems) {
         if (!ahead_) {
-            if (!reader_.next(own_.project_id, own_.indicator, ok, problems)) return false;
-            project_id = &own_.project_id;
-            out = &own_.indicator;
+            if (!reader_.next(own_id_, own_, ok, problems)) return false;
+            project_id = own_id_;
+            out = &own_;
             return true;
         }
         if (!thread_.joinable()) thread_ = std::thread([this] { produce(); }); // after the caller's setup
@@ -79,14 +75,15 @@ public:
         Slot& slot = held_->rows[next_++];
         ok = slot.ok;
         for (std::uint32_t k = slot.problems_begin; k < slot.problems_end; ++k) problems.push_back(std::move(held_->problems[k]));
-        project_id = &slot.row.project_id;
-        out = &slot.row.indicator;
+        project_id = slot.project_id;
+        out = &slot.indicator;
         return true;
     }
 
 private:
     struct Slot {
-        IndicatorRow row;
+        std::string_view project_id; // in the batch's split rows
+        Indicator indicator;
         bool ok = true;
         std::uint32_t problems_begin = 0, problems_end = 0;
     };
@@ -120,7 +117,7 @@ private:
             for (; b.size < b.split.size(); ++b.size) {
                 Slot& slot = b.rows[b.size];
                 slot.problems_begin = static_cast<std::uint32_t>(b.problems.size());
-                split_.convert(b.split, b.size, slot.row.project_id, slot.row.indicator, slot.ok, b.problems);
+                split_.convert(b.split, b.size, slot.project_id, slot.indicator, slot.ok, b.problems);
                 slot.problems_end = static_cast<std::uint32_t>(b.problems.size());
             }
         } catch (...) {
@@ -238,7 +235,8 @@ private:
 
     IndicatorReader& reader_;
     const bool ahead_;
-    IndicatorRow own_; // the row read on the caller's thread (one thread)
+    std::string own_id_; // the row read on the caller's thread (one thread)
+    Indicator own_;
     // On a cache line of its own: the caller writes beside the stream (its own
     // fields, its stack) for every row, and the reader thread reads this for every row.
     alignas(64) IndicatorSplit split_;

@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -945,8 +946,11 @@ void check_percent_mix(Row& row, const Indicator& ind) {
 
 /// An indicators.csv row (or a YAML indicator's fields) into `project_id` and `out`
 /// (the caller resets `out` and sets its source_line).
-[[gnu::always_inline]] inline void fill_indicator(Row& row, std::string& project_id, Indicator& out) {
-    project_id.assign(row.cell(i_project));
+/// `Id`: a std::string (a copy), or a std::string_view (of the row's cell, where
+/// the row outlives its use: the batches of indicator_split.hpp).
+template <class Id> [[gnu::always_inline]] inline void fill_indicator(Row& row, Id& project_id, Indicator& out) {
+    if constexpr (std::is_same_v<Id, std::string_view>) project_id = row.cell(i_project);
+    else project_id.assign(row.cell(i_project));
     if (project_id.empty()) row.bad(i_project, "", "a project id, not an empty cell", "项目编号不能为空");
 
     const auto l1 = enum_cell<Level1, names::level1, names::level1_zh>(row, i_level1, parse_level1, std::nullopt);
@@ -1316,7 +1320,7 @@ bool detail::IndicatorSplit::split(Rows& rows) {
     return true;
 }
 
-void detail::IndicatorSplit::convert(Rows& rows, std::size_t k, std::string& project_id, Indicator& out, bool& ok,
+void detail::IndicatorSplit::convert(Rows& rows, std::size_t k, std::string_view& project_id, Indicator& out, bool& ok,
                                      std::vector<Diagnostic>& problems) const {
     const RowInfo& info = rows.row(k);
     for (std::uint32_t i = info.problems_begin; i < info.problems_end; ++i) problems.push_back(std::move(rows.problems[i]));

@@ -368,7 +368,7 @@ public:
     /// Step 2: monitors indicator row `ind` of the project in slot `k` (read cleanly,
     /// with no reading problem so far) and folds it into the project's accumulator.
     /// `first_unweighted`: where to copy the project's first row without a weight (the ordered path).
-    void add(std::uint32_t k, const std::string& pid, const Indicator& ind, Indicator* first_unweighted = nullptr) {
+    void add(std::uint32_t k, std::string_view pid, const Indicator& ind, Indicator* first_unweighted = nullptr) {
         ++indicators;
         MonitorSlot& slot = kept.slots[k];
         if (slot.replaced()) return; // monitor_project() never ran or stopped for this project
@@ -483,12 +483,12 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
     try {
         IndicatorReader& reader = indicators.get();
         detail::IndicatorStream rows(reader, threads);
-        const std::string* row_id = nullptr;
+        std::string_view row_id;
         const Indicator* row = nullptr;
         bool ok = true;
         std::uint32_t last = detail::IdIndex::empty;
         while (rows.next(row_id, row, ok, row_problems)) {
-            const std::string& pid = *row_id; // the row in place, until the next call
+            const std::string_view pid = row_id; // the row in place, until the next call
             const Indicator& ind = *row;
             const bool clean = ok && row_problems.empty();
             if (clean && pid.empty()) continue; // as read_projects() does
@@ -585,11 +585,11 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
             if (stream.finish(0, result) && problems.empty() && stream.staged.empty()) stream.hand_on(0, result, each);
             stream.list_staged(problems);
         };
-        const std::string* row_id = nullptr;
+        std::string_view row_id;
         const Indicator* row = nullptr;
         bool ok = true;
         while (indicator_rows.next(row_id, row, ok, row_problems)) {
-            const std::string& pid = *row_id; // the row in place, until the next call
+            const std::string_view pid = row_id; // the row in place, until the next call
             const Indicator& ind = *row;
             const bool clean = ok && row_problems.empty();
             if (clean && pid.empty()) continue; // as read_projects() does

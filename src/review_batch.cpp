@@ -354,13 +354,13 @@ bool review_streaming(const ReviewOptions& opt, const RuleBook& book, ReviewSumm
         {
             IndicatorReader& reader = indicators.get();
             detail::IndicatorStream rows(reader, threads);
-            const std::string* row_id = nullptr;
+            std::string_view row_id;
             const Indicator* row = nullptr;
             bool ok = true;
             std::uint32_t last = detail::IdIndex::empty, run = detail::IdIndex::empty;
             NameRun run_names;
             while (rows.next(row_id, row, ok, problems)) {
-                const std::string& pid = *row_id; // the row in place, until the next call
+                const std::string_view pid = row_id; // the row in place, until the next call
                 const Indicator& ind = *row;
                 if (!ok || has_error(problems)) return false;
                 problems.clear();

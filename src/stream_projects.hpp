@@ -113,8 +113,9 @@ private:
 /// The problem of a row (at `line` of `indicators`) whose project `id` is not in
 /// `projects` (first = 0: every path), or, on the ordered path, is on line `first`,
 /// before the rows read so far (the order is broken).
-inline Diagnostic ordered_row_problem(const std::string& projects, const std::string& indicators, const std::string& id,
+inline Diagnostic ordered_row_problem(const std::string& projects, const std::string& indicators, std::string_view id_view,
                                       std::uint32_t line, std::uint32_t first) {
+    const std::string id(id_view);
     if (first == 0)
         return make_diagnostic(indicators, line, "project_id \"" + id + "\" is not in " + projects,
                                "项目编号“" + id + "”不在 " + projects + " 中");
