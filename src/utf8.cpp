@@ -72,7 +72,8 @@ namespace {
 /// 2021). s must start on a character boundary. Returns the end of the blocks
 /// checked, or npos when they hold an error. A character cut off by the last
 /// block is not an error here: the scalar check re-reads the tail from its start.
-__attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char* s, std::size_t n) {
+/// `nul`: whether the blocks checked hold a NUL byte.
+__attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char* s, std::size_t n, bool& nul) {
     constexpr char too_short = 1 << 0, too_long = 1 << 1, overlong_3 = 1 << 2, too_large = 1 << 3, surrogate = 1 << 4,
                    overlong_2 = 1 << 5, too_large_1000 = 1 << 6, overlong_4 = 1 << 6;
     constexpr char two_conts = static_cast<char>(1 << 7);
@@ -104,9 +105,11 @@ __attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char*
                          -1, -1, -1, -1, -1, static_cast<char>(0xEF), static_cast<char>(0xDF), static_cast<char>(0xBF));
 
     __m256i prev = _mm256_setzero_si256(), prev_incomplete = _mm256_setzero_si256(), error = _mm256_setzero_si256();
+    __m256i zeros = _mm256_setzero_si256(); // 0xFF where a block had a NUL byte
     std::size_t i = 0;
     for (; i + 32 <= n; i += 32) {
         const __m256i in = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
+        zeros = _mm256_or_si256(zeros, _mm256_cmpeq_epi8(in, _mm256_setzero_si256()));
         if (_mm256_movemask_epi8(in) == 0) {
             error = _mm256_or_si256(error, prev_incomplete);
             prev_incomplete = _mm256_setzero_si256();
@@ -135,6 +138,7 @@ __attribute__((target("avx2"))) std::size_t check_utf8_avx2(const unsigned char*
     // An all-ASCII block only folds in the previous block's unfinished character:
     // when the loop ends on such blocks, that error is still to be looked at.
     if (!_mm256_testz_si256(error, error)) return std::string::npos;
+    nul = !_mm256_testz_si256(zeros, zeros);
     return i;
 }
 
@@ -149,7 +153,8 @@ bool cpu_has_avx2() {
 Utf8Check check_utf8(const unsigned char* s, std::size_t n, bool at_eof) {
 #if defined(PERFBUDGET_HAVE_AVX2_UTF8)
     if (n >= 64 && cpu_has_avx2()) {
-        const std::size_t done = check_utf8_avx2(s, n);
+        bool nul = true;
+        const std::size_t done = check_utf8_avx2(s, n, nul);
         if (done == std::string::npos) return check_utf8_scalar(s, n, at_eof); // find the exact byte
         // Back up to the start of the character the blocks may have cut off.
         std::size_t from = done, k = done;
@@ -158,6 +163,7 @@ Utf8Check check_utf8(const unsigned char* s, std::size_t n, bool at_eof) {
         Utf8Check tail = check_utf8_scalar(s + from, n - from, at_eof);
         if (tail.bad != std::string::npos) tail.bad += from;
         tail.complete += from;
+        tail.may_hold_nul = nul || std::memchr(s + from, 0, n - from) != nullptr; // the blocks, then the tail
         return tail;
     }
 #endif

@@ -9,6 +9,10 @@ namespace perfbudget::detail {
 struct Utf8Check {
     std::size_t bad = std::string::npos; // offset of the first invalid byte
     std::size_t complete = 0;            // end of the last complete character checked
+    // False only when s[0..n) surely holds no NUL byte (valid UTF-8, but no text
+    // file has one): the vector path notes it in passing, saving the CSV reader a
+    // second pass over the bytes. True when not known.
+    bool may_hold_nul = true;
 };
 
 /// Checks s[0..n), s starting on a character boundary. A character cut off at the

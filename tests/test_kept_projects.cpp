@@ -83,3 +83,29 @@ TEST_CASE("kept projects: ids out of order are indexed, with every id kept befor
     CHECK(find(kept, "C1499") == 1000);
     CHECK(find(kept, "X1500") == -1);
 }
+
+TEST_CASE("kept projects: ids of every length from 1 to 20 bytes differ from one changed byte anywhere") {
+    // find() tries the previous row's slot and the next one first, comparing ids
+    // inline by words that may overlap: a byte changed at any position of an id of
+    // any length must tell the ids apart (lengths 1–3, 4–7, 8–16 and longer take
+    // different paths).
+    for (std::size_t n = 1; n <= 20; ++n) {
+        CAPTURE(n);
+        std::string a(n, 'a'), b(n, 'a');
+        b.back() = 'b'; // b > a: ascending
+        detail::ProjectSlots<Kept> kept;
+        REQUIRE(keep_all(kept, {a, b}) == std::vector<long>{0, 1});
+        CHECK(find(kept, a, 0) == 0);
+        CHECK(find(kept, b, 0) == 1); // the slot after the last
+        CHECK(find(kept, b, 1) == 1);
+        for (std::size_t at = 0; at < n; ++at) {
+            CAPTURE(at);
+            std::string other = a;
+            other[at] = 'z';
+            CHECK(find(kept, other, 0) == -1);
+            CHECK(find(kept, other, 1) == -1);
+        }
+        CHECK(find(kept, a + "a", 0) == -1); // one byte longer
+        if (n > 1) CHECK(find(kept, a.substr(1), 0) == -1); // one byte shorter
+    }
+}

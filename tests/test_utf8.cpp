@@ -74,3 +74,27 @@ TEST_CASE("utf8: the vector path agrees with the scalar check at every offset of
 }
 
 } // namespace perfbudget::test
+
+TEST_CASE("utf8: a NUL byte anywhere is never reported absent") {
+    // may_hold_nul lets the CSV reader skip its own search for NUL bytes: it may
+    // say "maybe" without one, never "no" with one. In all-ASCII blocks, in blocks
+    // with Chinese text, and in the tail the vector path leaves to the scalar one.
+    for (const std::string unit : {std::string("abcdefgh"), std::string("中文a")}) {
+        std::string text;
+        while (text.size() < 200) text += unit;
+        const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+        CAPTURE(unit);
+        const perfbudget::detail::Utf8Check clean = perfbudget::detail::check_utf8(s, text.size(), true);
+        REQUIRE(clean.bad == std::string::npos);
+        if (__builtin_cpu_supports("avx2")) CHECK_FALSE(clean.may_hold_nul); // the vector path saw every byte
+        for (std::size_t at = 0; at < text.size(); ++at) {
+            std::string with = text;
+            if (static_cast<unsigned char>(with[at]) >= 0x80) continue; // keep the characters whole
+            with[at] = '\0';
+            CAPTURE(at);
+            const perfbudget::detail::Utf8Check c = perfbudget::detail::check_utf8(reinterpret_cast<const unsigned char*>(with.data()), with.size(), true);
+            CHECK(c.bad == std::string::npos); // NUL is valid UTF-8
+            CHECK(c.may_hold_nul);
+        }
+    }
+}
