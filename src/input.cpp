@@ -17,6 +17,7 @@
 
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -593,10 +594,31 @@ struct Packed {
 [[gnu::always_inline]] constexpr Packed pack(std::string_view s) {
     Packed p;
     p.size = s.size();
-    for (std::size_t i = 0; i < s.size() && i < 16; ++i)
-        (i < 8 ? p.lo : p.hi) |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * (i % 8));
+    if (std::is_constant_evaluated() || s.size() > 16) {
+        for (std::size_t i = 0; i < s.size() && i < 16; ++i)
+            (i < 8 ? p.lo : p.hi) |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * (i % 8));
+        return p;
+    }
+    // At run time, by loads that may overlap and never leave the cell (little
+    // endian: byte i of the word is s[i]), not byte by byte: three cells a row.
+    const char* c = s.data();
+    const std::size_t n = s.size();
+    const auto load = [c](std::size_t at, auto w) {
+        std::memcpy(&w, c + at, sizeof w);
+        return static_cast<std::uint64_t>(w);
+    };
+    if (n >= 8) {
+        p.lo = load(0, std::uint64_t{});
+        if (n > 8) p.hi = load(n - 8, std::uint64_t{}) >> (8 * (16 - n)); // s[8..n) to the low bytes
+    } else if (n >= 4) {
+        p.lo = load(0, std::uint32_t{}) | load(n - 4, std::uint32_t{}) << (8 * (n - 4));
+    } else if (n > 0) {
+        const auto byte = [c](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(c[i])) << (8 * i); };
+        p.lo = byte(0) | byte(n / 2) | byte(n - 1);
+    }
     return p;
 }
+static_assert(std::endian::native == std::endian::little, "pack() reads words as little-endian");
 
 template <std::size_t N> constexpr std::array<Packed, N> pack_all(const std::array<std::string_view, N>& ids) {
     std::array<Packed, N> out{};

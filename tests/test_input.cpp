@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <iconv.h>
@@ -608,6 +609,56 @@ TEST_CASE("indicators: Chinese headers and values in any order") {
     CHECK(ind.likelihood == std::uint8_t{1});
     CHECK(problems.empty());
     CHECK_FALSE(r.next(id, ind, ok, problems));
+}
+
+TEST_CASE("indicators: every choice word is read exactly, and any one byte changed is refused") {
+    // Words are compared packed into two words, read by loads that overlap (lengths
+    // 1–3, 4–7, 8 and 9–16 take different paths): each level-2 word under its
+    // level-1 word, each direction, and each with one byte changed anywhere, or one
+    // byte more or less.
+    const auto read = [](const std::string& level1, const std::string& level2, const std::string& direction) {
+        TempDir t;
+        IndicatorReader r(t.write("i.csv", "project_id,level1,level2,name,direction,target\nP1," + level1 + "," + level2 +
+                                               ",c," + direction + ",5\n"));
+        std::string id;
+        Indicator ind;
+        bool ok = false;
+        std::vector<Diagnostic> problems;
+        REQUIRE(r.next(id, ind, ok, problems));
+        return std::tuple(ok, ind.level1, ind.level2, ind.direction);
+    };
+    const auto variants = [](const std::string& word) {
+        std::vector<std::string> out = {word + "s", word.substr(1), word.substr(0, word.size() - 1)};
+        for (std::size_t i = 0; i < word.size(); ++i) {
+            std::string w = word;
+            w[i] = static_cast<char>(w[i] ^ 0x20); // the same letter in the other case
+            out.push_back(w);
+        }
+        return out;
+    };
+    for (std::size_t k = 0; k < names::level2.size(); ++k) {
+        const auto level2 = static_cast<Level2>(k);
+        const std::string l1(names::level1[static_cast<std::size_t>(parent_of(level2))]), l2(names::level2[k]);
+        CAPTURE(l2);
+        CHECK(read(l1, l2, "ge") == std::tuple(true, parent_of(level2), level2, Direction::ge));
+        for (const std::string& w : variants(l2)) {
+            CAPTURE(w);
+            CHECK_FALSE(std::get<0>(read(l1, w, "ge")));
+        }
+        for (const std::string& w : variants(l1)) {
+            CAPTURE(w);
+            CHECK_FALSE(std::get<0>(read(w, l2, "ge")));
+        }
+    }
+    for (std::size_t k = 0; k < names::direction.size(); ++k) {
+        const std::string d(names::direction[k]);
+        CAPTURE(d);
+        CHECK(std::get<3>(read("output", "quantity", d)) == static_cast<Direction>(k));
+        for (const std::string& w : variants(d)) {
+            CAPTURE(w);
+            CHECK_FALSE(std::get<0>(read("output", "quantity", w)));
+        }
+    }
 }
 
 TEST_CASE("indicators: actual and weight columns are optional, target is required") {
