@@ -79,7 +79,7 @@ TEST_CASE("utf8: a NUL byte anywhere is never reported absent") {
     // may_hold_nul lets the CSV reader skip its own search for NUL bytes: it may
     // say "maybe" without one, never "no" with one. In all-ASCII blocks, in blocks
     // with Chinese text, and in the tail the vector path leaves to the scalar one.
-    for (const std::string unit : {std::string("abcdefgh"), std::string("中文a")}) {
+    for (const std::string& unit : {std::string("abcdefgh"), std::string("中文a")}) {
         std::string text;
         while (text.size() < 200) text += unit;
         const auto* s = reinterpret_cast<const unsigned char*>(text.data());
