@@ -135,7 +135,6 @@ struct CsvReader::Impl {
     bool eof = false;                  // no input beyond `end`
     bool started = false;              // first fill done (BOM handled)
     std::optional<Diagnostic> pending; // bad input right after `end`
-    bool nul_possible = true;          // the bytes just read may hold a NUL (stop_at_nul looks)
     std::uint32_t line = 1;            // line at `pos`
     std::uint32_t record_line = 0;     // line where the last returned record starts
     std::size_t record_begin = 0, record_end = 0; // the last returned record's bytes in buf
@@ -225,10 +224,10 @@ struct CsvReader::Impl {
         const std::size_t room = std::max<std::size_t>(read_size, 16); // a GBK char needs up to 4 bytes out
         if (cap - end < room) grow(std::max(cap * 2, end + room));
         const std::size_t before = end;
-        nul_possible = true;
+        bool may_hold_nul = true; // GBK: not known
         if (encoding == Encoding::gbk) fill_gbk();
-        else fill_utf8();
-        if (nul_possible) stop_at_nul(before);
+        else may_hold_nul = fill_utf8();
+        if (may_hold_nul) stop_at_nul(before);
         buf[end] = '\n';
         // The finder reads up to 64 bytes past the sentinel: define them, as the
         // buffer is not zeroed (allocate()). Its answer never depends on them.
@@ -274,7 +273,8 @@ struct CsvReader::Impl {
         }
     }
 
-    void fill_utf8() {
+    /// Reads and checks more UTF-8; false when the bytes read surely hold no NUL.
+    bool fill_utf8() {
         // Read into all the free space: when a long record made the buffer grow,
         // this keeps the number of re-parses of that record logarithmic.
         const std::size_t n = read_some(buf.get() + end, cap - end);
@@ -295,11 +295,10 @@ struct CsvReader::Impl {
             end = bad;
             eof = false;
             checked = bad;
-            return;
+            return true;
         }
         checked += c.complete;
-        // The check saw every byte read now (it starts at or before `before`).
-        nul_possible = c.may_hold_nul;
+        return c.may_hold_nul; // the check saw every byte read now (it starts at or before them)
     }
 
     /// Text files hold no NUL byte: one in buf[from, end) cuts the data there, with

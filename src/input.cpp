@@ -1313,13 +1313,18 @@ bool detail::IndicatorSplit::split(Rows& rows) {
     std::string_view record = m.csv.record();
     const auto at = [](std::string_view v) { return reinterpret_cast<std::uintptr_t>(v.data()); };
     const auto inside = [&](std::string_view c) { return at(c) >= at(record) && at(c) + c.size() <= at(record) + record.size(); };
+    static_assert(i_count <= 32);
+    std::uint32_t in_record = 0; // bit c: cell c lies in the record
     std::size_t cells_bytes = 0, outside_bytes = 0;
-    for (const std::string_view c : m.cells) {
-        cells_bytes += c.size();
-        if (!inside(c)) outside_bytes += c.size();
+    for (std::size_t c = 0; c < i_count; ++c) {
+        const std::string_view v = m.cells[c];
+        cells_bytes += v.size();
+        if (!v.empty() && inside(v)) in_record |= std::uint32_t{1} << c;
+        else outside_bytes += v.size();
     }
     if (record.size() > 2 * cells_bytes + 64) {
         record = {};
+        in_record = 0;
         outside_bytes = cells_bytes;
     }
     char* to = rows.add_text(record.size() + outside_bytes);
@@ -1327,11 +1332,12 @@ bool detail::IndicatorSplit::split(Rows& rows) {
     if (!record.empty()) std::memcpy(to, record.data(), record.size());
     to += record.size();
     std::pair<std::uint32_t, std::uint32_t>* cell = rows.cells_of(rows.size() - 1, i_count);
-    for (const std::string_view c : m.cells) {
+    for (std::size_t k = 0; k < i_count; ++k) {
+        const std::string_view c = m.cells[k];
         const auto size = static_cast<std::uint32_t>(c.size());
         if (c.empty()) {
             *cell++ = {0, 0};
-        } else if (!record.empty() && inside(c)) {
+        } else if (in_record >> k & 1) {
             *cell++ = {base + static_cast<std::uint32_t>(at(c) - at(record)), size};
         } else {
             *cell++ = {static_cast<std::uint32_t>(to - rows.text.data()), size};
