@@ -78,6 +78,43 @@ TEST_CASE("decimal: rounding is once, from the exact value") {
     CHECK(Fraction::of(dec("0.004999")).rounded(2, RoundingMode::half_up).to_string(2) == "0.00");
 }
 
+TEST_CASE("decimal: weight × ratio (times_rounded) rounds once on each of its paths") {
+    using M = RoundingMode;
+    const auto score = [](const char* weight, const Fraction& r, int digits, M mode) {
+        return r.times_rounded(dec(weight), digits, mode).to_string(digits);
+    };
+    // A ratio of exactly 1 (capped at 1, or n == m) is the weight itself, with no division.
+    CHECK(score("20", Fraction::one(), 2, M::half_up) == "20.00");
+    CHECK(score("20", Fraction::of(dec("95"), dec("95")), 2, M::half_up) == "20.00");
+    // The common path, a whole number of steps: 20 × 2/3 = 13.333… → 13.33; 10 × 5/6 = 8.333… → 8.33.
+    CHECK(score("20", Fraction::positive(2, 3), 2, M::half_up) == "13.33");
+    CHECK(score("10", Fraction::positive(5, 6), 2, M::half_up) == "8.33");
+    // Ties: 1 × 1/8 = 0.125 → 0.13 half-up, 0.12 half-even and down.
+    CHECK(score("1", Fraction::positive(1, 8), 2, M::half_up) == "0.13");
+    CHECK(score("1", Fraction::positive(1, 8), 2, M::half_even) == "0.12");
+    CHECK(score("1", Fraction::positive(1, 8), 2, M::down) == "0.12");
+    // A weight that is not a whole number of steps (the out-of-line path):
+    // 12.345 × 2/3 = 8.23 exactly; 0.005 × 1/1 = 0.005 → 0.01 half-up, 0.00 half-even.
+    CHECK(score("12.345", Fraction::positive(2, 3), 2, M::half_up) == "8.23");
+    CHECK(score("0.005", Fraction::one(), 2, M::half_up) == "0.01");
+    CHECK(score("0.005", Fraction::one(), 2, M::half_even) == "0.00");
+    // A product past 64 bits: 9000000 × (10^12 − 1)/(3 × 10^12) = 2999999.999997 → 3000000.00.
+    CHECK(score("9000000", Fraction::positive(999'999'999'999, 3'000'000'000'000), 2, M::half_up) == "3000000.00");
+    CHECK(score("9000000", Fraction::positive(999'999'999'999, 3'000'000'000'000), 2, M::down) == "2999999.99");
+    // Negative values (a custom step's deduction): −20 × 1/3 = −6.666… → −6.67 (ties and
+    // halves away from zero under half-up).
+    CHECK(score("-20", Fraction::positive(1, 3), 2, M::half_up) == "-6.67");
+    // Other digits take the general step: 7 × 1/3 to 0 and 6 decimals.
+    CHECK(score("7", Fraction::positive(1, 3), 0, M::half_up) == "2");
+    CHECK(score("7", Fraction::positive(1, 3), 6, M::half_up) == "2.333333");
+    // Every path agrees with rounding the exact product once.
+    for (const char* w : {"20", "12.345", "0.000001", "100"})
+        for (const Fraction& r : {Fraction::one(), Fraction::zero(), Fraction::positive(7, 9), Fraction::positive(9, 7)})
+            for (int digits : {0, 2, 4, 6})
+                for (M mode : {M::half_up, M::half_even, M::down})
+                    CHECK(r.times_rounded(dec(w), digits, mode) == (dec(w) * r).rounded(digits, mode));
+}
+
 TEST_CASE("decimal: money times a rate rounds half-up to the fen") {
     // 333.33 × 10% = 33.333 → 33.33; 0.05 × 10% = 0.005 → 0.01.
     CHECK(yuan("333.33").times(dec("10%")).to_string() == "33.33");

@@ -401,11 +401,11 @@ public:
     /// scoring hot path (weight × ratio), so the common case, everything
     /// non-negative and within 64 bits, is one native 128-bit division:
     ///   units = round(d_units × num / (den × 10^(6 − digits))) × 10^(6 − digits).
-    Decimal times_rounded(Decimal d, int digits, RoundingMode mode) const {
+    [[gnu::always_inline]] Decimal times_rounded(Decimal d, int digits, RoundingMode mode) const {
         detail::check_digits(digits);
         // Two decimals is the national rule and the common case: a constant step
         // lets the compiler turn the divisibility test into a multiplication.
-        if (digits == 2) return times_rounded_step<10'000>(d, mode);
+        if (digits == 2) return times_rounded_step(d, mode, 10'000);
         return times_rounded_step(d, mode, static_cast<std::uint64_t>(detail::pow10[Decimal::scale - digits]));
     }
     /// Text with `digits` decimals, for explanations: "0.8333".
@@ -416,10 +416,6 @@ public:
     bool inexact_at(int digits) const { return (num_ * detail::pow10[digits]) % den_ != 0; }
 
 private:
-    template <std::uint64_t Step>
-    Decimal times_rounded_step(Decimal d, RoundingMode mode) const {
-        return times_rounded_step(d, mode, Step);
-    }
     // d_units × num / den, rounded to a multiple of `step` units. When d is a
     // whole number of steps (a weight of 20 or 12.5 points at 2 decimals), the
     // step cancels and everything usually stays within 64 bits.
@@ -428,15 +424,27 @@ private:
         if (d.units() >= 0 && n >= 0 && (n >> 63) == 0 && (m >> 63) == 0) {
             const auto w = static_cast<std::uint64_t>(d.units());
             std::uint64_t product, q;
+            // A ratio of exactly 1 (a target met, capped at 1) needs no division.
+            if (n == m && w % step == 0) return d;
             if (w % step == 0 && !__builtin_mul_overflow(w / step, static_cast<std::uint64_t>(n), &product) &&
                 !__builtin_mul_overflow(detail::round_div_u64(product, static_cast<std::uint64_t>(m), mode), step, &q) &&
                 q <= static_cast<std::uint64_t>(INT64_MAX))
                 return Decimal::from_units(static_cast<std::int64_t>(q));
+        }
+        return times_rounded_wide(*this, d, mode, step);
+    }
+    // The rest of times_rounded: a weight that is not a whole number of steps, a
+    // product past 64 bits, or a negative value. Out of line, so the common case
+    // above inlines into the scoring loop with the fraction in registers.
+    [[gnu::noinline]] static Decimal times_rounded_wide(Fraction f, Decimal d, RoundingMode mode, std::uint64_t step) {
+        const auto n = f.num_.native(), m = f.den_.native();
+        if (d.units() >= 0 && n >= 0 && (n >> 63) == 0 && (m >> 63) == 0) {
             using u128 = detail::uint128_native;
+            const auto w = static_cast<std::uint64_t>(d.units());
             const u128 r = detail::round_div_u128(static_cast<u128>(w) * static_cast<u128>(n), static_cast<u128>(m) * step, mode);
             return Decimal::from_units(detail::narrow(wide::from_native(static_cast<detail::int128_native>(r * step))));
         }
-        return (d * *this).rounded(static_cast<int>(digits_of(step)), mode);
+        return (d * f).rounded(static_cast<int>(digits_of(step)), mode);
     }
     static int digits_of(std::uint64_t step) {
         int k = Decimal::scale;
