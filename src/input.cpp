@@ -13,12 +13,13 @@
 #include "indicator_stream.hpp" // threads_to_use
 #include "indicator_split.hpp"
 #include "input_cells.hpp"
+#include "short_bytes.hpp"
 #include "xlsx.hpp"
 
 
 #include <algorithm>
-#include <bit>
 #include <array>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -603,15 +604,12 @@ struct Packed {
     // endian: byte i of the word is s[i]), not byte by byte: three cells a row.
     const char* c = s.data();
     const std::size_t n = s.size();
-    const auto load = [c](std::size_t at, auto w) {
-        std::memcpy(&w, c + at, sizeof w);
-        return static_cast<std::uint64_t>(w);
-    };
+    using detail::load_word;
     if (n >= 8) {
-        p.lo = load(0, std::uint64_t{});
-        if (n > 8) p.hi = load(n - 8, std::uint64_t{}) >> (8 * (16 - n)); // s[8..n) to the low bytes
+        p.lo = load_word<std::uint64_t>(c);
+        if (n > 8) p.hi = load_word<std::uint64_t>(c + n - 8) >> (8 * (16 - n)); // s[8..n) to the low bytes
     } else if (n >= 4) {
-        p.lo = load(0, std::uint32_t{}) | load(n - 4, std::uint32_t{}) << (8 * (n - 4));
+        p.lo = load_word<std::uint32_t>(c) | std::uint64_t{load_word<std::uint32_t>(c + n - 4)} << (8 * (n - 4));
     } else if (n > 0) {
         const auto byte = [c](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(c[i])) << (8 * i); };
         p.lo = byte(0) | byte(n / 2) | byte(n - 1);
@@ -1042,15 +1040,7 @@ public:
     bool empty() const { return size_ == 0; }
     void set(std::string_view v) {
         if (v.size() > data_.size()) data_.resize(std::max(v.size(), 2 * data_.size()));
-        char* to = data_.data();
-        const char* from = v.data();
-        std::size_t n = v.size();
-        if (n > 32) {
-            std::memcpy(to, from, n);
-        } else { // inline, in words: a call to memcpy costs more than these cells' bytes
-            for (; n >= 8; n -= 8, to += 8, from += 8) std::memcpy(to, from, 8);
-            for (; n > 0; --n) *to++ = *from++;
-        }
+        detail::copy_short(data_.data(), v.data(), v.size());
         size_ = v.size();
     }
 

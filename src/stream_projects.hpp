@@ -7,6 +7,7 @@
 #include "perfbudget/error.hpp"
 #include "perfbudget/evaluate.hpp"
 #include "perfbudget/input.hpp"
+#include "short_bytes.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -374,27 +375,10 @@ private:
 
     /// a == b, always inlined: GCC otherwise calls an out-of-line
     /// string_view::compare for each row in one of the stages (monitor) and not
-    /// in the other, as its inlining budget for the calling function falls.
-    [[gnu::always_inline]] static bool same(std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) return false;
-        const std::size_t n = a.size();
-        const char* x = a.data();
-        const char* y = b.data();
-        // Ids are short: compared inline, by two loads that may overlap and never
-        // leave the ids (a call to memcmp was 3 % of reading a million projects).
-        const auto word = [](const char* p, auto w) {
-            std::memcpy(&w, p, sizeof w);
-            return w;
-        };
-        if (n >= 8 && n <= 16)
-            return word(x, std::uint64_t{}) == word(y, std::uint64_t{}) &&
-                   word(x + n - 8, std::uint64_t{}) == word(y + n - 8, std::uint64_t{});
-        if (n >= 4 && n < 8)
-            return word(x, std::uint32_t{}) == word(y, std::uint32_t{}) &&
-                   word(x + n - 4, std::uint32_t{}) == word(y + n - 4, std::uint32_t{});
-        if (n < 4) return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
-        return __builtin_memcmp(x, y, n) == 0;
-    }
+    /// in the other, as its inlining budget for the calling function falls. Ids
+    /// are short: compared by word loads (a call to memcmp was 3 % of reading a
+    /// million projects).
+    [[gnu::always_inline]] static bool same(std::string_view a, std::string_view b) { return detail::equal_short(a, b); }
 
     /// The slot of `pid` among ids kept in ascending order, or IdIndex::empty.
     std::uint32_t search(std::string_view pid) const {
