@@ -58,6 +58,7 @@ void evaluate(const Project& project, const RuleSet& rules, ProjectResult& out, 
     static const IndicatorResult blank{};
     const std::size_t n = project.indicators.size();
     if (out.indicators.size() > n) out.indicators.erase(out.indicators.begin() + static_cast<std::ptrdiff_t>(n), out.indicators.end());
+    out.indicators.reserve(n);
     while (out.indicators.size() < n) out.indicators.push_back(blank);
     out.indicator_rules_fired = 0;
     ScoreAccumulator acc;
