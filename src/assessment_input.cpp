@@ -1,6 +1,7 @@
 // src/assessment_input.cpp — assessments.csv grouped and checked by project
 // (assessment_input.hpp). Row-level reading is input.cpp's (AssessmentReader).
 #include "perfbudget/assessment_input.hpp"
+#include "diagnostic.hpp"
 
 #include <string_view>
 #include <unordered_map>
@@ -10,12 +11,7 @@ namespace perfbudget {
 namespace {
 
 Diagnostic problem(const std::string& file, std::uint32_t line, std::string en, std::string zh) {
-    Diagnostic d;
-    d.where.file = file;
-    d.where.line = line;
-    d.en = std::move(en);
-    d.zh = std::move(zh);
-    return d;
+    return detail::make_diagnostic(file, line, std::move(en), std::move(zh));
 }
 
 std::string dimension_text(std::size_t d) {
@@ -60,8 +56,7 @@ std::vector<ProjectAssessment> read_assessments(const std::string& path, const s
         row_problems.clear();
         if (row.project_id.empty()) continue;
         if (!known.count(row.project_id)) { // reported once per row: each row is the mistake
-            add(problem(path, row.source_line, "project_id \"" + row.project_id + "\" is not in " + projects_file,
-                        "项目编号“" + row.project_id + "”在 " + projects_file + " 中不存在"));
+            add(detail::unknown_id_problem(projects_file, path, row.source_line, row.project_id));
             continue;
         }
         if (!ok) { // one mistake, one message: its gap is not reported again as a missing pair

@@ -140,9 +140,8 @@ public:
             std::uint32_t first = 0;
             n = kept.add(p, ok, opt_.projects, first);
             if (n == detail::IdIndex::empty) {
-                const std::string line = std::to_string(static_cast<std::uint32_t>(kept.slots[first].line));
-                problems.add(opt_.projects, p.source_line, "duplicate project_id \"" + p.id + "\" (first on line " + line + ")",
-                             "项目编号“" + p.id + "”重复（首次出现在第 " + line + " 行）");
+                problems.add(detail::repeated_id_problem(opt_.projects, p.source_line, p.id,
+                                                         static_cast<std::uint32_t>(kept.slots[first].line)));
                 return n;
             }
         } else {
@@ -473,11 +472,7 @@ BatchSummary evaluate_ordered(const EvaluateOptions& opt, const RuleBook& book, 
     std::uint32_t lost_first = 0;
     std::vector<detail::IdLedger::Repeat> repeats = ledger.repeats(opt.max_problems, more, lost, lost_first);
     std::vector<Diagnostic> repeated;
-    for (detail::IdLedger::Repeat& r : repeats) {
-        const std::string line = std::to_string(r.first);
-        repeated.push_back(detail::make_diagnostic(opt.projects, r.line, "duplicate project_id \"" + r.id + "\" (first on line " + line + ")",
-                                                   "项目编号“" + r.id + "”重复（首次出现在第 " + line + " 行）"));
-    }
+    for (detail::IdLedger::Repeat& r : repeats) repeated.push_back(detail::repeated_id_problem(opt.projects, r.line, r.id, r.first));
     read.merge_by_line(std::move(repeated), more);
     if (lost_line != 0) rows.add(detail::ordered_row_problem(opt.projects, opt.indicators, lost, lost_line, lost_first));
     if (failed()) {

@@ -1381,6 +1381,20 @@ bool AssessmentReader::next(AssessmentRow& out, bool& ok, std::vector<Diagnostic
     return true;
 }
 
+// --- The problems of ids, in the words of every path (stream_projects.hpp) --------
+
+Diagnostic detail::repeated_id_problem(const std::string& projects, std::uint32_t line, std::string_view id, std::uint32_t first) {
+    const std::string at = std::to_string(first);
+    return make_diagnostic(projects, line, "project_id " + shown(id) + " appears again (first at line " + at + ")",
+                           "项目编号" + shown_zh(id) + "重复（首次出现在第 " + at + " 行）");
+}
+
+Diagnostic detail::unknown_id_problem(const std::string& projects, const std::string& indicators, std::uint32_t line,
+                                      std::string_view id) {
+    return make_diagnostic(indicators, line, "project_id " + shown(id) + " is not in " + projects,
+                           "项目编号" + shown_zh(id) + "不在 " + projects + " 中");
+}
+
 // --- read_projects ----------------------------------------------------------------
 
 std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
@@ -1402,10 +1416,7 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             if (p.id.empty()) continue;
             const auto [it, fresh] = index.try_emplace(p.id, projects.size());
             if (!fresh) {
-                const std::string first = std::to_string(projects[it->second].source_line);
-                Diagnostic d = make_diagnostic(projects_csv, p.source_line,
-                                               "project_id " + shown(p.id) + " appears again (first at line " + first + ")",
-                                               "项目编号" + shown_zh(p.id) + "重复（首次出现在第 " + first + " 行）");
+                Diagnostic d = detail::repeated_id_problem(projects_csv, p.source_line, p.id, projects[it->second].source_line);
                 d.where = reader.where(p.source_line);
                 diag.add(d);
                 continue;
@@ -1431,9 +1442,7 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
             if (id.empty() || !projects_read) continue;
             const auto it = index.find(id);
             if (it == index.end()) {
-                Diagnostic d = make_diagnostic(indicators_csv, ind.source_line,
-                                               "project_id " + shown(id) + " is not in " + projects_csv,
-                                               "项目编号" + shown_zh(id) + "在 " + projects_csv + " 中不存在");
+                Diagnostic d = detail::unknown_id_problem(projects_csv, indicators_csv, ind.source_line, id);
                 d.where = reader.where(ind.source_line);
                 diag.add(d);
                 continue;

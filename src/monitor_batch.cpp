@@ -239,13 +239,6 @@ struct SlotProblem {
     throw Error(std::move(seen)); // from a pipe; or the files changed meanwhile
 }
 
-/// A project id read again on `line`, first read on `first`: read_projects()' words.
-Diagnostic repeated_id(const std::string& file, std::uint32_t line, std::string_view id, std::uint32_t first) {
-    const std::string at = std::to_string(first);
-    return detail::make_diagnostic(file, line, "project_id \"" + std::string(id) + "\" appears again (first at line " + at + ")",
-                                   "项目编号“" + std::string(id) + "”重复（首次出现在第 " + at + " 行）");
-}
-
 /// Names the first indicator without a weight of each project with mixed weights,
 /// reading the indicators file again (only when there are such projects).
 void add_weights_problems(const EvaluateOptions& opt, const detail::ProjectSlots<MonitorSlot>& kept,
@@ -338,7 +331,7 @@ public:
             std::uint32_t first = 0;
             n = kept.add(p, ok, opt_.projects, first);
             if (n == detail::IdIndex::empty) {
-                reading.push_back(repeated_id(opt_.projects, p.source_line, p.id, kept.slots[first].line));
+                reading.push_back(detail::repeated_id_problem(opt_.projects, p.source_line, p.id, kept.slots[first].line));
                 return false;
             }
         } else {
@@ -619,7 +612,7 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
     std::uint32_t lost_first = 0;
     std::vector<Diagnostic> repeated;
     for (detail::IdLedger::Repeat& r : ledger.repeats(opt.max_problems, more, lost, lost_first)) {
-        repeated.push_back(repeated_id(opt.projects, r.line, r.id, r.first));
+        repeated.push_back(detail::repeated_id_problem(opt.projects, r.line, r.id, r.first));
     }
     if (lost_line != 0)
         rows_reading.push_back(detail::ordered_row_problem(opt.projects, opt.indicators, lost, lost_line, lost_first));

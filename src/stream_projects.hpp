@@ -117,10 +117,8 @@ private:
 /// before the rows read so far (the order is broken).
 inline Diagnostic ordered_row_problem(const std::string& projects, const std::string& indicators, std::string_view id_view,
                                       std::uint32_t line, std::uint32_t first) {
+    if (first == 0) return unknown_id_problem(projects, indicators, line, id_view);
     const std::string id(id_view);
-    if (first == 0)
-        return make_diagnostic(indicators, line, "project_id \"" + id + "\" is not in " + projects,
-                               "项目编号“" + id + "”不在 " + projects + " 中");
     const std::string at = std::to_string(first);
     return make_diagnostic(indicators, line,
                            "the rows of project_id \"" + id + "\" are out of order: the project is on line " + at + " of " +

@@ -216,6 +216,45 @@ TEST_CASE("ordered: an unknown project id is named as the streaming path names i
     CHECK(o.problems[0].find("\"NOPE\" is not in") != std::string::npos);
 }
 
+TEST_CASE("ordered: a repeated and an unknown project id read the same on every path, in both languages") {
+    // W1 again at the end of projects.csv (line 14), and a row for "NO PE": the
+    // in-memory path (read_projects), the streamed one, the ordered one and monitor
+    // word them alike (they once said "duplicate project_id" on some paths and
+    // "appears again" on others, and 在…中不存在 beside 不在…中).
+    const std::string projects_text = slurp(test::example_projects);
+    const std::string w1 = projects_text.substr(projects_text.find("\nW1,") + 1,
+                                                projects_text.find('\n', projects_text.find("\nW1,") + 1) - projects_text.find("\nW1,"));
+    const std::string projects = write("ids-projects.csv", projects_text + w1);
+    const std::string unknown = indicators_with("ids-unknown.csv", "", "NO PE,output,quantity,x,ge,1,1,人,10\n");
+    const std::string repeat = "project_id \"W1\" appears again (first at line 2) | ";
+    const std::string repeat_zh = "项目编号“W1”重复（首次出现在第 2 行）";
+    const std::string not_in = "project_id \"NO PE\" is not in ";
+    const std::string not_in_zh = "项目编号“NO PE”不在 ";
+
+    EvaluateOptions e = evaluate_options(projects, test::example_indicators, "");
+    const Outcome streamed = evaluate_run(e, national_rules(), false, "ids-repeat");
+    REQUIRE(streamed.problems.size() == 1);
+    CHECK(streamed.problems[0].find(repeat) != std::string::npos);
+    CHECK(streamed.problems[0].find(repeat_zh) != std::string::npos);
+    e.in_memory = true;
+    CHECK(evaluate_run(e, national_rules(), false, "ids-repeat-mem").problems == streamed.problems);
+    MonitorOptions m;
+    m.files = evaluate_options(projects, test::example_indicators, "");
+    m.as_of = make_date(2023, 12, 31);
+    CHECK(monitor_run(m, national_rules(), false, "ids-repeat-m").problems == streamed.problems);
+
+    e = evaluate_options(test::example_projects, unknown, "");
+    const Outcome unknown_streamed = evaluate_run(e, national_rules(), false, "ids-unknown");
+    REQUIRE(unknown_streamed.problems.size() == 1);
+    CHECK(unknown_streamed.problems[0].find(not_in) != std::string::npos);
+    CHECK(unknown_streamed.problems[0].find(not_in_zh) != std::string::npos);
+    CHECK(evaluate_run(e, national_rules(), true, "ids-unknown-ordered").problems == unknown_streamed.problems);
+    e.in_memory = true;
+    CHECK(evaluate_run(e, national_rules(), false, "ids-unknown-mem").problems == unknown_streamed.problems);
+    m.files = evaluate_options(test::example_projects, unknown, "");
+    CHECK(monitor_run(m, national_rules(), false, "ids-unknown-m").problems == unknown_streamed.problems);
+}
+
 TEST_CASE("ordered: a repeated project id is found at the end, however far apart") {
     // W1 again as the last project, with its rows again at the end: the order holds.
     const std::string projects_text = slurp(test::example_projects);
@@ -238,7 +277,7 @@ TEST_CASE("ordered: a repeated project id is found at the end, however far apart
     // The streaming path's message, at the repeat's line (14).
     CHECK(o.problems[0] == evaluate_run(e, national_rules(), false, "repeated").problems.at(0));
     CHECK(o.problems[0].starts_with(projects + ":14: "));
-    CHECK(o.problems[0].find("duplicate project_id \"W1\" (first on line 2)") != std::string::npos);
+    CHECK(o.problems[0].find("project_id \"W1\" appears again (first at line 2)") != std::string::npos);
 
     MonitorOptions m;
     m.files = e;

@@ -333,7 +333,7 @@ TEST_CASE("read ahead: indicator rows in any order, repeated and unknown ids giv
     const std::string unknown_path = write("beside-unknown.csv", with_unknown);
     const Outcome first = evaluate_with(repeat_path, unknown_path, 1, false, "beside-both");
     CAPTURE(first.problems);
-    CHECK(first.problems.starts_with(repeat_path + ":3002: error: duplicate project_id \"P000007\" (first on line 8)"));
+    CHECK(first.problems.starts_with(repeat_path + ":3002: error: project_id \"P000007\" appears again (first at line 8)"));
     CHECK(first.problems.find(unknown_path + ":2: error: project_id \"Q999999\" is not in " + repeat_path) != std::string::npos);
     for (const unsigned threads : {2u, 7u}) CHECK(evaluate_with(repeat_path, unknown_path, threads, false, "beside-both") == first);
 }
