@@ -399,7 +399,8 @@ public:
     }
     /// round(d × this) to `digits` decimals, from the exact product. This is the
     /// scoring hot path (weight × ratio), so the common case, everything
-    /// non-negative and within 64 bits, is one native 128-bit division:
+    /// non-negative and within 64 bits, is inlined into the caller and is one
+    /// native 64-bit division (none for a ratio of exactly 1):
     ///   units = round(d_units × num / (den × 10^(6 − digits))) × 10^(6 − digits).
     [[gnu::always_inline]] Decimal times_rounded(Decimal d, int digits, RoundingMode mode) const {
         detail::check_digits(digits);
