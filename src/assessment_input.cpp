@@ -10,10 +10,6 @@
 namespace perfbudget {
 namespace {
 
-Diagnostic problem(const std::string& file, std::uint32_t line, std::string en, std::string zh) {
-    return detail::make_diagnostic(file, line, std::move(en), std::move(zh));
-}
-
 std::string dimension_text(std::size_t d) {
     return std::string(names::assess_dimension[d]) + " (" + std::string(names::assess_dimension_zh[d]) + ")";
 }
@@ -80,7 +76,7 @@ std::vector<ProjectAssessment> read_assessments(const std::string& path, const s
         const auto d = static_cast<std::size_t>(row.dimension);
         if (e->has(row.dimension)) {
             const std::string first = std::to_string(e->line[d]);
-            add(problem(path, row.source_line,
+            add(detail::make_diagnostic(path, row.source_line,
                         "project " + row.project_id + ": expert \"" + row.expert + "\" scores " + dimension_text(d) +
                             " twice (first at line " + first + ")",
                         "项目 " + row.project_id + "：专家“" + row.expert + "”对" +
@@ -100,7 +96,7 @@ std::vector<ProjectAssessment> read_assessments(const std::string& path, const s
             en += (en.empty() ? "" : "; ") + g_en;
             zh += (zh.empty() ? "" : "；") + g_zh;
         }
-        add(problem(path, a.source_line,
+        add(detail::make_diagnostic(path, a.source_line,
                     "project " + a.project_id + ": every expert must score every dimension; missing " + en,
                     "项目 " + a.project_id + "：每位专家须对每个维度评分；缺少 " + zh));
     }

@@ -1381,7 +1381,7 @@ bool AssessmentReader::next(AssessmentRow& out, bool& ok, std::vector<Diagnostic
     return true;
 }
 
-// --- The problems of ids, in the words of every path (stream_projects.hpp) --------
+// --- The problems of ids, in the words of every path (diagnostic.hpp) ------------
 
 Diagnostic detail::repeated_id_problem(const std::string& projects, std::uint32_t line, std::string_view id, std::uint32_t first) {
     const std::string at = std::to_string(first);
