@@ -144,7 +144,7 @@ void streaming_custom(benchmark::State& state, const RuleSet& rules) {
                 aggregates.add(ir, rules);
             }
             benchmark::DoNotOptimize(detail::finish_project({p.budget, p.spent, p.fund_source}, acc, rules, r));
-            apply_custom(CustomInput::of(p), aggregates, rules, r);
+            apply_custom(CustomInput::of(p), aggregates.view(), rules, r);
             benchmark::DoNotOptimize(r.total);
         }
     }

@@ -58,14 +58,58 @@ struct Slot : detail::SlotHead {
 
 /// What custom steps read besides Slot, kept only when the rules have custom
 /// steps (a parallel vector, so the national rules pay nothing): the project
-/// fields of CustomInput and the indicator aggregates, summed as rows stream.
+/// fields of CustomInput and the indicator counts, summed as rows stream; 28
+/// bytes. The least ratio and the completion sum, when a step reads them, are
+/// kept in vectors of their own (EvaluateStream::Aggregates).
 struct CustomSlot {
     std::uint32_t category_offset = 0, category_size = 0; // in the arena
     std::int32_t year = 0;
     BudgetKind budget_kind = BudgetKind::general;
     Rectification rectification = Rectification::none;
     std::uint32_t indicator_rules_fired = 0; // bit k: indicator rule k fired on one of its indicators
-    CustomAccumulator aggregates;
+    detail::CustomCounts counts;
+};
+
+/// The aggregates kept beyond CustomSlot's counts, one per kept project: the
+/// least ratio and the completion sum, each only when a step of some period
+/// reads it (72 of the 112 bytes a project would otherwise keep).
+class KeptAggregates {
+public:
+    explicit KeptAggregates(const RuleBook& book)
+        : min_ratio_(reads(book, custom::Slot::indicators_min_ratio)), completion_(reads(book, custom::Slot::completion)) {}
+
+    template <class Kept>
+    void reserve(const Kept& kept) {
+        if (min_ratio_) kept.reserve_beside(min_ratios_);
+        if (completion_) kept.reserve_beside(completions_);
+    }
+    void push_back() {
+        if (min_ratio_) min_ratios_.emplace_back();
+        if (completion_) completions_.emplace_back();
+    }
+    void clear() {
+        min_ratios_.clear();
+        completions_.clear();
+    }
+    /// Adds indicator result `r` to the aggregates of project `k`, whose counts are `counts`.
+    void add(std::uint32_t k, detail::CustomCounts& counts, const IndicatorResult& r, const RuleSet& rules) {
+        counts.add(r, rules, min_ratio_ ? &min_ratios_[k] : nullptr, completion_ ? &completions_[k] : nullptr);
+    }
+    CustomAggregates of(std::uint32_t k, const detail::CustomCounts& counts) const {
+        return {counts.count, counts.over_completed, min_ratio_ ? &min_ratios_[k] : nullptr,
+                completion_ ? &completions_[k] : nullptr};
+    }
+
+private:
+    static bool reads(const RuleBook& book, custom::Slot s) {
+        return std::any_of(book.periods().begin(), book.periods().end(), [&](const RuleSet& r) {
+            return (r.custom.reads >> static_cast<unsigned>(s) & 1U) != 0;
+        });
+    }
+
+    bool min_ratio_, completion_;
+    std::vector<Fraction> min_ratios_;
+    std::vector<detail::CompletionSum> completions_;
 };
 
 /// Indicator rules read the project's fields (apply_indicator_rules takes a
@@ -118,7 +162,18 @@ class EvaluateStream : public detail::KeptProjects<Slot, CustomSlot> {
 public:
     EvaluateStream(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink, BatchSummary& summary)
         : opt_(opt), book_(book), periods_(book.periods()), sink_(sink), summary_(summary), custom_(book.has_custom()),
-          names_(table_has_names(opt.format, opt.table)) {}
+          names_(table_has_names(opt.format, opt.table)), aggregates_(book) {}
+
+    /// Reserves for every project of the projects file (the path that keeps them all).
+    void reserve() {
+        KeptProjects::reserve(opt_.projects, names_, custom_);
+        if (custom_) aggregates_.reserve(*this);
+    }
+    /// Forgets every kept project (the ordered path, before each one).
+    void clear() {
+        KeptProjects::clear();
+        aggregates_.clear();
+    }
 
     /// A problem list placing rows of sheets read from a workbook (Problems::locate).
     detail::Problems problems(const ProjectReader& projects, const IndicatorReader* indicators) const {
@@ -163,7 +218,8 @@ public:
             c.year = p.year.value_or(0);
             c.budget_kind = p.budget_kind;
             c.rectification = p.rectification;
-            customs_.push_back(std::move(c));
+            customs_.push_back(c);
+            aggregates_.push_back();
         }
         return n;
     }
@@ -191,7 +247,7 @@ public:
             }
             if (issue == Issue::none) {
                 slot.acc.add(ind, r_);
-                if (custom_) customs_[k].aggregates.add(r_, rules);
+                if (custom_) add_aggregates(k, rules);
             }
         } catch (const ArithmeticError& e) {
             problems.add(opt_.indicators, ind.source_line, "project " + std::string(pid) + ": " + e.diagnostics().front().en,
@@ -258,7 +314,7 @@ public:
             result.indicator_rules_fired = c.indicator_rules_fired;
             const CustomInput in{id, s.funds, c.budget_kind, kept.text(c.category_offset, c.category_size), c.year, c.rectification};
             try {
-                apply_custom(in, c.aggregates, rules, result);
+                apply_custom(in, aggregates_.of(k, c.counts), rules, result);
             } catch (const Error& e) { // placed at the project's line, as evaluate() does; the message cites the rule
                 for (Diagnostic d : e.diagnostics()) {
                     d.where = SourceLocation{opt_.projects, s.line, 0};
@@ -329,6 +385,12 @@ private:
     BatchSummary& summary_;
     const bool custom_;
     const bool names_; // the table has a name column: names are kept, 8 bytes and the name's per project
+    /// Step 2's custom part, out of line: the row loop stays as tight as without custom steps.
+    [[gnu::noinline]] void add_aggregates(std::uint32_t k, const RuleSet& rules) {
+        aggregates_.add(k, customs_[k].counts, r_, rules);
+    }
+
+    KeptAggregates aggregates_;
     IndicatorResult r_;
     Project rule_project_; // indicator rules only
     ProjectResult result_;
@@ -349,7 +411,7 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
     {
         ProjectReader reader(opt.projects, opt);
         problems.emplace(stream.problems(reader, nullptr));
-        stream.reserve(opt.projects, table_has_names(opt.format, opt.table), book.has_custom());
+        stream.reserve();
         for (const auto& n : reader.notices()) add_notice(summary, n);
         // On this thread: handing rows to another costs more than reading them
         // (docs/decisions.md, "projects.csv on the caller's thread").

@@ -137,7 +137,7 @@ class Runner : public detail::StepWalker<Runner> {
     friend class detail::StepWalker<Runner>;
 
 public:
-    Runner(const CustomInput& p, const CustomAccumulator& agg, const RuleSet& rules, ProjectResult& out)
+    Runner(const CustomInput& p, const CustomAggregates& agg, const RuleSet& rules, ProjectResult& out)
         : p_(p), rules_(rules), out_(out), reads_(rules.custom.reads) {
         // Only the slots some step reads are filled: slots no step reads are never
         // looked at, and filling all 21 cost more than evaluating a step.
@@ -154,7 +154,7 @@ public:
         // Aggregates over the indicator results, summed as they were scored.
         if (needs(Slot::indicators_count)) set(Slot::indicators_count, expr::Value::integer(agg.count));
         if (needs(Slot::indicators_min_ratio))
-            set(Slot::indicators_min_ratio, expr::Value::number(agg.count ? agg.min_ratio : Fraction::zero()));
+            set(Slot::indicators_min_ratio, expr::Value::number(agg.count ? *agg.min_ratio : Fraction::zero()));
         if (needs(Slot::over_completed_count)) set(Slot::over_completed_count, expr::Value::integer(agg.over_completed));
         if (needs(Slot::completion)) set(Slot::completion, expr::Value::number(completion(agg, out)));
         if (needs(Slot::accountability)) set(Slot::accountability, expr::Value::boolean(false));
@@ -201,9 +201,9 @@ private:
     }
 
     /// 总体完成率: Σ(weight × rc) / Σ weight, exact (of any size); 0 without weighted indicators.
-    static Number completion(const CustomAccumulator& agg, const ProjectResult& out) {
+    static Number completion(const CustomAggregates& agg, const ProjectResult& out) {
         if (!(out.weight_total > Decimal{})) return Number();
-        return agg.completion.over(out.weight_total);
+        return agg.completion->over(out.weight_total);
     }
 
     [[noreturn]] void fail(const RuleRef& where, const std::string& en, const std::string& zh) const {
@@ -296,7 +296,7 @@ private:
 
 } // namespace
 
-void apply_custom(const CustomInput& project, const CustomAccumulator& indicators, const RuleSet& rules,
+void apply_custom(const CustomInput& project, const CustomAggregates& indicators, const RuleSet& rules,
                   ProjectResult& out) {
     out.accountability = false;
     out.adjustment = Decimal{};
@@ -360,8 +360,8 @@ void apply_indicator_rules(const Project& p, const Indicator& ind, const RuleSet
 
 void apply_custom(const Project& project, const RuleSet& rules, ProjectResult& out) {
     CustomAccumulator indicators;
-    for (const IndicatorResult& r : out.indicators) indicators.add_inline(r, rules);
-    apply_custom(CustomInput::of(project), indicators, rules, out);
+    for (const IndicatorResult& r : out.indicators) indicators.add(r, rules);
+    apply_custom(CustomInput::of(project), indicators.view(), rules, out);
 }
 
 std::vector<std::vector<expr::Value>> custom_bindings(const Project& project, const RuleSet& rules,
@@ -378,10 +378,10 @@ std::vector<std::vector<expr::Value>> custom_bindings(const Project& project, co
     r.fired_count = 0;
     r.set_by = {};
     CustomAccumulator indicators;
-    for (const IndicatorResult& i : r.indicators) indicators.add_inline(i, rules);
+    for (const IndicatorResult& i : r.indicators) indicators.add(i, rules);
     const CustomInput input = CustomInput::of(project);
     try {
-        Runner runner(input, indicators, rules, r);
+        Runner runner(input, indicators.view(), rules, r);
         runner.record(&seen);
         runner.run();
     } catch (const Error&) {

@@ -5,8 +5,8 @@
 // public score_indicator() and finish_project() are these compiled once
 // (src/evaluate.cpp), so a program that includes evaluate.hpp compiles none of it.
 //
-// Also here: the custom steps' indicator aggregates (CustomAccumulator,
-// CustomInput, the streaming form of apply_custom()) and the diagnostics of
+// Also here: the custom steps' indicator aggregates (CustomAggregates,
+// CustomAccumulator, CustomInput, the streaming form of apply_custom()) and the diagnostics of
 // refused indicators and projects.
 #pragma once
 
@@ -273,35 +273,62 @@ inline const RuleSet& rules_for(const Project& project, const RuleBook& book, st
 
 } // namespace detail
 
-/// Per-project aggregates of indicator results that custom steps read
-/// (custom::Slot indicators_count, indicators_min_ratio, over_completed_count,
-/// completion). Added to like ScoreAccumulator, one indicator result at a time in
-/// any order, so the streaming path can run custom steps without keeping the
-/// indicators; evaluate() fills one the same way.
-struct CustomAccumulator {
-    Fraction min_ratio;               // the least capped ratio rc (when count > 0)
-    std::uint32_t count = 0;          // indicators added
-    std::uint32_t over_completed = 0; // indicators with r ≥ evaluation.over_completion.threshold
-    detail::CompletionSum completion; // Σ weight × rc; filled only when a step reads `completion`
+/// The indicator aggregates custom steps read (custom::Slot indicators_count,
+/// indicators_min_ratio, over_completed_count, completion), as apply_custom()
+/// takes them: the counts by value, the rest where they are kept, null when no
+/// step of the rules reads them.
+struct CustomAggregates {
+    std::uint32_t count = 0;                           // indicators added
+    std::uint32_t over_completed = 0;                  // indicators with r ≥ evaluation.over_completion.threshold
+    const Fraction* min_ratio = nullptr;               // the least capped ratio rc (read when count > 0)
+    const detail::CompletionSum* completion = nullptr; // Σ weight × rc
+};
 
-    /// Only what some step reads is summed (RuleSet::custom.reads); the rest stays 0.
-    /// Not inlined: inlined into the scoring loops (where it runs only for
-    /// profiles with custom steps) it made the national rules 20 % slower.
-    [[gnu::noinline]] void add(const IndicatorResult& r, const RuleSet& rules) { add_inline(r, rules); }
+namespace detail {
 
-    /// add(), inlined: for loops that run only with custom steps (apply_custom()'s).
-    [[gnu::always_inline]] void add_inline(const IndicatorResult& r, const RuleSet& rules) {
+/// The counts of CustomAggregates, and the one place an indicator result is
+/// added to the aggregates. The streaming path keeps the counts beside the
+/// project's other custom fields and the least ratio and the completion sum in
+/// vectors of their own, made only when some step reads them: a profile that
+/// reads only `completion` (Urumqi) keeps no 32-byte least ratio per project.
+struct CustomCounts {
+    std::uint32_t count = 0;
+    std::uint32_t over_completed = 0;
+
+    /// Adds `r`: to `min_ratio` and `completion` too when some step reads them
+    /// (RuleSet::custom.reads; they are not null then). The rest stays 0.
+    [[gnu::always_inline]] void add(const IndicatorResult& r, const RuleSet& rules, Fraction* min_ratio,
+                                    CompletionSum* completion) {
         const std::uint32_t reads = rules.custom.reads;
         if (reads & bit(custom::Slot::indicators_min_ratio))
-            if (count == 0 || r.capped < min_ratio) min_ratio = r.capped;
+            if (count == 0 || r.capped < *min_ratio) *min_ratio = r.capped;
         ++count;
         if (reads & bit(custom::Slot::over_completed_count))
             if (r.ratio >= Fraction::of(rules.evaluation.over_completion.threshold)) ++over_completed;
-        if (reads & bit(custom::Slot::completion)) completion.add(r.weight, r.capped);
+        if (reads & bit(custom::Slot::completion)) completion->add(r.weight, r.capped);
     }
 
 private:
     static constexpr std::uint32_t bit(custom::Slot s) { return std::uint32_t{1} << static_cast<unsigned>(s); }
+};
+
+} // namespace detail
+
+/// Per-project aggregates of indicator results that custom steps read, all in
+/// one place: added to like ScoreAccumulator, one indicator result at a time in
+/// any order. evaluate() and custom_bindings() fill one from a project's results.
+struct CustomAccumulator {
+    Fraction min_ratio;               // the least capped ratio rc (when count > 0)
+    detail::CustomCounts counts;
+    detail::CompletionSum completion; // Σ weight × rc; filled only when a step reads `completion`
+
+    /// Only what some step reads is summed (RuleSet::custom.reads); the rest stays 0.
+    /// Inlined: for loops that run only with custom steps (apply_custom()'s).
+    [[gnu::always_inline]] void add(const IndicatorResult& r, const RuleSet& rules) {
+        counts.add(r, rules, &min_ratio, &completion);
+    }
+
+    CustomAggregates view() const { return {counts.count, counts.over_completed, &min_ratio, &completion}; }
 };
 
 /// The project fields custom steps read besides the indicator aggregates, as
@@ -327,7 +354,7 @@ struct CustomInput {
 /// `rules.custom` is not empty. Throws Error (naming the project and the rule's
 /// file:line) when an expression fails at evaluation (division by zero, a cut
 /// outside 0–100%, …).
-void apply_custom(const CustomInput& project, const CustomAccumulator& indicators, const RuleSet& rules,
+void apply_custom(const CustomInput& project, const CustomAggregates& indicators, const RuleSet& rules,
                   ProjectResult& out);
 
 } // namespace perfbudget

@@ -408,12 +408,17 @@ struct KeptProjects {
     /// otherwise move, all of them, each time they double.
     void reserve(const std::string& file, bool names, bool custom = false) {
         kept.reserve_for(file);
+        if (names) reserve_beside(kept_names_); // untouched pages cost nothing
+        if (custom) reserve_beside(customs_);
+    }
+    /// Reserves `v`, a vector of one element per slot, for as many as the slots;
+    /// a vector that cannot have it grows as it fills.
+    template <class T>
+    void reserve_beside(std::vector<T>& v) const {
         try {
-            if (names) kept_names_.reserve(kept.slots.capacity()); // untouched pages cost nothing
-            if (custom) customs_.reserve(kept.slots.capacity());
-            advise_huge_pages(kept_names_.data(), kept_names_.capacity() * sizeof(ArenaText));
-            advise_huge_pages(customs_.data(), customs_.capacity() * sizeof(Custom));
-        } catch (const std::bad_alloc&) { // only leaves growing to them
+            v.reserve(kept.slots.capacity());
+            advise_huge_pages(v.data(), v.capacity() * sizeof(T));
+        } catch (const std::bad_alloc&) { // only leaves growing to it
         } catch (const std::length_error&) {
         }
     }

@@ -251,6 +251,63 @@ evaluation:
     for (const char* id : {"thin", "completion_low", "by_kind"}) CHECK_FALSE(fired[id].empty());
 }
 
+TEST_CASE("batch: a dated profile keeps the aggregates each period's steps read") {
+    // The streaming path keeps the least ratio and the completion sum only when
+    // a step reads them, over every period of the book: here one period reads
+    // only the least ratio, the other only completion. Half the example projects
+    // are moved to budget year 2021 (the first period), the rest stay in 2023.
+    const std::string profile = write_scratch("dated-slots.yaml", R"yaml(base: national
+profile: dated-slots
+evaluation:
+  custom:
+    effective:
+      2020:
+      - rule: low_min
+        zh: 最低完成率不足
+        en: lowest ratio short
+        when: indicators.min_ratio < 100%
+        then: {rectify: true}
+      2023:
+      - rule: low_completion
+        zh: 总体完成率不足
+        en: completion short
+        when: completion < 100%
+        then: {rectify: true}
+)yaml");
+    const RuleBook rules = load_rules_file(profile);
+    std::istringstream in(slurp(projects_csv));
+    std::string line, projects, header;
+    std::getline(in, header);
+    projects = header + "\n";
+    std::vector<std::string> moved;
+    for (int row = 0; std::getline(in, line); ++row) {
+        if (row % 2 == 0) {
+            const auto at = line.find(",2023,");
+            REQUIRE(at != std::string::npos);
+            line.replace(at, 6, ",2021,");
+            moved.push_back(line.substr(0, line.find(',')));
+        }
+        projects += line + "\n";
+    }
+    EvaluateOptions o = options("");
+    o.projects = write_scratch("dated-slots-projects.csv", projects);
+    const std::string out = both_paths_agree(o, rules, "dated-slots");
+    int by_min = 0, by_completion = 0;
+    std::istringstream rows(out);
+    std::getline(rows, line); // the header
+    while (std::getline(rows, line)) {
+        const std::string id = line.substr(0, line.find(','));
+        const std::string reasons = reasons_of(out, id);
+        const bool in_2021 = std::find(moved.begin(), moved.end(), id) != moved.end();
+        CAPTURE(id);
+        CHECK(reasons.find(in_2021 ? "low_completion" : "low_min") == std::string::npos);
+        by_min += reasons.find("low_min") != std::string::npos;
+        by_completion += reasons.find("low_completion") != std::string::npos;
+    }
+    CHECK(by_min > 0);
+    CHECK(by_completion > 0);
+}
+
 TEST_CASE("batch: completion is exact at the 20-point deviation boundary") {
     // Urumqi's rule `deviation`: abs(exec_rate - completion) > 20%. Completion =
     // Σ(weight × rc) / Σ weight = (50 × 2/3 + 30 × 31/45 + 10 × 0) / 90 = 54 / 90 = 60%
