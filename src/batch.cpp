@@ -56,47 +56,66 @@ struct Slot : detail::SlotHead {
     ScoreAccumulator acc;
 };
 
-/// What custom steps read besides Slot, kept only when the rules have custom
-/// steps (a parallel vector, so the national rules pay nothing): the project
-/// fields of CustomInput and the indicator counts, summed as rows stream; 28
-/// bytes. The least ratio and the completion sum, when a step reads them, are
-/// kept in vectors of their own (EvaluateStream::Aggregates).
-struct CustomSlot {
+/// The project fields custom steps and indicator rules read besides Slot's
+/// funds (CustomInput's), kept only when one reads them (a parallel vector, so
+/// the national rules pay nothing); 16 bytes.
+struct CustomFields {
     std::uint32_t category_offset = 0, category_size = 0; // in the arena
     std::int32_t year = 0;
     BudgetKind budget_kind = BudgetKind::general;
     Rectification rectification = Rectification::none;
-    std::uint32_t indicator_rules_fired = 0; // bit k: indicator rule k fired on one of its indicators
-    detail::CustomCounts counts;
 };
 
-/// The aggregates kept beyond CustomSlot's counts, one per kept project: the
-/// least ratio and the completion sum, each only when a step of some period
-/// reads it (72 of the 112 bytes a project would otherwise keep).
+/// The rest of what custom steps read, summed as indicator rows stream, one of
+/// each per kept project; each vector only when some step (or indicator rule)
+/// of some period reads it: the indicator rules fired (4 bytes), the counts
+/// (8), the least ratio (32), the completion sum (40).
 class KeptAggregates {
 public:
     explicit KeptAggregates(const RuleBook& book)
-        : min_ratio_(reads(book, custom::Slot::indicators_min_ratio)), completion_(reads(book, custom::Slot::completion)) {}
+        : fired_(std::any_of(book.periods().begin(), book.periods().end(),
+                             [](const RuleSet& r) { return !r.custom.indicator_rules.empty(); })),
+          counts_(reads(book, custom::Slot::indicators_count) || reads(book, custom::Slot::indicators_min_ratio) ||
+                  reads(book, custom::Slot::over_completed_count)),
+          min_ratio_(reads(book, custom::Slot::indicators_min_ratio)), completion_(reads(book, custom::Slot::completion)),
+          fields_(fired_ || reads(book, custom::Slot::category) || reads(book, custom::Slot::year) ||
+                  reads(book, custom::Slot::budget_kind) || reads(book, custom::Slot::rectification)) {}
+
+    /// Whether the project fields are kept (CustomFields).
+    bool fields() const { return fields_; }
 
     template <class Kept>
     void reserve(const Kept& kept) {
+        if (fired_) kept.reserve_beside(fired_by_);
+        if (counts_) kept.reserve_beside(counts_by_);
         if (min_ratio_) kept.reserve_beside(min_ratios_);
         if (completion_) kept.reserve_beside(completions_);
     }
     void push_back() {
+        if (fired_) fired_by_.push_back(0);
+        if (counts_) counts_by_.emplace_back();
         if (min_ratio_) min_ratios_.emplace_back();
         if (completion_) completions_.emplace_back();
     }
     void clear() {
+        fired_by_.clear();
+        counts_by_.clear();
         min_ratios_.clear();
         completions_.clear();
     }
-    /// Adds indicator result `r` to the aggregates of project `k`, whose counts are `counts`.
-    void add(std::uint32_t k, detail::CustomCounts& counts, const IndicatorResult& r, const RuleSet& rules) {
-        counts.add(r, rules, min_ratio_ ? &min_ratios_[k] : nullptr, completion_ ? &completions_[k] : nullptr);
+    /// Adds indicator result `r` to the aggregates of project `k`.
+    void add(std::uint32_t k, const IndicatorResult& r, const RuleSet& rules) {
+        detail::add_to_aggregates({counts_ ? &counts_by_[k] : nullptr, min_ratio_ ? &min_ratios_[k] : nullptr,
+                                   completion_ ? &completions_[k] : nullptr},
+                                  r, rules);
     }
-    CustomAggregates of(std::uint32_t k, const detail::CustomCounts& counts) const {
-        return {counts.count, counts.over_completed, min_ratio_ ? &min_ratios_[k] : nullptr,
+    /// Notes the indicator rules that fired on an indicator of project `k`.
+    void fired(std::uint32_t k, std::uint32_t rules) { fired_by_[k] |= rules; }
+
+    std::uint32_t fired(std::uint32_t k) const { return fired_ ? fired_by_[k] : 0; }
+    CustomAggregates of(std::uint32_t k) const {
+        const detail::CustomCounts c = counts_ ? counts_by_[k] : detail::CustomCounts{};
+        return {c.count, c.over_completed, min_ratio_ ? &min_ratios_[k] : nullptr,
                 completion_ ? &completions_[k] : nullptr};
     }
 
@@ -107,7 +126,9 @@ private:
         });
     }
 
-    bool min_ratio_, completion_;
+    const bool fired_, counts_, min_ratio_, completion_, fields_;
+    std::vector<std::uint32_t> fired_by_; // bit i: indicator rule i fired on one of the project's indicators
+    std::vector<detail::CustomCounts> counts_by_;
     std::vector<Fraction> min_ratios_;
     std::vector<detail::CompletionSum> completions_;
 };
@@ -115,7 +136,8 @@ private:
 /// Indicator rules read the project's fields (apply_indicator_rules takes a
 /// Project): rebuilt from the kept slot into one reused Project, whose strings
 /// keep their capacity. Only for rules with indicator rules.
-void fill_project(Project& p, std::string_view id, const ProjectFunds& funds, const CustomSlot& c, std::string_view category) {
+void fill_project(Project& p, std::string_view id, const ProjectFunds& funds, const CustomFields& c,
+                  std::string_view category) {
     p.id.assign(id);
     p.category.assign(category);
     p.budget = funds.budget;
@@ -130,7 +152,7 @@ void fill_project(Project& p, std::string_view id, const ProjectFunds& funds, co
 /// apply_indicator_rules); false when one failed, its problem added at the
 /// indicator's line as evaluate() places it. Out of line: the row loop stays as
 /// tight as without indicator rules.
-[[gnu::noinline]] bool adjust_streamed(Project& p, std::string_view id, const ProjectFunds& funds, CustomSlot& c,
+[[gnu::noinline]] bool adjust_streamed(Project& p, std::string_view id, const ProjectFunds& funds, const CustomFields& c,
                                        std::string_view category, const Indicator& ind, const RuleSet& rules,
                                        IndicatorResult& r, const std::string& file, detail::Problems& problems) {
     fill_project(p, id, funds, c, category);
@@ -143,7 +165,6 @@ void fill_project(Project& p, std::string_view id, const ProjectFunds& funds, co
         }
         return false;
     }
-    c.indicator_rules_fired |= r.custom_fired;
     return true;
 }
 
@@ -158,7 +179,7 @@ std::uint32_t period_of(const Project& p, const RuleBook& book, std::string_view
 /// row of projects.csv), fold an indicator row into it, finish it (score, write).
 /// evaluate_streaming() runs each step over every project in turn (all kept);
 /// evaluate_ordered() runs them project by project (one kept at a time).
-class EvaluateStream : public detail::KeptProjects<Slot, CustomSlot> {
+class EvaluateStream : public detail::KeptProjects<Slot, CustomFields> {
 public:
     EvaluateStream(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink, BatchSummary& summary)
         : opt_(opt), book_(book), periods_(book.periods()), sink_(sink), summary_(summary), custom_(book.has_custom()),
@@ -166,7 +187,7 @@ public:
 
     /// Reserves for every project of the projects file (the path that keeps them all).
     void reserve() {
-        KeptProjects::reserve(opt_.projects, names_, custom_);
+        KeptProjects::reserve(opt_.projects, names_, custom_ && aggregates_.fields());
         if (custom_) aggregates_.reserve(*this);
     }
     /// Forgets every kept project (the ordered path, before each one).
@@ -212,13 +233,15 @@ public:
         }
         if (names_) kept_names_.push_back(kept.keep(p.name));
         if (custom_) {
-            CustomSlot c;
-            c.category_size = static_cast<std::uint32_t>(p.category.size());
-            c.category_offset = kept.add_text(p.category);
-            c.year = p.year.value_or(0);
-            c.budget_kind = p.budget_kind;
-            c.rectification = p.rectification;
-            customs_.push_back(c);
+            if (aggregates_.fields()) {
+                CustomFields c;
+                c.category_size = static_cast<std::uint32_t>(p.category.size());
+                c.category_offset = kept.add_text(p.category);
+                c.year = p.year.value_or(0);
+                c.budget_kind = p.budget_kind;
+                c.rectification = p.rectification;
+                customs_.push_back(c);
+            }
             aggregates_.push_back();
         }
         return n;
@@ -238,12 +261,13 @@ public:
         try {
             issue = detail::score_indicator(ind, rules, r_);
             if (issue == Issue::none && !rules.custom.indicator_rules.empty()) [[unlikely]] {
-                CustomSlot& c = customs_[k];
+                const CustomFields& c = customs_[k];
                 if (!adjust_streamed(rule_project_, pid, slot.funds, c, kept.text(c.category_offset, c.category_size), ind,
                                      rules, r_, opt_.indicators, problems)) {
                     slot.bad = true;
                     return;
                 }
+                aggregates_.fired(k, r_.custom_fired);
             }
             if (issue == Issue::none) {
                 slot.acc.add(ind, r_);
@@ -310,11 +334,12 @@ public:
             return;
         }
         if (!rules.custom.empty()) {
-            const CustomSlot& c = customs_[k];
-            result.indicator_rules_fired = c.indicator_rules_fired;
+            result.indicator_rules_fired = aggregates_.fired(k);
+            // Fields no step reads are not kept: their defaults are never looked at.
+            const CustomFields c = aggregates_.fields() ? customs_[k] : CustomFields{};
             const CustomInput in{id, s.funds, c.budget_kind, kept.text(c.category_offset, c.category_size), c.year, c.rectification};
             try {
-                apply_custom(in, aggregates_.of(k, c.counts), rules, result);
+                apply_custom(in, aggregates_.of(k), rules, result);
             } catch (const Error& e) { // placed at the project's line, as evaluate() does; the message cites the rule
                 for (Diagnostic d : e.diagnostics()) {
                     d.where = SourceLocation{opt_.projects, s.line, 0};
@@ -387,7 +412,7 @@ private:
     const bool names_; // the table has a name column: names are kept, 8 bytes and the name's per project
     /// Step 2's custom part, out of line: the row loop stays as tight as without custom steps.
     [[gnu::noinline]] void add_aggregates(std::uint32_t k, const RuleSet& rules) {
-        aggregates_.add(k, customs_[k].counts, r_, rules);
+        aggregates_.add(k, r_, rules);
     }
 
     KeptAggregates aggregates_;
