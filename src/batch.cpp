@@ -9,6 +9,7 @@
 #include "finish_chunks.hpp"
 #include "indicator_stream.hpp"
 #include "open_ahead.hpp"
+#include "sheets_at_once.hpp"
 #include "stream_projects.hpp"
 #include "table_writer.hpp"
 
@@ -423,7 +424,10 @@ private:
     std::optional<detail::TableWriter> table_;
 };
 
-BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink) {
+/// The default path: every project kept, then every indicator row streamed, then
+/// every project finished. Sets `read_all` once both tables are read to their
+/// end: no result leaves before that (SheetsAtOnce).
+BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book, const EvaluateSink* sink, bool& read_all) {
     BatchSummary summary;
     EvaluateStream stream(opt, book, sink, summary);
     std::vector<Diagnostic> row_problems;
@@ -470,6 +474,8 @@ BatchSummary evaluate_streaming(const EvaluateOptions& opt, const RuleBook& book
             stream.add(last, pid, ind, ok, *problems);
         }
     }
+
+    read_all = true;
 
     // 3. Finish every project and write its row; nothing becomes visible unless all succeed.
     stream.open();
@@ -688,6 +694,19 @@ bool rules_need_everything(const RuleBook& rules) {
 
 } // namespace
 
+namespace {
+
+/// The default path, with workbook sheets read at once (no result leaves before
+/// every row is read; the ordered path finishes projects as it reads).
+BatchSummary streamed(const EvaluateOptions& options, const RuleBook& rules, const EvaluateSink* sink) {
+    return detail::SheetsAtOnce::run(options, {&options.projects, &options.indicators},
+                                     [&](const EvaluateOptions& o, bool& read_all) {
+                                         return evaluate_streaming(o, rules, sink, read_all);
+                                     });
+}
+
+} // namespace
+
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules) {
     refuse_output_over_input(options);
     // Custom steps stream too: what they read of the indicators is summed as rows
@@ -696,12 +715,14 @@ BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rule
     const bool needs_everything =
         options.in_memory || options.format == OutputFormat::json || options.explain || rules_need_everything(rules);
     if (needs_everything) return evaluate_in_memory(options, rules, nullptr);
-    return options.ordered ? evaluate_ordered(options, rules, nullptr) : evaluate_streaming(options, rules, nullptr);
+    if (options.ordered) return evaluate_ordered(options, rules, nullptr);
+    return streamed(options, rules, nullptr);
 }
 
 BatchSummary evaluate_files(const EvaluateOptions& options, const RuleBook& rules, const EvaluateSink& sink) {
     if (options.in_memory || rules_need_everything(rules)) return evaluate_in_memory(options, rules, &sink);
-    return options.ordered ? evaluate_ordered(options, rules, &sink) : evaluate_streaming(options, rules, &sink);
+    if (options.ordered) return evaluate_ordered(options, rules, &sink);
+    return streamed(options, rules, &sink);
 }
 
 } // namespace perfbudget

@@ -14,6 +14,7 @@
 #include "indicator_split.hpp"
 #include "input_cells.hpp"
 #include "short_bytes.hpp"
+#include "sheets_at_once.hpp"
 #include "xlsx.hpp"
 
 
@@ -213,7 +214,9 @@ public:
             return;
         }
         const detail::xlsx::Workbook book(path);
-        sheet_.emplace(book.open(pick_sheet(book, options.sheet, table_sheets), detail::threads_to_use(options.threads) >= 2));
+        sheet_.emplace(book.open(pick_sheet(book, options.sheet, table_sheets), detail::threads_to_use(options.threads) >= 2,
+                                 detail::SheetsAtOnce::on(options) ? detail::xlsx::MergeScan::none_found
+                                                                   : detail::xlsx::MergeScan::first));
     }
 
     bool next(std::vector<std::string_view>& fields) { return csv_ ? csv_->next(fields) : sheet_->next(fields); }

@@ -1036,12 +1036,13 @@ struct Workbook::Impl : Book {};
 
 std::atomic<bool> fast_rows{true};
 
-std::atomic<std::uint64_t> fast_fragments{0}, fast_restarts{0};
+std::atomic<std::uint64_t> fast_fragments{0}, fast_restarts{0}, merge_scans{0}, merges_after_rows{0};
 
 void set_fast_rows(bool on) { fast_rows.store(on, std::memory_order_relaxed); }
 
 FastRowCounts fast_row_counts() {
-    return {fast_fragments.load(std::memory_order_relaxed), fast_restarts.load(std::memory_order_relaxed)};
+    return {fast_fragments.load(std::memory_order_relaxed), fast_restarts.load(std::memory_order_relaxed),
+            merge_scans.load(std::memory_order_relaxed), merges_after_rows.load(std::memory_order_relaxed)};
 }
 
 /// Where a sheet's XML goes (xml_fragment.hpp): everything to expat, or the rows
@@ -1286,6 +1287,7 @@ struct Sheet::Impl : XmlHandler {
     // whole part again from its start, passing over the rows already handed out.
     Path path = Path::expat;
     bool parse_ahead = false;
+    MergeScan merge_scan = MergeScan::first;
     std::string head;
     std::size_t searched = 0;          // head[0..searched) holds no "sheetData"
     bool stream_done = false;
@@ -1339,7 +1341,8 @@ struct Sheet::Impl : XmlHandler {
 
     void start_reading() {
         const Limits& limits = book->limits;
-        if (contains_merge(zip.get(), *entry, *book, at())) {
+        if (merge_scan == MergeScan::first) merge_scans.fetch_add(1, std::memory_order_relaxed);
+        if (merge_scan == MergeScan::first && contains_merge(zip.get(), *entry, *book, at())) {
             PartStream first(zip.get(), *entry, *book, at(), false);
             MergeCollector collector(limits, at(), merges);
             parse_part(first, collector, at(), "the sheet's XML", "工作表的 XML");
@@ -1370,6 +1373,9 @@ struct Sheet::Impl : XmlHandler {
             if (std::strcmp(local, "row") == 0) start_row(a);
         } else if (std::strcmp(local, "sheetData") == 0) {
             in_sheet_data = true;
+        } else if (merge_scan == MergeScan::none_found && std::strcmp(local, "mergeCell") == 0) {
+            merges_after_rows.fetch_add(1, std::memory_order_relaxed);
+            throw MergesAfterRows(); // (through XmlParser, as any handler's exception)
         }
     }
 
@@ -1873,7 +1879,7 @@ std::optional<std::size_t> Workbook::find_sheet(std::string_view name) const {
     return std::nullopt;
 }
 
-Sheet Workbook::open(std::size_t index, bool parse_ahead) const {
+Sheet Workbook::open(std::size_t index, bool parse_ahead, MergeScan merges) const {
     if (index >= impl_->sheets.size())
         fail(impl_->where(), "the workbook has no sheet " + std::to_string(index + 1), "工作簿没有第 " + std::to_string(index + 1) + " 个工作表");
     auto sheet = std::make_unique<Sheet::Impl>(impl_, index);
@@ -1883,6 +1889,7 @@ Sheet Workbook::open(std::size_t index, bool parse_ahead) const {
         fail(sheet->at(), "the sheet's part " + part + " is missing from the archive",
              "压缩包中缺少工作表的部件 " + part);
     sheet->parse_ahead = parse_ahead;
+    sheet->merge_scan = merges;
     sheet->start_reading();
     return Sheet(std::move(sheet));
 }

@@ -27,6 +27,7 @@
 #include "perfbudget/error.hpp"
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,9 +61,12 @@ struct Limits {
 void set_fast_rows(bool on);
 
 /// Counts since the program started, for tests: fragments the fast path replayed,
-/// and sheets it handed back to expat to read again from the start.
+/// sheets it handed back to expat to read again from the start, sheets inflated
+/// first to look for merged ranges (MergeScan::first), and sheets read at once
+/// that met one (MergesAfterRows).
 struct FastRowCounts {
     std::uint64_t fragments = 0, restarts = 0;
+    std::uint64_t merge_scans = 0, merges_after_rows = 0;
 };
 FastRowCounts fast_row_counts();
 
@@ -71,6 +75,25 @@ FastRowCounts fast_row_counts();
 bool is_workbook(const std::string& path);
 
 class Sheet;
+
+/// How a sheet's merged ranges are found. They are written after the rows, yet
+/// fill cells of any row, so by default the part is inflated once just to look
+/// for them before the first row is handed out (about a seventh of reading a
+/// large sheet). A reader that hands no row on before the sheet ends (a stage
+/// that reads every row before any result leaves) may skip that: the rows are
+/// read at once, and MergesAfterRows is thrown if the sheet turns out to have a
+/// merged range, for the reader to start again with MergeScan::first.
+enum class MergeScan : std::uint8_t {
+    first,      ///< look for merged ranges first (always right)
+    none_found, ///< assume there are none; throw MergesAfterRows when one is met
+};
+
+/// Thrown by Sheet::next() when a sheet opened with MergeScan::none_found has a
+/// merged range: the rows handed out so far lacked what it fills. Not an Error:
+/// nothing is wrong with the file.
+struct MergesAfterRows : std::exception {
+    const char* what() const noexcept override { return "the sheet has merged ranges: read it again, scanning first"; }
+};
 
 /// An open workbook: its sheet names (in workbook order), shared strings and
 /// styles. Reading a sheet opens its part afresh, so one Workbook can give any
@@ -94,7 +117,8 @@ public:
     /// Starts reading sheet `index`. Throws Error on a broken or oversized part.
     /// With `parse_ahead`, a sheet's XML is inflated and parsed on a thread of its
     /// own, a few fragments ahead of the rows handed out (the same rows and errors).
-    Sheet open(std::size_t index, bool parse_ahead = false) const;
+    /// `merges`: see MergeScan.
+    Sheet open(std::size_t index, bool parse_ahead = false, MergeScan merges = MergeScan::first) const;
 
 private:
     friend class Sheet;

@@ -7,6 +7,8 @@
 #include "support.hpp"
 
 #include "../src/xlsx.hpp" // internal: the reader the CSV and table readers plug in
+#include "perfbudget/batch.hpp"
+#include "perfbudget/rules.hpp"
 
 #include <minizip/zip.h>
 #include <xlsxwriter.h>
@@ -311,6 +313,111 @@ TEST_CASE("xlsx: a workbook written by libxlsxwriter reads back as its cells sho
     CHECK(xlsx::read_grid(s) == Grid{{"县教育局 2023", "县教育局 2023", "县教育局 2023", "县教育局 2023"},
                                      {"培训人次", "1200", "0.1", "1234567.89"},
                                      {"2023-10-31", "86.7%", "TRUE"}});
+}
+
+// --- Sheets read at once by evaluate (src/sheets_at_once.hpp) ------------------------
+
+namespace {
+
+/// The example tables as sheets 项目 and 指标 of one workbook, every cell text
+/// as in the CSV files. `title`: a first row merged across the projects' header
+/// (a title, as finance staff's tables have). `merge_ids`: each project's id
+/// written once in the indicators sheet and merged down over its rows.
+std::string example_book(const std::string& name, bool title, bool merge_ids, const std::string& bad_weight = "") {
+    const std::string path = scratch_file("xlsx", name).string();
+    lxw_workbook* wb = workbook_new(path.c_str());
+    const auto sheet_of = [&](const char* sheet, const std::string& csv, bool with_title, bool merged, const std::string& bad) {
+        lxw_worksheet* ws = workbook_add_worksheet(wb, sheet);
+        CsvReader reader(csv);
+        std::vector<std::string_view> cells;
+        lxw_row_t row = 0;
+        if (with_title) worksheet_merge_range(ws, row++, 0, 0, 9, "2023年度项目支出绩效自评汇总表", nullptr);
+        std::string run_id;
+        lxw_row_t run_start = 0;
+        const auto close_run = [&](lxw_row_t end) {
+            if (merged && end > run_start + 1)
+                worksheet_merge_range(ws, run_start, 0, end - 1, 0, run_id.c_str(), nullptr);
+        };
+        while (reader.next(cells)) {
+            for (std::size_t c = 0; c < cells.size(); ++c) {
+                std::string text(cells[c]);
+                if (c == 8 && !bad.empty() && row == 3) text = bad; // the third indicator's weight
+                worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), text.c_str(), nullptr);
+            }
+            if (row > 0 && std::string(cells[0]) != run_id) {
+                close_run(row);
+                run_id = std::string(cells[0]);
+                run_start = row;
+            }
+            ++row;
+        }
+        close_run(row);
+    };
+    sheet_of("项目", example_projects, title, false, "");
+    sheet_of("指标", example_indicators, false, merge_ids, bad_weight);
+    REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
+    return path;
+}
+
+std::string evaluated(const std::string& projects, const std::string& indicators, const std::string& out) {
+    EvaluateOptions o;
+    o.projects = projects;
+    o.indicators = indicators;
+    o.out = scratch_file("xlsx", out).string();
+    o.lang = Lang::en;
+    evaluate_files(o, load_rules_file(source_dir + "/rules/national.yaml"));
+    return slurp(o.out);
+}
+
+} // namespace
+
+TEST_CASE("xlsx: evaluate reads sheets at once, and again, scanning first, when one has merged ranges") {
+    const std::string from_csv = evaluated(example_projects, example_indicators, "at-once-csv.csv");
+    REQUIRE(from_csv.find("W1,") != std::string::npos);
+
+    // No merged range: each sheet is inflated once (no scan), and the rows are the CSV's.
+    {
+        const std::string book = example_book("at-once-plain.xlsx", false, false);
+        const xlsx::FastRowCounts before = xlsx::fast_row_counts();
+        CHECK(evaluated(book, book, "at-once-plain.csv") == from_csv);
+        const xlsx::FastRowCounts after = xlsx::fast_row_counts();
+        CHECK(after.merge_scans == before.merge_scans);
+        CHECK(after.merges_after_rows == before.merges_after_rows);
+    }
+    // A merged title above the projects' header and ids merged down the indicators:
+    // read at once, the rows lack what the merges fill (the header is not on the
+    // first row, ids are blank under their first row), so the run starts again,
+    // scanning both sheets first, and gives the CSV's rows.
+    {
+        const std::string book = example_book("at-once-merged.xlsx", true, true);
+        const xlsx::FastRowCounts before = xlsx::fast_row_counts();
+        CHECK(evaluated(book, book, "at-once-merged.csv") == from_csv);
+        const xlsx::FastRowCounts after = xlsx::fast_row_counts();
+        CHECK(after.merges_after_rows == before.merges_after_rows + 1); // the projects sheet, first read
+        CHECK(after.merge_scans == before.merge_scans + 2);             // both sheets, read again
+    }
+    // Only the indicators' ids merged: their blank cells would be errors without the
+    // merges, but the merges come to light before any error is raised.
+    {
+        const std::string book = example_book("at-once-ids.xlsx", false, true);
+        CHECK(evaluated(book, book, "at-once-ids.csv") == from_csv);
+    }
+    // An error in a sheet without merged ranges is raised once every row is read:
+    // it stands, and the run does not start again.
+    {
+        const std::string book = example_book("at-once-bad.xlsx", false, false, "abc");
+        const xlsx::FastRowCounts before = xlsx::fast_row_counts();
+        std::string message;
+        try {
+            evaluated(book, book, "at-once-bad.csv");
+        } catch (const Error& e) {
+            message = e.diagnostics().front().en;
+        }
+        CHECK(message.find("\"abc\"") != std::string::npos);
+        const xlsx::FastRowCounts after = xlsx::fast_row_counts();
+        CHECK(after.merge_scans == before.merge_scans);
+        CHECK(!std::filesystem::exists(scratch_file("xlsx", "at-once-bad.csv")));
+    }
 }
 
 // --- Hostile and broken files ------------------------------------------------------

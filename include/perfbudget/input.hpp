@@ -22,6 +22,7 @@ namespace perfbudget {
 
 namespace detail {
 struct IndicatorSplit;
+struct SheetsAtOnce;
 }
 
 enum class Encoding : std::uint8_t { utf8, gbk };
@@ -48,6 +49,13 @@ struct InputOptions {
 
     InputOptions() = default;
     InputOptions(Encoding e) : encoding(e) {} // NOLINT(google-explicit-constructor): as readers took before
+
+private:
+    // Set only by the library's own stages (src/sheets_at_once.hpp): a workbook
+    // sheet is read without first looking for merged ranges, and the stage starts
+    // again if it has one.
+    friend struct detail::SheetsAtOnce;
+    bool sheets_at_once_ = false;
 };
 
 /// A streaming RFC 4180 CSV reader over a file.
