@@ -699,10 +699,11 @@ namespace {
 /// The default path, with workbook sheets read at once (no result leaves before
 /// every row is read; the ordered path finishes projects as it reads).
 BatchSummary streamed(const EvaluateOptions& options, const RuleBook& rules, const EvaluateSink* sink) {
-    return detail::SheetsAtOnce::run(options, {&options.projects, &options.indicators},
-                                     [&](const EvaluateOptions& o, bool& read_all) {
-                                         return evaluate_streaming(o, rules, sink, read_all);
-                                     });
+    return detail::SheetsAtOnce::run({&options.projects, &options.indicators}, [&](bool at_once, bool& read_all) {
+        EvaluateOptions o = options;
+        detail::SheetsAtOnce::set(o, at_once);
+        return evaluate_streaming(o, rules, sink, read_all);
+    });
 }
 
 } // namespace

@@ -1400,12 +1400,16 @@ Diagnostic detail::unknown_id_problem(const std::string& projects, const std::st
 
 // --- read_projects ----------------------------------------------------------------
 
+namespace {
+
+/// read_projects(), reading sheets as `options` say (SheetsAtOnce); sets
+/// `read_all` when both tables were read to their end.
 std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
-                                   const InputOptions& options) {
+                                   const InputOptions& options, bool& read_all) {
     Collector diag;
     std::vector<Project> projects;
     std::unordered_map<std::string, std::size_t> index; // project_id -> position in `projects`
-    bool projects_read = true;
+    bool projects_read = true, indicators_read = true;
     std::vector<Diagnostic> problems;
 
     try {
@@ -1455,10 +1459,24 @@ std::vector<Project> read_projects(const std::string& projects_csv, const std::s
     } catch (const Error& e) {
         diag.add(problems);
         diag.add(e.diagnostics());
+        indicators_read = false;
     }
 
+    read_all = projects_read && indicators_read;
     if (diag.has_errors()) throw Error(diag.finish());
     return projects;
+}
+
+} // namespace
+
+std::vector<Project> read_projects(const std::string& projects_csv, const std::string& indicators_csv,
+                                   const InputOptions& options) {
+    // Every row is read before a project is returned: sheets may be read at once.
+    return detail::SheetsAtOnce::run({&projects_csv, &indicators_csv}, [&](bool at_once, bool& read_all) {
+        InputOptions o = options;
+        detail::SheetsAtOnce::set(o, at_once);
+        return read_projects(projects_csv, indicators_csv, o, read_all);
+    });
 }
 
 // --- Records given field by field (YAML data, input_cells.hpp) -------------------

@@ -15,6 +15,7 @@
 #include "json_fields.hpp"
 #include "monitor_row.hpp"
 #include "stream_projects.hpp"
+#include "sheets_at_once.hpp"
 #include "summary_support.hpp"
 #include "table_writer.hpp"
 
@@ -452,7 +453,9 @@ private:
     std::vector<Diagnostic> found_;
 };
 
-std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& book, const MonitorSink& each) {
+/// Sets `read_all` once both tables are read to their end: nothing is handed on
+/// before that (SheetsAtOnce).
+std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& book, const MonitorSink& each, bool& read_all) {
     const EvaluateOptions& opt = options.files;
     MonitorStream stream(options, book);
     std::vector<Diagnostic> row_problems;
@@ -497,6 +500,7 @@ std::size_t monitor_streaming(const MonitorOptions& options, const RuleBook& boo
             if (!stream.reading.empty()) continue; // read_projects() will list them; nothing else counts
             stream.add(last, pid, ind);
         }
+        read_all = true;
     } catch (const Error& e) {
         stream.reading.insert(stream.reading.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
@@ -633,7 +637,12 @@ std::size_t monitor_ordered(const MonitorOptions& options, const RuleBook& book,
 
 std::size_t monitor_run(const MonitorOptions& options, const RuleBook& rules, bool in_memory, const MonitorSink& each) {
     if (in_memory || rules.periods().size() > detail::SlotHead::max_periods) return monitor_in_memory(options, rules, each);
-    return options.files.ordered ? monitor_ordered(options, rules, each) : monitor_streaming(options, rules, each);
+    if (options.files.ordered) return monitor_ordered(options, rules, each);
+    return detail::SheetsAtOnce::run({&options.files.projects, &options.files.indicators}, [&](bool at_once, bool& read_all) {
+        MonitorOptions o = options;
+        detail::SheetsAtOnce::set(o.files, at_once);
+        return monitor_streaming(o, rules, each, read_all);
+    });
 }
 
 void check_monitor_outputs(const MonitorOptions& options) {

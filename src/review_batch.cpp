@@ -15,6 +15,7 @@
 #include "indicator_stream.hpp"
 #include "open_ahead.hpp"
 #include "stream_projects.hpp"
+#include "sheets_at_once.hpp"
 #include "summary_support.hpp"
 #include "table_writer.hpp"
 
@@ -504,8 +505,16 @@ ReviewSummary review(const ReviewOptions& options, const RuleBook& rules, const 
     }
 
     if (!review_needs_everything(options, rules, sink)) {
+        // Nothing leaves before every row is read, so sheets may be read at once.
+        // review_streaming() throws no Error (it hands a problem to the path below).
         ReviewSummary streamed;
-        if (review_streaming(options, rules, streamed, sink)) return streamed;
+        const bool done = detail::SheetsAtOnce::run({&options.projects, &options.indicators}, [&](bool at_once, bool&) {
+            ReviewOptions o = options;
+            detail::SheetsAtOnce::set(o, at_once);
+            streamed = ReviewSummary{};
+            return review_streaming(o, rules, streamed, sink);
+        });
+        if (done) return streamed;
     }
 
     // Actuals and weights are optional in the reader: review reads targets only.

@@ -25,29 +25,31 @@ namespace perfbudget::detail {
 struct SheetsAtOnce {
     /// Whether the readers given `o` read sheets at once (MergeScan::none_found).
     static bool on(const InputOptions& o) { return o.sheets_at_once_; }
+    /// Makes the readers given `o` read sheets at once, or not.
+    static void set(InputOptions& o, bool at_once) { o.sheets_at_once_ = at_once; }
 
-    /// Returns run(options, read_all) with the sheets read at once when one of
-    /// `files` is a workbook. `run` sets `read_all` once every row of its inputs
-    /// has been read. It runs again, with the sheets scanned first, when a sheet
-    /// has a merged range, or when it throws an Error before reading every row
-    /// (a header or a row may look wrong only because a merge was not filled);
-    /// an Error thrown after stands: no sheet had a merged range.
-    template <class Options, class Run>
-    static auto run(const Options& options, std::initializer_list<const std::string*> files, Run&& run) {
+    /// Returns run(at_once, read_all), with `at_once` true when one of `files` is
+    /// a workbook: `run` then reads sheets at once (set() on its options), and
+    /// sets `read_all` once every row of its inputs has been read. It runs again,
+    /// with `at_once` false, when a sheet has a merged range, or when it throws an
+    /// Error before reading every row (a header or a row may look wrong only
+    /// because a merge was not filled); an Error thrown after that stands: no
+    /// sheet had a merged range.
+    template <class Run>
+    static auto run(std::initializer_list<const std::string*> files, Run&& run) {
         bool read_all = false;
         bool workbook = false;
         for (const std::string* f : files) workbook = workbook || is_workbook_file(*f);
-        if (!workbook) return run(options, read_all);
-        Options at_once = options;
-        static_cast<InputOptions&>(at_once).sheets_at_once_ = true;
-        try {
-            return run(static_cast<const Options&>(at_once), read_all);
-        } catch (const xlsx::MergesAfterRows&) {
-        } catch (const Error&) {
-            if (read_all) throw;
+        if (workbook) {
+            try {
+                return run(true, read_all);
+            } catch (const xlsx::MergesAfterRows&) {
+            } catch (const Error&) {
+                if (read_all) throw;
+            }
         }
         read_all = false;
-        return run(options, read_all);
+        return run(false, read_all);
     }
 
 private:

@@ -8,6 +8,8 @@
 
 #include "../src/xlsx.hpp" // internal: the reader the CSV and table readers plug in
 #include "perfbudget/batch.hpp"
+#include "perfbudget/monitor.hpp"
+#include "perfbudget/review.hpp"
 #include "perfbudget/rules.hpp"
 
 #include <minizip/zip.h>
@@ -417,6 +419,49 @@ TEST_CASE("xlsx: evaluate reads sheets at once, and again, scanning first, when 
         const xlsx::FastRowCounts after = xlsx::fast_row_counts();
         CHECK(after.merge_scans == before.merge_scans);
         CHECK(!std::filesystem::exists(scratch_file("xlsx", "at-once-bad.csv")));
+    }
+}
+
+TEST_CASE("xlsx: every stage that reads sheets at once starts again on merged ranges, with the CSV's results") {
+    // Monitor and review stream like evaluate; the in-memory path (here evaluate
+    // with --explain) reads every row in read_projects() before returning one.
+    const std::string plain = example_book("stages-plain.xlsx", false, false);
+    const std::string merged = example_book("stages-merged.xlsx", true, true);
+    const RuleBook rules = load_rules_file(source_dir + "/rules/national.yaml");
+    for (const std::string& book : {plain, merged}) {
+        CAPTURE(book);
+        const bool has_merges = book == merged;
+        const auto outputs = [&](const std::string& projects, const std::string& indicators, const std::string& tag) {
+            std::vector<std::string> got;
+            MonitorOptions m;
+            m.files.projects = projects;
+            m.files.indicators = indicators;
+            m.files.out = scratch_file("xlsx", tag + "-monitor.csv").string();
+            m.as_of = *parse_date("2023-12-31");
+            monitor_files(m, rules);
+            got.push_back(slurp(m.files.out));
+            ReviewOptions r;
+            r.projects = projects;
+            r.indicators = indicators;
+            r.out = scratch_file("xlsx", tag + "-review.csv").string();
+            review_files(r, rules);
+            got.push_back(slurp(r.out));
+            EvaluateOptions e;
+            e.projects = projects;
+            e.indicators = indicators;
+            e.out = scratch_file("xlsx", tag + "-explain.csv").string();
+            e.explain = true;
+            evaluate_files(e, rules);
+            got.push_back(slurp(e.out));
+            return got;
+        };
+        const std::vector<std::string> from_csv = outputs(example_projects, example_indicators, "stages-csv");
+        const xlsx::FastRowCounts before = xlsx::fast_row_counts();
+        CHECK(outputs(book, book, has_merges ? "stages-merged" : "stages-plain") == from_csv);
+        const xlsx::FastRowCounts after = xlsx::fast_row_counts();
+        // Three runs; with merges each meets the projects sheet's, then scans both sheets.
+        CHECK(after.merges_after_rows - before.merges_after_rows == (has_merges ? 3U : 0U));
+        CHECK(after.merge_scans - before.merge_scans == (has_merges ? 6U : 0U));
     }
 }
 
